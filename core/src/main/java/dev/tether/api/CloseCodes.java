@@ -1,0 +1,40 @@
+package dev.tether.api;
+
+/**
+ * The close status codes of RFC 6455 §7.4 and the IANA registry, and which of them may travel in a
+ * close frame.
+ */
+public final class CloseCodes {
+    public static final int NORMAL = 1000;
+    public static final int GOING_AWAY = 1001;
+    public static final int PROTOCOL_ERROR = 1002;
+    public static final int UNSUPPORTED_DATA = 1003;
+    /** Reported when a close frame carried no code; never sent. */
+    public static final int NO_STATUS = 1005;
+    /** Reported when the connection ended without a close frame; never sent. */
+    public static final int ABNORMAL = 1006;
+    public static final int INVALID_PAYLOAD = 1007;
+    public static final int POLICY_VIOLATION = 1008;
+    public static final int MESSAGE_TOO_BIG = 1009;
+    public static final int MANDATORY_EXTENSION = 1010;
+    public static final int INTERNAL_ERROR = 1011;
+    public static final int SERVICE_RESTART = 1012;
+    public static final int TRY_AGAIN_LATER = 1013;
+    public static final int BAD_GATEWAY = 1014;
+    /** Reported when the TLS handshake failed; never sent. */
+    public static final int TLS_HANDSHAKE = 1015;
+
+    private CloseCodes() {
+    }
+
+    /**
+     * Whether {@code code} may be sent in, or accepted from, a close frame: 1000–1003, 1007–1014
+     * (registered) and 3000–4999 (libraries and applications). 1004–1006, 1015 and everything else
+     * is a protocol error on the wire.
+     */
+    public static boolean isValidOnWire(int code) {
+        return (code >= 1000 && code <= 1003)
+                || (code >= 1007 && code <= 1014)
+                || (code >= 3000 && code <= 4999);
+    }
+}

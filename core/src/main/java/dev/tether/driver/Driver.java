@@ -1,0 +1,78 @@
+package dev.tether.driver;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.api.ReadyState;
+import dev.tether.message.MessageType;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * A sans-IO WebSocket protocol state machine: bytes in through {@link #parse}, events out through
+ * {@link DriverEvents}, bytes out through {@link WireOutput}. It owns no thread, timer or socket,
+ * and is not thread-safe: its owner calls it from one thread at a time.
+ *
+ * <p>Send methods return {@code false} when the message cannot be sent: the connection is closing
+ * or closed, or the protocol version cannot carry it (binary, ping and fragments on the hixie
+ * drafts). Sends made while {@link ReadyState#CONNECTING} are queued and written in order at open.
+ */
+public interface Driver {
+
+    /** The protocol spoken: {@code "hybi-13"} (or 8, 7), {@code "hixie-76"} or {@code "hixie-75"}. */
+    String version();
+
+    ReadyState readyState();
+
+    /** The negotiated subprotocol, or {@code null} when none was agreed. */
+    String protocol();
+
+    /** The names of the negotiated extensions, in pipeline order. */
+    List<String> extensions();
+
+    /**
+     * Starts the connection once the handshake response is on its way. A hybi server opens at once;
+     * a hixie-76 server opens when the 8 key bytes have arrived; a client opens when the server's
+     * response has been validated.
+     */
+    void start();
+
+    /** Consumes all remaining bytes of {@code bytes}; may emit any number of events. */
+    void parse(ByteBuffer bytes);
+
+    /**
+     * The transport's input ended (EOF, reset, timeout). If the close handshake had not completed,
+     * reports {@link CloseCodes#ABNORMAL} with {@code wasClean} false. Idempotent.
+     */
+    void endOfInput();
+
+    boolean text(String text);
+
+    boolean binary(ByteBuffer data);
+
+    /**
+     * Sends one fragment of a message: the first fragment starts a message of {@code type}, the one
+     * with {@code fin} ends it. Control frames may be sent between fragments; another message may
+     * not. Fragments bypass message-level extensions. Text fragments carry UTF-8 bytes.
+     */
+    boolean fragment(MessageType type, ByteBuffer data, boolean fin);
+
+    /** Sends a ping of at most 125 bytes. Matching pongs to pings is {@link PingTracker}'s job. */
+    boolean ping(ByteBuffer payload);
+
+    /** Sends an unsolicited pong of at most 125 bytes (a ping is answered automatically). */
+    boolean pong(ByteBuffer payload);
+
+    /** Starts the close handshake with 1000 and no reason. */
+    default boolean close() {
+        return close(CloseCodes.NORMAL, "");
+    }
+
+    /**
+     * Starts the close handshake; the connection is {@code CLOSED} when the peer answers. The code
+     * must be valid on the wire ({@link CloseCodes#isValidOnWire}) and the reason at most 123 UTF-8
+     * bytes.
+     *
+     * @throws IllegalArgumentException for a code that may not be sent or a reason that is too long
+     */
+    boolean close(int code, String reason);
+}

@@ -1,0 +1,7 @@
+package dev.tether.message;
+
+/** The two kinds of data message. */
+public enum MessageType {
+    TEXT,
+    BINARY
+}

@@ -1,0 +1,10 @@
+/**
+ * Tether's protocol core: WebSocket (RFC 6455, hixie-75/76) and EventSource encoding, sans-IO.
+ * Depends on the JDK only.
+ */
+module dev.tether.core {
+    exports dev.tether.api;
+    exports dev.tether.driver;
+    exports dev.tether.extension;
+    exports dev.tether.message;
+}
