@@ -1,5 +1,6 @@
 package dev.tether.extension;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -7,20 +8,80 @@ import java.util.Objects;
  * One extension element of a {@code Sec-WebSocket-Extensions} header: the extension's name and its
  * parameters, in order. A parameter without a value has a {@code null} value.
  *
+ * <p>Nothing here checks that names are tokens: {@link ExtensionHeader#parse} only produces valid
+ * elements, and {@link ExtensionHeader#serialize} refuses invalid ones.
+ *
  * @param name   the extension token
  * @param params the parameters, in header order; names may repeat
  */
 public record ExtensionParams(String name, List<Param> params) {
 
-    /** One {@code name[=value]} pair; {@code value} is null for a bare name. */
+    /**
+     * One {@code name[=value]} pair.
+     *
+     * @param name  the parameter token
+     * @param value the value, unquoted and unescaped; {@code null} for a bare name (a flag)
+     */
     public record Param(String name, String value) {
         public Param {
             Objects.requireNonNull(name, "name");
+        }
+
+        /** A parameter without a value, e.g. {@code server_no_context_takeover}. */
+        public static Param flag(String name) {
+            return new Param(name, null);
+        }
+
+        /** Whether this parameter has no value. */
+        public boolean isFlag() {
+            return value == null;
         }
     }
 
     public ExtensionParams {
         Objects.requireNonNull(name, "name");
         params = List.copyOf(params);
+    }
+
+    /** An element with the given parameters, in order. */
+    public static ExtensionParams of(String name, Param... params) {
+        return new ExtensionParams(name, List.of(params));
+    }
+
+    /** Whether a parameter with this name is present, with or without a value. */
+    public boolean has(String paramName) {
+        for (Param param : params) {
+            if (param.name().equals(paramName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The value of the first parameter with this name; {@code null} when there is none or when it is
+     * a flag (use {@link #has} to tell those apart).
+     */
+    public String value(String paramName) {
+        for (Param param : params) {
+            if (param.name().equals(paramName)) {
+                return param.value();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Every parameter with this name, in header order: extensions that allow a parameter only once
+     * (RFC 7692 §7) check that this has at most one element.
+     */
+    public List<Param> paramsNamed(String paramName) {
+        List<Param> found = new ArrayList<>();
+        for (Param param : params) {
+            if (param.name().equals(paramName)) {
+                found.add(param);
+            }
+        }
+        return List.copyOf(found);
     }
 }
