@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The {@code Sec-WebSocket-Extensions} header value (RFC 6455 §9.1, with the token, quoted-string
@@ -35,13 +36,13 @@ public final class ExtensionHeader {
      * but at least one element is required. Quoted values are returned unescaped, and must be
      * tokens once unescaped (RFC 6455 §9.1).
      *
-     * @param header the header value
+     * @param header the header value, not null (an absent header is the caller's case to handle)
      * @return the elements in header order; never empty
      * @throws IllegalArgumentException if the value breaks the grammar; the message names the
      *                                  problem and its offset
      */
     public static List<ExtensionParams> parse(String header) {
-        return new Scanner(header).extensionList();
+        return new Scanner(Objects.requireNonNull(header, "header")).extensionList();
     }
 
     /**

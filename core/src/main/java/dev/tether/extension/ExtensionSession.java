@@ -5,7 +5,8 @@ import dev.tether.message.Message;
 
 /**
  * One extension active on one connection. The driver calls it synchronously from one thread at a
- * time: outgoing messages in registration order, incoming messages in the reverse order.
+ * time, through {@link Extensions}: outgoing messages in negotiated order (the order of the server's
+ * response), incoming messages in the reverse order.
  */
 public interface ExtensionSession {
 
