@@ -7,4 +7,5 @@ module dev.tether.core {
     exports dev.tether.driver;
     exports dev.tether.extension;
     exports dev.tether.message;
+    exports dev.tether.sse;
 }
