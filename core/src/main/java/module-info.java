@@ -5,6 +5,8 @@
 module dev.tether.core {
     exports dev.tether.api;
     exports dev.tether.driver;
+    exports dev.tether.driver.handshake;
     exports dev.tether.extension;
     exports dev.tether.message;
+    exports dev.tether.sse;
 }

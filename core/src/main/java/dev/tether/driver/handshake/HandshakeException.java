@@ -1,0 +1,13 @@
+package dev.tether.driver.handshake;
+
+/**
+ * An opening handshake failed: the peer's handshake was malformed, too large, or did not agree to
+ * the upgrade. The message names what was wrong.
+ */
+public class HandshakeException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public HandshakeException(String message) {
+        super(message);
+    }
+}
