@@ -1,0 +1,367 @@
+package dev.tether.driver.hybi;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.api.CloseStatus;
+import dev.tether.api.ReadyState;
+import dev.tether.driver.Driver;
+import dev.tether.driver.DriverEvents;
+import dev.tether.driver.ProtocolException;
+import dev.tether.driver.Role;
+import dev.tether.driver.WireOutput;
+import dev.tether.extension.Extensions;
+import dev.tether.message.Message;
+import dev.tether.message.MessageType;
+import dev.tether.message.Utf8Validator;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.IntSupplier;
+
+/**
+ * The RFC 6455 driver (versions 13, 8 and 7 share the wire format), for either role: frame parsing
+ * and writing, message assembly through the extension pipeline, automatic pongs, and the close
+ * handshake.
+ *
+ * <p>Close states: {@code OPEN} → (we send CLOSE) {@code CLOSING} → (peer's CLOSE arrives)
+ * {@code CLOSED}; or {@code OPEN} → (peer's CLOSE arrives, we echo its code at once) {@code CLOSED}.
+ * Once a close frame has been written nothing more is; a protocol violation writes a close frame with
+ * the matching code (when none was sent yet) and ends the connection at once (RFC 6455 §7.1.7).
+ */
+public final class HybiDriver implements Driver {
+    /** Longest close reason that fits a control frame after the 2-byte code. */
+    public static final int MAX_CLOSE_REASON_BYTES = 123;
+
+    private final int version;
+    private final String protocol;
+    private final Extensions extensions;
+    private final DriverEvents events;
+    private final FrameParser parser;
+    private final FrameWriter writer;
+    private final MessageAssembler assembler;
+
+    /** {@code CLOSING} means our close frame is sent; a received one is answered at once, so it never lingers. */
+    private ReadyState state = ReadyState.CONNECTING;
+    private List<Runnable> queuedUntilOpen = new ArrayList<>();
+    private MessageType outgoingFragmented;
+
+    /**
+     * @param role       which end this driver plays (decides masking)
+     * @param version    the negotiated {@code Sec-WebSocket-Version} (13, 8 or 7)
+     * @param maxLength  the largest frame and message accepted, in bytes
+     * @param extensions the negotiated extensions (possibly none)
+     * @param protocol   the negotiated subprotocol, or null
+     * @param maskKeys   the source of masking keys (client role); must be unpredictable to the peer
+     */
+    public HybiDriver(Role role, int version, int maxLength, Extensions extensions, String protocol,
+                      IntSupplier maskKeys, DriverEvents events, WireOutput out) {
+        this.version = version;
+        this.protocol = protocol;
+        this.extensions = Objects.requireNonNull(extensions, "extensions");
+        this.events = Objects.requireNonNull(events, "events");
+        this.writer = new FrameWriter(role, maskKeys, Objects.requireNonNull(out, "out"));
+        this.assembler = new MessageAssembler(maxLength, this::onMessage);
+        this.parser = new FrameParser(role, maxLength, new FrameParser.FrameSink() {
+            @Override
+            public void dataFrameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {
+                assembler.frameStart(opcode, fin, rsv, length);
+            }
+
+            @Override
+            public void dataPayload(ByteBuffer chunk) throws ProtocolException {
+                assembler.payload(chunk);
+            }
+
+            @Override
+            public void dataFrameEnd(boolean fin) throws ProtocolException {
+                assembler.frameEnd(fin);
+            }
+
+            @Override
+            public void controlFrame(int opcode, ByteBuffer payload) throws ProtocolException {
+                onControlFrame(opcode, payload);
+            }
+        });
+        parser.allowedRsv(extensions.allowedRsv());
+    }
+
+    @Override
+    public String version() {
+        return "hybi-" + version;
+    }
+
+    @Override
+    public ReadyState readyState() {
+        return state;
+    }
+
+    @Override
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return extensions.names();
+    }
+
+    @Override
+    public void start() {
+        if (state != ReadyState.CONNECTING) {
+            return;
+        }
+        state = ReadyState.OPEN;
+        List<Runnable> queued = queuedUntilOpen;
+        queuedUntilOpen = null;
+        queued.forEach(Runnable::run);
+        events.onOpen();
+    }
+
+    @Override
+    public void parse(ByteBuffer bytes) {
+        if (state == ReadyState.CONNECTING) {
+            throw new IllegalStateException("parse before start: the connection is not open yet");
+        }
+        if (state == ReadyState.CLOSED) {
+            bytes.position(bytes.limit()); // after the close, input is read and dropped
+            return;
+        }
+        try {
+            parser.parse(bytes);
+        } catch (ProtocolException e) {
+            bytes.position(bytes.limit());
+            fail(e);
+        }
+    }
+
+    @Override
+    public void endOfInput() {
+        if (state != ReadyState.CLOSED) {
+            finish(new CloseStatus(CloseCodes.ABNORMAL, "", false));
+        }
+    }
+
+    @Override
+    public boolean text(String text) {
+        Objects.requireNonNull(text, "text");
+        return sendMessage(MessageType.TEXT, () -> ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public boolean binary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        return sendMessage(MessageType.BINARY, () -> data);
+    }
+
+    private interface Payload {
+        ByteBuffer get();
+    }
+
+    private boolean sendMessage(MessageType type, Payload payload) {
+        if (state == ReadyState.CONNECTING) {
+            queuedUntilOpen.add(() -> sendMessage(type, payload));
+            return true;
+        }
+        if (state != ReadyState.OPEN) {
+            return false;
+        }
+        if (outgoingFragmented != null) {
+            throw new IllegalStateException("a fragmented message is being sent: send its last fragment first");
+        }
+        Message message = new Message(type, 0, payload.get());
+        if (!extensions.isEmpty()) {
+            message = extensions.processOutgoing(message);
+        }
+        int opcode = type == MessageType.TEXT ? Opcode.TEXT : Opcode.BINARY;
+        writer.write(WireOutput.Kind.DATA, true, message.rsv(), opcode, message.payload());
+        return true;
+    }
+
+    @Override
+    public boolean fragment(MessageType type, ByteBuffer data, boolean fin) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(data, "data");
+        if (state == ReadyState.CONNECTING) {
+            queuedUntilOpen.add(() -> fragment(type, data, fin));
+            return true;
+        }
+        if (state != ReadyState.OPEN) {
+            return false;
+        }
+        int opcode;
+        if (outgoingFragmented == null) {
+            opcode = type == MessageType.TEXT ? Opcode.TEXT : Opcode.BINARY;
+        } else if (outgoingFragmented != type) {
+            throw new IllegalStateException("a " + outgoingFragmented + " message is being sent in fragments, not " + type);
+        } else {
+            opcode = Opcode.CONTINUATION;
+        }
+        outgoingFragmented = fin ? null : type;
+        writer.write(WireOutput.Kind.DATA, fin, 0, opcode, data);
+        return true;
+    }
+
+    @Override
+    public boolean ping(ByteBuffer payload) {
+        return sendControl(Opcode.PING, payload);
+    }
+
+    @Override
+    public boolean pong(ByteBuffer payload) {
+        return sendControl(Opcode.PONG, payload);
+    }
+
+    private boolean sendControl(int opcode, ByteBuffer payload) {
+        if (payload.remaining() > 125) {
+            throw new IllegalArgumentException("control frame payload of " + payload.remaining() + " bytes: at most 125");
+        }
+        if (state == ReadyState.CONNECTING) {
+            queuedUntilOpen.add(() -> sendControl(opcode, payload));
+            return true;
+        }
+        if (state != ReadyState.OPEN) {
+            return false;
+        }
+        writer.write(WireOutput.Kind.CONTROL, true, 0, opcode, payload);
+        return true;
+    }
+
+    @Override
+    public boolean close(int code, String reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (!CloseCodes.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent (use 1000-1003, 1007-1014 or 3000-4999)");
+        }
+        byte[] reasonBytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (reasonBytes.length > MAX_CLOSE_REASON_BYTES) {
+            throw new IllegalArgumentException("close reason of " + reasonBytes.length + " UTF-8 bytes: at most " + MAX_CLOSE_REASON_BYTES);
+        }
+        if (state == ReadyState.CONNECTING) {
+            queuedUntilOpen.add(() -> close(code, reason));
+            return true;
+        }
+        if (state != ReadyState.OPEN) {
+            return false;
+        }
+        writeClose(code, reasonBytes);
+        state = ReadyState.CLOSING;
+        return true;
+    }
+
+    private void onMessage(Message message, boolean utf8Checked) throws ProtocolException {
+        if (!extensions.isEmpty()) {
+            message = extensions.processIncoming(message);
+        }
+        if (state != ReadyState.OPEN) {
+            return; // after our close, messages are read but not delivered (as the W3C API does)
+        }
+        ByteBuffer payload = message.payload();
+        if (message.type() == MessageType.TEXT) {
+            if (!utf8Checked && !Utf8Validator.isValid(payload)) {
+                throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text message is not valid UTF-8");
+            }
+            events.onText(decode(payload));
+        } else {
+            events.onBinary(payload);
+        }
+    }
+
+    private void onControlFrame(int opcode, ByteBuffer payload) throws ProtocolException {
+        switch (opcode) {
+            case Opcode.PING -> {
+                if (state == ReadyState.OPEN) {
+                    ByteBuffer copy = copy(payload);
+                    writer.write(WireOutput.Kind.CONTROL, true, 0, Opcode.PONG, copy);
+                    events.onPing(copy);
+                }
+            }
+            case Opcode.PONG -> {
+                if (state == ReadyState.OPEN) {
+                    events.onPong(copy(payload));
+                }
+            }
+            default -> onCloseFrame(payload);
+        }
+    }
+
+    private void onCloseFrame(ByteBuffer payload) throws ProtocolException {
+        int code = CloseCodes.NO_STATUS;
+        String reason = "";
+        if (payload.remaining() == 1) {
+            throw new ProtocolException(CloseCodes.PROTOCOL_ERROR, "close frame with a 1-byte payload");
+        }
+        if (payload.remaining() >= 2) {
+            code = payload.getShort(payload.position()) & 0xFFFF;
+            if (!CloseCodes.isValidOnWire(code)) {
+                throw new ProtocolException(CloseCodes.PROTOCOL_ERROR, "close code " + code + " is not valid on the wire");
+            }
+            ByteBuffer reasonBytes = payload.slice(payload.position() + 2, payload.remaining() - 2);
+            if (!Utf8Validator.isValid(reasonBytes)) {
+                throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "close reason is not valid UTF-8");
+            }
+            reason = decode(reasonBytes);
+        }
+        if (state == ReadyState.OPEN) {
+            writeClose(code, new byte[0]); // echo the peer's code (none if it sent none)
+        }
+        finish(new CloseStatus(code, reason, true));
+    }
+
+    private void fail(ProtocolException error) {
+        if (state == ReadyState.OPEN) {
+            writeClose(error.closeCode(), truncatedUtf8(error.getMessage()));
+        }
+        if (state != ReadyState.CLOSED) {
+            events.onError(error);
+            finish(new CloseStatus(error.closeCode(), error.getMessage(), false));
+        }
+    }
+
+    private void finish(CloseStatus status) {
+        state = ReadyState.CLOSED;
+        queuedUntilOpen = null;
+        try {
+            extensions.close();
+        } finally {
+            events.onClose(status);
+        }
+    }
+
+    private void writeClose(int code, byte[] reason) {
+        ByteBuffer payload;
+        if (code == CloseCodes.NO_STATUS) {
+            payload = ByteBuffer.allocate(0);
+        } else {
+            payload = ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason).flip();
+        }
+        writer.write(WireOutput.Kind.CLOSE, true, 0, Opcode.CLOSE, payload);
+    }
+
+    private static ByteBuffer copy(ByteBuffer payload) {
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
+        copy.put(payload.duplicate());
+        return copy.flip();
+    }
+
+    private static String decode(ByteBuffer utf8) {
+        if (utf8.hasArray()) {
+            return new String(utf8.array(), utf8.arrayOffset() + utf8.position(), utf8.remaining(), StandardCharsets.UTF_8);
+        }
+        return StandardCharsets.UTF_8.decode(utf8.duplicate()).toString();
+    }
+
+    /** The message's UTF-8 bytes, cut at a character boundary to fit a close frame. */
+    static byte[] truncatedUtf8(String message) {
+        byte[] bytes = (message == null ? "" : message).getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_CLOSE_REASON_BYTES) {
+            return bytes;
+        }
+        int end = MAX_CLOSE_REASON_BYTES;
+        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+            end--; // do not cut a multi-byte character
+        }
+        return java.util.Arrays.copyOf(bytes, end);
+    }
+}

@@ -1,0 +1,126 @@
+package dev.tether.driver.hybi;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.driver.ProtocolException;
+import dev.tether.message.Message;
+import dev.tether.message.MessageType;
+import dev.tether.message.Utf8Validator;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Assembles data frames into messages: enforces the message size limit before memory is taken,
+ * validates text as UTF-8 chunk by chunk so bad text fails on the frame that carries it, and grows
+ * its buffer only as bytes actually arrive (a peer that announces a huge frame and sends nothing
+ * costs nothing).
+ *
+ * <p>A message whose first frame has RSV bits set belongs to an extension (it may be compressed), so
+ * its text is validated after the extension pipeline instead.
+ */
+final class MessageAssembler {
+
+    /** Receives each whole message. */
+    interface MessageSink {
+        /**
+         * A whole message. A binary payload is the receiver's to keep. A text payload may be a view of
+         * the input, valid only during the call; {@code utf8Checked} tells whether it was validated.
+         */
+        void message(Message message, boolean utf8Checked) throws ProtocolException;
+    }
+
+    private static final int INITIAL_CAPACITY = 64 * 1024;
+    /** Text buffers up to this size are kept for the next message; larger ones are let go. */
+    private static final int RETAINED_CAPACITY = 16 * 1024;
+
+    private final long maxLength;
+    private final MessageSink sink;
+    private final Utf8Validator utf8 = new Utf8Validator();
+
+    private MessageType type;
+    private int rsv;
+    private boolean checkUtf8;
+    private boolean singleFrame;
+    private long frameLength;
+    private long frameRead;
+
+    private byte[] buffer;
+    private int size;
+    private byte[] retainedTextBuffer;
+
+    MessageAssembler(int maxLength, MessageSink sink) {
+        this.maxLength = maxLength;
+        this.sink = sink;
+    }
+
+    void frameStart(int opcode, boolean fin, int frameRsv, long length) throws ProtocolException {
+        if (opcode != Opcode.CONTINUATION) {
+            type = opcode == Opcode.TEXT ? MessageType.TEXT : MessageType.BINARY;
+            rsv = frameRsv;
+            checkUtf8 = type == MessageType.TEXT && frameRsv == 0;
+            singleFrame = fin;
+            size = 0;
+            buffer = type == MessageType.TEXT ? retainedTextBuffer : null;
+            utf8.reset();
+        }
+        if (size + length > maxLength) {
+            throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
+                    "message of at least " + (size + length) + " bytes exceeds the limit of " + maxLength);
+        }
+        frameLength = length;
+        frameRead = 0;
+    }
+
+    void payload(ByteBuffer chunk) throws ProtocolException {
+        int n = chunk.remaining();
+        if (checkUtf8 && !utf8.update(chunk)) {
+            throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text message is not valid UTF-8");
+        }
+        if (singleFrame && type == MessageType.TEXT && frameRead == 0 && n == frameLength) {
+            // The whole message lies in the input: decode it from there, no copy.
+            frameRead = n;
+            deliver(chunk);
+            return;
+        }
+        ensureCapacity(size + n, size + (frameLength - frameRead));
+        chunk.get(chunk.position(), buffer, size, n);
+        size += n;
+        frameRead += n;
+    }
+
+    void frameEnd(boolean fin) throws ProtocolException {
+        if (!fin) {
+            return;
+        }
+        if (singleFrame && type == MessageType.TEXT && frameLength > 0 && frameRead == frameLength && size == 0) {
+            return; // delivered straight from the input
+        }
+        byte[] bytes = buffer == null ? new byte[0] : buffer;
+        if (type == MessageType.TEXT) {
+            retainedTextBuffer = bytes.length <= RETAINED_CAPACITY ? buffer : null;
+        } else if (bytes.length != size) {
+            bytes = Arrays.copyOf(bytes, size); // the receiver keeps it: no slack
+        }
+        buffer = null;
+        int length = size;
+        size = 0;
+        deliver(ByteBuffer.wrap(bytes, 0, length));
+    }
+
+    private void deliver(ByteBuffer payload) throws ProtocolException {
+        if (checkUtf8 && !utf8.isComplete()) {
+            throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
+        }
+        sink.message(new Message(type, rsv, payload), checkUtf8);
+    }
+
+    /** Makes room for {@code needed} bytes, growing towards at most {@code bound} (what the frame announced). */
+    private void ensureCapacity(int needed, long bound) {
+        if (buffer != null && buffer.length >= needed) {
+            return;
+        }
+        long grown = buffer == null ? INITIAL_CAPACITY : 2L * buffer.length;
+        int capacity = (int) Math.max(needed, Math.min(grown, bound));
+        buffer = buffer == null ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.tether.driver;
+
+import dev.tether.api.CloseStatus;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Records what a driver reports and writes, as one list of readable lines in the order it happened:
+ * {@code text:Hello}, {@code binary:01 02}, {@code ping:…}, {@code pong:…}, {@code error:1002},
+ * {@code close:1000:reason:clean}, and written frames as {@code >DATA 81 05 …}.
+ */
+public final class Transcript implements DriverEvents, WireOutput {
+    public final List<String> lines = new ArrayList<>();
+    public final List<ByteBuffer[]> written = new ArrayList<>();
+
+    public Transcript() {
+    }
+
+    @Override
+    public void onOpen() {
+        lines.add("open");
+    }
+
+    @Override
+    public void onText(String text) {
+        lines.add("text:" + text);
+    }
+
+    @Override
+    public void onBinary(ByteBuffer data) {
+        lines.add("binary:" + Hex.hex(data));
+    }
+
+    @Override
+    public void onPing(ByteBuffer payload) {
+        lines.add("ping:" + Hex.hex(payload));
+    }
+
+    @Override
+    public void onPong(ByteBuffer payload) {
+        lines.add("pong:" + Hex.hex(payload));
+    }
+
+    @Override
+    public void onError(ProtocolException error) {
+        lines.add("error:" + error.closeCode());
+    }
+
+    @Override
+    public void onClose(CloseStatus status) {
+        lines.add("close:" + status.code() + ":" + status.reason() + ":" + (status.wasClean() ? "clean" : "unclean"));
+    }
+
+    @Override
+    public void write(Kind kind, ByteBuffer... buffers) {
+        written.add(buffers);
+        StringBuilder hex = new StringBuilder();
+        for (ByteBuffer b : buffers) {
+            if (hex.length() > 0 && b.hasRemaining()) {
+                hex.append(' ');
+            }
+            hex.append(Hex.hex(b));
+        }
+        lines.add(">" + kind + " " + hex);
+    }
+
+    /** The written bytes, all frames concatenated. */
+    public byte[] writtenBytes() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (ByteBuffer[] frame : written) {
+            for (ByteBuffer b : frame) {
+                ByteBuffer d = b.duplicate();
+                byte[] a = new byte[d.remaining()];
+                d.get(a);
+                out.writeBytes(a);
+            }
+        }
+        return out.toByteArray();
+    }
+}
