@@ -1,0 +1,261 @@
+package dev.tether.driver.hixie;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.api.CloseStatus;
+import dev.tether.api.ReadyState;
+import dev.tether.driver.Driver;
+import dev.tether.driver.DriverEvents;
+import dev.tether.driver.ProtocolException;
+import dev.tether.driver.WireOutput;
+import dev.tether.message.MessageType;
+import dev.tether.message.Utf8Validator;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The server side of draft-hixie-thewebsocketprotocol-75: text frames are {@code 0x00}, UTF-8,
+ * {@code 0xFF}; frames whose type byte has the high bit set carry a 7-bits-per-byte length and are
+ * skipped (no such frame type was ever defined). There is no closing handshake: the connection ends
+ * when the TCP connection does. Binary messages, pings and fragments cannot be sent.
+ */
+public class Hixie75Driver implements Driver {
+
+    private enum Stage { LEADING_BYTE, LENGTH, TEXT, SKIP }
+
+    private static final byte[] FRAME_START = {0x00};
+    private static final byte[] FRAME_END = {(byte) 0xFF};
+
+    protected final DriverEvents events;
+    protected final WireOutput out;
+    private final String protocol;
+    private final int maxLength;
+
+    /** {@code CLOSING} is used by hixie-76 only, whose closing handshake hixie-75 lacks. */
+    protected ReadyState state = ReadyState.CONNECTING;
+    private List<Runnable> queuedUntilOpen = new ArrayList<>();
+
+    private Stage stage = Stage.LEADING_BYTE;
+    private long length;
+    private boolean closingFrame;
+    private final ByteArrayOutputStream text = new ByteArrayOutputStream();
+    private final Utf8Validator utf8 = new Utf8Validator();
+
+    public Hixie75Driver(int maxLength, String protocol, DriverEvents events, WireOutput out) {
+        this.maxLength = maxLength;
+        this.protocol = protocol;
+        this.events = Objects.requireNonNull(events, "events");
+        this.out = Objects.requireNonNull(out, "out");
+    }
+
+    @Override
+    public String version() {
+        return "hixie-75";
+    }
+
+    @Override
+    public ReadyState readyState() {
+        return state;
+    }
+
+    @Override
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return List.of();
+    }
+
+    @Override
+    public void start() {
+        open();
+    }
+
+    /** Opens the connection: writes what was queued, then reports open. */
+    protected final void open() {
+        if (state != ReadyState.CONNECTING) {
+            return;
+        }
+        state = ReadyState.OPEN;
+        List<Runnable> queued = queuedUntilOpen;
+        queuedUntilOpen = null;
+        queued.forEach(Runnable::run);
+        events.onOpen();
+    }
+
+    @Override
+    public void parse(ByteBuffer bytes) {
+        if (state == ReadyState.CONNECTING) {
+            throw new IllegalStateException("parse before start: the connection is not open yet");
+        }
+        try {
+            while (bytes.hasRemaining() && state != ReadyState.CLOSED) {
+                parseStep(bytes);
+            }
+        } catch (ProtocolException e) {
+            fail(e);
+        }
+        bytes.position(bytes.limit());
+    }
+
+    private void parseStep(ByteBuffer in) throws ProtocolException {
+        switch (stage) {
+            case LEADING_BYTE -> {
+                int type = in.get() & 0xFF;
+                if ((type & 0x80) == 0) {
+                    stage = Stage.TEXT;
+                    text.reset();
+                    utf8.reset();
+                } else {
+                    closingFrame = isClosingFrameType(type);
+                    length = 0;
+                    stage = Stage.LENGTH;
+                }
+            }
+            case LENGTH -> {
+                int b = in.get() & 0xFF;
+                length = length * 128 + (b & 0x7F);
+                if (length > maxLength) {
+                    throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
+                            "frame of at least " + length + " bytes exceeds the limit of " + maxLength);
+                }
+                if ((b & 0x80) == 0) {
+                    if (closingFrame && length == 0) {
+                        stage = Stage.LEADING_BYTE;
+                        onClosingFrame();
+                    } else {
+                        stage = length == 0 ? Stage.LEADING_BYTE : Stage.SKIP;
+                    }
+                }
+            }
+            case SKIP -> {
+                int n = (int) Math.min(length, in.remaining());
+                in.position(in.position() + n);
+                length -= n;
+                if (length == 0) {
+                    stage = Stage.LEADING_BYTE;
+                }
+            }
+            case TEXT -> readText(in);
+        }
+    }
+
+    private void readText(ByteBuffer in) throws ProtocolException {
+        int start = in.position();
+        int end = start;
+        int limit = in.limit();
+        while (end < limit && in.get(end) != (byte) 0xFF) {
+            end++;
+        }
+        int n = end - start;
+        if (text.size() + n > maxLength) {
+            throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
+                    "message of at least " + (text.size() + n) + " bytes exceeds the limit of " + maxLength);
+        }
+        ByteBuffer chunk = in.slice(start, n);
+        if (!utf8.update(chunk)) {
+            throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8");
+        }
+        text.write(chunk.array(), chunk.arrayOffset(), n);
+        if (end == limit) {
+            in.position(limit);
+            return;
+        }
+        in.position(end + 1); // past the 0xFF that ends the frame
+        stage = Stage.LEADING_BYTE;
+        if (!utf8.isComplete()) {
+            throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text frame ends inside a UTF-8 sequence");
+        }
+        if (state == ReadyState.OPEN) {
+            events.onText(text.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Hixie-75 has no closing frame: {@code 0xFF 0x00} is just an empty frame to skip. */
+    protected boolean isClosingFrameType(int type) {
+        return false;
+    }
+
+    /** Called when a closing frame arrives (hixie-76 only). */
+    protected void onClosingFrame() {
+    }
+
+    @Override
+    public void endOfInput() {
+        if (state != ReadyState.CLOSED) {
+            finish(new CloseStatus(CloseCodes.ABNORMAL, "", false));
+        }
+    }
+
+    @Override
+    public boolean text(String message) {
+        Objects.requireNonNull(message, "text");
+        if (state == ReadyState.CONNECTING) {
+            queuedUntilOpen.add(() -> text(message));
+            return true;
+        }
+        if (state != ReadyState.OPEN) {
+            return false;
+        }
+        out.write(WireOutput.Kind.DATA, ByteBuffer.wrap(FRAME_START),
+                ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)), ByteBuffer.wrap(FRAME_END));
+        return true;
+    }
+
+    /** The hixie drafts carry text only. */
+    @Override
+    public boolean binary(ByteBuffer data) {
+        return false;
+    }
+
+    @Override
+    public boolean fragment(MessageType type, ByteBuffer data, boolean fin) {
+        return false;
+    }
+
+    @Override
+    public boolean ping(ByteBuffer payload) {
+        return false;
+    }
+
+    @Override
+    public boolean pong(ByteBuffer payload) {
+        return false;
+    }
+
+    /**
+     * Hixie-75 has no closing handshake: the connection is closed at once and the transport closes
+     * the TCP connection. The code and reason are only reported locally.
+     */
+    @Override
+    public boolean close(int code, String reason) {
+        if (state == ReadyState.CONNECTING) {
+            queuedUntilOpen.add(() -> close(code, reason));
+            return true;
+        }
+        if (state != ReadyState.OPEN) {
+            return false;
+        }
+        finish(new CloseStatus(code, reason, true));
+        return true;
+    }
+
+    protected void fail(ProtocolException error) {
+        if (state != ReadyState.CLOSED) {
+            events.onError(error);
+            finish(new CloseStatus(error.closeCode(), error.getMessage(), false));
+        }
+    }
+
+    protected final void finish(CloseStatus status) {
+        state = ReadyState.CLOSED;
+        queuedUntilOpen = null;
+        events.onClose(status);
+    }
+}

@@ -1,0 +1,103 @@
+package dev.tether.driver.hixie;
+
+import dev.tether.api.ReadyState;
+import dev.tether.driver.Driver;
+import dev.tether.driver.FeedEveryWay;
+import dev.tether.driver.Transcript;
+import dev.tether.message.MessageType;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import static dev.tether.driver.Hex.bytes;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The framing both hixie drafts share (faye's draft75 shared examples): each test runs for hixie-75
+ * and hixie-76. Vectors are fed whole, split at every offset and one byte at a time.
+ */
+abstract class HixieFramingContract {
+
+    /** A driver that is open, with its transcript cleared. */
+    abstract Driver openDriver(Transcript transcript, int maxLength);
+
+    private List<String> reads(String hex) {
+        return FeedEveryWay.feed(t -> openDriver(t, 1000), bytes(hex));
+    }
+
+    @Test
+    @DisplayName("a text frame is 0x00, UTF-8, 0xFF")
+    void textFrame() {
+        assertEquals(List.of("text:Hello"), reads("00 48 65 6c 6c 6f ff"));
+    }
+
+    @Test
+    @DisplayName("several frames in one read, multi-byte text and an empty frame")
+    void severalFrames() {
+        assertEquals(List.of("text:a", "text:€", "text:"), reads("00 61 ff 00 e2 82 ac ff 00 ff"));
+    }
+
+    @Test
+    @DisplayName("length-prefixed frames (type byte with the high bit set) are skipped")
+    void lengthPrefixedFramesSkipped() {
+        // type 0x80, length 0x81 0x00 = 128 bytes, then a text frame
+        String skipped = "80 81 00 " + "2a ".repeat(128);
+        assertEquals(List.of("text:after"), reads(skipped + "00 61 66 74 65 72 ff"));
+    }
+
+    @Test
+    @DisplayName("text that is not UTF-8 fails the connection")
+    void invalidUtf8() {
+        List<String> lines = reads("00 c0 af ff");
+        assertTrue(lines.contains("error:1007"), lines.toString());
+        assertTrue(lines.get(lines.size() - 1).startsWith("close:1007:"), lines.toString());
+    }
+
+    @Test
+    @DisplayName("a text frame over maxLength fails with 1009 without waiting for its end")
+    void textOverLimit() {
+        Transcript t = new Transcript();
+        Driver driver = openDriver(t, 4);
+        driver.parse(ByteBuffer.wrap(bytes("00 61 62 63 64 65")));
+        assertTrue(t.lines.contains("error:1009"), t.lines.toString());
+    }
+
+    @Test
+    @DisplayName("a skipped frame announcing more than maxLength fails with 1009")
+    void skippedFrameOverLimit() {
+        Transcript t = new Transcript();
+        Driver driver = openDriver(t, 1000);
+        driver.parse(ByteBuffer.wrap(bytes("80 ff ff ff 7f")));
+        assertTrue(t.lines.contains("error:1009"), t.lines.toString());
+    }
+
+    @Test
+    @DisplayName("sending text writes 0x00, UTF-8, 0xFF; binary, pings and fragments cannot be sent")
+    void sending() {
+        Transcript t = new Transcript();
+        Driver driver = openDriver(t, 1000);
+        assertTrue(driver.text("hé"));
+        assertFalse(driver.binary(ByteBuffer.allocate(1)));
+        assertFalse(driver.ping(ByteBuffer.allocate(0)));
+        assertFalse(driver.pong(ByteBuffer.allocate(0)));
+        assertFalse(driver.fragment(MessageType.TEXT, ByteBuffer.allocate(1), true));
+        assertEquals(List.of(">DATA 00 68 c3 a9 ff"), t.lines);
+        assertEquals(List.of(), driver.extensions());
+    }
+
+    @Test
+    @DisplayName("the stream ending reports 1006 once")
+    void endOfInput() {
+        Transcript t = new Transcript();
+        Driver driver = openDriver(t, 1000);
+        driver.endOfInput();
+        driver.endOfInput();
+        assertEquals(List.of("close:1006::unclean"), t.lines);
+        assertEquals(ReadyState.CLOSED, driver.readyState());
+        assertFalse(driver.text("late"));
+    }
+}
