@@ -1,0 +1,249 @@
+package dev.tether.driver;
+
+import dev.tether.driver.handshake.AcceptKey;
+import dev.tether.driver.handshake.HandshakeRequest;
+import dev.tether.driver.handshake.HeaderTokens;
+import dev.tether.driver.handshake.Hixie76Key;
+import dev.tether.driver.handshake.HttpHeaders;
+import dev.tether.driver.hixie.Hixie75Driver;
+import dev.tether.driver.hixie.Hixie76Driver;
+import dev.tether.driver.hybi.HybiDriver;
+import dev.tether.extension.ExtensionContext;
+import dev.tether.extension.Extensions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The server's answer to an opening handshake, computed as data: the status, the response headers
+ * in order, and, when accepted, a factory for the driver that speaks the negotiated protocol. The
+ * transport writes the status and headers itself (a Servlet container writes the status line).
+ *
+ * <p>The protocol is chosen the way faye's websocket-driver does: {@code Sec-WebSocket-Version} or
+ * {@code Sec-WebSocket-Key} → RFC 6455 (versions 13, 8 and 7); {@code Sec-WebSocket-Key1}/{@code Key2}
+ * → hixie-76; otherwise hixie-75. A request that is not a valid handshake is answered with 400 and a
+ * reason (405 for a method other than GET); an unsupported version with 426 and
+ * {@code Sec-WebSocket-Version: 13}.
+ */
+public final class ServerHandshake {
+    private static final Set<String> HYBI_VERSIONS = Set.of("13", "8", "7");
+
+    private final int status;
+    private final HttpHeaders headers;
+    private final String failure;
+    private final DriverFactory factory;
+    private final String version;
+    private final String protocol;
+    private final List<String> extensions;
+
+    /** Makes the driver once the transport can take events and bytes. */
+    @FunctionalInterface
+    private interface DriverFactory {
+        Driver create(DriverEvents events, WireOutput out);
+    }
+
+    private ServerHandshake(int status, HttpHeaders headers, String failure, String version, String protocol,
+                            List<String> extensions, DriverFactory factory) {
+        this.status = status;
+        this.headers = headers;
+        this.failure = failure;
+        this.version = version;
+        this.protocol = protocol;
+        this.extensions = extensions;
+        this.factory = factory;
+    }
+
+    /** Answers {@code request} with the server's {@code options}. Never throws for bad input. */
+    public static ServerHandshake answer(HandshakeRequest request, DriverOptions options) {
+        Objects.requireNonNull(request, "request");
+        if (options.role() != Role.SERVER) {
+            throw new IllegalArgumentException("server handshake needs server options, not " + options.role());
+        }
+        if (!"GET".equals(request.method())) {
+            HttpHeaders allow = new HttpHeaders().set("Allow", "GET");
+            return reject(405, allow, "a WebSocket handshake must be a GET request, not " + request.method());
+        }
+        if (!HeaderTokens.containsToken(request.headers("Upgrade"), "websocket")) {
+            return reject(400, "the Upgrade header must include \"websocket\"");
+        }
+        if (!HeaderTokens.containsToken(request.headers("Connection"), "upgrade")) {
+            return reject(400, "the Connection header must include \"Upgrade\"");
+        }
+        if (!request.headers("Sec-WebSocket-Version").isEmpty() || !request.headers("Sec-WebSocket-Key").isEmpty()) {
+            return hybi(request, options);
+        }
+        if (!request.headers("Sec-WebSocket-Key1").isEmpty() || !request.headers("Sec-WebSocket-Key2").isEmpty()) {
+            return hixie76(request, options);
+        }
+        return hixie75(request, options);
+    }
+
+    private static ServerHandshake hybi(HandshakeRequest request, DriverOptions options) {
+        List<String> versions = request.headers("Sec-WebSocket-Version");
+        String version = versions.size() == 1 ? versions.get(0).trim() : null;
+        if (version == null || !HYBI_VERSIONS.contains(version)) {
+            HttpHeaders supported = new HttpHeaders().set("Sec-WebSocket-Version", "13");
+            String got = versions.isEmpty() ? "none" : String.join(", ", versions);
+            return reject(426, supported, "unsupported Sec-WebSocket-Version (" + got + "): this server speaks 13");
+        }
+        List<String> keys = request.headers("Sec-WebSocket-Key");
+        if (keys.size() != 1 || !AcceptKey.isValidKey(keys.get(0).trim())) {
+            return reject(400, keys.size() > 1 ? "more than one Sec-WebSocket-Key header"
+                    : "Sec-WebSocket-Key must be 16 random bytes in base64");
+        }
+        List<String> offeredProtocols = new ArrayList<>();
+        for (String value : request.headers("Sec-WebSocket-Protocol")) {
+            for (String token : HeaderTokens.split(value)) {
+                if (!HeaderTokens.isToken(token)) {
+                    return reject(400, "Sec-WebSocket-Protocol holds something that is not a token");
+                }
+                offeredProtocols.add(token);
+            }
+        }
+        String protocol = offeredProtocols.stream().filter(options.protocols()::contains).findFirst().orElse(null);
+
+        Extensions extensions = new Extensions(options.extensions(), new ExtensionContext(Role.SERVER, options.maxLength()));
+        String extensionResponse;
+        try {
+            List<String> offers = request.headers("Sec-WebSocket-Extensions");
+            extensionResponse = offers.isEmpty() ? null : extensions.generateResponse(String.join(", ", offers));
+        } catch (IllegalArgumentException e) {
+            return reject(400, e.getMessage());
+        }
+
+        HttpHeaders headers = new HttpHeaders()
+                .set("Upgrade", "websocket")
+                .set("Connection", "Upgrade")
+                .set("Sec-WebSocket-Accept", AcceptKey.accept(keys.get(0).trim()));
+        if (protocol != null) {
+            headers.set("Sec-WebSocket-Protocol", protocol);
+        }
+        if (extensionResponse != null) {
+            headers.set("Sec-WebSocket-Extensions", extensionResponse);
+        }
+        options.headers().forEach(headers::add);
+        int versionNumber = Integer.parseInt(version);
+        return new ServerHandshake(101, headers, null, "hybi-" + version, protocol, extensions.names(),
+                (events, out) -> new HybiDriver(Role.SERVER, versionNumber, options.maxLength(), extensions, protocol,
+                        ThreadLocalRandom.current()::nextInt, events, out));
+    }
+
+    private static ServerHandshake hixie76(HandshakeRequest request, DriverOptions options) {
+        String key1 = request.header("Sec-WebSocket-Key1");
+        String key2 = request.header("Sec-WebSocket-Key2");
+        if (key1 == null || key2 == null) {
+            return reject(400, "a hixie-76 handshake needs both Sec-WebSocket-Key1 and Sec-WebSocket-Key2");
+        }
+        try {
+            Hixie76Key.keyNumber(key1);
+            Hixie76Key.keyNumber(key2);
+        } catch (IllegalArgumentException e) {
+            return reject(400, e.getMessage());
+        }
+        String host = request.header("Host");
+        if (host == null) {
+            return reject(400, "a hixie-76 handshake needs a Host header");
+        }
+        String protocol = legacyProtocol(request.header("Sec-WebSocket-Protocol"), options);
+        HttpHeaders headers = new HttpHeaders().set("Upgrade", "WebSocket").set("Connection", "Upgrade");
+        String origin = request.header("Origin");
+        if (origin != null) {
+            headers.set("Sec-WebSocket-Origin", origin);
+        }
+        headers.set("Sec-WebSocket-Location", location(request, host));
+        if (protocol != null) {
+            headers.set("Sec-WebSocket-Protocol", protocol);
+        }
+        options.headers().forEach(headers::add);
+        return new ServerHandshake(101, headers, null, "hixie-76", protocol, List.of(),
+                (events, out) -> new Hixie76Driver(key1, key2, options.maxLength(), protocol, events, out));
+    }
+
+    private static ServerHandshake hixie75(HandshakeRequest request, DriverOptions options) {
+        String host = request.header("Host");
+        if (host == null) {
+            return reject(400, "a hixie-75 handshake needs a Host header");
+        }
+        String protocol = legacyProtocol(request.header("WebSocket-Protocol"), options);
+        HttpHeaders headers = new HttpHeaders().set("Upgrade", "WebSocket").set("Connection", "Upgrade");
+        String origin = request.header("Origin");
+        if (origin != null) {
+            headers.set("WebSocket-Origin", origin);
+        }
+        headers.set("WebSocket-Location", location(request, host));
+        if (protocol != null) {
+            headers.set("WebSocket-Protocol", protocol);
+        }
+        options.headers().forEach(headers::add);
+        return new ServerHandshake(101, headers, null, "hixie-75", protocol, List.of(),
+                (events, out) -> new Hixie75Driver(options.maxLength(), protocol, events, out));
+    }
+
+    /** The drafts offer one protocol, echoed when the server supports it. */
+    private static String legacyProtocol(String offered, DriverOptions options) {
+        return offered != null && options.protocols().contains(offered.trim()) ? offered.trim() : null;
+    }
+
+    private static String location(HandshakeRequest request, String host) {
+        return (request.secure() ? "wss://" : "ws://") + host + request.target();
+    }
+
+    private static ServerHandshake reject(int status, String reason) {
+        return reject(status, new HttpHeaders(), reason);
+    }
+
+    private static ServerHandshake reject(int status, HttpHeaders headers, String reason) {
+        return new ServerHandshake(status, headers, reason, null, null, List.of(), null);
+    }
+
+    /** Whether the handshake succeeded: the status is 101 and {@link #newDriver} may be called. */
+    public boolean accepted() {
+        return factory != null;
+    }
+
+    /** 101 when accepted; otherwise 400, 405 or 426. */
+    public int status() {
+        return status;
+    }
+
+    /** The response headers in order (read-only). */
+    public HttpHeaders headers() {
+        return headers.readOnlyView();
+    }
+
+    /** Why the handshake was refused, for the response body; null when accepted. */
+    public String failure() {
+        return failure;
+    }
+
+    /** The protocol chosen: {@code hybi-13}, {@code hixie-76} …; null when refused. */
+    public String version() {
+        return version;
+    }
+
+    /** The subprotocol agreed on, or null. */
+    public String protocol() {
+        return protocol;
+    }
+
+    /** The extensions agreed on, in pipeline order. */
+    public List<String> extensions() {
+        return extensions;
+    }
+
+    /**
+     * The driver for this connection, in state {@code CONNECTING}: call {@link Driver#start()} once
+     * the response head is on its way.
+     *
+     * @throws IllegalStateException when the handshake was refused
+     */
+    public Driver newDriver(DriverEvents events, WireOutput out) {
+        if (factory == null) {
+            throw new IllegalStateException("the handshake was refused (" + status + "): " + failure);
+        }
+        return factory.create(events, out);
+    }
+}
