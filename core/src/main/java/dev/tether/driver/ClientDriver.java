@@ -1,0 +1,192 @@
+package dev.tether.driver;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.api.CloseStatus;
+import dev.tether.api.ReadyState;
+import dev.tether.driver.handshake.HandshakeException;
+import dev.tether.driver.handshake.HttpResponseHead;
+import dev.tether.driver.handshake.HttpResponseHeadParser;
+import dev.tether.driver.hybi.HybiDriver;
+import dev.tether.message.MessageType;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+
+/**
+ * The client role of RFC 6455 over any byte stream: {@link #start()} writes the request head,
+ * {@link #parse} first reads and checks the server's response head, then hands every following byte
+ * (including those that came in the same read as the head) to an RFC 6455 driver. Sends made before
+ * the handshake completes are queued. A failed handshake reports an error and a 1006 close.
+ */
+public final class ClientDriver implements Driver {
+    private final ClientHandshake handshake;
+    private final IntSupplier maskKeys;
+    private final DriverEvents events;
+    private final WireOutput out;
+    private final HttpResponseHeadParser responseParser = new HttpResponseHeadParser();
+    private final List<Consumer<Driver>> queuedUntilOpen = new ArrayList<>();
+
+    private boolean started;
+    private boolean failed;
+    private HttpResponseHead response;
+    private HybiDriver connection;
+
+    /** @param maskKeys the source of masking keys; must be unpredictable to the server */
+    public ClientDriver(ClientHandshake handshake, IntSupplier maskKeys, DriverEvents events, WireOutput out) {
+        this.handshake = Objects.requireNonNull(handshake, "handshake");
+        this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");
+        this.events = Objects.requireNonNull(events, "events");
+        this.out = Objects.requireNonNull(out, "out");
+    }
+
+    /** The server's response head (status and headers), once it has arrived; null before. */
+    public HttpResponseHead handshakeResponse() {
+        return response;
+    }
+
+    @Override
+    public String version() {
+        return "hybi-13";
+    }
+
+    @Override
+    public ReadyState readyState() {
+        if (connection != null) {
+            return connection.readyState();
+        }
+        return failed ? ReadyState.CLOSED : ReadyState.CONNECTING;
+    }
+
+    @Override
+    public String protocol() {
+        return connection == null ? null : connection.protocol();
+    }
+
+    @Override
+    public List<String> extensions() {
+        return connection == null ? List.of() : connection.extensions();
+    }
+
+    @Override
+    public void start() {
+        if (!started) {
+            started = true;
+            out.write(WireOutput.Kind.DATA, ByteBuffer.wrap(handshake.requestHead()));
+        }
+    }
+
+    @Override
+    public void parse(ByteBuffer bytes) {
+        if (connection != null) {
+            connection.parse(bytes);
+            return;
+        }
+        if (failed) {
+            bytes.position(bytes.limit());
+            return;
+        }
+        if (!started) {
+            throw new IllegalStateException("parse before start: the request has not been sent");
+        }
+        try {
+            HttpResponseHead head = responseParser.parse(bytes);
+            if (head == null) {
+                return;
+            }
+            response = head;
+            handshake.validate(head);
+        } catch (HandshakeException e) {
+            bytes.position(bytes.limit());
+            fail(e.getMessage());
+            return;
+        }
+        connection = new HybiDriver(Role.CLIENT, 13, handshake.maxLength(), handshake.extensions(),
+                handshake.protocol(), maskKeys, events, out);
+        queuedUntilOpen.forEach(send -> send.accept(connection));
+        queuedUntilOpen.clear();
+        connection.start();
+        if (bytes.hasRemaining()) {
+            connection.parse(bytes);
+        }
+    }
+
+    private void fail(String reason) {
+        failed = true;
+        queuedUntilOpen.clear();
+        handshake.extensions().close();
+        events.onError(new ProtocolException(CloseCodes.PROTOCOL_ERROR, "WebSocket handshake failed: " + reason));
+        events.onClose(new CloseStatus(CloseCodes.ABNORMAL, reason, false));
+    }
+
+    @Override
+    public void endOfInput() {
+        if (connection != null) {
+            connection.endOfInput();
+        } else if (!failed) {
+            fail("the connection ended before the handshake completed");
+        }
+    }
+
+    private boolean send(Consumer<Driver> send) {
+        if (failed) {
+            return false;
+        }
+        queuedUntilOpen.add(send);
+        return true;
+    }
+
+    @Override
+    public boolean text(String text) {
+        Objects.requireNonNull(text, "text");
+        return connection != null ? connection.text(text) : send(d -> d.text(text));
+    }
+
+    @Override
+    public boolean binary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
+        return connection != null ? connection.binary(data) : send(d -> d.binary(data));
+    }
+
+    @Override
+    public boolean fragment(MessageType type, ByteBuffer data, boolean fin) {
+        return connection != null ? connection.fragment(type, data, fin) : send(d -> d.fragment(type, data, fin));
+    }
+
+    @Override
+    public boolean ping(ByteBuffer payload) {
+        checkControlPayload(payload);
+        return connection != null ? connection.ping(payload) : send(d -> d.ping(payload));
+    }
+
+    @Override
+    public boolean pong(ByteBuffer payload) {
+        checkControlPayload(payload);
+        return connection != null ? connection.pong(payload) : send(d -> d.pong(payload));
+    }
+
+    @Override
+    public boolean close(int code, String reason) {
+        if (connection != null) {
+            return connection.close(code, reason);
+        }
+        // Refuse bad arguments now rather than when the queue is replayed.
+        if (!CloseCodes.isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent (use 1000-1003, 1007-1014 or 3000-4999)");
+        }
+        if (reason.getBytes(StandardCharsets.UTF_8).length > HybiDriver.MAX_CLOSE_REASON_BYTES) {
+            throw new IllegalArgumentException("close reason over " + HybiDriver.MAX_CLOSE_REASON_BYTES + " UTF-8 bytes");
+        }
+        return send(d -> d.close(code, reason));
+    }
+
+    private static void checkControlPayload(ByteBuffer payload) {
+        if (payload.remaining() > 125) {
+            throw new IllegalArgumentException("control frame payload of " + payload.remaining() + " bytes: at most 125");
+        }
+    }
+}

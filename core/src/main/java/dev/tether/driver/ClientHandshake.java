@@ -1,0 +1,149 @@
+package dev.tether.driver;
+
+import dev.tether.driver.handshake.AcceptKey;
+import dev.tether.driver.handshake.HandshakeException;
+import dev.tether.driver.handshake.HeaderTokens;
+import dev.tether.driver.handshake.HttpHeaders;
+import dev.tether.driver.handshake.HttpResponseHead;
+import dev.tether.extension.ExtensionContext;
+import dev.tether.extension.Extensions;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * The client's side of the RFC 6455 opening handshake: a random key, the request head, and a strict
+ * check of the server's response (status 101, {@code Upgrade}, {@code Connection},
+ * {@code Sec-WebSocket-Accept}, a subprotocol that was offered, extensions that were offered), each
+ * failure saying which check failed.
+ */
+public final class ClientHandshake {
+    private final URI uri;
+    private final DriverOptions options;
+    private final String key;
+    private final Extensions extensions;
+    private final String extensionOffer;
+    private String protocol;
+
+    /**
+     * @param uri     a {@code ws://} or {@code wss://} URI with a host
+     * @param options client options: subprotocols to offer, extensions, extra headers (e.g. Origin)
+     * @param random  the source of the key; pass a {@link java.security.SecureRandom}
+     */
+    public ClientHandshake(URI uri, DriverOptions options, Random random) {
+        this.uri = Objects.requireNonNull(uri, "uri");
+        this.options = Objects.requireNonNull(options, "options");
+        if (options.role() != Role.CLIENT) {
+            throw new IllegalArgumentException("client handshake needs client options, not " + options.role());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new IllegalArgumentException("a WebSocket URI starts with ws:// or wss://, not: " + uri);
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("a WebSocket URI needs a host: " + uri);
+        }
+        for (String p : options.protocols()) {
+            if (!HeaderTokens.isToken(p)) {
+                throw new IllegalArgumentException("subprotocol \"" + p + "\" is not a token");
+            }
+        }
+        this.key = AcceptKey.newKey(random);
+        this.extensions = new Extensions(options.extensions(), new ExtensionContext(Role.CLIENT, options.maxLength()));
+        this.extensionOffer = extensions.generateOffer();
+    }
+
+    /** The {@code Sec-WebSocket-Key} sent. */
+    public String key() {
+        return key;
+    }
+
+    /** The request head to write, ending with the blank line. */
+    public byte[] requestHead() {
+        HttpHeaders headers = new HttpHeaders()
+                .set("Host", hostHeader())
+                .set("Upgrade", "websocket")
+                .set("Connection", "Upgrade")
+                .set("Sec-WebSocket-Key", key)
+                .set("Sec-WebSocket-Version", "13");
+        if (!options.protocols().isEmpty()) {
+            headers.set("Sec-WebSocket-Protocol", String.join(", ", options.protocols()));
+        }
+        if (extensionOffer != null) {
+            headers.set("Sec-WebSocket-Extensions", extensionOffer);
+        }
+        options.headers().forEach(headers::set);
+        StringBuilder head = new StringBuilder("GET ").append(target()).append(" HTTP/1.1\r\n");
+        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    private String target() {
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    }
+
+    private String hostHeader() {
+        int port = uri.getPort();
+        boolean secure = uri.getScheme().equalsIgnoreCase("wss");
+        boolean defaultPort = port == -1 || (secure && port == 443) || (!secure && port == 80);
+        return defaultPort ? uri.getHost() : uri.getHost() + ":" + port;
+    }
+
+    /**
+     * Checks the server's response; on success the subprotocol and extensions are agreed.
+     *
+     * @throws HandshakeException naming the first check that failed
+     */
+    public void validate(HttpResponseHead response) throws HandshakeException {
+        if (response.status() != 101) {
+            throw new HandshakeException("unexpected response status " + response.status() + " (expected 101 Switching Protocols)");
+        }
+        HttpHeaders headers = response.headers();
+        if (!HeaderTokens.containsToken(headers.all("Upgrade"), "websocket")) {
+            throw new HandshakeException("the response's Upgrade header is not \"websocket\"");
+        }
+        if (!HeaderTokens.containsToken(headers.all("Connection"), "upgrade")) {
+            throw new HandshakeException("the response's Connection header does not include \"Upgrade\"");
+        }
+        List<String> accepts = headers.all("Sec-WebSocket-Accept");
+        if (accepts.size() != 1 || !accepts.get(0).trim().equals(AcceptKey.accept(key))) {
+            throw new HandshakeException("Sec-WebSocket-Accept does not match the key sent");
+        }
+        List<String> protocols = headers.all("Sec-WebSocket-Protocol");
+        if (protocols.size() > 1) {
+            throw new HandshakeException("the server sent more than one Sec-WebSocket-Protocol");
+        }
+        if (protocols.size() == 1) {
+            String chosen = protocols.get(0).trim();
+            if (!options.protocols().contains(chosen)) {
+                throw new HandshakeException("the server chose subprotocol \"" + chosen + "\", which was not offered");
+            }
+            protocol = chosen;
+        }
+        List<String> agreed = headers.all("Sec-WebSocket-Extensions");
+        try {
+            extensions.activate(agreed.isEmpty() ? null : String.join(", ", agreed));
+        } catch (IllegalArgumentException e) {
+            throw new HandshakeException(e.getMessage());
+        }
+    }
+
+    /** The subprotocol the server chose, or null; set by {@link #validate}. */
+    public String protocol() {
+        return protocol;
+    }
+
+    /** The extensions of this connection: offered, then (after {@link #validate}) agreed. */
+    Extensions extensions() {
+        return extensions;
+    }
+
+    int maxLength() {
+        return options.maxLength();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.tether.driver;
+
+import dev.tether.api.ReadyState;
+import dev.tether.driver.handshake.HandshakeException;
+import dev.tether.driver.handshake.HandshakeRequest;
+import dev.tether.driver.handshake.HttpHeaders;
+import dev.tether.driver.handshake.HttpResponseHead;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The client role: request head out, response head checked, then frames both ways. */
+class ClientDriverTest {
+    private static final DriverOptions CLIENT = DriverOptions.builder(Role.CLIENT)
+            .protocols("chat.v2", "chat.v1").header("Origin", "http://example.com").build();
+
+    private static ClientHandshake handshake(String uri) {
+        return new ClientHandshake(URI.create(uri), CLIENT, new Random(7));
+    }
+
+    /** The server's 101 head for a client's key, the way {@link ServerHandshake} answers it. */
+    private static byte[] serverResponse(ClientHandshake client, DriverOptions serverOptions) {
+        HttpHeaders request = new HttpHeaders().set("Upgrade", "websocket").set("Connection", "Upgrade")
+                .set("Sec-WebSocket-Key", client.key()).set("Sec-WebSocket-Version", "13")
+                .set("Sec-WebSocket-Protocol", "chat.v2, chat.v1");
+        ServerHandshake answer = ServerHandshake.answer(HandshakeRequest.of("GET", "/", request, false), serverOptions);
+        StringBuilder head = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n");
+        answer.headers().forEach((n, v) -> head.append(n).append(": ").append(v).append("\r\n"));
+        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    @DisplayName("the request head carries Host, key, version, offered protocols and custom headers")
+    void requestHead() {
+        ClientHandshake h = handshake("ws://example.com:8080/chat?room=1");
+        String head = new String(h.requestHead(), StandardCharsets.ISO_8859_1);
+        assertEquals("GET /chat?room=1 HTTP/1.1\r\nHost: example.com:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + h.key() + "\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Protocol: chat.v2, chat.v1\r\nOrigin: http://example.com\r\n\r\n", head);
+        assertEquals(24, h.key().length());
+        assertTrue(new String(handshake("wss://example.com:443").requestHead(), StandardCharsets.ISO_8859_1)
+                .startsWith("GET / HTTP/1.1\r\nHost: example.com\r\n"), "default port and empty path");
+    }
+
+    @Test
+    @DisplayName("URIs other than ws:// and wss:// are refused")
+    void badUris() {
+        assertThrows(IllegalArgumentException.class, () -> handshake("http://example.com/"));
+        assertThrows(IllegalArgumentException.class, () -> handshake("ws:/nohost"));
+    }
+
+    @Test
+    @DisplayName("a handshake and frames in the same read: open, then the message")
+    void openAndFirstMessageTogether() {
+        ClientHandshake h = handshake("ws://example.com/");
+        Transcript t = new Transcript();
+        ClientDriver driver = new ClientDriver(h, () -> 0x01020304, t, t);
+        driver.text("queued before open");
+        driver.start();
+        assertEquals(ReadyState.CONNECTING, driver.readyState());
+        byte[] input = Hex.concat(serverResponse(h, DriverOptions.builder(Role.SERVER).protocols("chat.v1").build()),
+                Hex.bytes("81 02 68 69"));
+        // A handshake is used once; Random(7) gives each fresh one the same key.
+        List<String> lines = FeedEveryWay.feed(tr -> {
+            ClientDriver d = new ClientDriver(handshake("ws://example.com/"), () -> 0, tr, tr);
+            d.start();
+            tr.lines.clear();
+            return d;
+        }, input);
+        assertEquals(List.of("open", "text:hi"), lines);
+        driver.parse(ByteBuffer.wrap(input));
+        assertEquals(ReadyState.OPEN, driver.readyState());
+        assertEquals("chat.v1", driver.protocol());
+        assertEquals(101, driver.handshakeResponse().status());
+        assertTrue(t.lines.get(0).startsWith(">DATA 47 45 54"), "the request head is written first");
+        assertTrue(t.lines.get(1).startsWith(">DATA 81 92 01 02 03 04"), "then the queued message, masked: " + t.lines);
+        assertEquals(List.of("open", "text:hi"), t.lines.subList(2, 4));
+    }
+
+    @Test
+    @DisplayName("each failed check of the response is named")
+    void responseChecks() throws HandshakeException {
+        ClientHandshake ok = handshake("ws://example.com/");
+        ok.validate(head(101, "Upgrade", "websocket", "Connection", "Upgrade",
+                "Sec-WebSocket-Accept", dev.tether.driver.handshake.AcceptKey.accept(ok.key())));
+        assertFailure("unexpected response status 200 (expected 101 Switching Protocols)", head(200));
+        assertFailure("the response's Upgrade header is not \"websocket\"", head(101, "Connection", "Upgrade"));
+        assertFailure("the response's Connection header does not include \"Upgrade\"", head(101, "Upgrade", "websocket"));
+        assertFailure("Sec-WebSocket-Accept does not match the key sent",
+                head(101, "Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", "wrong"));
+    }
+
+    @Test
+    @DisplayName("a subprotocol or extension that was not offered fails the handshake")
+    void notOffered() {
+        ClientHandshake h = handshake("ws://example.com/");
+        String accept = dev.tether.driver.handshake.AcceptKey.accept(h.key());
+        HandshakeException p = assertThrows(HandshakeException.class, () -> h.validate(head(101, "Upgrade", "websocket",
+                "Connection", "Upgrade", "Sec-WebSocket-Accept", accept, "Sec-WebSocket-Protocol", "chat.v9")));
+        assertEquals("the server chose subprotocol \"chat.v9\", which was not offered", p.getMessage());
+        ClientHandshake h2 = handshake("ws://example.com/");
+        HandshakeException e = assertThrows(HandshakeException.class, () -> h2.validate(head(101, "Upgrade", "websocket",
+                "Connection", "Upgrade", "Sec-WebSocket-Accept", dev.tether.driver.handshake.AcceptKey.accept(h2.key()),
+                "Sec-WebSocket-Extensions", "permessage-deflate")));
+        assertTrue(e.getMessage().contains("permessage-deflate"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a failed handshake reports an error and a 1006 close, and refuses sends")
+    void failedHandshake() {
+        Transcript t = new Transcript();
+        ClientDriver driver = new ClientDriver(handshake("ws://example.com/"), () -> 0, t, t);
+        driver.start();
+        t.lines.clear();
+        driver.parse(ByteBuffer.wrap("HTTP/1.1 403 Forbidden\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(List.of("error:1002", "close:1006:unexpected response status 403 (expected 101 Switching Protocols):unclean"), t.lines);
+        assertEquals(ReadyState.CLOSED, driver.readyState());
+        assertFalse(driver.text("x"));
+        assertEquals(403, driver.handshakeResponse().status());
+    }
+
+    @Test
+    @DisplayName("the stream ending during the handshake reports a 1006 close once")
+    void endBeforeResponse() {
+        Transcript t = new Transcript();
+        ClientDriver driver = new ClientDriver(handshake("ws://example.com/"), () -> 0, t, t);
+        driver.start();
+        t.lines.clear();
+        driver.endOfInput();
+        driver.endOfInput();
+        assertEquals(List.of("error:1002", "close:1006:the connection ended before the handshake completed:unclean"), t.lines);
+    }
+
+    private static HttpResponseHead head(int status, String... headers) {
+        HttpHeaders h = new HttpHeaders();
+        for (int i = 0; i < headers.length; i += 2) {
+            h.add(headers[i], headers[i + 1]);
+        }
+        return new HttpResponseHead(status, "", h);
+    }
+
+    private static void assertFailure(String message, HttpResponseHead response) {
+        HandshakeException e = assertThrows(HandshakeException.class, () -> handshake("ws://example.com/").validate(response));
+        assertEquals(message, e.getMessage());
+    }
+}
