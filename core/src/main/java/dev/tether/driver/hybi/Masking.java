@@ -98,13 +98,7 @@ public final class Masking {
     private static void xor(byte[] src, int srcAt, byte[] dst, int dstAt, int length, int key) {
         long wideKey = spread(key);
         int i = 0;
-        // Four longs per round: fewer loop-condition checks, and the JIT keeps the loads independent.
-        for (int end = length - 31; i < end; i += 32) {
-            ARRAY_LONGS.set(dst, dstAt + i, (long) ARRAY_LONGS.get(src, srcAt + i) ^ wideKey);
-            ARRAY_LONGS.set(dst, dstAt + i + 8, (long) ARRAY_LONGS.get(src, srcAt + i + 8) ^ wideKey);
-            ARRAY_LONGS.set(dst, dstAt + i + 16, (long) ARRAY_LONGS.get(src, srcAt + i + 16) ^ wideKey);
-            ARRAY_LONGS.set(dst, dstAt + i + 24, (long) ARRAY_LONGS.get(src, srcAt + i + 24) ^ wideKey);
-        }
+        // Keep this loop plain: C2 vectorizes it (SuperWord) as is; unrolled by hand it ran 2-3x slower.
         for (int end = length - 7; i < end; i += 8) {
             ARRAY_LONGS.set(dst, dstAt + i, (long) ARRAY_LONGS.get(src, srcAt + i) ^ wideKey);
         }
