@@ -1,0 +1,49 @@
+package dev.tether.api;
+
+import java.nio.ByteBuffer;
+
+/**
+ * What happens on a connection. The events of one connection arrive one at a time, in order, never
+ * while the library holds a lock, so a listener may call any {@link WebSocket} method, including
+ * blocking ones on its own threads. Every method has a default that does nothing.
+ */
+public interface WebSocketListener {
+
+    /** The connection is open; messages may be sent and will arrive. */
+    default void onOpen(WebSocket socket) {
+    }
+
+    /** A whole text message arrived. */
+    default void onText(WebSocket socket, String text) {
+    }
+
+    /** A whole binary message arrived; the buffer is the listener's to keep. */
+    default void onBinary(WebSocket socket, ByteBuffer data) {
+    }
+
+    /** A ping arrived; the pong has already been sent. */
+    default void onPing(WebSocket socket, ByteBuffer payload) {
+    }
+
+    /** A pong arrived, whether it answers one of our pings or not. */
+    default void onPong(WebSocket socket, ByteBuffer payload) {
+    }
+
+    /**
+     * Something went wrong: the peer broke the protocol, the connection failed, a limit was hit or a
+     * listener method threw. {@link #onClose} follows when the error ends the connection.
+     */
+    default void onError(WebSocket socket, Throwable error) {
+    }
+
+    /** The connection is over. Called exactly once per connection that opened. */
+    default void onClose(WebSocket socket, CloseStatus status) {
+    }
+
+    /**
+     * What was buffered for sending has been written, after {@link WebSocket#isWritable()} had turned
+     * false: a good moment to send more.
+     */
+    default void onDrain(WebSocket socket) {
+    }
+}
