@@ -1,0 +1,14 @@
+/**
+ * Tether's Servlet 6 adapter: WebSocket over {@code HttpServletRequest.upgrade} with non-blocking
+ * I/O, in any container.
+ */
+module dev.tether.servlet {
+    requires transitive dev.tether.core;
+    requires transitive jakarta.servlet;
+    requires static org.eclipse.jetty.server;
+    requires static org.eclipse.jetty.io;
+    requires static org.eclipse.jetty.util;
+    requires static org.eclipse.jetty.ee10.servlet;
+
+    exports dev.tether.servlet;
+}
