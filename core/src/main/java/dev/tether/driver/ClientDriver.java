@@ -147,6 +147,12 @@ public final class ClientDriver implements Driver {
     }
 
     @Override
+    public boolean textUtf8(ByteBuffer utf8) {
+        Objects.requireNonNull(utf8, "utf8");
+        return connection != null ? connection.textUtf8(utf8) : send(d -> d.textUtf8(utf8));
+    }
+
+    @Override
     public boolean binary(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
         return connection != null ? connection.binary(data) : send(d -> d.binary(data));

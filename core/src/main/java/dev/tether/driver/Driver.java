@@ -47,6 +47,12 @@ public interface Driver {
 
     boolean text(String text);
 
+    /**
+     * Sends a text message given as UTF-8 bytes (position to limit), as when it was encoded once for
+     * many connections. The bytes are not validated: they must be UTF-8.
+     */
+    boolean textUtf8(ByteBuffer utf8);
+
     boolean binary(ByteBuffer data);
 
     /**

@@ -196,15 +196,20 @@ public class Hixie75Driver implements Driver {
     @Override
     public boolean text(String message) {
         Objects.requireNonNull(message, "text");
+        return textUtf8(ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public boolean textUtf8(ByteBuffer utf8) {
+        Objects.requireNonNull(utf8, "utf8");
         if (state == ReadyState.CONNECTING) {
-            queuedUntilOpen.add(() -> text(message));
+            queuedUntilOpen.add(() -> textUtf8(utf8));
             return true;
         }
         if (state != ReadyState.OPEN) {
             return false;
         }
-        out.write(WireOutput.Kind.DATA, ByteBuffer.wrap(FRAME_START),
-                ByteBuffer.wrap(message.getBytes(StandardCharsets.UTF_8)), ByteBuffer.wrap(FRAME_END));
+        out.write(WireOutput.Kind.DATA, ByteBuffer.wrap(FRAME_START), utf8.slice(), ByteBuffer.wrap(FRAME_END));
         return true;
     }
 

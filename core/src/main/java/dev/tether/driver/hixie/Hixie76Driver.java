@@ -90,8 +90,8 @@ public final class Hixie76Driver extends Hixie75Driver {
     }
 
     @Override
-    public boolean text(String message) {
-        return state != ReadyState.CLOSING && super.text(message);
+    public boolean textUtf8(ByteBuffer utf8) {
+        return state != ReadyState.CLOSING && super.textUtf8(utf8);
     }
 
     @Override

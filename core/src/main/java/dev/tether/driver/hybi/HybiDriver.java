@@ -150,6 +150,12 @@ public final class HybiDriver implements Driver {
     }
 
     @Override
+    public boolean textUtf8(ByteBuffer utf8) {
+        Objects.requireNonNull(utf8, "utf8");
+        return sendMessage(MessageType.TEXT, () -> utf8);
+    }
+
+    @Override
     public boolean binary(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
         return sendMessage(MessageType.BINARY, () -> data);

@@ -36,6 +36,14 @@ class HybiDriverSendTest {
     }
 
     @Test
+    @DisplayName("text given as UTF-8 bytes goes out as the same frame as the string")
+    void textUtf8() {
+        Transcript t = new Transcript();
+        Drivers.server(t).textUtf8(ByteBuffer.wrap("Hello".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(">DATA 81 05 48 65 6c 6c 6f"), t.lines);
+    }
+
+    @Test
     @DisplayName("RFC 6455 §5.7: a client's text message is masked (key 37 fa 21 3d)")
     void clientText() {
         Transcript t = new Transcript();
