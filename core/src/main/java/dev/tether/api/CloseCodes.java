@@ -32,6 +32,25 @@ public final class CloseCodes {
      * (registered) and 3000–4999 (libraries and applications). 1004–1006, 1015 and everything else
      * is a protocol error on the wire.
      */
+    /** Longest close reason that fits a control frame after the 2-byte code, in UTF-8 bytes. */
+    public static final int MAX_REASON_BYTES = 123;
+
+    /**
+     * Checks arguments for a close we send.
+     *
+     * @throws IllegalArgumentException for a code that may not be sent or a reason over
+     *                                  {@value #MAX_REASON_BYTES} UTF-8 bytes
+     */
+    public static void checkSendable(int code, String reason) {
+        if (!isValidOnWire(code)) {
+            throw new IllegalArgumentException("close code " + code + " may not be sent (use 1000-1003, 1007-1014 or 3000-4999)");
+        }
+        int length = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (length > MAX_REASON_BYTES) {
+            throw new IllegalArgumentException("close reason of " + length + " UTF-8 bytes: at most " + MAX_REASON_BYTES);
+        }
+    }
+
     public static boolean isValidOnWire(int code) {
         return (code >= 1000 && code <= 1003)
                 || (code >= 1007 && code <= 1014)

@@ -10,7 +10,6 @@ import dev.tether.driver.hybi.HybiDriver;
 import dev.tether.message.MessageType;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -180,13 +179,7 @@ public final class ClientDriver implements Driver {
         if (connection != null) {
             return connection.close(code, reason);
         }
-        // Refuse bad arguments now rather than when the queue is replayed.
-        if (!CloseCodes.isValidOnWire(code)) {
-            throw new IllegalArgumentException("close code " + code + " may not be sent (use 1000-1003, 1007-1014 or 3000-4999)");
-        }
-        if (reason.getBytes(StandardCharsets.UTF_8).length > HybiDriver.MAX_CLOSE_REASON_BYTES) {
-            throw new IllegalArgumentException("close reason over " + HybiDriver.MAX_CLOSE_REASON_BYTES + " UTF-8 bytes");
-        }
+        CloseCodes.checkSendable(code, reason); // now, rather than when the queue is replayed
         return send(d -> d.close(code, reason));
     }
 

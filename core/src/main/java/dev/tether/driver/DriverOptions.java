@@ -69,6 +69,14 @@ public final class DriverOptions {
         return headers;
     }
 
+    /** These options with {@code names} as the only supported subprotocols. */
+    public DriverOptions withProtocols(String... names) {
+        Builder b = new Builder(role).maxLength(maxLength).protocols(names);
+        b.extensions.addAll(extensions);
+        b.headers.putAll(headers);
+        return b.build();
+    }
+
     /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = new Builder(role).maxLength(maxLength);

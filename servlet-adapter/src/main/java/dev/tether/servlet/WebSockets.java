@@ -1,16 +1,41 @@
 package dev.tether.servlet;
 
+import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketListener;
+import dev.tether.driver.DriverOptions;
+import dev.tether.driver.ServerHandshake;
 import dev.tether.driver.handshake.HeaderTokens;
+import dev.tether.servlet.session.ServletHandshakeInfo;
+import dev.tether.servlet.session.ServletWebSocket;
+import dev.tether.servlet.upgrade.ContainerUpgrade;
+import dev.tether.servlet.upgrade.ServletHandshakeRequest;
+import dev.tether.servlet.upgrade.UpgradeHandler;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 
 /**
- * The entry point for WebSocket in a servlet or filter: {@link #isWebSocket} tells an upgrade
- * request from an ordinary one.
+ * WebSocket from any servlet or filter:
+ *
+ * <pre>{@code
+ * if (WebSockets.isWebSocket(request)) {
+ *     WebSockets.upgrade(request, response, options, new WebSocketListener() {
+ *         public void onText(WebSocket socket, String text) { socket.send(text); }
+ *     });
+ *     return;
+ * }
+ * }</pre>
  */
 public final class WebSockets {
+    private static final System.Logger LOG = System.getLogger(WebSockets.class.getName());
+
     private WebSockets() {
     }
 
@@ -23,6 +48,68 @@ public final class WebSockets {
         return "GET".equals(request.getMethod())
                 && HeaderTokens.containsToken(values(request, "Upgrade"), "websocket")
                 && HeaderTokens.containsToken(values(request, "Connection"), "upgrade");
+    }
+
+    /**
+     * Answers the handshake and, when it is accepted, upgrades the connection. The servlet must
+     * return without writing to the response afterwards; the connection starts once it has.
+     *
+     * <p>A refused handshake is answered here (403 for an origin not allowed, the hook's own
+     * status, 400/405/426 for protocol errors, each with a plain-text reason) and null is returned.
+     *
+     * @return the new connection, in state {@code CONNECTING} (sends are queued until it opens), or
+     *         null when the handshake was refused
+     */
+    public static WebSocket upgrade(HttpServletRequest request, HttpServletResponse response,
+                                    WebSocketOptions options, WebSocketListener listener)
+            throws IOException, ServletException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        String origin = request.getHeader("Origin") != null ? request.getHeader("Origin") : request.getHeader("Sec-WebSocket-Origin");
+        if (!options.allowedOrigins().isEmpty() && origin != null
+                && !options.allowedOrigins().contains(origin.toLowerCase(Locale.ROOT))) {
+            refuse(response, 403, "origin not allowed: " + origin);
+            return null;
+        }
+        HandshakeContext context = new HandshakeContext(request);
+        if (options.handshakeHook() != null) {
+            try {
+                options.handshakeHook().onHandshake(context);
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "WebSocket handshake hook failed", e);
+                refuse(response, 500, "the handshake could not be checked");
+                return null;
+            }
+            if (context.rejected()) {
+                refuse(response, context.rejectStatus(), context.rejectBody());
+                return null;
+            }
+        }
+        DriverOptions driverOptions = context.selectedProtocol() == null
+                ? options.driverOptions()
+                : options.driverOptions().withProtocols(context.selectedProtocol());
+        ServerHandshake answer = ServerHandshake.answer(new ServletHandshakeRequest(request), driverOptions);
+        if (!answer.accepted()) {
+            answer.headers().forEach(response::addHeader);
+            refuse(response, answer.status(), answer.failure());
+            return null;
+        }
+        response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
+        answer.headers().forEach(response::addHeader);
+        context.responseHeaders().forEach(response::addHeader);
+        ServletWebSocket socket = new ServletWebSocket(answer, options, listener,
+                new ServletHandshakeInfo(request), context.attributes());
+        UpgradeHandler handler = ContainerUpgrade.upgrade(request, response, UpgradeHandler.class);
+        handler.attach(socket);
+        return socket;
+    }
+
+    private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=utf-8");
+        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     static List<String> values(HttpServletRequest request, String name) {

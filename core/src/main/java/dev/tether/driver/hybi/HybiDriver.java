@@ -32,7 +32,7 @@ import java.util.function.IntSupplier;
  */
 public final class HybiDriver implements Driver {
     /** Longest close reason that fits a control frame after the 2-byte code. */
-    public static final int MAX_CLOSE_REASON_BYTES = 123;
+    public static final int MAX_CLOSE_REASON_BYTES = CloseCodes.MAX_REASON_BYTES;
 
     private final int version;
     private final String protocol;
@@ -237,13 +237,8 @@ public final class HybiDriver implements Driver {
     @Override
     public boolean close(int code, String reason) {
         Objects.requireNonNull(reason, "reason");
-        if (!CloseCodes.isValidOnWire(code)) {
-            throw new IllegalArgumentException("close code " + code + " may not be sent (use 1000-1003, 1007-1014 or 3000-4999)");
-        }
+        CloseCodes.checkSendable(code, reason);
         byte[] reasonBytes = reason.getBytes(StandardCharsets.UTF_8);
-        if (reasonBytes.length > MAX_CLOSE_REASON_BYTES) {
-            throw new IllegalArgumentException("close reason of " + reasonBytes.length + " UTF-8 bytes: at most " + MAX_CLOSE_REASON_BYTES);
-        }
         if (state == ReadyState.CONNECTING) {
             queuedUntilOpen.add(() -> close(code, reason));
             return true;

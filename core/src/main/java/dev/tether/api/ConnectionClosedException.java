@@ -1,0 +1,10 @@
+package dev.tether.api;
+
+/** A send or ping could not complete because the connection closed first. */
+public class ConnectionClosedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    public ConnectionClosedException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.tether.api;
+
+/**
+ * A send was refused because the connection's outbound buffer would grow past its limit: the peer
+ * is not reading as fast as the application sends.
+ */
+public class OutboundOverflowException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    public OutboundOverflowException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,74 @@
+package dev.tether.api;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * The open connections of an endpoint, for broadcast. A connection leaves by itself when it
+ * closes. A broadcast hands the message to each connection's own outbound queue and never waits for
+ * any of them, so one slow client cannot hold up the others: it meets its own buffer limit and
+ * overflow policy instead.
+ */
+public final class WebSocketRegistry {
+    private final Set<WebSocket> sockets = ConcurrentHashMap.newKeySet();
+
+    public WebSocketRegistry() {
+    }
+
+    /** Adds {@code socket}; it is removed when it closes. */
+    public void add(WebSocket socket) {
+        Objects.requireNonNull(socket, "socket");
+        sockets.add(socket);
+        socket.closed().whenComplete((status, error) -> sockets.remove(socket));
+    }
+
+    public boolean remove(WebSocket socket) {
+        return sockets.remove(socket);
+    }
+
+    public int size() {
+        return sockets.size();
+    }
+
+    /** A snapshot of the connections. */
+    public List<WebSocket> sockets() {
+        return List.copyOf(sockets);
+    }
+
+    /**
+     * Sends {@code text} to every open connection. The stage completes when every send has completed
+     * or failed, with the number that were written.
+     */
+    public CompletableFuture<Integer> broadcast(String text) {
+        return sendToAll(socket -> socket.send(text));
+    }
+
+    /**
+     * Sends binary {@code data} (position to limit) to every open connection, sharing the bytes: the
+     * buffer must not change until the returned stage completes.
+     */
+    public CompletableFuture<Integer> broadcast(ByteBuffer data) {
+        return sendToAll(socket -> socket.send(data.duplicate()));
+    }
+
+    private CompletableFuture<Integer> sendToAll(Function<WebSocket, CompletionStage<Void>> send) {
+        AtomicInteger written = new AtomicInteger();
+        List<WebSocket> targets = sockets();
+        CompletableFuture<?>[] sends = new CompletableFuture<?>[targets.size()];
+        for (int i = 0; i < sends.length; i++) {
+            WebSocket socket = targets.get(i);
+            CompletableFuture<Void> done = socket.readyState() == ReadyState.OPEN
+                    ? send.apply(socket).toCompletableFuture()
+                    : CompletableFuture.failedFuture(new ConnectionClosedException("not open"));
+            sends[i] = done.handle((ok, error) -> error == null ? written.incrementAndGet() : 0);
+        }
+        return CompletableFuture.allOf(sends).thenApply(v -> written.get());
+    }
+}

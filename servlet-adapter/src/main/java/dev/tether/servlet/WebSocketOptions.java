@@ -1,0 +1,267 @@
+package dev.tether.servlet;
+
+import dev.tether.driver.DriverOptions;
+import dev.tether.driver.Role;
+import dev.tether.extension.Extension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How server connections behave. Immutable; {@link #builder()} starts from the defaults, each of
+ * which is safe for a public server.
+ *
+ * <table>
+ *   <caption>Options and defaults</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code protocols}</td><td>none</td><td>subprotocols supported, in preference order</td></tr>
+ *   <tr><td>{@code extension}</td><td>none</td><td>extensions supported, in pipeline order</td></tr>
+ *   <tr><td>{@code header}</td><td>none</td><td>extra headers in every 101 response</td></tr>
+ *   <tr><td>{@code maxLength}</td><td>64 MiB − 1</td><td>largest frame and message accepted; more → 1009</td></tr>
+ *   <tr><td>{@code allowedOrigins}</td><td>any</td><td>when set, other {@code Origin}s get 403</td></tr>
+ *   <tr><td>{@code pingInterval}</td><td>30 s</td><td>keepalive ping period; zero turns keepalive off</td></tr>
+ *   <tr><td>{@code pongTimeout}</td><td>30 s</td><td>a peer that sends nothing for this long after a keepalive ping was written is dead: dropped (1006)</td></tr>
+ *   <tr><td>{@code closeTimeout}</td><td>30 s</td><td>how long to wait for the peer's close frame (or for our close to be written) before dropping the connection (1006)</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>off</td><td>no message either way for this long → close 1001</td></tr>
+ *   <tr><td>{@code handshakeTimeout}</td><td>10 s</td><td>upgrade to open (hixie-76 key bytes included); longer → dropped</td></tr>
+ *   <tr><td>{@code outboundLimit}</td><td>4 MiB</td><td>most bytes queued for one connection; a send that would pass it triggers the overflow policy (a single message always fits an empty queue)</td></tr>
+ *   <tr><td>{@code overflowPolicy}</td><td>{@code FAIL_SEND}</td><td>what a send past the limit does</td></tr>
+ *   <tr><td>{@code highWaterMark}</td><td>64 KiB</td><td>above it {@code isWritable()} is false and reading pauses; {@code onDrain} when half of it is left</td></tr>
+ *   <tr><td>{@code readBufferSize}</td><td>16 KiB</td><td>bytes read at once (a per-thread buffer: idle connections hold none)</td></tr>
+ * </table>
+ */
+public final class WebSocketOptions {
+
+    /** What a send that would pass {@code outboundLimit} does. Either way that send fails. */
+    public enum OverflowPolicy {
+        /** The send fails with {@code OutboundOverflowException}; the connection carries on. */
+        FAIL_SEND,
+        /** The send fails and the connection is closed with 1008 (policy violation). */
+        CLOSE_POLICY_VIOLATION,
+        /** The send fails and the connection is closed with 1013 (try again later). */
+        CLOSE_TRY_AGAIN_LATER
+    }
+
+    private static final WebSocketOptions DEFAULTS = new Builder().build();
+
+    private final DriverOptions driverOptions;
+    private final Set<String> allowedOrigins;
+    private final Duration pingInterval;
+    private final Duration pongTimeout;
+    private final Duration closeTimeout;
+    private final Duration idleTimeout;
+    private final Duration handshakeTimeout;
+    private final long outboundLimit;
+    private final OverflowPolicy overflowPolicy;
+    private final long highWaterMark;
+    private final int readBufferSize;
+    private final HandshakeHook handshakeHook;
+
+    private WebSocketOptions(Builder b) {
+        this.driverOptions = b.driver.build();
+        this.allowedOrigins = Set.copyOf(b.allowedOrigins);
+        this.pingInterval = b.pingInterval;
+        this.pongTimeout = b.pongTimeout;
+        this.closeTimeout = b.closeTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.outboundLimit = b.outboundLimit;
+        this.overflowPolicy = b.overflowPolicy;
+        this.highWaterMark = b.highWaterMark;
+        this.readBufferSize = b.readBufferSize;
+        this.handshakeHook = b.handshakeHook;
+    }
+
+    public static WebSocketOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The protocol options handed to the core (subprotocols, extensions, headers, maxLength). */
+    public DriverOptions driverOptions() {
+        return driverOptions;
+    }
+
+    /** Allowed origins in lower case; empty means any. */
+    public Set<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    public Duration pongTimeout() {
+        return pongTimeout;
+    }
+
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    public long outboundLimit() {
+        return outboundLimit;
+    }
+
+    public OverflowPolicy overflowPolicy() {
+        return overflowPolicy;
+    }
+
+    public long highWaterMark() {
+        return highWaterMark;
+    }
+
+    public int readBufferSize() {
+        return readBufferSize;
+    }
+
+    /** The hook that sees every handshake before it is answered, or null. */
+    public HandshakeHook handshakeHook() {
+        return handshakeHook;
+    }
+
+    public static final class Builder {
+        private final DriverOptions.Builder driver = DriverOptions.builder(Role.SERVER);
+        private final Set<String> allowedOrigins = new LinkedHashSet<>();
+        private Duration pingInterval = Duration.ofSeconds(30);
+        private Duration pongTimeout = Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private long outboundLimit = 4L << 20;
+        private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL_SEND;
+        private long highWaterMark = 64 << 10;
+        private int readBufferSize = 16 << 10;
+        private HandshakeHook handshakeHook;
+
+        private Builder() {
+        }
+
+        public Builder protocols(String... names) {
+            driver.protocols(names);
+            return this;
+        }
+
+        public Builder extension(Extension extension) {
+            driver.extension(extension);
+            return this;
+        }
+
+        public Builder header(String name, String value) {
+            driver.header(name, value);
+            return this;
+        }
+
+        public Builder maxLength(int bytes) {
+            driver.maxLength(bytes);
+            return this;
+        }
+
+        /** Only these origins may connect (compared ignoring case); requests without an Origin are let through. */
+        public Builder allowedOrigins(String... origins) {
+            List<String> list = new ArrayList<>();
+            for (String o : origins) {
+                list.add(Objects.requireNonNull(o, "origin").toLowerCase(Locale.ROOT));
+            }
+            allowedOrigins.addAll(list);
+            return this;
+        }
+
+        public Builder pingInterval(Duration interval) {
+            this.pingInterval = nonNegative(interval, "pingInterval");
+            return this;
+        }
+
+        public Builder pongTimeout(Duration timeout) {
+            this.pongTimeout = positive(timeout, "pongTimeout");
+            return this;
+        }
+
+        public Builder closeTimeout(Duration timeout) {
+            this.closeTimeout = positive(timeout, "closeTimeout");
+            return this;
+        }
+
+        /** Zero turns the idle timeout off. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = nonNegative(timeout, "idleTimeout");
+            return this;
+        }
+
+        public Builder handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+            return this;
+        }
+
+        public Builder outboundLimit(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("outboundLimit must be at least 1 byte: " + bytes);
+            }
+            this.outboundLimit = bytes;
+            return this;
+        }
+
+        public Builder overflowPolicy(OverflowPolicy policy) {
+            this.overflowPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        public Builder highWaterMark(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("highWaterMark must be at least 1 byte: " + bytes);
+            }
+            this.highWaterMark = bytes;
+            return this;
+        }
+
+        public Builder readBufferSize(int bytes) {
+            if (bytes < 128 || bytes > 1 << 20) {
+                throw new IllegalArgumentException("readBufferSize must be 128 bytes to 1 MiB: " + bytes);
+            }
+            this.readBufferSize = bytes;
+            return this;
+        }
+
+        public Builder handshakeHook(HandshakeHook hook) {
+            this.handshakeHook = hook;
+            return this;
+        }
+
+        public WebSocketOptions build() {
+            if (highWaterMark > outboundLimit) {
+                throw new IllegalArgumentException("highWaterMark (" + highWaterMark + ") must not exceed outboundLimit (" + outboundLimit + ")");
+            }
+            return new WebSocketOptions(this);
+        }
+
+        private static Duration nonNegative(Duration d, String name) {
+            if (Objects.requireNonNull(d, name).isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative: " + d);
+            }
+            return d;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.tether.servlet.io;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reads a connection's input only while its owner wants bytes and the container
+ * {@link ServletInputStream#isReady() has them}: demand-driven, so a paused or backed-up connection
+ * leaves data in the socket and TCP pushes back on the peer. When the owner stops wanting input
+ * the container is not asked for more, so {@link #pump()} must be called when it wants it again.
+ *
+ * <p>Reads go into a per-thread buffer: the owner consumes each chunk before {@link Sink#consume}
+ * returns, so an idle connection holds no read buffer at all.
+ */
+public final class InboundPump implements ReadListener {
+
+    /** Where the bytes go. */
+    public interface Sink {
+        /** Whether to read now; false while paused, closed or backed up. */
+        boolean wantsInput();
+
+        /** The next bytes, to be consumed before returning. */
+        void consume(ByteBuffer bytes);
+
+        /** The input ended (the peer closed its side). */
+        void endOfInput();
+
+        /** Reading failed (reset, container shutdown …). */
+        void readFailed(Throwable error);
+    }
+
+    private static final ThreadLocal<byte[]> BUFFERS = new ThreadLocal<>();
+
+    private final Sink sink;
+    private final int bufferSize;
+    private final AtomicInteger wip = new AtomicInteger();
+    private volatile ServletInputStream in;
+    private volatile boolean ended;
+
+    public InboundPump(Sink sink, int bufferSize) {
+        this.sink = sink;
+        this.bufferSize = bufferSize;
+    }
+
+    /** Starts reading from {@code stream}; the container then calls {@link #onDataAvailable()}. */
+    public void start(ServletInputStream stream) {
+        this.in = stream;
+        stream.setReadListener(this);
+    }
+
+    @Override
+    public void onDataAvailable() {
+        pump();
+    }
+
+    @Override
+    public void onAllDataRead() {
+        end();
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        if (!ended) {
+            ended = true;
+            sink.readFailed(error);
+        }
+    }
+
+    /**
+     * Reads while wanted and available. Safe from any thread: a call made while another thread is
+     * pumping makes that thread go round once more instead of reading concurrently.
+     */
+    public void pump() {
+        if (in == null || wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            readWhileReady();
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void readWhileReady() {
+        ServletInputStream stream = in;
+        byte[] buffer = buffer();
+        try {
+            while (!ended && sink.wantsInput() && stream.isReady()) {
+                int n = stream.read(buffer);
+                if (n < 0) {
+                    end();
+                    return;
+                }
+                if (n > 0) {
+                    sink.consume(ByteBuffer.wrap(buffer, 0, n));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            onError(e);
+        }
+    }
+
+    private void end() {
+        if (!ended) {
+            ended = true;
+            sink.endOfInput();
+        }
+    }
+
+    private byte[] buffer() {
+        byte[] buffer = BUFFERS.get();
+        if (buffer == null || buffer.length < bufferSize) {
+            buffer = new byte[bufferSize];
+            BUFFERS.set(buffer);
+        }
+        return buffer;
+    }
+}

@@ -1,0 +1,200 @@
+package dev.tether.servlet.io;
+
+import dev.tether.driver.WireOutput;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bytes waiting to be written to one connection, and the non-blocking writer that drains them
+ * while the container says {@link ServletOutputStream#isReady()}. Pings and pongs go ahead of queued
+ * data frames; the close frame, queued last, stays last. A frame's completion is fulfilled once the
+ * container reports ready again after it was written, i.e. when its bytes have left for the socket,
+ * and failed if the connection fails first.
+ *
+ * <p>Adding is done under the connection's lock; {@link #flush()} is called by any thread after that
+ * lock is released, and by the container through {@link #onWritePossible()}; writes to the stream
+ * are serialized by the queue's own monitor and never block.
+ */
+public final class OutboundQueue implements WriteListener {
+
+    /** What the queue tells its connection, always outside any lock. */
+    public interface Owner {
+        /** A flush ended with {@code buffered} bytes still queued (0 when everything was written). */
+        void flushed(long buffered);
+
+        /** Writing failed: the connection is broken. */
+        void writeFailed(Throwable error);
+    }
+
+    private record Entry(ByteBuffer[] buffers, long size, CompletableFuture<Void> done) {
+    }
+
+    private final Owner owner;
+    private final ArrayDeque<Entry> control = new ArrayDeque<>();
+    private final ArrayDeque<Entry> data = new ArrayDeque<>();
+    private final AtomicLong buffered = new AtomicLong();
+    private final Object writing = new Object();
+    private List<CompletableFuture<Void>> unconfirmed = new ArrayList<>();
+    private ServletOutputStream out;
+    private Throwable failure;
+
+    public OutboundQueue(Owner owner) {
+        this.owner = owner;
+    }
+
+    /** Queues one frame; {@code done} (may be null) is completed when it is written. */
+    public void add(WireOutput.Kind kind, ByteBuffer[] buffers, CompletableFuture<Void> done) {
+        long size = 0;
+        for (ByteBuffer b : buffers) {
+            size += b.remaining();
+        }
+        Entry entry = new Entry(buffers, size, done);
+        Throwable failed;
+        synchronized (this) {
+            failed = failure;
+            if (failed == null) {
+                (kind == WireOutput.Kind.CONTROL ? control : data).add(entry);
+                buffered.addAndGet(size);
+            }
+        }
+        if (failed != null && done != null) {
+            done.completeExceptionally(failed);
+        }
+    }
+
+    /** Bytes queued and not yet handed to the container. */
+    public long bufferedAmount() {
+        return buffered.get();
+    }
+
+    /** Starts writing to {@code stream}; the container then calls {@link #onWritePossible()}. */
+    public void start(ServletOutputStream stream) {
+        synchronized (writing) {
+            this.out = stream;
+        }
+        stream.setWriteListener(this);
+    }
+
+    @Override
+    public void onWritePossible() {
+        flush();
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        owner.writeFailed(error);
+    }
+
+    /** Writes what is queued while the container accepts it, then tells the owner how much is left. */
+    public void flush() {
+        List<CompletableFuture<Void>> confirmed = List.of();
+        Throwable error = null;
+        synchronized (writing) {
+            if (out == null || failure() != null) {
+                return;
+            }
+            try {
+                while (out.isReady()) {
+                    // Ready again: whatever was written before has gone to the socket.
+                    if (!unconfirmed.isEmpty()) {
+                        confirmed = merge(confirmed, unconfirmed);
+                        unconfirmed = new ArrayList<>();
+                    }
+                    Entry entry = poll();
+                    if (entry == null) {
+                        break;
+                    }
+                    for (ByteBuffer b : entry.buffers) {
+                        write(b);
+                    }
+                    buffered.addAndGet(-entry.size);
+                    if (entry.done != null) {
+                        unconfirmed.add(entry.done);
+                    }
+                    if (isEmpty() && out.isReady()) {
+                        out.flush(); // push the container's own buffer out before going idle
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                error = e;
+            }
+        }
+        confirmed.forEach(f -> f.complete(null));
+        if (error != null) {
+            owner.writeFailed(error);
+        } else {
+            owner.flushed(buffered.get());
+        }
+    }
+
+    private void write(ByteBuffer buffer) throws IOException {
+        if (buffer.hasArray()) {
+            out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+        } else {
+            byte[] copy = new byte[buffer.remaining()];
+            buffer.duplicate().get(copy);
+            out.write(copy);
+        }
+    }
+
+    private synchronized Entry poll() {
+        Entry e = control.poll();
+        return e != null ? e : data.poll();
+    }
+
+    private synchronized boolean isEmpty() {
+        return control.isEmpty() && data.isEmpty();
+    }
+
+    private synchronized Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * Fails every queued and unconfirmed frame with {@code cause} and refuses new ones. Idempotent.
+     */
+    public void abort(Throwable cause) {
+        List<CompletableFuture<Void>> failed = new ArrayList<>();
+        synchronized (this) {
+            if (failure != null) {
+                return;
+            }
+            failure = cause;
+            for (Entry e : control) {
+                failed.add(e.done);
+            }
+            for (Entry e : data) {
+                failed.add(e.done);
+            }
+            control.clear();
+            data.clear();
+            buffered.set(0);
+        }
+        synchronized (writing) {
+            failed.addAll(unconfirmed);
+            unconfirmed = new ArrayList<>();
+        }
+        for (CompletableFuture<Void> f : failed) {
+            if (f != null) {
+                f.completeExceptionally(cause);
+            }
+        }
+    }
+
+    private static List<CompletableFuture<Void>> merge(List<CompletableFuture<Void>> a, List<CompletableFuture<Void>> b) {
+        if (a.isEmpty()) {
+            return b;
+        }
+        List<CompletableFuture<Void>> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.tether.servlet.io;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a connection's events one at a time and in order, on whichever thread calls {@link #drain()}
+ * first; a thread that finds another already draining leaves its events to it. Callers add events
+ * while holding their lock and drain after letting go, so user code never runs under a lock.
+ */
+public final class SerialEvents {
+    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger wip = new AtomicInteger();
+
+    public SerialEvents() {
+    }
+
+    public void add(Runnable event) {
+        queue.add(event);
+    }
+
+    /** Runs every queued event, unless another thread is already doing so. Events must not throw. */
+    public void drain() {
+        if (wip.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            Runnable event;
+            while ((event = queue.poll()) != null) {
+                event.run();
+            }
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
+    }
+}

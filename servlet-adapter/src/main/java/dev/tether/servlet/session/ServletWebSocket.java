@@ -1,0 +1,558 @@
+package dev.tether.servlet.session;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.api.CloseStatus;
+import dev.tether.api.ConnectionClosedException;
+import dev.tether.api.HandshakeInfo;
+import dev.tether.api.OutboundOverflowException;
+import dev.tether.api.ReadyState;
+import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketListener;
+import dev.tether.driver.Driver;
+import dev.tether.driver.DriverEvents;
+import dev.tether.driver.PingTracker;
+import dev.tether.driver.ProtocolException;
+import dev.tether.driver.ServerHandshake;
+import dev.tether.driver.WireOutput;
+import dev.tether.message.MessageType;
+import dev.tether.servlet.WebSocketOptions;
+import dev.tether.servlet.io.InboundPump;
+import dev.tether.servlet.io.OutboundQueue;
+import dev.tether.servlet.io.SerialEvents;
+import jakarta.servlet.http.WebConnection;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * A server WebSocket on an upgraded Servlet connection: the core driver behind one lock, an inbound
+ * pump and an outbound queue on the container's non-blocking streams, and timers for keepalive,
+ * close, idle and handshake deadlines. Listener events are collected under the lock and delivered
+ * after it is released, one at a time, in order.
+ */
+public final class ServletWebSocket implements WebSocket {
+    private static final System.Logger LOG = System.getLogger(ServletWebSocket.class.getName());
+
+    private final Object lock = new Object();
+    private final WebSocketListener listener;
+    private final WebSocketOptions options;
+    private final HandshakeInfo handshake;
+    private final Map<String, Object> attributes;
+    private final String version;
+    private final String protocol;
+    private final List<String> extensions;
+    private final Driver driver;
+    private final SerialEvents events = new SerialEvents();
+    private final OutboundQueue outbound;
+    private final InboundPump inbound;
+    private final ConnectionTimers timers;
+    private final PingTracker pings = new PingTracker(64);
+    private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+    private final AtomicLong bytesReceived = new AtomicLong();
+    private final AtomicLong pingCounter = new AtomicLong();
+
+    /** A send made before the connection opened: replayed at open, failed if it never does. */
+    private record Deferred(CompletableFuture<Void> done, Runnable action) {
+    }
+
+    // Guarded by lock.
+    private List<Deferred> sendsBeforeOpen = new ArrayList<>();
+    private long bytesBeforeOpen;
+    private CompletableFuture<Void> completionOfNextFrame;
+    private WebConnection connection;
+    private boolean closeWhenFlushed;
+    private boolean transportClosed;
+    private boolean drainWanted;
+
+    private volatile boolean paused;
+
+    public ServletWebSocket(ServerHandshake answer, WebSocketOptions options, WebSocketListener listener,
+                            HandshakeInfo handshake, Map<String, Object> attributes) {
+        this.options = options;
+        this.listener = listener;
+        this.handshake = handshake;
+        this.attributes = attributes;
+        this.version = answer.version();
+        this.protocol = answer.protocol();
+        this.extensions = answer.extensions();
+        this.outbound = new OutboundQueue(new OutboundQueue.Owner() {
+            @Override
+            public void flushed(long buffered) {
+                onFlushed(buffered);
+            }
+
+            @Override
+            public void writeFailed(Throwable error) {
+                connectionFailed(error);
+            }
+        });
+        this.inbound = new InboundPump(new InboundPump.Sink() {
+            @Override
+            public boolean wantsInput() {
+                return !paused && outbound.bufferedAmount() <= options.highWaterMark();
+            }
+
+            @Override
+            public void consume(ByteBuffer bytes) {
+                bytesReceived.addAndGet(bytes.remaining());
+                timers.activity();
+                synchronized (lock) {
+                    driver.parse(bytes);
+                }
+                afterUnlock();
+            }
+
+            @Override
+            public void endOfInput() {
+                synchronized (lock) {
+                    driver.endOfInput();
+                    closeWhenFlushed = true;
+                }
+                afterUnlock();
+            }
+
+            @Override
+            public void readFailed(Throwable error) {
+                connectionFailed(error);
+            }
+        }, options.readBufferSize());
+        this.driver = answer.newDriver(new Events(), this::write);
+        this.timers = new ConnectionTimers(this, options);
+    }
+
+    /** Called once the container hands over the upgraded connection. */
+    public void start(WebConnection webConnection) {
+        boolean alreadyOver;
+        synchronized (lock) {
+            connection = webConnection;
+            alreadyOver = transportClosed;
+            if (!alreadyOver) {
+                driver.start();
+            }
+        }
+        if (alreadyOver) {
+            closeQuietly(webConnection);
+            return;
+        }
+        try {
+            outbound.start(webConnection.getOutputStream());
+            inbound.start(webConnection.getInputStream());
+        } catch (IOException | RuntimeException e) {
+            connectionFailed(e);
+            return;
+        }
+        afterUnlock();
+    }
+
+    /** The container is done with the connection (it closed, or the application is stopping). */
+    public void destroyed() {
+        connectionFailed(new ConnectionClosedException("the container closed the connection"));
+    }
+
+    // ---- sending
+
+    @Override
+    public CompletionStage<Void> send(String text) {
+        ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        return sendData(utf8.remaining(), d -> d.textUtf8(utf8));
+    }
+
+    @Override
+    public CompletionStage<Void> send(byte[] data) {
+        return send(ByteBuffer.wrap(data));
+    }
+
+    @Override
+    public CompletionStage<Void> send(ByteBuffer data) {
+        ByteBuffer view = data.slice();
+        return sendData(view.remaining(), d -> d.binary(view));
+    }
+
+    @Override
+    public CompletionStage<Void> sendPart(String text, boolean last) {
+        ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        return sendData(utf8.remaining(), d -> d.fragment(MessageType.TEXT, utf8, last));
+    }
+
+    @Override
+    public CompletionStage<Void> sendPart(ByteBuffer data, boolean last) {
+        ByteBuffer view = data.slice();
+        return sendData(view.remaining(), d -> d.fragment(MessageType.BINARY, view, last));
+    }
+
+    private CompletionStage<Void> sendData(long size, Predicate<Driver> send) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (lock) {
+            ReadyState state = driver.readyState();
+            if (transportClosed || state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
+                done.completeExceptionally(new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
+            } else if (overflows(size)) {
+                done.completeExceptionally(new OutboundOverflowException(
+                        "sending " + size + " bytes would pass the outbound limit of " + options.outboundLimit()
+                                + " bytes (" + bufferedAmount() + " queued): the peer is not reading fast enough"));
+                closeOnOverflow();
+            } else if (state == ReadyState.CONNECTING) {
+                bytesBeforeOpen += size;
+                sendsBeforeOpen.add(new Deferred(done, () -> {
+                    bytesBeforeOpen -= size;
+                    writeMessage(done, send);
+                }));
+            } else {
+                writeMessage(done, send);
+            }
+            if (bufferedAmount() > options.highWaterMark()) {
+                drainWanted = true;
+            }
+        }
+        timers.activity();
+        afterUnlock();
+        return done;
+    }
+
+    private boolean overflows(long size) {
+        long queued = bufferedAmount();
+        return queued > 0 && queued + size > options.outboundLimit();
+    }
+
+    private void closeOnOverflow() {
+        int code = switch (options.overflowPolicy()) {
+            case FAIL_SEND -> 0;
+            case CLOSE_POLICY_VIOLATION -> CloseCodes.POLICY_VIOLATION;
+            case CLOSE_TRY_AGAIN_LATER -> CloseCodes.TRY_AGAIN_LATER;
+        };
+        if (code != 0 && driver.close(code, "outbound buffer limit exceeded")) {
+            timers.closeStarted();
+        }
+    }
+
+    /** Under the lock: hands one message to the driver; its frame carries {@code done}. */
+    private void writeMessage(CompletableFuture<Void> done, Predicate<Driver> send) {
+        completionOfNextFrame = done;
+        try {
+            if (!send.test(driver)) {
+                done.completeExceptionally(new UnsupportedOperationException(version + " cannot carry this message"));
+            }
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        } finally {
+            completionOfNextFrame = null;
+        }
+    }
+
+    /** The driver's {@link WireOutput}, called under the lock. */
+    private void write(WireOutput.Kind kind, ByteBuffer... buffers) {
+        CompletableFuture<Void> done = completionOfNextFrame;
+        completionOfNextFrame = null;
+        outbound.add(kind, buffers, done);
+    }
+
+    @Override
+    public CompletionStage<Void> ping(ByteBuffer payload) {
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
+        CompletableFuture<Void> pong;
+        synchronized (lock) {
+            ReadyState state = driver.readyState();
+            if (state != ReadyState.OPEN || transportClosed) {
+                return CompletableFuture.failedFuture(new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
+            }
+            if (!driver.ping(copy.duplicate())) {
+                return CompletableFuture.failedFuture(new UnsupportedOperationException(version + " has no ping"));
+            }
+            pong = pings.expect(copy);
+        }
+        afterUnlock();
+        return pong;
+    }
+
+    @Override
+    public CompletionStage<Void> ping() {
+        return ping(ByteBuffer.allocate(8).putLong(0, pingCounter.incrementAndGet()));
+    }
+
+    /** A keepalive ping: the stage completes when the ping has been written, not on its pong. */
+    CompletionStage<Void> keepalivePing() {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        synchronized (lock) {
+            if (driver.readyState() != ReadyState.OPEN) {
+                written.completeExceptionally(new ConnectionClosedException("not open"));
+            } else {
+                completionOfNextFrame = written;
+                if (!driver.ping(ByteBuffer.allocate(0))) {
+                    written.completeExceptionally(new UnsupportedOperationException(version + " has no ping"));
+                }
+                completionOfNextFrame = null;
+            }
+        }
+        afterUnlock();
+        return written;
+    }
+
+    // ---- closing
+
+    @Override
+    public void close(int code, String reason) {
+        CloseCodes.checkSendable(code, reason);
+        synchronized (lock) {
+            if (driver.readyState() == ReadyState.CONNECTING) {
+                sendsBeforeOpen.add(new Deferred(null, () -> {
+                    if (driver.close(code, reason)) {
+                        timers.closeStarted();
+                    }
+                }));
+            } else if (driver.close(code, reason)) {
+                timers.closeStarted();
+            }
+        }
+        afterUnlock();
+    }
+
+    @Override
+    public void terminate() {
+        abort(new ConnectionClosedException("the connection was terminated"));
+    }
+
+    /** Drops the connection now: reports 1006 unless already closed, fails whatever is queued. */
+    void abort(Throwable cause) {
+        WebConnection toClose;
+        synchronized (lock) {
+            driver.endOfInput();
+            toClose = markTransportClosed();
+        }
+        outbound.abort(cause);
+        closeQuietly(toClose);
+        afterUnlock();
+    }
+
+    private void connectionFailed(Throwable error) {
+        synchronized (lock) {
+            if (!transportClosed && driver.readyState() != ReadyState.CLOSED) {
+                events.add(() -> deliver(() -> listener.onError(this, error)));
+            }
+        }
+        LOG.log(System.Logger.Level.DEBUG, "connection failed", error);
+        abort(error instanceof ConnectionClosedException ? error : new ConnectionClosedException("the connection failed: " + error));
+    }
+
+    /** Under the lock: no more I/O; returns the connection to close (outside the lock), or null. */
+    private WebConnection markTransportClosed() {
+        if (transportClosed) {
+            return null;
+        }
+        transportClosed = true;
+        timers.cancelAll();
+        return connection;
+    }
+
+    private void onFlushed(long buffered) {
+        WebConnection toClose = null;
+        boolean resumeReading = false;
+        synchronized (lock) {
+            if (buffered == 0 && closeWhenFlushed) {
+                toClose = markTransportClosed();
+            }
+            if (drainWanted && buffered <= options.highWaterMark() / 2) {
+                drainWanted = false;
+                events.add(() -> deliver(() -> listener.onDrain(this)));
+            }
+            resumeReading = buffered <= options.highWaterMark() && !transportClosed;
+        }
+        if (toClose != null) {
+            outbound.abort(new ConnectionClosedException("the connection is closed"));
+            closeQuietly(toClose);
+        }
+        events.drain();
+        if (resumeReading) {
+            inbound.pump();
+        }
+    }
+
+    /** After every lock section: write what was queued, then deliver what happened. */
+    private void afterUnlock() {
+        outbound.flush();
+        events.drain();
+    }
+
+    private static void closeQuietly(WebConnection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing the connection", e);
+        }
+    }
+
+    // ---- flow control and state
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        inbound.pump();
+    }
+
+    @Override
+    public ReadyState readyState() {
+        synchronized (lock) {
+            return driver.readyState();
+        }
+    }
+
+    @Override
+    public long bufferedAmount() {
+        return outbound.bufferedAmount() + bytesBeforeOpenVolatile();
+    }
+
+    private long bytesBeforeOpenVolatile() {
+        synchronized (lock) {
+            return bytesBeforeOpen;
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return bufferedAmount() <= options.highWaterMark();
+    }
+
+    @Override
+    public long bytesReceived() {
+        return bytesReceived.get();
+    }
+
+    @Override
+    public String protocol() {
+        return protocol;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public List<String> extensions() {
+        return extensions;
+    }
+
+    @Override
+    public HandshakeInfo handshake() {
+        return handshake;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public CompletionStage<CloseStatus> closed() {
+        return closed.minimalCompletionStage();
+    }
+
+    boolean isOpen() {
+        synchronized (lock) {
+            return driver.readyState() == ReadyState.OPEN;
+        }
+    }
+
+    boolean isClosed() {
+        synchronized (lock) {
+            return driver.readyState() == ReadyState.CLOSED;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + version + " " + handshake.uri() + " from " + handshake.remoteAddress() + ", " + readyState() + "]";
+    }
+
+    /** Runs a listener method; a listener that throws is reported and its connection closed with 1011. */
+    private void deliver(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.WARNING, "WebSocket listener failed; closing with 1011", e);
+            try {
+                listener.onError(this, e);
+            } catch (RuntimeException | Error again) {
+                LOG.log(System.Logger.Level.WARNING, "WebSocket listener's onError failed too", again);
+            }
+            if (!isClosed()) {
+                close(CloseCodes.INTERNAL_ERROR, "internal error");
+            }
+        }
+    }
+
+    /** The driver's events, called under the lock: queued, delivered after it. */
+    private final class Events implements DriverEvents {
+        @Override
+        public void onOpen() {
+            List<Deferred> queued = sendsBeforeOpen;
+            sendsBeforeOpen = null;
+            queued.forEach(d -> d.action().run());
+            timers.opened(ServletWebSocket.this.version.startsWith("hybi"));
+            events.add(() -> deliver(() -> listener.onOpen(ServletWebSocket.this)));
+        }
+
+        @Override
+        public void onText(String text) {
+            events.add(() -> deliver(() -> listener.onText(ServletWebSocket.this, text)));
+        }
+
+        @Override
+        public void onBinary(ByteBuffer data) {
+            events.add(() -> deliver(() -> listener.onBinary(ServletWebSocket.this, data)));
+        }
+
+        @Override
+        public void onPing(ByteBuffer payload) {
+            events.add(() -> deliver(() -> listener.onPing(ServletWebSocket.this, payload)));
+        }
+
+        @Override
+        public void onPong(ByteBuffer payload) {
+            CompletableFuture<Void> answered = pings.acknowledge(payload);
+            events.add(() -> {
+                if (answered != null) {
+                    answered.complete(null);
+                }
+                deliver(() -> listener.onPong(ServletWebSocket.this, payload));
+            });
+        }
+
+        @Override
+        public void onError(ProtocolException error) {
+            events.add(() -> deliver(() -> listener.onError(ServletWebSocket.this, error)));
+        }
+
+        @Override
+        public void onClose(CloseStatus status) {
+            List<CompletableFuture<Void>> unanswered = pings.drain();
+            List<Deferred> neverSent = sendsBeforeOpen == null ? List.of() : sendsBeforeOpen;
+            sendsBeforeOpen = null;
+            bytesBeforeOpen = 0;
+            closeWhenFlushed = true;
+            timers.closed();
+            ConnectionClosedException cause = new ConnectionClosedException("the connection closed (" + status.code() + ")");
+            events.add(() -> {
+                unanswered.forEach(f -> f.completeExceptionally(cause));
+                neverSent.stream().map(Deferred::done).filter(f -> f != null).forEach(f -> f.completeExceptionally(cause));
+                deliver(() -> listener.onClose(ServletWebSocket.this, status));
+                closed.complete(status);
+            });
+        }
+    }
+}

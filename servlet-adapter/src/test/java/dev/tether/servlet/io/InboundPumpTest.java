@@ -1,0 +1,166 @@
+package dev.tether.servlet.io;
+
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletInputStream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The inbound pump against a non-blocking stream whose chunks the test controls. */
+class InboundPumpTest {
+
+    /** A container's non-blocking input: a queue of chunks, then optionally EOF. */
+    static class FakeInput extends ServletInputStream {
+        final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+        boolean eof;
+        int isReadyCalls;
+        ReadListener listener;
+
+        @Override
+        public boolean isFinished() {
+            return eof && chunks.isEmpty();
+        }
+
+        @Override
+        public boolean isReady() {
+            isReadyCalls++;
+            return !chunks.isEmpty() || eof;
+        }
+
+        @Override
+        public void setReadListener(ReadListener readListener) {
+            this.listener = readListener;
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            byte[] chunk = chunks.poll();
+            if (chunk == null) {
+                if (eof) {
+                    return -1;
+                }
+                throw new IllegalStateException("read while not ready");
+            }
+            System.arraycopy(chunk, 0, b, off, chunk.length);
+            return chunk.length;
+        }
+    }
+
+    private final List<String> seen = new ArrayList<>();
+    private boolean wanted = true;
+    private final InboundPump pump = new InboundPump(new InboundPump.Sink() {
+        @Override
+        public boolean wantsInput() {
+            return wanted;
+        }
+
+        @Override
+        public void consume(ByteBuffer bytes) {
+            seen.add("bytes:" + bytes.remaining());
+        }
+
+        @Override
+        public void endOfInput() {
+            seen.add("end");
+        }
+
+        @Override
+        public void readFailed(Throwable error) {
+            seen.add("failed:" + error.getMessage());
+        }
+    }, 1024);
+
+    @Test
+    @DisplayName("reads every available chunk, then EOF once")
+    void readsUntilEof() throws IOException {
+        FakeInput in = new FakeInput();
+        in.chunks.add(new byte[3]);
+        in.chunks.add(new byte[5]);
+        in.eof = true;
+        pump.start(in);
+        in.listener.onDataAvailable();
+        in.listener.onAllDataRead();
+        assertEquals(List.of("bytes:3", "bytes:5", "end"), seen);
+    }
+
+    @Test
+    @DisplayName("no read and no readiness check while input is not wanted; pump() picks up again")
+    void demandDriven() throws IOException {
+        FakeInput in = new FakeInput();
+        in.chunks.add(new byte[1]);
+        pump.start(in);
+        wanted = false;
+        in.listener.onDataAvailable();
+        assertEquals(List.of(), seen);
+        assertEquals(0, in.isReadyCalls, "not asking means the container is not asked for more either");
+        wanted = true;
+        pump.pump();
+        assertEquals(List.of("bytes:1"), seen);
+    }
+
+    @Test
+    @DisplayName("a pump() from inside consume does not read re-entrantly; the outer loop goes on")
+    void noReentrantReads() throws IOException {
+        List<Integer> depth = new ArrayList<>();
+        int[] current = {0};
+        FakeInput in = new FakeInput();
+        in.chunks.add(new byte[1]);
+        in.chunks.add(new byte[2]);
+        InboundPump[] self = new InboundPump[1];
+        self[0] = new InboundPump(new InboundPump.Sink() {
+            @Override
+            public boolean wantsInput() {
+                return true;
+            }
+
+            @Override
+            public void consume(ByteBuffer bytes) {
+                current[0]++;
+                depth.add(current[0]);
+                self[0].pump();
+                current[0]--;
+            }
+
+            @Override
+            public void endOfInput() {
+            }
+
+            @Override
+            public void readFailed(Throwable error) {
+            }
+        }, 64);
+        self[0].start(in);
+        in.listener.onDataAvailable();
+        assertEquals(List.of(1, 1), depth);
+    }
+
+    @Test
+    @DisplayName("a read error is reported once")
+    void readError() throws IOException {
+        FakeInput in = new FakeInput() {
+            @Override
+            public int read(byte[] b, int off, int len) {
+                throw new IllegalStateException("reset");
+            }
+        };
+        in.chunks.add(new byte[1]);
+        pump.start(in);
+        in.listener.onDataAvailable();
+        in.listener.onError(new IOException("again"));
+        assertEquals(List.of("failed:reset"), seen);
+        assertTrue(in.isReadyCalls > 0);
+    }
+}

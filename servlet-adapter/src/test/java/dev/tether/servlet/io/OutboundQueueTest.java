@@ -1,0 +1,191 @@
+package dev.tether.servlet.io;
+
+import dev.tether.driver.WireOutput.Kind;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The outbound queue against a non-blocking stream whose readiness the test controls. */
+class OutboundQueueTest {
+
+    /** A container's non-blocking stream: accepts a write while ready, then may turn not ready. */
+    static class FakeStream extends ServletOutputStream {
+        final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        boolean ready = true;
+        boolean notReadyAfterEachWrite;
+        WriteListener listener;
+        int flushes;
+
+        @Override
+        public boolean isReady() {
+            return ready;
+        }
+
+        @Override
+        public void setWriteListener(WriteListener writeListener) {
+            this.listener = writeListener;
+        }
+
+        @Override
+        public void write(int b) {
+            written.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (!ready) {
+                throw new IllegalStateException("write while not ready");
+            }
+            written.write(b, off, len);
+            if (notReadyAfterEachWrite) {
+                ready = false;
+            }
+        }
+
+        @Override
+        public void flush() {
+            flushes++;
+        }
+
+        /** The container finished writing and calls back. */
+        void becomeReady() {
+            ready = true;
+            try {
+                listener.onWritePossible();
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private final List<Long> flushedReports = new ArrayList<>();
+    private final List<Throwable> failures = new ArrayList<>();
+    private final OutboundQueue queue = new OutboundQueue(new OutboundQueue.Owner() {
+        @Override
+        public void flushed(long buffered) {
+            flushedReports.add(buffered);
+        }
+
+        @Override
+        public void writeFailed(Throwable error) {
+            failures.add(error);
+        }
+    });
+
+    private static ByteBuffer[] bytes(int... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length);
+        for (int v : values) {
+            b.put((byte) v);
+        }
+        return new ByteBuffer[]{b.flip()};
+    }
+
+    @Test
+    @DisplayName("nothing is written before the stream is handed over; then everything, in order")
+    void writesAfterStart() {
+        queue.add(Kind.DATA, bytes(1, 2), null);
+        queue.flush();
+        assertEquals(2, queue.bufferedAmount());
+        FakeStream out = new FakeStream();
+        queue.start(out);
+        out.becomeReady();
+        assertArrayEquals(new byte[]{1, 2}, out.written.toByteArray());
+        assertEquals(0, queue.bufferedAmount());
+        assertEquals(List.of(0L), flushedReports);
+    }
+
+    @Test
+    @DisplayName("pings and pongs overtake queued data; the close frame stays last")
+    void controlFirstCloseLast() {
+        FakeStream out = new FakeStream();
+        out.ready = false;
+        queue.start(out);
+        queue.add(Kind.DATA, bytes(1), null);
+        queue.add(Kind.CLOSE, bytes(8), null);
+        queue.add(Kind.CONTROL, bytes(9), null);
+        out.becomeReady();
+        assertArrayEquals(new byte[]{9, 1, 8}, out.written.toByteArray());
+    }
+
+    @Test
+    @DisplayName("writes stop when the stream is not ready and go on when the container calls back")
+    void respectsReadiness() {
+        FakeStream out = new FakeStream();
+        out.notReadyAfterEachWrite = true;
+        queue.start(out);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        queue.add(Kind.DATA, bytes(1), first);
+        queue.add(Kind.DATA, bytes(2), second);
+        queue.flush();
+        assertArrayEquals(new byte[]{1}, out.written.toByteArray());
+        assertFalse(first.isDone(), "written, but not yet known to have left");
+        assertEquals(1, queue.bufferedAmount());
+        out.becomeReady();
+        assertTrue(first.isDone());
+        assertFalse(second.isDone());
+        out.becomeReady();
+        assertTrue(second.isDone());
+        assertArrayEquals(new byte[]{1, 2}, out.written.toByteArray());
+    }
+
+    @Test
+    @DisplayName("the container's buffer is flushed when the queue runs empty")
+    void flushesWhenEmpty() {
+        FakeStream out = new FakeStream();
+        queue.start(out);
+        queue.add(Kind.DATA, bytes(1), null);
+        queue.flush();
+        assertTrue(out.flushes >= 1);
+    }
+
+    @Test
+    @DisplayName("abort fails queued and unconfirmed frames, and refuses new ones")
+    void abortFailsEverything() {
+        FakeStream out = new FakeStream();
+        out.notReadyAfterEachWrite = true;
+        queue.start(out);
+        CompletableFuture<Void> unconfirmed = new CompletableFuture<>();
+        CompletableFuture<Void> queued = new CompletableFuture<>();
+        queue.add(Kind.DATA, bytes(1), unconfirmed);
+        queue.add(Kind.DATA, bytes(2), queued);
+        queue.flush();
+        IllegalStateException cause = new IllegalStateException("gone");
+        queue.abort(cause);
+        assertTrue(unconfirmed.isCompletedExceptionally());
+        assertTrue(queued.isCompletedExceptionally());
+        assertEquals(0, queue.bufferedAmount());
+        CompletableFuture<Void> late = new CompletableFuture<>();
+        queue.add(Kind.DATA, bytes(3), late);
+        assertSame(cause, late.handle((v, e) -> e).join());
+    }
+
+    @Test
+    @DisplayName("a write error is reported to the owner")
+    void writeErrorReported() {
+        ServletOutputStream broken = new FakeStream() {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                throw new IOException("reset by peer");
+            }
+        };
+        queue.start(broken);
+        queue.add(Kind.DATA, bytes(1), null);
+        queue.flush();
+        assertEquals("reset by peer", failures.get(0).getMessage());
+    }
+}
