@@ -1,0 +1,57 @@
+package dev.tether.servlet.testing;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.Servlet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/** The registrations a test asked for, recorded so that each container can apply them its own way. */
+final class Deployment implements ServletRegistrar {
+
+    record ServletMapping(String name, String mapping, Servlet servlet) {
+    }
+
+    record FilterMapping(String name, String mapping, Filter filter) {
+    }
+
+    final List<ServletMapping> servlets = new ArrayList<>();
+    final List<FilterMapping> filters = new ArrayList<>();
+    final Map<String, String> initParameters = new LinkedHashMap<>();
+    final Map<String, Object> attributes = new LinkedHashMap<>();
+
+    static Deployment of(Consumer<? super ServletRegistrar> setup) {
+        Deployment deployment = new Deployment();
+        setup.accept(deployment);
+        return deployment;
+    }
+
+    @Override
+    public ServletRegistrar addServlet(String mapping, Servlet servlet) {
+        servlets.add(new ServletMapping("servlet-" + servlets.size(), Objects.requireNonNull(mapping),
+                Objects.requireNonNull(servlet)));
+        return this;
+    }
+
+    @Override
+    public ServletRegistrar addFilter(String mapping, Filter filter) {
+        filters.add(new FilterMapping("filter-" + filters.size(), Objects.requireNonNull(mapping),
+                Objects.requireNonNull(filter)));
+        return this;
+    }
+
+    @Override
+    public ServletRegistrar initParameter(String name, String value) {
+        initParameters.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+        return this;
+    }
+
+    @Override
+    public ServletRegistrar attribute(String name, Object value) {
+        attributes.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+        return this;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.tether.servlet.testing;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.Servlet;
+
+/**
+ * What a test deploys into the one web application of a {@link RunningServer}, before it starts.
+ * Servlets and filters are registered async-supported, as the adapter needs, and filters for the
+ * REQUEST dispatch only.
+ */
+public interface ServletRegistrar {
+
+    /** Maps {@code servlet} (an instance, not a class) at {@code mapping}, e.g. {@code "/ws"} or {@code "/ws/*"}. */
+    ServletRegistrar addServlet(String mapping, Servlet servlet);
+
+    /** Maps {@code filter} at the URL pattern {@code mapping}; filters run in the order added. */
+    ServletRegistrar addFilter(String mapping, Filter filter);
+
+    /** A context init parameter, as {@code <context-param>} in web.xml. */
+    ServletRegistrar initParameter(String name, String value);
+
+    /** A servlet context attribute, set before any servlet is initialised. */
+    ServletRegistrar attribute(String name, Object value);
+}
