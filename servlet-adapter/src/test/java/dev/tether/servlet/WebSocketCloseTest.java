@@ -1,0 +1,174 @@
+package dev.tether.servlet;
+
+import dev.tether.api.CloseStatus;
+import dev.tether.api.ConnectionClosedException;
+import dev.tether.api.ReadyState;
+import dev.tether.api.WebSocket;
+import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.RawWebSocketClient;
+import dev.tether.servlet.testing.RunningServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Closing, cleanly and not: onClose fires exactly once, every send is settled, the socket goes. */
+class WebSocketCloseTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private static byte[] closePayload(int code, String reason) {
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(2 + r.length).putShort((short) code).put(r).array();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void clientClosesAndTheServerEchoes(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {
+            server.socket();
+            client.socket.sendClose(1000, "bye").get(10, TimeUnit.SECONDS);
+            assertEquals(1000, client.closed.get(10, TimeUnit.SECONDS));
+            CloseStatus status = server.awaitClose();
+            assertEquals(new CloseStatus(1000, "bye", true), status);
+            assertEquals(ReadyState.CLOSED, server.socket().readyState());
+            assertEquals(status, server.socket().closed().toCompletableFuture().get(10, TimeUnit.SECONDS));
+            assertEquals(1, server.closeCalls.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void serverClosesAfterWritingWhatWasQueued(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            for (int i = 0; i < 10; i++) {
+                socket.send("message " + i);
+            }
+            socket.close(4001, "done");
+            for (int i = 0; i < 10; i++) {
+                assertEquals("message " + i, client.readFrame(TIMEOUT).text());
+            }
+            RawWebSocketClient.CloseFrame close = client.readCloseFrame(TIMEOUT);
+            assertEquals(new RawWebSocketClient.CloseFrame(4001, "done"), close);
+            client.sendFrame(0x88, closePayload(4001, ""), true);
+            client.awaitEof(TIMEOUT);
+            assertEquals(new CloseStatus(4001, "", true), server.awaitClose());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aPeerThatNeverAnswersOurCloseIsDroppedAfterTheCloseTimeout(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        WebSocketOptions options = WebSocketOptions.builder().closeTimeout(Duration.ofMillis(300)).build();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            server.socket().close(1000, "");
+            assertEquals(1000, client.readCloseFrame(TIMEOUT).code());
+            client.awaitEof(TIMEOUT);
+            CloseStatus status = server.awaitClose();
+            assertEquals(1006, status.code());
+            assertFalse(status.wasClean());
+            assertEquals(1, server.closeCalls.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aPeerThatVanishesMidFrameEndsTheConnectionWith1006(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)))) {
+            RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"));
+            WebSocket socket = server.socket();
+            client.sendRaw(new byte[]{(byte) 0x82, (byte) 0xFE, 0x10}); // half a header
+            client.close();
+            CloseStatus status = server.awaitClose();
+            assertEquals(1006, status.code());
+            assertFalse(status.wasClean());
+            Throwable failure = socket.send("too late").toCompletableFuture().handle((v, e) -> e).get(10, TimeUnit.SECONDS);
+            assertInstanceOf(ConnectionClosedException.class, failure);
+            assertEquals(1, server.closeCalls.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void bothEndsClosingAtOnceEndCleanly(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            client.sendFrame(0x88, closePayload(1001, "going"), true);
+            socket.close(1000, "too");
+            RawWebSocketClient.CloseFrame close = client.readCloseFrame(TIMEOUT);
+            assertTrue(close.code() == 1000 || close.code() == 1001, "one close frame back: " + close);
+            client.awaitEof(TIMEOUT);
+            CloseStatus status = server.awaitClose();
+            assertTrue(status.wasClean());
+            assertEquals(1, server.closeCalls.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void sendsRacingCloseAreEachWrittenOrFailed(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            List<CompletableFuture<Void>> sends = new ArrayList<>();
+            CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 2000; i++) {
+                    sends.add(socket.send("n" + i).toCompletableFuture());
+                }
+            });
+            socket.close(1000, "");
+            sender.get(10, TimeUnit.SECONDS);
+            int written = 0;
+            for (CompletableFuture<Void> send : sends) {
+                try {
+                    send.get(10, TimeUnit.SECONDS);
+                    written++;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertInstanceOf(ConnectionClosedException.class, e.getCause());
+                }
+            }
+            server.awaitClose();
+            for (int i = 0; i < written; i++) {
+                assertEquals("n" + i, client.next(), "what was written arrives, in order");
+            }
+            assertEquals(1, server.closeCalls.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void terminateDropsTheConnectionWithoutAHandshake(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            server.socket().terminate();
+            assertEquals(0, client.awaitEof(TIMEOUT).length, "no close frame, just the end");
+            assertEquals(1006, server.awaitClose().code());
+            CompletionException closed = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+                    () -> server.socket().ping().toCompletableFuture().join());
+            assertInstanceOf(ConnectionClosedException.class, closed.getCause());
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.tether.servlet;
+
+import dev.tether.api.WebSocket;
+import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.RawWebSocketClient;
+import dev.tether.servlet.testing.RunningServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Messages both ways, on each container, with the JDK client and a raw-socket client. */
+class WebSocketMessagingTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void echoesTextAndBinaryOfEverySize(Container container) throws Exception {
+        RecordingListener server = new RecordingListener().echoing();
+        try (RunningServer running = container.start(r -> r.addServlet("/echo", TestServlet.of(server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/echo"))) {
+            Random random = new Random(1);
+            for (int size : new int[]{0, 1, 125, 126, 65535, 65536, 1 << 20}) {
+                byte[] data = new byte[size];
+                random.nextBytes(data);
+                client.socket.sendBinary(ByteBuffer.wrap(data), true).get(10, TimeUnit.SECONDS);
+                assertEquals(ByteBuffer.wrap(data), client.next(), size + " bytes");
+                String text = "é€😀".repeat(size / 9 + 1);
+                client.socket.sendText(text, true).get(10, TimeUnit.SECONDS);
+                assertEquals(text, client.next());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void receivesFragmentedMessagesAndSendsThem(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {
+            client.socket.sendText("frag", false).get(10, TimeUnit.SECONDS);
+            client.socket.sendText("mented", true).get(10, TimeUnit.SECONDS);
+            assertEquals("text:fragmented", server.await("text:"));
+            WebSocket socket = server.socket();
+            socket.sendPart("one ", false);
+            socket.ping(); // control frames may go between the parts
+            socket.sendPart("two", true).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals("one two", client.next());
+            socket.sendPart(ByteBuffer.wrap(new byte[]{1}), false);
+            socket.sendPart(ByteBuffer.wrap(new byte[]{2}), true);
+            assertEquals(ByteBuffer.wrap(new byte[]{1, 2}), client.next());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void manyThreadsSendingOnOneSocketNeverInterleaveFrames(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        int threads = 8;
+        int perThread = 200;
+        // Room for everything at once: this test is about framing, not the outbound limit.
+        WebSocketOptions roomy = WebSocketOptions.builder().outboundLimit(256L << 20).build();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(roomy, server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<CompletableFuture<Void>> sends = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try {
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    pool.execute(() -> {
+                        for (int i = 0; i < perThread; i++) {
+                            // Sizes on both sides of the gather threshold and the 16-bit length form.
+                            int size = (i % 3 == 0) ? 70_000 : (i % 3 == 1) ? 300 : 20;
+                            byte[] body = new byte[size];
+                            java.util.Arrays.fill(body, (byte) ('a' + thread));
+                            String head = thread + ":" + i + ":";
+                            sends.add(socket.send(head + new String(body, StandardCharsets.US_ASCII)).toCompletableFuture());
+                        }
+                    });
+                }
+                Set<String> seen = new HashSet<>();
+                for (int n = 0; n < threads * perThread; n++) {
+                    RawWebSocketClient.Frame frame = client.readFrame(TIMEOUT);
+                    assertEquals(1, frame.opcode());
+                    assertTrue(frame.fin());
+                    String[] parts = frame.text().split(":", 3);
+                    char expected = (char) ('a' + Integer.parseInt(parts[0]));
+                    assertTrue(parts[2].chars().allMatch(c -> c == expected), "a message mixed with another");
+                    seen.add(parts[0] + ":" + parts[1]);
+                }
+                assertEquals(threads * perThread, seen.size());
+                CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+                assertEquals(threads * perThread, sends.size());
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void sendCompletesWhenWrittenAndBufferedAmountFallsToZero(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            socket.send(new byte[100_000]).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(100_000, ((ByteBuffer) client.next()).remaining());
+            assertEquals(0, socket.bufferedAmount());
+            assertTrue(socket.isWritable());
+            assertEquals(0, socket.bytesReceived());
+            client.socket.sendText("x", true).get(10, TimeUnit.SECONDS);
+            server.await("text:x");
+            assertEquals(7, socket.bytesReceived(), "a 1-byte masked frame is 7 bytes");
+        }
+    }
+}
