@@ -102,10 +102,18 @@ public final class ContainerUpgrade {
      */
     private static Method takeoverEntryPoint(Class<?> jettyRequest, ClassLoader containerLoader)
             throws ReflectiveOperationException {
-        ClassLoader ours = ContainerUpgrade.class.getClassLoader();
-        Class<?> takeover = loadOrNull(JETTY_EE10_REQUEST, ours) == jettyRequest
-                ? JettyConnectionTakeover.class
-                : Class.forName(TakeoverClassLoader.TAKEOVER_CLASS, true, new TakeoverClassLoader(containerLoader));
+        if (loadOrNull(JETTY_EE10_REQUEST, ContainerUpgrade.class.getClassLoader()) == jettyRequest) {
+            try {
+                return entryPoint(JettyConnectionTakeover.class);
+            } catch (LinkageError e) {
+                // e.g. our module on the module path cannot read a Jetty on the class path: try Jetty's loader
+                LOG.log(Level.DEBUG, "cannot link the Jetty takeover from our own class loader", e);
+            }
+        }
+        return entryPoint(Class.forName(TakeoverClassLoader.TAKEOVER_CLASS, true, new TakeoverClassLoader(containerLoader)));
+    }
+
+    private static Method entryPoint(Class<?> takeover) throws NoSuchMethodException {
         Method takeOver = takeover.getDeclaredMethod("takeOver",
                 HttpServletRequest.class, HttpServletResponse.class, HttpUpgradeHandler.class);
         takeOver.setAccessible(true); // package-private class; when defined by another loader, another package

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -127,6 +128,19 @@ class ContainerUpgradeTest {
                         () -> "Jetty should take the takeover path: " + log);
             }
             assertClosesAfterHalfClose(client);
+        }
+    }
+
+    @Test
+    void jettyRefusesToUpgradeAnHttp10Connection() throws Exception {
+        try (RunningServer server = start(Container.JETTY);
+                RawWebSocketClient client = RawWebSocketClient.open(server.httpUri("/"))) {
+            RawWebSocketClient.ResponseHead head = client.sendRequestHead("GET /echo HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n");
+            assertEquals(500, head.status(), head::toString);
+            client.awaitEof(TIMEOUT);
+            assertEquals(1, events.initialised.getCount(), events.log::toString);
         }
     }
 
