@@ -19,6 +19,7 @@ import dev.tether.servlet.WebSocketOptions;
 import dev.tether.servlet.io.InboundPump;
 import dev.tether.servlet.io.OutboundQueue;
 import dev.tether.servlet.io.SerialEvents;
+import dev.tether.servlet.upgrade.ContainerUpgrade;
 import jakarta.servlet.http.WebConnection;
 
 import java.io.IOException;
@@ -381,13 +382,8 @@ public final class ServletWebSocket implements WebSocket {
     }
 
     private static void closeQuietly(WebConnection c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing the connection", e);
+        if (c != null) {
+            ContainerUpgrade.closeNow(c);
         }
     }
 

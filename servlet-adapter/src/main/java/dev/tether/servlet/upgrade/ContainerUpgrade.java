@@ -6,6 +6,7 @@ import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpUpgradeHandler;
+import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
@@ -71,6 +72,22 @@ public final class ContainerUpgrade {
     }
 
     /** The container's own request object, under the application's wrappers. */
+    /**
+     * Closes an upgraded connection now, even if the peer never sends another byte: Jetty's
+     * takeover closes at once on a second call, Tomcat needs its socket closed directly (see
+     * {@link TomcatSocketCloser}). Quiet: failures are logged at DEBUG, never thrown.
+     */
+    public static void closeNow(WebConnection connection) {
+        try {
+            connection.close();
+            if (!TomcatSocketCloser.closeSocket(connection)) {
+                connection.close();
+            }
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing an upgraded connection", e);
+        }
+    }
+
     private static ServletRequest containerRequest(ServletRequest request) {
         while (request instanceof ServletRequestWrapper wrapper) request = wrapper.getRequest();
         return request;
