@@ -31,6 +31,7 @@ final class ConnectionTimers {
     private ScheduledFuture<?> close;
     private ScheduledFuture<?> idle;
     private boolean over;
+    private boolean awaitingAnswer;
 
     ConnectionTimers(ServletWebSocket socket, WebSocketOptions options) {
         this.socket = socket;
@@ -65,19 +66,36 @@ final class ConnectionTimers {
         }
     }
 
+    /** Sends a keepalive ping, unless the last one is still waiting for the peer to say anything. */
     private void keepalive() {
+        synchronized (this) {
+            if (awaitingAnswer || over) {
+                return;
+            }
+            awaitingAnswer = true;
+        }
         long receivedBefore = socket.bytesReceived();
+        socket.keepalivePing().whenComplete((written, failed) -> {
+            if (failed == null) {
+                armPongDeadline(receivedBefore);
+            }
+        });
+    }
+
+    private synchronized void armPongDeadline(long receivedBefore) {
+        if (over) {
+            return;
+        }
         Duration limit = options.pongTimeout();
-        socket.keepalivePing().thenRun(() -> armPongDeadline(Timers.once(limit, () -> {
+        pongDeadline = Timers.once(limit, () -> {
+            synchronized (this) {
+                pongDeadline = null;
+                awaitingAnswer = false;
+            }
             if (socket.bytesReceived() == receivedBefore && socket.isOpen()) {
                 socket.abort(new ConnectionClosedException("no answer to a keepalive ping within " + limit));
             }
-        })));
-    }
-
-    private synchronized void armPongDeadline(ScheduledFuture<?> deadline) {
-        Timers.cancel(pongDeadline);
-        pongDeadline = over ? Timers.cancel(deadline) : deadline;
+        });
     }
 
     /** A close is under way: it must finish, output included, within the close timeout. */

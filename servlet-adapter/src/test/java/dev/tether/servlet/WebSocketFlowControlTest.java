@@ -1,0 +1,132 @@
+package dev.tether.servlet;
+
+import dev.tether.api.CloseStatus;
+import dev.tether.api.OutboundOverflowException;
+import dev.tether.api.WebSocket;
+import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.RawWebSocketClient;
+import dev.tether.servlet.testing.RunningServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Slow consumers, backpressure and inbound pause/resume. */
+class WebSocketFlowControlTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int CHUNK = 64 * 1024;
+
+    /** Sends 64 KiB messages to a peer that does not read, until one fails; returns that failure. */
+    private static Throwable sendUntilRefused(WebSocket socket, long limit) throws Exception {
+        byte[] chunk = new byte[CHUNK];
+        // Bounded: socket buffers on loopback hold a few MiB at most, the limit is far below 4096 chunks.
+        for (int i = 0; i < 4096; i++) {
+            CompletableFuture<Void> sent = socket.send(chunk).toCompletableFuture();
+            assertTrue(socket.bufferedAmount() <= limit + CHUNK, "the outbound buffer stays within its limit");
+            if (sent.isCompletedExceptionally()) {
+                try {
+                    sent.get();
+                } catch (ExecutionException e) {
+                    return e.getCause();
+                }
+            }
+        }
+        throw new AssertionError("no send was refused");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aPeerThatStopsReadingHitsTheLimitWhileOthersKeepFlowing(Container container) throws Exception {
+        long limit = 512 * 1024;
+        WebSocketOptions options = WebSocketOptions.builder().outboundLimit(limit).highWaterMark(CHUNK).build();
+        RecordingListener slow = new RecordingListener();
+        RecordingListener healthy = new RecordingListener().echoing();
+        try (RunningServer running = container.start(r -> r
+                .addServlet("/slow", TestServlet.of(options, slow))
+                .addServlet("/echo", TestServlet.of(options, healthy)));
+             RawWebSocketClient stalled = RawWebSocketClient.connect(running.wsUri("/slow"));
+             JdkClient other = JdkClient.connect(running.wsUri("/echo"))) {
+            WebSocket socket = slow.socket();
+            Throwable refused = sendUntilRefused(socket, limit);
+            assertInstanceOf(OutboundOverflowException.class, refused);
+            assertFalse(socket.isWritable());
+            // The default policy fails the send and keeps the connection.
+            assertEquals(dev.tether.api.ReadyState.OPEN, socket.readyState());
+            for (int i = 0; i < 20; i++) {
+                other.socket.sendText("still flowing " + i, true).get(10, TimeUnit.SECONDS);
+                assertEquals("still flowing " + i, other.next());
+            }
+            // The stalled peer reads again: everything queued arrives and the drain event fires.
+            stalled.input().skipNBytes(socket.bufferedAmount() / 2);
+            assertEquals("drain", slow.await("drain"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theClosePolicyEndsASlowConnectionWith1013(Container container) throws Exception {
+        long limit = 256 * 1024;
+        WebSocketOptions options = WebSocketOptions.builder().outboundLimit(limit).highWaterMark(CHUNK)
+                .overflowPolicy(WebSocketOptions.OverflowPolicy.CLOSE_TRY_AGAIN_LATER)
+                .closeTimeout(Duration.ofMillis(500)).build();
+        RecordingListener slow = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/slow", TestServlet.of(options, slow)));
+             RawWebSocketClient stalled = RawWebSocketClient.connect(running.wsUri("/slow"))) {
+            WebSocket socket = slow.socket();
+            assertInstanceOf(OutboundOverflowException.class, sendUntilRefused(socket, limit));
+            // The peer never reads our close frame, so the close timeout drops it.
+            CloseStatus status = slow.awaitClose();
+            assertEquals(1006, status.code());
+            stalled.awaitEof(TIMEOUT);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void pauseStopsReadingUntilResume(Container container) throws Exception {
+        RecordingListener server = new RecordingListener() {
+            @Override
+            public void onOpen(WebSocket socket) {
+                socket.pause();
+                super.onOpen(socket);
+            }
+        };
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            client.socket.sendText("a", true).get(10, TimeUnit.SECONDS);
+            client.socket.sendText("b", true).get(10, TimeUnit.SECONDS);
+            // A round trip on the server's own output (not its input) marks "later than the sends".
+            socket.send("marker").toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals("marker", client.next());
+            assertEquals(0, socket.bytesReceived(), "nothing read while paused");
+            server.events.add("resumed");
+            socket.resume();
+            assertEquals("open", server.events.poll(10, TimeUnit.SECONDS));
+            assertEquals("resumed", server.events.poll(10, TimeUnit.SECONDS));
+            assertEquals("text:a", server.await("text:"));
+            assertEquals("text:b", server.await("text:"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aLargeMessageToAnEmptyQueueAlwaysFits(Container container) throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder().outboundLimit(64 * 1024).highWaterMark(1024).build();
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {
+            server.socket().send(new byte[1 << 20]).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(1 << 20, ((ByteBuffer) client.next()).remaining());
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.tether.servlet;
+
+import dev.tether.api.HandshakeInfo;
+import dev.tether.api.WebSocket;
+import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.RawWebSocketClient;
+import dev.tether.servlet.testing.RunningServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What an application controls at the handshake: who may connect, with which subprotocol, and what it learns. */
+class WebSocketHandshakeTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void theHookRejectsWithAnyStatusAndBody(Container container) throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder().handshakeHook(handshake -> {
+            if (handshake.request().getHeader("Authorization") == null) {
+                handshake.reject(401, "log in first");
+            }
+        }).build();
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, server)));
+             RawWebSocketClient refused = RawWebSocketClient.connect(running.wsUri("/ws"));
+             RawWebSocketClient allowed = RawWebSocketClient.connect(running.wsUri("/ws"), "Authorization", "Bearer x")) {
+            assertEquals(401, refused.response().status());
+            assertEquals("log in first\n", new String(refused.readExactly(13, TIMEOUT)));
+            assertTrue(allowed.accepted());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void onlyAllowedOriginsMayConnect(Container container) throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder().allowedOrigins("https://app.example").build();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, new RecordingListener())));
+             RawWebSocketClient evil = RawWebSocketClient.connect(running.wsUri("/ws"), "Origin", "https://evil.example");
+             RawWebSocketClient good = RawWebSocketClient.connect(running.wsUri("/ws"), "Origin", "https://APP.example")) {
+            assertEquals(403, evil.response().status());
+            assertTrue(good.accepted());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void subprotocolCookiesHeadersAndAttributes(Container container) throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder().protocols("chat.v2", "chat.v1")
+                .handshakeHook(handshake -> {
+                    handshake.header("Set-Cookie", "session=abc; HttpOnly");
+                    handshake.attributes().put("user", "ada");
+                    if (handshake.offeredProtocols().contains("chat.v2") && handshake.request().getParameter("legacy") != null) {
+                        handshake.selectProtocol("chat.v1");
+                    }
+                }).build();
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws?room=7"),
+                     "Sec-WebSocket-Protocol", "chat.v1, chat.v2", "Cookie", "theme=dark", "X-Trace", "t-1")) {
+            assertEquals("chat.v1", client.response().header("Sec-WebSocket-Protocol"), "the client's order decides");
+            assertEquals("session=abc; HttpOnly", client.response().header("Set-Cookie"));
+            WebSocket socket = server.socket();
+            assertEquals("chat.v1", socket.protocol());
+            assertEquals("hybi-13", socket.version());
+            assertEquals(Map.of("user", "ada"), socket.attributes());
+            HandshakeInfo info = socket.handshake();
+            assertEquals("/ws?room=7", info.uri().toString());
+            assertEquals("room=7", info.query());
+            assertEquals("t-1", info.header("x-trace"));
+            assertEquals("theme", info.cookies().get(0).getName());
+            assertEquals("dark", info.cookies().get(0).getValue());
+            assertTrue(info.remoteAddress().getAddress().isLoopbackAddress());
+        }
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, new RecordingListener())));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws?legacy=1"),
+                     "Sec-WebSocket-Protocol", "chat.v2, chat.v1")) {
+            assertEquals("chat.v1", client.response().header("Sec-WebSocket-Protocol"), "the hook's choice wins");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void noCommonSubprotocolStillConnectsWithoutOne(Container container) throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder().protocols("chat.v2").build();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, new RecordingListener())));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"), "Sec-WebSocket-Protocol", "other")) {
+            assertTrue(client.accepted());
+            assertFalse(client.response().headers().containsKey("Sec-WebSocket-Protocol"));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.tether.servlet;
+
+import dev.tether.api.CloseStatus;
+import dev.tether.api.ReadyState;
+import dev.tether.api.WebSocket;
+import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.RawWebSocketClient;
+import dev.tether.servlet.testing.RunningServer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Pings, pongs, keepalive and dead-peer detection. */
+class WebSocketKeepaliveTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aPingCompletesWhenItsPongArrives(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            socket.ping(ByteBuffer.wrap("are you there".getBytes(StandardCharsets.UTF_8)))
+                    .toCompletableFuture().get(10, TimeUnit.SECONDS);
+            socket.ping().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.await("pong");
+            assertEquals(ReadyState.OPEN, client.socket.isInputClosed() ? ReadyState.CLOSED : ReadyState.OPEN);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aClientPingIsAnsweredWithItsPayload(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            client.sendFrame(0x89, "hello".getBytes(StandardCharsets.UTF_8), true);
+            RawWebSocketClient.Frame pong = client.readFrame(TIMEOUT);
+            assertEquals(0xA, pong.opcode());
+            assertArrayEquals("hello".getBytes(StandardCharsets.UTF_8), pong.payload());
+            assertEquals("ping:hello", server.await("ping:"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aLivePeerIsKeptAndADeadOneIsDropped(Container container) throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder()
+                .pingInterval(Duration.ofMillis(100)).pongTimeout(Duration.ofMillis(300)).build();
+        RecordingListener live = new RecordingListener();
+        RecordingListener dead = new RecordingListener();
+        try (RunningServer running = container.start(r -> r
+                .addServlet("/live", TestServlet.of(options, live))
+                .addServlet("/dead", TestServlet.of(options, dead)));
+             JdkClient answering = JdkClient.connect(running.wsUri("/live"));
+             RawWebSocketClient silent = RawWebSocketClient.connect(running.wsUri("/dead"))) {
+            // The JDK client answers every keepalive ping; three pongs mean several deadlines passed.
+            for (int i = 0; i < 3; i++) {
+                live.await("pong");
+            }
+            assertEquals(ReadyState.OPEN, live.socket().readyState());
+            assertFalse(answering.socket.isInputClosed());
+            // The raw client never answers: dropped, reported as 1006.
+            CloseStatus status = dead.awaitClose();
+            assertEquals(1006, status.code());
+            assertFalse(status.wasClean());
+            silent.awaitEof(TIMEOUT);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anIdleConnectionIsClosedWith1001(Container container) throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder().pingInterval(Duration.ZERO)
+                .idleTimeout(Duration.ofMillis(300)).build();
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            RawWebSocketClient.CloseFrame close = client.readCloseFrame(TIMEOUT);
+            assertEquals(new RawWebSocketClient.CloseFrame(1001, "idle timeout"), close);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tether.servlet;
+
+import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketListener;
+import dev.tether.driver.handshake.Hixie76Key;
+import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.RawWebSocketClient;
+import dev.tether.servlet.testing.RunningServer;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The hixie-75 and hixie-76 drafts, end to end over a raw socket, on each container. */
+class WebSocketLegacyDraftsTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final String KEY1 = "4 @1  46546xW%0l 1 5";
+    private static final String KEY2 = "12998 5 Y3 1  .P00";
+    private static final byte[] KEY3 = "^n:ds[4U".getBytes(StandardCharsets.US_ASCII);
+
+    private static String hixie76Head(int port, String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key2: " + KEY2 + "\r\nUpgrade: WebSocket\r\nSec-WebSocket-Key1: " + KEY1
+                + "\r\nOrigin: http://127.0.0.1\r\n\r\n";
+    }
+
+    private static byte[] frame(String text) {
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[utf8.length + 2];
+        frame[0] = 0x00;
+        System.arraycopy(utf8, 0, frame, 1, utf8.length);
+        frame[frame.length - 1] = (byte) 0xFF;
+        return frame;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void hixie76EchoesAndClosesWithItsClosingHandshake(Container container) throws Exception {
+        RecordingListener server = new RecordingListener().echoing();
+        try (RunningServer running = container.start(r -> r.addServlet("/echo", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/echo"))) {
+            RawWebSocketClient.ResponseHead head = client.sendRequestHead(hixie76Head(running.port(), "/echo"));
+            assertEquals(101, head.status());
+            assertEquals("ws://127.0.0.1:" + running.port() + "/echo", head.header("Sec-WebSocket-Location"));
+            client.sendRaw(KEY3);
+            assertArrayEquals(Hixie76Key.challengeResponse(KEY1, KEY2, KEY3), client.readExactly(16, TIMEOUT));
+            client.sendRaw(frame("héllo"));
+            assertArrayEquals(frame("héllo"), client.readExactly(frame("héllo").length, TIMEOUT));
+            client.sendRaw(new byte[]{(byte) 0xFF, 0x00});
+            assertArrayEquals(new byte[]{(byte) 0xFF, 0x00}, client.readExactly(2, TIMEOUT));
+            client.awaitEof(TIMEOUT);
+            assertEquals("close:1000:clean", server.await("close:"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void hixie76SendsMadeBeforeTheKeyArrivesWaitForTheAnswer(Container container) throws Exception {
+        // A servlet that sends right after the upgrade, before the 8 key bytes have arrived.
+        HttpServlet eager = new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, jakarta.servlet.ServletException {
+                WebSocket socket = WebSockets.upgrade(request, response, WebSocketOptions.defaults(), new WebSocketListener() {
+                });
+                socket.send("early bird");
+            }
+        };
+        try (RunningServer running = container.start(r -> r.addServlet("/eager", eager));
+             RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/eager"))) {
+            assertEquals(101, client.sendRequestHead(hixie76Head(running.port(), "/eager")).status());
+            client.sendRaw(KEY3);
+            assertArrayEquals(Hixie76Key.challengeResponse(KEY1, KEY2, KEY3), client.readExactly(16, TIMEOUT));
+            assertArrayEquals(frame("early bird"), client.readExactly(frame("early bird").length, TIMEOUT));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void hixie75Echoes(Container container) throws Exception {
+        RecordingListener server = new RecordingListener().echoing();
+        try (RunningServer running = container.start(r -> r.addServlet("/echo", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/echo"))) {
+            RawWebSocketClient.ResponseHead head = client.sendRequestHead("GET /echo HTTP/1.1\r\nUpgrade: WebSocket\r\n"
+                    + "Connection: Upgrade\r\nHost: 127.0.0.1:" + running.port() + "\r\nOrigin: http://127.0.0.1\r\n\r\n");
+            assertEquals(101, head.status());
+            assertEquals("ws://127.0.0.1:" + running.port() + "/echo", head.header("WebSocket-Location"));
+            client.sendRaw(frame("old times"));
+            assertArrayEquals(frame("old times"), client.readExactly(frame("old times").length, TIMEOUT));
+            assertEquals("hixie-75", server.socket().version());
+        }
+    }
+}
