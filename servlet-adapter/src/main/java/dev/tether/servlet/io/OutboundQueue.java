@@ -41,6 +41,7 @@ public final class OutboundQueue implements WriteListener {
     private final ArrayDeque<Entry> control = new ArrayDeque<>();
     private final ArrayDeque<Entry> data = new ArrayDeque<>();
     private final AtomicLong buffered = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
     private final Object writing = new Object();
     private List<CompletableFuture<Void>> unconfirmed = new ArrayList<>();
     private ServletOutputStream out;
@@ -73,6 +74,11 @@ public final class OutboundQueue implements WriteListener {
     /** Bytes queued and not yet handed to the container. */
     public long bufferedAmount() {
         return buffered.get();
+    }
+
+    /** Bytes handed to the container so far: grows while the peer reads. */
+    public long bytesWritten() {
+        return written.get();
     }
 
     /** Starts writing to {@code stream}; the container then calls {@link #onWritePossible()}. */
@@ -116,6 +122,7 @@ public final class OutboundQueue implements WriteListener {
                         write(b);
                     }
                     buffered.addAndGet(-entry.size);
+                    written.addAndGet(entry.size);
                     if (entry.done != null) {
                         unconfirmed.add(entry.done);
                     }

@@ -12,15 +12,18 @@ import java.util.concurrent.ScheduledFuture;
  * One connection's deadlines, all from {@link WebSocketOptions}:
  * <ul>
  *   <li>handshake: from the upgrade until open, else the connection is dropped;</li>
- *   <li>keepalive: a ping every {@code pingInterval}; a peer that sends nothing at all within
- *       {@code pongTimeout} after the ping was written is dead and dropped (the deadline starts when
- *       the ping leaves, so a peer slow to read a large transfer is not taken for dead);</li>
+ *   <li>keepalive: a ping every {@code pingInterval}; a peer that within {@code pongTimeout} of a
+ *       ping neither sends anything nor takes anything we write is dead and dropped (a peer slowly
+ *       reading a large transfer is alive);</li>
  *   <li>close: once a close is under way, {@code closeTimeout} for the handshake to finish and the
  *       output to be written, else the connection is dropped (1006);</li>
  *   <li>idle: no bytes in and no message out for {@code idleTimeout} → close 1001.</li>
  * </ul>
  */
 final class ConnectionTimers {
+    /** An empty server ping on the wire: its header alone. */
+    private static final int KEEPALIVE_PING_BYTES = 2;
+
     private final ServletWebSocket socket;
     private final WebSocketOptions options;
     private volatile long lastActivity = System.nanoTime();
@@ -31,7 +34,6 @@ final class ConnectionTimers {
     private ScheduledFuture<?> close;
     private ScheduledFuture<?> idle;
     private boolean over;
-    private boolean awaitingAnswer;
 
     ConnectionTimers(ServletWebSocket socket, WebSocketOptions options) {
         this.socket = socket;
@@ -66,36 +68,33 @@ final class ConnectionTimers {
         }
     }
 
-    /** Sends a keepalive ping, unless the last one is still waiting for the peer to say anything. */
+    /**
+     * Sends a keepalive ping, unless the last one is still within its deadline. The peer is alive if,
+     * by the deadline, it has sent anything, or taken some of a backlog it had to read: a peer slowly
+     * reading a large transfer is not taken for dead, one that neither reads nor writes is. (Without a
+     * backlog, bytes written prove nothing: the kernel takes a small ping for a dead peer too.)
+     */
     private void keepalive() {
+        long receivedBefore = socket.bytesReceived();
+        long sentBefore = socket.bytesSent();
+        boolean backlog = socket.bufferedAmount() > 0;
+        Duration limit = options.pongTimeout();
         synchronized (this) {
-            if (awaitingAnswer || over) {
+            if (pongDeadline != null || over) {
                 return;
             }
-            awaitingAnswer = true;
+            pongDeadline = Timers.once(limit, () -> {
+                synchronized (this) {
+                    pongDeadline = null;
+                }
+                boolean readSome = backlog && socket.bytesSent() > sentBefore + KEEPALIVE_PING_BYTES;
+                boolean silent = socket.bytesReceived() == receivedBefore && !readSome;
+                if (silent && socket.isOpen()) {
+                    socket.abort(new ConnectionClosedException("no sign of life within " + limit + " of a keepalive ping"));
+                }
+            });
         }
-        long receivedBefore = socket.bytesReceived();
-        socket.keepalivePing().whenComplete((written, failed) -> {
-            if (failed == null) {
-                armPongDeadline(receivedBefore);
-            }
-        });
-    }
-
-    private synchronized void armPongDeadline(long receivedBefore) {
-        if (over) {
-            return;
-        }
-        Duration limit = options.pongTimeout();
-        pongDeadline = Timers.once(limit, () -> {
-            synchronized (this) {
-                pongDeadline = null;
-                awaitingAnswer = false;
-            }
-            if (socket.bytesReceived() == receivedBefore && socket.isOpen()) {
-                socket.abort(new ConnectionClosedException("no answer to a keepalive ping within " + limit));
-            }
-        });
+        socket.keepalivePing();
     }
 
     /** A close is under way: it must finish, output included, within the close timeout. */

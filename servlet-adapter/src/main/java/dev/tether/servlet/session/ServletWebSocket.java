@@ -278,22 +278,14 @@ public final class ServletWebSocket implements WebSocket {
         return ping(ByteBuffer.allocate(8).putLong(0, pingCounter.incrementAndGet()));
     }
 
-    /** A keepalive ping: the stage completes when the ping has been written, not on its pong. */
-    CompletionStage<Void> keepalivePing() {
-        CompletableFuture<Void> written = new CompletableFuture<>();
+    /** Queues a keepalive ping (its pong is not awaited: any sign of life will do). */
+    void keepalivePing() {
         synchronized (lock) {
-            if (driver.readyState() != ReadyState.OPEN) {
-                written.completeExceptionally(new ConnectionClosedException("not open"));
-            } else {
-                completionOfNextFrame = written;
-                if (!driver.ping(ByteBuffer.allocate(0))) {
-                    written.completeExceptionally(new UnsupportedOperationException(version + " has no ping"));
-                }
-                completionOfNextFrame = null;
+            if (driver.readyState() == ReadyState.OPEN) {
+                driver.ping(ByteBuffer.allocate(0));
             }
         }
         afterUnlock();
-        return written;
     }
 
     // ---- closing
@@ -426,6 +418,11 @@ public final class ServletWebSocket implements WebSocket {
     @Override
     public long bytesReceived() {
         return bytesReceived.get();
+    }
+
+    /** Bytes written to the connection so far. */
+    long bytesSent() {
+        return outbound.bytesWritten();
     }
 
     @Override

@@ -1,0 +1,136 @@
+package dev.tether.servlet;
+
+import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketListener;
+import dev.tether.api.WebSocketRegistry;
+import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.RawWebSocketClient;
+import dev.tether.servlet.testing.RunningServer;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Connection tracking and broadcast, with sockets upgraded from a filter. */
+class WebSocketBroadcastTest {
+
+    /** Upgrades WebSocket requests in a filter and lets the others through. */
+    private static final class UpgradingFilter implements Filter {
+        private final WebSocketRegistry registry;
+        private final CountDownLatch opened;
+        private final WebSocketOptions options;
+
+        UpgradingFilter(WebSocketRegistry registry, CountDownLatch opened, WebSocketOptions options) {
+            this.registry = registry;
+            this.opened = opened;
+            this.options = options;
+        }
+
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
+            HttpServletRequest http = (HttpServletRequest) request;
+            if (!WebSockets.isWebSocket(http)) {
+                chain.doFilter(request, response);
+                return;
+            }
+            WebSockets.upgrade(http, (HttpServletResponse) response, options, new WebSocketListener() {
+                @Override
+                public void onOpen(WebSocket socket) {
+                    registry.add(socket);
+                    opened.countDown();
+                }
+            });
+        }
+    }
+
+    /** A JDK client that only counts whole text messages and remembers the last one's prefix. */
+    private static final class CountingClient implements java.net.http.WebSocket.Listener {
+        final java.util.concurrent.atomic.AtomicInteger messages = new java.util.concurrent.atomic.AtomicInteger();
+        java.net.http.WebSocket socket;
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket webSocket, CharSequence data, boolean last) {
+            if (last) {
+                messages.incrementAndGet();
+            }
+            webSocket.request(1);
+            return null;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aBroadcastReachesEveryoneWhileAStalledClientOnlyHurtsItself(Container container) throws Exception {
+        int clients = 5;
+        WebSocketRegistry registry = new WebSocketRegistry();
+        CountDownLatch opened = new CountDownLatch(clients + 1);
+        // Quick keepalive: the stalled client, once gone, is noticed by it (it neither reads nor writes).
+        WebSocketOptions options = WebSocketOptions.builder().outboundLimit(256 * 1024).highWaterMark(64 * 1024)
+                .pingInterval(java.time.Duration.ofMillis(200)).pongTimeout(java.time.Duration.ofMillis(500)).build();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try (RunningServer running = container.start(r -> r
+                .addFilter("/*", new UpgradingFilter(registry, opened, options))
+                .addServlet("/room", new jakarta.servlet.http.HttpServlet() {
+                    private static final long serialVersionUID = 1L;
+                })); RawWebSocketClient stalled = RawWebSocketClient.connect(running.wsUri("/room"))) {
+            List<CountingClient> readers = new ArrayList<>();
+            for (int i = 0; i < clients; i++) {
+                CountingClient reader = new CountingClient();
+                reader.socket = http.newWebSocketBuilder().buildAsync(running.wsUri("/room"), reader).get(10, TimeUnit.SECONDS);
+                readers.add(reader);
+            }
+            try {
+                assertTrue(opened.await(10, TimeUnit.SECONDS));
+                assertEquals(clients + 1, registry.size());
+                String chunk = "x".repeat(64 * 1024);
+                // Broadcast until the stalled client's buffer refuses (the kernel's socket buffers take
+                // some megabytes first), then a few rounds more. Bounded: 2,000 rounds at most.
+                int rounds = 0;
+                int refusedRounds = 0;
+                while (refusedRounds < 5 && rounds < 2000) {
+                    int written = registry.broadcast(rounds + ":" + chunk).get(10, TimeUnit.SECONDS);
+                    rounds++;
+                    if (written == clients) {
+                        refusedRounds++;
+                    } else {
+                        assertEquals(clients + 1, written, "only the stalled client may be refused");
+                    }
+                }
+                assertEquals(5, refusedRounds, "the stalled client hit its limit within 2,000 rounds");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                for (CountingClient reader : readers) {
+                    while (reader.messages.get() < rounds && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    assertEquals(rounds, reader.messages.get(), "every healthy client got every message");
+                }
+            } finally {
+                readers.forEach(r -> r.socket.abort());
+            }
+            stalled.shutdownOutput(); // the stalled client goes away: EOF on the server's side
+            // Closed connections leave the registry by themselves.
+            for (WebSocket socket : registry.sockets()) {
+                socket.closed().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (registry.size() > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait(); // the registry's own close callback may run just after ours
+            }
+            assertEquals(0, registry.size());
+        }
+    }
+}
