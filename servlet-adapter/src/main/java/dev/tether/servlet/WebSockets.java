@@ -65,6 +65,11 @@ public final class WebSockets {
             throws IOException, ServletException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(listener, "listener");
+        if (!"HTTP/1.1".equals(request.getProtocol())) {
+            // RFC 6455 §4.1 needs HTTP/1.1; WebSocket over HTTP/2 (RFC 8441) is another mechanism.
+            refuse(response, 400, "a WebSocket handshake needs HTTP/1.1, not " + request.getProtocol());
+            return null;
+        }
         String origin = request.getHeader("Origin") != null ? request.getHeader("Origin") : request.getHeader("Sec-WebSocket-Origin");
         if (!options.allowedOrigins().isEmpty() && origin != null
                 && !options.allowedOrigins().contains(origin.toLowerCase(Locale.ROOT))) {

@@ -91,6 +91,20 @@ class WebSocketProtocolErrorTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void anHttp10HandshakeGets400(Container container) throws Exception {
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(new RecordingListener())));
+             RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/ws"))) {
+            RawWebSocketClient.ResponseHead head = client.sendRequestHead("GET /ws HTTP/1.0\r\nHost: 127.0.0.1\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n");
+            assertEquals(400, head.status());
+            String body = new String(client.readExactly(Integer.parseInt(head.header("Content-Length")), TIMEOUT));
+            assertEquals("a WebSocket handshake needs HTTP/1.1, not HTTP/1.0\n", body);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void aPlainRequestToAWebSocketServletGets426(Container container) throws Exception {
         try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(new RecordingListener())));
              RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/ws"))) {

@@ -138,7 +138,7 @@ class ContainerUpgradeTest {
             RawWebSocketClient.ResponseHead head = client.sendRequestHead("GET /echo HTTP/1.0\r\nHost: 127.0.0.1\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n");
-            assertEquals(500, head.status(), head::toString);
+            assertEquals(505, head.status(), head::toString);
             client.awaitEof(TIMEOUT);
             assertEquals(1, events.initialised.getCount(), events.log::toString);
         }

@@ -22,7 +22,13 @@ final class EchoUpgradeServlet extends HttpServlet {
         resp.setHeader("Upgrade", "websocket");
         resp.setHeader("Connection", "Upgrade");
         resp.setHeader("Sec-WebSocket-Accept", AcceptKey.accept(req.getHeader("Sec-WebSocket-Key")));
-        EchoHandler handler = ContainerUpgrade.upgrade(req, resp, EchoHandler.class);
+        EchoHandler handler;
+        try {
+            handler = ContainerUpgrade.upgrade(req, resp, EchoHandler.class);
+        } catch (ServletException refused) {
+            resp.sendError(505, refused.getMessage()); // expected for HTTP/1.0: answered, not logged
+            return;
+        }
         handler.events = events;
         events.record("servlet returns");
     }
