@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * The server's answer to an opening handshake, computed as data: the status, the response headers
@@ -143,43 +144,37 @@ public final class ServerHandshake {
         } catch (IllegalArgumentException e) {
             return reject(400, e.getMessage());
         }
-        String host = request.header("Host");
-        if (host == null) {
-            return reject(400, "a hixie-76 handshake needs a Host header");
-        }
-        String protocol = legacyProtocol(request.header("Sec-WebSocket-Protocol"), options);
-        HttpHeaders headers = new HttpHeaders().set("Upgrade", "WebSocket").set("Connection", "Upgrade");
-        String origin = request.header("Origin");
-        if (origin != null) {
-            headers.set("Sec-WebSocket-Origin", origin);
-        }
-        headers.set("Sec-WebSocket-Location", location(request, host));
-        if (protocol != null) {
-            headers.set("Sec-WebSocket-Protocol", protocol);
-        }
-        options.headers().forEach(headers::add);
-        return new ServerHandshake(101, headers, null, "hixie-76", protocol, List.of(),
-                (events, out) -> new Hixie76Driver(key1, key2, options.maxLength(), protocol, events, out));
+        return legacy(request, options, "hixie-76", "Sec-WebSocket-",
+                protocol -> (events, out) -> new Hixie76Driver(key1, key2, options.maxLength(), protocol, events, out));
     }
 
     private static ServerHandshake hixie75(HandshakeRequest request, DriverOptions options) {
+        return legacy(request, options, "hixie-75", "WebSocket-",
+                protocol -> (events, out) -> new Hixie75Driver(options.maxLength(), protocol, events, out));
+    }
+
+    /**
+     * The answer both drafts share: origin, location and protocol echoed, under header names that
+     * differ only by their prefix ({@code Sec-WebSocket-} in hixie-76, {@code WebSocket-} in 75).
+     */
+    private static ServerHandshake legacy(HandshakeRequest request, DriverOptions options, String version,
+                                          String prefix, Function<String, DriverFactory> drivers) {
         String host = request.header("Host");
         if (host == null) {
-            return reject(400, "a hixie-75 handshake needs a Host header");
+            return reject(400, "a " + version + " handshake needs a Host header");
         }
-        String protocol = legacyProtocol(request.header("WebSocket-Protocol"), options);
+        String protocol = legacyProtocol(request.header(prefix + "Protocol"), options);
         HttpHeaders headers = new HttpHeaders().set("Upgrade", "WebSocket").set("Connection", "Upgrade");
         String origin = request.header("Origin");
         if (origin != null) {
-            headers.set("WebSocket-Origin", origin);
+            headers.set(prefix + "Origin", origin);
         }
-        headers.set("WebSocket-Location", location(request, host));
+        headers.set(prefix + "Location", location(request, host));
         if (protocol != null) {
-            headers.set("WebSocket-Protocol", protocol);
+            headers.set(prefix + "Protocol", protocol);
         }
         options.headers().forEach(headers::add);
-        return new ServerHandshake(101, headers, null, "hixie-75", protocol, List.of(),
-                (events, out) -> new Hixie75Driver(options.maxLength(), protocol, events, out));
+        return new ServerHandshake(101, headers, null, version, protocol, List.of(), drivers.apply(protocol));
     }
 
     /** The drafts offer one protocol, echoed when the server supports it. */
