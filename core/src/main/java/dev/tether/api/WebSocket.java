@@ -1,5 +1,7 @@
 package dev.tether.api;
 
+import java.io.OutputStream;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,20 @@ public interface WebSocket {
 
     /** Sends one part of a binary message sent in fragments; the part with {@code last} ends it. */
     CompletionStage<Void> sendPart(ByteBuffer data, boolean last);
+
+    /**
+     * A binary message written as a stream: every 64 KiB goes out as a fragment, {@code close()}
+     * ends the message. Writes wait for the previous fragment to be written (so memory stays bounded
+     * and a slow peer slows the writer): use it from an application thread, never a container's.
+     */
+    default OutputStream sendStream() {
+        return new MessageOutputStream(this, 64 * 1024);
+    }
+
+    /** A text message written as a stream of characters, as {@link #sendStream()}. */
+    default Writer sendWriter() {
+        return new MessageWriter(this, 16 * 1024);
+    }
 
     /** Sends a ping (at most 125 bytes); the stage completes when the matching pong arrives. */
     CompletionStage<Void> ping(ByteBuffer payload);

@@ -68,6 +68,29 @@ class WebSocketMessagingTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void sendsMessagesWrittenAsStreams(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            byte[] data = new byte[(1 << 20) + 3];
+            new Random(3).nextBytes(data);
+            try (java.io.OutputStream out = socket.sendStream()) {
+                for (int off = 0; off < data.length; off += 1000) {
+                    out.write(data, off, Math.min(1000, data.length - off));
+                }
+            }
+            assertEquals(ByteBuffer.wrap(data), client.next());
+            String text = "a😀é€".repeat(20_000); // surrogate pairs across every chunk boundary
+            try (java.io.Writer writer = socket.sendWriter()) {
+                writer.write(text);
+            }
+            assertEquals(text, client.next());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void manyThreadsSendingOnOneSocketNeverInterleaveFrames(Container container) throws Exception {
         RecordingListener server = new RecordingListener();
         int threads = 8;
