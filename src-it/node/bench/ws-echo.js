@@ -1,0 +1,22 @@
+// node's ws as the outside reference of the load benchmark: an echo server on a free port of
+// 127.0.0.1. Prints "READY <port>"; on stdin, "heap" answers "HEAP <bytes used after GC>".
+'use strict';
+const http = require('http');
+const readline = require('readline');
+const { WebSocketServer } = require('ws');
+
+const server = http.createServer();
+const wss = new WebSocketServer({ server, path: '/echo', maxPayload: 64 * 1024 * 1024, perMessageDeflate: false });
+wss.on('connection', (ws) => {
+  ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+});
+server.listen(0, '127.0.0.1', () => console.log('READY ' + server.address().port));
+
+readline.createInterface({ input: process.stdin })
+  .on('line', (line) => {
+    if (line === 'heap') {
+      if (global.gc) { global.gc(); global.gc(); }
+      console.log('HEAP ' + process.memoryUsage().heapUsed);
+    }
+  })
+  .on('close', () => process.exit(0));

@@ -1,0 +1,315 @@
+package dev.tether.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The load benchmark: Tether on embedded Jetty 12.1 and Tomcat 11 beside Jetty's and Tomcat's own
+ * WebSocket stacks and node's {@code ws}, each server in its own JVM (or node) with identical flags,
+ * pinned to core 0; one load generator JVM pinned to core 1. JVMs are warmed up first, then batches
+ * run in turn on every server, and each figure is the median over batches (ratios: median of the
+ * per-batch ratios). Run on demand, never in the test pass:
+ *
+ * <pre>mvn -B -pl src-it -am -Pload test-compile exec:exec [-Dbench.args="--quick"]</pre>
+ *
+ * Options: {@code --servers a,b,…} {@code --scenarios s1,s2,s3} {@code --batches N}
+ * {@code --batch-seconds S} {@code --quick} (2 batches of 2 s, short warm-up: for trying it out).
+ */
+public final class LoadBenchmark {
+    private static final List<String> ALL_SERVERS = List.of("tether-jetty", "jetty-own", "tether-tomcat", "tomcat-own", "node-ws");
+    private static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
+    private static final boolean PINNING = Files.isExecutable(Path.of("/usr/bin/taskset"));
+
+    private final PrintStream out = System.out;
+    private final Path nodeScript = Path.of("src-it/node/bench/ws-echo.js").toAbsolutePath();
+    private List<String> servers = ALL_SERVERS;
+    private List<String> scenarios = List.of("s1", "s2", "s3");
+    private int batches = 5;
+    private double batchSeconds = 5;
+    private double warmupS1 = 20;
+    private double warmupS2 = 10;
+    private int idleConnections = 10_000;
+
+    public static void main(String[] args) throws Exception {
+        LoadBenchmark bench = new LoadBenchmark();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--servers" -> bench.servers = List.of(args[++i].split(","));
+                case "--scenarios" -> bench.scenarios = List.of(args[++i].split(","));
+                case "--batches" -> bench.batches = Integer.parseInt(args[++i]);
+                case "--batch-seconds" -> bench.batchSeconds = Double.parseDouble(args[++i]);
+                case "--idle-connections" -> bench.idleConnections = Integer.parseInt(args[++i]);
+                case "--quick" -> {
+                    bench.batches = 2;
+                    bench.batchSeconds = 2;
+                    bench.warmupS1 = 3;
+                    bench.warmupS2 = 3;
+                    bench.idleConnections = 2000;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        bench.run();
+    }
+
+    private void run() throws Exception {
+        out.printf(Locale.ROOT, "Machine: %d cores, %s %s, JDK %s; server flags %s; pinned: %s%n",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
+                System.getProperty("java.version"), String.join(" ", JVM_FLAGS), PINNING ? "servers core 0, generator core 1" : "no (taskset missing)");
+        try (Generator generator = new Generator()) {
+            if (scenarios.contains("s1") || scenarios.contains("s2")) {
+                List<Server> running = new ArrayList<>();
+                try {
+                    for (String kind : servers) {
+                        running.add(new Server(kind));
+                    }
+                    if (scenarios.contains("s1")) {
+                        echoScenario(generator, running, "S1: 64-byte text echo, 100 connections x 16 in flight",
+                                100, 16, 64, true, warmupS1);
+                    }
+                    if (scenarios.contains("s2")) {
+                        echoScenario(generator, running, "S2: 1 MiB binary echo, 4 connections x 2 in flight",
+                                4, 2, 1 << 20, false, warmupS2);
+                    }
+                } finally {
+                    for (Server s : running) {
+                        s.close();
+                    }
+                }
+            }
+            if (scenarios.contains("s3")) {
+                idleScenario(generator);
+            }
+        }
+    }
+
+    // ---- S1 and S2
+
+    private record Batch(double messagesPerSecond, double megabytesPerSecond, long p50us, long p99us,
+                         double slowestToMedian, double genCpu, double serverCpu) {
+    }
+
+    private void echoScenario(Generator generator, List<Server> running, String title, int connections, int inflight,
+                              int payload, boolean text, double warmup) throws Exception {
+        out.println();
+        out.println(title + " (warm-up " + warmup + " s each; " + batches + " batches of " + batchSeconds + " s, medians)");
+        for (Server s : running) {
+            generator.echo(s, connections, inflight, payload, text, warmup, 1);
+        }
+        Map<String, List<Batch>> results = new LinkedHashMap<>();
+        for (int b = 0; b < batches; b++) {
+            for (Server s : running) {
+                results.computeIfAbsent(s.kind, k -> new ArrayList<>())
+                        .add(generator.echo(s, connections, inflight, payload, text, 1, batchSeconds));
+            }
+        }
+        out.printf(Locale.ROOT, "%-14s %12s %10s %8s %8s %14s %10s %10s %14s %14s%n", "server", "msgs/s", "MB/s",
+                "p50 ms", "p99 ms", "slowest/median", "server CPU", "gen CPU", "vs jetty-own", "vs tomcat-own");
+        for (Map.Entry<String, List<Batch>> e : results.entrySet()) {
+            List<Batch> r = e.getValue();
+            out.printf(Locale.ROOT, "%-14s %12.0f %10.1f %8.2f %8.2f %14.2f %10.2f %10.2f %14s %14s%n", e.getKey(),
+                    median(r, Batch::messagesPerSecond), median(r, Batch::megabytesPerSecond),
+                    median(r, b -> b.p50us() / 1000.0), median(r, b -> b.p99us() / 1000.0),
+                    median(r, Batch::slowestToMedian), median(r, Batch::serverCpu), median(r, Batch::genCpu),
+                    ratio(results, e.getKey(), "jetty-own"), ratio(results, e.getKey(), "tomcat-own"));
+        }
+    }
+
+    /** The median over batches of this server's throughput divided by the other's in the same batch. */
+    private static String ratio(Map<String, List<Batch>> results, String server, String anchor) {
+        List<Batch> a = results.get(server);
+        List<Batch> b = results.get(anchor);
+        if (a == null || b == null || server.equals(anchor)) {
+            return "";
+        }
+        double[] ratios = new double[Math.min(a.size(), b.size())];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = a.get(i).messagesPerSecond() / b.get(i).messagesPerSecond();
+        }
+        Arrays.sort(ratios);
+        return String.format(Locale.ROOT, "%.2fx", ratios[ratios.length / 2]);
+    }
+
+    private static <T> double median(List<T> values, ToDoubleFunction<T> metric) {
+        double[] v = values.stream().mapToDouble(metric).sorted().toArray();
+        return v[v.length / 2];
+    }
+
+    // ---- S3
+
+    private void idleScenario(Generator generator) throws Exception {
+        out.println();
+        out.println("S3: " + idleConnections + " idle connections (fresh server each)");
+        out.printf(Locale.ROOT, "%-14s %12s %16s %16s%n", "server", "open all s", "RSS KiB/conn", "heap KiB/conn");
+        for (String kind : servers) {
+            try (Server s = new Server(kind)) {
+                long heapBefore = s.liveHeap();
+                long rssBefore = s.rssBytes();
+                long millis = generator.open(s, idleConnections);
+                long heapAfter = s.liveHeap();
+                long rssAfter = s.rssBytes();
+                generator.closeAll();
+                out.printf(Locale.ROOT, "%-14s %12.1f %16.1f %16.1f%n", kind, millis / 1000.0,
+                        (rssAfter - rssBefore) / 1024.0 / idleConnections, (heapAfter - heapBefore) / 1024.0 / idleConnections);
+            }
+        }
+    }
+
+    // ---- processes
+
+    private static List<String> pinned(int core, List<String> command) {
+        List<String> full = new ArrayList<>();
+        if (PINNING) {
+            full.addAll(List.of("taskset", "-c", String.valueOf(core)));
+        }
+        full.addAll(command);
+        return full;
+    }
+
+    private static List<String> java(List<String> flags, String mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(flags);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** A child process with a command channel (stdin) and a line queue (stdout); stderr goes to a file. */
+    private static class Child implements AutoCloseable {
+        final Process process;
+        final Writer commands;
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+        Child(List<String> command, String name) throws IOException {
+            Path log = Files.createTempFile("bench-" + name + "-", ".log");
+            process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+            commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            }, "bench-" + name + "-out");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        String send(String command, String replyPrefix, long timeoutSeconds) throws Exception {
+            commands.write(command + "\n");
+            commands.flush();
+            return await(replyPrefix, timeoutSeconds);
+        }
+
+        String await(String prefix, long timeoutSeconds) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (true) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new IllegalStateException("no \"" + prefix + "\" within " + timeoutSeconds + " s");
+                }
+                if (line.startsWith(prefix)) {
+                    return line.substring(prefix.length()).trim();
+                }
+                if (line.startsWith("ERROR")) {
+                    throw new IllegalStateException(line);
+                }
+            }
+        }
+
+        /** Closes stdin (the child's cue to exit) and waits for it, killing it if it lingers. */
+        @Override
+        public void close() throws IOException {
+            try {
+                commands.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private final class Server extends Child {
+        final String kind;
+        final int port;
+
+        Server(String kind) throws Exception {
+            super(pinned(0, kind.equals("node-ws")
+                    ? List.of("node", "--expose-gc", nodeScript.toString())
+                    : java(JVM_FLAGS, "dev.tether.bench.server.BenchServer", kind)), kind);
+            this.kind = kind;
+            this.port = Integer.parseInt(await("READY", 60));
+        }
+
+        long liveHeap() throws Exception {
+            return Long.parseLong(send("heap", "HEAP", 60));
+        }
+
+        long rssBytes() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            return 0;
+        }
+    }
+
+    private static final class Generator extends Child {
+        Generator() throws IOException {
+            super(pinned(1, java(List.of("-Xms1g", "-Xmx2g", "-XX:+UseG1GC"), "dev.tether.bench.load.LoadGenerator")), "generator");
+        }
+
+        Batch echo(Server s, int connections, int inflight, int payload, boolean text, double warmup, double seconds) throws Exception {
+            String reply = send(String.format(Locale.ROOT, "echo %d %d %d %d %s %.1f %.1f %d", s.port, connections, inflight,
+                    payload, text ? "text" : "binary", warmup, seconds, s.process.pid()), "RESULT", (long) (warmup + seconds) + 120);
+            Map<String, String> f = new LinkedHashMap<>();
+            for (String pair : reply.split(" ")) {
+                String[] kv = pair.split("=", 2);
+                f.put(kv[0], kv[1]);
+            }
+            double secs = Double.parseDouble(f.get("seconds"));
+            double messages = Long.parseLong(f.get("messages")) / secs;
+            return new Batch(messages, messages * payload / 1e6, Long.parseLong(f.get("p50us")), Long.parseLong(f.get("p99us")),
+                    Double.parseDouble(f.get("slowest")) / Math.max(1e-9, Double.parseDouble(f.get("median"))),
+                    Double.parseDouble(f.get("genCpu")), Double.parseDouble(f.get("serverCpu")));
+        }
+
+        long open(Server s, int connections) throws Exception {
+            String reply = send("open " + s.port + " " + connections, "OPENED", 600);
+            return Long.parseLong(reply.replace("millis=", ""));
+        }
+
+        void closeAll() throws Exception {
+            send("closeall", "CLOSED", 120);
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package dev.tether.bench.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * The load generator, in its own JVM (pinned to its own core by the driver). One selector thread
+ * drives every connection without blocking; frames are masked once and written in bursts, so the
+ * generator stays far from saturating its core. Commands on stdin, one result line on stdout each:
+ * <ul>
+ *   <li>{@code echo <port> <connections> <inflight> <payloadBytes> <text|binary> <warmupSeconds> <seconds> <serverPid>}
+ *       → {@code RESULT messages=… seconds=… p50us=… p99us=… slowest=… median=… genCpu=… serverCpu=…}</li>
+ *   <li>{@code open <port> <connections>} → {@code OPENED millis=…} (the connections stay open, idle)</li>
+ *   <li>{@code closeall} → {@code CLOSED}</li>
+ * </ul>
+ */
+public final class LoadGenerator {
+    private static final int BURST_FRAMES = 64;
+
+    private final List<SocketChannel> idle = new ArrayList<>();
+
+    private LoadGenerator() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        LoadGenerator generator = new LoadGenerator();
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = commands.readLine()) != null; ) {
+            String[] a = line.trim().split("\\s+");
+            switch (a[0]) {
+                case "echo" -> System.out.println(generator.echo(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
+                        Integer.parseInt(a[3]), Integer.parseInt(a[4]), a[5].equals("text"), Double.parseDouble(a[6]),
+                        Double.parseDouble(a[7]), Long.parseLong(a[8])));
+                case "open" -> System.out.println("OPENED millis=" + generator.open(Integer.parseInt(a[1]), Integer.parseInt(a[2])));
+                case "closeall" -> {
+                    generator.closeAll();
+                    System.out.println("CLOSED");
+                }
+                default -> System.out.println("ERROR unknown command " + a[0]);
+            }
+            System.out.flush();
+        }
+    }
+
+    // ---- connections
+
+    /** One client connection's echo state. */
+    private static final class Connection {
+        final SocketChannel channel;
+        final ByteBuffer in;
+        final long[] sentAt;
+        int head;
+        int tail;
+        int framesToWrite;
+        int burstOffset;
+        int burstFrames;
+        long echoed;
+        long echoedAtMeasureStart;
+        // Incremental reading of server frames: header bytes wanted, then payload bytes to skip.
+        final byte[] header = new byte[10];
+        int headerFilled;
+        int headerNeed = 2;
+        long payloadLeft;
+
+        Connection(SocketChannel channel, int inflight, int readBuffer) {
+            this.channel = channel;
+            this.sentAt = new long[inflight];
+            this.in = ByteBuffer.allocateDirect(readBuffer);
+        }
+    }
+
+    private static SocketChannel connectBlocking(int port) throws IOException {
+        SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        String key = Base64.getEncoder().encodeToString(new byte[16]);
+        String request = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
+        // The server sends nothing after its 101 until we send, so reading in chunks takes the head only.
+        ByteBuffer response = ByteBuffer.allocate(4096);
+        while (!endsHead(response)) {
+            if (!response.hasRemaining() || channel.read(response) < 0) {
+                throw new IOException("connection closed or head too long during the handshake");
+            }
+        }
+        String head = new String(response.array(), 0, response.position(), StandardCharsets.ISO_8859_1);
+        if (!head.startsWith("HTTP/1.1 101")) {
+            throw new IOException("handshake refused: " + head);
+        }
+        return channel;
+    }
+
+    /** Whether the bytes read so far hold a whole response head (a refusal may carry a body after it). */
+    private static boolean endsHead(ByteBuffer b) {
+        for (int i = 3; i < b.position(); i++) {
+            if (b.get(i - 3) == '\r' && b.get(i - 2) == '\n' && b.get(i - 1) == '\r' && b.get(i) == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A client frame: FIN, the opcode, the mask bit, the length, a fixed mask key and the masked payload. */
+    private static byte[] maskedFrame(int payloadBytes, boolean text) {
+        byte[] payload = new byte[payloadBytes];
+        Random random = new Random(7);
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) ('a' + random.nextInt(26));
+        }
+        int lengthBytes = payloadBytes < 126 ? 0 : payloadBytes <= 0xFFFF ? 2 : 8;
+        ByteBuffer frame = ByteBuffer.allocate(2 + lengthBytes + 4 + payloadBytes);
+        frame.put((byte) (0x80 | (text ? 1 : 2)));
+        if (lengthBytes == 0) {
+            frame.put((byte) (0x80 | payloadBytes));
+        } else if (lengthBytes == 2) {
+            frame.put((byte) (0x80 | 126)).putShort((short) payloadBytes);
+        } else {
+            frame.put((byte) (0x80 | 127)).putLong(payloadBytes);
+        }
+        byte[] mask = {0x12, 0x34, 0x56, 0x78};
+        frame.put(mask);
+        for (int i = 0; i < payloadBytes; i++) {
+            frame.put((byte) (payload[i] ^ mask[i & 3]));
+        }
+        return frame.array();
+    }
+
+    // ---- the echo scenario
+
+    private String echo(int port, int connections, int inflight, int payloadBytes, boolean text,
+                        double warmupSeconds, double seconds, long serverPid) throws IOException {
+        byte[] frame = maskedFrame(payloadBytes, text);
+        int burst = frame.length > 4096 ? 1 : BURST_FRAMES;
+        ByteBuffer burstBytes = ByteBuffer.allocateDirect(frame.length * burst);
+        for (int i = 0; i < burst; i++) {
+            burstBytes.put(frame);
+        }
+        Selector selector = Selector.open();
+        List<Connection> all = new ArrayList<>();
+        int readBuffer = Math.max(64 * 1024, Math.min(frame.length * 2, 4 << 20));
+        for (int i = 0; i < connections; i++) {
+            SocketChannel channel = connectBlocking(port);
+            channel.configureBlocking(false);
+            Connection c = new Connection(channel, inflight, readBuffer);
+            channel.register(selector, SelectionKey.OP_READ | SelectionKey.OP_WRITE, c);
+            c.framesToWrite = inflight;
+            all.add(c);
+        }
+        LatencyHistogram latencies = new LatencyHistogram();
+        long start = System.nanoTime();
+        long measureStart = start + (long) (warmupSeconds * 1e9);
+        long end = measureStart + (long) (seconds * 1e9);
+        boolean measuring = false;
+        long genCpuAtStart = 0;
+        long serverCpuAtStart = 0;
+        while (true) {
+            long now = System.nanoTime();
+            if (!measuring && now >= measureStart) {
+                measuring = true;
+                latencies.reset();
+                for (Connection c : all) {
+                    c.echoedAtMeasureStart = c.echoed;
+                }
+                genCpuAtStart = ownCpuNanos();
+                serverCpuAtStart = cpuNanosOf(serverPid);
+            }
+            if (now >= end) {
+                break;
+            }
+            selector.select(100);
+            Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+            while (keys.hasNext()) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                Connection c = (Connection) key.attachment();
+                if (key.isReadable()) {
+                    int frames = readFrames(c);
+                    long at = System.nanoTime();
+                    for (int f = 0; f < frames; f++) {
+                        long sent = c.sentAt[c.head];
+                        c.head = (c.head + 1) % c.sentAt.length;
+                        if (measuring) {
+                            latencies.record((at - sent) / 1000);
+                        }
+                        c.framesToWrite++;
+                    }
+                    c.echoed += frames;
+                }
+                if (c.framesToWrite > 0 || c.burstFrames > 0) {
+                    write(c, burstBytes, frame.length, burst);
+                }
+                key.interestOps(SelectionKey.OP_READ | (c.burstFrames > 0 || c.framesToWrite > 0 ? SelectionKey.OP_WRITE : 0));
+            }
+        }
+        long wall = System.nanoTime() - measureStart;
+        double genCpu = (ownCpuNanos() - genCpuAtStart) / (double) wall;
+        double serverCpu = (cpuNanosOf(serverPid) - serverCpuAtStart) / (double) wall;
+        long[] perConnection = new long[all.size()];
+        long total = 0;
+        for (int i = 0; i < all.size(); i++) {
+            perConnection[i] = all.get(i).echoed - all.get(i).echoedAtMeasureStart;
+            total += perConnection[i];
+        }
+        for (Connection c : all) {
+            c.channel.close();
+        }
+        selector.close();
+        Arrays.sort(perConnection);
+        double secondsMeasured = wall / 1e9;
+        return String.format(Locale.ROOT,
+                "RESULT messages=%d seconds=%.3f p50us=%d p99us=%d slowest=%.1f median=%.1f genCpu=%.3f serverCpu=%.3f",
+                total, secondsMeasured, latencies.percentile(0.50), latencies.percentile(0.99),
+                perConnection[0] / secondsMeasured, perConnection[perConnection.length / 2] / secondsMeasured, genCpu, serverCpu);
+    }
+
+    /** Writes the frames due, from the burst buffer; remembers where a partial write stopped. */
+    private static void write(Connection c, ByteBuffer burstBytes, int frameLength, int burst) throws IOException {
+        while (true) {
+            if (c.burstFrames == 0) {
+                if (c.framesToWrite == 0) {
+                    return;
+                }
+                c.burstFrames = Math.min(c.framesToWrite, burst);
+                c.framesToWrite -= c.burstFrames;
+                c.burstOffset = 0;
+                long now = System.nanoTime();
+                for (int i = 0; i < c.burstFrames; i++) {
+                    c.sentAt[c.tail] = now;
+                    c.tail = (c.tail + 1) % c.sentAt.length;
+                }
+            }
+            ByteBuffer view = burstBytes.duplicate();
+            view.position(c.burstOffset).limit(c.burstFrames * frameLength);
+            int n = c.channel.write(view);
+            c.burstOffset += n;
+            if (c.burstOffset < c.burstFrames * frameLength) {
+                return; // the socket is full: OP_WRITE brings us back
+            }
+            c.burstFrames = 0;
+        }
+    }
+
+    /** Reads what is there and returns how many whole server frames ended in it. */
+    private static int readFrames(Connection c) throws IOException {
+        int frames = 0;
+        while (true) {
+            c.in.clear();
+            int n = c.channel.read(c.in);
+            if (n < 0) {
+                throw new IOException("the server closed a connection");
+            }
+            if (n == 0) {
+                return frames;
+            }
+            c.in.flip();
+            while (c.in.hasRemaining()) {
+                if (c.payloadLeft > 0) {
+                    int skip = (int) Math.min(c.payloadLeft, c.in.remaining());
+                    c.in.position(c.in.position() + skip);
+                    c.payloadLeft -= skip;
+                    if (c.payloadLeft == 0) {
+                        frames++;
+                    }
+                    continue;
+                }
+                c.header[c.headerFilled++] = c.in.get();
+                if (c.headerFilled == 2) {
+                    int len = c.header[1] & 0x7F;
+                    c.headerNeed = len == 126 ? 4 : len == 127 ? 10 : 2;
+                }
+                if (c.headerFilled == c.headerNeed) {
+                    long len = c.header[1] & 0x7F;
+                    if (len == 126) {
+                        len = ((c.header[2] & 0xFF) << 8) | (c.header[3] & 0xFF);
+                    } else if (len == 127) {
+                        len = ByteBuffer.wrap(c.header, 2, 8).getLong();
+                    }
+                    c.headerFilled = 0;
+                    c.headerNeed = 2;
+                    if (len == 0) {
+                        frames++;
+                    } else {
+                        c.payloadLeft = len;
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- idle connections
+
+    private long open(int port, int connections) throws IOException {
+        long start = System.nanoTime();
+        for (int i = 0; i < connections; i++) {
+            idle.add(connectBlocking(port));
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private void closeAll() {
+        for (SocketChannel c : idle) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        idle.clear();
+    }
+
+    // ---- CPU
+
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** User + system CPU time of a process from /proc, in nanoseconds (clock ticks are 10 ms). */
+    static long cpuNanosOf(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return ticks * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tether.bench.server;
+
+import jakarta.websocket.server.ServerContainer;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.websocket.server.WsSci;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One benchmark server in its own JVM: {@code BenchServer <kind>} starts it on a free port of
+ * 127.0.0.1, prints {@code READY <port>}, then answers commands on stdin ({@code heap}: live heap
+ * after GC, in bytes) until stdin closes. Kinds: {@code tether-jetty}, {@code tether-tomcat},
+ * {@code jetty-own}, {@code tomcat-own}.
+ */
+public final class BenchServer {
+    private static final Logger QUIET = Logger.getLogger("org.apache");
+
+    private BenchServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        QUIET.setLevel(Level.WARNING);
+        String kind = args[0];
+        AutoCloseable server = switch (kind) {
+            case "tether-jetty", "jetty-own" -> jetty(kind.equals("tether-jetty"));
+            case "tether-tomcat", "tomcat-own" -> tomcat(kind.equals("tether-tomcat"));
+            default -> throw new IllegalArgumentException("unknown server kind: " + kind);
+        };
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = commands.readLine()) != null; ) {
+            if (line.equals("heap")) {
+                System.out.println("HEAP " + liveHeapAfterGc());
+            }
+        }
+        server.close();
+    }
+
+    private static long liveHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static AutoCloseable jetty(boolean tether) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        if (tether) {
+            context.addServlet(new ServletHolder(new TetherEcho()), "/echo");
+        } else {
+            JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+                container.setDefaultMaxTextMessageBufferSize(2 << 20);
+                container.setDefaultMaxBinaryMessageBufferSize(2 << 20);
+                container.addEndpoint(JsrEcho.class);
+            });
+        }
+        server.setHandler(context);
+        server.start();
+        System.out.println("READY " + connector.getLocalPort());
+        return server::stop;
+    }
+
+    private static AutoCloseable tomcat(boolean tether) throws Exception {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("bench-tomcat").toString());
+        Connector connector = new Connector("HTTP/1.1");
+        connector.setProperty("address", "127.0.0.1");
+        connector.setPort(0);
+        connector.setProperty("maxConnections", "20000");
+        connector.setProperty("connectionTimeout", "-1");
+        tomcat.getService().addConnector(connector);
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", null);
+        if (tether) {
+            Tomcat.addServlet(context, "echo", new TetherEcho()).addMapping("/echo");
+        } else {
+            // Tomcat runs filters (WsFilter does the upgrade) only for a mapped request: map a default servlet.
+            Tomcat.addServlet(context, "default", new org.apache.catalina.servlets.DefaultServlet()).addMapping("/");
+            context.addServletContainerInitializer(new WsSci(), null);
+            context.addServletContainerInitializer((classes, servletContext) -> {
+                ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
+                container.setDefaultMaxTextMessageBufferSize(2 << 20);
+                container.setDefaultMaxBinaryMessageBufferSize(2 << 20);
+                try {
+                    container.addEndpoint(JsrEcho.class);
+                } catch (jakarta.websocket.DeploymentException e) {
+                    throw new jakarta.servlet.ServletException(e);
+                }
+            }, null);
+        }
+        tomcat.start();
+        System.out.println("READY " + connector.getLocalPort());
+        return () -> {
+            tomcat.stop();
+            tomcat.destroy();
+        };
+    }
+}

@@ -1,0 +1,35 @@
+package dev.tether.bench.server;
+
+import jakarta.websocket.OnMessage;
+import jakarta.websocket.OnOpen;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpoint;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The containers' own stacks in the benchmark: a plain JSR-356 echo, the way their users write one
+ * (the return value is sent back). Message limits raised to carry the 1 MiB scenario.
+ */
+@ServerEndpoint("/echo")
+public class JsrEcho {
+    public JsrEcho() {
+    }
+
+    @OnOpen
+    public void open(Session session) {
+        session.setMaxTextMessageBufferSize(2 << 20);
+        session.setMaxBinaryMessageBufferSize(2 << 20);
+        session.setMaxIdleTimeout(0);
+    }
+
+    @OnMessage
+    public String text(String message) {
+        return message;
+    }
+
+    @OnMessage
+    public ByteBuffer binary(ByteBuffer message) {
+        return message;
+    }
+}
