@@ -114,6 +114,21 @@ class EventSourceStreamTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void anEventLargerThanTheResponseBufferArrivesWholeOnItsOwn(Container container) throws Exception {
+        RecordingStreams streams = new RecordingStreams(QUIET);
+        try (RunningServer server = container.start(r -> r.addServlet("/events", streams)); streams) {
+            SseClient client = SseClient.connect(http, server.httpUri("/events"));
+            EventSource source = streams.awaitOpen();
+            for (int size : new int[] {9_000, 100_000, 1 << 20}) {
+                String big = "y".repeat(size);
+                source.send(big, null, Integer.toString(size));
+                assertEquals(new Event("message", big, Integer.toString(size)), client.nextEvent());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void closeEndsTheStreamAfterWhatIsQueuedAndFiresCloseOnce(Container container) throws Exception {
         RecordingStreams streams = new RecordingStreams(QUIET);
         try (RunningServer server = container.start(r -> r.addServlet("/events", streams)); streams) {
