@@ -44,6 +44,8 @@ public final class OutboundQueue implements WriteListener {
     private final AtomicLong written = new AtomicLong();
     private final Object writing = new Object();
     private List<CompletableFuture<Void>> unconfirmed = new ArrayList<>();
+    /** Written since the last flush: a buffering stream (an async response) may still hold the bytes. */
+    private boolean unflushed;
     private ServletOutputStream out;
     private Throwable failure;
 
@@ -116,17 +118,26 @@ public final class OutboundQueue implements WriteListener {
                     }
                     Entry entry = poll();
                     if (entry == null) {
-                        break;
+                        if (!unflushed) {
+                            break;
+                        }
+                        // The last write left the stream not ready, so it was not flushed then; a
+                        // response buffer (Tomcat's) would keep its tail until the next write.
+                        unflushed = false;
+                        out.flush();
+                        continue;
                     }
                     for (ByteBuffer b : entry.buffers) {
                         write(b);
                     }
+                    unflushed = true;
                     buffered.addAndGet(-entry.size);
                     written.addAndGet(entry.size);
                     if (entry.done != null) {
                         unconfirmed.add(entry.done);
                     }
                     if (isEmpty() && out.isReady()) {
+                        unflushed = false;
                         out.flush(); // push the container's own buffer out before going idle
                     }
                 }
