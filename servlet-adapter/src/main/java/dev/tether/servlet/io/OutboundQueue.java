@@ -44,6 +44,9 @@ public final class OutboundQueue implements WriteListener {
     private final AtomicLong written = new AtomicLong();
     private final Object writing = new Object();
     private List<CompletableFuture<Void>> unconfirmed = new ArrayList<>();
+    /** The frame being written (guarded by {@code writing}) and its next buffer. */
+    private Entry current;
+    private int currentBuffer;
     /** Written since the last flush: a buffering stream (an async response) may still hold the bytes. */
     private boolean unflushed;
     private ServletOutputStream out;
@@ -116,8 +119,11 @@ public final class OutboundQueue implements WriteListener {
                         confirmed = merge(confirmed, unconfirmed);
                         unconfirmed = new ArrayList<>();
                     }
-                    Entry entry = poll();
-                    if (entry == null) {
+                    if (current == null) {
+                        current = poll();
+                        currentBuffer = 0;
+                    }
+                    if (current == null) {
                         if (!unflushed) {
                             break;
                         }
@@ -127,10 +133,16 @@ public final class OutboundQueue implements WriteListener {
                         out.flush();
                         continue;
                     }
-                    for (ByteBuffer b : entry.buffers) {
-                        write(b);
-                    }
+                    // One buffer per readiness check: a write may leave the stream not ready, and
+                    // writing again then is illegal. The frame stays current until its last buffer,
+                    // so nothing (not even a pong) can slip between its header and its payload.
+                    write(current.buffers[currentBuffer++]);
                     unflushed = true;
+                    if (currentBuffer < current.buffers.length) {
+                        continue;
+                    }
+                    Entry entry = current;
+                    current = null;
                     buffered.addAndGet(-entry.size);
                     written.addAndGet(entry.size);
                     if (entry.done != null) {
@@ -199,6 +211,10 @@ public final class OutboundQueue implements WriteListener {
         synchronized (writing) {
             failed.addAll(unconfirmed);
             unconfirmed = new ArrayList<>();
+            if (current != null) {
+                failed.add(current.done);
+                current = null;
+            }
         }
         for (CompletableFuture<Void> f : failed) {
             if (f != null) {
