@@ -18,7 +18,8 @@ public final class ServerLogOnFailure implements TestWatcher {
         Optional<Object> instance = context.getTestInstance();
         if (instance.isPresent() && instance.get() instanceof HasServer has && has.server() != null) {
             Distribution server = has.server();
-            System.out.println("[src-it] " + context.getDisplayName() + " failed on " + server
+            String test = context.getTestMethod().map(m -> m.getName() + " ").orElse("") + context.getDisplayName();
+            System.out.println("[src-it] " + test + " failed on " + server
                     + "; last " + LINES + " lines of " + server.log() + ":\n" + server.tail(LINES) + "\n[src-it] end of log");
         }
     }
