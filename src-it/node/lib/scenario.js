@@ -7,7 +7,7 @@
 // {"event":"connectFailed","message":…}, {"event":"unsupported","what":…}, {"event":"timeout"}; a message is {type, length, sha256[, text]}.
 //
 // Usage: node <adapter>.js <case> <url> [close code] [close reason]
-// Cases: text, binary, fragmented, large, ping, close, subprotocol.
+// Cases: text, binary, fragmented, large, burst, ping, close, subprotocol.
 
 const crypto = require('crypto');
 
@@ -63,6 +63,10 @@ function messagesFor(caseName) {
       return [['text', utf8Text(MIB)], ['binary', randomBytes(MIB)]];
     case 'fragmented':
       return [['text', utf8Text(100 * 1024 + 7)], ['binary', randomBytes(100 * 1024 + 3)]];
+    case 'burst':
+      // 300 messages sent at once, sizes on both sides of 125 and 65535 bytes (the length forms).
+      return Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? ['binary', randomBytes(70000)]
+        : ['text', utf8Text(i % 3 === 1 ? 300 : 20)]));
     default:
       return [];
   }
@@ -110,6 +114,7 @@ function run(adapter) {
         case 'text':
         case 'binary':
         case 'large':
+        case 'burst':
           for (const [type, buffer] of messages) {
             emit({ event: 'sent', ...describe(type, buffer) });
             connection.send(type, buffer);

@@ -20,9 +20,14 @@ import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +88,7 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     // ---------------------------------------------------------------- node clients
 
     static Stream<Arguments> echoCases() {
-        return Stream.of(Library.values()).flatMap(library -> Stream.of("text", "binary", "large", "fragmented")
+        return Stream.of(Library.values()).flatMap(library -> Stream.of("text", "binary", "large", "fragmented", "burst")
                 .map(name -> Arguments.of(library, name)));
     }
 
@@ -229,6 +234,36 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
             JdkSession.await(session.socket().sendBinary(ByteBuffer.wrap(binary), true));
             assertArrayEquals(binary, session.next(Message.class).bytes());
             closeNormally(session);
+        }
+    }
+
+    @Test
+    @DisplayName("JDK: 16 connections at once, each echoing 50 messages in order")
+    void jdkConcurrentConnections() throws Exception {
+        int connections = 16;
+        int messages = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        try {
+            List<Future<Void>> runs = new ArrayList<>();
+            for (int c = 0; c < connections; c++) {
+                int connection = c;
+                runs.add(pool.submit(() -> {
+                    try (JdkSession session = JdkSession.open(http, server.ws("/echo"))) {
+                        List<String> sent = new ArrayList<>();
+                        for (int i = 0; i < messages; i++) {
+                            String text = connection + ":" + i + ":" + "x".repeat(i % 2 == 0 ? 20 : 3000);
+                            sent.add(text);
+                            JdkSession.await(session.socket().sendText(text, true));
+                        }
+                        for (String text : sent) assertEquals(text, session.next(Message.class).string());
+                        closeNormally(session);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Void> run : runs) run.get(2 * JdkSession.TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
         }
     }
 
