@@ -114,7 +114,8 @@ public abstract class Distribution implements AutoCloseable {
             if (failure == null) return;
             String tail = tail(60);
             stop();
-            boolean portTaken = tail.contains("Address already in use") || tail.contains("BindException");
+            String whole = Files.readString(log, StandardCharsets.ISO_8859_1);
+            boolean portTaken = whole.contains("java.net.BindException");
             if (!portTaken || attempt == START_ATTEMPTS) {
                 throw new IllegalStateException(name + " did not start: " + failure + "\n--- " + log + " (tail) ---\n" + tail);
             }

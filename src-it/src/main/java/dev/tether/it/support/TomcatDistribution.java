@@ -39,7 +39,8 @@ public final class TomcatDistribution extends Distribution {
         builder.environment().put("CATALINA_HOME", home().toString());
         builder.environment().put("CATALINA_BASE", base().toString());
         builder.environment().put("CATALINA_TMPDIR", base().resolve("temp").toString());
-        builder.environment().put("CATALINA_OPTS", "-Xmx512m");
+        // A connector that cannot bind (the port was taken after we chose it) ends the process at once.
+        builder.environment().put("CATALINA_OPTS", "-Xmx512m -Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true");
         builder.environment().remove("CATALINA_PID");
         builder.environment().remove("JAVA_OPTS");
         return builder;
