@@ -11,4 +11,8 @@ module dev.tether.servlet {
     requires static org.eclipse.jetty.ee10.servlet;
 
     exports dev.tether.servlet;
+    exports dev.tether.servlet.endpoint;
+    exports dev.tether.servlet.endpoint.annotation;
+
+    provides jakarta.servlet.ServletContainerInitializer with dev.tether.servlet.endpoint.EndpointInitializer;
 }
