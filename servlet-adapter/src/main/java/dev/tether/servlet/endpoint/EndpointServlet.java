@@ -71,13 +71,12 @@ public class EndpointServlet extends HttpServlet {
     public void init() throws ServletException {
         String listed = getInitParameter(ENDPOINTS_PARAMETER);
         if (listed != null) {
-            ClassLoader loader = getServletContext().getClassLoader();
             for (String name : listed.trim().split("[,\\s]+")) {
                 if (name.isEmpty()) {
                     continue;
                 }
                 try {
-                    router.add(Class.forName(name, false, loader), null);
+                    router.add(load(name), null);
                 } catch (ClassNotFoundException e) {
                     throw new ServletException("servlet " + getServletName() + ", init parameter " + ENDPOINTS_PARAMETER
                             + ": no class " + name, e);
@@ -90,6 +89,23 @@ public class EndpointServlet extends HttpServlet {
             throw new ServletException("servlet " + getServletName() + " serves no endpoint: list the endpoint classes "
                     + "in its init parameter \"" + ENDPOINTS_PARAMETER + "\"");
         }
+    }
+
+    /** Loads a listed class with the application's class loader, else the thread's, else ours (embedded). */
+    private Class<?> load(String name) throws ClassNotFoundException {
+        ClassNotFoundException notFound = null;
+        for (ClassLoader loader : new ClassLoader[]{getServletContext().getClassLoader(),
+                Thread.currentThread().getContextClassLoader(), EndpointServlet.class.getClassLoader()}) {
+            if (loader == null) {
+                continue;
+            }
+            try {
+                return Class.forName(name, false, loader);
+            } catch (ClassNotFoundException e) {
+                notFound = e;
+            }
+        }
+        throw notFound != null ? notFound : new ClassNotFoundException(name);
     }
 
     @Override
