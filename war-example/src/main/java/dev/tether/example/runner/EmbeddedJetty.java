@@ -37,6 +37,7 @@ public final class EmbeddedJetty {
         int actual = connector.getLocalPort();
         System.out.println("Tether example running on Jetty " + Server.getVersion() + ": http://localhost:" + actual + "/");
         System.out.println("  WebSocket echo: ws://localhost:" + actual + "/echo");
+        System.out.println("  Chat rooms:     ws://localhost:" + actual + "/chat/{room}");
         server.join();
     }
 }
