@@ -12,4 +12,8 @@ module dev.tether.servlet {
 
     exports dev.tether.servlet;
     exports dev.tether.servlet.sse;
+    exports dev.tether.servlet.endpoint;
+    exports dev.tether.servlet.endpoint.annotation;
+
+    provides jakarta.servlet.ServletContainerInitializer with dev.tether.servlet.endpoint.EndpointInitializer;
 }
