@@ -142,34 +142,16 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
         assertEquals((long) code, run.only("close").get("code"), run::toString);
     }
 
-    /*
-     * /echo supports no subprotocol, so it answers an offer without Sec-WebSocket-Protocol. What the
-     * clients then do differs: faye-websocket (and the JDK, below) connect without one, while ws 8 and
-     * WebSocket-Node refuse the handshake (RFC 6455 lets a client fail it). Should /echo ever accept
-     * the offered protocol, all three connect with it and these assertions change.
-     */
+    /** /echo accepts the first subprotocol a client offers: every library connects with it. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(Library.class)
-    @DisplayName("node: offering subprotocols to /echo, which selects none")
+    @DisplayName("node: offering subprotocols to /echo, which accepts the first")
     void nodeSubprotocol(Library library) throws Exception {
         NodeClient.Run run = NodeClient.run(library, "subprotocol", echoUrl());
         assertEquals(0, run.exit(), run::toString);
-        switch (library) {
-            case FAYE -> {
-                assertEquals("", run.only("open").get("protocol"), run::toString);
-                assertEquals(1000L, run.only("close").get("code"), run::toString);
-            }
-            case WS -> {
-                assertEquals("Server sent no subprotocol", run.only("error").get("message"), run::toString);
-                assertTrue(run.events("open").isEmpty(), run::toString);
-                assertEquals(1006L, run.only("close").get("code"), run::toString);
-            }
-            case WEBSOCKET_NODE -> {
-                assertEquals("Expected a Sec-WebSocket-Protocol header.", run.only("connectFailed").get("message"),
-                        run::toString);
-                assertTrue(run.events("open").isEmpty(), run::toString);
-            }
-        }
+        assertTrue(run.events("error").isEmpty(), run::toString);
+        assertEquals("chat.v2", run.only("open").get("protocol"), run::toString);
+        assertEquals(1000L, run.only("close").get("code"), run::toString);
     }
 
     private static List<String> digests(List<Map<String, Object>> messages) {
@@ -287,10 +269,10 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     }
 
     @Test
-    @DisplayName("JDK: offering subprotocols to /echo connects without one")
+    @DisplayName("JDK: offering subprotocols to /echo connects with the first")
     void jdkSubprotocol() throws Exception {
         try (JdkSession session = JdkSession.open(http, server.ws("/echo"), "chat.v2", "chat.v1")) {
-            assertEquals("", session.socket().getSubprotocol());
+            assertEquals("chat.v2", session.socket().getSubprotocol());
             JdkSession.await(session.socket().sendText("still echoing", true));
             assertEquals("still echoing", session.next(Message.class).string());
             closeNormally(session);
