@@ -38,8 +38,9 @@ public final class OutboundQueue implements WriteListener {
     }
 
     private final Owner owner;
-    private final ArrayDeque<Entry> control = new ArrayDeque<>();
-    private final ArrayDeque<Entry> data = new ArrayDeque<>();
+    // Small to start with: most connections are idle most of the time, and these grow on demand.
+    private final ArrayDeque<Entry> control = new ArrayDeque<>(1);
+    private final ArrayDeque<Entry> data = new ArrayDeque<>(3);
     private final AtomicLong buffered = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final Object writing = new Object();
