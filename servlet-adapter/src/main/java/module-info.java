@@ -1,6 +1,6 @@
 /**
- * Tether's Servlet 6 adapter: WebSocket over {@code HttpServletRequest.upgrade} with non-blocking
- * I/O, in any container.
+ * Tether's Servlet 6 adapter: WebSocket over {@code HttpServletRequest.upgrade} and server-sent
+ * events over async responses, with non-blocking I/O, in any container.
  */
 module dev.tether.servlet {
     requires transitive dev.tether.core;
@@ -11,4 +11,9 @@ module dev.tether.servlet {
     requires static org.eclipse.jetty.ee10.servlet;
 
     exports dev.tether.servlet;
+    exports dev.tether.servlet.sse;
+    exports dev.tether.servlet.endpoint;
+    exports dev.tether.servlet.endpoint.annotation;
+
+    provides jakarta.servlet.ServletContainerInitializer with dev.tether.servlet.endpoint.EndpointInitializer;
 }

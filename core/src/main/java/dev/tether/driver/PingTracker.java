@@ -20,7 +20,7 @@ public final class PingTracker {
     private record Pending(ByteBuffer payload, CompletableFuture<Void> future) {
     }
 
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>(1); // usually empty: grows on demand
     private final int limit;
 
     /** @param limit the most pings that may wait for a pong at once */

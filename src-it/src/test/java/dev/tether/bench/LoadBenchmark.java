@@ -77,7 +77,7 @@ public final class LoadBenchmark {
                 List<Server> running = new ArrayList<>();
                 try {
                     for (String kind : servers) {
-                        running.add(new Server(kind));
+                        running.add(new Server(kind, false));
                     }
                     if (scenarios.contains("s1")) {
                         echoScenario(generator, running, "S1: 64-byte text echo, 100 connections x 16 in flight",
@@ -158,7 +158,7 @@ public final class LoadBenchmark {
         out.println("S3: " + idleConnections + " idle connections (fresh server each)");
         out.printf(Locale.ROOT, "%-14s %12s %16s %16s%n", "server", "open all s", "RSS KiB/conn", "heap KiB/conn");
         for (String kind : servers) {
-            try (Server s = new Server(kind)) {
+            try (Server s = new Server(kind, true)) {
                 long heapBefore = s.liveHeap();
                 long rssBefore = s.rssBytes();
                 long millis = generator.open(s, idleConnections);
@@ -180,6 +180,13 @@ public final class LoadBenchmark {
         }
         full.addAll(command);
         return full;
+    }
+
+    /** The same flags, plus the switch that keeps the JSR-356 echo on default message buffers. */
+    private static List<String> withIdleFlag() {
+        List<String> flags = new ArrayList<>(JVM_FLAGS);
+        flags.add("-Dbench.idle=true");
+        return flags;
     }
 
     private static List<String> java(List<String> flags, String mainClass, String... args) {
@@ -261,10 +268,10 @@ public final class LoadBenchmark {
         final String kind;
         final int port;
 
-        Server(String kind) throws Exception {
+        Server(String kind, boolean idle) throws Exception {
             super(pinned(0, kind.equals("node-ws")
                     ? List.of("node", "--expose-gc", nodeScript.toString())
-                    : java(JVM_FLAGS, "dev.tether.bench.server.BenchServer", kind)), kind);
+                    : java(idle ? withIdleFlag() : JVM_FLAGS, "dev.tether.bench.server.BenchServer", kind)), kind);
             this.kind = kind;
             this.port = Integer.parseInt(await("READY", 60));
         }

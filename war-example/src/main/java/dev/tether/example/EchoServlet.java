@@ -11,13 +11,20 @@ import java.nio.ByteBuffer;
 /**
  * Echoes every message exactly, text as text and binary as binary: the endpoint conformance suites
  * (Autobahn|Testsuite) are pointed at. Messages up to 64 MiB are accepted, and so is the hixie
- * handshake of old clients.
+ * handshake of old clients; the first subprotocol a client offers is accepted.
  */
 public class EchoServlet extends WebSocketServlet {
     private static final long serialVersionUID = 1L;
 
     private static final WebSocketOptions OPTIONS = WebSocketOptions.builder()
             .outboundLimit(128L << 20) // an echo holds at most what the peer sent while it was not reading
+            // Echo speaks whatever the client asks for: some clients (node's ws, WebSocket-Node) refuse
+            // a server that answers their offer with no subprotocol.
+            .handshakeHook(handshake -> {
+                if (!handshake.offeredProtocols().isEmpty()) {
+                    handshake.selectProtocol(handshake.offeredProtocols().get(0));
+                }
+            })
             .build();
 
     public EchoServlet() {

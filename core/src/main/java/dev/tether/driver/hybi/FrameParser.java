@@ -55,7 +55,7 @@ final class FrameParser {
     private long payloadRead;
 
     private boolean inFragmentedMessage;
-    private final byte[] control = new byte[MAX_CONTROL_PAYLOAD];
+    private byte[] control; // allocated by the first control frame with a payload
 
     FrameParser(Role role, int maxLength, FrameSink sink) {
         this.expectMasked = role == Role.SERVER;
@@ -212,6 +212,9 @@ final class FrameParser {
         in.limit(pos + n);
         Masking.unmask(in, maskKey, (int) (payloadRead & 3));
         if (Opcode.isControl(opcode)) {
+            if (control == null) {
+                control = new byte[MAX_CONTROL_PAYLOAD];
+            }
             in.get(control, (int) payloadRead, n);
         } else {
             sink.dataPayload(in);
@@ -227,7 +230,7 @@ final class FrameParser {
 
     private void endFrame() throws ProtocolException {
         if (Opcode.isControl(opcode)) {
-            sink.controlFrame(opcode, ByteBuffer.wrap(control, 0, (int) payloadLength));
+            sink.controlFrame(opcode, payloadLength == 0 ? ByteBuffer.allocate(0) : ByteBuffer.wrap(control, 0, (int) payloadLength));
         } else {
             sink.dataFrameEnd(fin);
         }

@@ -38,12 +38,18 @@ public final class OutboundQueue implements WriteListener {
     }
 
     private final Owner owner;
-    private final ArrayDeque<Entry> control = new ArrayDeque<>();
-    private final ArrayDeque<Entry> data = new ArrayDeque<>();
+    // Small to start with: most connections are idle most of the time, and these grow on demand.
+    private final ArrayDeque<Entry> control = new ArrayDeque<>(1);
+    private final ArrayDeque<Entry> data = new ArrayDeque<>(3);
     private final AtomicLong buffered = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
     private final Object writing = new Object();
     private List<CompletableFuture<Void>> unconfirmed = new ArrayList<>();
+    /** The frame being written (guarded by {@code writing}) and its next buffer. */
+    private Entry current;
+    private int currentBuffer;
+    /** Written since the last flush: a buffering stream (an async response) may still hold the bytes. */
+    private boolean unflushed;
     private ServletOutputStream out;
     private Throwable failure;
 
@@ -114,19 +120,37 @@ public final class OutboundQueue implements WriteListener {
                         confirmed = merge(confirmed, unconfirmed);
                         unconfirmed = new ArrayList<>();
                     }
-                    Entry entry = poll();
-                    if (entry == null) {
-                        break;
+                    if (current == null) {
+                        current = poll();
+                        currentBuffer = 0;
                     }
-                    for (ByteBuffer b : entry.buffers) {
-                        write(b);
+                    if (current == null) {
+                        if (!unflushed) {
+                            break;
+                        }
+                        // The last write left the stream not ready, so it was not flushed then; a
+                        // response buffer (Tomcat's) would keep its tail until the next write.
+                        unflushed = false;
+                        out.flush();
+                        continue;
                     }
+                    // One buffer per readiness check: a write may leave the stream not ready, and
+                    // writing again then is illegal. The frame stays current until its last buffer,
+                    // so nothing (not even a pong) can slip between its header and its payload.
+                    write(current.buffers[currentBuffer++]);
+                    unflushed = true;
+                    if (currentBuffer < current.buffers.length) {
+                        continue;
+                    }
+                    Entry entry = current;
+                    current = null;
                     buffered.addAndGet(-entry.size);
                     written.addAndGet(entry.size);
                     if (entry.done != null) {
                         unconfirmed.add(entry.done);
                     }
                     if (isEmpty() && out.isReady()) {
+                        unflushed = false;
                         out.flush(); // push the container's own buffer out before going idle
                     }
                 }
@@ -188,6 +212,10 @@ public final class OutboundQueue implements WriteListener {
         synchronized (writing) {
             failed.addAll(unconfirmed);
             unconfirmed = new ArrayList<>();
+            if (current != null) {
+                failed.add(current.done);
+                current = null;
+            }
         }
         for (CompletableFuture<Void> f : failed) {
             if (f != null) {

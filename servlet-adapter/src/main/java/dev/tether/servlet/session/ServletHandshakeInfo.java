@@ -15,7 +15,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The handshake request, copied out of the servlet request at upgrade time: the container may
@@ -24,25 +23,17 @@ import java.util.TreeMap;
 public final class ServletHandshakeInfo implements HandshakeInfo {
     private final URI uri;
     private final Map<String, List<String>> headers;
-    private final Map<String, List<String>> byLowerName;
     private final List<HttpCookie> cookies;
     private final InetSocketAddress remoteAddress;
 
     public ServletHandshakeInfo(HttpServletRequest request) {
         this.uri = requestUri(request);
+        // One ordered copy: kept for the connection's life, so no second, case-folded index of it.
         Map<String, List<String>> all = new LinkedHashMap<>();
-        Map<String, List<String>> folded = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         for (String name : Collections.list(request.getHeaderNames())) {
-            List<String> values = List.copyOf(Collections.list(request.getHeaders(name)));
-            all.put(name, values);
-            folded.merge(name, values, (a, b) -> {
-                List<String> both = new ArrayList<>(a);
-                both.addAll(b);
-                return List.copyOf(both);
-            });
+            all.merge(name, List.copyOf(Collections.list(request.getHeaders(name))), ServletHandshakeInfo::concat);
         }
         this.headers = Collections.unmodifiableMap(all);
-        this.byLowerName = folded;
         List<HttpCookie> list = new ArrayList<>();
         Cookie[] servletCookies = request.getCookies();
         if (servletCookies != null) {
@@ -82,9 +73,22 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         return uri;
     }
 
+    /** Every value of {@code name}, whatever the case it was sent in (a dozen headers: a scan is fine). */
     @Override
     public List<String> headers(String name) {
-        return byLowerName.getOrDefault(name, List.of());
+        List<String> found = List.of();
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if (header.getKey().equalsIgnoreCase(name)) {
+                found = found.isEmpty() ? header.getValue() : concat(found, header.getValue());
+            }
+        }
+        return found;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> both = new ArrayList<>(a);
+        both.addAll(b);
+        return List.copyOf(both);
     }
 
     @Override

@@ -48,7 +48,10 @@ import org.eclipse.jetty.util.Callback;
 final class JettyConnectionTakeover {
     private static final System.Logger LOG = System.getLogger(JettyConnectionTakeover.class.getName());
     /** Room for one socket read; the input stream reads straight into the caller's array when it can. */
-    private static final int INPUT_BUFFER_BYTES = 16 * 1024;
+    /** What isReady() may read ahead; reads after it go straight into the caller's array. */
+    private static final int INPUT_BUFFER_BYTES = 4 * 1024;
+    /** Empty and never written: an idle connection holds no input buffer. */
+    private static final ByteBuffer NO_INPUT = ByteBuffer.allocate(0);
 
     private JettyConnectionTakeover() {
     }
@@ -155,7 +158,7 @@ final class JettyConnectionTakeover {
             }
         };
         /** Bytes read from the socket but not yet by the application; flush mode (data between position and limit). */
-        private ByteBuffer inputBuffer = ByteBuffer.allocate(INPUT_BUFFER_BYTES).flip();
+        private ByteBuffer inputBuffer = NO_INPUT;
         private boolean closing;
         private boolean closed;
 
@@ -390,10 +393,16 @@ final class JettyConnectionTakeover {
                 }
             }
 
-            /** Reads from the socket into {@link #inputBuffer}, which must be empty. */
+            /**
+             * Reads ahead from the socket into {@link #inputBuffer}, which must be empty, to answer
+             * isReady(). The buffer is kept while data flows and let go when the socket has none, so
+             * thousands of idle connections hold no input buffers.
+             */
             private void fillBuffer() {
-                inputBuffer.clear().limit(0);
-                fill(inputBuffer);
+                ByteBuffer probe = inputBuffer.capacity() > 0 ? inputBuffer : ByteBuffer.allocate(INPUT_BUFFER_BYTES);
+                probe.clear().limit(0);
+                fill(probe);
+                inputBuffer = probe.hasRemaining() ? probe : NO_INPUT;
             }
 
             /** Fills {@code target} (flush mode): bytes read, 0, or -1 at EOF; a failure is recorded, not thrown. */

@@ -144,6 +144,27 @@ class OutboundQueueTest {
     }
 
     @Test
+    @DisplayName("a frame's header and payload are written with a readiness check between them, and a pong waits for the payload")
+    void oneBufferPerReadyCheck() {
+        FakeStream out = new FakeStream();
+        out.notReadyAfterEachWrite = true; // a write that throws when not ready proves the check
+        queue.start(out);
+        ByteBuffer header = ByteBuffer.wrap(new byte[]{(byte) 0x82, 2});
+        ByteBuffer payload = ByteBuffer.wrap(new byte[]{7, 8});
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.add(Kind.DATA, new ByteBuffer[]{header, payload}, done);
+        queue.flush();
+        assertArrayEquals(new byte[]{(byte) 0x82, 2}, out.written.toByteArray());
+        queue.add(Kind.CONTROL, bytes(0x8A, 0), null); // a pong, queued between header and payload
+        out.becomeReady();
+        assertArrayEquals(new byte[]{(byte) 0x82, 2, 7, 8}, out.written.toByteArray());
+        out.becomeReady();
+        assertArrayEquals(new byte[]{(byte) 0x82, 2, 7, 8, (byte) 0x8A, 0}, out.written.toByteArray());
+        assertTrue(done.isDone());
+        assertTrue(failures.isEmpty());
+    }
+
+    @Test
     @DisplayName("the container's buffer is flushed when the queue runs empty")
     void flushesWhenEmpty() {
         FakeStream out = new FakeStream();

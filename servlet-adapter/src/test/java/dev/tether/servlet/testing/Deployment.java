@@ -2,11 +2,13 @@ package dev.tether.servlet.testing;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletContainerInitializer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** The registrations a test asked for, recorded so that each container can apply them its own way. */
@@ -21,7 +23,12 @@ final class Deployment implements ServletRegistrar {
     final List<ServletMapping> servlets = new ArrayList<>();
     final List<FilterMapping> filters = new ArrayList<>();
     final Map<String, String> initParameters = new LinkedHashMap<>();
+    record Initializer(ServletContainerInitializer initializer, Set<Class<?>> handlesTypes) {
+    }
+
     final Map<String, Object> attributes = new LinkedHashMap<>();
+    final List<Initializer> initializers = new ArrayList<>();
+    boolean containerWebSocket;
 
     static Deployment of(Consumer<? super ServletRegistrar> setup) {
         Deployment deployment = new Deployment();
@@ -52,6 +59,18 @@ final class Deployment implements ServletRegistrar {
     @Override
     public ServletRegistrar attribute(String name, Object value) {
         attributes.put(Objects.requireNonNull(name), Objects.requireNonNull(value));
+        return this;
+    }
+
+    @Override
+    public ServletRegistrar initializer(ServletContainerInitializer initializer, Class<?>... handlesTypes) {
+        initializers.add(new Initializer(Objects.requireNonNull(initializer), Set.of(handlesTypes)));
+        return this;
+    }
+
+    @Override
+    public ServletRegistrar containerWebSocket() {
+        containerWebSocket = true;
         return this;
     }
 }

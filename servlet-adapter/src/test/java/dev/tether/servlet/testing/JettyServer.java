@@ -4,6 +4,7 @@ import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContainerInitializer;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -47,6 +48,12 @@ final class JettyServer implements RunningServer {
         ServletContainerInitializer attributes = (classes, servletContext) ->
                 deployment.attributes.forEach(servletContext::setAttribute);
         context.addServletContainerInitializer(attributes);
+        if (deployment.containerWebSocket) {
+            JakartaWebSocketServletContainerInitializer.configure(context, null);
+        }
+        for (Deployment.Initializer i : deployment.initializers) {
+            context.addServletContainerInitializer(i.initializer(), i.handlesTypes().toArray(Class<?>[]::new));
+        }
         for (Deployment.FilterMapping f : deployment.filters) {
             FilterHolder holder = new FilterHolder(f.filter());
             holder.setName(f.name());

@@ -2,6 +2,7 @@ package dev.tether.servlet.testing;
 
 import jakarta.servlet.Filter;
 import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletContainerInitializer;
 
 /**
  * What a test deploys into the one web application of a {@link RunningServer}, before it starts.
@@ -21,4 +22,16 @@ public interface ServletRegistrar {
 
     /** A servlet context attribute, set before any servlet is initialised. */
     ServletRegistrar attribute(String name, Object value);
+
+    /**
+     * Runs {@code initializer} when the application starts, after the container's own, handing it
+     * {@code handlesTypes} as the classes the container would have found for its {@code @HandlesTypes}.
+     */
+    ServletRegistrar initializer(ServletContainerInitializer initializer, Class<?>... handlesTypes);
+
+    /**
+     * Turns on the container's own JSR-356 (Jakarta WebSocket) implementation for the application,
+     * as a default installation has it: Tomcat's {@code WsSci}, Jetty's ee10 Jakarta WebSocket.
+     */
+    ServletRegistrar containerWebSocket();
 }

@@ -17,6 +17,7 @@ import org.apache.catalina.core.StandardContext;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
+import org.apache.tomcat.websocket.server.WsSci;
 
 /** Embedded Tomcat 11: one context at "" (the root) with no document base, one HTTP/1.1 connector. */
 final class TomcatServer implements RunningServer {
@@ -69,6 +70,12 @@ final class TomcatServer implements RunningServer {
         ServletContainerInitializer attributes = (classes, servletContext) ->
                 deployment.attributes.forEach(servletContext::setAttribute);
         context.addServletContainerInitializer(attributes, null);
+        if (deployment.containerWebSocket) {
+            context.addServletContainerInitializer(new WsSci(), null);
+        }
+        for (Deployment.Initializer i : deployment.initializers) {
+            context.addServletContainerInitializer(i.initializer(), i.handlesTypes());
+        }
         for (Deployment.FilterMapping f : deployment.filters) {
             FilterDef def = new FilterDef();
             def.setFilterName(f.name());

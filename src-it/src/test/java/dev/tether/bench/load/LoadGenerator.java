@@ -77,6 +77,7 @@ public final class LoadGenerator {
         int headerFilled;
         int headerNeed = 2;
         long payloadLeft;
+        boolean fin;
 
         Connection(SocketChannel channel, int inflight, int readBuffer) {
             this.channel = channel;
@@ -256,7 +257,10 @@ public final class LoadGenerator {
         }
     }
 
-    /** Reads what is there and returns how many whole server frames ended in it. */
+    /**
+     * Reads what is there and returns how many whole messages ended in it: a server may fragment an
+     * echo (Jetty sends 1 MiB as 64 KiB frames), so only a frame with FIN ends one.
+     */
     private static int readFrames(Connection c) throws IOException {
         int frames = 0;
         while (true) {
@@ -274,7 +278,7 @@ public final class LoadGenerator {
                     int skip = (int) Math.min(c.payloadLeft, c.in.remaining());
                     c.in.position(c.in.position() + skip);
                     c.payloadLeft -= skip;
-                    if (c.payloadLeft == 0) {
+                    if (c.payloadLeft == 0 && c.fin) {
                         frames++;
                     }
                     continue;
@@ -293,8 +297,11 @@ public final class LoadGenerator {
                     }
                     c.headerFilled = 0;
                     c.headerNeed = 2;
+                    c.fin = (c.header[0] & 0x80) != 0;
                     if (len == 0) {
-                        frames++;
+                        if (c.fin) {
+                            frames++;
+                        }
                     } else {
                         c.payloadLeft = len;
                     }

@@ -67,8 +67,10 @@ public final class BenchServer {
             context.addServlet(new ServletHolder(new TetherEcho()), "/echo");
         } else {
             JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
-                container.setDefaultMaxTextMessageBufferSize(2 << 20);
-                container.setDefaultMaxBinaryMessageBufferSize(2 << 20);
+                if (JsrEcho.LARGE_MESSAGES) {
+                    container.setDefaultMaxTextMessageBufferSize(2 << 20);
+                    container.setDefaultMaxBinaryMessageBufferSize(2 << 20);
+                }
                 container.addEndpoint(JsrEcho.class);
             });
         }
@@ -97,8 +99,10 @@ public final class BenchServer {
             context.addServletContainerInitializer(new WsSci(), null);
             context.addServletContainerInitializer((classes, servletContext) -> {
                 ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
-                container.setDefaultMaxTextMessageBufferSize(2 << 20);
-                container.setDefaultMaxBinaryMessageBufferSize(2 << 20);
+                if (JsrEcho.LARGE_MESSAGES) {
+                    container.setDefaultMaxTextMessageBufferSize(2 << 20);
+                    container.setDefaultMaxBinaryMessageBufferSize(2 << 20);
+                }
                 try {
                     container.addEndpoint(JsrEcho.class);
                 } catch (jakarta.websocket.DeploymentException e) {

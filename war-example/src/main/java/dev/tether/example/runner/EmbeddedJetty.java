@@ -37,6 +37,8 @@ public final class EmbeddedJetty {
         int actual = connector.getLocalPort();
         System.out.println("Tether example running on Jetty " + Server.getVersion() + ": http://localhost:" + actual + "/");
         System.out.println("  WebSocket echo: ws://localhost:" + actual + "/echo");
+        System.out.println("  Server-sent events: http://localhost:" + actual + "/events");
+        System.out.println("  Chat rooms:     ws://localhost:" + actual + "/chat/{room}");
         server.join();
     }
 }

@@ -1,0 +1,111 @@
+package dev.tether.sse;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The most recent encoded events of one stream, so that a client reconnecting with
+ * {@code Last-Event-ID} can be sent what it missed. Bounded both by a number of events and by their
+ * total size; the oldest events leave first. Not thread-safe: its owner serializes calls.
+ *
+ * <p>Events without an id are kept too (they are part of what a client missed) but cannot be
+ * resumed from. An id the buffer does not hold, whether it has left the buffer or was never sent
+ * (e.g. before a server restart), answers {@link Resume.Outcome#UNKNOWN}: the caller must tell the
+ * client to resynchronise.
+ */
+public final class ReplayBuffer {
+
+    /** What a reconnecting client needs, computed by {@link #resumeAfter(String)}. */
+    public record Resume(Outcome outcome, List<byte[]> events) {
+        /** How the client's last event id relates to the buffer. */
+        public enum Outcome {
+            /** The id is held: {@code events} (possibly none) are the ones sent after it. */
+            REPLAY,
+            /** The id is not held (too old, or never issued here): the missed events cannot be replayed. */
+            UNKNOWN
+        }
+
+        public Resume {
+            Objects.requireNonNull(outcome, "outcome");
+            events = List.copyOf(events);
+        }
+    }
+
+    private record Entry(String id, byte[] bytes) {
+    }
+
+    private final int maxEvents;
+    private final long maxBytes;
+    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
+    private long bytes;
+
+    /**
+     * @param maxEvents most events kept; zero keeps none
+     * @param maxBytes  most encoded bytes kept; an event larger than this is not kept at all
+     */
+    public ReplayBuffer(int maxEvents, long maxBytes) {
+        if (maxEvents < 0) throw new IllegalArgumentException("maxEvents must not be negative: " + maxEvents);
+        if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        this.maxEvents = maxEvents;
+        this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Keeps one encoded event. {@code id} is the event's id field, or null when it has none; the
+     * array is kept as it is and must not change.
+     */
+    public void add(String id, byte[] encoded) {
+        Objects.requireNonNull(encoded, "encoded");
+        if (maxEvents == 0 || encoded.length > maxBytes) {
+            // Cannot be kept: forget everything older too, or a later resume would skip this event.
+            entries.clear();
+            bytes = 0;
+            return;
+        }
+        entries.addLast(new Entry(id, encoded));
+        bytes += encoded.length;
+        while (entries.size() > maxEvents || bytes > maxBytes) {
+            bytes -= entries.removeFirst().bytes.length;
+        }
+    }
+
+    /** The events sent after the newest event with id {@code lastEventId}, or {@code UNKNOWN}. */
+    public Resume resumeAfter(String lastEventId) {
+        Objects.requireNonNull(lastEventId, "lastEventId");
+        List<byte[]> after = new ArrayList<>();
+        Iterator<Entry> newestFirst = entries.descendingIterator();
+        while (newestFirst.hasNext()) {
+            Entry entry = newestFirst.next();
+            if (lastEventId.equals(entry.id)) {
+                Collections.reverse(after);
+                return new Resume(Resume.Outcome.REPLAY, after);
+            }
+            after.add(entry.bytes);
+        }
+        return new Resume(Resume.Outcome.UNKNOWN, List.of());
+    }
+
+    /** The id of the newest event that has one, or null. */
+    public String newestId() {
+        Iterator<Entry> newestFirst = entries.descendingIterator();
+        while (newestFirst.hasNext()) {
+            String id = newestFirst.next().id;
+            if (id != null) return id;
+        }
+        return null;
+    }
+
+    /** The number of events kept. */
+    public int size() {
+        return entries.size();
+    }
+
+    /** The encoded bytes kept. */
+    public long bytes() {
+        return bytes;
+    }
+}

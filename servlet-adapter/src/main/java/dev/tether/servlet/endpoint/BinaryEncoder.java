@@ -1,0 +1,16 @@
+package dev.tether.servlet.endpoint;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Turns the return value of an {@code @OnMessage} method into a binary message; as
+ * {@link TextEncoder}, one thread-safe instance per endpoint.
+ *
+ * @param <T> the encoded type
+ */
+@FunctionalInterface
+public interface BinaryEncoder<T> {
+
+    /** Encodes one value (the buffer is sent from position to limit and must not change afterwards). */
+    ByteBuffer encode(T value) throws Exception;
+}

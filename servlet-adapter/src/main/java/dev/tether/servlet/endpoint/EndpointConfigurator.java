@@ -1,0 +1,41 @@
+package dev.tether.servlet.endpoint;
+
+import dev.tether.servlet.WebSocketOptions;
+
+/**
+ * How an endpoint's connections are made: their options, the check of each handshake, and where
+ * the endpoint instances come from (e.g. a DI container). Every method has a default; the defaults
+ * accept every handshake and make a new instance per connection with the public no-arg constructor.
+ *
+ * <p>Name the implementation in {@code @WebSocketEndpoint(configurator = ...)} (it is then made
+ * once with its public no-arg constructor), or pass an instance to
+ * {@link EndpointRegistry#register(jakarta.servlet.ServletContext, EndpointConfigurator, Class[])},
+ * which takes precedence. One configurator serves all connections, from several threads.
+ */
+public interface EndpointConfigurator {
+
+    /**
+     * Sets the options of the endpoint's connections, once, at registration. The endpoint's
+     * subprotocols and the handshake hook are set by Tether afterwards; use
+     * {@link #beforeHandshake} rather than a {@code handshakeHook}.
+     */
+    default void configure(Class<?> endpointClass, WebSocketOptions.Builder options) {
+    }
+
+    /**
+     * Checks a handshake routed to the endpoint before it is answered: origin, authentication,
+     * subprotocol. Returning without {@link EndpointHandshake#reject} accepts it; an exception
+     * refuses it with 500.
+     */
+    default void beforeHandshake(EndpointHandshake handshake) throws Exception {
+    }
+
+    /**
+     * The endpoint instance for one accepted handshake. The default makes a new one per connection
+     * with the public no-arg constructor; a DI container may return a managed (even shared) instance.
+     * An exception refuses the handshake with 500.
+     */
+    default <T> T newInstance(Class<T> endpointClass, EndpointHandshake handshake) throws Exception {
+        return endpointClass.getConstructor().newInstance();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tether.servlet.endpoint;
+
+import dev.tether.servlet.HandshakeContext;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A handshake routed to an endpoint, as its {@link EndpointConfigurator} sees it: the request, the
+ * path parameters, the subprotocol the router chose, and the means to refuse it.
+ */
+public final class EndpointHandshake {
+    private final HandshakeContext context;
+    private final Class<?> endpointClass;
+    private final Map<String, String> pathParameters;
+    private String protocol;
+    private boolean rejected;
+
+    EndpointHandshake(HandshakeContext context, Class<?> endpointClass, Map<String, String> pathParameters, String protocol) {
+        this.context = context;
+        this.endpointClass = endpointClass;
+        this.pathParameters = pathParameters;
+        this.protocol = protocol;
+    }
+
+    /** The upgrade request, with everything the container offers (session, cookies, principal …). */
+    public HttpServletRequest request() {
+        return context.request();
+    }
+
+    /** The endpoint class the request was routed to. */
+    public Class<?> endpointClass() {
+        return endpointClass;
+    }
+
+    /** The values of the path template's variables, decoded, by name. */
+    public Map<String, String> pathParameters() {
+        return pathParameters;
+    }
+
+    /** The subprotocols the client offers, in its order. */
+    public List<String> offeredProtocols() {
+        return context.offeredProtocols();
+    }
+
+    /** The subprotocol that will be answered, or null for none. */
+    public String protocol() {
+        return protocol;
+    }
+
+    /** Answers with another subprotocol, one the client offered. */
+    public void selectProtocol(String name) {
+        context.selectProtocol(name);
+        this.protocol = name;
+    }
+
+    /** Adds a header to the 101 response (e.g. {@code Set-Cookie}). */
+    public void header(String name, String value) {
+        context.header(name, value);
+    }
+
+    /** Refuses the handshake with {@code status} (400–599) and a plain-text body. */
+    public void reject(int status, String body) {
+        context.reject(status, body);
+        rejected = true;
+    }
+
+    boolean rejected() {
+        return rejected;
+    }
+
+    /** Attributes the connection will carry ({@code WebSocket.attributes()}). */
+    public Map<String, Object> attributes() {
+        return context.attributes();
+    }
+}

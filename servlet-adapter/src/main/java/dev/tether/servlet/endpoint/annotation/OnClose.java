@@ -1,0 +1,18 @@
+package dev.tether.servlet.endpoint.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Called once when a connection that opened is over. The method is public, returns void, and takes,
+ * in any order, any of: the {@code CloseStatus}, the {@code WebSocket}, the {@code HandshakeInfo},
+ * and {@link PathParam} parameters.
+ */
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface OnClose {
+}

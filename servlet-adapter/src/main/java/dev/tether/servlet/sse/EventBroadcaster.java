@@ -1,0 +1,169 @@
+package dev.tether.servlet.sse;
+
+import dev.tether.api.EventSource;
+import dev.tether.api.ReadyState;
+import dev.tether.sse.ReplayBuffer;
+import dev.tether.sse.SseEncoder;
+import dev.tether.sse.SseEvent;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One named stream of events sent to many subscribers, with a replay buffer so that a client
+ * reconnecting with {@code Last-Event-ID} gets what it missed. Thread-safe.
+ *
+ * <p>Each event is encoded once and the same bytes are queued to every subscriber's own bounded
+ * queue; a broadcast never waits for any subscriber, so a slow one meets its own buffer limit and
+ * overflow policy while the others carry on. Subscribers leave by themselves when their stream
+ * closes.
+ *
+ * <h2>Resuming, and the "reset" event</h2>
+ * {@link #subscribe} looks at the stream's {@link EventSource#lastEventId()}:
+ * <ul>
+ *   <li>empty: a first connection, nothing is replayed ({@link Joined#FIRST});</li>
+ *   <li>an id still in the replay buffer: every event broadcast after it is sent first, in order
+ *       ({@link Joined#RESUMED});</li>
+ *   <li>any other id (too old for the buffer, or from before a restart): the missed events cannot
+ *       be replayed, so the client is sent one event of type {@value #RESET_EVENT} whose data is the
+ *       id it asked for and whose id is the newest id in the buffer (or empty), so its next
+ *       reconnection resumes from here ({@link Joined#RESET}). A browser client listens with
+ *       {@code source.addEventListener("reset", ...)} and reloads its state; the server may also
+ *       send a snapshot right after {@code subscribe} returns {@code RESET}.</li>
+ * </ul>
+ * Only events given an id can be resumed from; events without one are replayed when they come after
+ * the client's id.
+ */
+public final class EventBroadcaster {
+    /** The event type telling a reconnecting client that what it missed cannot be replayed. */
+    public static final String RESET_EVENT = "reset";
+
+    /** How a subscriber joined. */
+    public enum Joined {
+        /** No {@code Last-Event-ID}: nothing to replay. */
+        FIRST,
+        /** Its last event id was in the replay buffer: the events after it were sent. */
+        RESUMED,
+        /** Its last event id was unknown: a {@value #RESET_EVENT} event was sent instead. */
+        RESET,
+        /** The stream was already closed: not subscribed. */
+        CLOSED
+    }
+
+    private final Object lock = new Object();
+    private final ReplayBuffer replay;
+    private final Set<EventSource> subscribers = ConcurrentHashMap.newKeySet();
+
+    /** A broadcaster without replay: reconnecting clients with a last event id are sent a reset. */
+    public EventBroadcaster() {
+        this(0, 0);
+    }
+
+    /**
+     * A broadcaster that keeps the newest events for replay, at most {@code replayEvents} of them
+     * and at most {@code replayBytes} encoded bytes.
+     */
+    public EventBroadcaster(int replayEvents, long replayBytes) {
+        this.replay = new ReplayBuffer(replayEvents, replayBytes);
+    }
+
+    /**
+     * Adds {@code source}: replays what it missed (see the class comment), then sends it every
+     * broadcast until it closes.
+     */
+    public Joined subscribe(EventSource source) {
+        Objects.requireNonNull(source, "source");
+        Joined joined;
+        List<ServletEventSource> toFlush = new ArrayList<>(1);
+        synchronized (lock) {
+            if (source.readyState() != ReadyState.OPEN) return Joined.CLOSED;
+            String lastEventId = source.lastEventId();
+            if (lastEventId.isEmpty()) {
+                joined = Joined.FIRST;
+            } else {
+                ReplayBuffer.Resume resume = replay.resumeAfter(lastEventId);
+                if (resume.outcome() == ReplayBuffer.Resume.Outcome.REPLAY) {
+                    joined = Joined.RESUMED;
+                    resume.events().forEach(bytes -> queue(source, bytes, null, toFlush));
+                } else {
+                    joined = Joined.RESET;
+                    String newest = replay.newestId();
+                    SseEvent reset = SseEvent.data(lastEventId).event(RESET_EVENT).id(newest == null ? "" : newest);
+                    queue(source, SseEncoder.encode(reset), reset, toFlush);
+                }
+            }
+            subscribers.add(source);
+        }
+        source.closed().whenComplete((ok, error) -> subscribers.remove(source));
+        toFlush.forEach(ServletEventSource::flush);
+        return joined;
+    }
+
+    /** Removes {@code source}; it stays open. */
+    public boolean unsubscribe(EventSource source) {
+        return subscribers.remove(source);
+    }
+
+    /** As {@link #broadcast(SseEvent)} for {@code SseEvent.data(data)}. */
+    public CompletableFuture<Integer> broadcast(String data) {
+        return broadcast(SseEvent.data(data));
+    }
+
+    /**
+     * Keeps {@code event} for replay and sends it to every subscriber. The stage completes, when
+     * every send has completed or failed, with the number of subscribers it was written to.
+     */
+    public CompletableFuture<Integer> broadcast(SseEvent event) {
+        byte[] encoded = SseEncoder.encode(event);
+        List<CompletableFuture<Void>> sends;
+        List<ServletEventSource> toFlush;
+        synchronized (lock) {
+            // Queued in one critical section, so every subscriber gets the events in the same order.
+            replay.add(event.id(), encoded);
+            sends = new ArrayList<>(subscribers.size());
+            toFlush = new ArrayList<>(subscribers.size());
+            for (EventSource source : subscribers) {
+                sends.add(queue(source, encoded, event, toFlush));
+            }
+        }
+        toFlush.forEach(ServletEventSource::flush);
+        AtomicInteger written = new AtomicInteger();
+        CompletableFuture<?>[] counted = new CompletableFuture<?>[sends.size()];
+        for (int i = 0; i < counted.length; i++) {
+            counted[i] = sends.get(i).handle((ok, error) -> error == null ? written.incrementAndGet() : 0);
+        }
+        return CompletableFuture.allOf(counted).thenApply(v -> written.get());
+    }
+
+    /** Queues without writing for our own streams (written after the lock is let go); sends for others. */
+    private static CompletableFuture<Void> queue(EventSource source, byte[] encoded, SseEvent event,
+                                                 List<ServletEventSource> toFlush) {
+        if (source instanceof ServletEventSource ours) {
+            toFlush.add(ours);
+            return ours.enqueue(encoded);
+        }
+        return event != null
+                ? source.send(event).toCompletableFuture()
+                : CompletableFuture.failedFuture(new IllegalStateException("replay needs a stream started by EventSources"));
+    }
+
+    /** The number of subscribers. */
+    public int size() {
+        return subscribers.size();
+    }
+
+    /** A snapshot of the subscribers. */
+    public List<EventSource> subscribers() {
+        return List.copyOf(subscribers);
+    }
+
+    /** Closes every subscriber's stream (e.g. when the application stops). */
+    public void closeAll() {
+        subscribers().forEach(EventSource::close);
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tether.servlet.sse;
+
+import dev.tether.api.EventSourceListener;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A servlet filter that serves EventSource requests on its routes and passes every other request
+ * down the chain untouched (a page at the same path keeps working). Register it async-supported.
+ * Routes are added with {@link #route}, in code or in a subclass's {@link #init}; the streams it
+ * started are closed when the filter is destroyed.
+ *
+ * <pre>{@code
+ * public class NewsFilter extends EventSourceFilter {
+ *     public void init(FilterConfig config) {
+ *         route("/news", options, new EventSourceListener() {
+ *             public void onOpen(EventSource events) { news.subscribe(events); }
+ *         });
+ *     }
+ * }
+ * }</pre>
+ */
+public class EventSourceFilter implements Filter {
+
+    private record Route(String path, boolean prefix, EventSourceOptions options, EventSourceListener listener) {
+        boolean matches(String requestPath) {
+            return requestPath.equals(path) || prefix && requestPath.startsWith(path + "/");
+        }
+    }
+
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
+    private final OpenStreams open = new OpenStreams();
+
+    public EventSourceFilter() {
+    }
+
+    /** As {@link #route(String, EventSourceOptions, EventSourceListener)} with the default options. */
+    public final EventSourceFilter route(String path, EventSourceListener listener) {
+        return route(path, EventSourceOptions.defaults(), listener);
+    }
+
+    /**
+     * Serves EventSource requests for {@code path} (within the web application, e.g.
+     * {@code /events}; {@code /events/*} also matches everything below it) with a stream using
+     * {@code options}, whose events go to {@code listener}. The first matching route wins.
+     */
+    public final EventSourceFilter route(String path, EventSourceOptions options, EventSourceListener listener) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(listener, "listener");
+        boolean prefix = path.endsWith("/*");
+        String base = prefix ? path.substring(0, path.length() - 2) : path;
+        if (!base.startsWith("/") || base.contains("*")) {
+            throw new IllegalArgumentException("a route is an exact path or a path ending in /*, starting with '/': " + path);
+        }
+        routes.add(new Route(base, prefix, options, listener));
+        return this;
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
+                && EventSources.isEventSource(http)) {
+            Route route = routeFor(pathWithinApplication(http));
+            if (route != null) {
+                open.track(EventSources.start(http, httpResponse, route.options, route.listener));
+                return;
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private Route routeFor(String path) {
+        for (Route route : routes) {
+            if (route.matches(path)) return route;
+        }
+        return null;
+    }
+
+    private static String pathWithinApplication(HttpServletRequest request) {
+        String servletPath = request.getServletPath() == null ? "" : request.getServletPath();
+        String pathInfo = request.getPathInfo();
+        return pathInfo == null ? servletPath : servletPath + pathInfo;
+    }
+
+    /** Closes the streams this filter started: the application is stopping. */
+    @Override
+    public void destroy() {
+        open.closeAll();
+    }
+}

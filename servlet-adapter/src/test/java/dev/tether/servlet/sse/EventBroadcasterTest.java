@@ -1,0 +1,196 @@
+package dev.tether.servlet.sse;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.api.EventSource;
+import dev.tether.api.OutboundOverflowException;
+import dev.tether.servlet.sse.SseClient.Event;
+import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.RunningServer;
+import dev.tether.sse.SseEvent;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Many subscribers: replay on reconnection, the reset event, scale, slow and vanished clients. */
+class EventBroadcasterTest {
+    private static final EventSourceOptions QUIET = EventSourceOptions.builder().pingInterval(Duration.ZERO).build();
+    private final HttpClient http = SseClient.newHttpClient();
+
+    private static SseEvent numbered(int n) {
+        return SseEvent.data("event " + n).id(Integer.toString(n));
+    }
+
+    private static Event received(int n) {
+        return new Event("message", "event " + n, Integer.toString(n));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aReconnectingClientIsSentWhatItMissed(Container container) throws Exception {
+        EventBroadcaster news = new EventBroadcaster(100, 1 << 20);
+        List<EventBroadcaster.Joined> joins = new ArrayList<>();
+        RecordingStreams streams = new RecordingStreams(QUIET, source -> joins.add(news.subscribe(source)));
+        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams) {
+            SseClient first = SseClient.connect(http, server.httpUri("/news"));
+            streams.awaitOpen();
+            for (int i = 1; i <= 2; i++) news.broadcast(numbered(i));
+            assertEquals(received(1), first.nextEvent());
+            assertEquals(received(2), first.nextEvent());
+            first.cancel();
+
+            for (int i = 3; i <= 5; i++) news.broadcast(numbered(i)); // missed by the client
+
+            SseClient again = SseClient.connect(http, server.httpUri("/news"), "Last-Event-ID", "2");
+            streams.awaitOpen();
+            news.broadcast(numbered(6));
+            for (int i = 3; i <= 6; i++) assertEquals(received(i), again.nextEvent());
+            assertEquals(List.of(EventBroadcaster.Joined.FIRST, EventBroadcaster.Joined.RESUMED), joins);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void anIdTooOldToReplayIsAnsweredWithAResetEvent(Container container) throws Exception {
+        EventBroadcaster news = new EventBroadcaster(3, 1 << 20);
+        List<EventBroadcaster.Joined> joins = new ArrayList<>();
+        RecordingStreams streams = new RecordingStreams(QUIET, source -> joins.add(news.subscribe(source)));
+        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams) {
+            for (int i = 1; i <= 10; i++) news.broadcast(numbered(i));
+            SseClient client = SseClient.connect(http, server.httpUri("/news"), "Last-Event-ID", "2");
+            streams.awaitOpen();
+            // The id asked for, as data; the newest id, so the next reconnection resumes from here.
+            assertEquals(new Event(EventBroadcaster.RESET_EVENT, "2", "10"), client.nextEvent());
+            news.broadcast(numbered(11));
+            assertEquals(received(11), client.nextEvent());
+            assertEquals(List.of(EventBroadcaster.Joined.RESET), joins);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aThousandSubscribersReceiveEveryBroadcast(Container container) throws Exception {
+        int subscribers = 1000;
+        int events = 3;
+        EventBroadcaster news = new EventBroadcaster();
+        RecordingStreams streams = new RecordingStreams(QUIET, news::subscribe);
+        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams) {
+            List<SseClient> clients = new ArrayList<>(subscribers);
+            // In batches, so the connector's accept backlog is never flooded.
+            for (int batch = 0; batch < subscribers; batch += 100) {
+                for (int i = 0; i < 100; i++) clients.add(SseClient.connect(http, server.httpUri("/news")));
+                for (int i = 0; i < 100; i++) streams.awaitOpen();
+            }
+            assertEquals(subscribers, news.size());
+
+            List<CompletableFuture<Integer>> written = new ArrayList<>();
+            for (int n = 1; n <= events; n++) written.add(news.broadcast(numbered(n)));
+            for (CompletableFuture<Integer> w : written) assertEquals(subscribers, w.get(30, TimeUnit.SECONDS));
+            for (SseClient client : clients) {
+                for (int n = 1; n <= events; n++) assertEquals(received(n), client.nextEvent());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aSlowSubscriberMeetsTheBufferLimitWhileTheOthersCarryOn(Container container) throws Exception {
+        EventBroadcaster news = new EventBroadcaster();
+        RecordingStreams streams = new RecordingStreams(EventSourceOptions.builder()
+                .pingInterval(Duration.ZERO).bufferLimit(64 << 10).build(), news::subscribe);
+        String payload = "x".repeat(16 << 10);
+        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams;
+             Socket slow = new Socket()) {
+            slow.setReceiveBufferSize(4096); // before connecting, so the window stays small
+            slow.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            OutputStream request = slow.getOutputStream();
+            request.write(("GET /news HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            request.flush(); // and never read a byte
+            EventSource slowStream = streams.awaitOpen();
+
+            SseClient healthy = SseClient.connect(http, server.httpUri("/news"));
+            streams.awaitOpen();
+
+            CompletableFuture<Throwable> firstFailure = new CompletableFuture<>();
+            int sent = 0;
+            // Bounded: 64 MiB would be far past any loopback buffer and the limit.
+            while (!slowStream.closed().toCompletableFuture().isDone() && sent < 4096) {
+                sent++;
+                news.broadcast(SseEvent.data(payload).id(Integer.toString(sent)));
+                // Paced by the healthy client, whose queue therefore stays small.
+                Event event = healthy.nextEvent();
+                assertEquals(Integer.toString(sent), event.lastEventId());
+            }
+            assertTrue(slowStream.closed().toCompletableFuture().isDone(), "the slow stream was never dropped");
+            assertEquals(slowStream, streams.awaitClose());
+            assertEquals(1, news.size(), "the slow subscriber left the broadcaster");
+            slowStream.send("after").whenComplete((ok, error) -> firstFailure.complete(error));
+            assertFalse(firstFailure.get(10, TimeUnit.SECONDS) == null);
+
+            news.broadcast(numbered(sent + 1));
+            assertEquals(received(sent + 1), healthy.nextEvent());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void failSendRefusesEventsButKeepsTheStream(Container container) throws Exception {
+        RecordingStreams streams = new RecordingStreams(EventSourceOptions.builder().pingInterval(Duration.ZERO)
+                .bufferLimit(64 << 10).overflowPolicy(EventSourceOptions.OverflowPolicy.FAIL_SEND).build());
+        String payload = "x".repeat(16 << 10);
+        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams;
+             Socket slow = new Socket()) {
+            slow.setReceiveBufferSize(4096);
+            slow.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+            slow.getOutputStream().write(("GET /news HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            EventSource source = streams.awaitOpen();
+            Throwable refused = null;
+            for (int sent = 0; refused == null && sent < 4096; sent++) {
+                CompletableFuture<Void> send = source.send(payload).toCompletableFuture();
+                if (send.isCompletedExceptionally()) refused = send.handle((ok, error) -> error).join();
+            }
+            assertInstanceOf(OutboundOverflowException.class, refused);
+            assertTrue(source.bufferedAmount() <= 64 << 10, "buffered " + source.bufferedAmount());
+            assertFalse(source.closed().toCompletableFuture().isDone());
+            assertEquals(0, streams.closes.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aVanishedSubscriberLeavesTheBroadcaster(Container container) throws Exception {
+        EventBroadcaster news = new EventBroadcaster();
+        RecordingStreams streams = new RecordingStreams(EventSourceOptions.builder()
+                .pingInterval(Duration.ofMillis(50)).build(), news::subscribe);
+        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams) {
+            SseClient staying = SseClient.connect(http, server.httpUri("/news"));
+            streams.awaitOpen();
+            try (Socket leaving = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+                leaving.getOutputStream().write(("GET /news HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                streams.awaitOpen();
+                assertEquals(2, news.size());
+            }
+            streams.awaitClose();
+            news.broadcast(numbered(1));
+            assertEquals(1, news.size());
+            assertEquals(received(1), staying.nextEvent());
+            assertEquals(1, streams.closes.get());
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.tether.it.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A stock servlet container distribution run as a child process on 127.0.0.1, with the example WAR
+ * deployed as the root application. Its output goes to {@link #log()}; {@link #stop()} stops the
+ * whole process tree (and a shutdown hook does if the test JVM dies first).
+ */
+public abstract class Distribution implements AutoCloseable {
+    /** What a WebSocketServlet answers a plain GET with: the application is deployed and serving. */
+    private static final int READY_STATUS = 426;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final int START_ATTEMPTS = 3;
+
+    private final String name;
+    private final Path home;
+    private final Path base;
+    private final Path war;
+    private Path log;
+    private Process process;
+    private Thread hook;
+    private int port;
+
+    protected Distribution(String name, Path home, Path base, Path war) {
+        this.name = name;
+        this.home = home;
+        this.base = base;
+        this.war = war;
+    }
+
+    /** Creates the instance directory ({@link #base()}) afresh with the WAR deployed as ROOT. */
+    protected abstract void prepare() throws IOException, InterruptedException;
+
+    /** The command that runs the server in the foreground, listening on 127.0.0.1:{@code port}. */
+    protected abstract ProcessBuilder command(int port) throws IOException;
+
+    public String name() {
+        return name;
+    }
+
+    protected Path home() {
+        return home;
+    }
+
+    protected Path base() {
+        return base;
+    }
+
+    protected Path war() {
+        return war;
+    }
+
+    /** The server's combined stdout and stderr. */
+    public Path log() {
+        return log;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** ws://127.0.0.1:port + path. */
+    public URI ws(String path) {
+        return URI.create("ws://127.0.0.1:" + port + path);
+    }
+
+    /** http://127.0.0.1:port + path. */
+    public URI http(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /**
+     * Prepares the instance and starts the server on a free port chosen just before, returning once
+     * {@code /echo} answers. A port taken in between (another process won the race) means a retry on
+     * another port.
+     */
+    public void start() throws IOException, InterruptedException {
+        if (!Files.isDirectory(home)) {
+            throw new IllegalStateException(name + " is not unpacked at " + home + " (run the build through mvn verify)");
+        }
+        if (!Files.isRegularFile(war)) throw new IllegalStateException("no WAR at " + war);
+        deleteTree(base);
+        Files.createDirectories(base);
+        prepare();
+        for (int attempt = 1; ; attempt++) {
+            port = freePort();
+            log = base.resolve("server-" + attempt + ".log");
+            ProcessBuilder builder = command(port)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(nullFile()));
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            process = builder.start();
+            hook = Processes.killOnExit(process, name);
+            String failure = awaitReady();
+            if (failure == null) return;
+            String tail = tail(60);
+            stop();
+            String whole = Files.readString(log, StandardCharsets.ISO_8859_1);
+            boolean portTaken = whole.contains("java.net.BindException");
+            if (!portTaken || attempt == START_ATTEMPTS) {
+                throw new IllegalStateException(name + " did not start: " + failure + "\n--- " + log + " (tail) ---\n" + tail);
+            }
+        }
+    }
+
+    /** Polls GET /echo until it answers 426, the process dies or the deadline passes; null when ready. */
+    private String awaitReady() throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(http("/echo")).timeout(Duration.ofSeconds(5)).GET().build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == READY_STATUS) return null;
+                last = "GET /echo answered " + status;
+            } catch (IOException e) {
+                last = "GET /echo: " + e;
+            }
+            // The pause between polls doubles as the check that the server is still running.
+            if (Processes.awaitExit(process, Duration.ofMillis(200))) {
+                return "the process exited with " + process.exitValue() + " (" + last + ")";
+            }
+        }
+        return "not ready within " + START_TIMEOUT + " (" + last + ")";
+    }
+
+    /** Stops the server's process tree: gracefully if it can within the grace time, else killed. */
+    public void stop() {
+        if (process == null) return;
+        try {
+            if (!Processes.stopTree(process, STOP_GRACE)) {
+                System.err.println("[src-it] " + name + " did not stop within " + STOP_GRACE + "; killed");
+            }
+        } finally {
+            Processes.removeHook(hook);
+            process = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The last {@code lines} lines of the server's log ("" before a start). */
+    public String tail(int lines) {
+        if (log == null || !Files.exists(log)) return "";
+        Deque<String> last = new ArrayDeque<>();
+        try (Stream<String> all = Files.lines(log, StandardCharsets.ISO_8859_1)) {
+            all.forEach(line -> {
+                last.addLast(line);
+                if (last.size() > lines) last.removeFirst();
+            });
+        } catch (IOException | UncheckedIOException e) {
+            return "(cannot read " + log + ": " + e + ")";
+        }
+        return String.join("\n", last);
+    }
+
+    /** The path to java in the running JDK, to start the servers with. */
+    protected static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A port nothing listens on now, as the OS chose it. */
+    protected static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    protected static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    protected static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (Stream<Path> paths = Files.walk(root)) {
+            List<Path> all = paths.sorted(Comparator.reverseOrder()).toList();
+            for (Path path : all) Files.delete(path);
+        }
+    }
+
+    private static java.io.File nullFile() {
+        return new java.io.File("/dev/null");
+    }
+
+    @Override
+    public String toString() {
+        return name + " on 127.0.0.1:" + port;
+    }
+}

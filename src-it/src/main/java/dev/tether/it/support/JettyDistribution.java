@@ -1,0 +1,60 @@
+package dev.tether.it.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The Eclipse Jetty 12.1 distribution ({@code jetty-home}): a base under target made with
+ * {@code start.jar --add-modules=http,ee10-deploy}, the WAR as {@code webapps/ROOT.war}, then run
+ * with {@code jetty.http.host=127.0.0.1 jetty.http.port=<free>}.
+ */
+public final class JettyDistribution extends Distribution {
+    private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
+
+    public JettyDistribution(Path home, Path base, Path war) {
+        super("Jetty " + home.getFileName(), home, base, war);
+    }
+
+    /** From the system properties the build sets (see src-it/pom.xml). */
+    public static JettyDistribution fromBuild() {
+        return new JettyDistribution(ItPaths.property("tether.it.jetty.home"),
+                ItPaths.property("tether.it.work").resolve("jetty"), ItPaths.property("tether.it.war"));
+    }
+
+    @Override
+    protected void prepare() throws IOException, InterruptedException {
+        Path out = base().resolve("add-modules.log");
+        Process create = new ProcessBuilder(java(), "-jar", home().resolve("start.jar").toString(),
+                "jetty.home=" + home(), "jetty.base=" + base(), "--add-modules=http,ee10-deploy")
+                .directory(base().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
+        try {
+            if (!Processes.awaitExit(create, CREATE_TIMEOUT)) {
+                throw new IllegalStateException("jetty --add-modules did not finish within " + CREATE_TIMEOUT);
+            }
+            if (create.exitValue() != 0) {
+                throw new IllegalStateException("jetty --add-modules exited with " + create.exitValue() + ":\n"
+                        + Files.readString(out));
+            }
+        } finally {
+            if (create.isAlive()) Processes.killTree(create);
+        }
+        // ${jetty.base}/work, when it exists, holds the unpacked WAR instead of java.io.tmpdir.
+        Files.createDirectories(base().resolve("work"));
+        Files.createDirectories(base().resolve("webapps"));
+        Files.copy(war(), base().resolve("webapps/ROOT.war"));
+    }
+
+    @Override
+    protected ProcessBuilder command(int port) {
+        return new ProcessBuilder(List.of(java(), "-Xmx512m", "-jar", home().resolve("start.jar").toString(),
+                "jetty.home=" + home(), "jetty.base=" + base(),
+                "jetty.http.host=127.0.0.1", "jetty.http.port=" + port))
+                .directory(base().toFile());
+    }
+}

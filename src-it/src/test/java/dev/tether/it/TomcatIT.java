@@ -1,0 +1,13 @@
+package dev.tether.it;
+
+import dev.tether.it.support.Distribution;
+import dev.tether.it.support.TomcatDistribution;
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("Tomcat 11 distribution")
+class TomcatIT extends EchoInteropContract {
+    @Override
+    protected Distribution newServer() {
+        return TomcatDistribution.fromBuild();
+    }
+}
