@@ -32,7 +32,7 @@ import java.util.Set;
  *   <tr><td>{@code outboundLimit}</td><td>4 MiB</td><td>most bytes queued for one connection; a send that would pass it triggers the overflow policy (a single message always fits an empty queue)</td></tr>
  *   <tr><td>{@code overflowPolicy}</td><td>{@code FAIL_SEND}</td><td>what a send past the limit does</td></tr>
  *   <tr><td>{@code highWaterMark}</td><td>64 KiB</td><td>above it {@code isWritable()} is false and reading pauses; {@code onDrain} when half of it is left</td></tr>
- *   <tr><td>{@code readBufferSize}</td><td>16 KiB</td><td>bytes read at once (a per-thread buffer: idle connections hold none)</td></tr>
+ *   <tr><td>{@code readBufferSize}</td><td>64 KiB</td><td>bytes read at once (a per-thread buffer: idle connections hold none)</td></tr>
  * </table>
  */
 public final class WebSocketOptions {
@@ -147,7 +147,7 @@ public final class WebSocketOptions {
         private long outboundLimit = 4L << 20;
         private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL_SEND;
         private long highWaterMark = 64 << 10;
-        private int readBufferSize = 16 << 10;
+        private int readBufferSize = 64 << 10;
         private HandshakeHook handshakeHook;
 
         private Builder() {

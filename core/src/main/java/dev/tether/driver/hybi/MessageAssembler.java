@@ -114,12 +114,19 @@ final class MessageAssembler {
         sink.message(new Message(type, rsv, payload), checkUtf8);
     }
 
-    /** Makes room for {@code needed} bytes, growing towards at most {@code bound} (what the frame announced). */
+    /**
+     * Makes room for {@code needed} bytes, growing towards at most {@code bound} (what the frame
+     * announced): fourfold, and straight to the bound once a quarter of it is here, so a large message
+     * is copied little while a peer that only announces one still costs nothing.
+     */
     private void ensureCapacity(int needed, long bound) {
         if (buffer != null && buffer.length >= needed) {
             return;
         }
-        long grown = buffer == null ? INITIAL_CAPACITY : 2L * buffer.length;
+        long grown = buffer == null ? INITIAL_CAPACITY : 4L * buffer.length;
+        if (4L * needed >= bound) {
+            grown = bound;
+        }
         int capacity = (int) Math.max(needed, Math.min(grown, bound));
         buffer = buffer == null ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
     }

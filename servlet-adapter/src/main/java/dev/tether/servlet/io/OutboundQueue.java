@@ -37,6 +37,15 @@ public final class OutboundQueue implements WriteListener {
     private record Entry(ByteBuffer[] buffers, long size, CompletableFuture<Void> done) {
     }
 
+    /** Frames up to this size are gathered into one write with the ones queued behind them. */
+    private static final int SMALL_FRAME = 2 * 1024;
+    private static final int BATCH_BYTES = 16 * 1024;
+    /**
+     * Where small frames are gathered: per thread, as the container takes (or copies) the bytes
+     * before {@code write} returns, so the array is free again at once.
+     */
+    private static final ThreadLocal<byte[]> BATCH = ThreadLocal.withInitial(() -> new byte[BATCH_BYTES]);
+
     private final Owner owner;
     // Small to start with: most connections are idle most of the time, and these grow on demand.
     private final ArrayDeque<Entry> control = new ArrayDeque<>(1);
@@ -48,6 +57,8 @@ public final class OutboundQueue implements WriteListener {
     /** The frame being written (guarded by {@code writing}) and its next buffer. */
     private Entry current;
     private int currentBuffer;
+    /** Completions of the small frames gathered into {@link #current}. */
+    private final List<CompletableFuture<Void>> gathered = new ArrayList<>();
     /** Written since the last flush: a buffering stream (an async response) may still hold the bytes. */
     private boolean unflushed;
     private ServletOutputStream out;
@@ -123,6 +134,9 @@ public final class OutboundQueue implements WriteListener {
                     if (current == null) {
                         current = poll();
                         currentBuffer = 0;
+                        if (current != null && current.size <= SMALL_FRAME && !isEmpty()) {
+                            current = gather(current);
+                        }
                     }
                     if (current == null) {
                         if (!unflushed) {
@@ -149,6 +163,8 @@ public final class OutboundQueue implements WriteListener {
                     if (entry.done != null) {
                         unconfirmed.add(entry.done);
                     }
+                    unconfirmed.addAll(gathered);
+                    gathered.clear();
                     if (isEmpty() && out.isReady()) {
                         unflushed = false;
                         out.flush(); // push the container's own buffer out before going idle
@@ -174,6 +190,43 @@ public final class OutboundQueue implements WriteListener {
             buffer.duplicate().get(copy);
             out.write(copy);
         }
+    }
+
+    /**
+     * One write for many small frames: each write can be a system call (Jetty's takeover writes
+     * straight to the socket), so {@code first} and the small frames queued behind it are copied
+     * into one buffer. Their completions are kept in {@link #gathered} until the batch is written.
+     */
+    private Entry gather(Entry first) {
+        byte[] batch = BATCH.get();
+        int length = copy(first, batch, 0);
+        if (first.done != null) {
+            gathered.add(first.done);
+        }
+        while (true) {
+            Entry next;
+            synchronized (this) {
+                next = control.isEmpty() ? data.peek() : control.peek();
+                if (next == null || next.size > SMALL_FRAME || length + next.size > batch.length) {
+                    break;
+                }
+                poll();
+            }
+            length = copy(next, batch, length);
+            if (next.done != null) {
+                gathered.add(next.done);
+            }
+        }
+        return new Entry(new ByteBuffer[]{ByteBuffer.wrap(batch, 0, length)}, length, null);
+    }
+
+    private static int copy(Entry entry, byte[] into, int at) {
+        for (ByteBuffer b : entry.buffers) {
+            int n = b.remaining();
+            b.duplicate().get(into, at, n);
+            at += n;
+        }
+        return at;
     }
 
     private synchronized Entry poll() {
@@ -216,6 +269,8 @@ public final class OutboundQueue implements WriteListener {
                 failed.add(current.done);
                 current = null;
             }
+            failed.addAll(gathered);
+            gathered.clear();
         }
         for (CompletableFuture<Void> f : failed) {
             if (f != null) {

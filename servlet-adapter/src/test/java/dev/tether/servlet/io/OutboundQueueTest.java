@@ -29,6 +29,7 @@ class OutboundQueueTest {
         boolean notReadyAfterEachWrite;
         WriteListener listener;
         int flushes;
+        int writes;
 
         @Override
         public boolean isReady() {
@@ -51,6 +52,7 @@ class OutboundQueueTest {
                 throw new IllegalStateException("write while not ready");
             }
             written.write(b, off, len);
+            writes++;
             if (notReadyAfterEachWrite) {
                 ready = false;
             }
@@ -121,6 +123,12 @@ class OutboundQueueTest {
         assertArrayEquals(new byte[]{9, 1, 8}, out.written.toByteArray());
     }
 
+    private static ByteBuffer[] large(int value) {
+        byte[] frame = new byte[3000]; // above the size that is gathered with others
+        java.util.Arrays.fill(frame, (byte) value);
+        return new ByteBuffer[]{ByteBuffer.wrap(frame)};
+    }
+
     @Test
     @DisplayName("writes stop when the stream is not ready and go on when the container calls back")
     void respectsReadiness() {
@@ -129,18 +137,40 @@ class OutboundQueueTest {
         queue.start(out);
         CompletableFuture<Void> first = new CompletableFuture<>();
         CompletableFuture<Void> second = new CompletableFuture<>();
-        queue.add(Kind.DATA, bytes(1), first);
-        queue.add(Kind.DATA, bytes(2), second);
+        queue.add(Kind.DATA, large(1), first);
+        queue.add(Kind.DATA, large(2), second);
         queue.flush();
-        assertArrayEquals(new byte[]{1}, out.written.toByteArray());
+        assertEquals(3000, out.written.size());
         assertFalse(first.isDone(), "written, but not yet known to have left");
-        assertEquals(1, queue.bufferedAmount());
+        assertEquals(3000, queue.bufferedAmount());
         out.becomeReady();
         assertTrue(first.isDone());
         assertFalse(second.isDone());
         out.becomeReady();
         assertTrue(second.isDone());
-        assertArrayEquals(new byte[]{1, 2}, out.written.toByteArray());
+        assertEquals(6000, out.written.size());
+    }
+
+    @Test
+    @DisplayName("small frames queued together go out in one write, in order, each completed")
+    void smallFramesGathered() {
+        FakeStream out = new FakeStream();
+        out.ready = false;
+        queue.start(out);
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            done.add(f);
+            queue.add(Kind.DATA, bytes(0x81, 1, '0' + i), f);
+        }
+        queue.add(Kind.DATA, large(7), null);
+        out.becomeReady();
+        assertEquals(2, out.writes, "ten small frames in one write, then the large one");
+        byte[] all = out.written.toByteArray();
+        for (int i = 0; i < 10; i++) {
+            assertEquals('0' + i, all[i * 3 + 2]);
+        }
+        assertTrue(done.stream().allMatch(CompletableFuture::isDone));
     }
 
     @Test
