@@ -39,7 +39,9 @@ public final class LoadBenchmark {
     private final PrintStream out = System.out;
     private final Path nodeScript = Path.of("src-it/node/bench/ws-echo.js").toAbsolutePath();
     private List<String> servers = ALL_SERVERS;
-    private List<String> scenarios = List.of("s1", "s2", "s3");
+    private List<String> scenarios = List.of("s1", "s2", "s3", "s4");
+    private List<String> sseServers = List.of("tether-jetty", "jetty-own", "jetty-async", "tether-tomcat");
+    private int subscribers = 1000;
     private int batches = 5;
     private double batchSeconds = 5;
     private double warmupS1 = 20;
@@ -55,12 +57,14 @@ public final class LoadBenchmark {
                 case "--batches" -> bench.batches = Integer.parseInt(args[++i]);
                 case "--batch-seconds" -> bench.batchSeconds = Double.parseDouble(args[++i]);
                 case "--idle-connections" -> bench.idleConnections = Integer.parseInt(args[++i]);
+                case "--subscribers" -> bench.subscribers = Integer.parseInt(args[++i]);
                 case "--quick" -> {
                     bench.batches = 2;
                     bench.batchSeconds = 2;
                     bench.warmupS1 = 3;
                     bench.warmupS2 = 3;
                     bench.idleConnections = 2000;
+                    bench.subscribers = 200;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -95,6 +99,9 @@ public final class LoadBenchmark {
             }
             if (scenarios.contains("s3")) {
                 idleScenario(generator);
+            }
+            if (scenarios.contains("s4")) {
+                sseScenario(generator);
             }
         }
     }
@@ -169,6 +176,78 @@ public final class LoadBenchmark {
                         (rssAfter - rssBefore) / 1024.0 / idleConnections, (heapAfter - heapBefore) / 1024.0 / idleConnections);
             }
         }
+    }
+
+    // ---- S4
+
+    /**
+     * SSE fan-out: each server (fresh) takes {@code subscribers} subscriptions, then publishes 100-byte
+     * events as fast as it can for a batch while the generator counts what arrives. On Jetty, Tether's
+     * broadcaster beside Jetty's own EventSourceServlet ({@code jetty-own}) and a plain blocking async
+     * servlet ({@code jetty-async}).
+     */
+    private void sseScenario(Generator generator) throws Exception {
+        out.println();
+        out.println("S4: SSE fan-out, " + subscribers + " subscribers, 100-byte events (" + batches + " batches of "
+                + batchSeconds + " s after a warm-up batch, medians)");
+        out.printf(Locale.ROOT, "%-14s %14s %16s %10s %10s %16s%n", "server", "events/s", "slowest/median", "server CPU",
+                "gen CPU", "vs jetty-own");
+        record Row(double[] rates, double fairness, double serverCpu, double genCpu) {
+        }
+        Map<String, Row> rows = new LinkedHashMap<>();
+        for (String kind : sseServers) {
+            try (Server s = new Server(kind, false)) {
+                double[] perBatch = new double[batches];
+                double[] fairness = new double[batches];
+                double[] serverCpu = new double[batches];
+                double[] genCpu = new double[batches];
+                for (int b = -1; b < batches; b++) { // batch -1 warms up
+                    generator.send("sseopen " + s.port + " " + subscribers, "SSEOPENED", 300);
+                    s.commands.write("publish " + batchSeconds + "\n");
+                    s.commands.flush();
+                    String reply = generator.send(String.format(Locale.ROOT, "ssecount %.1f %d", batchSeconds + 0.5, s.process.pid()),
+                            "RESULT", (long) batchSeconds + 120);
+                    s.await("PUBLISHED", (long) batchSeconds + 120);
+                    if (b < 0) {
+                        continue;
+                    }
+                    Map<String, String> f = fields(reply);
+                    perBatch[b] = Long.parseLong(f.get("events")) / Double.parseDouble(f.get("seconds"));
+                    fairness[b] = Double.parseDouble(f.get("slowest")) / Math.max(1e-9, Double.parseDouble(f.get("median")));
+                    serverCpu[b] = Double.parseDouble(f.get("serverCpu"));
+                    genCpu[b] = Double.parseDouble(f.get("genCpu"));
+                }
+                rows.put(kind, new Row(perBatch, medianOf(fairness), medianOf(serverCpu), medianOf(genCpu)));
+            }
+        }
+        Row anchor = rows.get("jetty-own");
+        rows.forEach((kind, row) -> {
+            String ratio = "";
+            if (anchor != null && !kind.equals("jetty-own")) {
+                double[] r = new double[batches];
+                for (int i = 0; i < batches; i++) {
+                    r[i] = row.rates()[i] / anchor.rates()[i];
+                }
+                ratio = String.format(Locale.ROOT, "%.2fx", medianOf(r));
+            }
+            out.printf(Locale.ROOT, "%-14s %14.0f %16.2f %10.2f %10.2f %16s%n", kind, medianOf(row.rates()),
+                    row.fairness(), row.serverCpu(), row.genCpu(), ratio);
+        });
+    }
+
+    private static double medianOf(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static Map<String, String> fields(String reply) {
+        Map<String, String> f = new LinkedHashMap<>();
+        for (String pair : reply.split(" ")) {
+            String[] kv = pair.split("=", 2);
+            f.put(kv[0], kv[1]);
+        }
+        return f;
     }
 
     // ---- processes
@@ -265,6 +344,7 @@ public final class LoadBenchmark {
     }
 
     private final class Server extends Child {
+        // (the jetty-async kind serves only /sse: a plain blocking async servlet)
         final String kind;
         final int port;
 
@@ -298,11 +378,7 @@ public final class LoadBenchmark {
         Batch echo(Server s, int connections, int inflight, int payload, boolean text, double warmup, double seconds) throws Exception {
             String reply = send(String.format(Locale.ROOT, "echo %d %d %d %d %s %.1f %.1f %d", s.port, connections, inflight,
                     payload, text ? "text" : "binary", warmup, seconds, s.process.pid()), "RESULT", (long) (warmup + seconds) + 120);
-            Map<String, String> f = new LinkedHashMap<>();
-            for (String pair : reply.split(" ")) {
-                String[] kv = pair.split("=", 2);
-                f.put(kv[0], kv[1]);
-            }
+            Map<String, String> f = fields(reply);
             double secs = Double.parseDouble(f.get("seconds"));
             double messages = Long.parseLong(f.get("messages")) / secs;
             return new Batch(messages, messages * payload / 1e6, Long.parseLong(f.get("p50us")), Long.parseLong(f.get("p99us")),

@@ -34,6 +34,33 @@ public final class LoadGenerator {
     private static final int BURST_FRAMES = 64;
 
     private final List<SocketChannel> idle = new ArrayList<>();
+    private final List<Subscriber> subscribers = new ArrayList<>();
+
+    /** An SSE subscription: counts events by the blank line that ends each. */
+    private static final class Subscriber {
+        final SocketChannel channel;
+        long events;
+        boolean lastWasNewline;
+
+        Subscriber(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        /** Lines may end in LF or CRLF (Jetty's EventSourceServlet): a CR is passed over. */
+        void count(ByteBuffer bytes) {
+            while (bytes.hasRemaining()) {
+                byte b = bytes.get();
+                if (b == '\r') {
+                    continue;
+                }
+                boolean newline = b == '\n';
+                if (newline && lastWasNewline) {
+                    events++;
+                }
+                lastWasNewline = newline;
+            }
+        }
+    }
 
     private LoadGenerator() {
     }
@@ -52,6 +79,8 @@ public final class LoadGenerator {
                     generator.closeAll();
                     System.out.println("CLOSED");
                 }
+                case "sseopen" -> System.out.println("SSEOPENED millis=" + generator.sseOpen(Integer.parseInt(a[1]), Integer.parseInt(a[2])));
+                case "ssecount" -> System.out.println(generator.sseCount(Double.parseDouble(a[1]), Long.parseLong(a[2])));
                 default -> System.out.println("ERROR unknown command " + a[0]);
             }
             System.out.flush();
@@ -308,6 +337,75 @@ public final class LoadGenerator {
                 }
             }
         }
+    }
+
+    // ---- SSE fan-out
+
+    /** Subscribes {@code connections} times to /sse; HTTP/1.0, so the stream is not chunked. */
+    private long sseOpen(int port, int connections) throws IOException {
+        long start = System.nanoTime();
+        for (int i = 0; i < connections; i++) {
+            SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+            channel.write(ByteBuffer.wrap(("GET /sse HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1)));
+            ByteBuffer head = ByteBuffer.allocate(4096);
+            while (!endsHead(head)) {
+                if (!head.hasRemaining() || channel.read(head) < 0) {
+                    throw new IOException("SSE subscription refused or closed");
+                }
+            }
+            String text = new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1);
+            if (!text.startsWith("HTTP/1.1 200") && !text.startsWith("HTTP/1.0 200")) {
+                throw new IOException("SSE subscription refused: " + text);
+            }
+            channel.configureBlocking(false);
+            subscribers.add(new Subscriber(channel));
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** Reads every subscription for {@code seconds}, counting events, then closes them all. */
+    private String sseCount(double seconds, long serverPid) throws IOException {
+        Selector selector = Selector.open();
+        for (Subscriber s : subscribers) {
+            s.channel.register(selector, SelectionKey.OP_READ, s);
+        }
+        ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
+        long genCpu = ownCpuNanos();
+        long serverCpu = cpuNanosOf(serverPid);
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            selector.select(100);
+            Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+            while (keys.hasNext()) {
+                SelectionKey key = keys.next();
+                keys.remove();
+                Subscriber s = (Subscriber) key.attachment();
+                buffer.clear();
+                if (s.channel.read(buffer) < 0) {
+                    key.cancel();
+                    continue;
+                }
+                buffer.flip();
+                s.count(buffer);
+            }
+        }
+        long wall = System.nanoTime() - start;
+        long total = 0;
+        long[] per = new long[subscribers.size()];
+        for (int i = 0; i < per.length; i++) {
+            per[i] = subscribers.get(i).events;
+            total += per[i];
+            subscribers.get(i).channel.close();
+        }
+        subscribers.clear();
+        selector.close();
+        Arrays.sort(per);
+        double secs = wall / 1e9;
+        return String.format(Locale.ROOT, "RESULT events=%d seconds=%.3f slowest=%.1f median=%.1f genCpu=%.3f serverCpu=%.3f",
+                total, secs, per[0] / secs, per[per.length / 2] / secs,
+                (ownCpuNanos() - genCpu) / (double) wall, (cpuNanosOf(serverPid) - serverCpu) / (double) wall);
     }
 
     // ---- idle connections

@@ -35,7 +35,7 @@ public final class BenchServer {
         QUIET.setLevel(Level.WARNING);
         String kind = args[0];
         AutoCloseable server = switch (kind) {
-            case "tether-jetty", "jetty-own" -> jetty(kind.equals("tether-jetty"));
+            case "tether-jetty", "jetty-own", "jetty-async" -> jetty(kind);
             case "tether-tomcat", "tomcat-own" -> tomcat(kind.equals("tether-tomcat"));
             default -> throw new IllegalArgumentException("unknown server kind: " + kind);
         };
@@ -43,7 +43,12 @@ public final class BenchServer {
         for (String line; (line = commands.readLine()) != null; ) {
             if (line.equals("heap")) {
                 System.out.println("HEAP " + liveHeapAfterGc());
+            } else if (line.startsWith("publish ")) {
+                int subscribers = sse.subscribers();
+                long published = sse.publish(Double.parseDouble(line.substring(8)));
+                System.out.println("PUBLISHED events=" + published + " subscribers=" + subscribers);
             }
+            System.out.flush();
         }
         server.close();
     }
@@ -55,7 +60,11 @@ public final class BenchServer {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static AutoCloseable jetty(boolean tether) throws Exception {
+    /** Where /sse subscribers go, and what publishes to them. */
+    private static SsePublisher sse;
+
+    private static AutoCloseable jetty(String kind) throws Exception {
+        boolean tether = kind.equals("tether-jetty");
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -63,6 +72,15 @@ public final class BenchServer {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
+        SsePublisher publisher = switch (kind) {
+            case "tether-jetty" -> new TetherSse();
+            case "jetty-own" -> new JettyEventSourceSse();
+            default -> new AsyncServletSse();
+        };
+        sse = publisher;
+        ServletHolder sseHolder = new ServletHolder((jakarta.servlet.Servlet) publisher);
+        sseHolder.setAsyncSupported(true);
+        context.addServlet(sseHolder, "/sse");
         if (tether) {
             context.addServlet(new ServletHolder(new TetherEcho()), "/echo");
         } else {
@@ -91,6 +109,11 @@ public final class BenchServer {
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);
+        TetherSse tetherSse = new TetherSse();
+        sse = tetherSse;
+        org.apache.catalina.Wrapper sseWrapper = Tomcat.addServlet(context, "sse", tetherSse);
+        sseWrapper.setAsyncSupported(true);
+        sseWrapper.addMapping("/sse");
         if (tether) {
             Tomcat.addServlet(context, "echo", new TetherEcho()).addMapping("/echo");
         } else {
