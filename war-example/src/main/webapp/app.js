@@ -334,7 +334,7 @@
   function addActivity(kind, text, time, id) {
     const list = $('activity');
     list.querySelector('.empty')?.remove();
-    const item = el('li', kind);
+    const item = el('li', 'kind-' + kind);
     if (id) item.dataset.id = id;
     item.append(el('span', 'kind'), el('span', 'text', text), el('span', 'time', clock(time)));
     list.prepend(item);
@@ -348,10 +348,13 @@
     return validRoom(room) ? room : null;
   }
 
+  // Shows the join dialog; `message` says what was wrong with what is in it (then left as typed).
   function askName(message) {
     $('join').hidden = false;
-    $('join-name').value = chat.name || '';
-    $('join-room').value = chat.room || roomFromHash() || 'lobby';
+    if (!message) {
+      $('join-name').value = chat.name || '';
+      $('join-room').value = chat.room || roomFromHash() || 'lobby';
+    }
     const error = $('join-error');
     error.hidden = !message;
     error.textContent = message || '';
@@ -413,7 +416,11 @@
     if (!validName(name) || !validRoom(room)) {
       chat.room = validRoom(room) ? room : 'lobby';
       showState('ws-state', 'connecting');
-      askName(name ? 'Pick another name: letters and digits, single spaces or . - _ \' between.' : '');
+      askName();
+      if (name) {
+        $('join-name').value = name;
+        askName('Pick another name: letters and digits, with single spaces, dots, dashes, underscores or apostrophes between.');
+      }
       return;
     }
     chat.name = name;
