@@ -216,6 +216,13 @@ async function restart(ada, grace) {
   await shot(grace, 'restart-after-grace');
 }
 
+// Stopped by the test (it failed, or timed out): close the browser first, so that Chromium and the
+// profile directory Playwright made for it go away too.
+process.on('SIGTERM', () => {
+  emit({ event: 'terminated' });
+  finish(143);
+});
+
 const watchdog = setTimeout(() => fail('the browser run took longer than 4 minutes'), 240000);
 main().then(async () => {
   clearTimeout(watchdog);
