@@ -38,6 +38,7 @@ public abstract class Distribution implements AutoCloseable {
     private Process process;
     private Thread hook;
     private int port;
+    private int launches;
 
     protected Distribution(String name, Path home, Path base, Path war) {
         this.name = name;
@@ -100,9 +101,25 @@ public abstract class Distribution implements AutoCloseable {
         deleteTree(base);
         Files.createDirectories(base);
         prepare();
+        launch(false);
+    }
+
+    /**
+     * Starts the stopped server again, on the port it had and with the instance as it was (the
+     * application redeploys): what its clients see as a server restart. Binding that port again is
+     * retried a few times (the OS may not have let go of it yet); another process taking it in
+     * between fails.
+     */
+    public void startAgain() throws IOException, InterruptedException {
+        if (process != null) throw new IllegalStateException(name + " is running");
+        if (port == 0) throw new IllegalStateException(name + " never started");
+        launch(true);
+    }
+
+    private void launch(boolean samePort) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            port = freePort();
-            log = base.resolve("server-" + attempt + ".log");
+            if (!samePort) port = freePort();
+            log = base.resolve("server-" + (++launches) + ".log");
             ProcessBuilder builder = command(port)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())

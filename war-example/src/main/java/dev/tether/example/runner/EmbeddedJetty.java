@@ -36,9 +36,11 @@ public final class EmbeddedJetty {
         server.start();
         int actual = connector.getLocalPort();
         System.out.println("Tether example running on Jetty " + Server.getVersion() + ": http://localhost:" + actual + "/");
-        System.out.println("  WebSocket echo: ws://localhost:" + actual + "/echo");
+        System.out.println("  Chat page:          http://localhost:" + actual + "/");
+        System.out.println("  Chat rooms:         ws://localhost:" + actual + "/chat/{room}?name={name}");
+        System.out.println("  Activity (SSE):     http://localhost:" + actual + "/activity");
+        System.out.println("  WebSocket echo:     ws://localhost:" + actual + "/echo");
         System.out.println("  Server-sent events: http://localhost:" + actual + "/events");
-        System.out.println("  Chat rooms:     ws://localhost:" + actual + "/chat/{room}");
         server.join();
     }
 }
