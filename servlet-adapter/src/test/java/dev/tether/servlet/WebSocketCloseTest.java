@@ -159,6 +159,26 @@ class WebSocketCloseTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void eventsAreNeverDeliveredInsideTheApplicationsOwnCall(Container container) throws Exception {
+        CompletableFuture<Thread> closedOn = new CompletableFuture<>();
+        RecordingListener server = new RecordingListener() {
+            @Override
+            public void onClose(WebSocket socket, CloseStatus status) {
+                closedOn.complete(Thread.currentThread());
+                super.onClose(socket, status);
+            }
+        };
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            socket.terminate(); // the application's thread: onClose must not run inside this call
+            assertTrue(closedOn.get(10, TimeUnit.SECONDS) != Thread.currentThread(), "onClose ran inside terminate()");
+            client.awaitEof(TIMEOUT);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void terminateDropsTheConnectionWithoutAHandshake(Container container) throws Exception {
         RecordingListener server = new RecordingListener();
         try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));

@@ -19,6 +19,11 @@ public final class SerialEvents {
         queue.add(event);
     }
 
+    /** Whether events wait to be run. */
+    public boolean hasPending() {
+        return !queue.isEmpty();
+    }
+
     /** Runs every queued event, unless another thread is already doing so. Events must not throw. */
     public void drain() {
         if (wip.getAndIncrement() != 0) {

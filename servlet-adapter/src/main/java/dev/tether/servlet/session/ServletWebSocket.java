@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -41,6 +42,13 @@ import java.util.function.Predicate;
  */
 public final class ServletWebSocket implements WebSocket {
     private static final System.Logger LOG = System.getLogger(ServletWebSocket.class.getName());
+
+    /**
+     * Depth of application calls (send, ping, close …) on this thread. Events are not delivered
+     * inside them: an application sending to socket B while it holds its own lock (a broadcast) must
+     * not find B's onClose running in the middle of its call.
+     */
+    private static final ThreadLocal<int[]> APPLICATION_CALLS = ThreadLocal.withInitial(() -> new int[1]);
 
     private final Object lock = new Object();
     private final WebSocketListener listener;
@@ -190,6 +198,16 @@ public final class ServletWebSocket implements WebSocket {
     }
 
     private CompletionStage<Void> sendData(long size, Predicate<Driver> send) {
+        int[] calls = APPLICATION_CALLS.get();
+        calls[0]++;
+        try {
+            return sendNow(size, send);
+        } finally {
+            calls[0]--;
+        }
+    }
+
+    private CompletionStage<Void> sendNow(long size, Predicate<Driver> send) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (lock) {
             ReadyState state = driver.readyState();
@@ -257,6 +275,16 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public CompletionStage<Void> ping(ByteBuffer payload) {
+        int[] calls = APPLICATION_CALLS.get();
+        calls[0]++;
+        try {
+            return pingNow(payload);
+        } finally {
+            calls[0]--;
+        }
+    }
+
+    private CompletionStage<Void> pingNow(ByteBuffer payload) {
         ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
         CompletableFuture<Void> pong;
         synchronized (lock) {
@@ -292,6 +320,16 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public void close(int code, String reason) {
+        int[] calls = APPLICATION_CALLS.get();
+        calls[0]++;
+        try {
+            closeNow(code, reason);
+        } finally {
+            calls[0]--;
+        }
+    }
+
+    private void closeNow(int code, String reason) {
         CloseCodes.checkSendable(code, reason);
         synchronized (lock) {
             if (driver.readyState() == ReadyState.CONNECTING) {
@@ -309,7 +347,13 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public void terminate() {
-        abort(new ConnectionClosedException("the connection was terminated"));
+        int[] calls = APPLICATION_CALLS.get();
+        calls[0]++;
+        try {
+            abort(new ConnectionClosedException("the connection was terminated"));
+        } finally {
+            calls[0]--;
+        }
     }
 
     /** Drops the connection now: reports 1006 unless already closed, fails whatever is queued. */
@@ -361,7 +405,7 @@ public final class ServletWebSocket implements WebSocket {
             outbound.abort(new ConnectionClosedException("the connection is closed"));
             closeQuietly(toClose);
         }
-        events.drain();
+        deliverEvents();
         if (resumeReading) {
             inbound.pump();
         }
@@ -370,7 +414,19 @@ public final class ServletWebSocket implements WebSocket {
     /** After every lock section: write what was queued, then deliver what happened. */
     private void afterUnlock() {
         outbound.flush();
-        events.drain();
+        deliverEvents();
+    }
+
+    /**
+     * Delivers queued events here, or, inside an application's call, on the common pool (still one
+     * at a time and in order): never in the middle of the application's own code.
+     */
+    private void deliverEvents() {
+        if (APPLICATION_CALLS.get()[0] == 0) {
+            events.drain();
+        } else if (events.hasPending()) {
+            ForkJoinPool.commonPool().execute(events::drain);
+        }
     }
 
     private static void closeQuietly(WebConnection c) {
@@ -389,7 +445,13 @@ public final class ServletWebSocket implements WebSocket {
     @Override
     public void resume() {
         paused = false;
-        inbound.pump();
+        int[] calls = APPLICATION_CALLS.get();
+        calls[0]++;
+        try {
+            inbound.pump();
+        } finally {
+            calls[0]--;
+        }
     }
 
     @Override
