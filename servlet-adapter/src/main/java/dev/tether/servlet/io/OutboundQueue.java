@@ -57,6 +57,8 @@ public final class OutboundQueue implements WriteListener {
     /** The frame being written (guarded by {@code writing}) and its next buffer. */
     private Entry current;
     private int currentBuffer;
+    /** isReady() said false: until onWritePossible, there is nothing to do. Guarded by {@code writing}. */
+    private boolean awaitingWritePossible;
     /** Completions of the small frames gathered into {@link #current}. */
     private final List<CompletableFuture<Void>> gathered = new ArrayList<>();
     /** Written since the last flush: a buffering stream (an async response) may still hold the bytes. */
@@ -108,6 +110,9 @@ public final class OutboundQueue implements WriteListener {
 
     @Override
     public void onWritePossible() {
+        synchronized (writing) {
+            awaitingWritePossible = false;
+        }
         flush();
     }
 
@@ -121,11 +126,17 @@ public final class OutboundQueue implements WriteListener {
         List<CompletableFuture<Void>> confirmed = List.of();
         Throwable error = null;
         synchronized (writing) {
-            if (out == null || failure() != null) {
+            if (out == null || awaitingWritePossible || failure() != null) {
                 return;
             }
             try {
-                while (out.isReady()) {
+                while (true) {
+                    if (!out.isReady()) {
+                        // The container owes us onWritePossible now; asking again before it is wasted
+                        // (and not free: Jetty takes a lock), so flushes return at once until then.
+                        awaitingWritePossible = true;
+                        break;
+                    }
                     // Ready again: whatever was written before has gone to the socket.
                     if (!unconfirmed.isEmpty()) {
                         confirmed = merge(confirmed, unconfirmed);
@@ -142,8 +153,7 @@ public final class OutboundQueue implements WriteListener {
                         if (!unflushed) {
                             break;
                         }
-                        // The last write left the stream not ready, so it was not flushed then; a
-                        // response buffer (Tomcat's) would keep its tail until the next write.
+                        // Everything is written: push the container's own buffer out before going idle.
                         unflushed = false;
                         out.flush();
                         continue;
@@ -165,10 +175,6 @@ public final class OutboundQueue implements WriteListener {
                     }
                     unconfirmed.addAll(gathered);
                     gathered.clear();
-                    if (isEmpty() && out.isReady()) {
-                        unflushed = false;
-                        out.flush(); // push the container's own buffer out before going idle
-                    }
                 }
             } catch (IOException | RuntimeException e) {
                 error = e;

@@ -132,12 +132,42 @@ public final class EventBroadcaster {
             }
         }
         toFlush.forEach(ServletEventSource::flush);
-        AtomicInteger written = new AtomicInteger();
-        CompletableFuture<?>[] counted = new CompletableFuture<?>[sends.size()];
-        for (int i = 0; i < counted.length; i++) {
-            counted[i] = sends.get(i).handle((ok, error) -> error == null ? written.incrementAndGet() : 0);
+        return new Tally(sends.size()).of(sends);
+    }
+
+    /**
+     * Counts the sends of one broadcast as they settle, with one shared callback instead of a
+     * future per subscriber: a broadcast to a thousand streams should cost a thousand writes, not
+     * thousands of futures.
+     */
+    private static final class Tally implements java.util.function.BiConsumer<Void, Throwable> {
+        private final CompletableFuture<Integer> result = new CompletableFuture<>();
+        private final AtomicInteger pending;
+        private final AtomicInteger written = new AtomicInteger();
+
+        Tally(int sends) {
+            this.pending = new AtomicInteger(sends);
         }
-        return CompletableFuture.allOf(counted).thenApply(v -> written.get());
+
+        CompletableFuture<Integer> of(List<CompletableFuture<Void>> sends) {
+            if (sends.isEmpty()) {
+                result.complete(0);
+            }
+            for (CompletableFuture<Void> send : sends) {
+                send.whenComplete(this);
+            }
+            return result;
+        }
+
+        @Override
+        public void accept(Void ok, Throwable error) {
+            if (error == null) {
+                written.incrementAndGet();
+            }
+            if (pending.decrementAndGet() == 0) {
+                result.complete(written.get());
+            }
+        }
     }
 
     /** Queues without writing for our own streams (written after the lock is let go); sends for others. */
