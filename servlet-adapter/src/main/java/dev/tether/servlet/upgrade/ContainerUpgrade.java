@@ -71,7 +71,6 @@ public final class ContainerUpgrade {
                 .upgrade(request, response, handlerType);
     }
 
-    /** The container's own request object, under the application's wrappers. */
     /**
      * Closes an upgraded connection now, even if the peer never sends another byte: Jetty's
      * takeover closes at once on a second call, Tomcat needs its socket closed directly (see
@@ -88,6 +87,7 @@ public final class ContainerUpgrade {
         }
     }
 
+    /** The container's own request object, under the application's wrappers. */
     private static ServletRequest containerRequest(ServletRequest request) {
         while (request instanceof ServletRequestWrapper wrapper) request = wrapper.getRequest();
         return request;
