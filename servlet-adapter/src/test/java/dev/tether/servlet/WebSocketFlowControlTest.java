@@ -1,5 +1,7 @@
 package dev.tether.servlet;
 
+import dev.tether.servlet.testing.JdkClient;
+
 import dev.tether.api.CloseStatus;
 import dev.tether.api.OutboundOverflowException;
 import dev.tether.api.WebSocket;

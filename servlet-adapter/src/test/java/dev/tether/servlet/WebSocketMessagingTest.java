@@ -1,5 +1,7 @@
 package dev.tether.servlet;
 
+import dev.tether.servlet.testing.JdkClient;
+
 import dev.tether.api.WebSocket;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;

@@ -1,5 +1,7 @@
 package dev.tether.servlet.endpoint;
 
+import dev.tether.servlet.testing.JdkClient;
+
 import dev.tether.servlet.endpoint.TestEndpoints.ChatEndpoint;
 import dev.tether.servlet.endpoint.TestEndpoints.Counter;
 import dev.tether.servlet.endpoint.TestEndpoints.Failing;
@@ -42,7 +44,7 @@ class AnnotatedEndpointTest {
     @EnumSource(Container.class)
     void theIssuesChatEndpoint(Container container) throws Exception {
         try (RunningServer running = start(container);
-             EndpointClient client = EndpointClient.connect(running.wsUri("/chat/kitch%20en"), "chat.v1")) {
+             JdkClient client = JdkClient.connect(running.wsUri("/chat/kitch%20en"), "chat.v1")) {
             assertEquals("chat.v1", client.socket.getSubprotocol());
             assertEquals("open:kitch en:chat.v1:dev.tether.servlet.session.ServletWebSocket", Recorder.await("open:"));
             assertEquals("welcome to kitch en", client.next());
@@ -60,7 +62,7 @@ class AnnotatedEndpointTest {
     @EnumSource(Container.class)
     void decodersEncodersAndConvertedPathParameters(Container container) throws Exception {
         try (RunningServer running = start(container);
-             EndpointClient client = EndpointClient.connect(running.wsUri("/points/3/mm"))) {
+             JdkClient client = JdkClient.connect(running.wsUri("/points/3/mm"))) {
             client.sendText("1,2").get(10, TimeUnit.SECONDS);
             assertEquals("3,6", client.next());
             assertEquals("unit:MM", Recorder.await("unit:"));
@@ -86,8 +88,8 @@ class AnnotatedEndpointTest {
     @EnumSource(Container.class)
     void readerInputStreamPartsAndPongs(Container container) throws Exception {
         try (RunningServer running = start(container);
-             EndpointClient forms = EndpointClient.connect(running.wsUri("/forms?x=1"));
-             EndpointClient parts = EndpointClient.connect(running.wsUri("/parts"))) {
+             JdkClient forms = JdkClient.connect(running.wsUri("/forms?x=1"));
+             JdkClient parts = JdkClient.connect(running.wsUri("/parts"))) {
             assertTrue(Recorder.await("pong:").startsWith("pong:"), "the client answered the endpoint's ping");
             forms.sendText("é".repeat(100)).get(10, TimeUnit.SECONDS);
             assertEquals("100", forms.next(), "an int return value goes as text");
@@ -108,8 +110,8 @@ class AnnotatedEndpointTest {
     void eachConnectionHasItsOwnInstance(Container container) throws Exception {
         try (RunningServer running = start(container)) {
             int before = Counter.INSTANCES.get();
-            try (EndpointClient one = EndpointClient.connect(running.wsUri("/counter"));
-                 EndpointClient two = EndpointClient.connect(running.wsUri("/counter"))) {
+            try (JdkClient one = JdkClient.connect(running.wsUri("/counter"));
+                 JdkClient two = JdkClient.connect(running.wsUri("/counter"))) {
                 one.sendText("a").get(10, TimeUnit.SECONDS);
                 assertEquals("1", one.next());
                 one.sendText("b").get(10, TimeUnit.SECONDS);
@@ -125,9 +127,9 @@ class AnnotatedEndpointTest {
     @EnumSource(Container.class)
     void failuresGoToOnErrorOrClose1011AndUnacceptedMessages1003(Container container) throws Exception {
         try (RunningServer running = start(container);
-             EndpointClient failing = EndpointClient.connect(running.wsUri("/fail"));
-             EndpointClient unhandled = EndpointClient.connect(running.wsUri("/unhandled"));
-             EndpointClient textOnly = EndpointClient.connect(running.wsUri("/unhandled"))) {
+             JdkClient failing = JdkClient.connect(running.wsUri("/fail"));
+             JdkClient unhandled = JdkClient.connect(running.wsUri("/unhandled"));
+             JdkClient textOnly = JdkClient.connect(running.wsUri("/unhandled"))) {
             failing.sendText("one").get(10, TimeUnit.SECONDS);
             assertEquals("handled boom one", failing.next());
             failing.sendText("two").get(10, TimeUnit.SECONDS);

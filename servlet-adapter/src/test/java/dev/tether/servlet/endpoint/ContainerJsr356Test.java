@@ -1,5 +1,7 @@
 package dev.tether.servlet.endpoint;
 
+import dev.tether.servlet.testing.JdkClient;
+
 import dev.tether.servlet.endpoint.TestEndpoints.ChatEndpoint;
 import dev.tether.servlet.endpoint.TestEndpoints.Counter;
 import dev.tether.servlet.testing.Container;
@@ -65,9 +67,9 @@ class ContainerJsr356Test {
                 .addServlet("/", defaultServlet)
                 .initializer(JSR_ENDPOINT)
                 .initializer(new EndpointInitializer(), ChatEndpoint.class, Counter.class));
-             EndpointClient jsr = EndpointClient.connect(running.wsUri("/jsr/echo"));
-             EndpointClient chat = EndpointClient.connect(running.wsUri("/chat/kitchen"), "chat.v1");
-             EndpointClient counter = EndpointClient.connect(running.wsUri("/counter"))) {
+             JdkClient jsr = JdkClient.connect(running.wsUri("/jsr/echo"));
+             JdkClient chat = JdkClient.connect(running.wsUri("/chat/kitchen"), "chat.v1");
+             JdkClient counter = JdkClient.connect(running.wsUri("/counter"))) {
             String implementation = Recorder.await("jsr:");
             assertTrue(implementation.contains(container == Container.TOMCAT ? "org.apache.tomcat" : "org.eclipse.jetty"),
                     implementation);

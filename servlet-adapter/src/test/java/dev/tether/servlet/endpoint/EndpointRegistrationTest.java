@@ -1,5 +1,7 @@
 package dev.tether.servlet.endpoint;
 
+import dev.tether.servlet.testing.JdkClient;
+
 import dev.tether.servlet.endpoint.TestEndpoints.ChatEndpoint;
 import dev.tether.servlet.endpoint.TestEndpoints.Counter;
 import dev.tether.servlet.testing.Container;
@@ -32,8 +34,8 @@ class EndpointRegistrationTest {
                     ServletRegistration servlet = context.getServletRegistration(EndpointRegistry.SERVLET_NAME);
                     Recorder.record("mappings:" + new java.util.TreeSet<>(servlet.getMappings()));
                 }));
-             EndpointClient chat = EndpointClient.connect(running.wsUri("/chat/lobby"), "chat.v1");
-             EndpointClient counter = EndpointClient.connect(running.wsUri("/counter"))) {
+             JdkClient chat = JdkClient.connect(running.wsUri("/chat/lobby"), "chat.v1");
+             JdkClient counter = JdkClient.connect(running.wsUri("/counter"))) {
             assertEquals("mappings:[/chat/*, /counter]", Recorder.await("mappings:"));
             assertEquals("welcome to lobby", chat.next());
             counter.sendText("x").get(10, TimeUnit.SECONDS);
@@ -50,8 +52,8 @@ class EndpointRegistrationTest {
                             + Counter.class.getName());
                     servlet.addMapping("/chat/*", "/counter");
                 }));
-             EndpointClient chat = EndpointClient.connect(running.wsUri("/chat/lobby"), "chat.v1");
-             EndpointClient counter = EndpointClient.connect(running.wsUri("/counter"))) {
+             JdkClient chat = JdkClient.connect(running.wsUri("/chat/lobby"), "chat.v1");
+             JdkClient counter = JdkClient.connect(running.wsUri("/counter"))) {
             assertEquals("welcome to lobby", chat.next());
             counter.sendText("x").get(10, TimeUnit.SECONDS);
             assertEquals("1", counter.next());
@@ -63,7 +65,7 @@ class EndpointRegistrationTest {
     void foundByTheInitializerUnlessSwitchedOff(Container container) throws Exception {
         try (RunningServer running = container.start(r -> r.initializer(new EndpointInitializer(),
                 ChatEndpoint.class, Counter.class, String.class));
-             EndpointClient chat = EndpointClient.connect(running.wsUri("/chat/lobby"), "chat.v1")) {
+             JdkClient chat = JdkClient.connect(running.wsUri("/chat/lobby"), "chat.v1")) {
             assertEquals("welcome to lobby", chat.next());
         }
         try (RunningServer running = container.start(r -> r.initParameter(EndpointInitializer.SCAN_PARAMETER, "false")
@@ -106,8 +108,8 @@ class EndpointRegistrationTest {
             assertEquals(0, configurator.supplied.get(), "no instance for a refused handshake");
             java.net.http.WebSocket.Builder builder = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
                     .header("Authorization", "let-me-in");
-            EndpointClient one = new EndpointClient();
-            EndpointClient two = new EndpointClient();
+            JdkClient one = new JdkClient();
+            JdkClient two = new JdkClient();
             one.socket = builder.buildAsync(running.wsUri("/counter"), one).get(10, TimeUnit.SECONDS);
             two.socket = builder.buildAsync(running.wsUri("/counter"), two).get(10, TimeUnit.SECONDS);
             try (one; two) {

@@ -1,4 +1,4 @@
-package dev.tether.servlet;
+package dev.tether.servlet.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,18 +13,25 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-/** The JDK's own WebSocket client, collecting whole messages for tests to take. */
-final class JdkClient implements WebSocket.Listener, AutoCloseable {
-    final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
-    final CompletableFuture<Throwable> error = new CompletableFuture<>();
+/** The JDK's own WebSocket client, collecting whole messages and the close for tests to wait on. */
+public final class JdkClient implements WebSocket.Listener, AutoCloseable {
+    public final BlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** A listener not yet connected: build the socket with your own builder and assign it to {@link #socket}. */
+    public JdkClient() {
+    }
+
+    public final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final CompletableFuture<String> closeFrame = new CompletableFuture<>();
+    public final CompletableFuture<Throwable> error = new CompletableFuture<>();
     private final StringBuilder text = new StringBuilder();
     private ByteBuffer binary = ByteBuffer.allocate(0);
-    WebSocket socket;
+    public WebSocket socket;
 
-    static JdkClient connect(URI uri, String... subprotocols) throws Exception {
+    public static JdkClient connect(URI uri, String... subprotocols) throws Exception {
         JdkClient client = new JdkClient();
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (subprotocols.length > 0) {
             builder.subprotocols(subprotocols[0], java.util.Arrays.copyOfRange(subprotocols, 1, subprotocols.length));
         }
@@ -59,6 +66,7 @@ final class JdkClient implements WebSocket.Listener, AutoCloseable {
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         closed.complete(statusCode);
+        closeFrame.complete(statusCode + " " + reason);
         return null;
     }
 
@@ -66,10 +74,21 @@ final class JdkClient implements WebSocket.Listener, AutoCloseable {
     public void onError(WebSocket webSocket, Throwable e) {
         error.complete(e);
         closed.completeExceptionally(e);
+        closeFrame.completeExceptionally(e);
+    }
+
+    /** Sends a whole text message. */
+    public CompletableFuture<?> sendText(String message) {
+        return socket.sendText(message, true);
+    }
+
+    /** The peer's close frame as "code reason". */
+    public String awaitClose() throws Exception {
+        return closeFrame.get(10, TimeUnit.SECONDS);
     }
 
     /** The next whole message: a String or a ByteBuffer. */
-    Object next() throws InterruptedException {
+    public Object next() throws InterruptedException {
         Object message = messages.poll(20, TimeUnit.SECONDS);
         assertNotNull(message, "no message within 20 s");
         return message;
