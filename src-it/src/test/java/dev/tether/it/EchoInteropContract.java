@@ -15,9 +15,7 @@ import dev.tether.it.support.JdkSession.Pong;
 import dev.tether.it.support.NodeClient;
 import dev.tether.it.support.NodeClient.Library;
 import dev.tether.it.support.RawSocket;
-import dev.tether.it.support.ServerLogOnFailure;
 import java.io.ByteArrayOutputStream;
-import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,12 +28,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -46,43 +40,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * WebSocket-Node, the JDK's java.net.http client, and raw hixie-75/76 and RFC 6455 bytes. Each
  * subclass names one distribution; it is started once for the class and stopped after it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@ExtendWith(ServerLogOnFailure.class)
-abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
+abstract class EchoInteropContract extends OnDistribution {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final int MIB = 1 << 20;
 
-    private Distribution server;
-    private HttpClient http;
 
-    /** The distribution under test, not yet started. */
-    protected abstract Distribution newServer();
-
-    @Override
-    public Distribution server() {
-        return server;
-    }
-
-    @BeforeAll
-    void startServer() throws Exception {
-        server = newServer();
-        try {
-            server.start();
-        } catch (Exception | Error e) {
-            server.stop();
-            throw e;
-        }
-        System.out.println("[src-it] " + server + " is up; log: " + server.log());
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    void stopServer() {
-        if (server != null) server.stop();
-    }
 
     private String echoUrl() {
-        return server.ws("/echo").toString();
+        return server().ws("/echo").toString();
     }
 
     // ---------------------------------------------------------------- node clients
@@ -164,7 +129,7 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     @Test
     @DisplayName("JDK: text, empty text and binary come back exactly")
     void jdkTextAndBinary() throws Exception {
-        try (JdkSession session = JdkSession.open(http, server.ws("/echo"))) {
+        try (JdkSession session = JdkSession.open(http, server().ws("/echo"))) {
             for (String text : List.of("hello", "héllo wörld ✓ 😀", "")) {
                 JdkSession.await(session.socket().sendText(text, true));
                 assertEquals(text, session.next(Message.class).string());
@@ -184,7 +149,7 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     @Test
     @DisplayName("JDK: fragmented text and binary, a ping between the fragments")
     void jdkFragmented() throws Exception {
-        try (JdkSession session = JdkSession.open(http, server.ws("/echo"))) {
+        try (JdkSession session = JdkSession.open(http, server().ws("/echo"))) {
             JdkSession.await(session.socket().sendText("frag", false));
             JdkSession.await(session.socket().sendPing(ByteBuffer.wrap("between".getBytes(UTF_8))));
             JdkSession.await(session.socket().sendText("ment", false));
@@ -204,7 +169,7 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     @Test
     @DisplayName("JDK: 1 MiB text and 1 MiB binary come back exactly")
     void jdkLarge() throws Exception {
-        try (JdkSession session = JdkSession.open(http, server.ws("/echo"))) {
+        try (JdkSession session = JdkSession.open(http, server().ws("/echo"))) {
             String text = utf8Text(MIB);
             JdkSession.await(session.socket().sendText(text, true));
             Message echoedText = session.next(Message.class);
@@ -230,7 +195,7 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
             for (int c = 0; c < connections; c++) {
                 int connection = c;
                 runs.add(pool.submit(() -> {
-                    try (JdkSession session = JdkSession.open(http, server.ws("/echo"))) {
+                    try (JdkSession session = JdkSession.open(http, server().ws("/echo"))) {
                         List<String> sent = new ArrayList<>();
                         for (int i = 0; i < messages; i++) {
                             String text = connection + ":" + i + ":" + "x".repeat(i % 2 == 0 ? 20 : 3000);
@@ -252,7 +217,7 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     @Test
     @DisplayName("JDK: a ping is answered with its payload")
     void jdkPing() throws Exception {
-        try (JdkSession session = JdkSession.open(http, server.ws("/echo"))) {
+        try (JdkSession session = JdkSession.open(http, server().ws("/echo"))) {
             JdkSession.await(session.socket().sendPing(ByteBuffer.wrap("jdk-ping".getBytes(UTF_8))));
             assertEquals("jdk-ping", new String(session.next(Pong.class).bytes(), UTF_8));
             closeNormally(session);
@@ -262,7 +227,7 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     @Test
     @DisplayName("JDK: the close code is echoed")
     void jdkCloseCode() throws Exception {
-        try (JdkSession session = JdkSession.open(http, server.ws("/echo"))) {
+        try (JdkSession session = JdkSession.open(http, server().ws("/echo"))) {
             JdkSession.await(session.socket().sendClose(4000, "bye ✓"));
             assertEquals(4000, session.next(Closed.class).code());
         }
@@ -271,7 +236,7 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     @Test
     @DisplayName("JDK: offering subprotocols to /echo connects with the first")
     void jdkSubprotocol() throws Exception {
-        try (JdkSession session = JdkSession.open(http, server.ws("/echo"), "chat.v2", "chat.v1")) {
+        try (JdkSession session = JdkSession.open(http, server().ws("/echo"), "chat.v2", "chat.v1")) {
             assertEquals("chat.v2", session.socket().getSubprotocol());
             JdkSession.await(session.socket().sendText("still echoing", true));
             assertEquals("still echoing", session.next(Message.class).string());
@@ -289,8 +254,8 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     @Test
     @DisplayName("raw RFC 6455: invalid UTF-8 in a text frame closes with 1007")
     void rawInvalidUtf8() throws Exception {
-        try (RawSocket raw = new RawSocket(server.port())) {
-            raw.write("GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + server.port() + "\r\nUpgrade: websocket\r\n"
+        try (RawSocket raw = new RawSocket(server().port())) {
+            raw.write("GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + server().port() + "\r\nUpgrade: websocket\r\n"
                     + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                     + "Sec-WebSocket-Version: 13\r\n\r\n");
             RawSocket.Head head = raw.readHead(TIMEOUT);
@@ -310,7 +275,7 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     @Test
     @DisplayName("hixie-76: the spec's handshake example, echo, closing handshake")
     void hixie76() throws Exception {
-        int port = server.port();
+        int port = server().port();
         try (RawSocket raw = new RawSocket(port)) {
             // draft-hixie-thewebsocketprotocol-76, section 1.3: these keys and key3 give "8jKS'y:G*Co,Wxa-".
             // The 8 key bytes are sent with the head, in one write.
@@ -338,7 +303,7 @@ abstract class EchoInteropContract implements ServerLogOnFailure.HasServer {
     @Test
     @DisplayName("hixie-75: handshake and echo")
     void hixie75() throws Exception {
-        int port = server.port();
+        int port = server().port();
         try (RawSocket raw = new RawSocket(port)) {
             raw.write("GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: WebSocket\r\n"
                     + "Connection: Upgrade\r\nOrigin: http://127.0.0.1:" + port + "\r\n\r\n");

@@ -16,10 +16,8 @@ import dev.tether.it.support.JdkSession.Message;
 import dev.tether.it.support.Json;
 import dev.tether.it.support.NodeClient;
 import dev.tether.it.support.NodeScript;
-import dev.tether.it.support.ServerLogOnFailure;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
@@ -33,15 +31,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The example application in a real container: the chat's JSON protocol over the JDK client, the
@@ -49,48 +43,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the page itself in headless Chromium driven by Playwright, last of all across a restart of the
  * container. Each subclass names one distribution; it is started once for the class.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-@ExtendWith(ServerLogOnFailure.class)
-abstract class ExampleAppContract implements ServerLogOnFailure.HasServer {
+abstract class ExampleAppContract extends OnDistribution {
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(120);
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
-    private Distribution server;
-    private HttpClient http;
-
-    /** The distribution under test, not yet started. */
-    protected abstract Distribution newServer();
 
     /** A short name for file names: "tomcat", "jetty". */
     protected abstract String id();
 
-    @Override
-    public Distribution server() {
-        return server;
-    }
-
-    @BeforeAll
-    void startServer() throws Exception {
-        server = newServer();
-        try {
-            server.start();
-        } catch (Exception | Error e) {
-            server.stop();
-            throw e;
-        }
-        System.out.println("[src-it] " + server + " is up; log: " + server.log());
-        http = HttpClient.newHttpClient();
-    }
-
-    @AfterAll
-    void stopServer() {
-        if (server != null) server.stop();
-    }
 
     private String base() {
-        return "http://127.0.0.1:" + server.port();
+        return "http://127.0.0.1:" + server().port();
     }
 
     // ---------------------------------------------------------------- the page and its files
@@ -204,7 +169,7 @@ abstract class ExampleAppContract implements ServerLogOnFailure.HasServer {
                 "/chat/lobby?name=" + encode("a".repeat(25)), "/chat/lobby?name=" + encode("two  spaces"),
                 "/chat/Lobby?name=ada", "/chat/no_underscore?name=ada", "/chat/" + "r".repeat(25) + "?name=ada")) {
             ExecutionException refused = assertThrows(ExecutionException.class, () -> http.newWebSocketBuilder()
-                    .buildAsync(server.ws(path), new WebSocket.Listener() {
+                    .buildAsync(server().ws(path), new WebSocket.Listener() {
                     }).get(JdkSession.TIMEOUT.toSeconds(), TimeUnit.SECONDS), path);
             WebSocketHandshakeException handshake = assertInstanceOf(WebSocketHandshakeException.class, refused.getCause(), path);
             assertEquals(400, handshake.getResponse().statusCode(), path);
@@ -314,13 +279,13 @@ abstract class ExampleAppContract implements ServerLogOnFailure.HasServer {
         Path shots = screenshots();
         try (NodeScript browser = NodeScript.start("browser.mjs", "restart", base(), shots.toString(), "it-restart")) {
             browser.await("ready", BROWSER_TIMEOUT);
-            server.stop();
+            server().stop();
             browser.send("stopped");
             Map<String, Object> down = browser.await("down", Duration.ofSeconds(30));
             assertEquals("reconnecting", down.get("ws"), browser::transcript);
             assertEquals("reconnecting", down.get("sse"), browser::transcript);
-            server.startAgain();
-            System.out.println("[src-it] " + server + " restarted; log: " + server.log());
+            server().startAgain();
+            System.out.println("[src-it] " + server() + " restarted; log: " + server().log());
             browser.send("started");
             Map<String, Object> reopened = browser.await("reopened", BROWSER_TIMEOUT);
             assertEquals("open", reopened.get("ws"), browser::transcript);
@@ -372,7 +337,7 @@ abstract class ExampleAppContract implements ServerLogOnFailure.HasServer {
     }
 
     private JdkSession join(String room, String name) throws Exception {
-        return JdkSession.open(http, server.ws("/chat/" + room + "?name=" + encode(name)));
+        return JdkSession.open(http, server().ws("/chat/" + room + "?name=" + encode(name)));
     }
 
     private static String encode(String text) {
