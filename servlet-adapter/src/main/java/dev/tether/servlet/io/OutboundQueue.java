@@ -95,6 +95,16 @@ public final class OutboundQueue implements WriteListener {
         return buffered.get();
     }
 
+    /**
+     * Whether everything has gone out: nothing queued, and the container done writing what it took
+     * (it reported ready since). Only then may the connection close without cutting a frame short.
+     */
+    public boolean allWritten() {
+        synchronized (writing) {
+            return buffered.get() == 0 && current == null && !awaitingWritePossible;
+        }
+    }
+
     /** Bytes handed to the container so far: grows while the peer reads. */
     public long bytesWritten() {
         return written.get();

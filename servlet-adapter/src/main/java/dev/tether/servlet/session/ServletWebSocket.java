@@ -50,6 +50,17 @@ public final class ServletWebSocket implements WebSocket {
      */
     private static final ThreadLocal<int[]> APPLICATION_CALLS = ThreadLocal.withInitial(() -> new int[1]);
 
+    /** Marks the start of an application's call; pass the result to {@link #leave}. */
+    private static int[] enter() {
+        int[] calls = APPLICATION_CALLS.get();
+        calls[0]++;
+        return calls;
+    }
+
+    private static void leave(int[] calls) {
+        calls[0]--;
+    }
+
     private final Object lock = new Object();
     private final WebSocketListener listener;
     private final WebSocketOptions options;
@@ -74,7 +85,7 @@ public final class ServletWebSocket implements WebSocket {
 
     // Guarded by lock.
     private List<Deferred> sendsBeforeOpen = new ArrayList<>();
-    private long bytesBeforeOpen;
+    private volatile long bytesBeforeOpen; // written under the lock, read without it
     private CompletableFuture<Void> completionOfNextFrame;
     private WebConnection connection;
     private boolean closeWhenFlushed;
@@ -198,12 +209,11 @@ public final class ServletWebSocket implements WebSocket {
     }
 
     private CompletionStage<Void> sendData(long size, Predicate<Driver> send) {
-        int[] calls = APPLICATION_CALLS.get();
-        calls[0]++;
+        int[] calls = enter();
         try {
             return sendNow(size, send);
         } finally {
-            calls[0]--;
+            leave(calls);
         }
     }
 
@@ -275,12 +285,11 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public CompletionStage<Void> ping(ByteBuffer payload) {
-        int[] calls = APPLICATION_CALLS.get();
-        calls[0]++;
+        int[] calls = enter();
         try {
             return pingNow(payload);
         } finally {
-            calls[0]--;
+            leave(calls);
         }
     }
 
@@ -320,16 +329,15 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public void close(int code, String reason) {
-        int[] calls = APPLICATION_CALLS.get();
-        calls[0]++;
+        int[] calls = enter();
         try {
-            closeNow(code, reason);
+            startClose(code, reason);
         } finally {
-            calls[0]--;
+            leave(calls);
         }
     }
 
-    private void closeNow(int code, String reason) {
+    private void startClose(int code, String reason) {
         CloseCodes.checkSendable(code, reason);
         synchronized (lock) {
             if (driver.readyState() == ReadyState.CONNECTING) {
@@ -347,12 +355,11 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public void terminate() {
-        int[] calls = APPLICATION_CALLS.get();
-        calls[0]++;
+        int[] calls = enter();
         try {
             abort(new ConnectionClosedException("the connection was terminated"));
         } finally {
-            calls[0]--;
+            leave(calls);
         }
     }
 
@@ -392,7 +399,7 @@ public final class ServletWebSocket implements WebSocket {
         WebConnection toClose = null;
         boolean resumeReading = false;
         synchronized (lock) {
-            if (buffered == 0 && closeWhenFlushed) {
+            if (buffered == 0 && closeWhenFlushed && outbound.allWritten()) {
                 toClose = markTransportClosed();
             }
             if (drainWanted && buffered <= options.highWaterMark() / 2) {
@@ -402,8 +409,7 @@ public final class ServletWebSocket implements WebSocket {
             resumeReading = buffered <= options.highWaterMark() && !transportClosed;
         }
         if (toClose != null) {
-            outbound.abort(new ConnectionClosedException("the connection is closed"));
-            closeQuietly(toClose);
+            ContainerUpgrade.close(toClose); // everything is out: nothing to cut short
         }
         deliverEvents();
         if (resumeReading) {
@@ -429,6 +435,7 @@ public final class ServletWebSocket implements WebSocket {
         }
     }
 
+    /** Drops the connection at once (abort, timeouts, failures): what is still queued is lost. */
     private static void closeQuietly(WebConnection c) {
         if (c != null) {
             ContainerUpgrade.closeNow(c);
@@ -445,12 +452,11 @@ public final class ServletWebSocket implements WebSocket {
     @Override
     public void resume() {
         paused = false;
-        int[] calls = APPLICATION_CALLS.get();
-        calls[0]++;
+        int[] calls = enter();
         try {
             inbound.pump();
         } finally {
-            calls[0]--;
+            leave(calls);
         }
     }
 
@@ -463,13 +469,7 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public long bufferedAmount() {
-        return outbound.bufferedAmount() + bytesBeforeOpenVolatile();
-    }
-
-    private long bytesBeforeOpenVolatile() {
-        synchronized (lock) {
-            return bytesBeforeOpen;
-        }
+        return outbound.bufferedAmount() + bytesBeforeOpen;
     }
 
     @Override

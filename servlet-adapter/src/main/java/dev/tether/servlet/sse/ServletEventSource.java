@@ -194,12 +194,13 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
     @Override
     public void flushed(long buffered) {
         if (buffered > 0) return;
+        boolean allOut = queue.allWritten();
         lastEmptyNanos = System.nanoTime();
         boolean closing;
         synchronized (lock) {
             closing = state == ReadyState.CLOSING;
         }
-        if (closing) finish();
+        if (closing && allOut) finish(); // else the container's onWritePossible brings us back
     }
 
     @Override

@@ -72,9 +72,23 @@ public final class ContainerUpgrade {
     }
 
     /**
-     * Closes an upgraded connection now, even if the peer never sends another byte: Jetty's
-     * takeover closes at once on a second call, Tomcat needs its socket closed directly (see
-     * {@link TomcatSocketCloser}). Quiet: failures are logged at DEBUG, never thrown.
+     * Closes an upgraded connection whose output has all been written: the container's close, and
+     * on Tomcat its socket too (see {@link TomcatSocketCloser}), since a silent peer would otherwise
+     * keep it open. Quiet: failures are logged at DEBUG, never thrown.
+     */
+    public static void close(WebConnection connection) {
+        try {
+            connection.close();
+            TomcatSocketCloser.closeSocket(connection);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing an upgraded connection", e);
+        }
+    }
+
+    /**
+     * Drops an upgraded connection now, even with a write in progress (a peer that stopped reading):
+     * Jetty's takeover waits for such a write on a first close and drops it on a second; Tomcat's
+     * socket is closed directly. Quiet, as {@link #close}.
      */
     public static void closeNow(WebConnection connection) {
         try {
@@ -83,7 +97,7 @@ public final class ContainerUpgrade {
                 connection.close();
             }
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing an upgraded connection", e);
+            LOG.log(System.Logger.Level.DEBUG, "dropping an upgraded connection", e);
         }
     }
 

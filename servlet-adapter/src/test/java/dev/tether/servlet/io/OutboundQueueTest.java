@@ -195,6 +195,20 @@ class OutboundQueueTest {
     }
 
     @Test
+    @DisplayName("all written only once the container is done with the last write, not when it took it")
+    void allWrittenWaitsForTheContainer() {
+        FakeStream out = new FakeStream();
+        out.notReadyAfterEachWrite = true;
+        queue.start(out);
+        queue.add(Kind.CLOSE, bytes(0x88, 0), null);
+        queue.flush();
+        assertEquals(0, queue.bufferedAmount(), "handed over");
+        assertFalse(queue.allWritten(), "but still being written: closing now would cut it short");
+        out.becomeReady();
+        assertTrue(queue.allWritten());
+    }
+
+    @Test
     @DisplayName("the container's buffer is flushed when the queue runs empty")
     void flushesWhenEmpty() {
         FakeStream out = new FakeStream();
