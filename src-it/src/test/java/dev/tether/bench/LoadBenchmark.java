@@ -28,12 +28,14 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>mvn -B -pl src-it -am -Pload test-compile exec:exec [-Dbench.args="--quick"]</pre>
  *
- * Options: {@code --servers a,b,…} {@code --scenarios s1,s2,s3} {@code --batches N}
+ * Options: {@code --servers a,b,…} {@code --sse-servers a,b,…} {@code --scenarios s1,s2,s3,s4} {@code --batches N}
  * {@code --batch-seconds S} {@code --quick} (2 batches of 2 s, short warm-up: for trying it out).
  */
 public final class LoadBenchmark {
     private static final List<String> ALL_SERVERS = List.of("tether-jetty", "jetty-own", "tether-tomcat", "tomcat-own", "node-ws");
     private static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
+    /** Extra server JVM flags, for profiling only (e.g. {@code -XX:StartFlightRecording=…}); never in published runs. */
+    private static final String EXTRA_SERVER_FLAGS = System.getenv().getOrDefault("BENCH_SERVER_FLAGS", "");
     private static final boolean PINNING = Files.isExecutable(Path.of("/usr/bin/taskset"));
 
     private final PrintStream out = System.out;
@@ -53,6 +55,7 @@ public final class LoadBenchmark {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--servers" -> bench.servers = List.of(args[++i].split(","));
+                case "--sse-servers" -> bench.sseServers = List.of(args[++i].split(","));
                 case "--scenarios" -> bench.scenarios = List.of(args[++i].split(","));
                 case "--batches" -> bench.batches = Integer.parseInt(args[++i]);
                 case "--batch-seconds" -> bench.batchSeconds = Double.parseDouble(args[++i]);
@@ -261,10 +264,15 @@ public final class LoadBenchmark {
         return full;
     }
 
-    /** The same flags, plus the switch that keeps the JSR-356 echo on default message buffers. */
-    private static List<String> withIdleFlag() {
+    /** The same flags for every server; the idle scenario adds the switch that keeps the JSR-356 echo on default message buffers. */
+    private static List<String> serverFlags(boolean idle) {
         List<String> flags = new ArrayList<>(JVM_FLAGS);
-        flags.add("-Dbench.idle=true");
+        if (idle) {
+            flags.add("-Dbench.idle=true");
+        }
+        if (!EXTRA_SERVER_FLAGS.isBlank()) {
+            flags.addAll(List.of(EXTRA_SERVER_FLAGS.trim().split("\\s+")));
+        }
         return flags;
     }
 
@@ -351,7 +359,7 @@ public final class LoadBenchmark {
         Server(String kind, boolean idle) throws Exception {
             super(pinned(0, kind.equals("node-ws")
                     ? List.of("node", "--expose-gc", nodeScript.toString())
-                    : java(idle ? withIdleFlag() : JVM_FLAGS, "dev.tether.bench.server.BenchServer", kind)), kind);
+                    : java(serverFlags(idle), "dev.tether.bench.server.BenchServer", kind)), kind);
             this.kind = kind;
             this.port = Integer.parseInt(await("READY", 60));
         }

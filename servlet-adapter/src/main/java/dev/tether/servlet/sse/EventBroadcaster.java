@@ -12,6 +12,11 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -22,6 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queue; a broadcast never waits for any subscriber, so a slow one meets its own buffer limit and
  * overflow policy while the others carry on. Subscribers leave by themselves when their stream
  * closes.
+ *
+ * <h2>Writing behind</h2>
+ * A broadcast only queues; the writes are made by a flush pass on the broadcaster's executor
+ * (the common pool unless one is given). While a pass writes, further broadcasts queue behind it,
+ * so the next pass writes each subscriber's backlog in one gathered write: the faster events come,
+ * the more of them share a system call, and the publisher never pays for the sockets. An idle
+ * broadcaster's event leaves at once, one hand-off later.
  *
  * <h2>Resuming, and the "reset" event</h2>
  * {@link #subscribe} looks at the stream's {@link EventSource#lastEventId()}:
@@ -58,6 +70,10 @@ public final class EventBroadcaster {
     private final Object lock = new Object();
     private final ReplayBuffer replay;
     private final Set<EventSource> subscribers = ConcurrentHashMap.newKeySet();
+    private final Executor flusher;
+    /** Streams with queued events that no flush pass has written yet; each at most once. */
+    private final ConcurrentLinkedQueue<ServletEventSource> unflushed = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushPassScheduled = new AtomicBoolean();
 
     /** A broadcaster without replay: reconnecting clients with a last event id are sent a reset. */
     public EventBroadcaster() {
@@ -66,10 +82,19 @@ public final class EventBroadcaster {
 
     /**
      * A broadcaster that keeps the newest events for replay, at most {@code replayEvents} of them
-     * and at most {@code replayBytes} encoded bytes.
+     * and at most {@code replayBytes} encoded bytes; writes run on the common pool.
      */
     public EventBroadcaster(int replayEvents, long replayBytes) {
+        this(replayEvents, replayBytes, ForkJoinPool.commonPool());
+    }
+
+    /**
+     * As {@link #EventBroadcaster(int, long)}, with the flush passes run on {@code flusher}. Its
+     * tasks never block (writes are non-blocking), so any executor will do.
+     */
+    public EventBroadcaster(int replayEvents, long replayBytes, Executor flusher) {
         this.replay = new ReplayBuffer(replayEvents, replayBytes);
+        this.flusher = Objects.requireNonNull(flusher, "flusher");
     }
 
     /**
@@ -131,8 +156,34 @@ public final class EventBroadcaster {
                 sends.add(queue(source, encoded, event, toFlush));
             }
         }
-        toFlush.forEach(ServletEventSource::flush);
+        for (ServletEventSource source : toFlush) {
+            if (source.markUnflushed()) {
+                unflushed.add(source);
+            }
+        }
+        scheduleFlushPass();
         return new Tally(sends.size()).of(sends);
+    }
+
+    private void scheduleFlushPass() {
+        if (unflushed.isEmpty() || !flushPassScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            flusher.execute(this::flushPass);
+        } catch (RejectedExecutionException shuttingDown) {
+            flushPass(); // still write (or fail) what was queued
+        }
+    }
+
+    /** Writes every stream that has queued events; broadcasts made meanwhile get a pass of their own. */
+    private void flushPass() {
+        for (ServletEventSource source; (source = unflushed.poll()) != null; ) {
+            source.clearUnflushed(); // before writing: an event queued from now on marks it again
+            source.flush();
+        }
+        flushPassScheduled.set(false);
+        scheduleFlushPass(); // a stream marked between the last poll and the reset
     }
 
     /**

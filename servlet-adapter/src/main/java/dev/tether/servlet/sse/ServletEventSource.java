@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An event stream on an asynchronous servlet response: events are encoded, queued and written by
@@ -45,6 +46,9 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
     private final SerialEvents events = new SerialEvents();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+
+    /** A broadcaster's flush pass owes this stream a flush: see {@link #markUnflushed()}. */
+    private final AtomicBoolean unflushed = new AtomicBoolean();
 
     /** When the queue was last seen empty: a client that takes nothing for stallTimeout is dropped. */
     private volatile long lastEmptyNanos = System.nanoTime();
@@ -162,6 +166,16 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
             }
         }
         return done;
+    }
+
+    /** Marks this stream as owed a flush; true if it was not already, i.e. the caller must arrange it. */
+    boolean markUnflushed() {
+        return unflushed.compareAndSet(false, true);
+    }
+
+    /** The owed flush is about to be made. */
+    void clearUnflushed() {
+        unflushed.set(false);
     }
 
     /** Writes what is queued, as far as the container accepts it now. */

@@ -107,6 +107,37 @@ class EventBroadcasterTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void broadcastsQueueBehindOneFlushPassThatWritesThemTogether(Container container) throws Exception {
+        List<Runnable> passes = new ArrayList<>();
+        EventBroadcaster news = new EventBroadcaster(0, 0, task -> {
+            synchronized (passes) {
+                passes.add(task);
+            }
+        });
+        RecordingStreams streams = new RecordingStreams(QUIET, news::subscribe);
+        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams) {
+            SseClient client = SseClient.connect(http, server.httpUri("/news"));
+            streams.awaitOpen();
+
+            List<CompletableFuture<Integer>> written = new ArrayList<>();
+            for (int n = 1; n <= 3; n++) written.add(news.broadcast(numbered(n)));
+            // The publisher only queued: nothing is written until the one pass runs.
+            assertEquals(1, passes.size());
+            assertFalse(written.get(0).isDone());
+
+            passes.remove(0).run();
+            for (CompletableFuture<Integer> w : written) assertEquals(1, w.get(10, TimeUnit.SECONDS));
+            for (int n = 1; n <= 3; n++) assertEquals(received(n), client.nextEvent());
+
+            news.broadcast(numbered(4)); // the pass is over: the next broadcast asks for a new one
+            assertEquals(1, passes.size());
+            passes.remove(0).run();
+            assertEquals(received(4), client.nextEvent());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void aSlowSubscriberMeetsTheBufferLimitWhileTheOthersCarryOn(Container container) throws Exception {
         EventBroadcaster news = new EventBroadcaster();
         RecordingStreams streams = new RecordingStreams(EventSourceOptions.builder()
