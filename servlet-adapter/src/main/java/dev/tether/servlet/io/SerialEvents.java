@@ -1,6 +1,7 @@
 package dev.tether.servlet.io;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -19,16 +20,28 @@ public final class SerialEvents {
         queue.add(event);
     }
 
-    /** Whether events wait to be run. */
-    public boolean hasPending() {
-        return !queue.isEmpty();
-    }
-
     /** Runs every queued event, unless another thread is already doing so. Events must not throw. */
     public void drain() {
         if (wip.getAndIncrement() != 0) {
             return;
         }
+        drainClaimed();
+    }
+
+    /**
+     * As {@link #drain()}, but never on this thread: when nobody is draining, the events are run on
+     * {@code executor}; when somebody is (this thread, further up its stack, included), that drainer
+     * runs them, and nothing is handed over.
+     */
+    public void drainOn(Executor executor) {
+        if (queue.isEmpty() || wip.getAndIncrement() != 0) {
+            return;
+        }
+        executor.execute(this::drainClaimed);
+    }
+
+    /** The drain loop, by the thread that took {@code wip} from 0 (or was handed it). */
+    private void drainClaimed() {
         int missed = 1;
         do {
             Runnable event;

@@ -425,13 +425,15 @@ public final class ServletWebSocket implements WebSocket {
 
     /**
      * Delivers queued events here, or, inside an application's call, on the common pool (still one
-     * at a time and in order): never in the middle of the application's own code.
+     * at a time and in order): never in the middle of the application's own code. A send made by a
+     * listener while this thread delivers events hands nothing over: the loop it was called from
+     * goes on with the next event once the listener returns.
      */
     private void deliverEvents() {
         if (APPLICATION_CALLS.get()[0] == 0) {
             events.drain();
-        } else if (events.hasPending()) {
-            ForkJoinPool.commonPool().execute(events::drain);
+        } else {
+            events.drainOn(ForkJoinPool.commonPool()); // or left to the thread draining now
         }
     }
 

@@ -1,0 +1,68 @@
+package dev.tether.servlet.io;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** One at a time, in order, and handed to an executor only when nobody is draining. */
+class SerialEventsTest {
+    private final SerialEvents events = new SerialEvents();
+    private final List<String> ran = new ArrayList<>();
+    private final List<Runnable> handedOver = new ArrayList<>();
+
+    @Test
+    void drainRunsEveryQueuedEventInOrder() {
+        events.add(() -> ran.add("a"));
+        events.add(() -> ran.add("b"));
+        events.drain();
+        assertEquals(List.of("a", "b"), ran);
+    }
+
+    @Test
+    void anEventAddedWhileDrainingRunsInTheSameDrainAfterTheCurrentOne() {
+        events.add(() -> {
+            events.add(() -> ran.add("second"));
+            events.drain(); // nested: must not run "second" inside "first"
+            ran.add("first");
+        });
+        events.drain();
+        assertEquals(List.of("first", "second"), ran);
+    }
+
+    @Test
+    void drainOnHandsTheEventsToTheExecutorWhenNobodyIsDraining() {
+        events.add(() -> ran.add("a"));
+        events.drainOn(handedOver::add);
+        assertTrue(ran.isEmpty());
+        assertEquals(1, handedOver.size());
+
+        events.add(() -> ran.add("b"));
+        events.drain(); // the handed-over drain owns the queue: this one leaves the events to it
+        assertTrue(ran.isEmpty());
+
+        handedOver.remove(0).run();
+        assertEquals(List.of("a", "b"), ran);
+    }
+
+    @Test
+    void drainOnInsideADrainLeavesTheEventsToThatDrainer() {
+        events.add(() -> {
+            events.add(() -> ran.add("queued by the first"));
+            events.drainOn(handedOver::add);
+            ran.add("first");
+        });
+        events.drain();
+        assertEquals(List.of("first", "queued by the first"), ran);
+        assertTrue(handedOver.isEmpty(), "no hand-over while this thread drains");
+    }
+
+    @Test
+    void drainOnWithNothingQueuedHandsNothingOver() {
+        events.drainOn(handedOver::add);
+        assertTrue(handedOver.isEmpty());
+    }
+}
