@@ -2,6 +2,7 @@ package dev.tether.servlet.io;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,7 +38,11 @@ public final class SerialEvents {
         if (queue.isEmpty() || wip.getAndIncrement() != 0) {
             return;
         }
-        executor.execute(this::drainClaimed);
+        try {
+            executor.execute(this::drainClaimed);
+        } catch (RejectedExecutionException stopping) {
+            drainClaimed(); // the claim is ours: run them here rather than never
+        }
     }
 
     /** The drain loop, by the thread that took {@code wip} from 0 (or was handed it). */

@@ -54,6 +54,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EventBroadcaster {
     /** The event type telling a reconnecting client that what it missed cannot be replayed. */
     public static final String RESET_EVENT = "reset";
+    private static final System.Logger LOG = System.getLogger(EventBroadcaster.class.getName());
 
     /** How a subscriber joined. */
     public enum Joined {
@@ -89,8 +90,10 @@ public final class EventBroadcaster {
     }
 
     /**
-     * As {@link #EventBroadcaster(int, long)}, with the flush passes run on {@code flusher}. Its
-     * tasks never block (writes are non-blocking), so any executor will do.
+     * As {@link #EventBroadcaster(int, long)}, with the flush passes run on {@code flusher}. The
+     * passes never block (writes are non-blocking), but the completions of the broadcasts' stages
+     * run in them: a callback on a broadcast's stage must not wait for another broadcast (compose
+     * instead), or the pass that would write it waits on itself.
      */
     public EventBroadcaster(int replayEvents, long replayBytes, Executor flusher) {
         this.replay = new ReplayBuffer(replayEvents, replayBytes);
@@ -176,14 +179,25 @@ public final class EventBroadcaster {
         }
     }
 
-    /** Writes every stream that has queued events; broadcasts made meanwhile get a pass of their own. */
+    /**
+     * Writes every stream that has queued events, and goes round again while broadcasts made
+     * meanwhile marked more (a loop, not a new task: a same-thread executor must not recurse).
+     */
     private void flushPass() {
-        for (ServletEventSource source; (source = unflushed.poll()) != null; ) {
-            source.clearUnflushed(); // before writing: an event queued from now on marks it again
-            source.flush();
-        }
-        flushPassScheduled.set(false);
-        scheduleFlushPass(); // a stream marked between the last poll and the reset
+        do {
+            try {
+                for (ServletEventSource source; (source = unflushed.poll()) != null; ) {
+                    source.clearUnflushed(); // before writing: an event queued from now on marks it again
+                    try {
+                        source.flush();
+                    } catch (RuntimeException e) {
+                        LOG.log(System.Logger.Level.WARNING, "flushing " + source + " failed", e);
+                    }
+                }
+            } finally {
+                flushPassScheduled.set(false); // even after an Error: later broadcasts still get passes
+            }
+        } while (!unflushed.isEmpty() && flushPassScheduled.compareAndSet(false, true));
     }
 
     /**

@@ -61,6 +61,18 @@ class SerialEventsTest {
     }
 
     @Test
+    void drainOnRunsTheEventsHereWhenTheExecutorRefuses() {
+        events.add(() -> ran.add("a"));
+        events.drainOn(task -> {
+            throw new java.util.concurrent.RejectedExecutionException("stopping");
+        });
+        assertEquals(List.of("a"), ran);
+        events.add(() -> ran.add("b"));
+        events.drain(); // and the queue is free again
+        assertEquals(List.of("a", "b"), ran);
+    }
+
+    @Test
     void drainOnWithNothingQueuedHandsNothingOver() {
         events.drainOn(handedOver::add);
         assertTrue(handedOver.isEmpty());

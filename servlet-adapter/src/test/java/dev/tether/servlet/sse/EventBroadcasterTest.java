@@ -138,6 +138,20 @@ class EventBroadcasterTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void aSameThreadFlusherWritesEveryBroadcastWithoutPilingUpPasses(Container container) throws Exception {
+        EventBroadcaster news = new EventBroadcaster(0, 0, Runnable::run);
+        RecordingStreams streams = new RecordingStreams(QUIET, news::subscribe);
+        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams) {
+            SseClient client = SseClient.connect(http, server.httpUri("/news"));
+            streams.awaitOpen();
+            int events = 2000;
+            for (int n = 1; n <= events; n++) assertEquals(1, news.broadcast(numbered(n)).get(10, TimeUnit.SECONDS));
+            for (int n = 1; n <= events; n++) assertEquals(received(n), client.nextEvent());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void aSlowSubscriberMeetsTheBufferLimitWhileTheOthersCarryOn(Container container) throws Exception {
         EventBroadcaster news = new EventBroadcaster();
         RecordingStreams streams = new RecordingStreams(EventSourceOptions.builder()
