@@ -90,11 +90,6 @@ public final class Hixie76Driver extends Hixie75Driver {
     }
 
     @Override
-    public boolean textUtf8(ByteBuffer utf8) {
-        return state != ReadyState.CLOSING && super.textUtf8(utf8);
-    }
-
-    @Override
     protected void fail(ProtocolException error) {
         if (state == ReadyState.OPEN) {
             out.write(WireOutput.Kind.CLOSE, ByteBuffer.wrap(CLOSING_FRAME));

@@ -34,18 +34,18 @@ public final class Masking {
      * @param maskOffset index (0..3) into the mask key of the byte at {@code buf.position()}, that
      *                   is the payload offset of that byte mod 4; lets a payload that arrives in
      *                   several reads be unmasked chunk by chunk
-     * @throws ReadOnlyBufferException  if {@code buf} is read-only
+     * @throws ReadOnlyBufferException  if {@code buf} is read-only and the key is not zero
      * @throws IllegalArgumentException if {@code maskOffset} is not in 0..3
      */
     public static void unmask(ByteBuffer buf, int maskKey, int maskOffset) {
-        if (buf.isReadOnly()) {
-            throw new ReadOnlyBufferException();
-        }
         if ((maskOffset & ~3) != 0) {
             throw new IllegalArgumentException("maskOffset must be 0..3: " + maskOffset);
         }
         if (maskKey == 0) {
-            return; // XOR with zero changes nothing
+            return; // XOR with zero changes nothing: an unmasked (client-side) read-only input is fine
+        }
+        if (buf.isReadOnly()) {
+            throw new ReadOnlyBufferException();
         }
         // Rotate so the key byte for buf.position() is the high byte: from here on offset is 0.
         int key = Integer.rotateLeft(maskKey, 8 * maskOffset);

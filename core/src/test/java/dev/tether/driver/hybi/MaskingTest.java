@@ -254,6 +254,14 @@ class MaskingTest {
     }
 
     @Test
+    void aZeroKeyLeavesEvenAReadOnlyBufferAlone() {
+        // A client parses unmasked server frames (key 0): its input may be read-only.
+        ByteBuffer readOnly = ByteBuffer.wrap(new byte[] {1, 2, 3}).asReadOnlyBuffer();
+        Masking.unmask(readOnly, 0, 0);
+        assertEquals(ByteBuffer.wrap(new byte[] {1, 2, 3}), readOnly);
+    }
+
+    @Test
     void unmaskRefusesAReadOnlyBufferLikeNioDoes() {
         ByteBuffer readOnly = ByteBuffer.wrap(new byte[8]).asReadOnlyBuffer();
 

@@ -138,8 +138,8 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
         return sendEncoded(PING);
     }
 
-    /** Queues and writes bytes encoded once for many streams; they must not change. */
-    CompletableFuture<Void> sendEncoded(byte[] encoded) {
+    /** Queues {@code encoded} (which must not change afterwards) and writes what the container takes now. */
+    private CompletableFuture<Void> sendEncoded(byte[] encoded) {
         CompletableFuture<Void> done = enqueue(encoded);
         flush();
         return done;
