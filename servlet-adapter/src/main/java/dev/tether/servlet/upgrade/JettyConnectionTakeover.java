@@ -47,7 +47,6 @@ import org.eclipse.jetty.util.Callback;
  */
 final class JettyConnectionTakeover {
     private static final System.Logger LOG = System.getLogger(JettyConnectionTakeover.class.getName());
-    /** Room for one socket read; the input stream reads straight into the caller's array when it can. */
     /** What isReady() may read ahead; reads after it go straight into the caller's array. */
     private static final int INPUT_BUFFER_BYTES = 4 * 1024;
     /** Empty and never written: an idle connection holds no input buffer. */
@@ -301,6 +300,13 @@ final class JettyConnectionTakeover {
             private ReadListener listener;
             private boolean eof;
             private Throwable failure;
+            /**
+             * The last socket read filled all the room it had, so the socket probably holds more:
+             * isReady() then answers true without reading ahead, and read() goes on filling the
+             * caller's array. Streaming data thus takes one system call per read, not one per
+             * read-ahead buffer.
+             */
+            private boolean moreLikely;
             /** isReady() said false (or the listener is new): onDataAvailable is owed when data comes. */
             private boolean dataAvailableOwed;
             /** onAllDataRead or onError has been queued: no more read callbacks. */
@@ -317,7 +323,7 @@ final class JettyConnectionTakeover {
             @Override
             public boolean isReady() {
                 synchronized (UpgradedConnection.this) {
-                    if (inputBuffer.hasRemaining() || eof || failure != null) return true;
+                    if (inputBuffer.hasRemaining() || eof || failure != null || moreLikely) return true;
                     fillBuffer();
                     if (inputBuffer.hasRemaining() || eof || failure != null) return true;
                     if (listener != null) {
@@ -365,6 +371,10 @@ final class JettyConnectionTakeover {
                         if (inputBuffer.hasRemaining()) {
                             int n = Math.min(len, inputBuffer.remaining());
                             inputBuffer.get(b, off, n);
+                            if (n < len && moreLikely && listener != null) {
+                                // The read-ahead was full: take the rest straight from the socket.
+                                n += Math.max(0, fill(ByteBuffer.wrap(b, off + n, len - n).slice().limit(0)));
+                            }
                             endIfAllRead();
                             return n;
                         }
@@ -407,13 +417,16 @@ final class JettyConnectionTakeover {
 
             /** Fills {@code target} (flush mode): bytes read, 0, or -1 at EOF; a failure is recorded, not thrown. */
             private int fill(ByteBuffer target) {
+                moreLikely = false;
                 if (closed) {
                     if (failure == null) failure = new ClosedChannelException();
                     endWithError();
                     return 0;
                 }
                 try {
+                    int room = target.capacity() - target.limit();
                     int n = getEndPoint().fill(target);
+                    moreLikely = n == room;
                     if (n < 0) {
                         eof = true;
                         endIfAllRead();

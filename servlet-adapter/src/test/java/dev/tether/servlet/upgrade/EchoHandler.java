@@ -42,7 +42,7 @@ public final class EchoHandler implements HttpUpgradeHandler {
         private final WebConnection connection;
         private final ServletInputStream in;
         private final ServletOutputStream out;
-        private final byte[] buffer = new byte[8192];
+        private final byte[] buffer = new byte[64 * 1024];
         private boolean inputEnded;
         private boolean sawEof;
         private boolean unflushed;
@@ -75,6 +75,7 @@ public final class EchoHandler implements HttpUpgradeHandler {
                     if (n < 0) {
                         sawEof = true; // onAllDataRead follows
                     } else {
+                        events.largestRead.accumulateAndGet(n, Math::max);
                         out.write(buffer, 0, n);
                         unflushed |= n > 0;
                     }
