@@ -143,7 +143,7 @@ public final class ServletWebSocket implements WebSocket {
             public void readFailed(Throwable error) {
                 connectionFailed(error);
             }
-        }, options.readBufferSize());
+        }, options.readBufferSize(), options.readsPerYield());
         this.driver = answer.newDriver(new Events(), this::write);
         this.timers = new ConnectionTimers(this, options);
     }

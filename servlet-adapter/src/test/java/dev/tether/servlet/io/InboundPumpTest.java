@@ -61,7 +61,7 @@ class InboundPumpTest {
 
     private final List<String> seen = new ArrayList<>();
     private boolean wanted = true;
-    private final InboundPump pump = new InboundPump(new InboundPump.Sink() {
+    private final InboundPump.Sink recording = new InboundPump.Sink() {
         @Override
         public boolean wantsInput() {
             return wanted;
@@ -81,7 +81,8 @@ class InboundPumpTest {
         public void readFailed(Throwable error) {
             seen.add("failed:" + error.getMessage());
         }
-    }, 1024);
+    };
+    private final InboundPump pump = new InboundPump(recording, 1024, 0);
 
     @Test
     @DisplayName("reads every available chunk, then EOF once")
@@ -141,10 +142,26 @@ class InboundPumpTest {
             @Override
             public void readFailed(Throwable error) {
             }
-        }, 64);
+        }, 64, 0);
         self[0].start(in);
         in.listener.onDataAvailable();
         assertEquals(List.of(1, 1), depth);
+    }
+
+    @Test
+    @DisplayName("the pumping thread yields after every readsPerYield reads that returned data")
+    void yieldsEveryFewReads() throws IOException {
+        InboundPump yielding = new InboundPump(recording, 1024, 2, () -> seen.add("yield"));
+        FakeInput in = new FakeInput();
+        in.chunks.add(new byte[1]);
+        in.chunks.add(new byte[0]); // read nothing: not counted
+        in.chunks.add(new byte[2]);
+        in.chunks.add(new byte[3]);
+        in.chunks.add(new byte[4]);
+        in.chunks.add(new byte[5]);
+        yielding.start(in);
+        in.listener.onDataAvailable();
+        assertEquals(List.of("bytes:1", "bytes:2", "yield", "bytes:3", "bytes:4", "yield", "bytes:5"), seen);
     }
 
     @Test

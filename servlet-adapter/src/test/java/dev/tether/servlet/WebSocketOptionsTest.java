@@ -1,0 +1,34 @@
+package dev.tether.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The adapter's options: the defaults the README documents, and the bounds they are checked against. */
+class WebSocketOptionsTest {
+
+    @Test
+    @DisplayName("reads happen 64 KiB at a time and a connection's thread yields every 2 reads by default")
+    void readDefaults() {
+        WebSocketOptions options = WebSocketOptions.defaults();
+        assertEquals(64 * 1024, options.readBufferSize());
+        assertEquals(2, options.readsPerYield());
+    }
+
+    @Test
+    @DisplayName("yielding can be turned off; a negative count is refused")
+    void readsPerYieldBounds() {
+        assertEquals(0, WebSocketOptions.builder().readsPerYield(0).build().readsPerYield());
+        assertThrows(IllegalArgumentException.class, () -> WebSocketOptions.builder().readsPerYield(-1));
+    }
+
+    @Test
+    @DisplayName("the read buffer is 128 bytes to 1 MiB")
+    void readBufferBounds() {
+        assertEquals(128, WebSocketOptions.builder().readBufferSize(128).build().readBufferSize());
+        assertThrows(IllegalArgumentException.class, () -> WebSocketOptions.builder().readBufferSize(127));
+        assertThrows(IllegalArgumentException.class, () -> WebSocketOptions.builder().readBufferSize((1 << 20) + 1));
+    }
+}
