@@ -35,6 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the more of them share a system call, and the publisher never pays for the sockets. An idle
  * broadcaster's event leaves at once, one hand-off later.
  *
+ * <p>A publisher that broadcasts faster than the subscribers read should pace itself on the
+ * stages {@code broadcast} returns, keeping a few hundred unfinished: every queued event costs an
+ * entry in every subscriber's queue, and backlogs of thousands of events across a thousand
+ * subscribers outgrow the CPU caches (measured: 2,048 unfinished broadcasts delivered 160k–500k
+ * events/s, 256 delivered 1.1M–1.3M).
+ *
  * <h2>Resuming, and the "reset" event</h2>
  * {@link #subscribe} looks at the stream's {@link EventSource#lastEventId()}:
  * <ul>
