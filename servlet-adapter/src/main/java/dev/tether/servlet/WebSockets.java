@@ -15,7 +15,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -67,13 +66,13 @@ public final class WebSockets {
         Objects.requireNonNull(listener, "listener");
         if (!"HTTP/1.1".equals(request.getProtocol())) {
             // RFC 6455 §4.1 needs HTTP/1.1; WebSocket over HTTP/2 (RFC 8441) is another mechanism.
-            refuse(response, 400, "a WebSocket handshake needs HTTP/1.1, not " + request.getProtocol());
+            ContainerUpgrade.refuse(response, 400, "a WebSocket handshake needs HTTP/1.1, not " + request.getProtocol());
             return null;
         }
         String origin = request.getHeader("Origin") != null ? request.getHeader("Origin") : request.getHeader("Sec-WebSocket-Origin");
         if (!options.allowedOrigins().isEmpty() && origin != null
                 && !options.allowedOrigins().contains(origin.toLowerCase(Locale.ROOT))) {
-            refuse(response, 403, "origin not allowed: " + origin);
+            ContainerUpgrade.refuse(response, 403, "origin not allowed: " + origin);
             return null;
         }
         HandshakeContext context = new HandshakeContext(request);
@@ -82,11 +81,11 @@ public final class WebSockets {
                 options.handshakeHook().onHandshake(context);
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "WebSocket handshake hook failed", e);
-                refuse(response, 500, "the handshake could not be checked");
+                ContainerUpgrade.refuse(response, 500, "the handshake could not be checked");
                 return null;
             }
             if (context.rejected()) {
-                refuse(response, context.rejectStatus(), context.rejectBody());
+                ContainerUpgrade.refuse(response, context.rejectStatus(), context.rejectBody());
                 return null;
             }
         }
@@ -96,7 +95,7 @@ public final class WebSockets {
         ServerHandshake answer = ServerHandshake.answer(new ServletHandshakeRequest(request), driverOptions);
         if (!answer.accepted()) {
             answer.headers().forEach(response::addHeader);
-            refuse(response, answer.status(), answer.failure());
+            ContainerUpgrade.refuse(response, answer.status(), answer.failure());
             return null;
         }
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
@@ -107,14 +106,6 @@ public final class WebSockets {
         UpgradeHandler handler = ContainerUpgrade.upgrade(request, response, UpgradeHandler.class);
         handler.attach(socket);
         return socket;
-    }
-
-    private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
-        response.setStatus(status);
-        response.setContentType("text/plain;charset=utf-8");
-        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
     }
 
     static List<String> values(HttpServletRequest request, String name) {

@@ -3,12 +3,12 @@ package dev.tether.servlet.endpoint;
 import dev.tether.driver.handshake.HeaderTokens;
 import dev.tether.servlet.HandshakeHook;
 import dev.tether.servlet.WebSockets;
+import dev.tether.servlet.upgrade.ContainerUpgrade;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -84,13 +84,13 @@ final class EndpointRouter {
     void serve(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
         Resolution route = resolve(pathWithinApplication(request), offeredProtocols(request));
         if (route.model() == null) {
-            refuse(response, route.status(), route.reason());
+            ContainerUpgrade.refuse(response, route.status(), route.reason());
             return;
         }
         if (!WebSockets.isWebSocket(request)) {
             response.setHeader("Upgrade", "websocket");
             response.setHeader("Connection", "Upgrade");
-            refuse(response, 426, "this resource speaks WebSocket only");
+            ContainerUpgrade.refuse(response, 426, "this resource speaks WebSocket only");
             return;
         }
         EndpointConnection connection = new EndpointConnection(route.model(), route.pathValues(), route.protocol());
@@ -178,13 +178,5 @@ final class EndpointRouter {
             }
         }
         return offered;
-    }
-
-    private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
-        response.setStatus(status);
-        response.setContentType("text/plain;charset=utf-8");
-        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
     }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -69,6 +70,18 @@ public final class ContainerUpgrade {
         }
         return ROUTES.computeIfAbsent(containerRequest(request).getClass(), ContainerUpgrade::routeFor)
                 .upgrade(request, response, handlerType);
+    }
+
+    /**
+     * Answers a handshake that is not upgraded: {@code status} with {@code reason} as a plain-text
+     * body, so that a client (or a person with curl) learns why.
+     */
+    public static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
+        response.setStatus(status);
+        response.setContentType("text/plain;charset=utf-8");
+        byte[] body = (reason + "\n").getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 
     /**

@@ -373,7 +373,7 @@ final class JettyConnectionTakeover {
                             inputBuffer.get(b, off, n);
                             if (n < len && moreLikely && listener != null) {
                                 // The read-ahead was full: take the rest straight from the socket.
-                                n += Math.max(0, fill(ByteBuffer.wrap(b, off + n, len - n).slice().limit(0)));
+                                n += Math.max(0, fillArray(b, off + n, len - n));
                             }
                             endIfAllRead();
                             return n;
@@ -381,7 +381,7 @@ final class JettyConnectionTakeover {
                         if (eof) return -1;
                         if (len == 0) return 0;
                         // Empty buffer: read from the socket straight into the caller's array.
-                        int n = fill(ByteBuffer.wrap(b, off, len).slice().limit(0));
+                        int n = fillArray(b, off, len);
                         if (n != 0) return n;
                         if (failure != null) continue;
                         if (listener != null) {
@@ -413,6 +413,11 @@ final class JettyConnectionTakeover {
                 probe.clear().limit(0);
                 fill(probe);
                 inputBuffer = probe.hasRemaining() ? probe : NO_INPUT;
+            }
+
+            /** Reads from the socket straight into {@code b[off, off + len)}; as {@link #fill}. */
+            private int fillArray(byte[] b, int off, int len) {
+                return fill(ByteBuffer.wrap(b, off, len).slice().limit(0));
             }
 
             /** Fills {@code target} (flush mode): bytes read, 0, or -1 at EOF; a failure is recorded, not thrown. */
