@@ -173,7 +173,6 @@ public final class LoadBenchmark {
         }
         Map<String, Row> rows = new LinkedHashMap<>();
         for (String kind : servers) {
-            awaitTimeWaitExpired();
             try (Server s = new Server(kind, true)) {
                 long heapBefore = s.liveHeap();
                 long rssBefore = s.rssBytes();
@@ -202,52 +201,7 @@ public final class LoadBenchmark {
      * broadcaster beside Jetty's own EventSourceServlet ({@code jetty-own}) and a plain blocking async
      * servlet ({@code jetty-async}).
      */
-    /** Sockets in TIME_WAIT below which the kernel's work of expiring them no longer shows. */
-    private static final int TIME_WAIT_QUIET = 2_000;
-    private static final long TIME_WAIT_MAX_WAIT_MS = 75_000;
-
-    /**
-     * Waits (75 s at most) for the sockets closed by S3 to leave TIME_WAIT. Tens of thousands of them
-     * expire together a minute after the close, and the kernel does that work on whatever core it
-     * fires on, the server's included: the S4 server measured first after S3 ran at a third of its
-     * rate (every time, whichever server it was). Linux only; elsewhere there is nothing to read.
-     */
-    private void awaitTimeWaitExpired() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIME_WAIT_MAX_WAIT_MS);
-        long start = System.nanoTime();
-        int waiting = timeWaitSockets();
-        if (waiting <= TIME_WAIT_QUIET) {
-            return;
-        }
-        while (waiting > TIME_WAIT_QUIET && System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            waiting = timeWaitSockets();
-        }
-        out.printf(Locale.ROOT, "(waited %.0f s for closed sockets to leave TIME_WAIT; %d left)%n",
-                (System.nanoTime() - start) / 1e9, waiting);
-    }
-
-    /** The "tw" count of /proc/net/sockstat, or 0 where there is none. */
-    private static int timeWaitSockets() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/net/sockstat"))) {
-                if (line.startsWith("TCP:")) {
-                    String[] f = line.split("\\s+");
-                    for (int i = 1; i + 1 < f.length; i++) {
-                        if (f[i].equals("tw")) {
-                            return Integer.parseInt(f[i + 1]);
-                        }
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException notLinux) {
-            // no such file: nothing to wait for
-        }
-        return 0;
-    }
-
     private void sseScenario(Generator generator) throws Exception {
-        awaitTimeWaitExpired();
         out.println();
         out.println("S4: SSE fan-out, " + subscribers + " subscribers, 100-byte events (" + batches + " batches of "
                 + batchSeconds + " s after a warm-up batch, medians)");
