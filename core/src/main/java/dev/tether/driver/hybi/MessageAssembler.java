@@ -13,7 +13,7 @@ import java.util.Arrays;
  * Assembles data frames into messages: enforces the message size limit before memory is taken,
  * validates text as UTF-8 chunk by chunk so bad text fails on the frame that carries it, and grows
  * its buffer only as bytes actually arrive (a peer that announces a huge frame and sends nothing
- * costs nothing).
+ * costs nothing; one that sends part of it, at most 32 times that part).
  *
  * <p>A message whose first frame has RSV bits set belongs to an extension (it may be compressed), so
  * its text is validated after the extension pipeline instead.
@@ -30,6 +30,7 @@ final class MessageAssembler {
     }
 
     private static final int INITIAL_CAPACITY = 64 * 1024;
+    private static final int GROWTH_AHEAD = 16;
     /** Text buffers up to this size are kept for the next message; larger ones are let go. */
     private static final int RETAINED_CAPACITY = 16 * 1024;
 
@@ -114,20 +115,25 @@ final class MessageAssembler {
         sink.message(new Message(type, rsv, payload), checkUtf8);
     }
 
-    /**
-     * Makes room for {@code needed} bytes, growing towards at most {@code bound} (what the frame
-     * announced): fourfold, and straight to the bound once a quarter of it is here, so a large message
-     * is copied little while a peer that only announces one still costs nothing.
-     */
+    /** Makes room for {@code needed} bytes of a message that may grow to {@code bound}; see {@link #capacityFor}. */
     private void ensureCapacity(int needed, long bound) {
         if (buffer != null && buffer.length >= needed) {
             return;
         }
-        long grown = buffer == null ? INITIAL_CAPACITY : 4L * buffer.length;
-        if (4L * needed >= bound) {
-            grown = bound;
-        }
-        int capacity = (int) Math.max(needed, Math.min(grown, bound));
+        int capacity = capacityFor(needed, bound);
         buffer = buffer == null ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
+    }
+
+    /**
+     * The buffer to hold {@code needed} bytes of a message that may grow to {@code bound} (what its
+     * frames announced so far): at most {@value #GROWTH_AHEAD} times what has arrived, rounded up to a
+     * power of two. A large message is thus copied little or not at all (a 1 MiB frame gets its whole
+     * buffer with its first 64 KiB read, header and all), while a peer that only announces one gets
+     * little memory.
+     */
+    static int capacityFor(int needed, long bound) {
+        long roundedUp = Long.highestOneBit(needed) == needed ? needed : Long.highestOneBit(needed) << 1;
+        long ahead = Math.max(INITIAL_CAPACITY, GROWTH_AHEAD * roundedUp);
+        return (int) Math.max(needed, Math.min(ahead, bound));
     }
 }

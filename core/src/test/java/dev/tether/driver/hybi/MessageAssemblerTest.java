@@ -1,0 +1,57 @@
+package dev.tether.driver.hybi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tether.message.Message;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** How the assembler takes memory: as bytes arrive, and for a large frame, once. */
+class MessageAssemblerTest {
+    private static final int KIB = 1024;
+    private static final int MIB = 1 << 20;
+
+    @ParameterizedTest(name = "{0} bytes here of at most {1}: a buffer of {2}")
+    @CsvSource({
+            // needed,  bound,     capacity
+            "1,         125,       125",        // a small frame: no more than it announced
+            "1,         67108864,  65536",      // a 64 MiB announcement and one byte: 64 KiB
+            "1024,      67108864,  65536",
+            "65522,     1048576,   1048576",    // the first 64 KiB read of a 1 MiB frame (less its header): all of it
+            "65522,     67108864,  1048576",    // ... of a 64 MiB frame: 16 times what came, rounded up
+            "1048576,   67108864,  16777216",
+            "4194305,   67108864,  67108864",   // past a 16th of the bound: the bound
+            "100,       50,        100",        // never less than needed
+    })
+    void capacityGrowsWithWhatArrived(int needed, long bound, int capacity) {
+        assertEquals(capacity, MessageAssembler.capacityFor(needed, bound));
+    }
+
+    @Test
+    @DisplayName("a 1 MiB frame in 64 KiB reads, the first short by its header, is delivered whole in an array of exactly 1 MiB")
+    void largeFrameInReads() throws Exception {
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message));
+        byte[] payload = new byte[MIB];
+        new Random(3).nextBytes(payload);
+
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        int first = 64 * KIB - 14;
+        assembler.payload(ByteBuffer.wrap(payload, 0, first));
+        for (int at = first; at < MIB; at += 64 * KIB) {
+            assembler.payload(ByteBuffer.wrap(payload, at, Math.min(64 * KIB, MIB - at)));
+        }
+        assembler.frameEnd(true);
+
+        assertEquals(1, delivered.size());
+        assertEquals(MIB, delivered.get(0).payload().array().length);
+        assertArrayEquals(payload, delivered.get(0).payload().array());
+    }
+}
