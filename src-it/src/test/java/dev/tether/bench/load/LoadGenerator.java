@@ -26,7 +26,8 @@ import java.util.Random;
  * <ul>
  *   <li>{@code echo <port> <connections> <inflight> <payloadBytes> <text|binary> <warmupSeconds> <seconds> <serverPid>}
  *       → {@code RESULT messages=… seconds=… p50us=… p99us=… slowest=… median=… genCpu=… serverCpu=…}</li>
- *   <li>{@code open <port> <connections>} → {@code OPENED millis=…} (the connections stay open, idle)</li>
+ *   <li>{@code open <port> <connections> <window> <serverPid>} → {@code OPENED millis=… genCpu=… serverCpu=…}
+ *       (the connections stay open, idle)</li>
  *   <li>{@code closeall} → {@code CLOSED}</li>
  * </ul>
  */
@@ -74,7 +75,8 @@ public final class LoadGenerator {
                 case "echo" -> System.out.println(generator.echo(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
                         Integer.parseInt(a[3]), Integer.parseInt(a[4]), a[5].equals("text"), Double.parseDouble(a[6]),
                         Double.parseDouble(a[7]), Long.parseLong(a[8])));
-                case "open" -> System.out.println("OPENED millis=" + generator.open(Integer.parseInt(a[1]), Integer.parseInt(a[2])));
+                case "open" -> System.out.println(generator.open(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
+                        Integer.parseInt(a[3]), Long.parseLong(a[4])));
                 case "closeall" -> {
                     generator.closeAll();
                     System.out.println("CLOSED");
@@ -118,10 +120,7 @@ public final class LoadGenerator {
     private static SocketChannel connectBlocking(int port) throws IOException {
         SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        String key = Base64.getEncoder().encodeToString(new byte[16]);
-        String request = "GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        channel.write(ByteBuffer.wrap(request.getBytes(StandardCharsets.ISO_8859_1)));
+        channel.write(ByteBuffer.wrap(upgradeRequest(port)));
         // The server sends nothing after its 101 until we send, so reading in chunks takes the head only.
         ByteBuffer response = ByteBuffer.allocate(4096);
         while (!endsHead(response)) {
@@ -129,11 +128,22 @@ public final class LoadGenerator {
                 throw new IOException("connection closed or head too long during the handshake");
             }
         }
-        String head = new String(response.array(), 0, response.position(), StandardCharsets.ISO_8859_1);
-        if (!head.startsWith("HTTP/1.1 101")) {
-            throw new IOException("handshake refused: " + head);
-        }
+        checkSwitched(response);
         return channel;
+    }
+
+    private static byte[] upgradeRequest(int port) {
+        String key = Base64.getEncoder().encodeToString(new byte[16]);
+        return ("GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Fails unless the response head read into {@code head} (a heap buffer) switches protocols. */
+    private static void checkSwitched(ByteBuffer head) throws IOException {
+        String text = new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1);
+        if (!text.startsWith("HTTP/1.1 101")) {
+            throw new IOException("handshake refused: " + text);
+        }
     }
 
     /** Whether the bytes read so far hold a whole response head (a refusal may carry a body after it). */
@@ -410,12 +420,61 @@ public final class LoadGenerator {
 
     // ---- idle connections
 
-    private long open(int port, int connections) throws IOException {
+    /**
+     * Opens {@code connections} WebSocket connections, {@code window} handshakes at a time, without
+     * blocking: enough at once to keep the server's core busy, so the time measures the server's
+     * handshake work and not one round trip after another (which would add the generator's own time
+     * and every wake-up on both sides to each connection).
+     */
+    private String open(int port, int connections, int window, long serverPid) throws IOException {
+        byte[] request = upgradeRequest(port);
+        InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
+        long genCpu = ownCpuNanos();
+        long serverCpu = cpuNanosOf(serverPid);
         long start = System.nanoTime();
-        for (int i = 0; i < connections; i++) {
-            idle.add(connectBlocking(port));
+        try (Selector selector = Selector.open()) {
+            int started = 0;
+            int opened = 0;
+            while (opened < connections) {
+                while (started < connections && started - opened < window) {
+                    SocketChannel channel = SocketChannel.open();
+                    channel.configureBlocking(false);
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    channel.connect(address);
+                    channel.register(selector, SelectionKey.OP_CONNECT, ByteBuffer.allocate(512));
+                    started++;
+                }
+                if (selector.select(10_000) == 0) {
+                    throw new IOException("no handshake progressed for 10 s: " + opened + " of " + connections + " open");
+                }
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    SocketChannel channel = (SocketChannel) key.channel();
+                    if (key.isConnectable()) {
+                        channel.finishConnect();
+                        // A few dozen bytes into an empty send buffer: written whole.
+                        channel.write(ByteBuffer.wrap(request));
+                        key.interestOps(SelectionKey.OP_READ);
+                    } else if (key.isReadable()) {
+                        ByteBuffer head = (ByteBuffer) key.attachment();
+                        if (!head.hasRemaining() || channel.read(head) < 0) {
+                            throw new IOException("connection closed or head too long during the handshake");
+                        }
+                        if (endsHead(head)) {
+                            checkSwitched(head);
+                            key.cancel();
+                            idle.add(channel);
+                            opened++;
+                        }
+                    }
+                }
+            }
         }
-        return (System.nanoTime() - start) / 1_000_000;
+        long wall = System.nanoTime() - start;
+        return String.format(Locale.ROOT, "OPENED millis=%d genCpu=%.3f serverCpu=%.3f", wall / 1_000_000,
+                (ownCpuNanos() - genCpu) / (double) wall, (cpuNanosOf(serverPid) - serverCpu) / (double) wall);
     }
 
     /**
