@@ -13,7 +13,8 @@ import java.util.Arrays;
  * Assembles data frames into messages: enforces the message size limit before memory is taken,
  * validates text as UTF-8 chunk by chunk so bad text fails on the frame that carries it, and grows
  * its buffer only as bytes actually arrive (a peer that announces a huge frame and sends nothing
- * costs nothing; one that sends part of it, at most 32 times that part).
+ * costs nothing; one that sends part of it, at most 1 MiB or four times that part, whichever is
+ * larger).
  *
  * <p>A message whose first frame has RSV bits set belongs to an extension (it may be compressed), so
  * its text is validated after the extension pipeline instead.
@@ -30,7 +31,8 @@ final class MessageAssembler {
     }
 
     private static final int INITIAL_CAPACITY = 64 * 1024;
-    private static final int GROWTH_AHEAD = 16;
+    /** Up to this size a buffer may run 16 times ahead of what has arrived; past it, four times. */
+    private static final int EAGER_CAPACITY = 1 << 20;
     /** Text buffers up to this size are kept for the next message; larger ones are let go. */
     private static final int RETAINED_CAPACITY = 16 * 1024;
 
@@ -42,6 +44,7 @@ final class MessageAssembler {
     private int rsv;
     private boolean checkUtf8;
     private boolean singleFrame;
+    private boolean frameFin;
     private long frameLength;
     private long frameRead;
 
@@ -70,6 +73,7 @@ final class MessageAssembler {
         }
         frameLength = length;
         frameRead = 0;
+        frameFin = fin;
     }
 
     void payload(ByteBuffer chunk) throws ProtocolException {
@@ -83,7 +87,9 @@ final class MessageAssembler {
             deliver(chunk);
             return;
         }
-        ensureCapacity(size + n, size + (frameLength - frameRead));
+        // A message that goes on past this frame may grow to the limit: sizing its buffer to each
+        // fragment in turn would copy it whole once per fragment.
+        ensureCapacity(size + n, frameFin ? size + (frameLength - frameRead) : maxLength);
         chunk.get(chunk.position(), buffer, size, n);
         size += n;
         frameRead += n;
@@ -121,19 +127,25 @@ final class MessageAssembler {
             return;
         }
         int capacity = capacityFor(needed, bound);
-        buffer = buffer == null ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
+        buffer = buffer == null || size == 0 ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
+    }
+
+    /** The capacity of the buffer being filled, 0 without one; for tests. */
+    int capacity() {
+        return buffer == null ? 0 : buffer.length;
     }
 
     /**
-     * The buffer to hold {@code needed} bytes of a message that may grow to {@code bound} (what its
-     * frames announced so far): at most {@value #GROWTH_AHEAD} times what has arrived, rounded up to a
-     * power of two. A large message is thus copied little or not at all (a 1 MiB frame gets its whole
-     * buffer with its first 64 KiB read, header and all), while a peer that only announces one gets
-     * little memory.
+     * The buffer to hold {@code needed} bytes of a message that may grow to {@code bound} (at most
+     * {@code Integer.MAX_VALUE}): never less than needed nor more than the bound, at least 64 KiB,
+     * and otherwise up to 1 MiB, 16 times what has arrived rounded up to a power of two (so a 1 MiB
+     * frame gets its whole buffer with its first 64 KiB read, header and all, and is never copied),
+     * past that four times what has arrived. A large message is thus copied little, while a peer that
+     * only announces one gets little memory for it.
      */
     static int capacityFor(int needed, long bound) {
         long roundedUp = Long.highestOneBit(needed) == needed ? needed : Long.highestOneBit(needed) << 1;
-        long ahead = Math.max(INITIAL_CAPACITY, GROWTH_AHEAD * roundedUp);
-        return (int) Math.max(needed, Math.min(ahead, bound));
+        long ahead = Math.max(INITIAL_CAPACITY, Math.max(Math.min(16 * roundedUp, EAGER_CAPACITY), 4L * needed));
+        return Math.toIntExact(Math.max(needed, Math.min(ahead, bound)));
     }
 }

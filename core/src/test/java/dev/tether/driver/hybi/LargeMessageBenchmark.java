@@ -2,6 +2,7 @@ package dev.tether.driver.hybi;
 
 import dev.tether.driver.DriverEvents;
 import dev.tether.driver.DriverOptions;
+import dev.tether.driver.ProtocolException;
 import dev.tether.driver.Role;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
@@ -61,6 +62,12 @@ public class LargeMessageBenchmark {
                     @Override
                     public void onBinary(ByteBuffer data) {
                         blackhole.consume(data);
+                    }
+
+                    // A driver that failed would drop the input from then on, and score absurdly high.
+                    @Override
+                    public void onError(ProtocolException error) {
+                        throw new IllegalStateException("the benchmark's input was refused", error);
                     }
                 }, (kind, buffers) -> { });
         driver.start();

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tether.message.Message;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,15 +22,18 @@ class MessageAssemblerTest {
 
     @ParameterizedTest(name = "{0} bytes here of at most {1}: a buffer of {2}")
     @CsvSource({
-            // needed,  bound,     capacity
-            "1,         125,       125",        // a small frame: no more than it announced
-            "1,         67108864,  65536",      // a 64 MiB announcement and one byte: 64 KiB
-            "1024,      67108864,  65536",
-            "65522,     1048576,   1048576",    // the first 64 KiB read of a 1 MiB frame (less its header): all of it
-            "65522,     67108864,  1048576",    // ... of a 64 MiB frame: 16 times what came, rounded up
-            "1048576,   67108864,  16777216",
-            "4194305,   67108864,  67108864",   // past a 16th of the bound: the bound
-            "100,       50,        100",        // never less than needed
+            // needed,   bound,       capacity
+            "1,          125,         125",         // a small frame: no more than it announced
+            "1,          67108863,    65536",       // a 64 MiB announcement and one byte: 64 KiB
+            "1024,       67108863,    65536",
+            "65522,      1048576,     1048576",     // the first 64 KiB read of a 1 MiB frame, less its header: all of it
+            "65522,      67108863,    1048576",     // ... of a 64 MiB frame: 1 MiB
+            "65537,      67108863,    1048576",
+            "1048576,    67108863,    4194304",     // past 1 MiB: four times what came
+            "1048577,    67108863,    4194308",
+            "20000000,   67108863,    67108863",    // past a quarter of the bound: the bound
+            "100,        50,          100",         // never less than needed
+            "2147483639, 2147483639,  2147483639",  // the largest message there can be
     })
     void capacityGrowsWithWhatArrived(int needed, long bound, int capacity) {
         assertEquals(capacity, MessageAssembler.capacityFor(needed, bound));
@@ -45,13 +50,37 @@ class MessageAssemblerTest {
         assembler.frameStart(Opcode.BINARY, true, 0, MIB);
         int first = 64 * KIB - 14;
         assembler.payload(ByteBuffer.wrap(payload, 0, first));
+        assertEquals(MIB, assembler.capacity(), "the whole buffer comes with the first read");
         for (int at = first; at < MIB; at += 64 * KIB) {
             assembler.payload(ByteBuffer.wrap(payload, at, Math.min(64 * KIB, MIB - at)));
+            assertEquals(MIB, assembler.capacity(), "and is never regrown");
         }
         assembler.frameEnd(true);
 
         assertEquals(1, delivered.size());
         assertEquals(MIB, delivered.get(0).payload().array().length);
+        assertArrayEquals(payload, delivered.get(0).payload().array());
+    }
+
+    @Test
+    @DisplayName("a 4 MiB message in 4,096 fragments of 1 KiB is regrown twice, not once per fragment, and delivered exactly")
+    void fragmentedMessageGrowsGeometrically() throws Exception {
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message));
+        byte[] payload = new byte[4 * MIB];
+        new Random(5).nextBytes(payload);
+
+        Set<Integer> capacities = new HashSet<>();
+        for (int i = 0; i < 4096; i++) {
+            boolean last = i == 4095;
+            assembler.frameStart(i == 0 ? Opcode.BINARY : Opcode.CONTINUATION, last, 0, KIB);
+            assembler.payload(ByteBuffer.wrap(payload, i * KIB, KIB));
+            capacities.add(assembler.capacity());
+            assembler.frameEnd(last);
+        }
+
+        assertEquals(List.of(64 * KIB, MIB, 4 * (MIB + KIB)), capacities.stream().sorted().toList());
+        assertEquals(1, delivered.size());
         assertArrayEquals(payload, delivered.get(0).payload().array());
     }
 }
