@@ -67,7 +67,7 @@ public final class LoadBenchmark {
                 case "--servers" -> bench.servers = List.of(args[++i].split(","));
                 case "--sse-servers" -> bench.sseServers = List.of(args[++i].split(","));
                 case "--scenarios" -> bench.scenarios = List.of(args[++i].split(","));
-                case "--batches" -> bench.batches = Integer.parseInt(args[++i]);
+                case "--batches" -> bench.batches = Math.max(1, Integer.parseInt(args[++i]));
                 case "--batch-seconds" -> bench.batchSeconds = Double.parseDouble(args[++i]);
                 case "--idle-connections" -> bench.idleConnections = Integer.parseInt(args[++i]);
                 case "--subscribers" -> bench.subscribers = Integer.parseInt(args[++i]);
@@ -122,10 +122,6 @@ public final class LoadBenchmark {
 
     // ---- S1 and S2
 
-    /** One S3 open: wall time, and each process's CPU over it as a fraction of one core. */
-    private record Opened(double seconds, double genCpu, double serverCpu) {
-    }
-
     private record Batch(double messagesPerSecond, double megabytesPerSecond, long p50us, long p99us,
                          double slowestToMedian, double genCpu, double serverCpu) {
     }
@@ -178,6 +174,10 @@ public final class LoadBenchmark {
 
     // ---- S3
 
+    /** One S3 open: wall time, and each process's CPU over it as a fraction of one core. */
+    private record Opened(double seconds, double genCpu, double serverCpu) {
+    }
+
     /**
      * S3. Each server is fresh: its first open is cold (and the memory figures are taken after it);
      * then it is warmed up with {@link #openWarmups} more rounds of opening and closing everything
@@ -218,7 +218,7 @@ public final class LoadBenchmark {
             }
         }
         Row jetty = rows.get("jetty-own");
-        rows.forEach((kind, row) -> out.printf(Locale.ROOT, "%-14s %12.1f %12.1f %14s %11.2f %11.2f %16.1f %16.1f%n", kind,
+        rows.forEach((kind, row) -> out.printf(Locale.ROOT, "%-14s %12.2f %12.2f %14s %11.2f %11.2f %16.1f %16.1f%n", kind,
                 row.cold().seconds(), row.warm().seconds(), jetty == null || kind.equals("jetty-own") ? ""
                         : String.format(Locale.ROOT, "%.2fx", row.warm().seconds() / jetty.warm().seconds()),
                 row.warm().serverCpu(), row.warm().genCpu(), row.rss(), row.heap()));

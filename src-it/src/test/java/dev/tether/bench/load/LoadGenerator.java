@@ -70,22 +70,30 @@ public final class LoadGenerator {
         LoadGenerator generator = new LoadGenerator();
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         for (String line; (line = commands.readLine()) != null; ) {
-            String[] a = line.trim().split("\\s+");
-            switch (a[0]) {
-                case "echo" -> System.out.println(generator.echo(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
-                        Integer.parseInt(a[3]), Integer.parseInt(a[4]), a[5].equals("text"), Double.parseDouble(a[6]),
-                        Double.parseDouble(a[7]), Long.parseLong(a[8])));
-                case "open" -> System.out.println(generator.open(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
-                        Integer.parseInt(a[3]), Long.parseLong(a[4])));
-                case "closeall" -> {
-                    generator.closeAll();
-                    System.out.println("CLOSED");
-                }
-                case "sseopen" -> System.out.println("SSEOPENED millis=" + generator.sseOpen(Integer.parseInt(a[1]), Integer.parseInt(a[2])));
-                case "ssecount" -> System.out.println(generator.sseCount(Double.parseDouble(a[1]), Long.parseLong(a[2])));
-                default -> System.out.println("ERROR unknown command " + a[0]);
+            try {
+                run(generator, line.trim().split("\\s+"));
+            } catch (Exception e) {
+                // The driver fails at once on ERROR instead of waiting out its timeout.
+                System.out.println("ERROR " + e);
             }
             System.out.flush();
+        }
+    }
+
+    private static void run(LoadGenerator generator, String[] a) throws Exception {
+        switch (a[0]) {
+            case "echo" -> System.out.println(generator.echo(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
+                    Integer.parseInt(a[3]), Integer.parseInt(a[4]), a[5].equals("text"), Double.parseDouble(a[6]),
+                    Double.parseDouble(a[7]), Long.parseLong(a[8])));
+            case "open" -> System.out.println(generator.open(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
+                    Integer.parseInt(a[3]), Long.parseLong(a[4])));
+            case "closeall" -> {
+                generator.closeAll();
+                System.out.println("CLOSED");
+            }
+            case "sseopen" -> System.out.println("SSEOPENED millis=" + generator.sseOpen(Integer.parseInt(a[1]), Integer.parseInt(a[2])));
+            case "ssecount" -> System.out.println(generator.sseCount(Double.parseDouble(a[1]), Long.parseLong(a[2])));
+            default -> System.out.println("ERROR unknown command " + a[0]);
         }
     }
 
@@ -435,46 +443,71 @@ public final class LoadGenerator {
         try (Selector selector = Selector.open()) {
             int started = 0;
             int opened = 0;
-            while (opened < connections) {
-                while (started < connections && started - opened < window) {
-                    SocketChannel channel = SocketChannel.open();
-                    channel.configureBlocking(false);
-                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                    channel.connect(address);
-                    channel.register(selector, SelectionKey.OP_CONNECT, ByteBuffer.allocate(512));
-                    started++;
-                }
-                if (selector.select(10_000) == 0) {
-                    throw new IOException("no handshake progressed for 10 s: " + opened + " of " + connections + " open");
-                }
-                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-                while (keys.hasNext()) {
-                    SelectionKey key = keys.next();
-                    keys.remove();
-                    SocketChannel channel = (SocketChannel) key.channel();
-                    if (key.isConnectable()) {
-                        channel.finishConnect();
-                        // A few dozen bytes into an empty send buffer: written whole.
-                        channel.write(ByteBuffer.wrap(request));
-                        key.interestOps(SelectionKey.OP_READ);
-                    } else if (key.isReadable()) {
-                        ByteBuffer head = (ByteBuffer) key.attachment();
-                        if (!head.hasRemaining() || channel.read(head) < 0) {
-                            throw new IOException("connection closed or head too long during the handshake");
-                        }
-                        if (endsHead(head)) {
-                            checkSwitched(head);
-                            key.cancel();
-                            idle.add(channel);
-                            opened++;
+            try {
+                while (opened < connections) {
+                    while (started < connections && started - opened < window) {
+                        startHandshake(selector, address, request);
+                        started++;
+                    }
+                    if (selector.select(10_000) == 0) {
+                        throw new IOException("no handshake progressed for 10 s: " + opened + " of " + connections + " open");
+                    }
+                    Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                    while (keys.hasNext()) {
+                        SelectionKey key = keys.next();
+                        keys.remove();
+                        SocketChannel channel = (SocketChannel) key.channel();
+                        if (key.isConnectable()) {
+                            channel.finishConnect();
+                            sendRequest(key, request);
+                        } else if (key.isReadable()) {
+                            ByteBuffer head = (ByteBuffer) key.attachment();
+                            if (!head.hasRemaining() || channel.read(head) < 0) {
+                                throw new IOException("connection closed or head too long during the handshake");
+                            }
+                            if (endsHead(head)) {
+                                checkSwitched(head);
+                                key.cancel();
+                                idle.add(channel);
+                                opened++;
+                            }
                         }
                     }
                 }
+            } catch (IOException | RuntimeException e) {
+                for (SelectionKey key : selector.keys()) {
+                    key.channel().close(); // the handshakes in progress; closeall closes the open ones
+                }
+                throw e;
             }
         }
         long wall = System.nanoTime() - start;
         return String.format(Locale.ROOT, "OPENED millis=%d genCpu=%.3f serverCpu=%.3f", wall / 1_000_000,
                 (ownCpuNanos() - genCpu) / (double) wall, (cpuNanosOf(serverPid) - serverCpu) / (double) wall);
+    }
+
+    private static void startHandshake(Selector selector, InetSocketAddress address, byte[] request) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            boolean connected = channel.connect(address);
+            SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT, ByteBuffer.allocate(4096));
+            if (connected) {
+                sendRequest(key, request);
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static void sendRequest(SelectionKey key, byte[] request) throws IOException {
+        // Under 200 bytes into the empty send buffer of a new connection: written whole.
+        if (((SocketChannel) key.channel()).write(ByteBuffer.wrap(request)) != request.length) {
+            throw new IOException("the upgrade request was not written whole");
+        }
+        key.interestOps(SelectionKey.OP_READ);
     }
 
     /**

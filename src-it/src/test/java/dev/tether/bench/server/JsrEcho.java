@@ -1,5 +1,6 @@
 package dev.tether.bench.server;
 
+import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
 import jakarta.websocket.OnOpen;
 import jakarta.websocket.Session;
@@ -26,6 +27,14 @@ public class JsrEcho {
             session.setMaxBinaryMessageBufferSize(2 << 20);
         }
         session.setMaxIdleTimeout(0);
+    }
+
+    /**
+     * A client that goes away is no news: without this both containers log a stack trace for every
+     * connection closed with a reset (10,000 per S3 round), and the benchmark would time their logging.
+     */
+    @OnError
+    public void error(Throwable error) {
     }
 
     @OnMessage
