@@ -162,7 +162,13 @@ public class Hixie75Driver implements Driver {
         if (!utf8.update(chunk)) {
             throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8");
         }
-        text.write(chunk.array(), chunk.arrayOffset(), n);
+        if (chunk.hasArray()) {
+            text.write(chunk.array(), chunk.arrayOffset(), n);
+        } else {
+            byte[] copy = new byte[n]; // a direct input
+            chunk.get(0, copy);
+            text.write(copy, 0, n);
+        }
         if (end == limit) {
             in.position(limit);
             return;

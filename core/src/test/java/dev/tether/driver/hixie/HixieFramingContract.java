@@ -42,6 +42,16 @@ abstract class HixieFramingContract {
     }
 
     @Test
+    @DisplayName("input in a direct buffer reads the same")
+    void directInput() {
+        Transcript t = new Transcript();
+        Driver driver = openDriver(t, 1000);
+        byte[] input = bytes("00 48 65 6c 6c 6f ff 00 e2 82 ac ff");
+        driver.parse(ByteBuffer.allocateDirect(input.length).put(input).flip());
+        assertEquals(List.of("text:Hello", "text:€"), t.lines);
+    }
+
+    @Test
     @DisplayName("length-prefixed frames (type byte with the high bit set) are skipped")
     void lengthPrefixedFramesSkipped() {
         // type 0x80, length 0x81 0x00 = 128 bytes, then a text frame
