@@ -6,10 +6,10 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import java.net.HttpCookie;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,81 +19,95 @@ import java.util.Map;
 /**
  * The handshake request, copied out of the servlet request at upgrade time: the container may
  * recycle its request object once the servlet returns.
+ *
+ * <p>It is kept for the connection's life, by every idle connection too, so it is kept compact:
+ * the headers as one array of names and values (not a map of lists), and the URI and the remote
+ * address as the strings they came as, parsed when first asked for. About 1 KiB less per
+ * connection than the parsed forms.
  */
 public final class ServletHandshakeInfo implements HandshakeInfo {
-    private final URI uri;
-    private final Map<String, List<String>> headers;
+    private final String path;
+    private final String query;
+    /** Name, value, name, value … in the order sent; a header with several values has a pair each. */
+    private final String[] headerFields;
     private final List<HttpCookie> cookies;
-    private final InetSocketAddress remoteAddress;
+    private final String remoteIp;
+    private final int remotePort;
+    // Parsed on first use; racing threads parse the same value, and both types are immutable.
+    private URI uri;
+    private InetSocketAddress remoteAddress;
 
     public ServletHandshakeInfo(HttpServletRequest request) {
-        this.uri = requestUri(request);
-        // One ordered copy: kept for the connection's life, so no second, case-folded index of it.
-        Map<String, List<String>> all = new LinkedHashMap<>();
+        this.path = request.getRequestURI();
+        this.query = request.getQueryString();
+        List<String> fields = new ArrayList<>();
         for (String name : Collections.list(request.getHeaderNames())) {
-            all.merge(name, List.copyOf(Collections.list(request.getHeaders(name))), ServletHandshakeInfo::concat);
+            for (String value : Collections.list(request.getHeaders(name))) {
+                fields.add(name);
+                fields.add(value);
+            }
         }
-        this.headers = Collections.unmodifiableMap(all);
-        List<HttpCookie> list = new ArrayList<>();
+        this.headerFields = fields.toArray(new String[0]);
         Cookie[] servletCookies = request.getCookies();
-        if (servletCookies != null) {
+        if (servletCookies == null || servletCookies.length == 0) {
+            this.cookies = List.of();
+        } else {
+            List<HttpCookie> list = new ArrayList<>();
             for (Cookie c : servletCookies) {
                 list.add(new HttpCookie(c.getName(), c.getValue()));
             }
+            this.cookies = List.copyOf(list);
         }
-        this.cookies = List.copyOf(list);
-        this.remoteAddress = address(request.getRemoteAddr(), request.getRemotePort());
+        this.remoteIp = request.getRemoteAddr();
+        this.remotePort = request.getRemotePort();
     }
 
-    /** Containers give the address as an IP literal, which parses without any name lookup. */
-    private static InetSocketAddress address(String ip, int port) {
-        try {
-            return new InetSocketAddress(InetAddress.getByName(ip), port);
-        } catch (UnknownHostException | RuntimeException e) {
-            return InetSocketAddress.createUnresolved(String.valueOf(ip), port);
+    @Override
+    public URI uri() {
+        URI parsed = uri;
+        if (parsed == null) {
+            parsed = requestUri(path, query);
+            uri = parsed;
         }
+        return parsed;
     }
 
-    private static URI requestUri(HttpServletRequest request) {
-        String target = request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString());
+    private static URI requestUri(String path, String query) {
         try {
-            return new URI(target);
+            return new URI(query == null ? path : path + "?" + query);
         } catch (URISyntaxException e) {
-            // A container may pass characters a URI forbids; quote them instead of failing the upgrade.
+            // A container may pass characters a URI forbids; quote them instead of failing.
             try {
-                return new URI(null, null, request.getRequestURI(), request.getQueryString(), null);
+                return new URI(null, null, path, query, null);
             } catch (URISyntaxException again) {
                 return URI.create("/");
             }
         }
     }
 
-    @Override
-    public URI uri() {
-        return uri;
-    }
-
     /** Every value of {@code name}, whatever the case it was sent in (a dozen headers: a scan is fine). */
     @Override
     public List<String> headers(String name) {
-        List<String> found = List.of();
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            if (header.getKey().equalsIgnoreCase(name)) {
-                found = found.isEmpty() ? header.getValue() : concat(found, header.getValue());
+        List<String> found = null;
+        for (int i = 0; i < headerFields.length; i += 2) {
+            if (headerFields[i].equalsIgnoreCase(name)) {
+                if (found == null) {
+                    found = new ArrayList<>(1);
+                }
+                found.add(headerFields[i + 1]);
             }
         }
-        return found;
-    }
-
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> both = new ArrayList<>(a);
-        both.addAll(b);
-        return List.copyOf(both);
+        return found == null ? List.of() : List.copyOf(found);
     }
 
     @Override
     public Map<String, List<String>> headers() {
-        return headers;
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        for (int i = 0; i < headerFields.length; i += 2) {
+            all.computeIfAbsent(headerFields[i], n -> new ArrayList<>(1)).add(headerFields[i + 1]);
+        }
+        all.replaceAll((name, values) -> List.copyOf(values));
+        return Collections.unmodifiableMap(all);
     }
 
     @Override
@@ -103,6 +117,20 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return remoteAddress;
+        InetSocketAddress address = remoteAddress;
+        if (address == null) {
+            address = address(remoteIp, remotePort);
+            remoteAddress = address;
+        }
+        return address;
+    }
+
+    /** Containers give the address as an IP literal, which parses without any name lookup. */
+    private static InetSocketAddress address(String ip, int port) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(ip), port);
+        } catch (UnknownHostException | RuntimeException e) {
+            return InetSocketAddress.createUnresolved(String.valueOf(ip), port);
+        }
     }
 }

@@ -1,0 +1,95 @@
+package dev.tether.servlet.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the handshake keeps of the servlet request, read back the way an application asks for it. */
+class ServletHandshakeInfoTest {
+
+    /** A request as a container hands it over; the only seam mocked, as no container is needed here. */
+    private static HttpServletRequest request(String path, String query, Map<String, List<String>> headers, Cookie... cookies) {
+        HttpServletRequest request = mock(HttpServletRequest.class);
+        when(request.getRequestURI()).thenReturn(path);
+        when(request.getQueryString()).thenReturn(query);
+        when(request.getHeaderNames()).thenAnswer(i -> Collections.enumeration(headers.keySet()));
+        headers.forEach((name, values) -> when(request.getHeaders(name)).thenAnswer(i -> Collections.enumeration(values)));
+        when(request.getCookies()).thenReturn(cookies.length == 0 ? null : cookies);
+        when(request.getRemoteAddr()).thenReturn("127.0.0.1");
+        when(request.getRemotePort()).thenReturn(50123);
+        return request;
+    }
+
+    private static Map<String, List<String>> headers() {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("Host", List.of("example.org"));
+        headers.put("Accept", List.of("text/plain", "application/json"));
+        headers.put("X-Trace", List.of("t-1"));
+        headers.put("x-trace", List.of("t-2"));
+        return headers;
+    }
+
+    @Test
+    void headersByNameAreCaseInsensitiveAndKeepEveryValueInOrder() {
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers()));
+
+        assertEquals(List.of("text/plain", "application/json"), info.headers("accept"));
+        assertEquals(List.of("t-1", "t-2"), info.headers("X-TRACE"));
+        assertEquals("example.org", info.header("host"));
+        assertEquals(List.of(), info.headers("Origin"));
+        assertNull(info.header("Origin"));
+    }
+
+    @Test
+    void allHeadersKeepTheNamesAsSentInOrderAndCannotBeChanged() {
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers()));
+
+        Map<String, List<String>> all = info.headers();
+        assertEquals(List.of("Host", "Accept", "X-Trace", "x-trace"), List.copyOf(all.keySet()));
+        assertEquals(headers(), all);
+        assertThrows(UnsupportedOperationException.class, () -> all.put("Origin", List.of("x")));
+        assertThrows(UnsupportedOperationException.class, () -> all.get("Accept").add("x"));
+    }
+
+    @Test
+    void theUriIsPathAndRawQuery() {
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/chat", "room=7&name=a%20b", Map.of()));
+
+        assertEquals("/chat?room=7&name=a%20b", info.uri().toString());
+        assertEquals("room=7&name=a%20b", info.query());
+        assertSame(info.uri(), info.uri(), "parsed once");
+        assertNull(new ServletHandshakeInfo(request("/chat", null, Map.of())).query());
+    }
+
+    @Test
+    void charactersAUriForbidsAreQuotedNotFatal() {
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/a b", "q=|", Map.of()));
+
+        assertEquals("/a%20b", info.uri().getRawPath());
+        assertEquals("q=%7C", info.query());
+    }
+
+    @Test
+    void cookiesAndTheRemoteAddress() {
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, Map.of(), new Cookie("theme", "dark")));
+
+        assertEquals(1, info.cookies().size());
+        assertEquals("theme", info.cookies().get(0).getName());
+        assertEquals("dark", info.cookies().get(0).getValue());
+        assertTrue(info.remoteAddress().getAddress().isLoopbackAddress());
+        assertEquals(50123, info.remoteAddress().getPort());
+        assertEquals(List.of(), new ServletHandshakeInfo(request("/ws", null, Map.of())).cookies());
+    }
+}
