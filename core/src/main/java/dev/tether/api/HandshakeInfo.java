@@ -6,7 +6,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
-/** The opening handshake request of a connection, kept after the upgrade. Immutable. */
+/**
+ * The opening handshake request of a connection, kept after the upgrade. Immutable and safe to share
+ * between threads; the cookies it returns are not to be changed.
+ */
 public interface HandshakeInfo {
 
     /** The request URI as the client sent it: path and query, e.g. {@code /chat?room=1}. */

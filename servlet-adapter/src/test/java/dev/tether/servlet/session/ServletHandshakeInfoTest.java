@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.reset;
+import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import jakarta.servlet.http.Cookie;
@@ -25,7 +28,9 @@ class ServletHandshakeInfoTest {
         when(request.getRequestURI()).thenReturn(path);
         when(request.getQueryString()).thenReturn(query);
         when(request.getHeaderNames()).thenAnswer(i -> Collections.enumeration(headers.keySet()));
-        headers.forEach((name, values) -> when(request.getHeaders(name)).thenAnswer(i -> Collections.enumeration(values)));
+        // As the servlet API specifies: a header is found whatever the case of the name asked for.
+        when(request.getHeaders(anyString())).thenAnswer(i -> Collections.enumeration(headers.entrySet().stream()
+                .filter(h -> h.getKey().equalsIgnoreCase(i.getArgument(0))).findFirst().map(Map.Entry::getValue).orElse(List.of())));
         when(request.getCookies()).thenReturn(cookies.length == 0 ? null : cookies);
         when(request.getRemoteAddr()).thenReturn("127.0.0.1");
         when(request.getRemotePort()).thenReturn(50123);
@@ -36,8 +41,7 @@ class ServletHandshakeInfoTest {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("Host", List.of("example.org"));
         headers.put("Accept", List.of("text/plain", "application/json"));
-        headers.put("X-Trace", List.of("t-1"));
-        headers.put("x-trace", List.of("t-2"));
+        headers.put("X-Trace", java.util.Arrays.asList("t-1", null, "t-2"));
         return headers;
     }
 
@@ -46,7 +50,7 @@ class ServletHandshakeInfoTest {
         ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers()));
 
         assertEquals(List.of("text/plain", "application/json"), info.headers("accept"));
-        assertEquals(List.of("t-1", "t-2"), info.headers("X-TRACE"));
+        assertEquals(List.of("t-1", "t-2"), info.headers("X-TRACE"), "a null value (a wrapper's) is no value");
         assertEquals("example.org", info.header("host"));
         assertEquals(List.of(), info.headers("Origin"));
         assertNull(info.header("Origin"));
@@ -57,10 +61,35 @@ class ServletHandshakeInfoTest {
         ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers()));
 
         Map<String, List<String>> all = info.headers();
-        assertEquals(List.of("Host", "Accept", "X-Trace", "x-trace"), List.copyOf(all.keySet()));
-        assertEquals(headers(), all);
+        assertEquals(List.of("Host", "Accept", "X-Trace"), List.copyOf(all.keySet()));
+        assertEquals(List.of("text/plain", "application/json"), all.get("Accept"));
+        assertEquals(List.of("t-1", "t-2"), all.get("X-Trace"));
         assertThrows(UnsupportedOperationException.class, () -> all.put("Origin", List.of("x")));
         assertThrows(UnsupportedOperationException.class, () -> all.get("Accept").add("x"));
+    }
+
+    @Test
+    void nothingIsReadFromTheRequestOnceBuilt() {
+        HttpServletRequest request = request("/ws", "a=1", headers(), new Cookie("theme", "dark"));
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request);
+        // Containers recycle the request object after the upgrade: whatever it says now must not matter.
+        reset(request);
+        verifyNoInteractions(request);
+
+        assertEquals("/ws?a=1", info.uri().toString());
+        assertEquals("example.org", info.header("Host"));
+        assertEquals(3, info.headers().size());
+        assertEquals("dark", info.cookies().get(0).getValue());
+        assertEquals(50123, info.remoteAddress().getPort());
+        verifyNoInteractions(request);
+    }
+
+    @Test
+    void aContainerThatListsNoHeadersGivesNone() {
+        HttpServletRequest request = request("/ws", null, Map.of());
+        when(request.getHeaderNames()).thenReturn(null);
+
+        assertEquals(Map.of(), new ServletHandshakeInfo(request).headers());
     }
 
     @Test

@@ -475,8 +475,15 @@ public final class LoadGenerator {
                     }
                 }
             } catch (IOException | RuntimeException e) {
+                // The handshakes in progress (valid keys); the open ones are idle's, for closeall's reset.
                 for (SelectionKey key : selector.keys()) {
-                    key.channel().close(); // the handshakes in progress; closeall closes the open ones
+                    if (key.isValid()) {
+                        try {
+                            key.channel().close();
+                        } catch (IOException again) {
+                            e.addSuppressed(again);
+                        }
+                    }
                 }
                 throw e;
             }
