@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stages {@code broadcast} returns, keeping a few hundred unfinished: every queued event costs an
  * entry in every subscriber's queue, and backlogs of thousands of events across a thousand
  * subscribers outgrow the CPU caches (measured: 2,048 unfinished broadcasts delivered 160k–500k
- * events/s, 256 delivered 1.1M–1.8M).
+ * events/s, 256 delivered 1.1M–1.9M).
  *
  * <h2>Resuming, and the "reset" event</h2>
  * {@link #subscribe} looks at the stream's {@link EventSource#lastEventId()}:

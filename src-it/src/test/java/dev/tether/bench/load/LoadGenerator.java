@@ -456,41 +456,53 @@ public final class LoadGenerator {
                     while (keys.hasNext()) {
                         SelectionKey key = keys.next();
                         keys.remove();
-                        SocketChannel channel = (SocketChannel) key.channel();
-                        if (key.isConnectable()) {
-                            channel.finishConnect();
-                            sendRequest(key, request);
-                        } else if (key.isReadable()) {
-                            ByteBuffer head = (ByteBuffer) key.attachment();
-                            if (!head.hasRemaining() || channel.read(head) < 0) {
-                                throw new IOException("connection closed or head too long during the handshake");
-                            }
-                            if (endsHead(head)) {
-                                checkSwitched(head);
-                                key.cancel();
-                                idle.add(channel);
-                                opened++;
-                            }
+                        if (advanceHandshake(key, request)) {
+                            idle.add((SocketChannel) key.channel());
+                            opened++;
                         }
                     }
                 }
             } catch (IOException | RuntimeException e) {
-                // The handshakes in progress (valid keys); the open ones are idle's, for closeall's reset.
-                for (SelectionKey key : selector.keys()) {
-                    if (key.isValid()) {
-                        try {
-                            key.channel().close();
-                        } catch (IOException again) {
-                            e.addSuppressed(again);
-                        }
-                    }
-                }
+                closeHandshakesInProgress(selector, e);
                 throw e;
             }
         }
         long wall = System.nanoTime() - start;
         return String.format(Locale.ROOT, "OPENED millis=%d genCpu=%.3f serverCpu=%.3f", wall / 1_000_000,
                 (ownCpuNanos() - genCpu) / (double) wall, (cpuNanosOf(serverPid) - serverCpu) / (double) wall);
+    }
+
+    /** Takes a handshake one step on; true once the server has switched protocols (the key is then cancelled). */
+    private static boolean advanceHandshake(SelectionKey key, byte[] request) throws IOException {
+        SocketChannel channel = (SocketChannel) key.channel();
+        if (key.isConnectable()) {
+            channel.finishConnect();
+            sendRequest(key, request);
+            return false;
+        }
+        ByteBuffer head = (ByteBuffer) key.attachment();
+        if (!head.hasRemaining() || channel.read(head) < 0) {
+            throw new IOException("connection closed or head too long during the handshake");
+        }
+        if (!endsHead(head)) {
+            return false;
+        }
+        checkSwitched(head);
+        key.cancel();
+        return true;
+    }
+
+    /** Closes the handshakes still in progress (valid keys); the open ones are idle's, for closeall's reset. */
+    private static void closeHandshakesInProgress(Selector selector, Exception cause) {
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid()) {
+                try {
+                    key.channel().close();
+                } catch (IOException again) {
+                    cause.addSuppressed(again);
+                }
+            }
+        }
     }
 
     private static void startHandshake(Selector selector, InetSocketAddress address, byte[] request) throws IOException {
