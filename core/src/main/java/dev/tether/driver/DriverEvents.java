@@ -19,7 +19,11 @@ public interface DriverEvents {
     default void onText(String text) {
     }
 
-    /** A whole binary message; the buffer is the receiver's to keep. */
+    /**
+     * A whole binary message; the buffer is the receiver's to keep, unless the driver was given a
+     * {@link dev.tether.message.BufferPool}: then the buffer may be a loan from it, and the receiver
+     * gives it back ({@code release}) once done with it.
+     */
     default void onBinary(ByteBuffer data) {
     }
 

@@ -8,6 +8,7 @@ import dev.tether.driver.handshake.HttpHeaders;
 import dev.tether.driver.hixie.Hixie75Driver;
 import dev.tether.driver.hixie.Hixie76Driver;
 import dev.tether.driver.hybi.HybiDriver;
+import dev.tether.message.BufferPool;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
 
@@ -43,7 +44,7 @@ public final class ServerHandshake {
     /** Makes the driver once the transport can take events and bytes. */
     @FunctionalInterface
     private interface DriverFactory {
-        Driver create(DriverEvents events, WireOutput out);
+        Driver create(DriverEvents events, WireOutput out, BufferPool lender);
     }
 
     private ServerHandshake(int status, HttpHeaders headers, String failure, String version, String protocol,
@@ -128,8 +129,8 @@ public final class ServerHandshake {
         options.headers().forEach(headers::add);
         int versionNumber = Integer.parseInt(version);
         return new ServerHandshake(101, headers, null, "hybi-" + version, protocol, extensions.names(),
-                (events, out) -> new HybiDriver(Role.SERVER, versionNumber, options.maxLength(), extensions, protocol,
-                        ThreadLocalRandom.current()::nextInt, events, out));
+                (events, out, lender) -> new HybiDriver(Role.SERVER, versionNumber, options.maxLength(), extensions, protocol,
+                        ThreadLocalRandom.current()::nextInt, events, out, lender));
     }
 
     private static ServerHandshake hixie76(HandshakeRequest request, DriverOptions options) {
@@ -145,12 +146,12 @@ public final class ServerHandshake {
             return reject(400, e.getMessage());
         }
         return legacy(request, options, "hixie-76", "Sec-WebSocket-",
-                protocol -> (events, out) -> new Hixie76Driver(key1, key2, options.maxLength(), protocol, events, out));
+                protocol -> (events, out, lender) -> new Hixie76Driver(key1, key2, options.maxLength(), protocol, events, out));
     }
 
     private static ServerHandshake hixie75(HandshakeRequest request, DriverOptions options) {
         return legacy(request, options, "hixie-75", "WebSocket-",
-                protocol -> (events, out) -> new Hixie75Driver(options.maxLength(), protocol, events, out));
+                protocol -> (events, out, lender) -> new Hixie75Driver(options.maxLength(), protocol, events, out));
     }
 
     /**
@@ -236,9 +237,17 @@ public final class ServerHandshake {
      * @throws IllegalStateException when the handshake was refused
      */
     public Driver newDriver(DriverEvents events, WireOutput out) {
+        return newDriver(events, out, null);
+    }
+
+    /**
+     * As {@link #newDriver(DriverEvents, WireOutput)}, lending large binary messages from
+     * {@code lender} where the protocol allows (see {@link DriverEvents#onBinary}); null for none.
+     */
+    public Driver newDriver(DriverEvents events, WireOutput out, BufferPool lender) {
         if (factory == null) {
             throw new IllegalStateException("the handshake was refused (" + status + "): " + failure);
         }
-        return factory.create(events, out);
+        return factory.create(events, out, lender);
     }
 }

@@ -9,6 +9,7 @@ import dev.tether.driver.ProtocolException;
 import dev.tether.driver.Role;
 import dev.tether.driver.WireOutput;
 import dev.tether.extension.Extensions;
+import dev.tether.message.BufferPool;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
@@ -41,6 +42,7 @@ public final class HybiDriver implements Driver {
     private final FrameParser parser;
     private final FrameWriter writer;
     private final MessageAssembler assembler;
+    private final BufferPool lender;
 
     /** {@code CLOSING} means our close frame is sent; a received one is answered at once, so it never lingers. */
     private ReadyState state = ReadyState.CONNECTING;
@@ -57,12 +59,25 @@ public final class HybiDriver implements Driver {
      */
     public HybiDriver(Role role, int version, int maxLength, Extensions extensions, String protocol,
                       IntSupplier maskKeys, DriverEvents events, WireOutput out) {
+        this(role, version, maxLength, extensions, protocol, maskKeys, events, out, null);
+    }
+
+    /**
+     * As above, lending large binary messages from {@code lender} (see
+     * {@link DriverEvents#onBinary}); without extensions only, since an extension may replace the
+     * payload it is given.
+     *
+     * @param lender where binary messages sent in one large frame take their buffers; null for none
+     */
+    public HybiDriver(Role role, int version, int maxLength, Extensions extensions, String protocol,
+                      IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
         this.version = version;
         this.protocol = protocol;
         this.extensions = Objects.requireNonNull(extensions, "extensions");
         this.events = Objects.requireNonNull(events, "events");
         this.writer = new FrameWriter(role, maskKeys, Objects.requireNonNull(out, "out"));
-        this.assembler = new MessageAssembler(maxLength, this::onMessage);
+        this.lender = extensions.isEmpty() ? lender : null;
+        this.assembler = new MessageAssembler(maxLength, this::onMessage, this.lender);
         this.parser = new FrameParser(role, maxLength, new FrameParser.FrameSink() {
             @Override
             public void dataFrameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {
@@ -256,6 +271,9 @@ public final class HybiDriver implements Driver {
             message = extensions.processIncoming(message);
         }
         if (state != ReadyState.OPEN) {
+            if (lender != null) {
+                lender.release(message.payload());
+            }
             return; // after our close, messages are read but not delivered (as the W3C API does)
         }
         ByteBuffer payload = message.payload();
@@ -323,6 +341,7 @@ public final class HybiDriver implements Driver {
     private void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
         queuedUntilOpen = null;
+        assembler.discard();
         try {
             extensions.close();
         } finally {

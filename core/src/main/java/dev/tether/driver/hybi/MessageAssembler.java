@@ -2,6 +2,7 @@ package dev.tether.driver.hybi;
 
 import dev.tether.api.CloseCodes;
 import dev.tether.driver.ProtocolException;
+import dev.tether.message.BufferPool;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
@@ -18,6 +19,10 @@ import java.util.Arrays;
  *
  * <p>A message whose first frame has RSV bits set belongs to an extension (it may be compressed), so
  * its text is validated after the extension pipeline instead.
+ *
+ * <p>Given a {@link BufferPool}, a binary message that comes in one frame of a size the pool holds
+ * is assembled in a buffer taken from it, handed to the sink as a loan: whoever ends up with it gives
+ * it back. Other messages, and all of them once the pool is at its bound, get buffers of their own.
  */
 final class MessageAssembler {
 
@@ -38,6 +43,7 @@ final class MessageAssembler {
 
     private final long maxLength;
     private final MessageSink sink;
+    private final BufferPool lender;
     private final Utf8Validator utf8 = new Utf8Validator();
 
     private MessageType type;
@@ -49,12 +55,20 @@ final class MessageAssembler {
     private long frameRead;
 
     private byte[] buffer;
+    /** The pooled buffer a binary message is being assembled in, instead of {@link #buffer}. */
+    private ByteBuffer borrowed;
     private int size;
     private byte[] retainedTextBuffer;
 
     MessageAssembler(int maxLength, MessageSink sink) {
+        this(maxLength, sink, null);
+    }
+
+    /** @param lender where large binary messages take their buffers; null for none */
+    MessageAssembler(int maxLength, MessageSink sink, BufferPool lender) {
         this.maxLength = maxLength;
         this.sink = sink;
+        this.lender = lender;
     }
 
     void frameStart(int opcode, boolean fin, int frameRsv, long length) throws ProtocolException {
@@ -74,10 +88,19 @@ final class MessageAssembler {
         frameLength = length;
         frameRead = 0;
         frameFin = fin;
+        if (lender != null && opcode == Opcode.BINARY && fin && rsv == 0) {
+            borrowed = lender.take((int) length); // null when the pool has no such size or is full
+        }
     }
 
     void payload(ByteBuffer chunk) throws ProtocolException {
         int n = chunk.remaining();
+        if (borrowed != null) {
+            borrowed.put(size, chunk, chunk.position(), n);
+            size += n;
+            frameRead += n;
+            return;
+        }
         if (checkUtf8 && !utf8.update(chunk)) {
             throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text message is not valid UTF-8");
         }
@@ -102,6 +125,13 @@ final class MessageAssembler {
         if (singleFrame && type == MessageType.TEXT && frameLength > 0 && frameRead == frameLength && size == 0) {
             return; // delivered straight from the input
         }
+        if (borrowed != null) {
+            ByteBuffer loan = borrowed.limit(size);
+            borrowed = null;
+            size = 0;
+            deliver(loan);
+            return;
+        }
         byte[] bytes = buffer == null ? new byte[0] : buffer;
         if (type == MessageType.TEXT) {
             retainedTextBuffer = bytes.length <= RETAINED_CAPACITY ? buffer : null;
@@ -119,6 +149,14 @@ final class MessageAssembler {
             throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text message ends inside a UTF-8 sequence");
         }
         sink.message(new Message(type, rsv, payload), checkUtf8);
+    }
+
+    /** Gives back the buffer of a message that will not be finished (the connection ended). */
+    void discard() {
+        if (borrowed != null) {
+            lender.release(borrowed);
+            borrowed = null;
+        }
     }
 
     /** Makes room for {@code needed} bytes of a message that may grow to {@code bound}; see {@link #capacityFor}. */

@@ -2,7 +2,10 @@ package dev.tether.driver.hybi;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.message.BufferPool;
 import dev.tether.message.Message;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -82,5 +85,75 @@ class MessageAssemblerTest {
         assertEquals(List.of(64 * KIB, MIB, 4 * (MIB + KIB)), capacities.stream().sorted().toList());
         assertEquals(1, delivered.size());
         assertArrayEquals(payload, delivered.get(0).payload().array());
+    }
+
+    @Test
+    @DisplayName("with a pool, a 1 MiB binary frame is assembled in a buffer lent from it, which the receiver gives back")
+    void largeBinaryFrameInALentBuffer() throws Exception {
+        BufferPool pool = new BufferPool(true, 4 * MIB, 64 * MIB);
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool);
+        byte[] payload = new byte[MIB];
+        new Random(7).nextBytes(payload);
+
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        for (int at = 0; at < MIB; at += 64 * KIB) {
+            assembler.payload(ByteBuffer.wrap(payload, at, 64 * KIB));
+        }
+        assembler.frameEnd(true);
+
+        ByteBuffer lent = delivered.get(0).payload();
+        assertTrue(lent.isDirect());
+        assertEquals(ByteBuffer.wrap(payload), lent);
+        assertEquals(1, pool.lentCount());
+        pool.release(lent);
+        assertEquals(0, pool.lentCount());
+    }
+
+    @ParameterizedTest(name = "{0}: a buffer of its own")
+    @CsvSource({
+            "binary frame under 64 KiB,      2, true,  0,    65535",
+            "text frame,                     1, true,  0,    1048576",
+            "first of several fragments,     2, false, 0,    1048576",
+            "frame for an extension (RSV1),  2, true,  64,   1048576",
+            "frame past the pool's largest,  2, true,  0,    4194305",
+    })
+    void otherMessagesAreNotLent(String what, int opcode, boolean fin, int rsv, int length) throws Exception {
+        BufferPool pool = new BufferPool(false, 4 * MIB, 64 * MIB);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> { }, pool);
+        assembler.frameStart(opcode, fin, rsv, length);
+        assembler.payload(ByteBuffer.wrap(new byte[length]));
+        assembler.frameEnd(fin);
+        assertEquals(0, pool.bytes());
+    }
+
+    @Test
+    @DisplayName("when the pool is at its bound, a large message gets a buffer of its own")
+    void fullPoolFallsBackToOwnBuffers() throws Exception {
+        BufferPool pool = new BufferPool(true, MIB, MIB);
+        ByteBuffer held = pool.take(MIB);
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool);
+        byte[] payload = new byte[MIB];
+        new Random(9).nextBytes(payload);
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        assembler.payload(ByteBuffer.wrap(payload));
+        assembler.frameEnd(true);
+
+        assertFalse(delivered.get(0).payload().isDirect());
+        assertArrayEquals(payload, delivered.get(0).payload().array());
+        pool.release(held);
+    }
+
+    @Test
+    @DisplayName("a message that will never be finished gives its lent buffer back when discarded")
+    void discardGivesBackTheBuffer() throws Exception {
+        BufferPool pool = new BufferPool(false, MIB, 64 * MIB);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> { }, pool);
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        assembler.payload(ByteBuffer.wrap(new byte[64 * KIB]));
+        assertEquals(1, pool.lentCount());
+        assembler.discard();
+        assertEquals(0, pool.lentCount());
     }
 }

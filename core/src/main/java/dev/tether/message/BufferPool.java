@@ -1,0 +1,132 @@
+package dev.tether.message;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Buffers for large incoming messages, lent to whoever receives the message and given back when it
+ * is done with them. Taking a fresh array for every large message costs more than the message's
+ * parsing: the JVM zeroes it, and past half a G1 region it is a humongous allocation; a direct
+ * buffer can moreover be written to a socket without the JDK's copy into direct memory.
+ *
+ * <p>Buffer sizes are powers of two from {@value #SMALLEST} bytes up to the pool's largest. The
+ * pool is bounded: the buffers it has made and still accounts for, lent and free together, never
+ * pass {@code maxBytes}. Past that, {@link #take} answers null and the caller allocates an
+ * ordinary buffer of its own, as it does for sizes outside the pool's. Thread-safe.
+ */
+public final class BufferPool {
+    /** The smallest buffer: below it a fresh array costs little. */
+    public static final int SMALLEST = 64 * 1024;
+
+    private final boolean direct;
+    private final int largest;
+    private final long maxBytes;
+    /** Free buffers by size class: index 0 holds {@link #SMALLEST} bytes, each next one twice that. */
+    private final List<ArrayDeque<ByteBuffer>> free = new ArrayList<>();
+    private final Set<ByteBuffer> lent = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Bytes of every buffer lent or free. */
+    private long bytes;
+
+    /**
+     * @param direct   whether the buffers are direct (for a transport that writes them without a copy)
+     *                 or heap buffers
+     * @param largest  the largest buffer, a power of two of at least {@value #SMALLEST} bytes
+     * @param maxBytes the most this pool holds, lent and free together
+     */
+    public BufferPool(boolean direct, int largest, long maxBytes) {
+        if (largest < SMALLEST || Integer.bitCount(largest) != 1) {
+            throw new IllegalArgumentException("largest must be a power of two of at least " + SMALLEST + ": " + largest);
+        }
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
+        }
+        this.direct = direct;
+        this.largest = largest;
+        this.maxBytes = maxBytes;
+        for (int i = 0; i <= sizeClass(largest); i++) {
+            free.add(new ArrayDeque<>(2));
+        }
+    }
+
+    public boolean isDirect() {
+        return direct;
+    }
+
+    /** The largest buffer this pool lends. */
+    public int largest() {
+        return largest;
+    }
+
+    /**
+     * A buffer of {@code size} bytes (position 0, limit {@code size}; its capacity may be larger), or
+     * null when {@code size} is outside this pool's sizes or the pool is at its bound.
+     */
+    public synchronized ByteBuffer take(int size) {
+        if (size < SMALLEST || size > largest) {
+            return null;
+        }
+        int sizeClass = sizeClass(size);
+        ByteBuffer buffer = free.get(sizeClass).poll();
+        if (buffer == null) {
+            int capacity = SMALLEST << sizeClass;
+            if (bytes + capacity > maxBytes && !dropFreeBuffers(bytes + capacity - maxBytes)) {
+                return null;
+            }
+            buffer = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+            bytes += capacity;
+        }
+        lent.add(buffer);
+        return buffer.clear().limit(size);
+    }
+
+    /**
+     * Gives back a buffer from {@link #take}; the caller must not use it again. A buffer this pool
+     * did not lend (or that was given back already) is ignored, so a receiver may give back every
+     * message buffer it got, pooled or not.
+     */
+    public synchronized void release(ByteBuffer buffer) {
+        if (lent.remove(buffer)) {
+            free.get(sizeClass(buffer.capacity())).push(buffer);
+        }
+    }
+
+    /** Bytes of the buffers lent and free; for tests and monitoring. */
+    public synchronized long bytes() {
+        return bytes;
+    }
+
+    /** Buffers lent and not yet given back; for tests and monitoring. */
+    public synchronized int lentCount() {
+        return lent.size();
+    }
+
+    /** Lets free buffers go (to the garbage collector) until {@code needed} bytes are freed; false if they don't add up. */
+    private boolean dropFreeBuffers(long needed) {
+        long freeBytes = 0;
+        for (int i = 0; i < free.size(); i++) {
+            freeBytes += (long) free.get(i).size() * (SMALLEST << i);
+        }
+        if (freeBytes < needed) {
+            return false;
+        }
+        long dropped = 0;
+        for (int i = 0; i < free.size() && dropped < needed; i++) {
+            while (!free.get(i).isEmpty() && dropped < needed) {
+                free.get(i).pop();
+                dropped += SMALLEST << i;
+            }
+        }
+        bytes -= dropped;
+        return true;
+    }
+
+    private static int sizeClass(int size) {
+        int roundedUp = Integer.highestOneBit(size) == size ? size : Integer.highestOneBit(size) << 1;
+        return Integer.numberOfTrailingZeros(roundedUp) - Integer.numberOfTrailingZeros(SMALLEST);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.tether.driver.hybi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.driver.DriverEvents;
+import dev.tether.driver.DriverOptions;
+import dev.tether.driver.ProtocolException;
+import dev.tether.driver.Role;
+import dev.tether.extension.ExtensionContext;
+import dev.tether.extension.Extensions;
+import dev.tether.extension.Extension;
+import dev.tether.extension.ExtensionParams;
+import dev.tether.extension.ExtensionSession;
+import dev.tether.message.BufferPool;
+import dev.tether.message.Message;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** A server driver given a pool: which messages it lends, and that no loan outlives the connection. */
+class HybiDriverLendingTest {
+    private static final int MIB = 1 << 20;
+
+    private final BufferPool pool = new BufferPool(false, 4 * MIB, 64 * MIB);
+    private final List<ByteBuffer> binaries = new ArrayList<>();
+    private final List<Integer> errors = new ArrayList<>();
+    private final DriverEvents events = new DriverEvents() {
+        @Override
+        public void onBinary(ByteBuffer data) {
+            binaries.add(data);
+        }
+
+        @Override
+        public void onError(ProtocolException error) {
+            errors.add(error.closeCode());
+        }
+    };
+
+    private HybiDriver driver(Extensions extensions) {
+        HybiDriver driver = new HybiDriver(Role.SERVER, 13, DriverOptions.DEFAULT_MAX_LENGTH, extensions, null,
+                () -> Drivers.FIXED_MASK, events, (kind, buffers) -> { }, pool);
+        driver.start();
+        return driver;
+    }
+
+    private static Extensions none() {
+        return new Extensions(List.of(), new ExtensionContext(Role.SERVER, DriverOptions.DEFAULT_MAX_LENGTH));
+    }
+
+    private static byte[] largeFrame(byte[] payload) {
+        return RawFrame.op(Opcode.BINARY).payload(payload).bytes();
+    }
+
+    @Test
+    @DisplayName("a large binary message is delivered in a lent buffer, unmasked")
+    void lendsLargeBinaryMessages() {
+        byte[] payload = new byte[MIB];
+        new Random(11).nextBytes(payload);
+        driver(none()).parse(ByteBuffer.wrap(largeFrame(payload)));
+
+        assertEquals(1, binaries.size());
+        assertEquals(ByteBuffer.wrap(payload), binaries.get(0));
+        assertEquals(1, pool.lentCount());
+        pool.release(binaries.get(0));
+        assertEquals(0, pool.lentCount());
+    }
+
+    @Test
+    @DisplayName("a connection that ends in the middle of a large frame gives its buffer back")
+    void endOfInputMidMessageGivesTheBufferBack() {
+        byte[] frame = largeFrame(new byte[MIB]);
+        HybiDriver driver = driver(none());
+        driver.parse(ByteBuffer.wrap(frame, 0, 100_000));
+        assertEquals(1, pool.lentCount());
+        driver.endOfInput();
+        assertEquals(0, pool.lentCount());
+    }
+
+    @Test
+    @DisplayName("a protocol error in the middle of a large message gives its buffer back")
+    void protocolErrorMidMessageGivesTheBufferBack() {
+        byte[] frame = largeFrame(new byte[MIB]);
+        HybiDriver driver = driver(none());
+        driver.parse(ByteBuffer.wrap(frame, 0, 100_000));
+        byte[] rest = Arrays.copyOfRange(frame, 100_000, frame.length);
+        byte[] bad = RawFrame.op(Opcode.PING).payload(new byte[126]).bytes(); // control frame too long: 1002
+        byte[] input = Arrays.copyOf(rest, rest.length + bad.length);
+        System.arraycopy(bad, 0, input, rest.length, bad.length);
+        driver.parse(ByteBuffer.wrap(input));
+
+        assertEquals(List.of(CloseCodes.PROTOCOL_ERROR), errors);
+        assertEquals(1, binaries.size(), "the message before the error was delivered");
+        pool.release(binaries.get(0));
+        assertEquals(0, pool.lentCount());
+    }
+
+    @Test
+    @DisplayName("a large message that arrives after our close frame is read, not delivered, and its buffer given back")
+    void messageAfterOurCloseIsGivenBack() {
+        HybiDriver driver = driver(none());
+        driver.close(CloseCodes.NORMAL, "");
+        driver.parse(ByteBuffer.wrap(largeFrame(new byte[MIB])));
+        assertEquals(0, binaries.size());
+        assertEquals(0, pool.lentCount());
+    }
+
+    @Test
+    @DisplayName("with an extension negotiated nothing is lent: an extension may replace the payload")
+    void extensionsTurnLendingOff() {
+        Extension passThrough = new Extension() {
+            @Override
+            public String name() {
+                return "x-pass";
+            }
+
+            @Override
+            public int rsvBits() {
+                return Message.RSV1;
+            }
+
+            @Override
+            public ExtensionSession createServerSession(List<ExtensionParams> offers, ExtensionContext context) {
+                return new ExtensionSession() {
+                    @Override
+                    public ExtensionParams generateResponse() {
+                        return ExtensionParams.of("x-pass");
+                    }
+
+                    @Override
+                    public Message processIncoming(Message message) {
+                        return message;
+                    }
+
+                    @Override
+                    public Message processOutgoing(Message message) {
+                        return message;
+                    }
+                };
+            }
+
+            @Override
+            public ExtensionSession createClientSession(ExtensionContext context) {
+                return null;
+            }
+        };
+        Extensions extensions = new Extensions(List.of(passThrough), new ExtensionContext(Role.SERVER, DriverOptions.DEFAULT_MAX_LENGTH));
+        assertEquals("x-pass", extensions.generateResponse("x-pass"));
+        driver(extensions).parse(ByteBuffer.wrap(largeFrame(new byte[MIB])));
+        assertEquals(1, binaries.size());
+        assertEquals(0, pool.bytes());
+    }
+}
