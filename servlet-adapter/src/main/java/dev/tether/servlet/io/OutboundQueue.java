@@ -45,6 +45,21 @@ public final class OutboundQueue implements WriteListener {
      * before {@code write} returns, so the array is free again at once.
      */
     private static final ThreadLocal<byte[]> BATCH = ThreadLocal.withInitial(() -> new byte[BATCH_BYTES]);
+    /**
+     * Whether a stream class writes a direct buffer as it is: it implements Servlet 6.1's
+     * {@code write(ByteBuffer)} itself (the API's default copies into a new array, as we would).
+     */
+    private static final ClassValue<Boolean> WRITES_BUFFERS = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> stream) {
+            try {
+                ServletOutputStream.class.getMethod("write", ByteBuffer.class); // absent before Servlet 6.1
+                return stream.getMethod("write", ByteBuffer.class).getDeclaringClass() != ServletOutputStream.class;
+            } catch (NoSuchMethodException e) {
+                return false;
+            }
+        }
+    };
 
     private final Owner owner;
     // Small to start with: most connections are idle most of the time, and these grow on demand.
@@ -64,6 +79,7 @@ public final class OutboundQueue implements WriteListener {
     /** Written since the last flush: a buffering stream (an async response) may still hold the bytes. */
     private boolean unflushed;
     private ServletOutputStream out;
+    private boolean outWritesBuffers;
     private Throwable failure;
 
     public OutboundQueue(Owner owner) {
@@ -114,6 +130,7 @@ public final class OutboundQueue implements WriteListener {
     public void start(ServletOutputStream stream) {
         synchronized (writing) {
             this.out = stream;
+            this.outWritesBuffers = WRITES_BUFFERS.get(stream.getClass());
         }
         stream.setWriteListener(this);
     }
@@ -201,6 +218,8 @@ public final class OutboundQueue implements WriteListener {
     private void write(ByteBuffer buffer) throws IOException {
         if (buffer.hasArray()) {
             out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+        } else if (outWritesBuffers) {
+            out.write(buffer.duplicate());
         } else {
             byte[] copy = new byte[buffer.remaining()];
             buffer.duplicate().get(copy);

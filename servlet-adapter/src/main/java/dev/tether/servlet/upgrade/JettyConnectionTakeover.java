@@ -599,14 +599,22 @@ final class JettyConnectionTakeover {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 Objects.checkFromIndexSize(off, len, b.length);
+                write(ByteBuffer.wrap(b, off, len));
+            }
+
+            /**
+             * Servlet 6.1's write: a direct buffer goes to the socket as it is, without the JDK's
+             * copy of a heap buffer into direct memory. On return the buffer has been consumed.
+             */
+            @Override
+            public void write(ByteBuffer bytes) throws IOException {
                 synchronized (UpgradedConnection.this) {
                     if (pending) {
                         if (listener != null) throw new IllegalStateException("write() while isReady() is false");
                         awaitWrite();
                     }
                     checkWritable();
-                    if (len == 0) return;
-                    ByteBuffer bytes = ByteBuffer.wrap(b, off, len);
+                    if (!bytes.hasRemaining()) return;
                     try {
                         if (getEndPoint().flush(bytes)) return;
                     } catch (IOException e) {

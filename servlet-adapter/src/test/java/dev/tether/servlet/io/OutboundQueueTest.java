@@ -253,4 +253,43 @@ class OutboundQueueTest {
         queue.flush();
         assertEquals("reset by peer", failures.get(0).getMessage());
     }
+
+    @Test
+    @DisplayName("a direct buffer goes to a stream that writes ByteBuffers itself as it is, not copied into an array")
+    void directBufferToAStreamThatTakesBuffers() {
+        List<ByteBuffer> buffersWritten = new ArrayList<>();
+        FakeStream out = new FakeStream() {
+            @Override
+            public void write(ByteBuffer buffer) {
+                buffersWritten.add(buffer);
+                byte[] copy = new byte[buffer.remaining()];
+                buffer.get(copy);
+                written.writeBytes(copy);
+            }
+        };
+        queue.start(out);
+        ByteBuffer direct = ByteBuffer.allocateDirect(3000).put(new byte[2999]).put((byte) 7).flip();
+        queue.add(Kind.DATA, new ByteBuffer[]{direct}, null);
+        queue.flush();
+
+        assertEquals(1, buffersWritten.size());
+        assertTrue(buffersWritten.get(0).isDirect());
+        assertEquals(0, out.writes, "no array write");
+        assertEquals(3000, out.written.size());
+        assertEquals(7, out.written.toByteArray()[2999]);
+    }
+
+    @Test
+    @DisplayName("a direct buffer goes to a stream that only writes arrays as a copy (the API's default would copy too)")
+    void directBufferToAStreamOfArrays() {
+        FakeStream out = new FakeStream();
+        queue.start(out);
+        ByteBuffer direct = ByteBuffer.allocateDirect(3000).put(new byte[2999]).put((byte) 7).flip();
+        queue.add(Kind.DATA, new ByteBuffer[]{direct}, null);
+        queue.flush();
+
+        assertEquals(1, out.writes);
+        assertEquals(7, out.written.toByteArray()[2999]);
+        assertEquals(0, direct.position(), "the queued buffer itself is left as it was");
+    }
 }
