@@ -17,8 +17,23 @@ public interface WebSocketListener {
     default void onText(WebSocket socket, String text) {
     }
 
-    /** A whole binary message arrived; the buffer is the listener's to keep. */
+    /**
+     * A whole binary message arrived. The buffer is the listener's to keep, unless it
+     * {@link #acceptsLentBuffers() accepts lent buffers}.
+     */
     default void onBinary(WebSocket socket, ByteBuffer data) {
+    }
+
+    /**
+     * Whether {@link #onBinary} may be lent its buffer rather than given it. A large message (one
+     * frame of 64 KiB or more) then comes in a pooled buffer, direct where the transport writes
+     * those without a copy. The loan lasts until {@code onBinary} returns, and for every
+     * {@code send} or {@code sendPart} of that same buffer object made during the call, on any
+     * connection, until the send completes: echoing or forwarding a message copies nothing. Anything
+     * else (a slice of it, a send from another thread, keeping it) needs a copy. Default false.
+     */
+    default boolean acceptsLentBuffers() {
+        return false;
     }
 
     /** A ping arrived; the pong has already been sent. */

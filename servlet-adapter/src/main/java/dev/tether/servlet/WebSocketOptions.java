@@ -3,6 +3,7 @@ package dev.tether.servlet;
 import dev.tether.driver.DriverOptions;
 import dev.tether.driver.Role;
 import dev.tether.extension.Extension;
+import dev.tether.message.BufferPool;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,11 @@ import java.util.Set;
  *   <tr><td>{@code readsPerYield}</td><td>2</td><td>after this many reads, a connection's thread yields the CPU, so that the
  *       container's selector and other connections' threads run: under load no connection starves; 0 never yields (bulk
  *       transfer is then ~10 % faster, the slowest connection far slower)</td></tr>
+ *   <tr><td>{@code lentBufferMemory}</td><td>32 MiB</td><td>for listeners that {@link
+ *       dev.tether.api.WebSocketListener#acceptsLentBuffers() accept lent buffers}: the most memory the pooled buffers of
+ *       large binary messages (64 KiB to {@value #LARGEST_LENT_BUFFER} bytes, in one frame) take, lent and free together,
+ *       per buffer kind (direct where the container writes them without a copy, else heap), shared by the connections
+ *       made with these options; past it messages get buffers of their own. 0 lends none</td></tr>
  * </table>
  */
 public final class WebSocketOptions {
@@ -51,6 +57,8 @@ public final class WebSocketOptions {
     }
 
     private static final WebSocketOptions DEFAULTS = new Builder().build();
+    /** The largest message buffer lent from a pool; larger messages get buffers of their own. */
+    public static final int LARGEST_LENT_BUFFER = 4 << 20;
 
     private final DriverOptions driverOptions;
     private final Set<String> allowedOrigins;
@@ -65,6 +73,10 @@ public final class WebSocketOptions {
     private final int readBufferSize;
     private final int readsPerYield;
     private final HandshakeHook handshakeHook;
+    private final long lentBufferMemory;
+    /** Made when first needed: most applications lend nothing. Guarded by {@code this}. */
+    private BufferPool heapBuffers;
+    private BufferPool directBuffers;
 
     private WebSocketOptions(Builder b) {
         this.driverOptions = b.driver.build();
@@ -80,6 +92,7 @@ public final class WebSocketOptions {
         this.readBufferSize = b.readBufferSize;
         this.readsPerYield = b.readsPerYield;
         this.handshakeHook = b.handshakeHook;
+        this.lentBufferMemory = b.lentBufferMemory;
     }
 
     public static WebSocketOptions defaults() {
@@ -146,6 +159,28 @@ public final class WebSocketOptions {
         return handshakeHook;
     }
 
+    /** The most memory the lent message buffers of each kind take; 0 when none are lent. */
+    public long lentBufferMemory() {
+        return lentBufferMemory;
+    }
+
+    /** The pool lent message buffers of one kind come from, shared by these options' connections; null when none are lent. */
+    synchronized BufferPool lentBuffers(boolean direct) {
+        if (lentBufferMemory == 0) {
+            return null;
+        }
+        if (direct) {
+            if (directBuffers == null) {
+                directBuffers = new BufferPool(true, LARGEST_LENT_BUFFER, lentBufferMemory);
+            }
+            return directBuffers;
+        }
+        if (heapBuffers == null) {
+            heapBuffers = new BufferPool(false, LARGEST_LENT_BUFFER, lentBufferMemory);
+        }
+        return heapBuffers;
+    }
+
     public static final class Builder {
         private final DriverOptions.Builder driver = DriverOptions.builder(Role.SERVER);
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
@@ -160,6 +195,7 @@ public final class WebSocketOptions {
         private int readBufferSize = 64 << 10;
         private int readsPerYield = 2;
         private HandshakeHook handshakeHook;
+        private long lentBufferMemory = 32L << 20;
 
         private Builder() {
         }
@@ -260,6 +296,15 @@ public final class WebSocketOptions {
                 throw new IllegalArgumentException("readsPerYield must not be negative: " + reads);
             }
             this.readsPerYield = reads;
+            return this;
+        }
+
+        /** The most memory pooled message buffers of one kind take (see the table above); 0 lends none. */
+        public Builder lentBufferMemory(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("lentBufferMemory must not be negative: " + bytes);
+            }
+            this.lentBufferMemory = bytes;
             return this;
         }
 

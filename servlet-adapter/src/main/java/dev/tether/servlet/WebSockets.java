@@ -5,6 +5,7 @@ import dev.tether.api.WebSocketListener;
 import dev.tether.driver.DriverOptions;
 import dev.tether.driver.ServerHandshake;
 import dev.tether.driver.handshake.HeaderTokens;
+import dev.tether.message.BufferPool;
 import dev.tether.servlet.session.ServletHandshakeInfo;
 import dev.tether.servlet.session.ServletWebSocket;
 import dev.tether.servlet.upgrade.ContainerUpgrade;
@@ -101,8 +102,10 @@ public final class WebSockets {
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         answer.headers().forEach(response::addHeader);
         context.responseHeaders().forEach(response::addHeader);
+        BufferPool lender = listener.acceptsLentBuffers()
+                ? options.lentBuffers(ContainerUpgrade.writesDirectBuffers(request)) : null;
         ServletWebSocket socket = new ServletWebSocket(answer, options, listener,
-                new ServletHandshakeInfo(request), context.attributes());
+                new ServletHandshakeInfo(request), context.attributes(), lender);
         UpgradeHandler handler = ContainerUpgrade.upgrade(request, response, UpgradeHandler.class);
         handler.attach(socket);
         return socket;

@@ -3,9 +3,11 @@ package dev.tether.servlet;
 import dev.tether.servlet.testing.JdkClient;
 
 import dev.tether.api.WebSocket;
+import dev.tether.message.BufferPool;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RunningServer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -46,6 +48,47 @@ class WebSocketMessagingTest {
                 assertEquals(text, client.next());
             }
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    @DisplayName("a listener that accepts lent buffers echoes large messages from pooled buffers, direct where the container writes them as they are")
+    void echoesLargeMessagesFromLentBuffers(Container container) throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder().build(); // a pool of its own
+        boolean direct = container == Container.JETTY; // Jetty: our takeover writes ByteBuffers; Tomcat: arrays
+        List<Boolean> directness = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RecordingListener server = new RecordingListener() {
+            @Override
+            public void onBinary(WebSocket socket, ByteBuffer data) {
+                directness.add(data.isDirect());
+                super.onBinary(socket, data);
+            }
+
+            @Override
+            public boolean acceptsLentBuffers() {
+                return true;
+            }
+        }.echoing();
+        Random random = new Random(13);
+        int[] sizes = {1 << 20, 100, 65536, (1 << 20) + 1, WebSocketOptions.LARGEST_LENT_BUFFER + 1, 1 << 20, 1 << 20};
+        try (RunningServer running = container.start(r -> r.addServlet("/echo", TestServlet.of(options, server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/echo"))) {
+            for (int size : sizes) {
+                byte[] data = new byte[size];
+                random.nextBytes(data);
+                client.socket.sendBinary(ByteBuffer.wrap(data), true).get(10, TimeUnit.SECONDS);
+                assertEquals(ByteBuffer.wrap(data), client.next(), size + " bytes");
+            }
+            client.socket.sendClose(1000, "").get(10, TimeUnit.SECONDS);
+            server.await("close:");
+        }
+        assertEquals(List.of(direct, false, direct, direct, false, direct, direct), directness, "lent from the pool: 64 KiB to 4 MiB");
+        BufferPool pool = options.lentBuffers(direct);
+        assertEquals(0, pool.lentCount(), "every buffer came back once its echo was written");
+        // Four messages of 1 MiB: one buffer, or two when an echo's completion came after the next message.
+        assertTrue(pool.bytes() <= 2 * (1 << 20) + (2 << 20) + 65536,
+                "buffers were reused, not one taken per message: " + pool.bytes());
+        assertEquals(0, options.lentBuffers(!direct).bytes(), "the other kind was never used");
     }
 
     @ParameterizedTest

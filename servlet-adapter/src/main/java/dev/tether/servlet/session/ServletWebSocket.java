@@ -14,6 +14,7 @@ import dev.tether.driver.PingTracker;
 import dev.tether.driver.ProtocolException;
 import dev.tether.driver.ServerHandshake;
 import dev.tether.driver.WireOutput;
+import dev.tether.message.BufferPool;
 import dev.tether.message.MessageType;
 import dev.tether.servlet.WebSocketOptions;
 import dev.tether.servlet.io.InboundPump;
@@ -63,6 +64,7 @@ public final class ServletWebSocket implements WebSocket {
 
     private final Object lock = new Object();
     private final WebSocketListener listener;
+    private final BufferPool lender;
     private final WebSocketOptions options;
     private final HandshakeInfo handshake;
     private final Map<String, Object> attributes;
@@ -94,9 +96,14 @@ public final class ServletWebSocket implements WebSocket {
 
     private volatile boolean paused;
 
+    /**
+     * @param lender where large binary messages take their buffers, lent to the listener (which must
+     *               {@link WebSocketListener#acceptsLentBuffers() accept them}); null for none
+     */
     public ServletWebSocket(ServerHandshake answer, WebSocketOptions options, WebSocketListener listener,
-                            HandshakeInfo handshake, Map<String, Object> attributes) {
+                            HandshakeInfo handshake, Map<String, Object> attributes, BufferPool lender) {
         this.options = options;
+        this.lender = lender;
         this.listener = listener;
         this.handshake = handshake;
         this.attributes = attributes;
@@ -144,7 +151,7 @@ public final class ServletWebSocket implements WebSocket {
                 connectionFailed(error);
             }
         }, options.readBufferSize(), options.readsPerYield());
-        this.driver = answer.newDriver(new Events(), this::write);
+        this.driver = answer.newDriver(new Events(), this::write, lender);
         this.timers = new ConnectionTimers(this, options);
     }
 
@@ -193,7 +200,9 @@ public final class ServletWebSocket implements WebSocket {
     @Override
     public CompletionStage<Void> send(ByteBuffer data) {
         ByteBuffer view = data.slice();
-        return sendData(view.remaining(), d -> d.binary(view));
+        CompletionStage<Void> sent = sendData(view.remaining(), d -> d.binary(view));
+        LentBuffer.holdWhileSending(data, sent);
+        return sent;
     }
 
     @Override
@@ -205,7 +214,9 @@ public final class ServletWebSocket implements WebSocket {
     @Override
     public CompletionStage<Void> sendPart(ByteBuffer data, boolean last) {
         ByteBuffer view = data.slice();
-        return sendData(view.remaining(), d -> d.fragment(MessageType.BINARY, view, last));
+        CompletionStage<Void> sent = sendData(view.remaining(), d -> d.fragment(MessageType.BINARY, view, last));
+        LentBuffer.holdWhileSending(data, sent);
+        return sent;
     }
 
     private CompletionStage<Void> sendData(long size, Predicate<Driver> send) {
@@ -571,7 +582,11 @@ public final class ServletWebSocket implements WebSocket {
 
         @Override
         public void onBinary(ByteBuffer data) {
-            events.add(() -> deliver(() -> listener.onBinary(ServletWebSocket.this, data)));
+            if (lender == null) {
+                events.add(() -> deliver(() -> listener.onBinary(ServletWebSocket.this, data)));
+            } else {
+                events.add(() -> LentBuffer.lend(data, lender, () -> deliver(() -> listener.onBinary(ServletWebSocket.this, data))));
+            }
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.tether.servlet.upgrade;
 
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -45,6 +47,8 @@ public final class ContainerUpgrade {
     private static final String JETTY_EE10_REQUEST = "org.eclipse.jetty.ee10.servlet.ServletApiRequest";
     private static final Route PORTABLE = new Portable();
     private static final ConcurrentMap<Class<?>, Route> ROUTES = new ConcurrentHashMap<>();
+    /** Servlet 6.1 added {@code ServletOutputStream.write(ByteBuffer)}; on 6.0 the takeover's own cannot be called. */
+    private static final boolean SERVLET_API_WRITES_BUFFERS = hasMethod(ServletOutputStream.class, "write", ByteBuffer.class);
 
     private ContainerUpgrade() {
     }
@@ -70,6 +74,16 @@ public final class ContainerUpgrade {
         }
         return ROUTES.computeIfAbsent(containerRequest(request).getClass(), ContainerUpgrade::routeFor)
                 .upgrade(request, response, handlerType);
+    }
+
+    /**
+     * Whether the connection {@link #upgrade} makes of this request writes direct buffers without
+     * copying them: Jetty's takeover does, where the servlet API has {@code write(ByteBuffer)} (6.1);
+     * the portable path's streams take arrays (a direct buffer is copied into one).
+     */
+    public static boolean writesDirectBuffers(HttpServletRequest request) {
+        return SERVLET_API_WRITES_BUFFERS
+                && ROUTES.computeIfAbsent(containerRequest(request).getClass(), ContainerUpgrade::routeFor).writesDirectBuffers();
     }
 
     /**
@@ -164,6 +178,15 @@ public final class ContainerUpgrade {
         return takeOver;
     }
 
+    private static boolean hasMethod(Class<?> type, String name, Class<?>... parameters) {
+        try {
+            type.getMethod(name, parameters);
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
     private static Class<?> loadOrNull(String name, ClassLoader loader) {
         try {
             return Class.forName(name, false, loader);
@@ -176,6 +199,11 @@ public final class ContainerUpgrade {
     private interface Route {
         <T extends HttpUpgradeHandler> T upgrade(HttpServletRequest request, HttpServletResponse response,
                 Class<T> handlerType) throws IOException, ServletException;
+
+        /** Whether its connections write direct buffers without a copy. */
+        default boolean writesDirectBuffers() {
+            return false;
+        }
     }
 
     /** The standard way: the container creates the handler and switches protocols. */
@@ -193,6 +221,11 @@ public final class ContainerUpgrade {
 
         JettyTakeover(Method takeOver) {
             this.takeOver = takeOver;
+        }
+
+        @Override
+        public boolean writesDirectBuffers() {
+            return true;
         }
 
         @Override

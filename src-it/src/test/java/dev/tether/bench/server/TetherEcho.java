@@ -27,6 +27,11 @@ public class TetherEcho extends WebSocketServlet {
         public void onBinary(WebSocket socket, ByteBuffer data) {
             socket.send(data);
         }
+
+        @Override
+        public boolean acceptsLentBuffers() {
+            return true; // the echo sends the buffer back during the call: no copy of large messages
+        }
     };
 
     public TetherEcho() {
