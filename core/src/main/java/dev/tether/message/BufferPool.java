@@ -1,6 +1,7 @@
 package dev.tether.message;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +18,8 @@ import java.util.Set;
  * <p>Buffer sizes are powers of two from {@value #SMALLEST} bytes up to the pool's largest. The
  * pool is bounded: the buffers it has made and still accounts for, lent and free together, never
  * pass {@code maxBytes}. Past that, {@link #take} answers null and the caller allocates an
- * ordinary buffer of its own, as it does for sizes outside the pool's. Thread-safe.
+ * ordinary buffer of its own, as it does for sizes outside the pool's (and when the JVM has no
+ * direct memory left). Thread-safe; buffers are made outside its lock.
  */
 public final class BufferPool {
     /** The smallest buffer: below it a fresh array costs little. */
@@ -63,25 +65,40 @@ public final class BufferPool {
     }
 
     /**
-     * A buffer of {@code size} bytes (position 0, limit {@code size}; its capacity may be larger), or
-     * null when {@code size} is outside this pool's sizes or the pool is at its bound.
+     * A buffer of {@code size} bytes (position 0, limit {@code size}, big-endian; its capacity may be
+     * larger, and what lies past the limit is left from earlier use), or null when {@code size} is
+     * outside this pool's sizes, the pool is at its bound, or the memory cannot be had.
      */
-    public synchronized ByteBuffer take(int size) {
+    public ByteBuffer take(int size) {
         if (size < SMALLEST || size > largest) {
             return null;
         }
         int sizeClass = sizeClass(size);
-        ByteBuffer buffer = free.get(sizeClass).poll();
-        if (buffer == null) {
-            int capacity = SMALLEST << sizeClass;
-            if (bytes + capacity > maxBytes && !dropFreeBuffers(bytes + capacity - maxBytes)) {
-                return null;
+        int capacity = SMALLEST << sizeClass;
+        ByteBuffer buffer;
+        synchronized (this) {
+            buffer = free.get(sizeClass).poll();
+            if (buffer == null) {
+                if (bytes + capacity > maxBytes && !dropFreeBuffers(bytes + capacity - maxBytes)) {
+                    return null;
+                }
+                bytes += capacity; // counted now, made below: allocating (and zeroing) takes no lock
             }
-            buffer = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
-            bytes += capacity;
         }
-        lent.add(buffer);
-        return buffer.clear().limit(size);
+        if (buffer == null) {
+            try {
+                buffer = direct ? ByteBuffer.allocateDirect(capacity) : ByteBuffer.allocate(capacity);
+            } catch (OutOfMemoryError noMemory) {
+                synchronized (this) {
+                    bytes -= capacity;
+                }
+                return null; // the caller makes do with an array of its own
+            }
+        }
+        synchronized (this) {
+            lent.add(buffer);
+        }
+        return buffer.clear().order(ByteOrder.BIG_ENDIAN).limit(size);
     }
 
     /**

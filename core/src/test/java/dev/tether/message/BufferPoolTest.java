@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,16 +52,17 @@ class BufferPoolTest {
     }
 
     @Test
-    @DisplayName("a buffer given back is lent again, cleared, and nothing new is allocated")
+    @DisplayName("a buffer given back is lent again, cleared and big-endian, and nothing new is allocated")
     void reusesWhatIsGivenBack() {
         BufferPool pool = new BufferPool(false, MIB, 64 * MIB);
         ByteBuffer first = pool.take(MIB);
-        first.put(new byte[100]);
+        first.put(new byte[100]).order(ByteOrder.LITTLE_ENDIAN);
         pool.release(first);
         ByteBuffer second = pool.take(MIB - 5);
         assertSame(first, second);
         assertEquals(0, second.position());
         assertEquals(MIB - 5, second.limit());
+        assertEquals(ByteOrder.BIG_ENDIAN, second.order(), "as a new buffer would be");
         assertEquals(MIB, pool.bytes());
         assertEquals(1, pool.lentCount());
     }

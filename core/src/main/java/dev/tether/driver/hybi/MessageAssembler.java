@@ -22,15 +22,19 @@ import java.util.Arrays;
  *
  * <p>Given a {@link BufferPool}, a binary message that comes in one frame of a size the pool holds
  * is assembled in a buffer taken from it, handed to the sink as a loan: whoever ends up with it gives
- * it back. Other messages, and all of them once the pool is at its bound, get buffers of their own.
+ * it back. The buffer is taken by the rule above, once an array of its own would be the whole frame
+ * (with the first read for up to 1 MiB), so a peer that announces frames and stalls holds no more of
+ * the pool than it would of the heap. Other messages, and all of them once the pool is at its bound,
+ * get buffers of their own.
  */
 final class MessageAssembler {
 
     /** Receives each whole message. */
     interface MessageSink {
         /**
-         * A whole message. A binary payload is the receiver's to keep. A text payload may be a view of
-         * the input, valid only during the call; {@code utf8Checked} tells whether it was validated.
+         * A whole message. A binary payload is the receiver's to keep, or lent from the pool if there
+         * is one. A text payload may be a view of the input, valid only during the call;
+         * {@code utf8Checked} tells whether it was validated.
          */
         void message(Message message, boolean utf8Checked) throws ProtocolException;
     }
@@ -57,6 +61,8 @@ final class MessageAssembler {
     private byte[] buffer;
     /** The pooled buffer a binary message is being assembled in, instead of {@link #buffer}. */
     private ByteBuffer borrowed;
+    /** The frame being read may still be moved to a pooled buffer. */
+    private boolean lendable;
     private int size;
     private byte[] retainedTextBuffer;
 
@@ -88,13 +94,15 @@ final class MessageAssembler {
         frameLength = length;
         frameRead = 0;
         frameFin = fin;
-        if (lender != null && opcode == Opcode.BINARY && fin && rsv == 0) {
-            borrowed = lender.take((int) length); // null when the pool has no such size or is full
-        }
+        lendable = lender != null && opcode == Opcode.BINARY && fin && rsv == 0
+                && length >= BufferPool.SMALLEST && length <= lender.largest();
     }
 
     void payload(ByteBuffer chunk) throws ProtocolException {
         int n = chunk.remaining();
+        if (lendable && capacityFor(size + n, frameLength) >= frameLength) {
+            borrow();
+        }
         if (borrowed != null) {
             borrowed.put(size, chunk, chunk.position(), n);
             size += n;
@@ -151,8 +159,19 @@ final class MessageAssembler {
         sink.message(new Message(type, rsv, payload), checkUtf8);
     }
 
+    /** Moves the frame to a pooled buffer, with what has arrived; without one it stays where it is. */
+    private void borrow() {
+        lendable = false; // asked once
+        borrowed = lender.take((int) frameLength); // null when the pool is at its bound
+        if (borrowed != null && buffer != null) {
+            borrowed.put(0, buffer, 0, size);
+            buffer = null;
+        }
+    }
+
     /** Gives back the buffer of a message that will not be finished (the connection ended). */
     void discard() {
+        lendable = false;
         if (borrowed != null) {
             lender.release(borrowed);
             borrowed = null;

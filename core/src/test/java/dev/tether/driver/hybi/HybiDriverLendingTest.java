@@ -82,24 +82,6 @@ class HybiDriverLendingTest {
     }
 
     @Test
-    @DisplayName("a protocol error in the middle of a large message gives its buffer back")
-    void protocolErrorMidMessageGivesTheBufferBack() {
-        byte[] frame = largeFrame(new byte[MIB]);
-        HybiDriver driver = driver(none());
-        driver.parse(ByteBuffer.wrap(frame, 0, 100_000));
-        byte[] rest = Arrays.copyOfRange(frame, 100_000, frame.length);
-        byte[] bad = RawFrame.op(Opcode.PING).payload(new byte[126]).bytes(); // control frame too long: 1002
-        byte[] input = Arrays.copyOf(rest, rest.length + bad.length);
-        System.arraycopy(bad, 0, input, rest.length, bad.length);
-        driver.parse(ByteBuffer.wrap(input));
-
-        assertEquals(List.of(CloseCodes.PROTOCOL_ERROR), errors);
-        assertEquals(1, binaries.size(), "the message before the error was delivered");
-        pool.release(binaries.get(0));
-        assertEquals(0, pool.lentCount());
-    }
-
-    @Test
     @DisplayName("a large message that arrives after our close frame is read, not delivered, and its buffer given back")
     void messageAfterOurCloseIsGivenBack() {
         HybiDriver driver = driver(none());

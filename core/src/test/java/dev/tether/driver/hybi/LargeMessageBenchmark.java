@@ -6,6 +6,7 @@ import dev.tether.driver.ProtocolException;
 import dev.tether.driver.Role;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
+import dev.tether.message.BufferPool;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;
@@ -14,6 +15,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,8 +25,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * Receiving one 1 MiB masked binary message the way the servlet adapter feeds it: 64 KiB reads,
  * each copied into one reused read buffer first (as a socket read into it would), then handed to a
  * server {@link HybiDriver}, which parses, unmasks and assembles the message into a new array the
- * application keeps. Beside it, the floor under any receiver that hands out new arrays: allocating
- * the 1 MiB array and copying the reads into it, nothing else.
+ * application keeps, or ({@code lending} heap or direct) into a buffer lent from a {@link BufferPool}
+ * and given back once consumed. Beside it, the floor under any receiver that hands out new arrays:
+ * allocating the 1 MiB array and copying the reads into it, nothing else (the same whatever
+ * {@code lending} says).
  *
  * <p>Scores are messages per second (× 1 MiB = bytes per second). The driver unmasks in place in
  * the read buffer; every read is copied afresh from the untouched wire bytes, so nothing needs
@@ -43,6 +47,11 @@ public class LargeMessageBenchmark {
     private final byte[] readBuffer = new byte[READ];
     private HybiDriver driver;
     private Blackhole blackhole;
+    private BufferPool pool;
+
+    /** Where the message's buffer comes from: a new array ({@code none}), or a heap or direct pool. */
+    @Param({"none", "heap", "direct"})
+    public String lending;
 
     @Setup
     public void setUp(Blackhole bh) {
@@ -56,12 +65,16 @@ public class LargeMessageBenchmark {
             frame.put((byte) (payload[i] ^ mask[i & 3]));
         }
         wire = frame.array();
+        pool = lending.equals("none") ? null : new BufferPool(lending.equals("direct"), 4 << 20, 64 << 20);
         driver = new HybiDriver(Role.SERVER, 13, DriverOptions.DEFAULT_MAX_LENGTH,
                 new Extensions(List.of(), new ExtensionContext(Role.SERVER, DriverOptions.DEFAULT_MAX_LENGTH)),
                 null, () -> 0, new DriverEvents() {
                     @Override
                     public void onBinary(ByteBuffer data) {
                         blackhole.consume(data);
+                        if (pool != null) {
+                            pool.release(data);
+                        }
                     }
 
                     // A driver that failed would drop the input from then on, and score absurdly high.
@@ -69,7 +82,7 @@ public class LargeMessageBenchmark {
                     public void onError(ProtocolException error) {
                         throw new IllegalStateException("the benchmark's input was refused", error);
                     }
-                }, (kind, buffers) -> { });
+                }, (kind, buffers) -> { }, pool);
         driver.start();
     }
 

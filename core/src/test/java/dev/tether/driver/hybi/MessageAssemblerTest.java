@@ -146,6 +146,30 @@ class MessageAssemblerTest {
     }
 
     @Test
+    @DisplayName("a 4 MiB frame moves to a lent buffer once 1 MiB has arrived, as an array of its own would grow to it")
+    void poolTakenByTheSameRuleAsAnArray() throws Exception {
+        BufferPool pool = new BufferPool(false, 4 * MIB, 64 * MIB);
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool);
+        byte[] payload = new byte[4 * MIB];
+        new Random(15).nextBytes(payload);
+
+        assembler.frameStart(Opcode.BINARY, true, 0, 4 * MIB);
+        for (int at = 0; at < MIB - 64 * KIB; at += 64 * KIB) {
+            assembler.payload(ByteBuffer.wrap(payload, at, 64 * KIB));
+            assertEquals(0, pool.bytes(), "a stalled peer holds no more of the pool than of the heap");
+        }
+        for (int at = MIB - 64 * KIB; at < 4 * MIB; at += 64 * KIB) {
+            assembler.payload(ByteBuffer.wrap(payload, at, 64 * KIB));
+            assertEquals(1, pool.lentCount());
+        }
+        assembler.frameEnd(true);
+
+        assertEquals(ByteBuffer.wrap(payload), delivered.get(0).payload(), "what arrived before the move included");
+        assertEquals(4 * MIB, pool.bytes());
+    }
+
+    @Test
     @DisplayName("a message that will never be finished gives its lent buffer back when discarded")
     void discardGivesBackTheBuffer() throws Exception {
         BufferPool pool = new BufferPool(false, MIB, 64 * MIB);

@@ -582,7 +582,7 @@ public final class ServletWebSocket implements WebSocket {
 
         @Override
         public void onBinary(ByteBuffer data) {
-            if (lender == null) {
+            if (lender == null || data.capacity() < BufferPool.SMALLEST) { // small ones are never lent
                 events.add(() -> deliver(() -> listener.onBinary(ServletWebSocket.this, data)));
             } else {
                 events.add(() -> LentBuffer.lend(data, lender, () -> deliver(() -> listener.onBinary(ServletWebSocket.this, data))));
