@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the container is not asked for more, so {@link #pump()} must be called when it wants it again.
  *
  * <p>Reads go into a per-thread buffer: the owner consumes each chunk before {@link Sink#consume}
- * returns, so an idle connection holds no read buffer at all.
+ * returns, so an idle connection holds no read buffer at all. A thread's buffer is taken at its
+ * first read (not when the container merely reports the connection) and starts at 4 KiB, doubling up
+ * to the connection's buffer size each time a read fills it: a container runs up to hundreds of
+ * threads, and only those that meet bulk input should hold the full size.
  *
  * <p>Every few reads the pumping thread yields the CPU. A connection whose peer keeps sending never
  * finds its input empty, so it keeps its thread and reads straight from the socket; the container's
@@ -40,6 +43,7 @@ public final class InboundPump implements ReadListener {
     }
 
     private static final ThreadLocal<byte[]> BUFFERS = new ThreadLocal<>();
+    static final int FIRST_BUFFER = 4 * 1024;
 
     private final Sink sink;
     private final int bufferSize;
@@ -105,16 +109,23 @@ public final class InboundPump implements ReadListener {
 
     private void readWhileReady() {
         ServletInputStream stream = in;
-        byte[] buffer = buffer();
+        byte[] buffer = null;
         try {
             while (!ended && sink.wantsInput() && stream.isReady()) {
-                int n = stream.read(buffer);
+                if (buffer == null) {
+                    buffer = buffer();
+                }
+                int limit = Math.min(buffer.length, bufferSize);
+                int n = stream.read(buffer, 0, limit);
                 if (n < 0) {
                     end();
                     return;
                 }
                 if (n > 0) {
                     sink.consume(ByteBuffer.wrap(buffer, 0, n));
+                    if (n == limit && limit < bufferSize) {
+                        buffer = grown(limit); // consumed: the old array may go
+                    }
                     if (readsPerYield > 0 && ++readsSinceYield >= readsPerYield) {
                         readsSinceYield = 0;
                         yielder.run();
@@ -135,10 +146,22 @@ public final class InboundPump implements ReadListener {
 
     private byte[] buffer() {
         byte[] buffer = BUFFERS.get();
-        if (buffer == null || buffer.length < bufferSize) {
-            buffer = new byte[bufferSize];
+        if (buffer == null) {
+            buffer = new byte[Math.min(FIRST_BUFFER, bufferSize)];
             BUFFERS.set(buffer);
         }
         return buffer;
+    }
+
+    private byte[] grown(int filled) {
+        byte[] buffer = new byte[(int) Math.min(2L * filled, bufferSize)];
+        BUFFERS.set(buffer);
+        return buffer;
+    }
+
+    /** The size of the read buffer the calling thread holds, 0 for none: for tests. */
+    static int bufferHeldByThisThread() {
+        byte[] buffer = BUFFERS.get();
+        return buffer == null ? 0 : buffer.length;
     }
 }

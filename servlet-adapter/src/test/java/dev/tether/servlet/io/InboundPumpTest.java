@@ -180,4 +180,101 @@ class InboundPumpTest {
         assertEquals(List.of("failed:reset"), seen);
         assertTrue(in.isReadyCalls > 0);
     }
+
+    /** A socket's input holding {@code available} bytes: each read returns as many as asked, up to what is left. */
+    static final class StreamInput extends FakeInput {
+        long available;
+
+        StreamInput(long available) {
+            this.available = available;
+        }
+
+        @Override
+        public boolean isReady() {
+            isReadyCalls++;
+            return available > 0;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            int n = (int) Math.min(len, available);
+            available -= n;
+            return n;
+        }
+    }
+
+    private interface Body {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code body} on a new thread, so that no read buffer is left from another test, and returns the size its thread ends up holding. */
+    private static int bufferHeldAfter(Body body) throws InterruptedException {
+        int[] held = {-1};
+        Thread thread = new Thread(() -> {
+            try {
+                body.run();
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            held[0] = InboundPump.bufferHeldByThisThread();
+        });
+        thread.start();
+        thread.join(10_000);
+        return held[0];
+    }
+
+    @Test
+    @DisplayName("a thread's read buffer starts at 4 KiB and doubles each time a read fills it, up to the buffer size")
+    void readBufferGrowsWithTheReads() throws InterruptedException {
+        InboundPump bulk = new InboundPump(recording, 20 * 1024, 0);
+        StreamInput in = new StreamInput(100 * 1024);
+        int held = bufferHeldAfter(() -> {
+            bulk.start(in);
+            in.listener.onDataAvailable();
+        });
+        assertEquals(List.of("bytes:4096", "bytes:8192", "bytes:16384", "bytes:20480", "bytes:20480", "bytes:20480",
+                "bytes:12288"), seen);
+        assertEquals(20 * 1024, held);
+    }
+
+    @Test
+    @DisplayName("a thread that only meets small reads keeps the small buffer")
+    void smallReadsKeepASmallBuffer() throws InterruptedException {
+        InboundPump small = new InboundPump(recording, 64 * 1024, 0);
+        FakeInput in = new FakeInput();
+        for (int i = 0; i < 50; i++) {
+            in.chunks.add(new byte[100]);
+        }
+        int held = bufferHeldAfter(() -> {
+            small.start(in);
+            in.listener.onDataAvailable();
+        });
+        assertEquals(50, seen.size());
+        assertEquals(InboundPump.FIRST_BUFFER, held);
+    }
+
+    @Test
+    @DisplayName("a connection the container reports with nothing to read takes no buffer (idle connections on many threads)")
+    void nothingToReadTakesNoBuffer() throws InterruptedException {
+        FakeInput in = new FakeInput();
+        int held = bufferHeldAfter(() -> {
+            pump.start(in);
+            in.listener.onDataAvailable();
+        });
+        assertEquals(1, in.isReadyCalls);
+        assertEquals(0, held);
+    }
+
+    @Test
+    @DisplayName("a buffer smaller than 4 KiB is used as configured")
+    void aSmallConfiguredBufferIsNotExceeded() throws InterruptedException {
+        InboundPump tiny = new InboundPump(recording, 1000, 0);
+        StreamInput in = new StreamInput(2500);
+        int held = bufferHeldAfter(() -> {
+            tiny.start(in);
+            in.listener.onDataAvailable();
+        });
+        assertEquals(List.of("bytes:1000", "bytes:1000", "bytes:500"), seen);
+        assertEquals(1000, held);
+    }
 }
