@@ -22,35 +22,47 @@ import java.util.Map;
  * recycle its request object once the servlet returns.
  *
  * <p>It is kept for the connection's life, by every idle connection too, so it is kept compact:
- * the headers as one array of names and values (not a map of lists), and the URI and the remote
- * address as the strings they came as, parsed when first asked for (about 0.6 KiB less per
- * idle connection than the parsed forms). Nothing is read from the request after the constructor.
+ * the path, the remote address and every header name and value are one string with the ends of its
+ * pieces beside it (one string instead of a dozen: about 0.5 KiB less per idle connection), and the
+ * URI and the address are parsed when first asked for. Nothing is read from the request after the
+ * constructor.
  */
 public final class ServletHandshakeInfo implements HandshakeInfo {
-    private final String path;
+    private static final int PATH = 0;
+    private static final int REMOTE_IP = 1;
+    private static final int FIRST_HEADER = 2;
+
+    /** Path, remote IP, then name, value, name, value … in the order sent, end to end. */
+    private final String pieces;
+    /** Where each piece of {@link #pieces} ends; a header with several values has a pair each. */
+    private final int[] ends;
     private final String query;
-    /** Name, value, name, value … in the order sent; a header with several values has a pair each. */
-    private final String[] headerFields;
     private final List<HttpCookie> cookies;
-    private final String remoteIp;
     private final int remotePort;
     // Parsed on first use; racing threads parse equal values. Volatile, as URI's fields are not final.
     private volatile URI uri;
     private volatile InetSocketAddress remoteAddress;
 
     public ServletHandshakeInfo(HttpServletRequest request) {
-        this.path = request.getRequestURI();
-        this.query = request.getQueryString();
-        List<String> fields = new ArrayList<>();
+        StringBuilder text = new StringBuilder(256);
+        List<String> parts = new ArrayList<>();
+        parts.add(orEmpty(request.getRequestURI()));
+        parts.add(orEmpty(request.getRemoteAddr()));
         for (String name : list(request.getHeaderNames())) {
             for (String value : list(request.getHeaders(name))) {
                 if (value != null) { // a wrapper's doing: there is no such header value on the wire
-                    fields.add(name);
-                    fields.add(value);
+                    parts.add(name);
+                    parts.add(value);
                 }
             }
         }
-        this.headerFields = fields.toArray(new String[0]);
+        this.ends = new int[parts.size()];
+        for (int i = 0; i < ends.length; i++) {
+            text.append(parts.get(i));
+            ends[i] = text.length();
+        }
+        this.pieces = text.toString();
+        this.query = request.getQueryString();
         Cookie[] servletCookies = request.getCookies();
         if (servletCookies == null || servletCookies.length == 0) {
             this.cookies = List.of();
@@ -61,8 +73,11 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
             }
             this.cookies = List.copyOf(list);
         }
-        this.remoteIp = request.getRemoteAddr();
         this.remotePort = request.getRemotePort();
+    }
+
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
     }
 
     /** The servlet API allows a container to answer null instead of listing headers. */
@@ -70,11 +85,25 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         return values == null ? List.of() : Collections.list(values);
     }
 
+    private int start(int piece) {
+        return piece == 0 ? 0 : ends[piece - 1];
+    }
+
+    private String piece(int piece) {
+        return pieces.substring(start(piece), ends[piece]);
+    }
+
+    /** Whether header piece {@code piece} is called {@code name}, whatever the case of either. */
+    private boolean named(int piece, String name) {
+        int start = start(piece);
+        return ends[piece] - start == name.length() && pieces.regionMatches(true, start, name, 0, name.length());
+    }
+
     @Override
     public URI uri() {
         URI parsed = uri;
         if (parsed == null) {
-            parsed = requestUri(path, query);
+            parsed = requestUri(piece(PATH), query);
             uri = parsed;
         }
         return parsed;
@@ -97,9 +126,9 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     @Override
     public List<String> headers(String name) {
         List<String> found = List.of();
-        for (int i = 0; i < headerFields.length; i += 2) {
-            if (headerFields[i].equalsIgnoreCase(name)) {
-                found = found.isEmpty() ? List.of(headerFields[i + 1]) : append(found, headerFields[i + 1]);
+        for (int i = FIRST_HEADER; i < ends.length; i += 2) {
+            if (named(i, name)) {
+                found = found.isEmpty() ? List.of(piece(i + 1)) : append(found, piece(i + 1));
             }
         }
         return found;
@@ -115,8 +144,8 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     @Override
     public Map<String, List<String>> headers() {
         Map<String, List<String>> all = new LinkedHashMap<>();
-        for (int i = 0; i < headerFields.length; i += 2) {
-            all.computeIfAbsent(headerFields[i], n -> new ArrayList<>(1)).add(headerFields[i + 1]);
+        for (int i = FIRST_HEADER; i < ends.length; i += 2) {
+            all.computeIfAbsent(piece(i), n -> new ArrayList<>(1)).add(piece(i + 1));
         }
         all.replaceAll((name, values) -> List.copyOf(values));
         return Collections.unmodifiableMap(all);
@@ -131,7 +160,7 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     public InetSocketAddress remoteAddress() {
         InetSocketAddress address = remoteAddress;
         if (address == null) {
-            address = address(remoteIp, remotePort);
+            address = address(piece(REMOTE_IP), remotePort);
             remoteAddress = address;
         }
         return address;
@@ -142,7 +171,7 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         try {
             return new InetSocketAddress(InetAddress.getByName(ip), port);
         } catch (UnknownHostException | RuntimeException e) {
-            return InetSocketAddress.createUnresolved(String.valueOf(ip), port);
+            return InetSocketAddress.createUnresolved(ip, port);
         }
     }
 }

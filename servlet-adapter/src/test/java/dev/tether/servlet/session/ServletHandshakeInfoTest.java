@@ -57,6 +57,21 @@ class ServletHandshakeInfoTest {
     }
 
     @Test
+    void aHeaderIsFoundByItsWholeNameOnlyAndKeepsItsValueExactly() {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("Sec-WebSocket-Key", List.of("dGhlIHNhbXBsZSBub25jZQ=="));
+        headers.put("Sec-WebSocket-Keys", List.of("other"));
+        headers.put("X-Name", List.of("Zo\u00eb \u2603", ""));
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers));
+
+        assertEquals(List.of("dGhlIHNhbXBsZSBub25jZQ=="), info.headers("sec-websocket-key"));
+        assertEquals(List.of(), info.headers("Sec-WebSocket"), "a prefix of a name is not the name");
+        assertEquals(List.of(), info.headers("Sec-WebSocket-Key-"));
+        assertEquals(List.of("Zo\u00eb \u2603", ""), info.headers("x-name"), "any character, and an empty value, kept");
+        assertEquals(List.of("Sec-WebSocket-Key", "Sec-WebSocket-Keys", "X-Name"), List.copyOf(info.headers().keySet()));
+    }
+
+    @Test
     void allHeadersKeepTheNamesAsSentInOrderAndCannotBeChanged() {
         ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers()));
 
