@@ -128,7 +128,7 @@ public final class ServerHandshake {
         }
         options.headers().forEach(headers::add);
         int versionNumber = Integer.parseInt(version);
-        return new ServerHandshake(101, headers, null, "hybi-" + version, protocol, extensions.names(),
+        return new ServerHandshake(101, headers, null, HybiDriver.versionName(versionNumber), protocol, extensions.names(),
                 (events, out, lender) -> new HybiDriver(Role.SERVER, versionNumber, options.maxLength(), extensions, protocol,
                         ThreadLocalRandom.current()::nextInt, events, out, lender));
     }

@@ -19,6 +19,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +79,8 @@ class ServerHandshakeTest {
         ServerHandshake h = answer(rfcRequest("Sec-WebSocket-Version", version));
         assertTrue(h.accepted());
         assertEquals("hybi-" + version, h.version());
+        assertSame(answer(rfcRequest("Sec-WebSocket-Version", version)).version(), h.version(),
+                "one string for every connection that keeps it");
     }
 
     @ParameterizedTest(name = "Sec-WebSocket-Version \"{0}\" → 426 with Sec-WebSocket-Version: 13")

@@ -104,7 +104,17 @@ public final class HybiDriver implements Driver {
 
     @Override
     public String version() {
-        return "hybi-" + version;
+        return versionName(version);
+    }
+
+    /** {@code hybi-13} and so on: one shared string per version, not one per connection that keeps it. */
+    public static String versionName(int version) {
+        return switch (version) {
+            case 13 -> "hybi-13";
+            case 8 -> "hybi-8";
+            case 7 -> "hybi-7";
+            default -> "hybi-" + version;
+        };
     }
 
     @Override
