@@ -30,7 +30,8 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>mvn -B -pl src-it -am -Pload test-compile exec:exec [-Dbench.args="--quick"]</pre>
  *
- * Options: {@code --servers a,b,…} {@code --sse-servers a,b,…} {@code --scenarios s1,s2,s3,s4} {@code --batches N}
+ * Options: {@code --servers a,b,…} {@code --sse-servers a,b,…} {@code --idle-servers a,b,…} (S3's; by default
+ * the servers plus {@code tomcat-floor} after {@code tomcat-own}) {@code --scenarios s1,s2,s3,s4} {@code --batches N}
  * {@code --batch-seconds S} {@code --quick} (2 batches of 2 s, short warm-up: for trying it out).
  */
 public final class LoadBenchmark {
@@ -51,6 +52,8 @@ public final class LoadBenchmark {
     private final Path nodeScript = Path.of("src-it/node/bench/ws-echo.js").toAbsolutePath();
     private List<String> servers = ALL_SERVERS;
     private List<String> scenarios = List.of("s1", "s2", "s3", "s4");
+    /** S3's servers; null for {@link #servers} with Tomcat's upgrade floor beside Tomcat's own. */
+    private List<String> idleServers;
     private List<String> sseServers = List.of("tether-jetty", "jetty-own", "jetty-async", "tether-tomcat");
     private int subscribers = 1000;
     private int batches = 5;
@@ -66,6 +69,7 @@ public final class LoadBenchmark {
             switch (args[i]) {
                 case "--servers" -> bench.servers = List.of(args[++i].split(","));
                 case "--sse-servers" -> bench.sseServers = List.of(args[++i].split(","));
+                case "--idle-servers" -> bench.idleServers = List.of(args[++i].split(","));
                 case "--scenarios" -> bench.scenarios = List.of(args[++i].split(","));
                 case "--batches" -> bench.batches = Math.max(1, Integer.parseInt(args[++i]));
                 case "--batch-seconds" -> bench.batchSeconds = Double.parseDouble(args[++i]);
@@ -183,19 +187,22 @@ public final class LoadBenchmark {
      * then it is warmed up with {@link #openWarmups} more rounds of opening and closing everything
      * (on one core the JIT is still compiling the handshake path after 10,000 handshakes), and the
      * warm figure is the median of {@link #batches} further rounds. The servers run one after another
-     * (each holds 10,000 connections), so the ratio is of the medians.
+     * (each holds 10,000 connections), so the ratio is of the medians. Memory is also given as a
+     * ratio to the same container's own stack, and on Tomcat beside {@code tomcat-floor}: an upgraded
+     * connection that no library keeps anything for, the least any library on the servlet path can
+     * hold, so that what Tether itself adds per connection is the difference.
      */
     private void idleScenario(Generator generator) throws Exception {
         out.println();
         out.println("S3: " + idleConnections + " idle connections, opened " + OPEN_WINDOW + " handshakes at a time (fresh"
                 + " server each: memory and a cold open; then " + openWarmups + " warm-up rounds and the median of "
                 + batches + " rounds of closing all and opening again; CPU of the median round)");
-        out.printf(Locale.ROOT, "%-14s %12s %12s %14s %11s %11s %16s %16s%n", "server", "open cold s", "open warm s",
-                "warm vs jetty", "server CPU", "gen CPU", "RSS KiB/conn", "heap KiB/conn");
+        out.printf(Locale.ROOT, "%-14s %12s %12s %14s %11s %11s %16s %16s %13s%n", "server", "open cold s", "open warm s",
+                "warm vs jetty", "server CPU", "gen CPU", "RSS KiB/conn", "heap KiB/conn", "vs own stack");
         record Row(Opened cold, Opened warm, double rss, double heap) {
         }
         Map<String, Row> rows = new LinkedHashMap<>();
-        for (String kind : servers) {
+        for (String kind : idleServers()) {
             try (Server s = new Server(kind, true)) {
                 long heapBefore = s.liveHeap();
                 long rssBefore = s.rssBytes();
@@ -218,10 +225,33 @@ public final class LoadBenchmark {
             }
         }
         Row jetty = rows.get("jetty-own");
-        rows.forEach((kind, row) -> out.printf(Locale.ROOT, "%-14s %12.2f %12.2f %14s %11.2f %11.2f %16.1f %16.1f%n", kind,
-                row.cold().seconds(), row.warm().seconds(), jetty == null || kind.equals("jetty-own") ? ""
-                        : String.format(Locale.ROOT, "%.2fx", row.warm().seconds() / jetty.warm().seconds()),
-                row.warm().serverCpu(), row.warm().genCpu(), row.rss(), row.heap()));
+        rows.forEach((kind, row) -> {
+            String ownKind = kind.contains("tomcat") ? "tomcat-own" : kind.contains("jetty") ? "jetty-own" : null;
+            Row own = ownKind == null ? null : rows.get(ownKind);
+            out.printf(Locale.ROOT, "%-14s %12.2f %12.2f %14s %11.2f %11.2f %16.1f %16.1f %13s%n", kind,
+                    row.cold().seconds(), row.warm().seconds(), jetty == null || kind.equals("jetty-own") ? ""
+                            : String.format(Locale.ROOT, "%.2fx", row.warm().seconds() / jetty.warm().seconds()),
+                    row.warm().serverCpu(), row.warm().genCpu(), row.rss(), row.heap(), own == null || own == row ? ""
+                            : String.format(Locale.ROOT, "%.3f/%.3fx", row.rss() / own.rss(), row.heap() / own.heap()));
+        });
+        Row tether = rows.get("tether-tomcat");
+        Row floor = rows.get("tomcat-floor");
+        if (tether != null && floor != null) {
+            out.printf(Locale.ROOT, "Tether's own share on Tomcat (tether-tomcat - tomcat-floor): RSS %.1f KiB, heap %.1f KiB"
+                    + " per connection%n", tether.rss() - floor.rss(), tether.heap() - floor.heap());
+        }
+    }
+
+    private List<String> idleServers() {
+        if (idleServers != null) {
+            return idleServers;
+        }
+        List<String> kinds = new ArrayList<>(servers);
+        int own = kinds.indexOf("tomcat-own");
+        if (own >= 0) {
+            kinds.add(own + 1, "tomcat-floor");
+        }
+        return kinds;
     }
 
     // ---- S4

@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * One benchmark server in its own JVM: {@code BenchServer <kind>} starts it on a free port of
  * 127.0.0.1, prints {@code READY <port>}, then answers commands on stdin ({@code heap}: live heap
  * after GC, in bytes) until stdin closes. Kinds: {@code tether-jetty}, {@code tether-tomcat},
- * {@code jetty-own}, {@code tomcat-own}.
+ * {@code jetty-own}, {@code tomcat-own}, and for S3 {@code tomcat-floor} (an upgraded connection that
+ * no library keeps anything for: see {@link UpgradeFloor}).
  */
 public final class BenchServer {
     private static final Logger QUIET = Logger.getLogger("org.apache");
@@ -36,7 +37,7 @@ public final class BenchServer {
         String kind = args[0];
         AutoCloseable server = switch (kind) {
             case "tether-jetty", "jetty-own", "jetty-async" -> jetty(kind);
-            case "tether-tomcat", "tomcat-own" -> tomcat(kind.equals("tether-tomcat"));
+            case "tether-tomcat", "tomcat-own", "tomcat-floor" -> tomcat(kind);
             default -> throw new IllegalArgumentException("unknown server kind: " + kind);
         };
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -98,7 +99,7 @@ public final class BenchServer {
         return server::stop;
     }
 
-    private static AutoCloseable tomcat(boolean tether) throws Exception {
+    private static AutoCloseable tomcat(String kind) throws Exception {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(Files.createTempDirectory("bench-tomcat").toString());
         Connector connector = new Connector("HTTP/1.1");
@@ -114,8 +115,10 @@ public final class BenchServer {
         org.apache.catalina.Wrapper sseWrapper = Tomcat.addServlet(context, "sse", tetherSse);
         sseWrapper.setAsyncSupported(true);
         sseWrapper.addMapping("/sse");
-        if (tether) {
+        if (kind.equals("tether-tomcat")) {
             Tomcat.addServlet(context, "echo", new TetherEcho()).addMapping("/echo");
+        } else if (kind.equals("tomcat-floor")) {
+            Tomcat.addServlet(context, "echo", new UpgradeFloor()).addMapping("/echo");
         } else {
             // Tomcat runs filters (WsFilter does the upgrade) only for a mapped request: map a default servlet.
             Tomcat.addServlet(context, "default", new org.apache.catalina.servlets.DefaultServlet()).addMapping("/");
