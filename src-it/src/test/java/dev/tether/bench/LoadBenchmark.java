@@ -424,6 +424,15 @@ public final class LoadBenchmark {
         }
     }
 
+    /** node running the {@code ws} echo, which must have been installed from its lockfile. */
+    private List<String> nodeCommand() {
+        if (!Files.isDirectory(nodeScript.getParent().resolveSibling("node_modules").resolve("ws"))) {
+            throw new IllegalStateException("node's ws is not installed: run `npm ci --prefix src-it/node` from the"
+                    + " repository root (or leave node-ws out of --servers)");
+        }
+        return List.of("node", "--expose-gc", nodeScript.toString());
+    }
+
     private final class Server extends Child {
         // (the jetty-async kind serves only /sse: a plain blocking async servlet)
         final String kind;
@@ -431,7 +440,7 @@ public final class LoadBenchmark {
 
         Server(String kind, boolean idle) throws Exception {
             super(pinned(0, kind.equals("node-ws")
-                    ? List.of("node", "--expose-gc", nodeScript.toString())
+                    ? nodeCommand()
                     : java(serverFlags(idle), "dev.tether.bench.server.BenchServer", kind)), kind);
             this.kind = kind;
             this.port = Integer.parseInt(await("READY", 60));
