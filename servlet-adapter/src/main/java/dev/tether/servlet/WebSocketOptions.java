@@ -33,7 +33,7 @@ import java.util.Set;
  *   <tr><td>{@code outboundLimit}</td><td>4 MiB</td><td>most bytes queued for one connection; a send that would pass it triggers the overflow policy (a single message always fits an empty queue)</td></tr>
  *   <tr><td>{@code overflowPolicy}</td><td>{@code FAIL_SEND}</td><td>what a send past the limit does</td></tr>
  *   <tr><td>{@code highWaterMark}</td><td>64 KiB</td><td>above it {@code isWritable()} is false and reading pauses; {@code onDrain} when half of it is left</td></tr>
- *   <tr><td>{@code readBufferSize}</td><td>64 KiB</td><td>bytes read at once (a per-thread buffer: idle connections hold none)</td></tr>
+ *   <tr><td>{@code readBufferSize}</td><td>64 KiB</td><td>most bytes read at once, into a per-thread buffer taken at the thread's first read: it starts at 4 KiB and doubles up to this when a read fills it (idle connections hold none; threads that never meet bulk input hold 4 KiB)</td></tr>
  *   <tr><td>{@code readsPerYield}</td><td>2</td><td>after this many reads, a connection's thread yields the CPU, so that the
  *       container's selector and other connections' threads run: under load no connection starves; 0 never yields (bulk
  *       transfer is then ~10 % faster, the slowest connection far slower)</td></tr>
