@@ -49,6 +49,9 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         parts.add(orEmpty(request.getRequestURI()));
         parts.add(orEmpty(request.getRemoteAddr()));
         for (String name : list(request.getHeaderNames())) {
+            if (name == null) {
+                continue; // as for a null value below: not a header any peer sent
+            }
             for (String value : list(request.getHeaders(name))) {
                 if (value != null) { // a wrapper's doing: there is no such header value on the wire
                     parts.add(name);
@@ -126,6 +129,9 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     @Override
     public List<String> headers(String name) {
         List<String> found = List.of();
+        if (name == null) {
+            return found;
+        }
         for (int i = FIRST_HEADER; i < ends.length; i += 2) {
             if (named(i, name)) {
                 found = found.isEmpty() ? List.of(piece(i + 1)) : append(found, piece(i + 1));

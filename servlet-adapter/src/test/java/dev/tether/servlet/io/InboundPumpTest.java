@@ -266,6 +266,24 @@ class InboundPumpTest {
     }
 
     @Test
+    @DisplayName("a thread's buffer grown for one connection reads no more than another connection's buffer size")
+    void aBiggerThreadBufferIsReadOnlyUpToThisConnectionsSize() throws InterruptedException {
+        InboundPump bulk = new InboundPump(recording, 16 * 1024, 0);
+        InboundPump small = new InboundPump(recording, 1000, 0);
+        StreamInput bulkIn = new StreamInput(28 * 1024);
+        StreamInput smallIn = new StreamInput(2500);
+        int held = bufferHeldAfter(() -> {
+            bulk.start(bulkIn);
+            bulkIn.listener.onDataAvailable();
+            seen.clear();
+            small.start(smallIn);
+            smallIn.listener.onDataAvailable();
+        });
+        assertEquals(List.of("bytes:1000", "bytes:1000", "bytes:500"), seen);
+        assertEquals(16 * 1024, held, "the bigger buffer is kept for the thread");
+    }
+
+    @Test
     @DisplayName("a buffer smaller than 4 KiB is used as configured")
     void aSmallConfiguredBufferIsNotExceeded() throws InterruptedException {
         InboundPump tiny = new InboundPump(recording, 1000, 0);

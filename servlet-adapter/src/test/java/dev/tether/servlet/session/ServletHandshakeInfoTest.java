@@ -30,7 +30,7 @@ class ServletHandshakeInfoTest {
         when(request.getHeaderNames()).thenAnswer(i -> Collections.enumeration(headers.keySet()));
         // As the servlet API specifies: a header is found whatever the case of the name asked for.
         when(request.getHeaders(anyString())).thenAnswer(i -> Collections.enumeration(headers.entrySet().stream()
-                .filter(h -> h.getKey().equalsIgnoreCase(i.getArgument(0))).findFirst().map(Map.Entry::getValue).orElse(List.of())));
+                .filter(h -> i.<String>getArgument(0).equalsIgnoreCase(h.getKey())).findFirst().map(Map.Entry::getValue).orElse(List.of())));
         when(request.getCookies()).thenReturn(cookies.length == 0 ? null : cookies);
         when(request.getRemoteAddr()).thenReturn("127.0.0.1");
         when(request.getRemotePort()).thenReturn(50123);
@@ -69,6 +69,22 @@ class ServletHandshakeInfoTest {
         assertEquals(List.of(), info.headers("Sec-WebSocket-Key-"));
         assertEquals(List.of("Zo\u00eb \u2603", ""), info.headers("x-name"), "any character, and an empty value, kept");
         assertEquals(List.of("Sec-WebSocket-Key", "Sec-WebSocket-Keys", "X-Name"), List.copyOf(info.headers().keySet()));
+        assertEquals(List.of(), info.headers(null));
+        assertNull(info.header(null));
+    }
+
+    @Test
+    void aNullNameOrPathFromAWrapperIsNoHeaderAndAnEmptyPath() {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put(null, List.of("x"));
+        headers.put("Host", List.of("example.org"));
+        HttpServletRequest request = request(null, null, headers);
+        when(request.getHeaders(null)).thenAnswer(i -> Collections.enumeration(List.of("x")));
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request);
+
+        assertEquals(List.of("Host"), List.copyOf(info.headers().keySet()));
+        assertEquals(List.of(), info.headers("null"));
+        assertEquals("", info.uri().toString());
     }
 
     @Test
