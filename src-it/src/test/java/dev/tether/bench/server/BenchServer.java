@@ -107,6 +107,13 @@ public final class BenchServer {
         connector.setPort(0);
         connector.setProperty("maxConnections", "20000");
         connector.setProperty("connectionTimeout", "-1");
+        // A deployment's tuning, tried for README's advice on memory (never in published runs): the
+        // size of the two socket buffers Tomcat gives every connection, 8 KiB each by default.
+        String socketBuffers = System.getProperty("bench.tomcat.socketBuffers");
+        if (socketBuffers != null) {
+            connector.setProperty("socket.appReadBufSize", socketBuffers);
+            connector.setProperty("socket.appWriteBufSize", socketBuffers);
+        }
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);
