@@ -1,5 +1,6 @@
 package dev.tether.bench.server;
 
+import dev.tether.driver.handshake.AcceptKey;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServlet;
@@ -9,22 +10,18 @@ import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 
 /**
  * S3's floor: what a container's upgraded connection costs before any WebSocket library keeps a
- * byte. The servlet answers the handshake (101 with a correct {@code Sec-WebSocket-Accept}) through
- * {@code HttpServletRequest.upgrade}, and the handler keeps only the one thing every library must:
- * a read listener on the connection's input (it discards what arrives and closes at its end). Any
+ * byte. The servlet answers the handshake (101 with a correct {@code Sec-WebSocket-Accept}, from the
+ * core's {@link AcceptKey}, which keeps nothing) through {@code HttpServletRequest.upgrade}, and the
+ * handler keeps only the one thing every library must: a read listener on the connection's input
+ * (it discards what arrives and closes at its end). Any
  * library on the portable servlet path holds at least this much per connection, so a memory ratio
  * below the floor's own is out of reach for all of them.
  */
 public class UpgradeFloor extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     public UpgradeFloor() {
     }
@@ -39,17 +36,8 @@ public class UpgradeFloor extends HttpServlet {
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         response.setHeader("Upgrade", "websocket");
         response.setHeader("Connection", "Upgrade");
-        response.setHeader("Sec-WebSocket-Accept", accept(key));
+        response.setHeader("Sec-WebSocket-Accept", AcceptKey.accept(key.trim()));
         request.upgrade(Handler.class);
-    }
-
-    private static String accept(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key.trim() + GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK always has SHA-1", e);
-        }
     }
 
     /** Holds the connection's input and nothing else; reads and drops whatever comes. */
