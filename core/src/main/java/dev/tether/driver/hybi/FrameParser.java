@@ -210,16 +210,19 @@ final class FrameParser {
         int n = (int) Math.min(payloadLength - payloadRead, in.remaining());
         int limit = in.limit();
         in.limit(pos + n);
-        Masking.unmask(in, maskKey, (int) (payloadRead & 3));
-        if (Opcode.isControl(opcode)) {
-            if (control == null) {
-                control = new byte[MAX_CONTROL_PAYLOAD];
+        try {
+            Masking.unmask(in, maskKey, (int) (payloadRead & 3));
+            if (Opcode.isControl(opcode)) {
+                if (control == null) {
+                    control = new byte[MAX_CONTROL_PAYLOAD];
+                }
+                in.get(control, (int) payloadRead, n);
+            } else {
+                sink.dataPayload(in);
             }
-            in.get(control, (int) payloadRead, n);
-        } else {
-            sink.dataPayload(in);
+        } finally {
+            in.limit(limit); // the caller's buffer as it was, even when the sink throws
         }
-        in.limit(limit);
         in.position(pos + n);
         payloadRead += n;
         if (payloadRead == payloadLength) {

@@ -276,4 +276,19 @@ class HybiDriverReceiveTest {
         Arrays.fill(input, (byte) 0);
         assertEquals("01 02 03", Hex.hex(received.get(0)));
     }
+
+    @Test
+    @DisplayName("a violation inside a payload leaves the caller's buffer limit as it was")
+    void limitRestoredWhenPayloadFails() {
+        Transcript t = new Transcript();
+        HybiDriver driver = Drivers.server(t);
+        byte[] notUtf8 = RawFrame.op(Opcode.TEXT).payload(new byte[]{(byte) 0xC0, (byte) 0x80}).bytes();
+        ByteBuffer input = ByteBuffer.wrap(concat(notUtf8, RawFrame.text("after").bytes()));
+        int limit = input.limit();
+
+        driver.parse(input);
+
+        assertEquals(limit, input.limit());
+        assertEquals("error:1007", t.lines.get(1));
+    }
 }
