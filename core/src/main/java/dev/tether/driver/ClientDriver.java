@@ -123,6 +123,18 @@ public final class ClientDriver implements Driver {
     }
 
     @Override
+    public boolean hasHeldClose() {
+        return connection != null && connection.hasHeldClose();
+    }
+
+    @Override
+    public void releaseHeldClose() {
+        if (connection != null) {
+            connection.releaseHeldClose();
+        }
+    }
+
+    @Override
     public void endOfInput() {
         if (connection != null) {
             connection.endOfInput();

@@ -36,12 +36,34 @@ public interface Driver {
      */
     void start();
 
-    /** Consumes all remaining bytes of {@code bytes}; may emit any number of events. */
+    /**
+     * Consumes all remaining bytes of {@code bytes}; may emit any number of events. When the events
+     * are {@link DriverEvents#deliversLater() delivered later}, a peer's Close frame or a protocol
+     * violation is held instead of answered, and the input after it dropped.
+     */
     void parse(ByteBuffer bytes);
 
     /**
+     * Whether {@link #parse} holds a peer's Close frame or a protocol violation that the owner has to
+     * {@link #releaseHeldClose() release}. Until then the connection stays as it was: sends are
+     * written, further input is dropped.
+     */
+    default boolean hasHeldClose() {
+        return false;
+    }
+
+    /**
+     * Acts on the held Close or violation, now that the events reported before it have been
+     * delivered: answers it (a close frame, unless one was sent already) and reports
+     * {@link DriverEvents#onClose}. Does nothing when nothing is held.
+     */
+    default void releaseHeldClose() {
+    }
+
+    /**
      * The transport's input ended (EOF, reset, timeout). If the close handshake had not completed,
-     * reports {@link CloseCodes#ABNORMAL} with {@code wasClean} false. Idempotent.
+     * reports {@link CloseCodes#ABNORMAL} with {@code wasClean} false, dropping a held close (a
+     * transport whose peer merely half-closed after its Close releases that instead). Idempotent.
      */
     void endOfInput();
 

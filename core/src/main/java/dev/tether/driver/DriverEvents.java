@@ -7,9 +7,20 @@ import java.nio.ByteBuffer;
 /**
  * What a driver reports while it parses and sends. Calls arrive synchronously, on the thread that
  * called the driver, one at a time and in protocol order; a transport that holds a lock while it
- * drives should queue them and deliver them after it lets go.
+ * drives should queue them, deliver them after it lets go, and say so with {@link #deliversLater()}.
  */
 public interface DriverEvents {
+
+    /**
+     * Whether these events reach the application only after {@code parse} returns (queued), rather
+     * than as they are reported. If so, the driver does not answer a peer's Close frame, or a protocol
+     * violation, inside {@code parse}: it holds it ({@link Driver#hasHeldClose()}) until the owner has
+     * delivered the events before it and calls {@link Driver#releaseHeldClose()}, so that what the
+     * application sends in reply to the peer's last messages goes out before the close frame.
+     */
+    default boolean deliversLater() {
+        return false;
+    }
 
     /** The connection is open; queued sends have been written. */
     default void onOpen() {

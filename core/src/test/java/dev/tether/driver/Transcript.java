@@ -15,7 +15,24 @@ public final class Transcript implements DriverEvents, WireOutput {
     public final List<String> lines = new ArrayList<>();
     public final List<ByteBuffer[]> written = new ArrayList<>();
 
+    private final boolean deliversLater;
+
     public Transcript() {
+        this(false);
+    }
+
+    private Transcript(boolean deliversLater) {
+        this.deliversLater = deliversLater;
+    }
+
+    /** A transcript standing for a transport that queues events and delivers them after parse. */
+    public static Transcript deliveringLater() {
+        return new Transcript(true);
+    }
+
+    @Override
+    public boolean deliversLater() {
+        return deliversLater;
     }
 
     @Override

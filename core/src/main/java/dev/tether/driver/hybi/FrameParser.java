@@ -56,6 +56,7 @@ final class FrameParser {
 
     private boolean inFragmentedMessage;
     private byte[] control; // allocated by the first control frame with a payload
+    private boolean stopped;
 
     FrameParser(Role role, int maxLength, FrameSink sink) {
         this.expectMasked = role == Role.SERVER;
@@ -69,18 +70,23 @@ final class FrameParser {
     }
 
     /**
-     * Consumes every byte of {@code in}, unmasking payloads in place.
+     * Consumes every byte of {@code in}, unmasking payloads in place, until {@link #stop() stopped}.
      *
      * @throws ProtocolException on the first violation; the parser is then unusable
      */
     void parse(ByteBuffer in) throws ProtocolException {
-        while (in.hasRemaining()) {
+        while (in.hasRemaining() && !stopped) {
             if (inPayload) {
                 readPayload(in);
             } else if (readHeader(in)) {
                 beginPayload();
             }
         }
+    }
+
+    /** Reads nothing more, from this input or any later one: called by the sink at a close frame. */
+    void stop() {
+        stopped = true;
     }
 
     /** Reads a header from {@code in}; true when one is complete. */

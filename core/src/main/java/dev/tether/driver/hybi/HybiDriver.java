@@ -30,11 +30,11 @@ import java.util.function.IntSupplier;
  * {@code CLOSED}; or {@code OPEN} → (peer's CLOSE arrives, we echo its code at once) {@code CLOSED}.
  * Once a close frame has been written nothing more is; a protocol violation writes a close frame with
  * the matching code (when none was sent yet) and ends the connection at once (RFC 6455 §7.1.7).
+ * When the events are {@link DriverEvents#deliversLater() delivered later}, the peer's close frame
+ * and a violation are held until the owner releases them (RFC 6455 §5.5.1 lets an endpoint finish
+ * sending before it answers a close).
  */
 public final class HybiDriver implements Driver {
-    /** Longest close reason that fits a control frame after the 2-byte code. */
-    public static final int MAX_CLOSE_REASON_BYTES = CloseCodes.MAX_REASON_BYTES;
-
     private final int version;
     private final String protocol;
     private final Extensions extensions;
@@ -43,11 +43,14 @@ public final class HybiDriver implements Driver {
     private final FrameWriter writer;
     private final MessageAssembler assembler;
     private final BufferPool lender;
+    private final boolean holdCloses;
 
     /** {@code CLOSING} means our close frame is sent; a received one is answered at once, so it never lingers. */
     private ReadyState state = ReadyState.CONNECTING;
     private List<Runnable> queuedUntilOpen = new ArrayList<>();
     private MessageType outgoingFragmented;
+    /** The peer's close frame or a violation that parse met, waiting for {@link #releaseHeldClose()}. */
+    private Runnable heldClose;
 
     /**
      * @param role       which end this driver plays (decides masking)
@@ -75,6 +78,7 @@ public final class HybiDriver implements Driver {
         this.protocol = protocol;
         this.extensions = Objects.requireNonNull(extensions, "extensions");
         this.events = Objects.requireNonNull(events, "events");
+        this.holdCloses = events.deliversLater();
         this.writer = new FrameWriter(role, maskKeys, Objects.requireNonNull(out, "out"));
         this.lender = extensions.isEmpty() ? lender : null;
         this.assembler = new MessageAssembler(maxLength, this::onMessage, this.lender);
@@ -149,7 +153,7 @@ public final class HybiDriver implements Driver {
         if (state == ReadyState.CONNECTING) {
             throw new IllegalStateException("parse before start: the connection is not open yet");
         }
-        if (state == ReadyState.CLOSED) {
+        if (state == ReadyState.CLOSED || heldClose != null) {
             bytes.position(bytes.limit()); // after the close, input is read and dropped
             return;
         }
@@ -157,12 +161,40 @@ public final class HybiDriver implements Driver {
             parser.parse(bytes);
         } catch (ProtocolException e) {
             bytes.position(bytes.limit());
-            fail(e);
+            end(() -> fail(e));
+        }
+        if (heldClose != null) {
+            bytes.position(bytes.limit());
+        }
+    }
+
+    /** Ends the connection as the peer's input asks: now, or when the owner releases it. */
+    private void end(Runnable ending) {
+        if (holdCloses) {
+            heldClose = ending;
+            parser.stop();
+        } else {
+            ending.run();
+        }
+    }
+
+    @Override
+    public boolean hasHeldClose() {
+        return heldClose != null;
+    }
+
+    @Override
+    public void releaseHeldClose() {
+        Runnable ending = heldClose;
+        if (ending != null && state != ReadyState.CLOSED) {
+            heldClose = null;
+            ending.run();
         }
     }
 
     @Override
     public void endOfInput() {
+        heldClose = null;
         if (state != ReadyState.CLOSED) {
             finish(new CloseStatus(CloseCodes.ABNORMAL, "", false));
         }
@@ -311,11 +343,21 @@ public final class HybiDriver implements Driver {
                     events.onPong(copy(payload));
                 }
             }
-            default -> onCloseFrame(payload);
+            default -> {
+                CloseStatus status = closeStatusOf(payload);
+                end(() -> onPeerClose(status));
+            }
         }
     }
 
-    private void onCloseFrame(ByteBuffer payload) throws ProtocolException {
+    private void onPeerClose(CloseStatus status) {
+        if (state == ReadyState.OPEN) {
+            writeClose(status.code(), new byte[0]); // echo the peer's code (none if it sent none)
+        }
+        finish(status);
+    }
+
+    private static CloseStatus closeStatusOf(ByteBuffer payload) throws ProtocolException {
         int code = CloseCodes.NO_STATUS;
         String reason = "";
         if (payload.remaining() == 1) {
@@ -332,10 +374,7 @@ public final class HybiDriver implements Driver {
             }
             reason = decode(reasonBytes);
         }
-        if (state == ReadyState.OPEN) {
-            writeClose(code, new byte[0]); // echo the peer's code (none if it sent none)
-        }
-        finish(new CloseStatus(code, reason, true));
+        return new CloseStatus(code, reason, true);
     }
 
     private void fail(ProtocolException error) {
@@ -385,10 +424,10 @@ public final class HybiDriver implements Driver {
     /** The message's UTF-8 bytes, cut at a character boundary to fit a close frame. */
     static byte[] truncatedUtf8(String message) {
         byte[] bytes = (message == null ? "" : message).getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_CLOSE_REASON_BYTES) {
+        if (bytes.length <= CloseCodes.MAX_REASON_BYTES) {
             return bytes;
         }
-        int end = MAX_CLOSE_REASON_BYTES;
+        int end = CloseCodes.MAX_REASON_BYTES;
         while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
             end--; // do not cut a multi-byte character
         }
