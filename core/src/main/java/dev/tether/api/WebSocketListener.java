@@ -49,12 +49,17 @@ public interface WebSocketListener {
 
     /**
      * Something went wrong: the peer broke the protocol, the connection failed, a limit was hit or a
-     * listener method threw. {@link #onClose} follows when the error ends the connection.
+     * listener method threw. {@link #onClose} follows when the error ends the connection. Reported only
+     * for a connection that opened.
      */
     default void onError(WebSocket socket, Throwable error) {
     }
 
-    /** The connection is over. Called exactly once per connection that opened. */
+    /**
+     * The connection is over. Called exactly once per connection that opened, and never for one that
+     * did not (a handshake that timed out or failed reports nothing here; {@link WebSocket#closed()}
+     * completes for it all the same).
+     */
     default void onClose(WebSocket socket, CloseStatus status) {
     }
 

@@ -28,7 +28,9 @@ import java.util.Set;
  *   <tr><td>{@code pingInterval}</td><td>30 s</td><td>keepalive ping period; zero turns keepalive off</td></tr>
  *   <tr><td>{@code pongTimeout}</td><td>30 s</td><td>a peer that sends nothing for this long after a keepalive ping was written is dead: dropped (1006)</td></tr>
  *   <tr><td>{@code closeTimeout}</td><td>30 s</td><td>how long to wait for the peer's close frame (or for our close to be written) before dropping the connection (1006)</td></tr>
- *   <tr><td>{@code idleTimeout}</td><td>off</td><td>no message either way for this long → close 1001</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>off</td><td>no text or binary message received or sent for this long → close
+ *       1001; pings, pongs (keepalive's too) and close frames do not count, and a message counts once it has arrived
+ *       whole</td></tr>
  *   <tr><td>{@code handshakeTimeout}</td><td>10 s</td><td>upgrade to open (hixie-76 key bytes included); longer → dropped</td></tr>
  *   <tr><td>{@code outboundLimit}</td><td>4 MiB</td><td>most bytes queued for one connection; a send that would pass it triggers the overflow policy (a single message always fits an empty queue)</td></tr>
  *   <tr><td>{@code overflowPolicy}</td><td>{@code FAIL_SEND}</td><td>what a send past the limit does</td></tr>
@@ -245,7 +247,11 @@ public final class WebSocketOptions {
             return this;
         }
 
-        /** Zero turns the idle timeout off. */
+        /**
+         * Closes the connection (1001) when no text or binary message has been received or sent for
+         * this long. Pings and pongs, the keepalive's included, and close frames do not count; a
+         * message counts once it has arrived whole. Zero turns the idle timeout off.
+         */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = nonNegative(timeout, "idleTimeout");
             return this;

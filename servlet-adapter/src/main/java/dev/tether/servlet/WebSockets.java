@@ -106,7 +106,13 @@ public final class WebSockets {
                 ? options.lentBuffers(ContainerUpgrade.writesDirectBuffers(request)) : null;
         ServletWebSocket socket = new ServletWebSocket(answer, options, listener,
                 new ServletHandshakeInfo(request), context.attributes(), lender);
-        UpgradeHandler handler = ContainerUpgrade.upgrade(request, response, UpgradeHandler.class);
+        UpgradeHandler handler;
+        try {
+            handler = ContainerUpgrade.upgrade(request, response, UpgradeHandler.class);
+        } catch (IOException | ServletException | RuntimeException e) {
+            socket.upgradeFailed(e); // no orphan: its handshake timer would fire on a connection that never was
+            throw e;
+        }
         handler.attach(socket);
         return socket;
     }

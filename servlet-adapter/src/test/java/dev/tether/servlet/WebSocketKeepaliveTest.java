@@ -1,11 +1,10 @@
 package dev.tether.servlet;
 
-import dev.tether.servlet.testing.JdkClient;
-
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
 import dev.tether.api.WebSocket;
 import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.JdkClient;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RunningServer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,11 +13,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Pings, pongs, keepalive and dead-peer detection. */
 class WebSocketKeepaliveTest {
@@ -89,6 +92,44 @@ class WebSocketKeepaliveTest {
              RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
             RawWebSocketClient.CloseFrame close = client.readCloseFrame(TIMEOUT);
             assertEquals(new RawWebSocketClient.CloseFrame(1001, "idle timeout"), close);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void keepalivePongsDoNotKeepAnIdleConnectionOpen(Container container) throws Exception {
+        // A ping every 50 ms (each deadline over before the next ping), so pongs keep coming.
+        WebSocketOptions options = WebSocketOptions.builder().pingInterval(Duration.ofMillis(50))
+                .pongTimeout(Duration.ofMillis(40)).idleTimeout(Duration.ofMillis(400)).build();
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {
+            for (int i = 0; i < 3; i++) {
+                server.await("pong"); // the peer answers every keepalive ping, and sends no message
+            }
+            assertEquals(1001, client.closed.get(10, TimeUnit.SECONDS));
+            assertEquals(new CloseStatus(1001, "", true), server.awaitClose());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aPingPastTheLimitIsRefusedAndNotSent(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            for (int i = 0; i < 64; i++) {
+                socket.ping(); // the raw client never answers them
+            }
+            CompletableFuture<Void> refused = socket.ping().toCompletableFuture();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(IllegalStateException.class, e.getCause());
+            socket.send("after the pings");
+            for (int i = 0; i < 64; i++) {
+                assertEquals(0x9, client.readFrame(TIMEOUT).opcode());
+            }
+            assertEquals("after the pings", client.readFrame(TIMEOUT).text()); // no 65th ping before it
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tether.servlet;
 
+import dev.tether.api.CloseStatus;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.driver.handshake.Hixie76Key;
@@ -15,6 +16,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,6 +101,34 @@ class WebSocketLegacyDraftsTest {
             client.sendRaw(frame("old times"));
             assertArrayEquals(frame("old times"), client.readExactly(frame("old times").length, TIMEOUT));
             assertEquals("hixie-75", server.socket().version());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aConnectionThatNeverOpensReportsNothingToItsListener(Container container) throws Exception {
+        // A hixie-76 client that never sends its 8 key bytes: the handshake times out before open.
+        RecordingListener listener = new RecordingListener();
+        CompletableFuture<WebSocket> upgraded = new CompletableFuture<>();
+        HttpServlet servlet = new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, jakarta.servlet.ServletException {
+                WebSocketOptions options = WebSocketOptions.builder().handshakeTimeout(Duration.ofMillis(100)).build();
+                upgraded.complete(WebSockets.upgrade(request, response, options, listener));
+            }
+        };
+        try (RunningServer running = container.start(r -> r.addServlet("/slow", servlet));
+             RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/slow"))) {
+            assertEquals(101, client.sendRequestHead(hixie76Head(running.port(), "/slow")).status());
+            WebSocket socket = upgraded.get(10, TimeUnit.SECONDS);
+            CloseStatus status = socket.closed().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(1006, status.code());
+            client.awaitEof(TIMEOUT);
+            // closed() completes after onClose would have been called: the listener saw nothing.
+            assertEquals(List.of(), List.copyOf(listener.events));
+            assertEquals(0, listener.closeCalls.get());
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.tether.servlet;
 import dev.tether.servlet.testing.JdkClient;
 
 import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketRegistry;
 import dev.tether.message.BufferPool;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;
@@ -114,6 +115,95 @@ class WebSocketMessagingTest {
             socket.sendPart(ByteBuffer.wrap(new byte[]{1}), false);
             socket.sendPart(ByteBuffer.wrap(new byte[]{2}), true);
             assertEquals(ByteBuffer.wrap(new byte[]{1, 2}), client.next());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void wholeMessagesWaitBehindAFragmentedMessage(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            socket.sendPart("one ", false);
+            CompletableFuture<Void> whole = socket.send("whole").toCompletableFuture();
+            CompletableFuture<Void> binary = socket.send(new byte[]{7}).toCompletableFuture();
+            assertTrue(socket.bufferedAmount() >= "whole".length() + 1, "the waiting messages count as buffered");
+            socket.sendPart("two", true).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            whole.get(10, TimeUnit.SECONDS);
+            binary.get(10, TimeUnit.SECONDS);
+
+            RawWebSocketClient.Frame first = client.readFrame(TIMEOUT);
+            assertEquals(List.of(0x1, false, "one "), List.of(first.opcode(), first.fin(), first.text()));
+            RawWebSocketClient.Frame last = client.readFrame(TIMEOUT);
+            assertEquals(List.of(0x0, true, "two"), List.of(last.opcode(), last.fin(), last.text()));
+            assertEquals("whole", client.readFrame(TIMEOUT).text());
+            assertEquals(0x2, client.readFrame(TIMEOUT).opcode());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aBroadcastDuringAStreamedMessageWaitsForItsEnd(Container container) throws Exception {
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            WebSocketRegistry everyone = new WebSocketRegistry();
+            everyone.add(socket);
+            byte[] data = new byte[200_000];
+            new Random(5).nextBytes(data);
+            CompletableFuture<Integer> broadcast;
+            try (java.io.OutputStream out = socket.sendStream()) {
+                out.write(data, 0, 100_000);
+                broadcast = everyone.broadcast("news");
+                out.write(data, 100_000, 100_000);
+            }
+            assertEquals(1, broadcast.get(10, TimeUnit.SECONDS), "written, not failed");
+            assertEquals(ByteBuffer.wrap(data), client.next());
+            assertEquals("news", client.next());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aMillionChainedSendsDoNotGrowTheStack(Container container) throws Exception {
+        int count = 1_000_000;
+        byte[] message = {1, 2, 3, 4, 5, 6, 7, 8};
+        CompletableFuture<Void> allSent = new CompletableFuture<>();
+        RecordingListener server = new RecordingListener() {
+            @Override
+            public void onOpen(WebSocket socket) {
+                super.onOpen(socket);
+                sendFrom(socket, 0);
+            }
+
+            /** The natural way to stream with backpressure: the next send when the previous one completes. */
+            private void sendFrom(WebSocket socket, int sent) {
+                if (sent == count) {
+                    allSent.complete(null);
+                    return;
+                }
+                socket.send(message).thenRun(() -> sendFrom(socket, sent + 1)).exceptionally(e -> {
+                    allSent.completeExceptionally(e);
+                    return null;
+                });
+            }
+        };
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            int frameSize = 2 + message.length;
+            byte[] chunk = new byte[64 * 1024];
+            long expected = (long) count * frameSize;
+            long received = 0;
+            client.setReadTimeout(Duration.ofSeconds(30));
+            while (received < expected && !allSent.isCompletedExceptionally()) {
+                int n = client.input().read(chunk);
+                assertTrue(n > 0, "the connection ended after " + received / frameSize + " messages");
+                received += n;
+            }
+            allSent.get(30, TimeUnit.SECONDS); // a StackOverflowError in the chain fails it
+            assertEquals(expected, received);
         }
     }
 

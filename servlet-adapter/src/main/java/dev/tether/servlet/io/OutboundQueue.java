@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * while the container says {@link ServletOutputStream#isReady()}. Pings and pongs go ahead of queued
  * data frames; the close frame, queued last, stays last. A frame's completion is fulfilled once the
  * container reports ready again after it was written, i.e. when its bytes have left for the socket,
- * and failed if the connection fails first.
+ * and failed if the connection fails first; the owner {@link Owner#settle settles} it, on the thread
+ * it chooses.
  *
  * <p>Adding is done under the connection's lock; {@link #flush()} is called by any thread after that
  * lock is released, and by the container through {@link #onWritePossible()}; writes to the stream
@@ -32,6 +33,20 @@ public final class OutboundQueue implements WriteListener {
 
         /** Writing failed: the connection is broken. */
         void writeFailed(Throwable error);
+
+        /**
+         * Completes frames' completions: with {@code error}, or normally when it is null. At once by
+         * default; an owner whose callers chain sends on them may choose another thread.
+         */
+        default void settle(List<CompletableFuture<Void>> done, Throwable error) {
+            for (CompletableFuture<Void> f : done) {
+                if (error == null) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(error);
+                }
+            }
+        }
     }
 
     private record Entry(ByteBuffer[] buffers, long size, CompletableFuture<Void> done) {
@@ -102,7 +117,7 @@ public final class OutboundQueue implements WriteListener {
             }
         }
         if (failed != null && done != null) {
-            done.completeExceptionally(failed);
+            owner.settle(List.of(done), failed);
         }
     }
 
@@ -207,7 +222,9 @@ public final class OutboundQueue implements WriteListener {
                 error = e;
             }
         }
-        confirmed.forEach(f -> f.complete(null));
+        if (!confirmed.isEmpty()) {
+            owner.settle(confirmed, null);
+        }
         if (error != null) {
             owner.writeFailed(error);
         } else {
@@ -307,10 +324,9 @@ public final class OutboundQueue implements WriteListener {
             failed.addAll(gathered);
             gathered.clear();
         }
-        for (CompletableFuture<Void> f : failed) {
-            if (f != null) {
-                f.completeExceptionally(cause);
-            }
+        failed.removeIf(f -> f == null);
+        if (!failed.isEmpty()) {
+            owner.settle(failed, cause);
         }
     }
 

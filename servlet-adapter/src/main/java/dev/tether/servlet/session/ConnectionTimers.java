@@ -17,7 +17,8 @@ import java.util.concurrent.ScheduledFuture;
  *       reading a large transfer is alive);</li>
  *   <li>close: once a close is under way, {@code closeTimeout} for the handshake to finish and the
  *       output to be written, else the connection is dropped (1006);</li>
- *   <li>idle: no bytes in and no message out for {@code idleTimeout} → close 1001.</li>
+ *   <li>idle: no text or binary message in or out for {@code idleTimeout} → close 1001 (pings,
+ *       pongs, keepalive included, are no activity: they would keep an idle connection open forever).</li>
  * </ul>
  */
 final class ConnectionTimers {
@@ -38,14 +39,22 @@ final class ConnectionTimers {
     ConnectionTimers(ServletWebSocket socket, WebSocketOptions options) {
         this.socket = socket;
         this.options = options;
+    }
+
+    /** Starts the handshake deadline; called once the socket is fully built, as it may fire at once. */
+    synchronized void startHandshake() {
+        if (over) {
+            return;
+        }
         Duration limit = options.handshakeTimeout();
-        this.handshake = Timers.once(limit, () -> {
+        handshake = Timers.once(limit, () -> {
             if (!socket.isOpen() && !socket.isClosed()) {
                 socket.abort(new ConnectionClosedException("the handshake did not complete within " + limit));
             }
         });
     }
 
+    /** A text or binary message arrived or was sent. */
     void activity() {
         lastActivity = System.nanoTime();
     }

@@ -26,6 +26,7 @@ import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,18 @@ public final class ServletWebSocket implements WebSocket {
      * not find B's onClose running in the middle of its call.
      */
     private static final ThreadLocal<int[]> APPLICATION_CALLS = ThreadLocal.withInitial(() -> new int[1]);
+    /** Pings sent with {@link #ping} that may wait for their pongs at once. */
+    private static final int PINGS_AWAITING_PONGS = 64;
+
+    /** How a send stands to a message sent in fragments. */
+    private enum Part {
+        /** A whole message: waits behind a fragmented message that is being sent. */
+        WHOLE,
+        /** A fragment that leaves its message open. */
+        MORE,
+        /** The fragment that ends its message. */
+        LAST
+    }
 
     /** Marks the start of an application's call; pass the result to {@link #leave}. */
     private static int[] enter() {
@@ -60,6 +73,34 @@ public final class ServletWebSocket implements WebSocket {
 
     private static void leave(int[] calls) {
         calls[0]--;
+    }
+
+    /**
+     * Completes send and ping stages, never inside the application's own call: a stage complete when
+     * {@code send} returns runs what the caller chains to it on the caller's stack, so a chain of sends
+     * ({@code send(x).thenRun(next)}) would grow it by a level per message. There they complete on the
+     * pool instead; elsewhere (the container's write callbacks, a read) at once.
+     */
+    private static void settle(List<CompletableFuture<Void>> stages, Throwable error) {
+        if (APPLICATION_CALLS.get()[0] == 0) {
+            complete(stages, error);
+        } else {
+            ForkJoinPool.commonPool().execute(() -> complete(stages, error));
+        }
+    }
+
+    private static void settle(CompletableFuture<Void> stage, Throwable error) {
+        settle(List.of(stage), error);
+    }
+
+    private static void complete(List<CompletableFuture<Void>> stages, Throwable error) {
+        for (CompletableFuture<Void> stage : stages) {
+            if (error == null) {
+                stage.complete(null);
+            } else {
+                stage.completeExceptionally(error);
+            }
+        }
     }
 
     private final Object lock = new Object();
@@ -76,23 +117,28 @@ public final class ServletWebSocket implements WebSocket {
     private final OutboundQueue outbound;
     private final InboundPump inbound;
     private final ConnectionTimers timers;
-    private final PingTracker pings = new PingTracker(64);
+    private final PingTracker pings = new PingTracker(PINGS_AWAITING_PONGS);
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicLong pingCounter = new AtomicLong();
 
-    /** A send made before the connection opened: replayed at open, failed if it never does. */
+    /** A send that has to wait (for the open, or for a fragmented message to end); failed if it never goes. */
     private record Deferred(CompletableFuture<Void> done, Runnable action) {
     }
 
     // Guarded by lock.
     private List<Deferred> sendsBeforeOpen = new ArrayList<>();
-    private volatile long bytesBeforeOpen; // written under the lock, read without it
+    /** Whole messages sent while a fragmented message is open, written after its last part; made when needed. */
+    private ArrayDeque<Deferred> behindFragments;
+    private boolean fragmentedMessageOpen;
+    private volatile long bytesDeferred; // written under the lock, read without it
     private CompletableFuture<Void> completionOfNextFrame;
     private WebConnection connection;
+    private boolean opened;
     private boolean closeWhenFlushed;
     private boolean transportClosed;
     private boolean drainWanted;
+    private boolean heldCloseReleasing;
 
     private volatile boolean paused;
 
@@ -120,6 +166,11 @@ public final class ServletWebSocket implements WebSocket {
             public void writeFailed(Throwable error) {
                 connectionFailed(error);
             }
+
+            @Override
+            public void settle(List<CompletableFuture<Void>> done, Throwable error) {
+                ServletWebSocket.settle(done, error);
+            }
         });
         this.inbound = new InboundPump(new InboundPump.Sink() {
             @Override
@@ -130,9 +181,9 @@ public final class ServletWebSocket implements WebSocket {
             @Override
             public void consume(ByteBuffer bytes) {
                 bytesReceived.addAndGet(bytes.remaining());
-                timers.activity();
                 synchronized (lock) {
                     driver.parse(bytes);
+                    releaseHeldCloseInTurn();
                 }
                 afterUnlock();
             }
@@ -140,8 +191,11 @@ public final class ServletWebSocket implements WebSocket {
             @Override
             public void endOfInput() {
                 synchronized (lock) {
-                    driver.endOfInput();
-                    closeWhenFlushed = true;
+                    // A peer may half-close right after its Close: that close is still answered in turn.
+                    if (!driver.hasHeldClose()) {
+                        driver.endOfInput();
+                        closeWhenFlushed = true;
+                    }
                 }
                 afterUnlock();
             }
@@ -153,6 +207,15 @@ public final class ServletWebSocket implements WebSocket {
         }, options.readBufferSize(), options.readsPerYield());
         this.driver = answer.newDriver(new Events(), this::write, lender);
         this.timers = new ConnectionTimers(this, options);
+        timers.startHandshake(); // last: the timer may fire at once, on another thread, and finds the socket whole
+    }
+
+    /**
+     * The container could not upgrade the connection this socket was made for: nothing more will
+     * happen to it, and its timers are cancelled.
+     */
+    public void upgradeFailed(Throwable cause) {
+        abort(new ConnectionClosedException("the upgrade failed: " + cause));
     }
 
     /** Called once the container hands over the upgraded connection. */
@@ -189,7 +252,7 @@ public final class ServletWebSocket implements WebSocket {
     @Override
     public CompletionStage<Void> send(String text) {
         ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        return sendData(utf8.remaining(), d -> d.textUtf8(utf8));
+        return sendData(utf8.remaining(), Part.WHOLE, d -> d.textUtf8(utf8));
     }
 
     @Override
@@ -200,7 +263,7 @@ public final class ServletWebSocket implements WebSocket {
     @Override
     public CompletionStage<Void> send(ByteBuffer data) {
         ByteBuffer view = data.slice();
-        CompletionStage<Void> sent = sendData(view.remaining(), d -> d.binary(view));
+        CompletionStage<Void> sent = sendData(view.remaining(), Part.WHOLE, d -> d.binary(view));
         LentBuffer.holdWhileSending(data, sent);
         return sent;
     }
@@ -208,45 +271,46 @@ public final class ServletWebSocket implements WebSocket {
     @Override
     public CompletionStage<Void> sendPart(String text, boolean last) {
         ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        return sendData(utf8.remaining(), d -> d.fragment(MessageType.TEXT, utf8, last));
+        return sendData(utf8.remaining(), last ? Part.LAST : Part.MORE, d -> d.fragment(MessageType.TEXT, utf8, last));
     }
 
     @Override
     public CompletionStage<Void> sendPart(ByteBuffer data, boolean last) {
         ByteBuffer view = data.slice();
-        CompletionStage<Void> sent = sendData(view.remaining(), d -> d.fragment(MessageType.BINARY, view, last));
+        CompletionStage<Void> sent = sendData(view.remaining(), last ? Part.LAST : Part.MORE,
+                d -> d.fragment(MessageType.BINARY, view, last));
         LentBuffer.holdWhileSending(data, sent);
         return sent;
     }
 
-    private CompletionStage<Void> sendData(long size, Predicate<Driver> send) {
+    private CompletionStage<Void> sendData(long size, Part part, Predicate<Driver> send) {
         int[] calls = enter();
         try {
-            return sendNow(size, send);
+            return sendNow(size, part, send);
         } finally {
             leave(calls);
         }
     }
 
-    private CompletionStage<Void> sendNow(long size, Predicate<Driver> send) {
+    private CompletionStage<Void> sendNow(long size, Part part, Predicate<Driver> send) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         synchronized (lock) {
             ReadyState state = driver.readyState();
             if (transportClosed || state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
-                done.completeExceptionally(new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
+                settle(done, new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
             } else if (overflows(size)) {
-                done.completeExceptionally(new OutboundOverflowException(
+                settle(done, new OutboundOverflowException(
                         "sending " + size + " bytes would pass the outbound limit of " + options.outboundLimit()
                                 + " bytes (" + bufferedAmount() + " queued): the peer is not reading fast enough"));
                 closeOnOverflow();
             } else if (state == ReadyState.CONNECTING) {
-                bytesBeforeOpen += size;
+                bytesDeferred += size;
                 sendsBeforeOpen.add(new Deferred(done, () -> {
-                    bytesBeforeOpen -= size;
-                    writeMessage(done, send);
+                    bytesDeferred -= size;
+                    dispatch(done, size, part, send);
                 }));
             } else {
-                writeMessage(done, send);
+                dispatch(done, size, part, send);
             }
             if (bufferedAmount() > options.highWaterMark()) {
                 drainWanted = true;
@@ -255,6 +319,34 @@ public final class ServletWebSocket implements WebSocket {
         timers.activity();
         afterUnlock();
         return done;
+    }
+
+    /**
+     * Under the lock, the connection open: writes a message or a part now, or, for a whole message
+     * while a fragmented one is open, after that one's last part (frames of two messages never mix).
+     */
+    private void dispatch(CompletableFuture<Void> done, long size, Part part, Predicate<Driver> send) {
+        if (part == Part.WHOLE && fragmentedMessageOpen) {
+            bytesDeferred += size;
+            if (behindFragments == null) {
+                behindFragments = new ArrayDeque<>(2);
+            }
+            behindFragments.add(new Deferred(done, () -> {
+                bytesDeferred -= size;
+                writeMessage(done, send);
+            }));
+            return;
+        }
+        if (!writeMessage(done, send) || part == Part.WHOLE) {
+            return;
+        }
+        fragmentedMessageOpen = part == Part.MORE;
+        if (part == Part.LAST && behindFragments != null) {
+            Deferred waiting;
+            while ((waiting = behindFragments.poll()) != null) {
+                waiting.action().run();
+            }
+        }
     }
 
     private boolean overflows(long size) {
@@ -273,18 +365,20 @@ public final class ServletWebSocket implements WebSocket {
         }
     }
 
-    /** Under the lock: hands one message to the driver; its frame carries {@code done}. */
-    private void writeMessage(CompletableFuture<Void> done, Predicate<Driver> send) {
+    /** Under the lock: hands one message to the driver; its frame carries {@code done}. False if it failed. */
+    private boolean writeMessage(CompletableFuture<Void> done, Predicate<Driver> send) {
         completionOfNextFrame = done;
         try {
-            if (!send.test(driver)) {
-                done.completeExceptionally(new UnsupportedOperationException(version + " cannot carry this message"));
+            if (send.test(driver)) {
+                return true;
             }
+            settle(done, new UnsupportedOperationException(version + " cannot carry this message"));
         } catch (RuntimeException e) {
-            done.completeExceptionally(e);
+            settle(done, e);
         } finally {
             completionOfNextFrame = null;
         }
+        return false;
     }
 
     /** The driver's {@link WireOutput}, called under the lock. */
@@ -310,15 +404,24 @@ public final class ServletWebSocket implements WebSocket {
         synchronized (lock) {
             ReadyState state = driver.readyState();
             if (state != ReadyState.OPEN || transportClosed) {
-                return CompletableFuture.failedFuture(new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
+                return refused(new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
+            }
+            if (pings.size() >= PINGS_AWAITING_PONGS) { // refused before anything is sent
+                return refused(new IllegalStateException(PINGS_AWAITING_PONGS + " pings are already waiting for their pongs"));
             }
             if (!driver.ping(copy.duplicate())) {
-                return CompletableFuture.failedFuture(new UnsupportedOperationException(version + " has no ping"));
+                return refused(new UnsupportedOperationException(version + " has no ping"));
             }
             pong = pings.expect(copy);
         }
         afterUnlock();
         return pong;
+    }
+
+    private static CompletableFuture<Void> refused(Throwable error) {
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        settle(stage, error);
+        return stage;
     }
 
     @Override
@@ -388,7 +491,7 @@ public final class ServletWebSocket implements WebSocket {
 
     private void connectionFailed(Throwable error) {
         synchronized (lock) {
-            if (!transportClosed && driver.readyState() != ReadyState.CLOSED) {
+            if (opened && !transportClosed && driver.readyState() != ReadyState.CLOSED) {
                 events.add(() -> deliver(() -> listener.onError(this, error)));
             }
         }
@@ -425,6 +528,24 @@ public final class ServletWebSocket implements WebSocket {
         deliverEvents();
         if (resumeReading) {
             inbound.pump();
+        }
+    }
+
+    /**
+     * Under the lock, after parsing: a Close (or violation) the driver holds is answered once the
+     * events before it have been delivered, so that replies to the peer's last messages go out
+     * first; the close timeout bounds the wait.
+     */
+    private void releaseHeldCloseInTurn() {
+        if (driver.hasHeldClose() && !heldCloseReleasing) {
+            heldCloseReleasing = true;
+            timers.closeStarted();
+            events.add(() -> {
+                synchronized (lock) {
+                    driver.releaseHeldClose();
+                }
+                outbound.flush();
+            });
         }
     }
 
@@ -482,7 +603,7 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public long bufferedAmount() {
-        return outbound.bufferedAmount() + bytesBeforeOpen;
+        return outbound.bufferedAmount() + bytesDeferred;
     }
 
     @Override
@@ -567,7 +688,13 @@ public final class ServletWebSocket implements WebSocket {
     /** The driver's events, called under the lock: queued, delivered after it. */
     private final class Events implements DriverEvents {
         @Override
+        public boolean deliversLater() {
+            return true;
+        }
+
+        @Override
         public void onOpen() {
+            opened = true;
             List<Deferred> queued = sendsBeforeOpen;
             sendsBeforeOpen = null;
             queued.forEach(d -> d.action().run());
@@ -577,11 +704,13 @@ public final class ServletWebSocket implements WebSocket {
 
         @Override
         public void onText(String text) {
+            timers.activity();
             events.add(() -> deliver(() -> listener.onText(ServletWebSocket.this, text)));
         }
 
         @Override
         public void onBinary(ByteBuffer data) {
+            timers.activity();
             if (lender == null || data.capacity() < BufferPool.SMALLEST) { // small ones are never lent
                 events.add(() -> deliver(() -> listener.onBinary(ServletWebSocket.this, data)));
             } else {
@@ -613,16 +742,26 @@ public final class ServletWebSocket implements WebSocket {
         @Override
         public void onClose(CloseStatus status) {
             List<CompletableFuture<Void>> unanswered = pings.drain();
-            List<Deferred> neverSent = sendsBeforeOpen == null ? List.of() : sendsBeforeOpen;
+            List<Deferred> neverSent = new ArrayList<>();
+            if (sendsBeforeOpen != null) {
+                neverSent.addAll(sendsBeforeOpen);
+            }
+            if (behindFragments != null) {
+                neverSent.addAll(behindFragments);
+                behindFragments.clear();
+            }
             sendsBeforeOpen = null;
-            bytesBeforeOpen = 0;
+            bytesDeferred = 0;
             closeWhenFlushed = true;
             timers.closed();
+            boolean wasOpen = opened; // a connection that never opened reports nothing to its listener
             ConnectionClosedException cause = new ConnectionClosedException("the connection closed (" + status.code() + ")");
             events.add(() -> {
                 unanswered.forEach(f -> f.completeExceptionally(cause));
                 neverSent.stream().map(Deferred::done).filter(f -> f != null).forEach(f -> f.completeExceptionally(cause));
-                deliver(() -> listener.onClose(ServletWebSocket.this, status));
+                if (wasOpen) {
+                    deliver(() -> listener.onClose(ServletWebSocket.this, status));
+                }
                 closed.complete(status);
             });
         }

@@ -194,6 +194,11 @@ public final class RawWebSocketClient implements AutoCloseable {
      * encoded in the shortest form, and with {@code mask} the payload is masked with a random key.
      */
     public void sendFrame(int b0, byte[] payload, boolean mask) throws IOException {
+        sendRaw(frame(b0, payload, mask));
+    }
+
+    /** One frame's bytes, as {@link #sendFrame} sends them: to send several frames in one write. */
+    public static byte[] frame(int b0, byte[] payload, boolean mask) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
         frame.write(b0);
         int maskBit = mask ? 0x80 : 0;
@@ -214,7 +219,7 @@ public final class RawWebSocketClient implements AutoCloseable {
             frame.write(key, 0, 4);
         }
         for (int i = 0; i < payload.length; i++) frame.write(mask ? payload[i] ^ key[i & 3] : payload[i]);
-        sendRaw(frame.toByteArray());
+        return frame.toByteArray();
     }
 
     /** Sends {@code bytes} as they are. */
