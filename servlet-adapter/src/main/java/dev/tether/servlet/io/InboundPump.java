@@ -3,8 +3,10 @@ package dev.tether.servlet.io;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,6 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * selector, the one thread that notices the other connections' data, then gets a slice of the CPU
  * only among all those busy threads, and the others wait (hundreds of milliseconds at the 99th
  * percentile with 100 busy connections on one core). Yielding lets it and them run.
+ *
+ * <p>The peer's FIN is an end of input however the container reports it: {@code read} returning -1,
+ * {@code onAllDataRead}, a stream that is {@link ServletInputStream#isFinished() finished}, or an
+ * {@link EOFException} (Tomcat hands one to {@code onError} from inside {@code isReady()}, or throws
+ * it from {@code read}). It is never a failure: a half-closed peer still gets what is queued for it.
  */
 public final class InboundPump implements ReadListener {
 
@@ -53,7 +60,8 @@ public final class InboundPump implements ReadListener {
     private int readsSinceYield;
     private final AtomicInteger wip = new AtomicInteger();
     private volatile ServletInputStream in;
-    private volatile boolean ended;
+    /** The end or a failure was reported; the container may report one while another thread pumps. */
+    private final AtomicBoolean ended = new AtomicBoolean();
 
     /** @param readsPerYield reads (that returned data) after which the pumping thread yields; 0 for never */
     public InboundPump(Sink sink, int bufferSize, int readsPerYield) {
@@ -86,8 +94,9 @@ public final class InboundPump implements ReadListener {
 
     @Override
     public void onError(Throwable error) {
-        if (!ended) {
-            ended = true;
+        if (error instanceof EOFException) {
+            end();
+        } else if (ended.compareAndSet(false, true)) {
             sink.readFailed(error);
         }
     }
@@ -111,7 +120,14 @@ public final class InboundPump implements ReadListener {
         ServletInputStream stream = in;
         byte[] buffer = null;
         try {
-            while (!ended && sink.wantsInput() && stream.isReady()) {
+            while (!ended.get() && sink.wantsInput()) {
+                if (!stream.isReady()) {
+                    // not after a failure isReady() reported: Tomcat's stream is then finished too
+                    if (!ended.get() && stream.isFinished()) {
+                        end();
+                    }
+                    return;
+                }
                 if (buffer == null) {
                     buffer = buffer();
                 }
@@ -138,8 +154,7 @@ public final class InboundPump implements ReadListener {
     }
 
     private void end() {
-        if (!ended) {
-            ended = true;
+        if (ended.compareAndSet(false, true)) {
             sink.endOfInput();
         }
     }

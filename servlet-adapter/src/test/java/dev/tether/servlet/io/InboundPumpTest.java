@@ -5,6 +5,7 @@ import jakarta.servlet.ServletInputStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -46,7 +47,7 @@ class InboundPumpTest {
         }
 
         @Override
-        public int read(byte[] b, int off, int len) {
+        public int read(byte[] b, int off, int len) throws IOException {
             byte[] chunk = chunks.poll();
             if (chunk == null) {
                 if (eof) {
@@ -179,6 +180,91 @@ class InboundPumpTest {
         in.listener.onError(new IOException("again"));
         assertEquals(List.of("failed:reset"), seen);
         assertTrue(in.isReadyCalls > 0);
+    }
+
+    @Test
+    @DisplayName("an EOFException reported from inside isReady() (Tomcat, on the peer's FIN) is the end of input, not a failure")
+    void eofReportedByIsReadyEndsTheInput() throws IOException {
+        FakeInput in = new FakeInput() {
+            @Override
+            public boolean isReady() {
+                isReadyCalls++;
+                if (!chunks.isEmpty()) {
+                    return true;
+                }
+                // Tomcat's UpgradeServletInputStream: the socket read saw -1, its EOFException goes to onError
+                listener.onError(new EOFException());
+                return false;
+            }
+        };
+        in.chunks.add(new byte[3]);
+        pump.start(in);
+        in.listener.onDataAvailable();
+        assertEquals(List.of("bytes:3", "end"), seen);
+    }
+
+    @Test
+    @DisplayName("an EOFException thrown by read() is the end of input, not a failure")
+    void eofThrownByReadEndsTheInput() throws IOException {
+        FakeInput in = new FakeInput() {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (chunks.isEmpty()) {
+                    throw new EOFException(); // where another container would return -1
+                }
+                return super.read(b, off, len);
+            }
+        };
+        in.chunks.add(new byte[3]);
+        in.eof = true;
+        pump.start(in);
+        in.listener.onDataAvailable();
+        assertEquals(List.of("bytes:3", "end"), seen);
+    }
+
+    @Test
+    @DisplayName("the container's onError(EOFException) then onAllDataRead end the input once")
+    void eofReportedByTheContainerEndsTheInputOnce() throws IOException {
+        FakeInput in = new FakeInput();
+        in.chunks.add(new byte[1]);
+        pump.start(in);
+        in.listener.onDataAvailable();
+        // Tomcat's dispatch when the FIN comes after the data was read
+        in.listener.onError(new EOFException());
+        in.listener.onAllDataRead();
+        assertEquals(List.of("bytes:1", "end"), seen);
+    }
+
+    @Test
+    @DisplayName("a stream that is not ready because it is finished ends the input")
+    void aFinishedStreamEndsTheInput() throws IOException {
+        FakeInput in = new FakeInput() {
+            @Override
+            public boolean isReady() {
+                isReadyCalls++;
+                return !chunks.isEmpty();
+            }
+        };
+        in.chunks.add(new byte[2]);
+        in.eof = true;
+        pump.start(in);
+        in.listener.onDataAvailable();
+        assertEquals(List.of("bytes:2", "end"), seen);
+    }
+
+    @Test
+    @DisplayName("any other IOException, such as a reset, is still a read failure")
+    void aResetIsAFailure() throws IOException {
+        FakeInput in = new FakeInput() {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                throw new IOException("Connection reset");
+            }
+        };
+        in.chunks.add(new byte[1]);
+        pump.start(in);
+        in.listener.onDataAvailable();
+        assertEquals(List.of("failed:Connection reset"), seen);
     }
 
     /** A socket's input holding {@code available} bytes: each read returns as many as asked, up to what is left. */
