@@ -9,21 +9,29 @@ import dev.tether.api.WebSocket;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RunningServer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.opentest4j.AssertionFailedError;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Closing, cleanly and not: onClose fires exactly once, every send is settled, the socket goes. */
@@ -71,6 +79,75 @@ class WebSocketCloseTest {
             client.sendFrame(0x88, closePayload(4001, ""), true);
             client.awaitEof(TIMEOUT);
             assertEquals(new CloseStatus(4001, "", true), server.awaitClose());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    @DisplayName("a peer that sends its Close and its FIN at once still gets the Close answer, and the server sees a clean close, no error")
+    void aFinRightAfterThePeersCloseIsAnEndOfInputNotAFailure(Container container) throws Exception {
+        BlockingQueue<RecordingListener> servers = new LinkedBlockingQueue<>();
+        TestServlet servlet = new TestServlet(WebSocketOptions.defaults(), request -> {
+            RecordingListener server = new RecordingListener();
+            servers.add(server);
+            return server;
+        });
+        // Right after the upgrade the answer may not be written at once (Tomcat): whether the FIN is
+        // read while it is still queued is down to timing, so many connections, within a bound.
+        int attempts = 50;
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> failures = new ArrayList<>();
+        int made = 0;
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", servlet))) {
+            for (; made < attempts && System.nanoTime() < deadline; made++) {
+                try (RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+                    RecordingListener server = servers.poll(10, TimeUnit.SECONDS);
+                    assertNotNull(server, "the connection was upgraded");
+                    client.sendFrame(0x88, closePayload(4000, "bye"), true);
+                    client.shutdownOutput();
+                    assertEquals(4000, client.readCloseFrame(TIMEOUT).code(), "the Close answer");
+                    client.awaitEof(TIMEOUT);
+                    assertEquals(new CloseStatus(4000, "bye", true), server.awaitClose());
+                    assertEquals(List.of(), server.errors, "a half-close is no error");
+                    assertEquals(1, server.closeCalls.get());
+                } catch (AssertionFailedError | IOException e) {
+                    failures.add("connection " + made + ": " + e);
+                }
+            }
+        }
+        assertTrue(failures.isEmpty(), failures.size() + " of " + made + " connections failed, first: "
+                + failures.subList(0, Math.min(3, failures.size())));
+        assertTrue(made >= 10, "only " + made + " connections within the time bound");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    @DisplayName("what is queued when the peer's Close and FIN are read is still written, then the Close answer")
+    void whatIsQueuedWhenTheFinArrivesIsStillWritten(Container container) throws Exception {
+        // Far above what loopback socket buffers hold, so most of it is still on the server (ours or
+        // the container's buffers); the high-water mark above it, so that it does not stop reading.
+        int size = 32 << 20;
+        WebSocketOptions options = WebSocketOptions.builder().outboundLimit(2L * size).highWaterMark(2L * size).build();
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            socket.pause(); // the Close and the FIN wait in the socket until the message is queued
+            client.sendFrame(0x88, closePayload(4000, "bye"), true);
+            client.shutdownOutput();
+            byte[] message = new byte[size];
+            new Random(8).nextBytes(message);
+            CompletableFuture<Void> sent = socket.send(message).toCompletableFuture();
+            socket.resume(); // reads the Close, then the end of input
+
+            RawWebSocketClient.Frame frame = client.readFrame(TIMEOUT);
+            assertEquals(0x2, frame.opcode());
+            assertTrue(Arrays.equals(message, frame.payload()), "the whole message");
+            assertEquals(4000, client.readCloseFrame(TIMEOUT).code(), "then the Close answer");
+            client.awaitEof(TIMEOUT);
+            sent.get(10, TimeUnit.SECONDS);
+            assertEquals(new CloseStatus(4000, "bye", true), server.awaitClose());
+            assertEquals(List.of(), server.errors, "a half-close is no error");
         }
     }
 
