@@ -28,12 +28,13 @@ public interface WebSocketListener {
      * Whether {@link #onBinary} may be lent its buffer rather than given it. A large message (one
      * frame of 64 KiB to 4 MiB, on an RFC 6455 connection without extensions) then comes in a pooled
      * buffer, direct where the transport writes those without a copy. The loan lasts until
-     * {@code onBinary} returns, and for every {@code send} or {@code sendPart} of that same buffer
-     * object made during the call through Tether's connections (any of them), until the send
-     * completes: echoing or forwarding a message copies nothing. Anything else (keeping it, sending a
-     * slice or duplicate of it, sending it from another thread) needs a copy. Read it from position
-     * to limit: its capacity, and a heap buffer's {@code array()}, run past the message with bytes
-     * of earlier ones. Default false.
+     * {@code onBinary} returns, and for every {@code send} or {@code sendPart} of its bytes made
+     * during the call, on the calling thread, through Tether's connections (any of them), until the
+     * send completes: the buffer itself, a slice or duplicate of it, or its array wrapped again, so
+     * echoing, forwarding or {@link WebSocketRegistry#broadcast(ByteBuffer) broadcasting} a message
+     * copies nothing. Anything else (keeping it, sending it from another thread or after the call)
+     * needs a copy. Read it from position to limit: its capacity, and a heap buffer's
+     * {@code array()}, run past the message with bytes of earlier ones. Default false.
      */
     default boolean acceptsLentBuffers() {
         return false;

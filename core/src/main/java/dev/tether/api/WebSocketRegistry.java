@@ -52,7 +52,9 @@ public final class WebSocketRegistry {
 
     /**
      * Sends binary {@code data} (position to limit) to every open connection, sharing the bytes: the
-     * buffer must not change until the returned stage completes.
+     * buffer must not change until the returned stage completes. A buffer lent to
+     * {@link WebSocketListener#onBinary} may be broadcast from that call: the loan lasts until every
+     * send of it has completed.
      */
     public CompletableFuture<Integer> broadcast(ByteBuffer data) {
         return sendToAll(socket -> socket.send(data.duplicate()));

@@ -3,6 +3,7 @@ package dev.tether.servlet;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.api.WebSocketRegistry;
+import dev.tether.message.BufferPool;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RunningServer;
@@ -13,20 +14,27 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Connection tracking and broadcast, with sockets upgraded from a filter. */
 class WebSocketBroadcastTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     /** Upgrades WebSocket requests in a filter and lets the others through. */
     private static final class UpgradingFilter implements Filter {
@@ -131,6 +139,74 @@ class WebSocketBroadcastTest {
                 Thread.onSpinWait(); // the registry's own close callback may run just after ours
             }
             assertEquals(0, registry.size());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    @DisplayName("a listener broadcasts the buffers it is lent: a slow peer reading later gets every message intact, though more were lent since")
+    void aBroadcastHoldsALentBufferUntilTheSlowestPeerHasIt(Container container) throws Exception {
+        int broadcasts = 16; // 16 MiB: far more than the kernel's socket buffers take from a peer that does not read
+        int size = 1 << 20;
+        byte broadcastMark = 1;
+        WebSocketRegistry room = new WebSocketRegistry();
+        CountDownLatch readerOpened = new CountDownLatch(1);
+        // The slow peer's queue takes every message; the pool lends up to 32 MiB (the default).
+        WebSocketOptions options = WebSocketOptions.builder().outboundLimit(64L << 20).build();
+        WebSocketListener reader = new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket socket) {
+                room.add(socket);
+                readerOpened.countDown();
+            }
+        };
+        WebSocketListener publisher = new WebSocketListener() {
+            @Override
+            public boolean acceptsLentBuffers() {
+                return true;
+            }
+
+            @Override
+            public void onBinary(WebSocket socket, ByteBuffer data) {
+                if (data.get(data.position()) == broadcastMark) {
+                    room.broadcast(data);
+                }
+                socket.send("done");
+            }
+        };
+        try (RunningServer running = container.start(r -> r.addServlet("/room", new TestServlet(options,
+                request -> "publisher".equals(request.getParameter("role")) ? publisher : reader)));
+             RawWebSocketClient slow = RawWebSocketClient.connect(running.wsUri("/room"));
+             RawWebSocketClient sender = RawWebSocketClient.connect(running.wsUri("/room?role=publisher"))) {
+            assertTrue(readerOpened.await(10, TimeUnit.SECONDS));
+            Random random = new Random(16);
+            List<byte[]> sent = new ArrayList<>();
+            byte[] scratch = new byte[size]; // lent and given back between the broadcasts, never sent on
+            Arrays.fill(scratch, (byte) 0xEE);
+            for (int i = 0; i < broadcasts; i++) {
+                byte[] message = new byte[size];
+                random.nextBytes(message);
+                message[0] = broadcastMark;
+                sent.add(message);
+                sender.sendFrame(0x82, message, true);
+                sender.sendFrame(0x82, scratch, true);
+            }
+            for (int i = 0; i < 2 * broadcasts; i++) {
+                assertEquals("done", sender.readFrame(TIMEOUT).text(), "every message was handled");
+            }
+            // Only now does the slow peer read.
+            for (int i = 0; i < broadcasts; i++) {
+                RawWebSocketClient.Frame frame = slow.readFrame(TIMEOUT);
+                assertEquals(0x2, frame.opcode());
+                assertArrayEquals(sent.get(i), frame.payload(), "broadcast " + i + " arrived as it was sent");
+            }
+            BufferPool pool = options.lentBuffers(container == Container.JETTY); // Jetty writes direct buffers, Tomcat arrays
+            // The last frame's completion comes once the container is ready again after it: no event to wait on.
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (pool.lentCount() != 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(0, pool.lentCount(), "every buffer came back once the slow peer had it");
         }
     }
 }
