@@ -1,20 +1,19 @@
 package dev.tether.servlet;
 
 import dev.tether.driver.handshake.HeaderTokens;
+import dev.tether.driver.handshake.HttpHeaders;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** One handshake as a {@link HandshakeHook} sees it, and what the hook decided. */
 public final class HandshakeContext {
     private final HttpServletRequest request;
     private final List<String> offeredProtocols;
-    private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+    private final HttpHeaders responseHeaders = new HttpHeaders();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private String selectedProtocol;
     private int rejectStatus;
@@ -47,9 +46,15 @@ public final class HandshakeContext {
         this.selectedProtocol = protocol;
     }
 
-    /** Adds a header to the 101 response (e.g. {@code Set-Cookie}). */
+    /**
+     * Adds the header {@code name: value} to the 101 response, after any added before: a header may
+     * have several values, e.g. one {@code Set-Cookie} per cookie.
+     *
+     * @throws IllegalArgumentException if the name is not an HTTP token, or the value holds CR, LF,
+     *                                  NUL or a character above U+00FF
+     */
     public void header(String name, String value) {
-        responseHeaders.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        responseHeaders.add(name, value);
     }
 
     /** Refuses the handshake with {@code status} (400–599) and a plain-text body. */
@@ -70,7 +75,8 @@ public final class HandshakeContext {
         return selectedProtocol;
     }
 
-    Map<String, String> responseHeaders() {
+    /** The headers added, in order, each value once. */
+    HttpHeaders responseHeaders() {
         return responseHeaders;
     }
 

@@ -5,10 +5,12 @@ import dev.tether.api.WebSocket;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RunningServer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,6 +84,34 @@ class WebSocketHandshakeTest {
              RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws?legacy=1"),
                      "Sec-WebSocket-Protocol", "chat.v2, chat.v1")) {
             assertEquals("chat.v1", client.response().header("Sec-WebSocket-Protocol"), "the hook's choice wins");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    @DisplayName("headers the hook adds are multi-valued: two Set-Cookie both reach the 101")
+    void theHookAddsEveryValueOfAHeader(Container container) throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder().handshakeHook(handshake -> {
+            handshake.header("Set-Cookie", "session=abc; HttpOnly");
+            handshake.header("Set-Cookie", "theme=dark");
+        }).build();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, new RecordingListener())));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            assertTrue(client.accepted());
+            assertEquals(List.of("session=abc; HttpOnly", "theme=dark"), client.response().headers().get("Set-Cookie"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    @DisplayName("a header value with CR or LF would split the response: the hook fails, the handshake gets 500")
+    void aHeaderThatWouldSplitTheResponseIsRefused(Container container) throws Exception {
+        WebSocketOptions options = WebSocketOptions.builder()
+                .handshakeHook(handshake -> handshake.header("X-Note", "a\r\nSet-Cookie: evil=1")).build();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, new RecordingListener())));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            assertEquals(500, client.response().status());
+            assertFalse(client.response().headers().containsKey("Set-Cookie"));
         }
     }
 

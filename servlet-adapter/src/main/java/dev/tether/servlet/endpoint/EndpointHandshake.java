@@ -55,7 +55,12 @@ public final class EndpointHandshake {
         this.protocol = name;
     }
 
-    /** Adds a header to the 101 response (e.g. {@code Set-Cookie}). */
+    /**
+     * Adds the header {@code name: value} to the 101 response, after any added before: a header may
+     * have several values, e.g. one {@code Set-Cookie} per cookie.
+     *
+     * @throws IllegalArgumentException as {@link HandshakeContext#header}
+     */
     public void header(String name, String value) {
         context.header(name, value);
     }
