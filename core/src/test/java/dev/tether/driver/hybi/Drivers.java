@@ -4,8 +4,12 @@ import dev.tether.driver.DriverOptions;
 import dev.tether.driver.FeedEveryWay;
 import dev.tether.driver.Transcript;
 import dev.tether.driver.Role;
+import dev.tether.extension.Extension;
 import dev.tether.extension.ExtensionContext;
+import dev.tether.extension.ExtensionParams;
+import dev.tether.extension.ExtensionSession;
 import dev.tether.extension.Extensions;
+import dev.tether.message.Message;
 
 import java.util.List;
 import java.util.function.Function;
@@ -35,6 +39,63 @@ final class Drivers {
         driver.start();
         t.lines.clear();
         return driver;
+    }
+
+    /** A server on which the client's offer of {@code extension} was accepted. */
+    static HybiDriver server(Transcript t, Extension extension) {
+        Extensions extensions = negotiated(extension);
+        HybiDriver driver = new HybiDriver(Role.SERVER, 13, DriverOptions.DEFAULT_MAX_LENGTH, extensions, null,
+                () -> FIXED_MASK, t, t);
+        driver.start();
+        t.lines.clear();
+        return driver;
+    }
+
+    /** The server's extensions with the client's offer of {@code extension} accepted. */
+    static Extensions negotiated(Extension extension) {
+        Extensions extensions = new Extensions(List.of(extension), new ExtensionContext(Role.SERVER, DriverOptions.DEFAULT_MAX_LENGTH));
+        extensions.generateResponse(extension.name());
+        return extensions;
+    }
+
+    /** A server-only extension {@code x-pass} that claims RSV1 and leaves messages as they are. */
+    static Extension passThrough() {
+        return new Extension() {
+            @Override
+            public String name() {
+                return "x-pass";
+            }
+
+            @Override
+            public int rsvBits() {
+                return Message.RSV1;
+            }
+
+            @Override
+            public ExtensionSession createServerSession(List<ExtensionParams> offers, ExtensionContext context) {
+                return new ExtensionSession() {
+                    @Override
+                    public ExtensionParams generateResponse() {
+                        return ExtensionParams.of("x-pass");
+                    }
+
+                    @Override
+                    public Message processIncoming(Message message) {
+                        return message;
+                    }
+
+                    @Override
+                    public Message processOutgoing(Message message) {
+                        return message;
+                    }
+                };
+            }
+
+            @Override
+            public ExtensionSession createClientSession(ExtensionContext context) {
+                return null;
+            }
+        };
     }
 
     /** {@link FeedEveryWay#feed} for hybi drivers. */

@@ -9,11 +9,7 @@ import dev.tether.driver.ProtocolException;
 import dev.tether.driver.Role;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
-import dev.tether.extension.Extension;
-import dev.tether.extension.ExtensionParams;
-import dev.tether.extension.ExtensionSession;
 import dev.tether.message.BufferPool;
-import dev.tether.message.Message;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,44 +90,7 @@ class HybiDriverLendingTest {
     @Test
     @DisplayName("with an extension negotiated nothing is lent: an extension may replace the payload")
     void extensionsTurnLendingOff() {
-        Extension passThrough = new Extension() {
-            @Override
-            public String name() {
-                return "x-pass";
-            }
-
-            @Override
-            public int rsvBits() {
-                return Message.RSV1;
-            }
-
-            @Override
-            public ExtensionSession createServerSession(List<ExtensionParams> offers, ExtensionContext context) {
-                return new ExtensionSession() {
-                    @Override
-                    public ExtensionParams generateResponse() {
-                        return ExtensionParams.of("x-pass");
-                    }
-
-                    @Override
-                    public Message processIncoming(Message message) {
-                        return message;
-                    }
-
-                    @Override
-                    public Message processOutgoing(Message message) {
-                        return message;
-                    }
-                };
-            }
-
-            @Override
-            public ExtensionSession createClientSession(ExtensionContext context) {
-                return null;
-            }
-        };
-        Extensions extensions = new Extensions(List.of(passThrough), new ExtensionContext(Role.SERVER, DriverOptions.DEFAULT_MAX_LENGTH));
-        assertEquals("x-pass", extensions.generateResponse("x-pass"));
+        Extensions extensions = Drivers.negotiated(Drivers.passThrough());
         driver(extensions).parse(ByteBuffer.wrap(largeFrame(new byte[MIB])));
         assertEquals(1, binaries.size());
         assertEquals(0, pool.bytes());

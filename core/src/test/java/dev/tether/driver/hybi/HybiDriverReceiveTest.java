@@ -190,6 +190,22 @@ class HybiDriverReceiveTest {
     }
 
     @Test
+    @DisplayName("RFC 7692 §6: a negotiated RSV bit may mark the first frame of a data message, never a continuation")
+    void negotiatedRsvOnlyOnTheFirstFrameOfAMessage() {
+        byte[] marked = concat(RawFrame.text("a").fin(false).rsv(0x40).bytes(), RawFrame.op(Opcode.CONTINUATION).payload("62").bytes());
+        assertEquals(List.of("text:ab"), Drivers.feedEveryWay(t -> Drivers.server(t, Drivers.passThrough()), marked));
+
+        byte[] markedContinuation = concat(RawFrame.text("a").fin(false).rsv(0x40).bytes(),
+                RawFrame.op(Opcode.CONTINUATION).rsv(0x40).payload("62").bytes());
+        List<String> lines = Drivers.feedEveryWay(t -> Drivers.server(t, Drivers.passThrough()), markedContinuation);
+        assertEquals("error:1002", lines.get(lines.size() - 2), lines.toString());
+
+        byte[] unclaimedBit = RawFrame.text("a").rsv(0x40 | 0x10).bytes();
+        lines = Drivers.feedEveryWay(t -> Drivers.server(t, Drivers.passThrough()), unclaimedBit);
+        assertEquals("error:1002", lines.get(lines.size() - 2), "RSV3 is not negotiated: " + lines);
+    }
+
+    @Test
     @DisplayName("input after a protocol error is dropped")
     void inputAfterFailureDropped() {
         byte[] input = concat(RawFrame.op(3).bytes(), RawFrame.text("late").bytes());
