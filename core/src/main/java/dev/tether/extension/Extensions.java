@@ -226,25 +226,10 @@ public final class Extensions {
     /**
      * The RSV bits the active extensions may set, as a mask of {@link Message#RSV1} … Per RFC 7692
      * §6, and faye's {@code validFrameRsv}, the frame parser allows them only on the first frame of
-     * a data message, never on a continuation or control frame: see {@link #permitsFrameRsv}.
+     * a data message, never on a continuation or control frame.
      */
     public int allowedRsv() {
         return reservations.bits();
-    }
-
-    /**
-     * Whether a received frame may carry these RSV bits: none at all, or only {@link #allowedRsv()}
-     * bits on a text (0x1) or binary (0x2) frame, which starts a message.
-     *
-     * @param opcode the frame's opcode
-     * @param rsv    the frame's RSV bits as they stand in its first byte (mask {@code 0x70})
-     */
-    public boolean permitsFrameRsv(int opcode, int rsv) {
-        if (rsv == 0) {
-            return true;
-        }
-        boolean startsDataMessage = opcode == 0x1 || opcode == 0x2;
-        return startsDataMessage && (rsv & ~allowedRsv()) == 0;
     }
 
     /** The names of the active extensions, in pipeline (outgoing) order. */

@@ -15,7 +15,6 @@ import static dev.tether.extension.TextExtension.text;
 import static dev.tether.extension.TextExtension.textOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -487,22 +486,6 @@ class ExtensionsTest {
             extensions.activate("tag");
 
             assertEquals(Message.RSV2, extensions.allowedRsv());
-        }
-
-        @Test
-        void onlyTheFirstFrameOfADataMessageMayCarryThem() {
-            Extensions extensions = server(reverse);
-            extensions.generateResponse("reverse");
-            int text = 0x1, binary = 0x2, continuation = 0x0, close = 0x8, ping = 0x9;
-
-            assertTrue(extensions.permitsFrameRsv(text, Message.RSV1));
-            assertTrue(extensions.permitsFrameRsv(binary, Message.RSV1));
-            assertFalse(extensions.permitsFrameRsv(continuation, Message.RSV1));
-            assertFalse(extensions.permitsFrameRsv(close, Message.RSV1));
-            assertFalse(extensions.permitsFrameRsv(ping, Message.RSV1));
-            assertFalse(extensions.permitsFrameRsv(text, Message.RSV1 | Message.RSV3), "RSV3 is not negotiated");
-            assertTrue(extensions.permitsFrameRsv(continuation, 0));
-            assertTrue(extensions.permitsFrameRsv(ping, 0));
         }
     }
 
