@@ -77,15 +77,6 @@ public final class DriverOptions {
         return b.build();
     }
 
-    /** A builder starting from these options. */
-    public Builder toBuilder() {
-        Builder b = new Builder(role).maxLength(maxLength);
-        b.protocols.addAll(protocols);
-        b.extensions.addAll(extensions);
-        b.headers.putAll(headers);
-        return b;
-    }
-
     public static final class Builder {
         private final Role role;
         private int maxLength = DEFAULT_MAX_LENGTH;
