@@ -27,11 +27,6 @@ public final class CloseCodes {
     private CloseCodes() {
     }
 
-    /**
-     * Whether {@code code} may be sent in, or accepted from, a close frame: 1000–1003, 1007–1014
-     * (registered) and 3000–4999 (libraries and applications). 1004–1006, 1015 and everything else
-     * is a protocol error on the wire.
-     */
     /** Longest close reason that fits a control frame after the 2-byte code, in UTF-8 bytes. */
     public static final int MAX_REASON_BYTES = 123;
 
@@ -51,6 +46,11 @@ public final class CloseCodes {
         }
     }
 
+    /**
+     * Whether {@code code} may be sent in, or accepted from, a close frame: 1000–1003, 1007–1014
+     * (registered) and 3000–4999 (libraries and applications). 1004–1006, 1015 and everything else
+     * is a protocol error on the wire.
+     */
     public static boolean isValidOnWire(int code) {
         return (code >= 1000 && code <= 1003)
                 || (code >= 1007 && code <= 1014)
