@@ -38,6 +38,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebSocketCloseTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
     private static byte[] closePayload(int code, String reason) {
         byte[] r = reason.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(2 + r.length).putShort((short) code).put(r).array();
@@ -88,7 +94,7 @@ class WebSocketCloseTest {
     void aFinRightAfterThePeersCloseIsAnEndOfInputNotAFailure(Container container) throws Exception {
         BlockingQueue<RecordingListener> servers = new LinkedBlockingQueue<>();
         TestServlet servlet = new TestServlet(WebSocketOptions.defaults(), request -> {
-            RecordingListener server = new RecordingListener();
+            RecordingListener server = new RecordingListener().echoing();
             servers.add(server);
             return server;
         });
@@ -103,8 +109,11 @@ class WebSocketCloseTest {
                 try (RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
                     RecordingListener server = servers.poll(10, TimeUnit.SECONDS);
                     assertNotNull(server, "the connection was upgraded");
-                    client.sendFrame(0x88, closePayload(4000, "bye"), true);
+                    // The peer's last words, its Close and its FIN, all at once.
+                    client.sendRaw(concat(RawWebSocketClient.frame(0x81, "last words".getBytes(StandardCharsets.UTF_8), true),
+                            RawWebSocketClient.frame(0x88, closePayload(4000, "bye"), true)));
                     client.shutdownOutput();
+                    assertEquals("last words", client.readFrame(TIMEOUT).text(), "the echo, before the Close answer");
                     assertEquals(4000, client.readCloseFrame(TIMEOUT).code(), "the Close answer");
                     client.awaitEof(TIMEOUT);
                     assertEquals(new CloseStatus(4000, "bye", true), server.awaitClose());
