@@ -67,6 +67,25 @@ class WebSocketLegacyDraftsTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void hixie76RepliesToTheLastMessageBeforeAnsweringTheClose(Container container) throws Exception {
+        RecordingListener server = new RecordingListener().echoing();
+        try (RunningServer running = container.start(r -> r.addServlet("/echo", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/echo"))) {
+            assertEquals(101, client.sendRequestHead(hixie76Head(running.port(), "/echo")).status());
+            client.sendRaw(KEY3);
+            assertArrayEquals(Hixie76Key.challengeResponse(KEY1, KEY2, KEY3), client.readExactly(16, TIMEOUT));
+            byte[] last = frame("last words");
+            byte[] lastAndClose = java.util.Arrays.copyOf(last, last.length + 2);
+            lastAndClose[last.length] = (byte) 0xFF; // then 0x00: the closing frame, in the same write
+            client.sendRaw(lastAndClose);
+            assertArrayEquals(last, client.readExactly(last.length, TIMEOUT));
+            assertArrayEquals(new byte[]{(byte) 0xFF, 0x00}, client.readExactly(2, TIMEOUT));
+            client.awaitEof(TIMEOUT);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void hixie76SendsMadeBeforeTheKeyArrivesWaitForTheAnswer(Container container) throws Exception {
         // A servlet that sends right after the upgrade, before the 8 key bytes have arrived.
         HttpServlet eager = new HttpServlet() {

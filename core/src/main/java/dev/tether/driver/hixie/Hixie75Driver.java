@@ -31,6 +31,9 @@ public class Hixie75Driver implements Driver {
     private static final byte[] FRAME_END = {(byte) 0xFF};
 
     protected final DriverEvents events;
+    private final boolean holdCloses;
+    /** The peer's closing frame or a violation, waiting for {@link #releaseHeldClose()} (see DriverEvents#deliversLater). */
+    private Runnable heldClose;
     protected final WireOutput out;
     private final String protocol;
     private final int maxLength;
@@ -49,6 +52,7 @@ public class Hixie75Driver implements Driver {
         this.maxLength = maxLength;
         this.protocol = protocol;
         this.events = Objects.requireNonNull(events, "events");
+        this.holdCloses = events.deliversLater();
         this.out = Objects.requireNonNull(out, "out");
     }
 
@@ -95,13 +99,36 @@ public class Hixie75Driver implements Driver {
             throw new IllegalStateException("parse before start: the connection is not open yet");
         }
         try {
-            while (bytes.hasRemaining() && state != ReadyState.CLOSED) {
+            while (bytes.hasRemaining() && state != ReadyState.CLOSED && heldClose == null) {
                 parseStep(bytes);
             }
         } catch (ProtocolException e) {
-            fail(e);
+            end(() -> fail(e));
         }
         bytes.position(bytes.limit());
+    }
+
+    /** Ends the connection as the peer's input asks: now, or when the owner releases it. */
+    private void end(Runnable ending) {
+        if (holdCloses) {
+            heldClose = ending;
+        } else {
+            ending.run();
+        }
+    }
+
+    @Override
+    public boolean hasHeldClose() {
+        return heldClose != null;
+    }
+
+    @Override
+    public void releaseHeldClose() {
+        Runnable ending = heldClose;
+        if (ending != null && state != ReadyState.CLOSED) {
+            heldClose = null;
+            ending.run();
+        }
     }
 
     private void parseStep(ByteBuffer in) throws ProtocolException {
@@ -128,7 +155,7 @@ public class Hixie75Driver implements Driver {
                 if ((b & 0x80) == 0) {
                     if (closingFrame && length == 0) {
                         stage = Stage.LEADING_BYTE;
-                        onClosingFrame();
+                        end(this::onClosingFrame);
                     } else {
                         stage = length == 0 ? Stage.LEADING_BYTE : Stage.SKIP;
                     }
@@ -194,6 +221,7 @@ public class Hixie75Driver implements Driver {
 
     @Override
     public void endOfInput() {
+        heldClose = null;
         if (state != ReadyState.CLOSED) {
             finish(new CloseStatus(CloseCodes.ABNORMAL, "", false));
         }

@@ -64,6 +64,19 @@ class Hixie76DriverTest extends HixieFramingContract {
     }
 
     @Test
+    @DisplayName("delivered later: the peer's 0xFF 0x00 is held, so a reply to the text before it goes out first")
+    void peerCloseHeldForLaterDelivery() {
+        Transcript t = Transcript.deliveringLater();
+        Driver driver = openDriver(t, 100);
+        driver.parse(ByteBuffer.wrap(bytes("00 61 ff ff 00 00 62 ff")));
+        assertEquals(List.of("text:a"), t.lines);
+        assertTrue(driver.hasHeldClose());
+        driver.text("a");
+        driver.releaseHeldClose();
+        assertEquals(List.of("text:a", ">DATA 00 61 ff", ">CLOSE ff 00", "close:1000::clean"), t.lines);
+    }
+
+    @Test
     @DisplayName("close() sends 0xFF 0x00 and waits for the peer's; text is neither sent nor delivered meanwhile")
     void weClose() {
         Transcript t = new Transcript();
