@@ -29,6 +29,8 @@ final class Deployment implements ServletRegistrar {
     final Map<String, Object> attributes = new LinkedHashMap<>();
     final List<Initializer> initializers = new ArrayList<>();
     boolean containerWebSocket;
+    /** SO_SNDBUF of accepted sockets; 0 leaves it to the kernel. */
+    int socketSendBuffer;
 
     static Deployment of(Consumer<? super ServletRegistrar> setup) {
         Deployment deployment = new Deployment();
@@ -71,6 +73,13 @@ final class Deployment implements ServletRegistrar {
     @Override
     public ServletRegistrar containerWebSocket() {
         containerWebSocket = true;
+        return this;
+    }
+
+    @Override
+    public ServletRegistrar socketSendBuffer(int bytes) {
+        if (bytes < 1) throw new IllegalArgumentException("a send buffer needs at least 1 byte: " + bytes);
+        socketSendBuffer = bytes;
         return this;
     }
 }

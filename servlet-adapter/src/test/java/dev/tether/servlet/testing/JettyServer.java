@@ -29,6 +29,7 @@ final class JettyServer implements RunningServer {
         ServerConnector connector = new ServerConnector(server, 1, 1);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        if (deployment.socketSendBuffer > 0) connector.setAcceptedSendBufferSize(deployment.socketSendBuffer);
         server.addConnector(connector);
         server.setHandler(context(deployment));
         JettyServer running = new JettyServer(server, connector);

@@ -34,4 +34,11 @@ public interface ServletRegistrar {
      * as a default installation has it: Tomcat's {@code WsSci}, Jetty's ee10 Jakarta WebSocket.
      */
     ServletRegistrar containerWebSocket();
+
+    /**
+     * Fixes each accepted connection's socket send buffer (SO_SNDBUF) at {@code bytes}; by default
+     * the kernel sizes it, and on loopback lets it grow to megabytes. Small, a client that stops
+     * reading soon makes the server's writes wait, as it does on a busy server.
+     */
+    ServletRegistrar socketSendBuffer(int bytes);
 }

@@ -47,6 +47,11 @@ final class TomcatServer implements RunningServer {
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        if (deployment.socketSendBuffer > 0) {
+            if (!connector.setProperty("socket.txBufSize", Integer.toString(deployment.socketSendBuffer))) {
+                throw new IllegalStateException("Tomcat's connector has no socket.txBufSize");
+            }
+        }
         tomcat.setConnector(connector);
         context(tomcat, deployment);
         TomcatServer server = new TomcatServer(tomcat, baseDir);
