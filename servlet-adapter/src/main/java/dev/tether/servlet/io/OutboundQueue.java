@@ -56,8 +56,10 @@ public final class OutboundQueue implements WriteListener {
     private static final int SMALL_FRAME = 2 * 1024;
     private static final int BATCH_BYTES = 16 * 1024;
     /**
-     * Where small frames are gathered: per thread, as the container takes (or copies) the bytes
-     * before {@code write} returns, so the array is free again at once.
+     * Where small frames are gathered: per thread, not per connection, so idle connections hold
+     * none. A container may keep the array it was handed until it reports ready again (Jetty does,
+     * unsent, for a write above its aggregation size while the socket is full); the thread then
+     * leaves the array to it and takes a new one, see {@link #flush()}.
      */
     private static final ThreadLocal<byte[]> BATCH = ThreadLocal.withInitial(() -> new byte[BATCH_BYTES]);
     /**
@@ -167,6 +169,8 @@ public final class OutboundQueue implements WriteListener {
     public void flush() {
         List<CompletableFuture<Void>> confirmed = List.of();
         Throwable error = null;
+        // This thread's batch array went to the container with the last write.
+        boolean batchHandedOver = false;
         synchronized (writing) {
             if (out == null || awaitingWritePossible || failure() != null) {
                 return;
@@ -174,11 +178,17 @@ public final class OutboundQueue implements WriteListener {
             try {
                 while (true) {
                     if (!out.isReady()) {
+                        if (batchHandedOver) {
+                            // Still writing it: the array is the container's until then, never to be
+                            // gathered into again (another connection's batch would replace its bytes).
+                            BATCH.remove();
+                        }
                         // The container owes us onWritePossible now; asking again before it is wasted
                         // (and not free: Jetty takes a lock), so flushes return at once until then.
                         awaitingWritePossible = true;
                         break;
                     }
+                    batchHandedOver = false; // ready: done with it, the array can be gathered into again
                     // Ready again: whatever was written before has gone to the socket.
                     if (!unconfirmed.isEmpty()) {
                         confirmed = merge(confirmed, unconfirmed);
@@ -189,6 +199,7 @@ public final class OutboundQueue implements WriteListener {
                         currentBuffer = 0;
                         if (current != null && current.size <= SMALL_FRAME && !isEmpty()) {
                             current = gather(current);
+                            batchHandedOver = true; // written just below
                         }
                     }
                     if (current == null) {
@@ -220,6 +231,9 @@ public final class OutboundQueue implements WriteListener {
                 }
             } catch (IOException | RuntimeException e) {
                 error = e;
+                if (batchHandedOver) {
+                    BATCH.remove(); // the failed write may still hold it
+                }
             }
         }
         if (!confirmed.isEmpty()) {

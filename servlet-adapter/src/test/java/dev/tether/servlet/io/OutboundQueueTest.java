@@ -27,7 +27,16 @@ class OutboundQueueTest {
         final ByteArrayOutputStream written = new ByteArrayOutputStream();
         boolean ready = true;
         boolean notReadyAfterEachWrite;
+        /**
+         * Like Jetty for a write it does not aggregate while the socket is full: the caller's array
+         * is kept, not copied, and read only when the write completes ({@link #becomeReady()}).
+         */
+        boolean keepsArrays;
+        private byte[] held;
+        private int heldOffset;
+        private int heldLength;
         WriteListener listener;
+        final List<byte[]> arrays = new ArrayList<>();
         int flushes;
         int writes;
 
@@ -51,8 +60,16 @@ class OutboundQueueTest {
             if (!ready) {
                 throw new IllegalStateException("write while not ready");
             }
-            written.write(b, off, len);
             writes++;
+            arrays.add(b);
+            if (keepsArrays) {
+                held = b;
+                heldOffset = off;
+                heldLength = len;
+                ready = false;
+                return;
+            }
+            written.write(b, off, len);
             if (notReadyAfterEachWrite) {
                 ready = false;
             }
@@ -63,8 +80,12 @@ class OutboundQueueTest {
             flushes++;
         }
 
-        /** The container finished writing and calls back. */
+        /** The container finished writing (only now reading a kept array) and calls back. */
         void becomeReady() {
+            if (held != null) {
+                written.write(held, heldOffset, heldLength);
+                held = null;
+            }
             ready = true;
             try {
                 listener.onWritePossible();
@@ -171,6 +192,59 @@ class OutboundQueueTest {
             assertEquals('0' + i, all[i * 3 + 2]);
         }
         assertTrue(done.stream().allMatch(CompletableFuture::isDone));
+    }
+
+    @Test
+    @DisplayName("a batch of small frames stays as it was while the container holds it, though another connection gathers on the same thread")
+    void gatheredBatchUntouchedUntilTheContainerIsDone() {
+        FakeStream first = new FakeStream();
+        first.keepsArrays = true;
+        FakeStream second = new FakeStream();
+        second.keepsArrays = true;
+        OutboundQueue other = new OutboundQueue(new OutboundQueue.Owner() {
+            @Override
+            public void flushed(long buffered) {
+            }
+
+            @Override
+            public void writeFailed(Throwable error) {
+                failures.add(error);
+            }
+        });
+        queue.start(first);
+        other.start(second);
+        for (int i = 0; i < 10; i++) {
+            queue.add(Kind.DATA, bytes(0x81, 1, 'a' + i), null);
+            other.add(Kind.DATA, bytes(0x81, 1, 'A' + i), null);
+        }
+        // One thread flushes both, as a broadcaster's flush pass does; each batch is kept by its stream.
+        queue.flush();
+        other.flush();
+        first.becomeReady();
+        second.becomeReady();
+
+        byte[] all = first.written.toByteArray();
+        byte[] others = second.written.toByteArray();
+        assertEquals(30, all.length);
+        for (int i = 0; i < 10; i++) {
+            assertEquals('a' + i, all[i * 3 + 2], "frame " + i + " of the first connection");
+            assertEquals('A' + i, others[i * 3 + 2], "frame " + i + " of the second connection");
+        }
+        assertTrue(failures.isEmpty());
+    }
+
+    @Test
+    @DisplayName("while the container copies what it is given, every batch is gathered into the same array")
+    void batchArrayReusedOnceTheContainerIsDone() {
+        FakeStream out = new FakeStream();
+        queue.start(out);
+        for (int batch = 0; batch < 2; batch++) {
+            queue.add(Kind.DATA, bytes(0x81, 1, 'a'), null);
+            queue.add(Kind.DATA, bytes(0x81, 1, 'b'), null);
+            queue.flush();
+        }
+        assertEquals(2, out.writes);
+        assertSame(out.arrays.get(0), out.arrays.get(1));
     }
 
     @Test

@@ -10,7 +10,9 @@ import dev.tether.api.OutboundOverflowException;
 import dev.tether.servlet.sse.SseClient.Event;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RunningServer;
+import dev.tether.sse.SseEncoder;
 import dev.tether.sse.SseEvent;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,8 +21,13 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -236,6 +243,116 @@ class EventBroadcasterTest {
             assertEquals(1, news.size());
             assertEquals(received(1), staying.nextEvent());
             assertEquals(1, streams.closes.get());
+        }
+    }
+
+    /** Event n, with data of varying length and multi-byte characters: a torn or foreign event cannot pass for it. */
+    private static SseEvent json(int n) {
+        String text = "Grüße ✓ 日本 ".repeat(1 + n % 7);
+        return SseEvent.data("{\"n\":" + n + ",\"text\":\"" + text + "\"}").id(Integer.toString(n));
+    }
+
+    /** Reads one stream and checks that it carries events 1, 2, 3... each byte for byte as encoded. */
+    private static final class StrictReader {
+        private final RawEventStream stream;
+        private final byte[][] expected;
+        private int last;
+        private String problem;
+
+        StrictReader(RawEventStream stream, byte[][] expected) {
+            this.stream = stream;
+            this.expected = expected;
+        }
+
+        /** Reads through event {@code n}, stopping at the first event that is not the next one, whole. */
+        void readThrough(int n) throws IOException {
+            while (problem == null && last < n) {
+                byte[] event = stream.nextEvent();
+                if (event == null) {
+                    problem = "the stream ended after event " + last;
+                } else if (!Arrays.equals(event, expected[last + 1])) {
+                    problem = "event " + (last + 1) + " expected, got: " + new String(event, StandardCharsets.UTF_8);
+                } else {
+                    last++;
+                }
+            }
+        }
+    }
+
+    private static CountDownLatch[] latches(int rounds, int count) {
+        CountDownLatch[] latches = new CountDownLatch[rounds + 1];
+        for (int r = 1; r <= rounds; r++) latches[r] = new CountDownLatch(count);
+        return latches;
+    }
+
+    private static void await(CountDownLatch latch) throws InterruptedException {
+        assertTrue(latch.await(SseClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "timed out");
+    }
+
+    /**
+     * Backlogs of small events are gathered into one write per stream, and a container may keep
+     * that buffer, unsent, while the socket is full: every stream must still carry every event,
+     * whole and in order, though many streams are written from the same threads.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void slowAndFastSubscribersEachReceiveEveryEventWholeAndInOrder(Container container) throws Exception {
+        int slowCount = 20;
+        int fastCount = 4;
+        int rounds = 6;
+        int perRound = 250;
+        byte[][] expected = new byte[rounds * perRound + 1][];
+        for (int n = 1; n < expected.length; n++) expected[n] = SseEncoder.encode(json(n));
+        EventBroadcaster news = new EventBroadcaster();
+        RecordingStreams streams = new RecordingStreams(EventSourceOptions.builder()
+                .pingInterval(Duration.ZERO).bufferLimit(8 << 20).build(), news::subscribe);
+        // A slow client reads round r-1 only once round r is queued: its socket stays full, its backlog grows.
+        CountDownLatch[] broadcast = latches(rounds, 1);
+        CountDownLatch[] slowCaughtUp = latches(rounds, slowCount);
+        ExecutorService readers = Executors.newFixedThreadPool(slowCount + fastCount);
+        List<RawEventStream> clients = new ArrayList<>();
+        // A small socket send buffer, so that the server's writes to a slow client soon wait.
+        try (RunningServer server = container.start(r -> r.addServlet("/news", streams).socketSendBuffer(16 << 10));
+             streams) {
+            try {
+                List<Future<String>> problems = new ArrayList<>();
+                for (int i = 0; i < slowCount + fastCount; i++) {
+                    boolean slow = i < slowCount;
+                    RawEventStream client = RawEventStream.open(server.port(), "/news", slow ? 4096 : 1 << 20);
+                    clients.add(client);
+                    streams.awaitOpen();
+                    StrictReader reader = new StrictReader(client, expected);
+                    problems.add(readers.submit(() -> {
+                        int caughtUp = 0;
+                        try {
+                            for (int r = 1; slow && r <= rounds; r++) {
+                                await(broadcast[r]);
+                                reader.readThrough((r - 1) * perRound);
+                                slowCaughtUp[r].countDown();
+                                caughtUp = r;
+                            }
+                            reader.readThrough(rounds * perRound);
+                        } finally {
+                            for (int r = caughtUp + 1; slow && r <= rounds; r++) slowCaughtUp[r].countDown();
+                        }
+                        return reader.problem == null ? null : (slow ? "slow" : "fast") + " stream: " + reader.problem;
+                    }));
+                }
+                for (int r = 1; r <= rounds; r++) {
+                    for (int n = (r - 1) * perRound + 1; n <= r * perRound; n++) news.broadcast(json(n));
+                    broadcast[r].countDown();
+                    await(slowCaughtUp[r]);
+                }
+                List<String> broken = new ArrayList<>();
+                for (Future<String> problem : problems) {
+                    String found = problem.get(SseClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (found != null) broken.add(found);
+                }
+                assertTrue(broken.isEmpty(), () -> broken.size() + " of " + problems.size() + " streams broken, e.g. " + broken.get(0));
+            } finally {
+                for (RawEventStream client : clients) client.close();
+                readers.shutdownNow();
+            }
         }
     }
 }
