@@ -30,8 +30,10 @@ public final class EventSourceOptions {
         /** The send fails with {@code OutboundOverflowException}; the stream carries on without that event. */
         FAIL_SEND,
         /**
-         * The send fails and the stream is dropped. A browser reconnects with {@code Last-Event-ID}
-         * and, through a replay buffer, catches up, instead of silently missing events.
+         * The send fails and the stream is dropped; sends made before the drop takes effect fail
+         * too, so the client has received every event up to the refused one, without a gap. A
+         * browser reconnects with {@code Last-Event-ID} and, through a replay buffer, catches up,
+         * instead of silently missing events.
          */
         CLOSE
     }

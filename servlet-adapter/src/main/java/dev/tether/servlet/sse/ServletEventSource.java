@@ -156,6 +156,12 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
             long buffered = queue.bufferedAmount();
             if (state != ReadyState.OPEN) {
                 done.completeExceptionally(new ConnectionClosedException("the event stream is " + state.name().toLowerCase()));
+            } else if (overflowed) {
+                // Dropped at the next flush. Nothing more goes out before: once the queue drained a
+                // little, a later event would reach the client after the refused one it never got,
+                // and its reconnection with Last-Event-ID would resume past the gap.
+                done.completeExceptionally(new ConnectionClosedException("the event stream is being closed: an event"
+                        + " was refused at its buffer limit of " + options.bufferLimit() + " bytes"));
             } else if (buffered > 0 && buffered + encoded.length > options.bufferLimit()) {
                 done.completeExceptionally(new OutboundOverflowException("sending " + encoded.length
                         + " bytes would pass the event stream's buffer limit of " + options.bufferLimit()

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -353,6 +354,83 @@ class EventBroadcasterTest {
                 for (RawEventStream client : clients) client.close();
                 readers.shutdownNow();
             }
+        }
+    }
+
+    /** Event n, a few hundred bytes. */
+    private static SseEvent sized(int n) {
+        String id = String.format("%06d", n);
+        return SseEvent.data(id + " " + "x".repeat(200)).id(id);
+    }
+
+    private static int idOf(byte[] event) {
+        String text = new String(event, StandardCharsets.UTF_8);
+        int at = text.indexOf("id: ");
+        return Integer.parseInt(text.substring(at + 4, text.indexOf('\n', at)));
+    }
+
+    /**
+     * The CLOSE policy drops a client that cannot keep up, so that it reconnects with Last-Event-ID
+     * and is replayed what it missed: that only works if what it received has no gap. Here the drop
+     * waits behind a busy flush pass while the client reads on and makes room in its queue; an event
+     * broadcast meanwhile must not be sent after the one refused.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aSubscriberDroppedForOverflowHasReceivedAnUnbrokenRunOfEvents(Container container) throws Exception {
+        List<Runnable> passes = Collections.synchronizedList(new ArrayList<>());
+        EventBroadcaster news = new EventBroadcaster(0, 0, passes::add);
+        Runnable runPasses = () -> {
+            while (!passes.isEmpty()) passes.remove(0).run();
+        };
+        RecordingStreams streams = new RecordingStreams(EventSourceOptions.builder()
+                .pingInterval(Duration.ZERO).bufferLimit(64 << 10).build(), news::subscribe);
+        ExecutorService reading = Executors.newSingleThreadExecutor();
+        try (RunningServer server = container.start(r -> r.addServlet("/news", streams).socketSendBuffer(16 << 10));
+             streams; RawEventStream client = RawEventStream.open(server.port(), "/news", 4096)) {
+            EventSource slow = streams.awaitOpen();
+            List<CompletableFuture<Integer>> sent = new ArrayList<>();
+            sent.add(null); // sent.get(n) is event n's
+            // The client reads nothing: its socket fills, then its queue, until an event is refused.
+            int refused = 0;
+            while (refused == 0 && sent.size() < 10_000) {
+                int n = sent.size();
+                sent.add(news.broadcast(sized(n)));
+                if (sent.get(n).getNow(-1) == 0) {
+                    refused = n; // the pass that drops the stream is owed, and left waiting
+                } else {
+                    runPasses.run();
+                }
+            }
+            assertTrue(refused > 0, "no event was refused");
+
+            // The client reads on, one event for each one broadcast: the container writes on from the
+            // queue, which makes room there, while the owed pass still waits.
+            List<Integer> ids = new ArrayList<>();
+            List<CompletableFuture<Integer>> afterRefusal = new ArrayList<>();
+            boolean accepted = false;
+            while (!accepted && (ids.isEmpty() || ids.get(ids.size() - 1) < refused - 1)) {
+                ids.add(idOf(client.nextEvent()));
+                CompletableFuture<Integer> next = news.broadcast(sized(refused + afterRefusal.size() + 1));
+                afterRefusal.add(next);
+                accepted = next.getNow(-1) != 0;
+            }
+            Future<?> rest = reading.submit(() -> {
+                for (byte[] event; (event = client.nextEvent()) != null; ) ids.add(idOf(event));
+                return null;
+            });
+            for (CompletableFuture<Integer> send : afterRefusal) { // each one refused at once, or written
+                send.get(SseClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            runPasses.run(); // at last: the stream is dropped
+            rest.get(SseClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            assertEquals(slow, streams.awaitClose());
+
+            for (int i = 0; i < ids.size(); i++) {
+                assertEquals(i + 1, ids.get(i), "received after event " + i + " (event " + refused + " was refused)");
+            }
+        } finally {
+            reading.shutdownNow();
         }
     }
 }
