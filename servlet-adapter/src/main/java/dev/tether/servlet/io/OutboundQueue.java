@@ -35,18 +35,10 @@ public final class OutboundQueue implements WriteListener {
         void writeFailed(Throwable error);
 
         /**
-         * Completes frames' completions: with {@code error}, or normally when it is null. At once by
-         * default; an owner whose callers chain sends on them may choose another thread.
+         * Completes frames' completions: with {@code error}, or normally when it is null (see
+         * {@link ApplicationCalls#settle}, which owners use so that chained sends never nest).
          */
-        default void settle(List<CompletableFuture<Void>> done, Throwable error) {
-            for (CompletableFuture<Void> f : done) {
-                if (error == null) {
-                    f.complete(null);
-                } else {
-                    f.completeExceptionally(error);
-                }
-            }
-        }
+        void settle(List<CompletableFuture<Void>> done, Throwable error);
     }
 
     private record Entry(ByteBuffer[] buffers, long size, CompletableFuture<Void> done) {

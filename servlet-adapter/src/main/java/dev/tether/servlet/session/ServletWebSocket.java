@@ -17,6 +17,7 @@ import dev.tether.driver.WireOutput;
 import dev.tether.message.BufferPool;
 import dev.tether.message.MessageType;
 import dev.tether.servlet.WebSocketOptions;
+import dev.tether.servlet.io.ApplicationCalls;
 import dev.tether.servlet.io.InboundPump;
 import dev.tether.servlet.io.OutboundQueue;
 import dev.tether.servlet.io.SerialEvents;
@@ -45,12 +46,6 @@ import java.util.function.Predicate;
 public final class ServletWebSocket implements WebSocket {
     private static final System.Logger LOG = System.getLogger(ServletWebSocket.class.getName());
 
-    /**
-     * Depth of application calls (send, ping, close …) on this thread. Events are not delivered
-     * inside them: an application sending to socket B while it holds its own lock (a broadcast) must
-     * not find B's onClose running in the middle of its call.
-     */
-    private static final ThreadLocal<int[]> APPLICATION_CALLS = ThreadLocal.withInitial(() -> new int[1]);
     /** Pings sent with {@link #ping} that may wait for their pongs at once. */
     private static final int PINGS_AWAITING_PONGS = 64;
 
@@ -64,43 +59,9 @@ public final class ServletWebSocket implements WebSocket {
         LAST
     }
 
-    /** Marks the start of an application's call; pass the result to {@link #leave}. */
-    private static int[] enter() {
-        int[] calls = APPLICATION_CALLS.get();
-        calls[0]++;
-        return calls;
-    }
-
-    private static void leave(int[] calls) {
-        calls[0]--;
-    }
-
-    /**
-     * Completes send and ping stages, never inside the application's own call: a stage complete when
-     * {@code send} returns runs what the caller chains to it on the caller's stack, so a chain of sends
-     * ({@code send(x).thenRun(next)}) would grow it by a level per message. There they complete on the
-     * pool instead; elsewhere (the container's write callbacks, a read) at once.
-     */
-    private static void settle(List<CompletableFuture<Void>> stages, Throwable error) {
-        if (APPLICATION_CALLS.get()[0] == 0) {
-            complete(stages, error);
-        } else {
-            ForkJoinPool.commonPool().execute(() -> complete(stages, error));
-        }
-    }
-
+    /** A stage of this connection completed now or later: see {@link ApplicationCalls#settle}. */
     private static void settle(CompletableFuture<Void> stage, Throwable error) {
-        settle(List.of(stage), error);
-    }
-
-    private static void complete(List<CompletableFuture<Void>> stages, Throwable error) {
-        for (CompletableFuture<Void> stage : stages) {
-            if (error == null) {
-                stage.complete(null);
-            } else {
-                stage.completeExceptionally(error);
-            }
-        }
+        ApplicationCalls.settle(List.of(stage), error);
     }
 
     private final Object lock = new Object();
@@ -169,7 +130,7 @@ public final class ServletWebSocket implements WebSocket {
 
             @Override
             public void settle(List<CompletableFuture<Void>> done, Throwable error) {
-                ServletWebSocket.settle(done, error);
+                ApplicationCalls.settle(done, error);
             }
         });
         this.inbound = new InboundPump(new InboundPump.Sink() {
@@ -284,11 +245,11 @@ public final class ServletWebSocket implements WebSocket {
     }
 
     private CompletionStage<Void> sendData(long size, Part part, Predicate<Driver> send) {
-        int[] calls = enter();
+        int[] calls = ApplicationCalls.enter();
         try {
             return sendNow(size, part, send);
         } finally {
-            leave(calls);
+            ApplicationCalls.leave(calls);
         }
     }
 
@@ -390,11 +351,11 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public CompletionStage<Void> ping(ByteBuffer payload) {
-        int[] calls = enter();
+        int[] calls = ApplicationCalls.enter();
         try {
             return pingNow(payload);
         } finally {
-            leave(calls);
+            ApplicationCalls.leave(calls);
         }
     }
 
@@ -443,11 +404,11 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public void close(int code, String reason) {
-        int[] calls = enter();
+        int[] calls = ApplicationCalls.enter();
         try {
             startClose(code, reason);
         } finally {
-            leave(calls);
+            ApplicationCalls.leave(calls);
         }
     }
 
@@ -469,11 +430,11 @@ public final class ServletWebSocket implements WebSocket {
 
     @Override
     public void terminate() {
-        int[] calls = enter();
+        int[] calls = ApplicationCalls.enter();
         try {
             abort(new ConnectionClosedException("the connection was terminated"));
         } finally {
-            leave(calls);
+            ApplicationCalls.leave(calls);
         }
     }
 
@@ -562,7 +523,7 @@ public final class ServletWebSocket implements WebSocket {
      * goes on with the next event once the listener returns.
      */
     private void deliverEvents() {
-        if (APPLICATION_CALLS.get()[0] == 0) {
+        if (!ApplicationCalls.inside()) {
             events.drain();
         } else {
             events.drainOn(ForkJoinPool.commonPool()); // or left to the thread draining now
@@ -586,11 +547,11 @@ public final class ServletWebSocket implements WebSocket {
     @Override
     public void resume() {
         paused = false;
-        int[] calls = enter();
+        int[] calls = ApplicationCalls.enter();
         try {
             inbound.pump();
         } finally {
-            leave(calls);
+            ApplicationCalls.leave(calls);
         }
     }
 

@@ -6,6 +6,7 @@ import dev.tether.api.EventSourceListener;
 import dev.tether.api.OutboundOverflowException;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.WireOutput;
+import dev.tether.servlet.io.ApplicationCalls;
 import dev.tether.servlet.io.OutboundQueue;
 import dev.tether.servlet.io.SerialEvents;
 import dev.tether.servlet.io.Timers;
@@ -19,6 +20,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -140,9 +142,14 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
 
     /** Queues {@code encoded} (which must not change afterwards) and writes what the container takes now. */
     private CompletableFuture<Void> sendEncoded(byte[] encoded) {
-        CompletableFuture<Void> done = enqueue(encoded);
-        flush();
-        return done;
+        int[] calls = ApplicationCalls.enter();
+        try {
+            CompletableFuture<Void> done = enqueue(encoded);
+            flush();
+            return done;
+        } finally {
+            ApplicationCalls.leave(calls);
+        }
     }
 
     /**
@@ -152,24 +159,28 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
      */
     CompletableFuture<Void> enqueue(byte[] encoded) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        Throwable refused = null;
         synchronized (lock) {
             long buffered = queue.bufferedAmount();
             if (state != ReadyState.OPEN) {
-                done.completeExceptionally(new ConnectionClosedException("the event stream is " + state.name().toLowerCase()));
+                refused = new ConnectionClosedException("the event stream is " + state.name().toLowerCase());
             } else if (overflowed) {
                 // Dropped at the next flush. Nothing more goes out before: once the queue drained a
                 // little, a later event would reach the client after the refused one it never got,
                 // and its reconnection with Last-Event-ID would resume past the gap.
-                done.completeExceptionally(new ConnectionClosedException("the event stream is being closed: an event"
-                        + " was refused at its buffer limit of " + options.bufferLimit() + " bytes"));
+                refused = new ConnectionClosedException("the event stream is being closed: an event"
+                        + " was refused at its buffer limit of " + options.bufferLimit() + " bytes");
             } else if (buffered > 0 && buffered + encoded.length > options.bufferLimit()) {
-                done.completeExceptionally(new OutboundOverflowException("sending " + encoded.length
+                refused = new OutboundOverflowException("sending " + encoded.length
                         + " bytes would pass the event stream's buffer limit of " + options.bufferLimit()
-                        + " bytes (" + buffered + " queued): the client is not reading fast enough"));
+                        + " bytes (" + buffered + " queued): the client is not reading fast enough");
                 overflowed |= options.overflowPolicy() == EventSourceOptions.OverflowPolicy.CLOSE;
             } else {
                 queue.add(WireOutput.Kind.DATA, new ByteBuffer[] {ByteBuffer.wrap(encoded)}, done);
             }
+        }
+        if (refused != null) {
+            ApplicationCalls.settle(List.of(done), refused);
         }
         return done;
     }
@@ -226,6 +237,11 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
     @Override
     public void writeFailed(Throwable error) {
         gone("a write failed", error);
+    }
+
+    @Override
+    public void settle(List<CompletableFuture<Void>> done, Throwable error) {
+        ApplicationCalls.settle(done, error);
     }
 
     private void heartbeat() {

@@ -97,7 +97,10 @@ class OutboundQueueTest {
 
     private final List<Long> flushedReports = new ArrayList<>();
     private final List<Throwable> failures = new ArrayList<>();
-    private final OutboundQueue queue = new OutboundQueue(new OutboundQueue.Owner() {
+    private final OutboundQueue queue = new OutboundQueue(new RecordingOwner());
+
+    /** Records the queue's reports; completions are settled as the connections settle them. */
+    private final class RecordingOwner implements OutboundQueue.Owner {
         @Override
         public void flushed(long buffered) {
             flushedReports.add(buffered);
@@ -107,7 +110,12 @@ class OutboundQueueTest {
         public void writeFailed(Throwable error) {
             failures.add(error);
         }
-    });
+
+        @Override
+        public void settle(List<CompletableFuture<Void>> done, Throwable error) {
+            ApplicationCalls.settle(done, error);
+        }
+    }
 
     private static ByteBuffer[] bytes(int... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length);
@@ -201,16 +209,7 @@ class OutboundQueueTest {
         first.keepsArrays = true;
         FakeStream second = new FakeStream();
         second.keepsArrays = true;
-        OutboundQueue other = new OutboundQueue(new OutboundQueue.Owner() {
-            @Override
-            public void flushed(long buffered) {
-            }
-
-            @Override
-            public void writeFailed(Throwable error) {
-                failures.add(error);
-            }
-        });
+        OutboundQueue other = new OutboundQueue(new RecordingOwner());
         queue.start(first);
         other.start(second);
         for (int i = 0; i < 10; i++) {

@@ -114,6 +114,36 @@ class EventSourceStreamTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void chainedSendsDoNotGrowTheStack(Container container) throws Exception {
+        int count = 200_000;
+        RecordingStreams streams = new RecordingStreams(QUIET);
+        try (RunningServer server = container.start(r -> r.addServlet("/events", streams)); streams) {
+            HttpResponse<java.util.stream.Stream<String>> response = http.send(
+                    java.net.http.HttpRequest.newBuilder(server.httpUri("/events")).header("Accept", "text/event-stream").build(),
+                    HttpResponse.BodyHandlers.ofLines());
+            EventSource source = streams.awaitOpen();
+            CompletableFuture<Void> allSent = new CompletableFuture<>();
+            sendFrom(source, 0, count, allSent); // each send when the one before it has completed
+            CompletableFuture<Long> received = CompletableFuture.supplyAsync(
+                    () -> response.body().filter("data: x"::equals).limit(count).count());
+            allSent.get(30, TimeUnit.SECONDS); // a StackOverflowError in the chain fails it
+            assertEquals(count, received.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    private static void sendFrom(EventSource source, int sent, int count, CompletableFuture<Void> allSent) {
+        if (sent == count) {
+            allSent.complete(null);
+            return;
+        }
+        source.send("x").thenRun(() -> sendFrom(source, sent + 1, count, allSent)).exceptionally(e -> {
+            allSent.completeExceptionally(e);
+            return null;
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void anEventLargerThanTheResponseBufferArrivesWholeOnItsOwn(Container container) throws Exception {
         RecordingStreams streams = new RecordingStreams(QUIET);
         try (RunningServer server = container.start(r -> r.addServlet("/events", streams)); streams) {
