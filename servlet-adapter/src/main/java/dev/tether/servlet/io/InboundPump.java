@@ -62,6 +62,8 @@ public final class InboundPump implements ReadListener {
     private volatile ServletInputStream in;
     /** The end or a failure was reported; the container may report one while another thread pumps. */
     private final AtomicBoolean ended = new AtomicBoolean();
+    /** The container said the input ended; {@link #end()} follows once what it still holds is read. */
+    private volatile boolean endReported;
 
     /** @param readsPerYield reads (that returned data) after which the pumping thread yields; 0 for never */
     public InboundPump(Sink sink, int bufferSize, int readsPerYield) {
@@ -89,13 +91,13 @@ public final class InboundPump implements ReadListener {
 
     @Override
     public void onAllDataRead() {
-        end();
+        endReported();
     }
 
     @Override
     public void onError(Throwable error) {
         if (error instanceof EOFException) {
-            end();
+            endReported();
         } else if (ended.compareAndSet(false, true)) {
             sink.readFailed(error);
         }
@@ -123,7 +125,7 @@ public final class InboundPump implements ReadListener {
             while (!ended.get() && sink.wantsInput()) {
                 if (!stream.isReady()) {
                     // not after a failure isReady() reported: Tomcat's stream is then finished too
-                    if (!ended.get() && stream.isFinished()) {
+                    if (!ended.get() && (endReported || stream.isFinished())) {
                         end();
                     }
                     return;
@@ -148,9 +150,21 @@ public final class InboundPump implements ReadListener {
                     }
                 }
             }
+        } catch (EOFException e) {
+            end(); // thrown by this read: whatever came before it has been read
         } catch (IOException | RuntimeException e) {
             onError(e);
         }
+    }
+
+    /**
+     * The container reported the end of input by itself (Tomcat's dispatch may, while bytes it read
+     * ahead still wait for us): it is passed on once those bytes have been read, in order, by the
+     * pumping thread; while the owner wants no input (paused), it waits behind them.
+     */
+    private void endReported() {
+        endReported = true;
+        pump();
     }
 
     private void end() {

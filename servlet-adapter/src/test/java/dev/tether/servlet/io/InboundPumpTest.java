@@ -236,6 +236,27 @@ class InboundPumpTest {
     }
 
     @Test
+    @DisplayName("an end the container reports while bytes it read ahead are unread comes after those bytes")
+    void anEndReportedAheadOfUnreadBytesComesAfterThem() throws IOException {
+        FakeInput in = new FakeInput() {
+            @Override
+            public boolean isReady() {
+                isReadyCalls++;
+                return !chunks.isEmpty(); // Tomcat: its read-ahead buffer, then not ready
+            }
+        };
+        pump.start(in);
+        wanted = false; // paused
+        in.chunks.add(new byte[11]); // the peer's Close, read ahead by the container
+        in.listener.onDataAvailable();
+        in.listener.onError(new EOFException()); // its dispatch then met the FIN
+        assertEquals(List.of(), seen, "nothing while paused, not even the end");
+        wanted = true;
+        pump.pump();
+        assertEquals(List.of("bytes:11", "end"), seen);
+    }
+
+    @Test
     @DisplayName("a stream that is not ready because it is finished ends the input")
     void aFinishedStreamEndsTheInput() throws IOException {
         FakeInput in = new FakeInput() {
