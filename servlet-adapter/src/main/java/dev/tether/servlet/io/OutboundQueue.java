@@ -17,8 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * while the container says {@link ServletOutputStream#isReady()}. Pings and pongs go ahead of queued
  * data frames; the close frame, queued last, stays last. A frame's completion is fulfilled once the
  * container reports ready again after it was written, i.e. when its bytes have left for the socket,
- * and failed if the connection fails first; the owner {@link Owner#settle settles} it, on the thread
- * it chooses.
+ * and failed if the connection fails first (by {@link SendStage#settle}, so chains of sends stay flat).
  *
  * <p>Adding is done under the connection's lock; {@link #flush()} is called by any thread after that
  * lock is released, and by the container through {@link #onWritePossible()}; writes to the stream
@@ -33,12 +32,6 @@ public final class OutboundQueue implements WriteListener {
 
         /** Writing failed: the connection is broken. */
         void writeFailed(Throwable error);
-
-        /**
-         * Completes frames' completions: with {@code error}, or normally when it is null (see
-         * {@link ApplicationCalls#settle}, which owners use so that chained sends never nest).
-         */
-        void settle(List<CompletableFuture<Void>> done, Throwable error);
     }
 
     private record Entry(ByteBuffer[] buffers, long size, CompletableFuture<Void> done) {
@@ -111,7 +104,7 @@ public final class OutboundQueue implements WriteListener {
             }
         }
         if (failed != null && done != null) {
-            owner.settle(List.of(done), failed);
+            SendStage.settle(List.of(done), failed);
         }
     }
 
@@ -229,7 +222,7 @@ public final class OutboundQueue implements WriteListener {
             }
         }
         if (!confirmed.isEmpty()) {
-            owner.settle(confirmed, null);
+            SendStage.settle(confirmed, null);
         }
         if (error != null) {
             owner.writeFailed(error);
@@ -332,7 +325,7 @@ public final class OutboundQueue implements WriteListener {
         }
         failed.removeIf(f -> f == null);
         if (!failed.isEmpty()) {
-            owner.settle(failed, cause);
+            SendStage.settle(failed, cause);
         }
     }
 

@@ -20,6 +20,7 @@ import dev.tether.servlet.WebSocketOptions;
 import dev.tether.servlet.io.ApplicationCalls;
 import dev.tether.servlet.io.InboundPump;
 import dev.tether.servlet.io.OutboundQueue;
+import dev.tether.servlet.io.SendStage;
 import dev.tether.servlet.io.SerialEvents;
 import dev.tether.servlet.upgrade.ContainerUpgrade;
 import jakarta.servlet.http.WebConnection;
@@ -59,9 +60,9 @@ public final class ServletWebSocket implements WebSocket {
         LAST
     }
 
-    /** A stage of this connection completed now or later: see {@link ApplicationCalls#settle}. */
+    /** Fails a send's stage, by the rule that keeps chains of sends flat ({@link SendStage}). */
     private static void settle(CompletableFuture<Void> stage, Throwable error) {
-        ApplicationCalls.settle(List.of(stage), error);
+        SendStage.settle(List.of(stage), error);
     }
 
     private final Object lock = new Object();
@@ -126,11 +127,6 @@ public final class ServletWebSocket implements WebSocket {
             @Override
             public void writeFailed(Throwable error) {
                 connectionFailed(error);
-            }
-
-            @Override
-            public void settle(List<CompletableFuture<Void>> done, Throwable error) {
-                ApplicationCalls.settle(done, error);
             }
         });
         this.inbound = new InboundPump(new InboundPump.Sink() {
@@ -254,7 +250,7 @@ public final class ServletWebSocket implements WebSocket {
     }
 
     private CompletionStage<Void> sendNow(long size, Part part, Predicate<Driver> send) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> done = new SendStage<>();
         synchronized (lock) {
             ReadyState state = driver.readyState();
             if (transportClosed || state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
@@ -380,9 +376,7 @@ public final class ServletWebSocket implements WebSocket {
     }
 
     private static CompletableFuture<Void> refused(Throwable error) {
-        CompletableFuture<Void> stage = new CompletableFuture<>();
-        settle(stage, error);
-        return stage;
+        return SendStage.failed(error);
     }
 
     @Override

@@ -6,8 +6,8 @@ import dev.tether.api.EventSourceListener;
 import dev.tether.api.OutboundOverflowException;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.WireOutput;
-import dev.tether.servlet.io.ApplicationCalls;
 import dev.tether.servlet.io.OutboundQueue;
+import dev.tether.servlet.io.SendStage;
 import dev.tether.servlet.io.SerialEvents;
 import dev.tether.servlet.io.Timers;
 import dev.tether.sse.SseEncoder;
@@ -142,14 +142,9 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
 
     /** Queues {@code encoded} (which must not change afterwards) and writes what the container takes now. */
     private CompletableFuture<Void> sendEncoded(byte[] encoded) {
-        int[] calls = ApplicationCalls.enter();
-        try {
-            CompletableFuture<Void> done = enqueue(encoded);
-            flush();
-            return done;
-        } finally {
-            ApplicationCalls.leave(calls);
-        }
+        CompletableFuture<Void> done = enqueue(encoded);
+        flush();
+        return done;
     }
 
     /**
@@ -158,7 +153,7 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
      * overflow policy says so, drops the stream: never under the caller's lock).
      */
     CompletableFuture<Void> enqueue(byte[] encoded) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> done = new SendStage<>();
         Throwable refused = null;
         synchronized (lock) {
             long buffered = queue.bufferedAmount();
@@ -180,7 +175,7 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
             }
         }
         if (refused != null) {
-            ApplicationCalls.settle(List.of(done), refused);
+            SendStage.settle(List.of(done), refused);
         }
         return done;
     }
@@ -237,11 +232,6 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
     @Override
     public void writeFailed(Throwable error) {
         gone("a write failed", error);
-    }
-
-    @Override
-    public void settle(List<CompletableFuture<Void>> done, Throwable error) {
-        ApplicationCalls.settle(done, error);
     }
 
     private void heartbeat() {

@@ -99,7 +99,7 @@ class OutboundQueueTest {
     private final List<Throwable> failures = new ArrayList<>();
     private final OutboundQueue queue = new OutboundQueue(new RecordingOwner());
 
-    /** Records the queue's reports; completions are settled as the connections settle them. */
+    /** Records the queue's reports. */
     private final class RecordingOwner implements OutboundQueue.Owner {
         @Override
         public void flushed(long buffered) {
@@ -109,11 +109,6 @@ class OutboundQueueTest {
         @Override
         public void writeFailed(Throwable error) {
             failures.add(error);
-        }
-
-        @Override
-        public void settle(List<CompletableFuture<Void>> done, Throwable error) {
-            ApplicationCalls.settle(done, error);
         }
     }
 

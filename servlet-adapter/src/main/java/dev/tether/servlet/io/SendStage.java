@@ -1,0 +1,156 @@
+package dev.tether.servlet.io;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The stage a send returns. A send is often written by the time it returns, so its stage is
+ * complete, and what the caller chains to it runs at once on the caller's stack: a chain of sends
+ * ({@code send(x).thenRun(next)}) would grow the stack by a level per message. Here such work runs
+ * inline only a few levels deep on one thread, then on the common pool, which starts a fresh stack;
+ * a send nobody chains to costs nothing extra. Completions ({@link #settle}) follow the same rule,
+ * as the dependents they run may send again.
+ */
+public final class SendStage<T> extends CompletableFuture<T> {
+    /** Levels of dependents run inline on one thread before the next goes to the pool. */
+    static final int MAX_INLINE_DEPTH = 16;
+    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    private static final Executor POOL = ForkJoinPool.commonPool();
+
+    public SendStage() {
+    }
+
+    /** A stage failed with {@code error}, settled by the same rule. */
+    public static SendStage<Void> failed(Throwable error) {
+        SendStage<Void> stage = new SendStage<>();
+        settle(List.of(stage), error);
+        return stage;
+    }
+
+    /** Completes {@code stages}: exceptionally with {@code error}, normally when it is null. */
+    public static void settle(List<? extends CompletableFuture<Void>> stages, Throwable error) {
+        int[] depth = DEPTH.get();
+        if (depth[0] >= MAX_INLINE_DEPTH) {
+            POOL.execute(() -> complete(stages, error));
+            return;
+        }
+        depth[0]++;
+        try {
+            complete(stages, error);
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    private static void complete(List<? extends CompletableFuture<Void>> stages, Throwable error) {
+        for (CompletableFuture<Void> stage : stages) {
+            if (error == null) {
+                stage.complete(null);
+            } else {
+                stage.completeExceptionally(error);
+            }
+        }
+    }
+
+    /** Runs {@code inline}, which runs the dependent now if this stage is complete, or {@code async}. */
+    private <S> S bounded(Supplier<S> inline, Supplier<S> async) {
+        if (!isDone()) {
+            return inline.get(); // registered: it runs when the stage completes, counted there
+        }
+        int[] depth = DEPTH.get();
+        if (depth[0] >= MAX_INLINE_DEPTH) {
+            return async.get();
+        }
+        depth[0]++;
+        try {
+            return inline.get();
+        } finally {
+            depth[0]--;
+        }
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        return new SendStage<>(); // stages derived from this one keep the rule
+    }
+
+    @Override
+    public <U> CompletableFuture<U> thenApply(Function<? super T, ? extends U> fn) {
+        return bounded(() -> super.thenApply(fn), () -> super.thenApplyAsync(fn, POOL));
+    }
+
+    @Override
+    public CompletableFuture<Void> thenAccept(Consumer<? super T> action) {
+        return bounded(() -> super.thenAccept(action), () -> super.thenAcceptAsync(action, POOL));
+    }
+
+    @Override
+    public CompletableFuture<Void> thenRun(Runnable action) {
+        return bounded(() -> super.thenRun(action), () -> super.thenRunAsync(action, POOL));
+    }
+
+    @Override
+    public <U, V> CompletableFuture<V> thenCombine(CompletionStage<? extends U> other,
+                                                   BiFunction<? super T, ? super U, ? extends V> fn) {
+        return bounded(() -> super.thenCombine(other, fn), () -> super.thenCombineAsync(other, fn, POOL));
+    }
+
+    @Override
+    public <U> CompletableFuture<Void> thenAcceptBoth(CompletionStage<? extends U> other,
+                                                      BiConsumer<? super T, ? super U> action) {
+        return bounded(() -> super.thenAcceptBoth(other, action), () -> super.thenAcceptBothAsync(other, action, POOL));
+    }
+
+    @Override
+    public CompletableFuture<Void> runAfterBoth(CompletionStage<?> other, Runnable action) {
+        return bounded(() -> super.runAfterBoth(other, action), () -> super.runAfterBothAsync(other, action, POOL));
+    }
+
+    @Override
+    public <U> CompletableFuture<U> applyToEither(CompletionStage<? extends T> other, Function<? super T, U> fn) {
+        return bounded(() -> super.applyToEither(other, fn), () -> super.applyToEitherAsync(other, fn, POOL));
+    }
+
+    @Override
+    public CompletableFuture<Void> acceptEither(CompletionStage<? extends T> other, Consumer<? super T> action) {
+        return bounded(() -> super.acceptEither(other, action), () -> super.acceptEitherAsync(other, action, POOL));
+    }
+
+    @Override
+    public CompletableFuture<Void> runAfterEither(CompletionStage<?> other, Runnable action) {
+        return bounded(() -> super.runAfterEither(other, action), () -> super.runAfterEitherAsync(other, action, POOL));
+    }
+
+    @Override
+    public <U> CompletableFuture<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
+        return bounded(() -> super.thenCompose(fn), () -> super.thenComposeAsync(fn, POOL));
+    }
+
+    @Override
+    public CompletableFuture<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
+        return bounded(() -> super.whenComplete(action), () -> super.whenCompleteAsync(action, POOL));
+    }
+
+    @Override
+    public <U> CompletableFuture<U> handle(BiFunction<? super T, Throwable, ? extends U> fn) {
+        return bounded(() -> super.handle(fn), () -> super.handleAsync(fn, POOL));
+    }
+
+    @Override
+    public CompletableFuture<T> exceptionally(Function<Throwable, ? extends T> fn) {
+        return bounded(() -> super.exceptionally(fn), () -> super.exceptionallyAsync(fn, POOL));
+    }
+
+    @Override
+    public CompletableFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
+        return bounded(() -> super.exceptionallyCompose(fn), () -> super.exceptionallyComposeAsync(fn, POOL));
+    }
+}
