@@ -71,6 +71,14 @@ public final class WebSocketRegistry {
                     : CompletableFuture.failedFuture(new ConnectionClosedException("not open"));
             sends[i] = done.handle((ok, error) -> error == null ? written.incrementAndGet() : 0);
         }
-        return CompletableFuture.allOf(sends).thenApply(v -> written.get());
+        if (sends.length == 0) {
+            return CompletableFuture.completedFuture(0);
+        }
+        // Of the sends' own kind, so that what is chained to it follows their rules (a servlet
+        // connection's stages run chained work inline only a few levels deep: chained broadcasts
+        // do not grow the stack).
+        CompletableFuture<Integer> all = sends[0].newIncompleteFuture();
+        CompletableFuture.allOf(sends).whenComplete((v, error) -> all.complete(written.get()));
+        return all;
     }
 }

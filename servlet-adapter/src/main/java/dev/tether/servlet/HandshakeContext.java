@@ -75,7 +75,7 @@ public final class HandshakeContext {
         return selectedProtocol;
     }
 
-    /** The headers added, in order, each value once. */
+    /** The headers added, in order: a name added twice has both values. */
     HttpHeaders responseHeaders() {
         return responseHeaders;
     }

@@ -27,7 +27,8 @@ import java.util.Set;
  *   <tr><td>{@code allowedOrigins}</td><td>any</td><td>when set, other {@code Origin}s get 403</td></tr>
  *   <tr><td>{@code pingInterval}</td><td>30 s</td><td>keepalive ping period; zero turns keepalive off</td></tr>
  *   <tr><td>{@code pongTimeout}</td><td>30 s</td><td>a peer that sends nothing for this long after a keepalive ping was written is dead: dropped (1006)</td></tr>
- *   <tr><td>{@code closeTimeout}</td><td>30 s</td><td>how long to wait for the peer's close frame (or for our close to be written) before dropping the connection (1006)</td></tr>
+ *   <tr><td>{@code closeTimeout}</td><td>30 s</td><td>how long to wait for the peer's close frame (or for our close to be written) before dropping the connection (1006);
+ *       also how long the listener's replies to the messages before a peer's close may hold up the answer to it</td></tr>
  *   <tr><td>{@code idleTimeout}</td><td>off</td><td>no text or binary message received or sent for this long → close
  *       1001; pings, pongs (keepalive's too) and close frames do not count, and a message counts once it has arrived
  *       whole</td></tr>

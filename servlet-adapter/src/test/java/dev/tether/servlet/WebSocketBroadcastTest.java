@@ -204,9 +204,46 @@ class WebSocketBroadcastTest {
             // The last frame's completion comes once the container is ready again after it: no event to wait on.
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (pool.lentCount() != 0 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
             }
             assertEquals(0, pool.lentCount(), "every buffer came back once the slow peer had it");
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void chainedBroadcastsDoNotGrowTheStack(Container container) throws Exception {
+        int count = 200_000;
+        WebSocketRegistry everyone = new WebSocketRegistry();
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            everyone.add(server.socket());
+            java.util.concurrent.CompletableFuture<Void> allSent = new java.util.concurrent.CompletableFuture<>();
+            broadcastFrom(everyone, 0, count, allSent); // each broadcast once the one before has gone out
+            byte[] chunk = new byte[64 * 1024];
+            long expected = (long) count * 3; // "m" in a 2-byte header
+            long received = 0;
+            client.setReadTimeout(Duration.ofSeconds(30));
+            while (received < expected && !allSent.isCompletedExceptionally()) {
+                int n = client.input().read(chunk);
+                assertTrue(n > 0, "the connection ended after " + received / 3 + " messages");
+                received += n;
+            }
+            allSent.get(30, TimeUnit.SECONDS); // a StackOverflowError in the chain fails it
+            assertEquals(expected, received);
+        }
+    }
+
+    private static void broadcastFrom(WebSocketRegistry everyone, int sent, int count,
+                                      java.util.concurrent.CompletableFuture<Void> allSent) {
+        if (sent == count) {
+            allSent.complete(null);
+            return;
+        }
+        everyone.broadcast("m").thenRun(() -> broadcastFrom(everyone, sent + 1, count, allSent)).exceptionally(e -> {
+            allSent.completeExceptionally(e);
+            return null;
+        });
     }
 }

@@ -98,9 +98,10 @@ class WebSocketKeepaliveTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void keepalivePongsDoNotKeepAnIdleConnectionOpen(Container container) throws Exception {
-        // A ping every 50 ms (each deadline over before the next ping), so pongs keep coming.
-        WebSocketOptions options = WebSocketOptions.builder().pingInterval(Duration.ofMillis(50))
-                .pongTimeout(Duration.ofMillis(40)).idleTimeout(Duration.ofMillis(400)).build();
+        // A keepalive ping at least every 0.5 s (one per pong deadline), so pongs keep coming well
+        // within the idle timeout; a slow pong (a pause) is still far inside its deadline.
+        WebSocketOptions options = WebSocketOptions.builder().pingInterval(Duration.ofMillis(100))
+                .pongTimeout(Duration.ofMillis(400)).idleTimeout(Duration.ofMillis(1500)).build();
         RecordingListener server = new RecordingListener();
         try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, server)));
              JdkClient client = JdkClient.connect(running.wsUri("/ws"))) {

@@ -294,6 +294,7 @@ public class Hixie75Driver implements Driver {
 
     protected final void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
+        heldClose = null;
         queuedUntilOpen = null;
         events.onClose(status);
     }

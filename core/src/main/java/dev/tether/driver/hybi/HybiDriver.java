@@ -45,7 +45,7 @@ public final class HybiDriver implements Driver {
     private final BufferPool lender;
     private final boolean holdCloses;
 
-    /** {@code CLOSING} means our close frame is sent; a received one is answered at once, so it never lingers. */
+    /** {@code CLOSING} means our close frame is sent; a received one is answered at once, or when released. */
     private ReadyState state = ReadyState.CONNECTING;
     private List<Runnable> queuedUntilOpen = new ArrayList<>();
     private MessageType outgoingFragmented;
@@ -389,6 +389,7 @@ public final class HybiDriver implements Driver {
 
     private void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
+        heldClose = null;
         queuedUntilOpen = null;
         assembler.discard();
         try {

@@ -2,10 +2,6 @@ package dev.tether.driver.hybi;
 
 import dev.tether.api.ReadyState;
 import dev.tether.driver.Transcript;
-import dev.tether.driver.DriverOptions;
-import dev.tether.driver.Role;
-import dev.tether.extension.ExtensionContext;
-import dev.tether.extension.Extensions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,15 +21,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class HybiDriverHeldCloseTest {
 
-    private static HybiDriver server(Transcript t) {
-        HybiDriver driver = new HybiDriver(Role.SERVER, 13, DriverOptions.DEFAULT_MAX_LENGTH,
-                new Extensions(List.of(), new ExtensionContext(Role.SERVER, DriverOptions.DEFAULT_MAX_LENGTH)),
-                null, () -> Drivers.FIXED_MASK, t, t);
-        driver.start();
-        t.lines.clear();
-        return driver;
-    }
-
     private static byte[] closeFrame(int code) {
         return RawFrame.op(Opcode.CLOSE).payload(ByteBuffer.allocate(2).putShort((short) code).array()).bytes();
     }
@@ -42,7 +29,7 @@ class HybiDriverHeldCloseTest {
     @DisplayName("a message and a close in one read: the reply sent for the message goes out before the close")
     void replyBeforeClose() {
         Transcript t = Transcript.deliveringLater();
-        HybiDriver driver = server(t);
+        HybiDriver driver = Drivers.server(t);
         ByteBuffer input = ByteBuffer.wrap(concat(RawFrame.text("last request").bytes(), closeFrame(1000)));
 
         driver.parse(input);
@@ -64,7 +51,7 @@ class HybiDriverHeldCloseTest {
     @DisplayName("a message and a protocol violation in one read: the reply goes out before the 1002 close")
     void replyBeforeViolation() {
         Transcript t = Transcript.deliveringLater();
-        HybiDriver driver = server(t);
+        HybiDriver driver = Drivers.server(t);
         byte[] reservedOpcode = RawFrame.op(0x3).bytes();
 
         driver.parse(ByteBuffer.wrap(concat(RawFrame.text("hi").bytes(), reservedOpcode)));
@@ -86,7 +73,7 @@ class HybiDriverHeldCloseTest {
     @DisplayName("a 256 KiB message, a short one, a close and a ping together: both messages, then the close; the ping is dropped")
     void bothMessagesThenClose() {
         Transcript t = Transcript.deliveringLater();
-        HybiDriver driver = server(t);
+        HybiDriver driver = Drivers.server(t);
         byte[] large = new byte[256 * 1024];
         Arrays.fill(large, (byte) 7);
         byte[] input = concat(RawFrame.op(Opcode.BINARY).payload(large).bytes(), RawFrame.text("short").bytes(), closeFrame(1001),
@@ -106,7 +93,7 @@ class HybiDriverHeldCloseTest {
     @DisplayName("while a close is held, more input is read and dropped")
     void inputAfterHeldCloseDropped() {
         Transcript t = Transcript.deliveringLater();
-        HybiDriver driver = server(t);
+        HybiDriver driver = Drivers.server(t);
         driver.parse(ByteBuffer.wrap(closeFrame(1000)));
         ByteBuffer late = ByteBuffer.wrap(RawFrame.text("late").bytes());
 
@@ -122,7 +109,7 @@ class HybiDriverHeldCloseTest {
     @DisplayName("the application closes while the peer's close is held: one close frame, the peer's status")
     void applicationClosesMeanwhile() {
         Transcript t = Transcript.deliveringLater();
-        HybiDriver driver = server(t);
+        HybiDriver driver = Drivers.server(t);
         driver.parse(ByteBuffer.wrap(concat(RawFrame.text("bye").bytes(), closeFrame(4000))));
 
         driver.close(1000, "");
@@ -135,7 +122,7 @@ class HybiDriverHeldCloseTest {
     @DisplayName("the input ending (or the connection being dropped) while a close is held reports 1006")
     void endOfInputDropsHeldClose() {
         Transcript t = Transcript.deliveringLater();
-        HybiDriver driver = server(t);
+        HybiDriver driver = Drivers.server(t);
         driver.parse(ByteBuffer.wrap(closeFrame(1000)));
 
         driver.endOfInput();
@@ -149,7 +136,7 @@ class HybiDriverHeldCloseTest {
     @DisplayName("events delivered as they happen: the close is answered inside parse, as before")
     void notHeldForInlineDelivery() {
         Transcript t = new Transcript();
-        HybiDriver driver = server(t);
+        HybiDriver driver = Drivers.server(t);
         driver.parse(ByteBuffer.wrap(concat(RawFrame.text("hi").bytes(), closeFrame(1000))));
         assertFalse(driver.hasHeldClose());
         assertEquals(List.of("text:hi", ">CLOSE 88 02 03 e8", "close:1000::clean"), t.lines);

@@ -16,8 +16,12 @@ import java.util.function.Supplier;
  * complete, and what the caller chains to it runs at once on the caller's stack: a chain of sends
  * ({@code send(x).thenRun(next)}) would grow the stack by a level per message. Here such work runs
  * inline only a few levels deep on one thread, then on the common pool, which starts a fresh stack;
- * a send nobody chains to costs nothing extra. Completions ({@link #settle}) follow the same rule,
- * as the dependents they run may send again.
+ * a send nobody chains to costs nothing extra.
+ *
+ * <p>Completions ({@link #settle}) follow the same rule, as the dependents they run may send again,
+ * and one more: inside the application's own call ({@link ApplicationCalls}), a stage that others
+ * wait on (a send of another thread, completed or failed by this one's flush) completes on the pool,
+ * so their code never runs inside this caller's call, under its locks.
  */
 public final class SendStage<T> extends CompletableFuture<T> {
     /** Levels of dependents run inline on one thread before the next goes to the pool. */
@@ -38,7 +42,7 @@ public final class SendStage<T> extends CompletableFuture<T> {
     /** Completes {@code stages}: exceptionally with {@code error}, normally when it is null. */
     public static void settle(List<? extends CompletableFuture<Void>> stages, Throwable error) {
         int[] depth = DEPTH.get();
-        if (depth[0] >= MAX_INLINE_DEPTH) {
+        if (depth[0] >= MAX_INLINE_DEPTH || ApplicationCalls.inside() && awaited(stages)) {
             POOL.execute(() -> complete(stages, error));
             return;
         }
@@ -48,6 +52,15 @@ public final class SendStage<T> extends CompletableFuture<T> {
         } finally {
             depth[0]--;
         }
+    }
+
+    private static boolean awaited(List<? extends CompletableFuture<Void>> stages) {
+        for (CompletableFuture<Void> stage : stages) {
+            if (stage.getNumberOfDependents() > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void complete(List<? extends CompletableFuture<Void>> stages, Throwable error) {

@@ -273,7 +273,9 @@ public final class ServletWebSocket implements WebSocket {
                 drainWanted = true;
             }
         }
-        timers.activity();
+        if (!done.isCompletedExceptionally()) {
+            timers.activity(); // a message, not a refused one
+        }
         afterUnlock();
         return done;
     }
@@ -471,7 +473,7 @@ public final class ServletWebSocket implements WebSocket {
             if (buffered == 0 && closeWhenFlushed && outbound.allWritten()) {
                 toClose = markTransportClosed();
             }
-            if (drainWanted && buffered <= options.highWaterMark() / 2) {
+            if (drainWanted && bufferedAmount() <= options.highWaterMark() / 2) { // messages waiting behind fragments too
                 drainWanted = false;
                 events.add(() -> deliver(() -> listener.onDrain(this)));
             }
@@ -496,8 +498,14 @@ public final class ServletWebSocket implements WebSocket {
             heldCloseReleasing = true;
             timers.closeStarted();
             events.add(() -> {
-                synchronized (lock) {
-                    driver.releaseHeldClose();
+                try {
+                    synchronized (lock) {
+                        driver.releaseHeldClose();
+                    }
+                } catch (RuntimeException e) { // an extension failing to close: events must go on
+                    LOG.log(System.Logger.Level.WARNING, "answering the peer's close failed", e);
+                    abort(e);
+                    return;
                 }
                 outbound.flush();
             });
