@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,9 +45,12 @@ public final class OutboundQueue implements WriteListener {
      * Where small frames are gathered: per thread, not per connection, so idle connections hold
      * none. A container may keep the array it was handed until it reports ready again (Jetty does,
      * unsent, for a write above its aggregation size while the socket is full); the thread then
-     * leaves the array to it and takes a new one, see {@link #flush()}.
+     * leaves the array to that connection and takes a spare, and the connection gives it back to the
+     * spares once the container is done with it, see {@link #flush()}.
      */
-    private static final ThreadLocal<byte[]> BATCH = ThreadLocal.withInitial(() -> new byte[BATCH_BYTES]);
+    private static final ThreadLocal<byte[]> BATCH = ThreadLocal.withInitial(OutboundQueue::spareBatch);
+    /** Batch arrays containers are done with, for threads that left theirs to a connection; bounded. */
+    private static final ArrayBlockingQueue<byte[]> SPARE_BATCHES = new ArrayBlockingQueue<>(64);
     /**
      * Whether a stream class writes a direct buffer as it is: it implements Servlet 6.1's
      * {@code write(ByteBuffer)} itself (the API's default copies into a new array, as we would).
@@ -74,6 +78,8 @@ public final class OutboundQueue implements WriteListener {
     /** The frame being written (guarded by {@code writing}) and its next buffer. */
     private Entry current;
     private int currentBuffer;
+    /** A batch array the container still holds, given back to the spares when it reports ready. */
+    private byte[] batchHeldByContainer;
     /** isReady() said false: until onWritePossible, there is nothing to do. Guarded by {@code writing}. */
     private boolean awaitingWritePossible;
     /** Completions of the small frames gathered into {@link #current}. */
@@ -166,6 +172,7 @@ public final class OutboundQueue implements WriteListener {
                         if (batchHandedOver) {
                             // Still writing it: the array is the container's until then, never to be
                             // gathered into again (another connection's batch would replace its bytes).
+                            batchHeldByContainer = BATCH.get();
                             BATCH.remove();
                         }
                         // The container owes us onWritePossible now; asking again before it is wasted
@@ -174,6 +181,10 @@ public final class OutboundQueue implements WriteListener {
                         break;
                     }
                     batchHandedOver = false; // ready: done with it, the array can be gathered into again
+                    if (batchHeldByContainer != null) {
+                        SPARE_BATCHES.offer(batchHeldByContainer); // dropped when there are spares enough
+                        batchHeldByContainer = null;
+                    }
                     // Ready again: whatever was written before has gone to the socket.
                     if (!unconfirmed.isEmpty()) {
                         confirmed = merge(confirmed, unconfirmed);
@@ -217,8 +228,9 @@ public final class OutboundQueue implements WriteListener {
             } catch (IOException | RuntimeException e) {
                 error = e;
                 if (batchHandedOver) {
-                    BATCH.remove(); // the failed write may still hold it
+                    BATCH.remove(); // the failed write may still hold it: left to the collector
                 }
+                batchHeldByContainer = null;
             }
         }
         if (!confirmed.isEmpty()) {
@@ -271,6 +283,16 @@ public final class OutboundQueue implements WriteListener {
         return new Entry(new ByteBuffer[]{ByteBuffer.wrap(batch, 0, length)}, length, null);
     }
 
+    /** Whether {@code array} waits among the spares: for tests. */
+    static boolean isSpareBatch(byte[] array) {
+        return SPARE_BATCHES.contains(array);
+    }
+
+    private static byte[] spareBatch() {
+        byte[] spare = SPARE_BATCHES.poll();
+        return spare != null ? spare : new byte[BATCH_BYTES];
+    }
+
     private static int copy(Entry entry, byte[] into, int at) {
         for (ByteBuffer b : entry.buffers) {
             int n = b.remaining();
@@ -316,6 +338,7 @@ public final class OutboundQueue implements WriteListener {
         synchronized (writing) {
             failed.addAll(unconfirmed);
             unconfirmed = new ArrayList<>();
+            batchHeldByContainer = null; // the container may still hold it: left to the collector
             if (current != null) {
                 failed.add(current.done);
                 current = null;

@@ -242,6 +242,21 @@ class OutboundQueueTest {
     }
 
     @Test
+    @DisplayName("an array the container held becomes a spare for other threads once it is done with it, not before")
+    void heldBatchArraySparedOnceTheContainerIsDone() {
+        FakeStream slow = new FakeStream();
+        slow.keepsArrays = true;
+        queue.start(slow);
+        queue.add(Kind.DATA, bytes(0x81, 1, 'a'), null);
+        queue.add(Kind.DATA, bytes(0x81, 1, 'b'), null);
+        queue.flush(); // the container keeps the batch
+        byte[] held = slow.arrays.get(0);
+        assertFalse(OutboundQueue.isSpareBatch(held), "still the container's");
+        slow.becomeReady();
+        assertTrue(OutboundQueue.isSpareBatch(held), "done with: a spare");
+    }
+
+    @Test
     @DisplayName("a frame's header and payload are written with a readiness check between them, and a pong waits for the payload")
     void oneBufferPerReadyCheck() {
         FakeStream out = new FakeStream();
