@@ -7,6 +7,7 @@ import dev.tether.driver.Driver;
 import dev.tether.driver.DriverEvents;
 import dev.tether.driver.ProtocolException;
 import dev.tether.driver.WireOutput;
+import dev.tether.driver.internal.HeldClose;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
 
@@ -31,9 +32,7 @@ public class Hixie75Driver implements Driver {
     private static final byte[] FRAME_END = {(byte) 0xFF};
 
     protected final DriverEvents events;
-    private final boolean holdCloses;
-    /** The peer's closing frame or a violation, waiting for {@link #releaseHeldClose()} (see DriverEvents#deliversLater). */
-    private Runnable heldClose;
+    private final HeldClose heldClose;
     protected final WireOutput out;
     private final String protocol;
     private final int maxLength;
@@ -52,7 +51,7 @@ public class Hixie75Driver implements Driver {
         this.maxLength = maxLength;
         this.protocol = protocol;
         this.events = Objects.requireNonNull(events, "events");
-        this.holdCloses = events.deliversLater();
+        this.heldClose = new HeldClose(events);
         this.out = Objects.requireNonNull(out, "out");
     }
 
@@ -99,36 +98,23 @@ public class Hixie75Driver implements Driver {
             throw new IllegalStateException("parse before start: the connection is not open yet");
         }
         try {
-            while (bytes.hasRemaining() && state != ReadyState.CLOSED && heldClose == null) {
+            while (bytes.hasRemaining() && state != ReadyState.CLOSED && !heldClose.isHeld()) {
                 parseStep(bytes);
             }
         } catch (ProtocolException e) {
-            end(() -> fail(e));
+            heldClose.end(() -> fail(e));
         }
         bytes.position(bytes.limit());
     }
 
-    /** Ends the connection as the peer's input asks: now, or when the owner releases it. */
-    private void end(Runnable ending) {
-        if (holdCloses) {
-            heldClose = ending;
-        } else {
-            ending.run();
-        }
-    }
-
     @Override
     public boolean hasHeldClose() {
-        return heldClose != null;
+        return heldClose.isHeld();
     }
 
     @Override
     public void releaseHeldClose() {
-        Runnable ending = heldClose;
-        if (ending != null && state != ReadyState.CLOSED) {
-            heldClose = null;
-            ending.run();
-        }
+        heldClose.release();
     }
 
     private void parseStep(ByteBuffer in) throws ProtocolException {
@@ -155,7 +141,7 @@ public class Hixie75Driver implements Driver {
                 if ((b & 0x80) == 0) {
                     if (closingFrame && length == 0) {
                         stage = Stage.LEADING_BYTE;
-                        end(this::onClosingFrame);
+                        heldClose.end(this::onClosingFrame);
                     } else {
                         stage = length == 0 ? Stage.LEADING_BYTE : Stage.SKIP;
                     }
@@ -221,7 +207,7 @@ public class Hixie75Driver implements Driver {
 
     @Override
     public void endOfInput() {
-        heldClose = null;
+        heldClose.drop();
         if (state != ReadyState.CLOSED) {
             finish(new CloseStatus(CloseCodes.ABNORMAL, "", false));
         }
@@ -294,7 +280,7 @@ public class Hixie75Driver implements Driver {
 
     protected final void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
-        heldClose = null;
+        heldClose.drop();
         queuedUntilOpen = null;
         events.onClose(status);
     }

@@ -8,6 +8,7 @@ import dev.tether.driver.DriverEvents;
 import dev.tether.driver.ProtocolException;
 import dev.tether.driver.Role;
 import dev.tether.driver.WireOutput;
+import dev.tether.driver.internal.HeldClose;
 import dev.tether.extension.Extensions;
 import dev.tether.message.BufferPool;
 import dev.tether.message.Message;
@@ -43,14 +44,12 @@ public final class HybiDriver implements Driver {
     private final FrameWriter writer;
     private final MessageAssembler assembler;
     private final BufferPool lender;
-    private final boolean holdCloses;
 
     /** {@code CLOSING} means our close frame is sent; a received one is answered at once, or when released. */
     private ReadyState state = ReadyState.CONNECTING;
     private List<Runnable> queuedUntilOpen = new ArrayList<>();
     private MessageType outgoingFragmented;
-    /** The peer's close frame or a violation that parse met, waiting for {@link #releaseHeldClose()}. */
-    private Runnable heldClose;
+    private final HeldClose heldClose;
 
     /**
      * @param role       which end this driver plays (decides masking)
@@ -78,7 +77,7 @@ public final class HybiDriver implements Driver {
         this.protocol = protocol;
         this.extensions = Objects.requireNonNull(extensions, "extensions");
         this.events = Objects.requireNonNull(events, "events");
-        this.holdCloses = events.deliversLater();
+        this.heldClose = new HeldClose(events);
         this.writer = new FrameWriter(role, maskKeys, Objects.requireNonNull(out, "out"));
         this.lender = extensions.isEmpty() ? lender : null;
         this.assembler = new MessageAssembler(maxLength, this::onMessage, this.lender);
@@ -153,7 +152,7 @@ public final class HybiDriver implements Driver {
         if (state == ReadyState.CONNECTING) {
             throw new IllegalStateException("parse before start: the connection is not open yet");
         }
-        if (state == ReadyState.CLOSED || heldClose != null) {
+        if (state == ReadyState.CLOSED || heldClose.isHeld()) {
             bytes.position(bytes.limit()); // after the close, input is read and dropped
             return;
         }
@@ -163,38 +162,31 @@ public final class HybiDriver implements Driver {
             bytes.position(bytes.limit());
             end(() -> fail(e));
         }
-        if (heldClose != null) {
+        if (heldClose.isHeld()) {
             bytes.position(bytes.limit());
         }
     }
 
     /** Ends the connection as the peer's input asks: now, or when the owner releases it. */
     private void end(Runnable ending) {
-        if (holdCloses) {
-            heldClose = ending;
+        if (heldClose.end(ending)) {
             parser.stop();
-        } else {
-            ending.run();
         }
     }
 
     @Override
     public boolean hasHeldClose() {
-        return heldClose != null;
+        return heldClose.isHeld();
     }
 
     @Override
     public void releaseHeldClose() {
-        Runnable ending = heldClose;
-        if (ending != null && state != ReadyState.CLOSED) {
-            heldClose = null;
-            ending.run();
-        }
+        heldClose.release();
     }
 
     @Override
     public void endOfInput() {
-        heldClose = null;
+        heldClose.drop();
         if (state != ReadyState.CLOSED) {
             finish(new CloseStatus(CloseCodes.ABNORMAL, "", false));
         }
@@ -389,7 +381,7 @@ public final class HybiDriver implements Driver {
 
     private void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
-        heldClose = null;
+        heldClose.drop();
         queuedUntilOpen = null;
         assembler.discard();
         try {
