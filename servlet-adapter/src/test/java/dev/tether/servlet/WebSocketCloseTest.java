@@ -141,13 +141,12 @@ class WebSocketCloseTest {
         try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, server)));
              RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
             WebSocket socket = server.socket();
-            socket.pause(); // the Close and the FIN wait in the socket until the message is queued
-            client.sendFrame(0x88, closePayload(4000, "bye"), true);
-            client.shutdownOutput();
             byte[] message = new byte[size];
             new Random(8).nextBytes(message);
-            CompletableFuture<Void> sent = socket.send(message).toCompletableFuture();
-            socket.resume(); // reads the Close, then the end of input
+            CompletableFuture<Void> sent = socket.send(message).toCompletableFuture(); // queued when send returns
+            // Only then the peer's Close and FIN, while the client reads nothing yet.
+            client.sendFrame(0x88, closePayload(4000, "bye"), true);
+            client.shutdownOutput();
 
             RawWebSocketClient.Frame frame = client.readFrame(TIMEOUT);
             assertEquals(0x2, frame.opcode());
