@@ -125,6 +125,32 @@ class WebSocketLegacyDraftsTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void aSendQueuedBehindACloseBeforeOpenFailsAsClosed(Container container) throws Exception {
+        CompletableFuture<CompletableFuture<Void>> late = new CompletableFuture<>();
+        HttpServlet servlet = new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, jakarta.servlet.ServletException {
+                WebSocket socket = WebSockets.upgrade(request, response, WebSocketOptions.defaults(), new WebSocketListener() {
+                });
+                socket.close(1000, "bye"); // before the key bytes: both wait for the open
+                late.complete(socket.send("after the close").toCompletableFuture());
+            }
+        };
+        try (RunningServer running = container.start(r -> r.addServlet("/closing", servlet));
+             RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/closing"))) {
+            assertEquals(101, client.sendRequestHead(hixie76Head(running.port(), "/closing")).status());
+            client.sendRaw(KEY3);
+            CompletableFuture<Void> send = late.get(10, TimeUnit.SECONDS);
+            java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> send.get(10, TimeUnit.SECONDS));
+            org.junit.jupiter.api.Assertions.assertInstanceOf(dev.tether.api.ConnectionClosedException.class, failed.getCause());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void aConnectionThatNeverOpensReportsNothingToItsListener(Container container) throws Exception {
         // A hixie-76 client that never sends its 8 key bytes: the handshake times out before open.
         RecordingListener listener = new RecordingListener();

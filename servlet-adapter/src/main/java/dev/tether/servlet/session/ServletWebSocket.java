@@ -331,13 +331,23 @@ public final class ServletWebSocket implements WebSocket {
             if (send.test(driver)) {
                 return true;
             }
-            settle(done, new UnsupportedOperationException(version + " cannot carry this message"));
+            failAfterUnlock(done, driver.readyState() != ReadyState.OPEN
+                    ? new ConnectionClosedException("the connection is " + driver.readyState().name().toLowerCase())
+                    : new UnsupportedOperationException(version + " cannot carry this message"));
         } catch (RuntimeException e) {
-            settle(done, e);
+            failAfterUnlock(done, e);
         } finally {
             completionOfNextFrame = null;
         }
         return false;
+    }
+
+    /**
+     * Under the lock: fails a send's stage once the lock is released, in turn with the events. A send
+     * replayed at open or behind fragments may have dependents, which must not run under the lock.
+     */
+    private void failAfterUnlock(CompletableFuture<Void> done, Throwable error) {
+        events.add(() -> settle(done, error));
     }
 
     /** The driver's {@link WireOutput}, called under the lock. */
