@@ -141,4 +141,26 @@ class HybiDriverHeldCloseTest {
         assertFalse(driver.hasHeldClose());
         assertEquals(List.of("text:hi", ">CLOSE 88 02 03 e8", "close:1000::clean"), t.lines);
     }
+
+    @Test
+    @DisplayName("split at every offset, released after every read as a transport does: the reply still goes before the close")
+    void everySplit() {
+        byte[] input = concat(RawFrame.text("hi").bytes(), closeFrame(1000));
+        for (int split = 0; split <= input.length; split++) {
+            Transcript t = Transcript.deliveringLater();
+            HybiDriver driver = Drivers.server(t);
+            byte[] copy = input.clone(); // unmasked in place
+            for (ByteBuffer read : List.of(ByteBuffer.wrap(copy, 0, split).slice(), ByteBuffer.wrap(copy, split, copy.length - split).slice())) {
+                int before = t.lines.size();
+                driver.parse(read);
+                // The transport delivers what this read reported, the listener replies, then the release.
+                if (t.lines.subList(before, t.lines.size()).contains("text:hi")) {
+                    driver.text("hi");
+                }
+                driver.releaseHeldClose();
+            }
+            assertEquals(List.of("text:hi", ">DATA 81 02 68 69", ">CLOSE 88 02 03 e8", "close:1000::clean"), t.lines,
+                    "split at " + split);
+        }
+    }
 }
