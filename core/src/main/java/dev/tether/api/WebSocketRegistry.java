@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -64,20 +65,27 @@ public final class WebSocketRegistry {
         AtomicInteger written = new AtomicInteger();
         List<WebSocket> targets = sockets();
         CompletableFuture<?>[] sends = new CompletableFuture<?>[targets.size()];
+        CompletableFuture<?> aSend = null;
         for (int i = 0; i < sends.length; i++) {
             WebSocket socket = targets.get(i);
-            CompletableFuture<Void> done = socket.readyState() == ReadyState.OPEN
-                    ? send.apply(socket).toCompletableFuture()
-                    : CompletableFuture.failedFuture(new ConnectionClosedException("not open"));
+            CompletableFuture<Void> done;
+            if (socket.readyState() == ReadyState.OPEN) {
+                done = send.apply(socket).toCompletableFuture();
+                aSend = aSend == null ? done : aSend;
+            } else {
+                done = CompletableFuture.failedFuture(new ConnectionClosedException("not open"));
+            }
             sends[i] = done.handle((ok, error) -> error == null ? written.incrementAndGet() : 0);
         }
-        if (sends.length == 0) {
-            return CompletableFuture.completedFuture(0);
+        if (aSend == null) {
+            // Nothing sent: completed off the caller's stack, so a publisher chaining broadcasts
+            // to an empty room does not nest a level per message.
+            return CompletableFuture.supplyAsync(() -> 0, ForkJoinPool.commonPool());
         }
         // Of the sends' own kind, so that what is chained to it follows their rules (a servlet
         // connection's stages run chained work inline only a few levels deep: chained broadcasts
         // do not grow the stack).
-        CompletableFuture<Integer> all = sends[0].newIncompleteFuture();
+        CompletableFuture<Integer> all = aSend.newIncompleteFuture();
         CompletableFuture.allOf(sends).whenComplete((v, error) -> all.complete(written.get()));
         return all;
     }

@@ -19,15 +19,19 @@ import java.util.function.Supplier;
  * a send nobody chains to costs nothing extra.
  *
  * <p>Completions ({@link #settle}) follow the same rule, as the dependents they run may send again,
- * and one more: inside the application's own call ({@link ApplicationCalls}), a stage that others
- * wait on (a send of another thread, completed or failed by this one's flush) completes on the pool,
- * so their code never runs inside this caller's call, under its locks.
+ * and one more: inside the application's own call ({@link ApplicationCalls}), only the caller's own
+ * stages that nothing waits on yet complete there; any other (a send of another thread, written or
+ * failed by this one's flush) completes on the pool, so no other code runs inside this caller's call,
+ * under its locks.
  */
 public final class SendStage<T> extends CompletableFuture<T> {
     /** Levels of dependents run inline on one thread before the next goes to the pool. */
     static final int MAX_INLINE_DEPTH = 16;
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
     private static final Executor POOL = ForkJoinPool.commonPool();
+
+    /** The thread that made this stage: the one whose call may complete it inline. */
+    private final Thread maker = Thread.currentThread();
 
     public SendStage() {
     }
@@ -42,7 +46,7 @@ public final class SendStage<T> extends CompletableFuture<T> {
     /** Completes {@code stages}: exceptionally with {@code error}, normally when it is null. */
     public static void settle(List<? extends CompletableFuture<Void>> stages, Throwable error) {
         int[] depth = DEPTH.get();
-        if (depth[0] >= MAX_INLINE_DEPTH || ApplicationCalls.inside() && awaited(stages)) {
+        if (depth[0] >= MAX_INLINE_DEPTH || ApplicationCalls.inside() && !allOwnAndUnawaited(stages)) {
             POOL.execute(() -> complete(stages, error));
             return;
         }
@@ -54,13 +58,15 @@ public final class SendStage<T> extends CompletableFuture<T> {
         }
     }
 
-    private static boolean awaited(List<? extends CompletableFuture<Void>> stages) {
+    /** Whether each stage is this thread's own send with nothing chained to it yet. */
+    private static boolean allOwnAndUnawaited(List<? extends CompletableFuture<Void>> stages) {
+        Thread me = Thread.currentThread();
         for (CompletableFuture<Void> stage : stages) {
-            if (stage.getNumberOfDependents() > 0) {
-                return true;
+            if (!(stage instanceof SendStage<?> own) || own.maker != me || stage.getNumberOfDependents() > 0) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
     private static void complete(List<? extends CompletableFuture<Void>> stages, Throwable error) {

@@ -251,6 +251,7 @@ public final class ServletWebSocket implements WebSocket {
 
     private CompletionStage<Void> sendNow(long size, Part part, Predicate<Driver> send) {
         CompletableFuture<Void> done = new SendStage<>();
+        boolean accepted = false;
         synchronized (lock) {
             ReadyState state = driver.readyState();
             if (transportClosed || state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
@@ -266,14 +267,15 @@ public final class ServletWebSocket implements WebSocket {
                     bytesDeferred -= size;
                     dispatch(done, size, part, send);
                 }));
+                accepted = true;
             } else {
-                dispatch(done, size, part, send);
+                accepted = dispatch(done, size, part, send);
             }
             if (bufferedAmount() > options.highWaterMark()) {
                 drainWanted = true;
             }
         }
-        if (!done.isCompletedExceptionally()) {
+        if (accepted) {
             timers.activity(); // a message, not a refused one
         }
         afterUnlock();
@@ -283,8 +285,9 @@ public final class ServletWebSocket implements WebSocket {
     /**
      * Under the lock, the connection open: writes a message or a part now, or, for a whole message
      * while a fragmented one is open, after that one's last part (frames of two messages never mix).
+     * False when the send was refused.
      */
-    private void dispatch(CompletableFuture<Void> done, long size, Part part, Predicate<Driver> send) {
+    private boolean dispatch(CompletableFuture<Void> done, long size, Part part, Predicate<Driver> send) {
         if (part == Part.WHOLE && fragmentedMessageOpen) {
             bytesDeferred += size;
             if (behindFragments == null) {
@@ -294,10 +297,13 @@ public final class ServletWebSocket implements WebSocket {
                 bytesDeferred -= size;
                 writeMessage(done, send);
             }));
-            return;
+            return true;
         }
-        if (!writeMessage(done, send) || part == Part.WHOLE) {
-            return;
+        if (!writeMessage(done, send)) {
+            return false;
+        }
+        if (part == Part.WHOLE) {
+            return true;
         }
         fragmentedMessageOpen = part == Part.MORE;
         if (part == Part.LAST && behindFragments != null) {
@@ -306,6 +312,7 @@ public final class ServletWebSocket implements WebSocket {
                 waiting.action().run();
             }
         }
+        return true;
     }
 
     private boolean overflows(long size) {

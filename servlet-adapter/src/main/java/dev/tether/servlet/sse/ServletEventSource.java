@@ -6,6 +6,7 @@ import dev.tether.api.EventSourceListener;
 import dev.tether.api.OutboundOverflowException;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.WireOutput;
+import dev.tether.servlet.io.ApplicationCalls;
 import dev.tether.servlet.io.OutboundQueue;
 import dev.tether.servlet.io.SendStage;
 import dev.tether.servlet.io.SerialEvents;
@@ -142,9 +143,14 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
 
     /** Queues {@code encoded} (which must not change afterwards) and writes what the container takes now. */
     private CompletableFuture<Void> sendEncoded(byte[] encoded) {
-        CompletableFuture<Void> done = enqueue(encoded);
-        flush();
-        return done;
+        int[] calls = ApplicationCalls.enter(); // what this flush completes for others runs elsewhere
+        try {
+            CompletableFuture<Void> done = enqueue(encoded);
+            flush();
+            return done;
+        } finally {
+            ApplicationCalls.leave(calls);
+        }
     }
 
     /**

@@ -99,4 +99,29 @@ class SendStageTest {
         });
         SendStage.settle(List.of(stage), null);
     }
+
+    @Test
+    @DisplayName("inside the application's call, another thread's stage, or one something waits on, completes on the pool")
+    void othersStagesLeaveTheApplicationsCall() throws Exception {
+        Thread caller = Thread.currentThread();
+        SendStage<Void> othersStage = CompletableFuture.supplyAsync(SendStage<Void>::new).get(10, TimeUnit.SECONDS);
+        CompletableFuture<Thread> othersRanOn = new CompletableFuture<>();
+        othersStage.thenRun(() -> othersRanOn.complete(Thread.currentThread()));
+        SendStage<Void> mine = new SendStage<>();
+        SendStage<Void> mineAwaited = new SendStage<>();
+        CompletableFuture<Thread> awaitedRanOn = new CompletableFuture<>();
+        mineAwaited.thenRun(() -> awaitedRanOn.complete(Thread.currentThread()));
+
+        int[] calls = ApplicationCalls.enter();
+        try {
+            SendStage.settle(List.of(othersStage), null);
+            SendStage.settle(List.of(mineAwaited), null);
+            SendStage.settle(List.of(mine), null);
+            assertTrue(mine.isDone(), "the caller's own stage, awaited by nothing, completes at once");
+        } finally {
+            ApplicationCalls.leave(calls);
+        }
+        assertNotSame(caller, othersRanOn.get(10, TimeUnit.SECONDS));
+        assertNotSame(caller, awaitedRanOn.get(10, TimeUnit.SECONDS));
+    }
 }
