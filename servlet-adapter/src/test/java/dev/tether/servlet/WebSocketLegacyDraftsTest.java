@@ -36,6 +36,19 @@ class WebSocketLegacyDraftsTest {
                 + "\r\nOrigin: http://127.0.0.1\r\n\r\n";
     }
 
+    /** A servlet that upgrades every request and hands the new socket, still connecting, to {@code then}. */
+    private static HttpServlet upgradingServlet(WebSocketOptions options, WebSocketListener listener,
+                                                java.util.function.Consumer<WebSocket> then) {
+        return new HttpServlet() {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, jakarta.servlet.ServletException {
+                then.accept(WebSockets.upgrade(request, response, options, listener));
+            }
+        };
+    }
+
     private static byte[] frame(String text) {
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         byte[] frame = new byte[utf8.length + 2];
@@ -88,16 +101,8 @@ class WebSocketLegacyDraftsTest {
     @EnumSource(Container.class)
     void hixie76SendsMadeBeforeTheKeyArrivesWaitForTheAnswer(Container container) throws Exception {
         // A servlet that sends right after the upgrade, before the 8 key bytes have arrived.
-        HttpServlet eager = new HttpServlet() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, jakarta.servlet.ServletException {
-                WebSocket socket = WebSockets.upgrade(request, response, WebSocketOptions.defaults(), new WebSocketListener() {
-                });
-                socket.send("early bird");
-            }
-        };
+        HttpServlet eager = upgradingServlet(WebSocketOptions.defaults(), new WebSocketListener() {
+        }, socket -> socket.send("early bird"));
         try (RunningServer running = container.start(r -> r.addServlet("/eager", eager));
              RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/eager"))) {
             assertEquals(101, client.sendRequestHead(hixie76Head(running.port(), "/eager")).status());
@@ -127,17 +132,11 @@ class WebSocketLegacyDraftsTest {
     @EnumSource(Container.class)
     void aSendQueuedBehindACloseBeforeOpenFailsAsClosed(Container container) throws Exception {
         CompletableFuture<CompletableFuture<Void>> late = new CompletableFuture<>();
-        HttpServlet servlet = new HttpServlet() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, jakarta.servlet.ServletException {
-                WebSocket socket = WebSockets.upgrade(request, response, WebSocketOptions.defaults(), new WebSocketListener() {
-                });
-                socket.close(1000, "bye"); // before the key bytes: both wait for the open
-                late.complete(socket.send("after the close").toCompletableFuture());
-            }
-        };
+        HttpServlet servlet = upgradingServlet(WebSocketOptions.defaults(), new WebSocketListener() {
+        }, socket -> {
+            socket.close(1000, "bye"); // before the key bytes: both wait for the open
+            late.complete(socket.send("after the close").toCompletableFuture());
+        });
         try (RunningServer running = container.start(r -> r.addServlet("/closing", servlet));
              RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/closing"))) {
             assertEquals(101, client.sendRequestHead(hixie76Head(running.port(), "/closing")).status());
@@ -155,15 +154,8 @@ class WebSocketLegacyDraftsTest {
         // A hixie-76 client that never sends its 8 key bytes: the handshake times out before open.
         RecordingListener listener = new RecordingListener();
         CompletableFuture<WebSocket> upgraded = new CompletableFuture<>();
-        HttpServlet servlet = new HttpServlet() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException, jakarta.servlet.ServletException {
-                WebSocketOptions options = WebSocketOptions.builder().handshakeTimeout(Duration.ofMillis(100)).build();
-                upgraded.complete(WebSockets.upgrade(request, response, options, listener));
-            }
-        };
+        HttpServlet servlet = upgradingServlet(WebSocketOptions.builder().handshakeTimeout(Duration.ofMillis(100)).build(),
+                listener, upgraded::complete);
         try (RunningServer running = container.start(r -> r.addServlet("/slow", servlet));
              RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/slow"))) {
             assertEquals(101, client.sendRequestHead(hixie76Head(running.port(), "/slow")).status());

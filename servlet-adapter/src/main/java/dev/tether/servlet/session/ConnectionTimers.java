@@ -54,9 +54,11 @@ final class ConnectionTimers {
         });
     }
 
-    /** A text or binary message arrived or was sent. */
+    /** A text or binary message arrived or was sent: twice per echoed message, so nothing when idle is off. */
     void activity() {
-        lastActivity = System.nanoTime();
+        if (!options.idleTimeout().isZero()) {
+            lastActivity = System.nanoTime();
+        }
     }
 
     synchronized void opened(boolean canPing) {

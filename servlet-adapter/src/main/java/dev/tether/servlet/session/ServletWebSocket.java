@@ -380,22 +380,18 @@ public final class ServletWebSocket implements WebSocket {
         synchronized (lock) {
             ReadyState state = driver.readyState();
             if (state != ReadyState.OPEN || transportClosed) {
-                return refused(new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
+                return SendStage.failed(new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
             }
             if (pings.size() >= PINGS_AWAITING_PONGS) { // refused before anything is sent
-                return refused(new IllegalStateException(PINGS_AWAITING_PONGS + " pings are already waiting for their pongs"));
+                return SendStage.failed(new IllegalStateException(PINGS_AWAITING_PONGS + " pings are already waiting for their pongs"));
             }
             if (!driver.ping(copy.duplicate())) {
-                return refused(new UnsupportedOperationException(version + " has no ping"));
+                return SendStage.failed(new UnsupportedOperationException(version + " has no ping"));
             }
             pong = pings.expect(copy);
         }
         afterUnlock();
         return pong;
-    }
-
-    private static CompletableFuture<Void> refused(Throwable error) {
-        return SendStage.failed(error);
     }
 
     @Override
