@@ -3,7 +3,7 @@
  * events over async responses, with non-blocking I/O, in any container.
  */
 module dev.tether.servlet {
-    requires transitive dev.tether.core;
+    requires transitive dev.tether.runtime;
     requires transitive jakarta.servlet;
     requires static org.eclipse.jetty.server;
     requires static org.eclipse.jetty.io;

@@ -6,9 +6,9 @@ import dev.tether.driver.DriverOptions;
 import dev.tether.driver.ServerHandshake;
 import dev.tether.driver.handshake.HeaderTokens;
 import dev.tether.message.BufferPool;
-import dev.tether.servlet.session.ServletHandshakeInfo;
-import dev.tether.servlet.session.ServletWebSocket;
+import dev.tether.runtime.connection.WebSocketConnection;
 import dev.tether.servlet.upgrade.ContainerUpgrade;
+import dev.tether.servlet.upgrade.ServletHandshakeInfo;
 import dev.tether.servlet.upgrade.ServletHandshakeRequest;
 import dev.tether.servlet.upgrade.UpgradeHandler;
 import jakarta.servlet.ServletException;
@@ -102,18 +102,18 @@ public final class WebSockets {
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         answer.headers().forEach(response::addHeader);
         context.responseHeaders().forEach(response::addHeader);
-        BufferPool lender = listener.acceptsLentBuffers()
-                ? options.lentBuffers(ContainerUpgrade.writesDirectBuffers(request)) : null;
-        ServletWebSocket socket = new ServletWebSocket(answer, options, listener,
-                new ServletHandshakeInfo(request), context.attributes(), lender);
+        boolean writesDirectBuffers = ContainerUpgrade.writesDirectBuffers(request);
+        BufferPool lender = listener.acceptsLentBuffers() ? options.connection().lentBuffers(writesDirectBuffers) : null;
+        WebSocketConnection socket = new WebSocketConnection((events, out) -> answer.newDriver(events, out, lender),
+                options.connection(), listener, new ServletHandshakeInfo(request), context.attributes(), lender);
         UpgradeHandler handler;
         try {
             handler = ContainerUpgrade.upgrade(request, response, UpgradeHandler.class);
         } catch (IOException | ServletException | RuntimeException e) {
-            socket.upgradeFailed(e); // no orphan: its handshake timer would fire on a connection that never was
+            socket.startFailed(e); // no orphan: its handshake timer would fire on a connection that never was
             throw e;
         }
-        handler.attach(socket);
+        handler.attach(socket, options.connection().readBufferSize(), options.readsPerYield(), writesDirectBuffers);
         return socket;
     }
 

@@ -1,5 +1,6 @@
 package dev.tether.servlet;
 
+import dev.tether.runtime.OverflowPolicy;
 import dev.tether.servlet.testing.JdkClient;
 
 import dev.tether.api.CloseStatus;
@@ -78,7 +79,7 @@ class WebSocketFlowControlTest {
     void theClosePolicyEndsASlowConnectionWith1013(Container container) throws Exception {
         long limit = 256 * 1024;
         WebSocketOptions options = WebSocketOptions.builder().outboundLimit(limit).highWaterMark(CHUNK)
-                .overflowPolicy(WebSocketOptions.OverflowPolicy.CLOSE_TRY_AGAIN_LATER)
+                .overflowPolicy(OverflowPolicy.CLOSE_TRY_AGAIN_LATER)
                 .closeTimeout(Duration.ofMillis(500)).build();
         RecordingListener slow = new RecordingListener();
         try (RunningServer running = container.start(r -> r.addServlet("/slow", TestServlet.of(options, slow)));

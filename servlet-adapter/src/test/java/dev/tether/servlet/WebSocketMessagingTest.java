@@ -1,5 +1,6 @@
 package dev.tether.servlet;
 
+import dev.tether.runtime.ConnectionOptions;
 import dev.tether.servlet.testing.JdkClient;
 
 import dev.tether.api.WebSocket;
@@ -71,7 +72,7 @@ class WebSocketMessagingTest {
             }
         }.echoing();
         Random random = new Random(13);
-        int[] sizes = {1 << 20, 100, 65536, (1 << 20) + 1, WebSocketOptions.LARGEST_LENT_BUFFER + 1, 1 << 20, 1 << 20};
+        int[] sizes = {1 << 20, 100, 65536, (1 << 20) + 1, ConnectionOptions.LARGEST_LENT_BUFFER + 1, 1 << 20, 1 << 20};
         try (RunningServer running = container.start(r -> r.addServlet("/echo", TestServlet.of(options, server)));
              JdkClient client = JdkClient.connect(running.wsUri("/echo"))) {
             for (int size : sizes) {
@@ -84,7 +85,7 @@ class WebSocketMessagingTest {
             server.await("close:");
         }
         assertEquals(List.of(direct, false, direct, direct, false, direct, direct), directness, "lent from the pool: 64 KiB to 4 MiB");
-        BufferPool pool = options.lentBuffers(direct);
+        BufferPool pool = options.connection().lentBuffers(direct);
         // The last echo's completion may still be on its way from the writing thread (it follows the
         // write of the frames behind it); the pool has no event to wait on, so wait for the count.
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
@@ -95,7 +96,7 @@ class WebSocketMessagingTest {
         // Four messages of 1 MiB: one buffer, or two when an echo's completion came after the next message.
         assertTrue(pool.bytes() <= 2 * (1 << 20) + (2 << 20) + 65536,
                 "buffers were reused, not one taken per message: " + pool.bytes());
-        assertEquals(0, options.lentBuffers(!direct).bytes(), "the other kind was never used");
+        assertEquals(0, options.connection().lentBuffers(!direct).bytes(), "the other kind was never used");
     }
 
     @ParameterizedTest

@@ -13,7 +13,7 @@ class WebSocketOptionsTest {
     @DisplayName("reads happen 64 KiB at a time and a connection's thread yields every 2 reads by default")
     void readDefaults() {
         WebSocketOptions options = WebSocketOptions.defaults();
-        assertEquals(64 * 1024, options.readBufferSize());
+        assertEquals(64 * 1024, options.connection().readBufferSize());
         assertEquals(2, options.readsPerYield());
     }
 
@@ -27,7 +27,7 @@ class WebSocketOptionsTest {
     @Test
     @DisplayName("the read buffer is 128 bytes to 1 MiB")
     void readBufferBounds() {
-        assertEquals(128, WebSocketOptions.builder().readBufferSize(128).build().readBufferSize());
+        assertEquals(128, WebSocketOptions.builder().readBufferSize(128).build().connection().readBufferSize());
         assertThrows(IllegalArgumentException.class, () -> WebSocketOptions.builder().readBufferSize(127));
         assertThrows(IllegalArgumentException.class, () -> WebSocketOptions.builder().readBufferSize((1 << 20) + 1));
     }

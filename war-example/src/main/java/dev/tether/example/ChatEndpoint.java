@@ -1,5 +1,6 @@
 package dev.tether.example;
 
+import dev.tether.runtime.OverflowPolicy;
 import dev.tether.api.CloseCodes;
 import dev.tether.api.WebSocket;
 import dev.tether.servlet.WebSocketOptions;
@@ -113,7 +114,7 @@ public class ChatEndpoint {
         public void configure(Class<?> endpointClass, WebSocketOptions.Builder options) {
             options.maxLength(MAX_FRAME)
                     .outboundLimit(1 << 20)
-                    .overflowPolicy(WebSocketOptions.OverflowPolicy.CLOSE_TRY_AGAIN_LATER);
+                    .overflowPolicy(OverflowPolicy.CLOSE_TRY_AGAIN_LATER);
         }
 
         @Override

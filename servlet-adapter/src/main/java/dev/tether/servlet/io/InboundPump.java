@@ -1,5 +1,6 @@
 package dev.tether.servlet.io;
 
+import dev.tether.runtime.Transport;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 
@@ -15,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * leaves data in the socket and TCP pushes back on the peer. When the owner stops wanting input
  * the container is not asked for more, so {@link #pump()} must be called when it wants it again.
  *
- * <p>Reads go into a per-thread buffer: the owner consumes each chunk before {@link Sink#consume}
+ * <p>Reads go into a per-thread buffer: the owner consumes each chunk before {@link Transport.Inbound#onInput}
  * returns, so an idle connection holds no read buffer at all. A thread's buffer is taken at its
  * first read (not when the container merely reports the connection) and starts at 4 KiB, doubling up
  * to the connection's buffer size each time a read fills it: a container runs up to hundreds of
@@ -34,25 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class InboundPump implements ReadListener {
 
-    /** Where the bytes go. */
-    public interface Sink {
-        /** Whether to read now; false while paused, closed or backed up. */
-        boolean wantsInput();
-
-        /** The next bytes, to be consumed before returning. */
-        void consume(ByteBuffer bytes);
-
-        /** The input ended (the peer closed its side). */
-        void endOfInput();
-
-        /** Reading failed (reset, container shutdown …). */
-        void readFailed(Throwable error);
-    }
-
     private static final ThreadLocal<byte[]> BUFFERS = new ThreadLocal<>();
     static final int FIRST_BUFFER = 4 * 1024;
 
-    private final Sink sink;
+    private final Transport.Inbound sink;
     private final int bufferSize;
     private final int readsPerYield;
     private final Runnable yielder;
@@ -66,12 +52,12 @@ public final class InboundPump implements ReadListener {
     private volatile boolean endReported;
 
     /** @param readsPerYield reads (that returned data) after which the pumping thread yields; 0 for never */
-    public InboundPump(Sink sink, int bufferSize, int readsPerYield) {
+    public InboundPump(Transport.Inbound sink, int bufferSize, int readsPerYield) {
         this(sink, bufferSize, readsPerYield, Thread::yield);
     }
 
     /** With the yield made visible, for tests. */
-    InboundPump(Sink sink, int bufferSize, int readsPerYield, Runnable yielder) {
+    InboundPump(Transport.Inbound sink, int bufferSize, int readsPerYield, Runnable yielder) {
         this.sink = sink;
         this.bufferSize = bufferSize;
         this.readsPerYield = readsPerYield;
@@ -99,7 +85,7 @@ public final class InboundPump implements ReadListener {
         if (error instanceof EOFException) {
             endReported();
         } else if (ended.compareAndSet(false, true)) {
-            sink.readFailed(error);
+            sink.onFailure(error);
         }
     }
 
@@ -140,7 +126,7 @@ public final class InboundPump implements ReadListener {
                     return;
                 }
                 if (n > 0) {
-                    sink.consume(ByteBuffer.wrap(buffer, 0, n));
+                    sink.onInput(ByteBuffer.wrap(buffer, 0, n));
                     if (n == limit && limit < bufferSize) {
                         buffer = grown(limit); // consumed: the old array may go
                     }
@@ -169,7 +155,7 @@ public final class InboundPump implements ReadListener {
 
     private void end() {
         if (ended.compareAndSet(false, true)) {
-            sink.endOfInput();
+            sink.onEndOfInput();
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.tether.servlet.sse;
 
+import dev.tether.runtime.RuntimeThreads;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -7,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * How event streams behave. Immutable; {@link #builder()} starts from the defaults, each of which
@@ -20,6 +24,8 @@ import java.util.Set;
  *   <tr><td>{@code header}</td><td>none</td><td>extra response headers, e.g. CORS ({@code Access-Control-Allow-Origin})</td></tr>
  *   <tr><td>{@code bufferLimit}</td><td>1 MiB</td><td>most bytes queued for one client; a send that would pass it triggers the overflow policy (one event always fits an empty queue)</td></tr>
  *   <tr><td>{@code overflowPolicy}</td><td>{@code CLOSE}</td><td>what a send past the limit does</td></tr>
+ *   <tr><td>{@code executor}, {@code scheduler}</td><td>{@link RuntimeThreads}</td><td>where pings, the stall
+ *       deadline and completions off the caller's stack run, and what times them; never the common pool</td></tr>
  *   <tr><td>{@code stallTimeout}</td><td>60 s</td><td>a client that has not taken queued bytes for this long is dropped (checked at each ping); also the longest {@code close()} waits for queued events</td></tr>
  * </table>
  */
@@ -49,6 +55,8 @@ public final class EventSourceOptions {
     private final long bufferLimit;
     private final OverflowPolicy overflowPolicy;
     private final Duration stallTimeout;
+    private final Executor executor;
+    private final ScheduledExecutorService scheduler;
 
     private EventSourceOptions(Builder b) {
         this.retry = b.retry;
@@ -57,6 +65,8 @@ public final class EventSourceOptions {
         this.bufferLimit = b.bufferLimit;
         this.overflowPolicy = b.overflowPolicy;
         this.stallTimeout = b.stallTimeout;
+        this.executor = b.executor;
+        this.scheduler = b.scheduler;
     }
 
     public static EventSourceOptions defaults() {
@@ -94,6 +104,14 @@ public final class EventSourceOptions {
         return stallTimeout;
     }
 
+    public Executor executor() {
+        return executor;
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
     public static final class Builder {
         private Duration retry;
         private Duration pingInterval = Duration.ofSeconds(15);
@@ -101,6 +119,8 @@ public final class EventSourceOptions {
         private long bufferLimit = 1L << 20;
         private OverflowPolicy overflowPolicy = OverflowPolicy.CLOSE;
         private Duration stallTimeout = Duration.ofSeconds(60);
+        private Executor executor = RuntimeThreads.executor();
+        private ScheduledExecutorService scheduler = RuntimeThreads.scheduler();
 
         private Builder() {
         }
@@ -158,6 +178,18 @@ public final class EventSourceOptions {
                 throw new IllegalArgumentException("stallTimeout must be positive: " + timeout);
             }
             this.stallTimeout = timeout;
+            return this;
+        }
+
+        /** Where a stream runs what it does not run on the caller's stack; never the caller's thread. */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** What times the pings and the stall deadline; its tasks only hand work to the executor. */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 

@@ -6,11 +6,12 @@ import dev.tether.api.EventSourceListener;
 import dev.tether.api.OutboundOverflowException;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.WireOutput;
-import dev.tether.servlet.io.ApplicationCalls;
-import dev.tether.servlet.io.OutboundQueue;
-import dev.tether.servlet.io.SendStage;
-import dev.tether.servlet.io.SerialEvents;
-import dev.tether.servlet.io.Timers;
+import dev.tether.runtime.io.ApplicationCalls;
+import dev.tether.runtime.io.OutboundQueue;
+import dev.tether.runtime.io.SendStage;
+import dev.tether.runtime.io.SerialEvents;
+import dev.tether.runtime.io.Timers;
+import dev.tether.servlet.io.NonBlockingWriter;
 import dev.tether.sse.SseEncoder;
 import dev.tether.sse.SseEvent;
 import jakarta.servlet.AsyncContext;
@@ -27,11 +28,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An event stream on an asynchronous servlet response: events are encoded, queued and written by
- * the non-blocking {@link OutboundQueue}, which flushes each one as soon as it is written. The
+ * the {@link OutboundQueue} to a {@link NonBlockingWriter}, which flushes each one as soon as it is written. The
  * container's async timeout is switched off; the keepalive ping finds clients that are gone.
  * Whichever comes first ends the stream, once: {@link #close()}, a failed write, the container's
  * {@code onError}/{@code onComplete}, the overflow policy or the stall timeout.
@@ -45,7 +47,9 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
     private final EventSourceListener listener;
     private final String url;
     private final String lastEventId;
-    private final OutboundQueue queue = new OutboundQueue(this);
+    private final Executor executor;
+    private final Timers timers;
+    private final OutboundQueue queue;
     private final SerialEvents events = new SerialEvents();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
@@ -66,6 +70,9 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
     private ServletEventSource(HttpServletRequest request, EventSourceOptions options, EventSourceListener listener) {
         this.options = options;
         this.listener = listener;
+        this.executor = options.executor();
+        this.timers = new Timers(options.scheduler(), executor);
+        this.queue = new OutboundQueue(this, executor);
         this.url = urlOf(request);
         this.lastEventId = lastEventIdOf(request);
     }
@@ -93,7 +100,9 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
                 response.getOutputStream().write(SseEncoder.retry(options.retry().get().toMillis()));
             }
             response.flushBuffer();
-            source.queue.start(response.getOutputStream());
+            NonBlockingWriter writer = new NonBlockingWriter(source::writeFailed);
+            writer.start(response.getOutputStream());
+            source.queue.start(writer);
         } catch (IOException | RuntimeException e) {
             source.gone("the response head could not be sent", e);
             return source;
@@ -102,7 +111,7 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
             if (source.state == ReadyState.CONNECTING) {
                 source.state = ReadyState.OPEN;
                 if (!options.pingInterval().isZero()) {
-                    source.heartbeat = Timers.every(options.pingInterval(), source::heartbeat);
+                    source.heartbeat = source.timers.every(options.pingInterval(), source::heartbeat);
                 }
                 source.events.add(() -> source.notify("onOpen", () -> listener.onOpen(source)));
             }
@@ -159,7 +168,7 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
      * overflow policy says so, drops the stream: never under the caller's lock).
      */
     CompletableFuture<Void> enqueue(byte[] encoded) {
-        CompletableFuture<Void> done = new SendStage<>();
+        CompletableFuture<Void> done = new SendStage<>(executor);
         Throwable refused = null;
         synchronized (lock) {
             long buffered = queue.bufferedAmount();
@@ -181,7 +190,7 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
             }
         }
         if (refused != null) {
-            SendStage.settle(List.of(done), refused);
+            SendStage.settle(executor, List.of(done), refused);
         }
         return done;
     }
@@ -217,7 +226,7 @@ final class ServletEventSource implements EventSource, AsyncListener, OutboundQu
             if (state != ReadyState.OPEN) return;
             state = ReadyState.CLOSING;
             heartbeat = Timers.cancel(heartbeat);
-            closeDeadline = Timers.once(options.stallTimeout(),
+            closeDeadline = timers.once(options.stallTimeout(),
                     () -> gone("queued events were not taken within " + options.stallTimeout() + " of close()", null));
         }
         queue.flush(); // ends the stream when the queue is empty: see flushed()

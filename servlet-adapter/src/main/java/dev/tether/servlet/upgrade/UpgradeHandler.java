@@ -1,28 +1,38 @@
 package dev.tether.servlet.upgrade;
 
-import dev.tether.servlet.session.ServletWebSocket;
+import dev.tether.api.ConnectionClosedException;
+import dev.tether.runtime.connection.WebSocketConnection;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 
 /**
- * The container's handle on an upgraded connection. It starts the WebSocket once it has both the
- * connection ({@link #init}) and the socket ({@link #attach}), whichever comes first: containers
- * differ (older Jetty 12.1 builds call {@code init} inside {@code upgrade()}, Tomcat and newer Jetty
- * after the servlet returns).
+ * The container's handle on an upgraded connection. It starts the WebSocket on a
+ * {@link ServletTransport} once it has both the container's connection ({@link #init}) and the
+ * WebSocket ({@link #attach}), whichever comes first: containers differ (older Jetty 12.1 builds call
+ * {@code init} inside {@code upgrade()}, Tomcat and newer Jetty after the servlet returns).
  */
 public final class UpgradeHandler implements HttpUpgradeHandler {
-    private ServletWebSocket socket;
+    private WebSocketConnection socket;
+    private int readBufferSize;
+    private int readsPerYield;
+    private boolean writesDirectBuffers;
     private WebConnection connection;
-    private boolean started;
+    private ServletTransport transport;
 
     /** Containers create this class themselves (public, no arguments). */
     public UpgradeHandler() {
     }
 
-    /** Hands over the socket to start once the container has called {@link #init}. */
-    public void attach(ServletWebSocket webSocket) {
+    /**
+     * Hands over the WebSocket to start once the container has called {@link #init}, with how its
+     * transport reads ({@code readsPerYield}: reads after which the reading thread yields; 0 never).
+     */
+    public void attach(WebSocketConnection webSocket, int readBufferSize, int readsPerYield, boolean writesDirectBuffers) {
         synchronized (this) {
             this.socket = webSocket;
+            this.readBufferSize = readBufferSize;
+            this.readsPerYield = readsPerYield;
+            this.writesDirectBuffers = writesDirectBuffers;
         }
         startWhenReady();
     }
@@ -36,27 +46,31 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     }
 
     private void startWhenReady() {
-        ServletWebSocket s;
-        WebConnection c;
+        WebSocketConnection s;
+        ServletTransport t;
         synchronized (this) {
-            if (started || socket == null || connection == null) {
+            if (transport != null || socket == null || connection == null) {
                 return;
             }
-            started = true;
+            transport = new ServletTransport(connection, readBufferSize, readsPerYield, writesDirectBuffers);
             s = socket;
-            c = connection;
+            t = transport;
         }
-        s.start(c);
+        s.start(t);
     }
 
     @Override
     public void destroy() {
-        ServletWebSocket s;
+        ServletTransport t;
+        WebSocketConnection s;
         synchronized (this) {
+            t = transport;
             s = socket;
         }
-        if (s != null) {
-            s.destroyed();
+        if (t != null) {
+            t.destroyed();
+        } else if (s != null) {
+            s.startFailed(new ConnectionClosedException("the container closed the connection before it started"));
         }
     }
 }

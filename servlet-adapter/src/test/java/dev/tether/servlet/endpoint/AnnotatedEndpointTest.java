@@ -46,7 +46,7 @@ class AnnotatedEndpointTest {
         try (RunningServer running = start(container);
              JdkClient client = JdkClient.connect(running.wsUri("/chat/kitch%20en"), "chat.v1")) {
             assertEquals("chat.v1", client.socket.getSubprotocol());
-            assertEquals("open:kitch en:chat.v1:dev.tether.servlet.session.ServletWebSocket", Recorder.await("open:"));
+            assertEquals("open:kitch en:chat.v1:dev.tether.runtime.connection.WebSocketConnection", Recorder.await("open:"));
             assertEquals("welcome to kitch en", client.next());
             client.sendText("hello").get(10, TimeUnit.SECONDS);
             assertEquals("echo: hello", client.next());

@@ -76,7 +76,7 @@ class ContainerJsr356Test {
             jsr.sendText("hi").get(10, TimeUnit.SECONDS);
             assertEquals("jsr: hi", jsr.next(), "the container's JSR-356 is active");
 
-            assertEquals("open:kitchen:chat.v1:dev.tether.servlet.session.ServletWebSocket", Recorder.await("open:"));
+            assertEquals("open:kitchen:chat.v1:dev.tether.runtime.connection.WebSocketConnection", Recorder.await("open:"));
             assertEquals("welcome to kitchen", chat.next());
             chat.sendText("hello").get(10, TimeUnit.SECONDS);
             assertEquals("echo: hello", chat.next());

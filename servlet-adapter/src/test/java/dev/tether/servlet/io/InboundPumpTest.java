@@ -1,5 +1,6 @@
 package dev.tether.servlet.io;
 
+import dev.tether.runtime.Transport;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import org.junit.jupiter.api.DisplayName;
@@ -62,24 +63,24 @@ class InboundPumpTest {
 
     private final List<String> seen = new ArrayList<>();
     private boolean wanted = true;
-    private final InboundPump.Sink recording = new InboundPump.Sink() {
+    private final Transport.Inbound recording = new Transport.Inbound() {
         @Override
         public boolean wantsInput() {
             return wanted;
         }
 
         @Override
-        public void consume(ByteBuffer bytes) {
+        public void onInput(ByteBuffer bytes) {
             seen.add("bytes:" + bytes.remaining());
         }
 
         @Override
-        public void endOfInput() {
+        public void onEndOfInput() {
             seen.add("end");
         }
 
         @Override
-        public void readFailed(Throwable error) {
+        public void onFailure(Throwable error) {
             seen.add("failed:" + error.getMessage());
         }
     };
@@ -122,14 +123,14 @@ class InboundPumpTest {
         in.chunks.add(new byte[1]);
         in.chunks.add(new byte[2]);
         InboundPump[] self = new InboundPump[1];
-        self[0] = new InboundPump(new InboundPump.Sink() {
+        self[0] = new InboundPump(new Transport.Inbound() {
             @Override
             public boolean wantsInput() {
                 return true;
             }
 
             @Override
-            public void consume(ByteBuffer bytes) {
+            public void onInput(ByteBuffer bytes) {
                 current[0]++;
                 depth.add(current[0]);
                 self[0].pump();
@@ -137,11 +138,11 @@ class InboundPumpTest {
             }
 
             @Override
-            public void endOfInput() {
+            public void onEndOfInput() {
             }
 
             @Override
-            public void readFailed(Throwable error) {
+            public void onFailure(Throwable error) {
             }
         }, 64, 0);
         self[0].start(in);

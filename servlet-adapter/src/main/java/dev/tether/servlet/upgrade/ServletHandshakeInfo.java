@@ -1,4 +1,4 @@
-package dev.tether.servlet.session;
+package dev.tether.servlet.upgrade;
 
 import dev.tether.api.HandshakeInfo;
 import jakarta.servlet.http.Cookie;

@@ -1,10 +1,13 @@
-package dev.tether.servlet.io;
+package dev.tether.runtime.io;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import dev.tether.runtime.RuntimeThreads;
+
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,12 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Send stages: what is chained to a completed one runs inline only a few levels deep. */
 class SendStageTest {
+    private static final Executor POOL = RuntimeThreads.executor();
+
     private static final int CHAIN = 1_000_000;
 
     /** A send that was written before it returned. */
     private static SendStage<Void> written() {
-        SendStage<Void> stage = new SendStage<>();
-        SendStage.settle(List.of(stage), null);
+        SendStage<Void> stage = new SendStage<>(POOL);
+        SendStage.settle(POOL, List.of(stage), null);
         return stage;
     }
 
@@ -68,7 +73,7 @@ class SendStageTest {
     void derivedStagesKeepTheRule() throws Exception {
         CompletableFuture<Integer> mapped = written().thenApply(v -> 1);
         assertInstanceOf(SendStage.class, mapped);
-        SendStage<Void> failed = SendStage.failed(new IllegalStateException("refused"));
+        SendStage<Void> failed = SendStage.failed(POOL, new IllegalStateException("refused"));
         CompletableFuture<String> recovered = failed.exceptionally(e -> null).thenApply(v -> "recovered");
         assertInstanceOf(SendStage.class, recovered);
         assertEquals("recovered", recovered.get(10, TimeUnit.SECONDS));
@@ -89,7 +94,7 @@ class SendStageTest {
 
     /** Completes a stage whose dependent completes another, {@code levels} deep. */
     private static void settleNested(int levels, CompletableFuture<Thread> deepest) {
-        SendStage<Void> stage = new SendStage<>();
+        SendStage<Void> stage = new SendStage<>(POOL);
         stage.thenRun(() -> {
             if (levels == 1) {
                 deepest.complete(Thread.currentThread());
@@ -97,26 +102,26 @@ class SendStageTest {
                 settleNested(levels - 1, deepest);
             }
         });
-        SendStage.settle(List.of(stage), null);
+        SendStage.settle(POOL, List.of(stage), null);
     }
 
     @Test
     @DisplayName("inside the application's call, another thread's stage, or one something waits on, completes on the pool")
     void othersStagesLeaveTheApplicationsCall() throws Exception {
         Thread caller = Thread.currentThread();
-        SendStage<Void> othersStage = CompletableFuture.supplyAsync(SendStage<Void>::new).get(10, TimeUnit.SECONDS);
+        SendStage<Void> othersStage = CompletableFuture.supplyAsync(() -> new SendStage<Void>(POOL)).get(10, TimeUnit.SECONDS);
         CompletableFuture<Thread> othersRanOn = new CompletableFuture<>();
         othersStage.thenRun(() -> othersRanOn.complete(Thread.currentThread()));
-        SendStage<Void> mine = new SendStage<>();
-        SendStage<Void> mineAwaited = new SendStage<>();
+        SendStage<Void> mine = new SendStage<>(POOL);
+        SendStage<Void> mineAwaited = new SendStage<>(POOL);
         CompletableFuture<Thread> awaitedRanOn = new CompletableFuture<>();
         mineAwaited.thenRun(() -> awaitedRanOn.complete(Thread.currentThread()));
 
         int[] calls = ApplicationCalls.enter();
         try {
-            SendStage.settle(List.of(othersStage), null);
-            SendStage.settle(List.of(mineAwaited), null);
-            SendStage.settle(List.of(mine), null);
+            SendStage.settle(POOL, List.of(othersStage), null);
+            SendStage.settle(POOL, List.of(mineAwaited), null);
+            SendStage.settle(POOL, List.of(mine), null);
             assertTrue(mine.isDone(), "the caller's own stage, awaited by nothing, completes at once");
         } finally {
             ApplicationCalls.leave(calls);

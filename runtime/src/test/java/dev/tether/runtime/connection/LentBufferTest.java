@@ -1,4 +1,4 @@
-package dev.tether.servlet.session;
+package dev.tether.runtime.connection;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

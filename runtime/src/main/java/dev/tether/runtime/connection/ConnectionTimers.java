@@ -1,15 +1,16 @@
-package dev.tether.servlet.session;
+package dev.tether.runtime.connection;
 
 import dev.tether.api.CloseCodes;
 import dev.tether.api.ConnectionClosedException;
-import dev.tether.servlet.WebSocketOptions;
-import dev.tether.servlet.io.Timers;
+import dev.tether.runtime.ConnectionOptions;
+import dev.tether.runtime.io.Timers;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * One connection's deadlines, all from {@link WebSocketOptions}:
+ * One connection's deadlines, all from {@link ConnectionOptions}, timed by its scheduler and run on
+ * its executor (a slow task never delays another connection's timers):
  * <ul>
  *   <li>handshake: from the upgrade until open, else the connection is dropped;</li>
  *   <li>keepalive: a ping every {@code pingInterval}; a peer that within {@code pongTimeout} of a
@@ -22,11 +23,12 @@ import java.util.concurrent.ScheduledFuture;
  * </ul>
  */
 final class ConnectionTimers {
-    /** An empty server ping on the wire: its header alone. */
-    private static final int KEEPALIVE_PING_BYTES = 2;
+    /** An empty ping on the wire, at most: its header, and a client's mask. */
+    private static final int KEEPALIVE_PING_BYTES = 6;
 
-    private final ServletWebSocket socket;
-    private final WebSocketOptions options;
+    private final WebSocketConnection socket;
+    private final ConnectionOptions options;
+    private final Timers timers;
     private volatile long lastActivity = System.nanoTime();
 
     private ScheduledFuture<?> handshake;
@@ -36,9 +38,10 @@ final class ConnectionTimers {
     private ScheduledFuture<?> idle;
     private boolean over;
 
-    ConnectionTimers(ServletWebSocket socket, WebSocketOptions options) {
+    ConnectionTimers(WebSocketConnection socket, ConnectionOptions options) {
         this.socket = socket;
         this.options = options;
+        this.timers = new Timers(options.scheduler(), options.executor());
     }
 
     /** Starts the handshake deadline; called once the socket is fully built, as it may fire at once. */
@@ -47,7 +50,7 @@ final class ConnectionTimers {
             return;
         }
         Duration limit = options.handshakeTimeout();
-        handshake = Timers.once(limit, () -> {
+        handshake = timers.once(limit, () -> {
             if (!socket.isOpen() && !socket.isClosed()) {
                 socket.abort(new ConnectionClosedException("the handshake did not complete within " + limit));
             }
@@ -67,11 +70,11 @@ final class ConnectionTimers {
             return;
         }
         if (canPing && !options.pingInterval().isZero()) {
-            keepalive = Timers.every(options.pingInterval(), this::keepalive);
+            keepalive = timers.every(options.pingInterval(), this::keepalive);
         }
         Duration idleTimeout = options.idleTimeout();
         if (!idleTimeout.isZero()) {
-            idle = Timers.every(idleTimeout.dividedBy(4).plusMillis(1), () -> {
+            idle = timers.every(idleTimeout.dividedBy(4).plusMillis(1), () -> {
                 if (System.nanoTime() - lastActivity >= idleTimeout.toNanos() && socket.isOpen()) {
                     socket.close(CloseCodes.GOING_AWAY, "idle timeout");
                 }
@@ -94,7 +97,7 @@ final class ConnectionTimers {
             if (pongDeadline != null || over) {
                 return;
             }
-            pongDeadline = Timers.once(limit, () -> {
+            pongDeadline = timers.once(limit, () -> {
                 synchronized (this) {
                     pongDeadline = null;
                 }
@@ -112,7 +115,7 @@ final class ConnectionTimers {
     synchronized void closeStarted() {
         if (close == null && !over) {
             Duration limit = options.closeTimeout();
-            close = Timers.once(limit, () -> socket.abort(
+            close = timers.once(limit, () -> socket.abort(
                     new ConnectionClosedException("the close handshake did not complete within " + limit)));
         }
     }

@@ -1,4 +1,4 @@
-package dev.tether.servlet.io;
+package dev.tether.runtime.io;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.tether.servlet.io;
+package dev.tether.runtime.io;
 
 /**
  * The application's calls into a connection ({@code send}, {@code close} …), marked on the calling

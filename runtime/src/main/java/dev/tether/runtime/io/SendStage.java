@@ -1,10 +1,9 @@
-package dev.tether.servlet.io;
+package dev.tether.runtime.io;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -15,39 +14,45 @@ import java.util.function.Supplier;
  * The stage a send returns. A send is often written by the time it returns, so its stage is
  * complete, and what the caller chains to it runs at once on the caller's stack: a chain of sends
  * ({@code send(x).thenRun(next)}) would grow the stack by a level per message. Here such work runs
- * inline only a few levels deep on one thread, then on the common pool, which starts a fresh stack;
+ * inline only a few levels deep on one thread, then on the connection's executor, which starts a fresh stack;
  * a send nobody chains to costs nothing extra.
  *
  * <p>Completions ({@link #settle}) follow the same rule, as the dependents they run may send again,
  * and one more: inside the application's own call ({@link ApplicationCalls}), only the caller's own
  * stages that nothing waits on yet complete there; any other (a send of another thread, written or
- * failed by this one's flush) completes on the pool, so no other code runs inside this caller's call,
+ * failed by this one's flush) completes on the executor, so no other code runs inside this caller's call,
  * under its locks.
  */
 public final class SendStage<T> extends CompletableFuture<T> {
     /** Levels of dependents run inline on one thread before the next goes to the pool. */
     static final int MAX_INLINE_DEPTH = 16;
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
-    private static final Executor POOL = ForkJoinPool.commonPool();
 
     /** The thread that made this stage: the one whose call may complete it inline. */
     private final Thread maker = Thread.currentThread();
+    /** Where dependents past the inline depth run: the connection's executor. */
+    private final Executor pool;
 
-    public SendStage() {
+    /** @param pool where dependents past the inline depth run; never the caller's thread */
+    public SendStage(Executor pool) {
+        this.pool = pool;
     }
 
     /** A stage failed with {@code error}, settled by the same rule. */
-    public static SendStage<Void> failed(Throwable error) {
-        SendStage<Void> stage = new SendStage<>();
-        settle(List.of(stage), error);
+    public static SendStage<Void> failed(Executor pool, Throwable error) {
+        SendStage<Void> stage = new SendStage<>(pool);
+        settle(pool, List.of(stage), error);
         return stage;
     }
 
-    /** Completes {@code stages}: exceptionally with {@code error}, normally when it is null. */
-    public static void settle(List<? extends CompletableFuture<Void>> stages, Throwable error) {
+    /**
+     * Completes {@code stages}: exceptionally with {@code error}, normally when it is null; on
+     * {@code pool} where the rule says they may not complete here.
+     */
+    public static void settle(Executor pool, List<? extends CompletableFuture<Void>> stages, Throwable error) {
         int[] depth = DEPTH.get();
         if (depth[0] >= MAX_INLINE_DEPTH || ApplicationCalls.inside() && !allOwnAndUnawaited(stages)) {
-            POOL.execute(() -> complete(stages, error));
+            pool.execute(() -> complete(stages, error));
             return;
         }
         depth[0]++;
@@ -98,78 +103,78 @@ public final class SendStage<T> extends CompletableFuture<T> {
 
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new SendStage<>(); // stages derived from this one keep the rule
+        return new SendStage<>(pool); // stages derived from this one keep the rule
     }
 
     @Override
     public <U> CompletableFuture<U> thenApply(Function<? super T, ? extends U> fn) {
-        return bounded(() -> super.thenApply(fn), () -> super.thenApplyAsync(fn, POOL));
+        return bounded(() -> super.thenApply(fn), () -> super.thenApplyAsync(fn, pool));
     }
 
     @Override
     public CompletableFuture<Void> thenAccept(Consumer<? super T> action) {
-        return bounded(() -> super.thenAccept(action), () -> super.thenAcceptAsync(action, POOL));
+        return bounded(() -> super.thenAccept(action), () -> super.thenAcceptAsync(action, pool));
     }
 
     @Override
     public CompletableFuture<Void> thenRun(Runnable action) {
-        return bounded(() -> super.thenRun(action), () -> super.thenRunAsync(action, POOL));
+        return bounded(() -> super.thenRun(action), () -> super.thenRunAsync(action, pool));
     }
 
     @Override
     public <U, V> CompletableFuture<V> thenCombine(CompletionStage<? extends U> other,
                                                    BiFunction<? super T, ? super U, ? extends V> fn) {
-        return bounded(() -> super.thenCombine(other, fn), () -> super.thenCombineAsync(other, fn, POOL));
+        return bounded(() -> super.thenCombine(other, fn), () -> super.thenCombineAsync(other, fn, pool));
     }
 
     @Override
     public <U> CompletableFuture<Void> thenAcceptBoth(CompletionStage<? extends U> other,
                                                       BiConsumer<? super T, ? super U> action) {
-        return bounded(() -> super.thenAcceptBoth(other, action), () -> super.thenAcceptBothAsync(other, action, POOL));
+        return bounded(() -> super.thenAcceptBoth(other, action), () -> super.thenAcceptBothAsync(other, action, pool));
     }
 
     @Override
     public CompletableFuture<Void> runAfterBoth(CompletionStage<?> other, Runnable action) {
-        return bounded(() -> super.runAfterBoth(other, action), () -> super.runAfterBothAsync(other, action, POOL));
+        return bounded(() -> super.runAfterBoth(other, action), () -> super.runAfterBothAsync(other, action, pool));
     }
 
     @Override
     public <U> CompletableFuture<U> applyToEither(CompletionStage<? extends T> other, Function<? super T, U> fn) {
-        return bounded(() -> super.applyToEither(other, fn), () -> super.applyToEitherAsync(other, fn, POOL));
+        return bounded(() -> super.applyToEither(other, fn), () -> super.applyToEitherAsync(other, fn, pool));
     }
 
     @Override
     public CompletableFuture<Void> acceptEither(CompletionStage<? extends T> other, Consumer<? super T> action) {
-        return bounded(() -> super.acceptEither(other, action), () -> super.acceptEitherAsync(other, action, POOL));
+        return bounded(() -> super.acceptEither(other, action), () -> super.acceptEitherAsync(other, action, pool));
     }
 
     @Override
     public CompletableFuture<Void> runAfterEither(CompletionStage<?> other, Runnable action) {
-        return bounded(() -> super.runAfterEither(other, action), () -> super.runAfterEitherAsync(other, action, POOL));
+        return bounded(() -> super.runAfterEither(other, action), () -> super.runAfterEitherAsync(other, action, pool));
     }
 
     @Override
     public <U> CompletableFuture<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
-        return bounded(() -> super.thenCompose(fn), () -> super.thenComposeAsync(fn, POOL));
+        return bounded(() -> super.thenCompose(fn), () -> super.thenComposeAsync(fn, pool));
     }
 
     @Override
     public CompletableFuture<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
-        return bounded(() -> super.whenComplete(action), () -> super.whenCompleteAsync(action, POOL));
+        return bounded(() -> super.whenComplete(action), () -> super.whenCompleteAsync(action, pool));
     }
 
     @Override
     public <U> CompletableFuture<U> handle(BiFunction<? super T, Throwable, ? extends U> fn) {
-        return bounded(() -> super.handle(fn), () -> super.handleAsync(fn, POOL));
+        return bounded(() -> super.handle(fn), () -> super.handleAsync(fn, pool));
     }
 
     @Override
     public CompletableFuture<T> exceptionally(Function<Throwable, ? extends T> fn) {
-        return bounded(() -> super.exceptionally(fn), () -> super.exceptionallyAsync(fn, POOL));
+        return bounded(() -> super.exceptionally(fn), () -> super.exceptionallyAsync(fn, pool));
     }
 
     @Override
     public CompletableFuture<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
-        return bounded(() -> super.exceptionallyCompose(fn), () -> super.exceptionallyComposeAsync(fn, POOL));
+        return bounded(() -> super.exceptionallyCompose(fn), () -> super.exceptionallyComposeAsync(fn, pool));
     }
 }

@@ -1,4 +1,4 @@
-package dev.tether.servlet.session;
+package dev.tether.runtime.connection;
 
 import dev.tether.message.BufferPool;
 

@@ -1,0 +1,312 @@
+package dev.tether.runtime;
+
+import dev.tether.driver.DriverOptions;
+import dev.tether.message.BufferPool;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * How a connection behaves whichever side opened it: limits, deadlines, the outbound queue, and the
+ * threads it uses. Immutable. The server's and the client's options extend {@link Settings}, so
+ * these have the same names and defaults on both sides.
+ *
+ * <table>
+ *   <caption>Options and defaults</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code maxLength}</td><td>64 MiB − 1</td><td>largest frame and message accepted; more → 1009</td></tr>
+ *   <tr><td>{@code pingInterval}</td><td>30 s</td><td>keepalive ping period; zero turns keepalive off</td></tr>
+ *   <tr><td>{@code pongTimeout}</td><td>30 s</td><td>a peer that sends nothing for this long after a keepalive ping was written is dead: dropped (1006)</td></tr>
+ *   <tr><td>{@code closeTimeout}</td><td>30 s</td><td>how long to wait for the peer's close frame (or for our close to be written) before dropping the connection (1006);
+ *       also how long the listener's replies to the messages before a peer's close may hold up the answer to it</td></tr>
+ *   <tr><td>{@code idleTimeout}</td><td>off</td><td>no text or binary message received or sent for this long → close
+ *       1001; pings, pongs (keepalive's too) and close frames do not count, and a message counts once it has arrived
+ *       whole</td></tr>
+ *   <tr><td>{@code handshakeTimeout}</td><td>10 s</td><td>from the connection's start to open; longer → dropped</td></tr>
+ *   <tr><td>{@code outboundLimit}</td><td>4 MiB</td><td>most bytes queued for one connection; a send that would pass it triggers the overflow policy (a single message always fits an empty queue)</td></tr>
+ *   <tr><td>{@code overflowPolicy}</td><td>{@code FAIL_SEND}</td><td>what a send past the limit does</td></tr>
+ *   <tr><td>{@code highWaterMark}</td><td>64 KiB</td><td>above it {@code isWritable()} is false and reading pauses; {@code onDrain} when half of it is left</td></tr>
+ *   <tr><td>{@code readBufferSize}</td><td>64 KiB</td><td>most bytes a transport reads at once (per-thread buffers that start at 4 KiB and grow to this when reads fill them)</td></tr>
+ *   <tr><td>{@code lentBufferMemory}</td><td>32 MiB</td><td>for listeners that {@link
+ *       dev.tether.api.WebSocketListener#acceptsLentBuffers() accept lent buffers}: the most memory the pooled buffers of
+ *       large binary messages (64 KiB to {@value #LARGEST_LENT_BUFFER} bytes, in one frame) take, lent and free together,
+ *       per buffer kind (direct where the transport writes them without a copy, else heap), shared by the connections
+ *       made with these options; past it messages get buffers of their own. 0 lends none</td></tr>
+ *   <tr><td>{@code executor}</td><td>{@link RuntimeThreads#executor()}</td><td>runs timer tasks, events due while the
+ *       application is inside a call, and send completions past the inline depth; never the common pool</td></tr>
+ *   <tr><td>{@code scheduler}</td><td>{@link RuntimeThreads#scheduler()}</td><td>times keepalive, close, idle and
+ *       handshake deadlines; its tasks only hand work to {@code executor}</td></tr>
+ * </table>
+ */
+public final class ConnectionOptions {
+    /** The largest message buffer lent from a pool; larger messages get buffers of their own. */
+    public static final int LARGEST_LENT_BUFFER = 4 << 20;
+    private static final ConnectionOptions DEFAULTS = new Builder().build();
+
+    private final int maxLength;
+    private final Duration pingInterval;
+    private final Duration pongTimeout;
+    private final Duration closeTimeout;
+    private final Duration idleTimeout;
+    private final Duration handshakeTimeout;
+    private final long outboundLimit;
+    private final OverflowPolicy overflowPolicy;
+    private final long highWaterMark;
+    private final int readBufferSize;
+    private final long lentBufferMemory;
+    private final Executor executor;
+    private final ScheduledExecutorService scheduler;
+    /** Made when first needed: most applications lend nothing. Guarded by {@code this}. */
+    private BufferPool heapBuffers;
+    private BufferPool directBuffers;
+
+    private ConnectionOptions(Settings<?> s) {
+        this.maxLength = s.maxLength;
+        this.pingInterval = s.pingInterval;
+        this.pongTimeout = s.pongTimeout;
+        this.closeTimeout = s.closeTimeout;
+        this.idleTimeout = s.idleTimeout;
+        this.handshakeTimeout = s.handshakeTimeout;
+        this.outboundLimit = s.outboundLimit;
+        this.overflowPolicy = s.overflowPolicy;
+        this.highWaterMark = s.highWaterMark;
+        this.readBufferSize = s.readBufferSize;
+        this.lentBufferMemory = s.lentBufferMemory;
+        this.executor = s.executor;
+        this.scheduler = s.scheduler;
+    }
+
+    public static ConnectionOptions defaults() {
+        return DEFAULTS;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int maxLength() {
+        return maxLength;
+    }
+
+    public Duration pingInterval() {
+        return pingInterval;
+    }
+
+    public Duration pongTimeout() {
+        return pongTimeout;
+    }
+
+    public Duration closeTimeout() {
+        return closeTimeout;
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
+    public long outboundLimit() {
+        return outboundLimit;
+    }
+
+    public OverflowPolicy overflowPolicy() {
+        return overflowPolicy;
+    }
+
+    public long highWaterMark() {
+        return highWaterMark;
+    }
+
+    public int readBufferSize() {
+        return readBufferSize;
+    }
+
+    /** The most memory the lent message buffers of each kind take; 0 when none are lent. */
+    public long lentBufferMemory() {
+        return lentBufferMemory;
+    }
+
+    public Executor executor() {
+        return executor;
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    /** The pool lent message buffers of one kind come from, shared by these options' connections; null when none are lent. */
+    public synchronized BufferPool lentBuffers(boolean direct) {
+        if (lentBufferMemory == 0) {
+            return null;
+        }
+        if (direct) {
+            if (directBuffers == null) {
+                directBuffers = new BufferPool(true, LARGEST_LENT_BUFFER, lentBufferMemory);
+            }
+            return directBuffers;
+        }
+        if (heapBuffers == null) {
+            heapBuffers = new BufferPool(false, LARGEST_LENT_BUFFER, lentBufferMemory);
+        }
+        return heapBuffers;
+    }
+
+    /** A builder of these options alone. */
+    public static final class Builder extends Settings<Builder> {
+        private Builder() {
+        }
+
+        public ConnectionOptions build() {
+            return connectionOptions();
+        }
+    }
+
+    /**
+     * The setters every side's options builder shares, returning that builder ({@code B}).
+     *
+     * @param <B> the concrete builder
+     */
+    public abstract static class Settings<B extends Settings<B>> {
+        private int maxLength = DriverOptions.DEFAULT_MAX_LENGTH;
+        private Duration pingInterval = Duration.ofSeconds(30);
+        private Duration pongTimeout = Duration.ofSeconds(30);
+        private Duration closeTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private long outboundLimit = 4L << 20;
+        private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL_SEND;
+        private long highWaterMark = 64 << 10;
+        private int readBufferSize = 64 << 10;
+        private long lentBufferMemory = 32L << 20;
+        private Executor executor = RuntimeThreads.executor();
+        private ScheduledExecutorService scheduler = RuntimeThreads.scheduler();
+
+        protected Settings() {
+        }
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
+        }
+
+        /** The largest frame and message accepted, 1 to {@link Integer#MAX_VALUE} − 8 bytes; more → 1009. */
+        public B maxLength(int bytes) {
+            if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxLength must be 1 to " + (Integer.MAX_VALUE - 8) + " bytes: " + bytes);
+            }
+            this.maxLength = bytes;
+            return self();
+        }
+
+        public B pingInterval(Duration interval) {
+            this.pingInterval = nonNegative(interval, "pingInterval");
+            return self();
+        }
+
+        public B pongTimeout(Duration timeout) {
+            this.pongTimeout = positive(timeout, "pongTimeout");
+            return self();
+        }
+
+        public B closeTimeout(Duration timeout) {
+            this.closeTimeout = positive(timeout, "closeTimeout");
+            return self();
+        }
+
+        /**
+         * Closes the connection (1001) when no text or binary message has been received or sent for
+         * this long. Pings and pongs, the keepalive's included, and close frames do not count; a
+         * message counts once it has arrived whole. Zero turns the idle timeout off.
+         */
+        public B idleTimeout(Duration timeout) {
+            this.idleTimeout = nonNegative(timeout, "idleTimeout");
+            return self();
+        }
+
+        public B handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = positive(timeout, "handshakeTimeout");
+            return self();
+        }
+
+        public B outboundLimit(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("outboundLimit must be at least 1 byte: " + bytes);
+            }
+            this.outboundLimit = bytes;
+            return self();
+        }
+
+        public B overflowPolicy(OverflowPolicy policy) {
+            this.overflowPolicy = Objects.requireNonNull(policy, "policy");
+            return self();
+        }
+
+        public B highWaterMark(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("highWaterMark must be at least 1 byte: " + bytes);
+            }
+            this.highWaterMark = bytes;
+            return self();
+        }
+
+        public B readBufferSize(int bytes) {
+            if (bytes < 128 || bytes > 1 << 20) {
+                throw new IllegalArgumentException("readBufferSize must be 128 bytes to 1 MiB: " + bytes);
+            }
+            this.readBufferSize = bytes;
+            return self();
+        }
+
+        /** The most memory pooled message buffers of one kind take (see the table above); 0 lends none. */
+        public B lentBufferMemory(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("lentBufferMemory must not be negative: " + bytes);
+            }
+            this.lentBufferMemory = bytes;
+            return self();
+        }
+
+        /**
+         * Where a connection runs what it does not run on the caller's stack (see the table above).
+         * It must not run tasks on the calling thread, and should not queue them behind long ones:
+         * events of every connection wait on it.
+         */
+        public B executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return self();
+        }
+
+        /** What times the connections' deadlines; its tasks are short and hand their work to the executor. */
+        public B scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return self();
+        }
+
+        /** These settings as options, checked for consistency. */
+        protected final ConnectionOptions connectionOptions() {
+            if (highWaterMark > outboundLimit) {
+                throw new IllegalArgumentException("highWaterMark (" + highWaterMark + ") must not exceed outboundLimit (" + outboundLimit + ")");
+            }
+            return new ConnectionOptions(this);
+        }
+
+        private static Duration nonNegative(Duration d, String name) {
+            if (Objects.requireNonNull(d, name).isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative: " + d);
+            }
+            return d;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (Objects.requireNonNull(d, name).isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.tether.runtime;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Where a connection's bytes go: one write at a time, each with a callback once the bytes have left
+ * and the buffers are free again. A {@link Transport} is one; an output-only stream (server-sent
+ * events) is another.
+ */
+public interface Output {
+
+    /** The outcome of one {@link #write}. */
+    interface WriteCallback {
+        /** Every byte has left for the socket, and the buffers are the caller's again. */
+        void written();
+
+        /** The write failed; the buffers are the caller's again. */
+        void failed(Throwable error);
+    }
+
+    /**
+     * Writes {@code buffers} in order, gathering them where it can; it may consume them (advance
+     * their positions). Not called again before {@code callback}, which may run inside this call
+     * (the bytes went at once) or later on any thread. The caller leaves the buffers alone until
+     * then; the output does not keep them after.
+     */
+    void write(ByteBuffer[] buffers, WriteCallback callback);
+}

@@ -1,0 +1,92 @@
+package dev.tether.runtime.connection;
+
+import dev.tether.api.CloseStatus;
+import dev.tether.api.ConnectionClosedException;
+import dev.tether.driver.DriverEvents;
+import dev.tether.driver.ProtocolException;
+import dev.tether.message.BufferPool;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The driver's events for one connection, called under its lock: each becomes a listener call queued
+ * for delivery after the lock is released, in order.
+ */
+final class ConnectionEvents implements DriverEvents {
+    private final WebSocketConnection c;
+
+    ConnectionEvents(WebSocketConnection connection) {
+        this.c = connection;
+    }
+
+    @Override
+    public boolean deliversLater() {
+        return true;
+    }
+
+    @Override
+    public void onOpen() {
+        c.opened = true;
+        c.pending.opened();
+        c.timers.opened(c.version().startsWith("hybi"));
+        c.events.add(() -> c.deliver(() -> c.listener.onOpen(c)));
+    }
+
+    @Override
+    public void onText(String text) {
+        c.timers.activity();
+        c.events.add(() -> c.deliver(() -> c.listener.onText(c, text)));
+    }
+
+    @Override
+    public void onBinary(ByteBuffer data) {
+        c.timers.activity();
+        BufferPool lender = c.lender;
+        if (lender == null || data.capacity() < BufferPool.SMALLEST) { // small ones are never lent
+            c.events.add(() -> c.deliver(() -> c.listener.onBinary(c, data)));
+        } else {
+            c.events.add(() -> LentBuffer.lend(data, lender, () -> c.deliver(() -> c.listener.onBinary(c, data))));
+        }
+    }
+
+    @Override
+    public void onPing(ByteBuffer payload) {
+        c.events.add(() -> c.deliver(() -> c.listener.onPing(c, payload)));
+    }
+
+    @Override
+    public void onPong(ByteBuffer payload) {
+        CompletableFuture<Void> answered = c.pings.acknowledge(payload);
+        c.events.add(() -> {
+            if (answered != null) {
+                answered.complete(null);
+            }
+            c.deliver(() -> c.listener.onPong(c, payload));
+        });
+    }
+
+    @Override
+    public void onError(ProtocolException error) {
+        c.events.add(() -> c.deliver(() -> c.listener.onError(c, error)));
+    }
+
+    @Override
+    public void onClose(CloseStatus status) {
+        List<CompletableFuture<Void>> unanswered = c.pings.drain();
+        List<CompletableFuture<Void>> neverSent = c.pending.neverSent();
+        c.closeWhenFlushed = true;
+        c.timers.closed();
+        boolean wasOpen = c.opened; // a connection that never opened reports nothing to its listener
+        ConnectionClosedException cause = new ConnectionClosedException("the connection closed (" + status.code() + ")");
+        c.events.add(() -> {
+            unanswered.forEach(f -> f.completeExceptionally(cause));
+            neverSent.forEach(f -> f.completeExceptionally(cause));
+            if (wasOpen) {
+                c.deliver(() -> c.listener.onClose(c, status));
+            }
+            c.closed.complete(status);
+        });
+    }
+}

@@ -1,0 +1,14 @@
+package dev.tether.runtime.connection;
+
+import dev.tether.driver.Driver;
+import dev.tether.driver.DriverEvents;
+import dev.tether.driver.WireOutput;
+
+/**
+ * Makes the driver of a connection, wired to the connection's events and output: a server's from its
+ * handshake answer, a client's from its handshake request.
+ */
+@FunctionalInterface
+public interface DriverFactory {
+    Driver create(DriverEvents events, WireOutput output);
+}

@@ -1,0 +1,516 @@
+package dev.tether.runtime.connection;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.api.CloseStatus;
+import dev.tether.api.ConnectionClosedException;
+import dev.tether.api.HandshakeInfo;
+import dev.tether.api.OutboundOverflowException;
+import dev.tether.api.ReadyState;
+import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketListener;
+import dev.tether.driver.Driver;
+import dev.tether.driver.PingTracker;
+import dev.tether.driver.WireOutput;
+import dev.tether.message.BufferPool;
+import dev.tether.message.MessageType;
+import dev.tether.runtime.ConnectionOptions;
+import dev.tether.runtime.Transport;
+import dev.tether.runtime.connection.PendingSends.Part;
+import dev.tether.runtime.io.ApplicationCalls;
+import dev.tether.runtime.io.OutboundQueue;
+import dev.tether.runtime.io.SendStage;
+import dev.tether.runtime.io.SerialEvents;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+/**
+ * A WebSocket connection, server's or client's: the core driver behind one lock, an outbound queue
+ * and input on demand over a {@link Transport}, and timers for keepalive, close, idle and handshake
+ * deadlines. Listener events are collected under the lock and delivered after it is released, one
+ * at a time, in order. Sends made before the connection opens wait in one queue here.
+ *
+ * <p>Made when the handshake is under way (state {@code CONNECTING}, its deadline running), it
+ * starts on its transport with {@link #start}; if the transport never comes, {@link #startFailed}.
+ */
+public final class WebSocketConnection implements WebSocket {
+    private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
+
+    /** Pings sent with {@link #ping} that may wait for their pongs at once. */
+    private static final int PINGS_AWAITING_PONGS = 64;
+
+    final Object lock = new Object();
+    final WebSocketListener listener;
+    final BufferPool lender;
+    final ConnectionOptions options;
+    private final HandshakeInfo handshake;
+    private final Map<String, Object> attributes;
+    private final Driver driver;
+    final SerialEvents events = new SerialEvents();
+    final OutboundQueue outbound;
+    final ConnectionTimers timers;
+    final PingTracker pings = new PingTracker(PINGS_AWAITING_PONGS);
+    final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+    final PendingSends pending = new PendingSends();
+    private final TransportSide transportSide = new TransportSide(this);
+    private final AtomicLong bytesReceived = new AtomicLong();
+    private final AtomicLong pingCounter = new AtomicLong();
+
+    // Guarded by lock.
+    private CompletableFuture<Void> completionOfNextFrame;
+    Transport transport;
+    boolean opened;
+    boolean closeWhenFlushed;
+    boolean transportClosed;
+    boolean drainWanted;
+    boolean heldCloseReleasing;
+
+    volatile boolean paused;
+
+    /**
+     * @param lender where large binary messages take their buffers, lent to the listener (which must
+     *               {@link WebSocketListener#acceptsLentBuffers() accept them}); null for none
+     */
+    public WebSocketConnection(DriverFactory drivers, ConnectionOptions options, WebSocketListener listener,
+                               HandshakeInfo handshake, Map<String, Object> attributes, BufferPool lender) {
+        this.options = options;
+        this.lender = lender;
+        this.listener = listener;
+        this.handshake = handshake;
+        this.attributes = attributes;
+        this.outbound = new OutboundQueue(transportSide, options.executor());
+        this.driver = drivers.create(new ConnectionEvents(this), this::write);
+        this.timers = new ConnectionTimers(this, options);
+        timers.startHandshake(); // last: the timer may fire at once, on another thread, and finds the connection whole
+    }
+
+    /** The transport this connection was made for never came (the upgrade failed): its timers stop. */
+    public void startFailed(Throwable cause) {
+        abort(new ConnectionClosedException("the connection could not start: " + cause));
+    }
+
+    /** Starts the protocol on {@code transport}: output is written to it and input read from it. */
+    public void start(Transport transport) {
+        boolean alreadyOver;
+        synchronized (lock) {
+            this.transport = transport;
+            alreadyOver = transportClosed;
+            if (!alreadyOver) {
+                driver.start();
+            }
+        }
+        if (alreadyOver) {
+            transport.abort();
+            return;
+        }
+        try {
+            transport.start(transportSide); // its listeners are set before anything is written
+            outbound.start(transport);
+        } catch (RuntimeException e) {
+            transportSide.onFailure(e);
+            return;
+        }
+        afterUnlock();
+    }
+
+    Driver driver() {
+        return driver;
+    }
+
+    // ---- sending
+
+    @Override
+    public CompletionStage<Void> send(String text) {
+        ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        return sendData(utf8.remaining(), Part.WHOLE, d -> d.textUtf8(utf8));
+    }
+
+    @Override
+    public CompletionStage<Void> send(byte[] data) {
+        return send(ByteBuffer.wrap(data));
+    }
+
+    @Override
+    public CompletionStage<Void> send(ByteBuffer data) {
+        ByteBuffer view = data.slice();
+        CompletionStage<Void> sent = sendData(view.remaining(), Part.WHOLE, d -> d.binary(view));
+        LentBuffer.holdWhileSending(data, sent);
+        return sent;
+    }
+
+    @Override
+    public CompletionStage<Void> sendPart(String text, boolean last) {
+        ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        return sendData(utf8.remaining(), last ? Part.LAST : Part.MORE, d -> d.fragment(MessageType.TEXT, utf8, last));
+    }
+
+    @Override
+    public CompletionStage<Void> sendPart(ByteBuffer data, boolean last) {
+        ByteBuffer view = data.slice();
+        CompletionStage<Void> sent = sendData(view.remaining(), last ? Part.LAST : Part.MORE,
+                d -> d.fragment(MessageType.BINARY, view, last));
+        LentBuffer.holdWhileSending(data, sent);
+        return sent;
+    }
+
+    private CompletionStage<Void> sendData(long size, Part part, Predicate<Driver> send) {
+        int[] calls = ApplicationCalls.enter();
+        try {
+            return sendNow(size, part, send);
+        } finally {
+            ApplicationCalls.leave(calls);
+        }
+    }
+
+    private CompletionStage<Void> sendNow(long size, Part part, Predicate<Driver> send) {
+        CompletableFuture<Void> done = new SendStage<>(options.executor());
+        boolean accepted = false;
+        synchronized (lock) {
+            ReadyState state = driver.readyState();
+            if (transportClosed || state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
+                settle(done, new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
+            } else if (overflows(size)) {
+                settle(done, new OutboundOverflowException(
+                        "sending " + size + " bytes would pass the outbound limit of " + options.outboundLimit()
+                                + " bytes (" + bufferedAmount() + " queued): the peer is not reading fast enough"));
+                closeOnOverflow();
+            } else if (pending.beforeOpen()) {
+                pending.addBeforeOpen(done, size, () -> dispatch(done, size, part, send));
+                accepted = true;
+            } else {
+                accepted = dispatch(done, size, part, send);
+            }
+            if (bufferedAmount() > options.highWaterMark()) {
+                drainWanted = true;
+            }
+        }
+        if (accepted) {
+            timers.activity(); // a message, not a refused one
+        }
+        afterUnlock();
+        return done;
+    }
+
+    /**
+     * Under the lock, the connection open: writes a message or a part now, or, for a whole message
+     * while a fragmented one is open, after that one's last part (frames of two messages never mix).
+     * False when the send was refused.
+     */
+    private boolean dispatch(CompletableFuture<Void> done, long size, Part part, Predicate<Driver> send) {
+        if (pending.waitsForFragments(part, done, size, () -> writeMessage(done, send))) {
+            return true;
+        }
+        if (!writeMessage(done, send)) {
+            return false;
+        }
+        pending.partWritten(part);
+        return true;
+    }
+
+    private boolean overflows(long size) {
+        long queued = bufferedAmount();
+        return queued > 0 && queued + size > options.outboundLimit();
+    }
+
+    private void closeOnOverflow() {
+        int code = switch (options.overflowPolicy()) {
+            case FAIL_SEND -> 0;
+            case CLOSE_POLICY_VIOLATION -> CloseCodes.POLICY_VIOLATION;
+            case CLOSE_TRY_AGAIN_LATER -> CloseCodes.TRY_AGAIN_LATER;
+        };
+        if (code != 0 && driver.close(code, "outbound buffer limit exceeded")) {
+            timers.closeStarted();
+        }
+    }
+
+    /** Under the lock: hands one message to the driver; its frame carries {@code done}. False if it failed. */
+    private boolean writeMessage(CompletableFuture<Void> done, Predicate<Driver> send) {
+        completionOfNextFrame = done;
+        try {
+            if (send.test(driver)) {
+                return true;
+            }
+            failAfterUnlock(done, driver.readyState() != ReadyState.OPEN
+                    ? new ConnectionClosedException("the connection is " + driver.readyState().name().toLowerCase())
+                    : new UnsupportedOperationException(version() + " cannot carry this message"));
+        } catch (RuntimeException e) {
+            failAfterUnlock(done, e);
+        } finally {
+            completionOfNextFrame = null;
+        }
+        return false;
+    }
+
+    /**
+     * Under the lock: fails a send's stage once the lock is released, in turn with the events. A send
+     * replayed at open or behind fragments may have dependents, which must not run under the lock.
+     */
+    private void failAfterUnlock(CompletableFuture<Void> done, Throwable error) {
+        events.add(() -> settle(done, error));
+    }
+
+    /** Fails a send's stage, by the rule that keeps chains of sends flat ({@link SendStage}). */
+    private void settle(CompletableFuture<Void> stage, Throwable error) {
+        SendStage.settle(options.executor(), List.of(stage), error);
+    }
+
+    /** The driver's {@link WireOutput}, called under the lock. */
+    private void write(WireOutput.Kind kind, ByteBuffer... buffers) {
+        CompletableFuture<Void> done = completionOfNextFrame;
+        completionOfNextFrame = null;
+        outbound.add(kind, buffers, done);
+    }
+
+    @Override
+    public CompletionStage<Void> ping(ByteBuffer payload) {
+        int[] calls = ApplicationCalls.enter();
+        try {
+            return pingNow(payload);
+        } finally {
+            ApplicationCalls.leave(calls);
+        }
+    }
+
+    private CompletionStage<Void> pingNow(ByteBuffer payload) {
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
+        CompletableFuture<Void> pong;
+        synchronized (lock) {
+            ReadyState state = driver.readyState();
+            if (state != ReadyState.OPEN || transportClosed) {
+                return SendStage.failed(options.executor(), new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
+            }
+            if (pings.size() >= PINGS_AWAITING_PONGS) { // refused before anything is sent
+                return SendStage.failed(options.executor(), new IllegalStateException(PINGS_AWAITING_PONGS + " pings are already waiting for their pongs"));
+            }
+            if (!driver.ping(copy.duplicate())) {
+                return SendStage.failed(options.executor(), new UnsupportedOperationException(version() + " has no ping"));
+            }
+            pong = pings.expect(copy);
+        }
+        afterUnlock();
+        return pong;
+    }
+
+    @Override
+    public CompletionStage<Void> ping() {
+        return ping(ByteBuffer.allocate(8).putLong(0, pingCounter.incrementAndGet()));
+    }
+
+    /** Queues a keepalive ping (its pong is not awaited: any sign of life will do). */
+    void keepalivePing() {
+        synchronized (lock) {
+            if (driver.readyState() == ReadyState.OPEN) {
+                driver.ping(ByteBuffer.allocate(0));
+            }
+        }
+        afterUnlock();
+    }
+
+    // ---- closing
+
+    @Override
+    public void close(int code, String reason) {
+        int[] calls = ApplicationCalls.enter();
+        try {
+            startClose(code, reason);
+        } finally {
+            ApplicationCalls.leave(calls);
+        }
+    }
+
+    private void startClose(int code, String reason) {
+        CloseCodes.checkSendable(code, reason);
+        synchronized (lock) {
+            if (pending.beforeOpen()) {
+                pending.addCloseBeforeOpen(() -> {
+                    if (driver.close(code, reason)) {
+                        timers.closeStarted();
+                    }
+                });
+            } else if (driver.close(code, reason)) {
+                timers.closeStarted();
+            }
+        }
+        afterUnlock();
+    }
+
+    @Override
+    public void terminate() {
+        int[] calls = ApplicationCalls.enter();
+        try {
+            abort(new ConnectionClosedException("the connection was terminated"));
+        } finally {
+            ApplicationCalls.leave(calls);
+        }
+    }
+
+    /** Drops the connection now: reports 1006 unless already closed, fails whatever is queued. */
+    void abort(Throwable cause) {
+        Transport toDrop;
+        synchronized (lock) {
+            driver.endOfInput();
+            toDrop = markTransportClosed();
+        }
+        outbound.abort(cause);
+        if (toDrop != null) {
+            toDrop.abort();
+        }
+        afterUnlock();
+    }
+
+    /** Under the lock: no more I/O; returns the transport to close (outside the lock), or null. */
+    Transport markTransportClosed() {
+        if (transportClosed) {
+            return null;
+        }
+        transportClosed = true;
+        timers.cancelAll();
+        return transport;
+    }
+
+    /** After every lock section: write what was queued, then deliver what happened. */
+    void afterUnlock() {
+        outbound.flush();
+        deliverEvents();
+    }
+
+    /**
+     * Delivers queued events here, or, inside an application's call, on the executor (still one at a
+     * time and in order): never in the middle of the application's own code. A send made by a
+     * listener while this thread delivers events hands nothing over: the loop it was called from
+     * goes on with the next event once the listener returns.
+     */
+    void deliverEvents() {
+        if (!ApplicationCalls.inside()) {
+            events.drain();
+        } else {
+            events.drainOn(options.executor()); // or left to the thread draining now
+        }
+    }
+
+    // ---- flow control and state
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        int[] calls = ApplicationCalls.enter();
+        try {
+            Transport t;
+            synchronized (lock) {
+                t = transportClosed ? null : transport;
+            }
+            if (t != null) {
+                t.demand();
+            }
+        } finally {
+            ApplicationCalls.leave(calls);
+        }
+    }
+
+    @Override
+    public ReadyState readyState() {
+        synchronized (lock) {
+            return driver.readyState();
+        }
+    }
+
+    @Override
+    public long bufferedAmount() {
+        return outbound.bufferedAmount() + pending.bytes();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return bufferedAmount() <= options.highWaterMark();
+    }
+
+    @Override
+    public long bytesReceived() {
+        return bytesReceived.get();
+    }
+
+    /** Counts bytes read from the transport. */
+    void received(int bytes) {
+        bytesReceived.addAndGet(bytes);
+    }
+
+    /** Bytes written to the transport so far. */
+    long bytesSent() {
+        return outbound.bytesWritten();
+    }
+
+    @Override
+    public String protocol() {
+        return driver.protocol();
+    }
+
+    @Override
+    public String version() {
+        return driver.version();
+    }
+
+    @Override
+    public List<String> extensions() {
+        return driver.extensions();
+    }
+
+    @Override
+    public HandshakeInfo handshake() {
+        return handshake;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public CompletionStage<CloseStatus> closed() {
+        return closed.minimalCompletionStage();
+    }
+
+    boolean isOpen() {
+        synchronized (lock) {
+            return driver.readyState() == ReadyState.OPEN;
+        }
+    }
+
+    boolean isClosed() {
+        synchronized (lock) {
+            return driver.readyState() == ReadyState.CLOSED;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WebSocket[" + version() + " " + handshake.uri() + " from " + handshake.remoteAddress() + ", " + readyState() + "]";
+    }
+
+    /** Runs a listener method; a listener that throws is reported and its connection closed with 1011. */
+    void deliver(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.WARNING, "WebSocket listener failed; closing with 1011", e);
+            try {
+                listener.onError(this, e);
+            } catch (RuntimeException | Error again) {
+                LOG.log(System.Logger.Level.WARNING, "WebSocket listener's onError failed too", again);
+            }
+            if (!isClosed()) {
+                close(CloseCodes.INTERNAL_ERROR, "internal error");
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package dev.tether.runtime.io;
+
+import dev.tether.driver.WireOutput;
+import dev.tether.runtime.Output;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bytes waiting to be written to one connection, handed to its {@link Output} (a transport) one write at a
+ * time. Pings and pongs go ahead of queued data frames; the close frame, queued last, stays last.
+ * Small frames queued together go in one write (the transport gathers them). A frame's completion is
+ * fulfilled when the transport reports its write done, i.e. when its bytes have left for the socket,
+ * and failed if the connection fails first (by {@link SendStage#settle}, so chains of sends stay flat).
+ *
+ * <p>Adding is done under the connection's lock; {@link #flush()} is called by any thread after that
+ * lock is released, and goes on by itself when a write that did not finish at once completes.
+ */
+public final class OutboundQueue {
+
+    /** What the queue tells its connection, always outside any lock. */
+    public interface Owner {
+        /** A flush ended with {@code buffered} bytes still queued (0 when everything was written). */
+        void flushed(long buffered);
+
+        /** Writing failed: the connection is broken. */
+        void writeFailed(Throwable error);
+    }
+
+    private record Entry(ByteBuffer[] buffers, long size, CompletableFuture<Void> done) {
+    }
+
+    /** Frames up to this size go in one write with the small ones queued behind them. */
+    static final int SMALL_FRAME = 2 * 1024;
+    /** The most bytes of small frames in one write. */
+    static final int BATCH_BYTES = 16 * 1024;
+
+    private final Owner owner;
+    private final Executor pool;
+    private final Callback callback = new Callback();
+    // Small to start with: most connections are idle most of the time, and these grow on demand.
+    private final ArrayDeque<Entry> control = new ArrayDeque<>(1);
+    private final ArrayDeque<Entry> data = new ArrayDeque<>(3);
+    private final AtomicLong buffered = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    // Guarded by this.
+    private Output transport;
+    private Throwable failure;
+    /** The completions and size of the write the transport has; null when none is in progress. */
+    private List<CompletableFuture<Void>> inFlight;
+    private long inFlightSize;
+    /** The thread inside {@code transport.write}: a callback on it continues that thread's loop. */
+    private Thread writer;
+    private boolean completedInline;
+
+    /** @param pool where completions run when they may not run on the completing thread */
+    public OutboundQueue(Owner owner, Executor pool) {
+        this.owner = owner;
+        this.pool = pool;
+    }
+
+    /** Queues one frame; {@code done} (may be null) is completed when it is written. */
+    public void add(WireOutput.Kind kind, ByteBuffer[] buffers, CompletableFuture<Void> done) {
+        long size = 0;
+        for (ByteBuffer b : buffers) {
+            size += b.remaining();
+        }
+        Entry entry = new Entry(buffers, size, done);
+        Throwable failed;
+        synchronized (this) {
+            failed = failure;
+            if (failed == null) {
+                (kind == WireOutput.Kind.CONTROL ? control : data).add(entry);
+                buffered.addAndGet(size);
+            }
+        }
+        if (failed != null && done != null) {
+            SendStage.settle(pool, List.of(done), failed);
+        }
+    }
+
+    /** Bytes queued and not yet written. */
+    public long bufferedAmount() {
+        return buffered.get();
+    }
+
+    /**
+     * Whether everything has gone out: nothing queued and no write in progress. Only then may the
+     * connection close without cutting a frame short.
+     */
+    public synchronized boolean allWritten() {
+        return buffered.get() == 0 && inFlight == null;
+    }
+
+    /** Bytes written so far: grows while the peer reads. */
+    public long bytesWritten() {
+        return written.get();
+    }
+
+    /** Starts writing to {@code transport}. */
+    public void start(Output transport) {
+        synchronized (this) {
+            this.transport = transport;
+        }
+        flush();
+    }
+
+    /** Writes what is queued, as far as the transport takes it, then tells the owner how much is left. */
+    public void flush() {
+        while (true) {
+            Output to;
+            ByteBuffer[] buffers;
+            synchronized (this) {
+                if (transport == null || failure != null || inFlight != null) {
+                    return; // the write in progress goes on when it completes
+                }
+                buffers = nextWrite();
+                if (buffers == null) {
+                    break;
+                }
+                to = transport;
+                writer = Thread.currentThread();
+                completedInline = false;
+            }
+            to.write(buffers, callback);
+            boolean goOn;
+            synchronized (this) {
+                writer = null;
+                goOn = completedInline; // else the callback goes on from here when the write completes
+            }
+            if (!goOn) {
+                break;
+            }
+        }
+        owner.flushed(buffered.get());
+    }
+
+    /** Under the lock: the buffers of the next write, with {@link #inFlight} set; null when nothing is queued. */
+    private ByteBuffer[] nextWrite() {
+        Entry first = poll();
+        if (first == null) {
+            return null;
+        }
+        inFlight = new ArrayList<>(2);
+        inFlightSize = first.size;
+        if (first.done != null) {
+            inFlight.add(first.done);
+        }
+        Entry next = first.size <= SMALL_FRAME ? peek() : null;
+        if (next == null || next.size > SMALL_FRAME) {
+            return first.buffers;
+        }
+        // Small frames behind a small one: one write for all of them.
+        List<ByteBuffer> gathered = new ArrayList<>(List.of(first.buffers));
+        while (next != null && next.size <= SMALL_FRAME && inFlightSize + next.size <= BATCH_BYTES) {
+            poll();
+            gathered.addAll(List.of(next.buffers));
+            inFlightSize += next.size;
+            if (next.done != null) {
+                inFlight.add(next.done);
+            }
+            next = peek();
+        }
+        return gathered.toArray(new ByteBuffer[0]);
+    }
+
+    private Entry poll() {
+        Entry e = control.poll();
+        return e != null ? e : data.poll();
+    }
+
+    private Entry peek() {
+        Entry e = control.peek();
+        return e != null ? e : data.peek();
+    }
+
+    /** The transport's answer to the write in progress. */
+    private final class Callback implements Output.WriteCallback {
+        @Override
+        public void written() {
+            List<CompletableFuture<Void>> done;
+            boolean inline;
+            synchronized (OutboundQueue.this) {
+                done = inFlight;
+                if (done == null) {
+                    return; // aborted meanwhile: already failed
+                }
+                inFlight = null;
+                buffered.addAndGet(-inFlightSize);
+                written.addAndGet(inFlightSize);
+                inline = writer == Thread.currentThread();
+                completedInline = inline;
+            }
+            if (!done.isEmpty()) {
+                SendStage.settle(pool, done, null);
+            }
+            if (!inline) {
+                flush();
+            }
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            owner.writeFailed(error);
+        }
+    }
+
+    /**
+     * Fails every queued frame and the write in progress with {@code cause} and refuses new ones.
+     * Idempotent.
+     */
+    public void abort(Throwable cause) {
+        List<CompletableFuture<Void>> failed = new ArrayList<>();
+        synchronized (this) {
+            if (failure != null) {
+                return;
+            }
+            failure = cause;
+            for (Entry e : control) {
+                failed.add(e.done);
+            }
+            for (Entry e : data) {
+                failed.add(e.done);
+            }
+            control.clear();
+            data.clear();
+            buffered.set(0);
+            if (inFlight != null) {
+                failed.addAll(inFlight);
+                inFlight = null;
+            }
+        }
+        failed.removeIf(f -> f == null);
+        if (!failed.isEmpty()) {
+            SendStage.settle(pool, failed, cause);
+        }
+    }
+}

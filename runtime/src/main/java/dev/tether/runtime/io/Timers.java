@@ -1,0 +1,40 @@
+package dev.tether.runtime.io;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Deadlines on a scheduler whose due tasks are handed to an executor at once, so that a slow task
+ * never delays another connection's timers (the scheduler's thread only hands work over).
+ */
+public final class Timers {
+    private final ScheduledExecutorService scheduler;
+    private final Executor executor;
+
+    public Timers(ScheduledExecutorService scheduler, Executor executor) {
+        this.scheduler = scheduler;
+        this.executor = executor;
+    }
+
+    /** Runs {@code task} once after {@code delay}. */
+    public ScheduledFuture<?> once(Duration delay, Runnable task) {
+        return scheduler.schedule(() -> executor.execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Runs {@code task} every {@code period}, first after one period. */
+    public ScheduledFuture<?> every(Duration period, Runnable task) {
+        long nanos = period.toNanos();
+        return scheduler.scheduleAtFixedRate(() -> executor.execute(task), nanos, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Cancels {@code timer} if there is one; returns null for assigning back. */
+    public static ScheduledFuture<?> cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        return null;
+    }
+}
