@@ -4,13 +4,11 @@ import dev.tether.api.CloseCodes;
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.api.HandshakeInfo;
-import dev.tether.api.OutboundOverflowException;
 import dev.tether.api.ReadyState;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.driver.Driver;
 import dev.tether.driver.PingTracker;
-import dev.tether.driver.WireOutput;
 import dev.tether.message.BufferPool;
 import dev.tether.message.MessageType;
 import dev.tether.runtime.ConnectionOptions;
@@ -42,9 +40,6 @@ import java.util.function.Predicate;
 public final class WebSocketConnection implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
 
-    /** Pings sent with {@link #ping} that may wait for their pongs at once. */
-    private static final int PINGS_AWAITING_PONGS = 64;
-
     final Object lock = new Object();
     final WebSocketListener listener;
     final BufferPool lender;
@@ -55,15 +50,15 @@ public final class WebSocketConnection implements WebSocket {
     final SerialEvents events = new SerialEvents();
     final OutboundQueue outbound;
     final ConnectionTimers timers;
-    final PingTracker pings = new PingTracker(PINGS_AWAITING_PONGS);
+    final PingTracker pings = new PingTracker(MessageSender.PINGS_AWAITING_PONGS);
     final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     final PendingSends pending = new PendingSends();
     private final TransportSide transportSide = new TransportSide(this);
+    private final MessageSender sender;
     private final AtomicLong bytesReceived = new AtomicLong();
     private final AtomicLong pingCounter = new AtomicLong();
 
     // Guarded by lock.
-    private CompletableFuture<Void> completionOfNextFrame;
     Transport transport;
     boolean opened;
     boolean closeWhenFlushed;
@@ -85,7 +80,8 @@ public final class WebSocketConnection implements WebSocket {
         this.handshake = handshake;
         this.attributes = attributes;
         this.outbound = new OutboundQueue(transportSide, options.executor());
-        this.driver = drivers.create(new ConnectionEvents(this), this::write);
+        this.sender = new MessageSender(this);
+        this.driver = drivers.create(new ConnectionEvents(this), sender::write);
         this.timers = new ConnectionTimers(this, options);
         timers.startHandshake(); // last: the timer may fire at once, on another thread, and finds the connection whole
     }
@@ -162,139 +158,20 @@ public final class WebSocketConnection implements WebSocket {
     private CompletionStage<Void> sendData(long size, Part part, Predicate<Driver> send) {
         int[] calls = ApplicationCalls.enter();
         try {
-            return sendNow(size, part, send);
+            return sender.send(size, part, send);
         } finally {
             ApplicationCalls.leave(calls);
         }
-    }
-
-    private CompletionStage<Void> sendNow(long size, Part part, Predicate<Driver> send) {
-        CompletableFuture<Void> done = new SendStage<>(options.executor());
-        boolean accepted = false;
-        synchronized (lock) {
-            ReadyState state = driver.readyState();
-            if (transportClosed || state == ReadyState.CLOSING || state == ReadyState.CLOSED) {
-                settle(done, new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
-            } else if (overflows(size)) {
-                settle(done, new OutboundOverflowException(
-                        "sending " + size + " bytes would pass the outbound limit of " + options.outboundLimit()
-                                + " bytes (" + bufferedAmount() + " queued): the peer is not reading fast enough"));
-                closeOnOverflow();
-            } else if (pending.beforeOpen()) {
-                pending.addBeforeOpen(done, size, () -> dispatch(done, size, part, send));
-                accepted = true;
-            } else {
-                accepted = dispatch(done, size, part, send);
-            }
-            if (bufferedAmount() > options.highWaterMark()) {
-                drainWanted = true;
-            }
-        }
-        if (accepted) {
-            timers.activity(); // a message, not a refused one
-        }
-        afterUnlock();
-        return done;
-    }
-
-    /**
-     * Under the lock, the connection open: writes a message or a part now, or, for a whole message
-     * while a fragmented one is open, after that one's last part (frames of two messages never mix).
-     * False when the send was refused.
-     */
-    private boolean dispatch(CompletableFuture<Void> done, long size, Part part, Predicate<Driver> send) {
-        if (pending.waitsForFragments(part, done, size, () -> writeMessage(done, send))) {
-            return true;
-        }
-        if (!writeMessage(done, send)) {
-            return false;
-        }
-        pending.partWritten(part);
-        return true;
-    }
-
-    private boolean overflows(long size) {
-        long queued = bufferedAmount();
-        return queued > 0 && queued + size > options.outboundLimit();
-    }
-
-    private void closeOnOverflow() {
-        int code = switch (options.overflowPolicy()) {
-            case FAIL_SEND -> 0;
-            case CLOSE_POLICY_VIOLATION -> CloseCodes.POLICY_VIOLATION;
-            case CLOSE_TRY_AGAIN_LATER -> CloseCodes.TRY_AGAIN_LATER;
-        };
-        if (code != 0 && driver.close(code, "outbound buffer limit exceeded")) {
-            timers.closeStarted();
-        }
-    }
-
-    /** Under the lock: hands one message to the driver; its frame carries {@code done}. False if it failed. */
-    private boolean writeMessage(CompletableFuture<Void> done, Predicate<Driver> send) {
-        completionOfNextFrame = done;
-        try {
-            if (send.test(driver)) {
-                return true;
-            }
-            failAfterUnlock(done, driver.readyState() != ReadyState.OPEN
-                    ? new ConnectionClosedException("the connection is " + driver.readyState().name().toLowerCase())
-                    : new UnsupportedOperationException(version() + " cannot carry this message"));
-        } catch (RuntimeException e) {
-            failAfterUnlock(done, e);
-        } finally {
-            completionOfNextFrame = null;
-        }
-        return false;
-    }
-
-    /**
-     * Under the lock: fails a send's stage once the lock is released, in turn with the events. A send
-     * replayed at open or behind fragments may have dependents, which must not run under the lock.
-     */
-    private void failAfterUnlock(CompletableFuture<Void> done, Throwable error) {
-        events.add(() -> settle(done, error));
-    }
-
-    /** Fails a send's stage, by the rule that keeps chains of sends flat ({@link SendStage}). */
-    private void settle(CompletableFuture<Void> stage, Throwable error) {
-        SendStage.settle(options.executor(), List.of(stage), error);
-    }
-
-    /** The driver's {@link WireOutput}, called under the lock. */
-    private void write(WireOutput.Kind kind, ByteBuffer... buffers) {
-        CompletableFuture<Void> done = completionOfNextFrame;
-        completionOfNextFrame = null;
-        outbound.add(kind, buffers, done);
     }
 
     @Override
     public CompletionStage<Void> ping(ByteBuffer payload) {
         int[] calls = ApplicationCalls.enter();
         try {
-            return pingNow(payload);
+            return sender.ping(payload);
         } finally {
             ApplicationCalls.leave(calls);
         }
-    }
-
-    private CompletionStage<Void> pingNow(ByteBuffer payload) {
-        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
-        CompletableFuture<Void> pong;
-        synchronized (lock) {
-            ReadyState state = driver.readyState();
-            if (state != ReadyState.OPEN || transportClosed) {
-                return SendStage.failed(options.executor(), new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
-            }
-            if (pings.size() >= PINGS_AWAITING_PONGS) { // refused before anything is sent
-                return SendStage.failed(options.executor(), new IllegalStateException(PINGS_AWAITING_PONGS + " pings are already waiting for their pongs"));
-            }
-            if (!driver.ping(copy.duplicate())) {
-                return SendStage.failed(options.executor(), new UnsupportedOperationException(version() + " has no ping"));
-            }
-            pong = pings.expect(copy);
-        }
-        afterUnlock();
-        return pong;
     }
 
     @Override
