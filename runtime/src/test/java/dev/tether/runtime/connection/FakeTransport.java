@@ -1,0 +1,71 @@
+package dev.tether.runtime.connection;
+
+import dev.tether.runtime.Transport;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A transport the test drives by hand: writes wait for {@link #completeWrite()} unless {@code writesAtOnce}. */
+final class FakeTransport implements Transport {
+    final ByteArrayOutputStream written = new ByteArrayOutputStream();
+    final List<String> calls = new ArrayList<>();
+    boolean writesAtOnce;
+    Inbound inbound;
+    int demands;
+    private WriteCallback pending;
+
+    @Override
+    public void start(Inbound in) {
+        this.inbound = in;
+        calls.add("start");
+    }
+
+    @Override
+    public void demand() {
+        demands++;
+    }
+
+    @Override
+    public void write(ByteBuffer[] buffers, WriteCallback callback) {
+        for (ByteBuffer b : buffers) {
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            written.writeBytes(bytes);
+        }
+        if (writesAtOnce) {
+            callback.written();
+        } else {
+            pending = callback;
+        }
+    }
+
+    /** The socket took the write in progress. */
+    void completeWrite() {
+        WriteCallback callback = pending;
+        pending = null;
+        callback.written();
+    }
+
+    boolean writing() {
+        return pending != null;
+    }
+
+    /** What was written, then forgotten. */
+    byte[] take() {
+        byte[] bytes = written.toByteArray();
+        written.reset();
+        return bytes;
+    }
+
+    @Override
+    public void close() {
+        calls.add("close");
+    }
+
+    @Override
+    public void abort() {
+        calls.add("abort");
+    }
+}

@@ -1,0 +1,220 @@
+package dev.tether.runtime.connection;
+
+import dev.tether.api.CloseStatus;
+import dev.tether.api.HandshakeInfo;
+import dev.tether.api.ReadyState;
+import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketListener;
+import dev.tether.driver.DriverOptions;
+import dev.tether.driver.Role;
+import dev.tether.driver.ServerHandshake;
+import dev.tether.driver.handshake.HandshakeRequest;
+import dev.tether.driver.handshake.HttpHeaders;
+import dev.tether.runtime.ConnectionOptions;
+import dev.tether.runtime.RuntimeThreads;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.HttpCookie;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The role-neutral connection over a transport driven by hand: no container, no socket. */
+class WebSocketConnectionTest {
+    private final List<String> events = new CopyOnWriteArrayList<>();
+    private final WebSocketListener recorder = new WebSocketListener() {
+        @Override
+        public void onOpen(WebSocket socket) {
+            events.add("open");
+        }
+
+        @Override
+        public void onText(WebSocket socket, String text) {
+            events.add("text:" + text);
+        }
+
+        @Override
+        public void onClose(WebSocket socket, CloseStatus status) {
+            events.add("close:" + status.code());
+        }
+    };
+
+    private WebSocketConnection connection(ConnectionOptions options) {
+        HttpHeaders headers = new HttpHeaders()
+                .set("Host", "server.example.com")
+                .set("Upgrade", "websocket")
+                .set("Connection", "Upgrade")
+                .set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .set("Sec-WebSocket-Version", "13");
+        ServerHandshake answer = ServerHandshake.answer(HandshakeRequest.of("GET", "/chat", headers, false),
+                DriverOptions.defaults(Role.SERVER));
+        return new WebSocketConnection((events, out) -> answer.newDriver(events, out), options, recorder,
+                new Handshake(), new ConcurrentHashMap<>(), null);
+    }
+
+    /** A masked client text frame. */
+    private static ByteBuffer clientText(String text) {
+        byte[] payload = text.getBytes();
+        ByteBuffer frame = ByteBuffer.allocate(6 + payload.length);
+        frame.put((byte) 0x81).put((byte) (0x80 | payload.length)).putInt(0); // a zero mask
+        return frame.put(payload).flip();
+    }
+
+    @Test
+    @DisplayName("sends made before the transport came wait in order, in the connection's one queue, and go at open")
+    void sendsBeforeOpenGoAtOpenInOrder() {
+        WebSocketConnection socket = connection(ConnectionOptions.defaults());
+        CompletionStage<Void> first = socket.send("a");
+        CompletionStage<Void> second = socket.send("bc");
+        assertEquals(ReadyState.CONNECTING, socket.readyState());
+        assertEquals(3, socket.bufferedAmount(), "waiting sends count as buffered");
+
+        FakeTransport transport = new FakeTransport();
+        transport.writesAtOnce = true;
+        socket.start(transport);
+
+        assertEquals(ReadyState.OPEN, socket.readyState());
+        assertArrayEquals(new byte[]{(byte) 0x81, 1, 'a', (byte) 0x81, 2, 'b', 'c'}, transport.take());
+        assertTrue(first.toCompletableFuture().isDone() && second.toCompletableFuture().isDone());
+        assertEquals(0, socket.bufferedAmount());
+        assertEquals(List.of("open"), events);
+        assertEquals(List.of("start"), transport.calls, "listeners set before anything is written");
+    }
+
+    @Test
+    @DisplayName("a close made before open goes behind the sends made before it")
+    void closeBeforeOpenGoesBehindTheSends() {
+        WebSocketConnection socket = connection(ConnectionOptions.defaults());
+        socket.send("a");
+        socket.close(1000, "");
+        FakeTransport transport = new FakeTransport();
+        transport.writesAtOnce = true;
+        socket.start(transport);
+        assertArrayEquals(new byte[]{(byte) 0x81, 1, 'a', (byte) 0x88, 2, 0x03, (byte) 0xE8}, transport.take());
+        assertEquals(ReadyState.CLOSING, socket.readyState());
+    }
+
+    @Test
+    @DisplayName("reading is asked for again after a flush only when it stopped for backpressure")
+    void readingResumesOnlyAfterBackpressure() {
+        WebSocketConnection socket = connection(ConnectionOptions.builder().highWaterMark(8).outboundLimit(1 << 20).build());
+        FakeTransport transport = new FakeTransport();
+        socket.start(transport);
+        assertTrue(transport.inbound.wantsInput());
+
+        socket.send("x");
+        transport.completeWrite();
+        assertEquals(0, transport.demands, "a flush with reading never stopped asks for nothing");
+
+        socket.send("0123456789"); // written, not yet taken: 12 bytes over a mark of 8
+        assertTrue(transport.writing());
+        assertFalse(transport.inbound.wantsInput(), "backed up: the transport stops reading");
+        transport.completeWrite();
+        assertEquals(1, transport.demands, "the flush that brought it under the mark resumes reading");
+        assertTrue(transport.inbound.wantsInput());
+    }
+
+    @Test
+    @DisplayName("input is parsed and delivered; a paused connection wants none until resumed")
+    void pauseAndResume() {
+        WebSocketConnection socket = connection(ConnectionOptions.defaults());
+        FakeTransport transport = new FakeTransport();
+        socket.start(transport);
+        transport.inbound.onInput(clientText("hi"));
+        assertEquals(List.of("open", "text:hi"), events);
+        assertEquals(8, socket.bytesReceived());
+
+        socket.pause();
+        assertFalse(transport.inbound.wantsInput());
+        socket.resume();
+        assertTrue(transport.inbound.wantsInput());
+        assertEquals(1, transport.demands);
+    }
+
+    @Test
+    @DisplayName("deadlines are timed by the injected scheduler and run on the injected executor")
+    void timersUseTheInjectedThreads() throws Exception {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+        List<Thread> ranOn = new CopyOnWriteArrayList<>();
+        CountDownLatch ran = new CountDownLatch(1);
+        Executor executor = task -> new Thread(() -> {
+            ranOn.add(Thread.currentThread());
+            task.run();
+            ran.countDown();
+        }, "injected").start();
+        try {
+            WebSocketConnection socket = connection(ConnectionOptions.builder()
+                    .scheduler(scheduler).executor(executor).handshakeTimeout(Duration.ofMillis(1)).build());
+            assertTrue(ran.await(10, TimeUnit.SECONDS), "the handshake deadline ran on the injected executor");
+            assertTrue(scheduler.getTaskCount() >= 1, "and was scheduled on the injected scheduler");
+            assertEquals("injected", ranOn.get(0).getName());
+            socket.closed().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(ReadyState.CLOSED, socket.readyState());
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("by default, the threads are the runtime's own daemons, never the common pool")
+    void defaultThreadsAreNotTheCommonPool() throws Exception {
+        ConnectionOptions defaults = ConnectionOptions.defaults();
+        assertNotSame(ForkJoinPool.commonPool(), defaults.executor());
+        CountDownLatch ran = new CountDownLatch(1);
+        String[] name = new String[1];
+        boolean[] daemon = new boolean[1];
+        RuntimeThreads.executor().execute(() -> {
+            name[0] = Thread.currentThread().getName();
+            daemon[0] = Thread.currentThread().isDaemon();
+            ran.countDown();
+        });
+        assertTrue(ran.await(10, TimeUnit.SECONDS));
+        assertTrue(name[0].startsWith("tether-") && daemon[0], name[0]);
+    }
+
+    /** The handshake view of a request that never was: only its URI matters here. */
+    private static final class Handshake implements HandshakeInfo {
+        @Override
+        public URI uri() {
+            return URI.create("/chat");
+        }
+
+        @Override
+        public List<String> headers(String name) {
+            return List.of();
+        }
+
+        @Override
+        public Map<String, List<String>> headers() {
+            return Map.of();
+        }
+
+        @Override
+        public List<HttpCookie> cookies() {
+            return List.of();
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return new InetSocketAddress("127.0.0.1", 1);
+        }
+    }
+}
