@@ -2,6 +2,7 @@ package dev.tether.servlet.sse;
 
 import dev.tether.api.EventSource;
 import dev.tether.api.ReadyState;
+import dev.tether.runtime.RuntimeThreads;
 import dev.tether.sse.ReplayBuffer;
 import dev.tether.sse.SseEncoder;
 import dev.tether.sse.SseEvent;
@@ -14,7 +15,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -89,10 +89,11 @@ public final class EventBroadcaster {
 
     /**
      * A broadcaster that keeps the newest events for replay, at most {@code replayEvents} of them
-     * and at most {@code replayBytes} encoded bytes; writes run on the common pool.
+     * and at most {@code replayBytes} encoded bytes; writes run on the runtime's shared
+     * daemon threads ({@link RuntimeThreads#executor()}).
      */
     public EventBroadcaster(int replayEvents, long replayBytes) {
-        this(replayEvents, replayBytes, ForkJoinPool.commonPool());
+        this(replayEvents, replayBytes, RuntimeThreads.executor());
     }
 
     /**
