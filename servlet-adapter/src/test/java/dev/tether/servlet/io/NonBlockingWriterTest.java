@@ -388,6 +388,22 @@ class NonBlockingWriterTest {
         assertTrue(NonBlockingWriter.isSpareBatch(held), "done with: a spare");
     }
 
+    @Test
+    @DisplayName("a batch array whose write failed is never gathered into again: the container may still hold it")
+    void failedBatchLeftAlone() {
+        FakeStream broken = started();
+        broken.writeFails = new IOException("reset by peer");
+        writer.write(new ByteBuffer[]{bytes(1), bytes(2)}, new Callback());
+        assertEquals(1, failures.size());
+
+        NonBlockingWriter other = new NonBlockingWriter(failures::add);
+        FakeStream fine = new FakeStream();
+        other.start(fine);
+        other.write(new ByteBuffer[]{bytes(3), bytes(4)}, new Callback());
+        assertNotSame(broken.arrays.get(0), fine.arrays.get(0));
+        assertArrayEquals(new byte[]{3, 4}, fine.written.toByteArray());
+    }
+
     // ---- direct buffers
 
     @Test
