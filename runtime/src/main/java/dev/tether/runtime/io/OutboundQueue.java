@@ -130,7 +130,9 @@ public final class OutboundQueue {
             to.write(buffers, callback);
             boolean goOn;
             synchronized (this) {
-                writer = null;
+                if (writer == Thread.currentThread()) { // not a write another thread's callback began meanwhile
+                    writer = null;
+                }
                 goOn = completedInline; // else the callback goes on from here when the write completes
             }
             if (!goOn) {

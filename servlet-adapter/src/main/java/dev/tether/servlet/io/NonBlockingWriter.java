@@ -134,7 +134,9 @@ public final class NonBlockingWriter implements Output, WriteListener {
                         break;
                     }
                     if (next < buffers.length) {
-                        batchHandedOver = writeNext();
+                        // Decided before writing: a write that throws may still hold the array.
+                        batchHandedOver = next == 0 && fitsOneBatch(buffers);
+                        writeNext(batchHandedOver);
                         unflushed = true;
                     } else if (unflushed) {
                         unflushed = false;
@@ -162,25 +164,31 @@ public final class NonBlockingWriter implements Output, WriteListener {
         }
     }
 
-    /** Under the lock: writes the next buffer, or all of them copied into one; true if that was the batch array. */
-    private boolean writeNext() throws IOException {
-        if (next == 0 && buffers.length > 1) {
-            long total = 0;
+    /** Whether several buffers are small enough together to be copied into one batch. */
+    private static boolean fitsOneBatch(ByteBuffer[] buffers) {
+        if (buffers.length < 2) {
+            return false;
+        }
+        long total = 0;
+        for (ByteBuffer b : buffers) {
+            total += b.remaining();
+        }
+        return total <= BATCH_BYTES;
+    }
+
+    /** Under the lock: writes all the buffers copied into this thread's batch array, or the next one. */
+    private void writeNext(boolean asBatch) throws IOException {
+        if (asBatch) {
+            byte[] batch = BATCH.get();
+            int at = 0;
             for (ByteBuffer b : buffers) {
-                total += b.remaining();
+                int n = b.remaining();
+                b.duplicate().get(batch, at, n);
+                at += n;
             }
-            if (total <= BATCH_BYTES) {
-                byte[] batch = BATCH.get();
-                int at = 0;
-                for (ByteBuffer b : buffers) {
-                    int n = b.remaining();
-                    b.duplicate().get(batch, at, n);
-                    at += n;
-                }
-                next = buffers.length;
-                out.write(batch, 0, at);
-                return true;
-            }
+            next = buffers.length;
+            out.write(batch, 0, at);
+            return;
         }
         ByteBuffer buffer = buffers[next++];
         if (buffer.hasArray()) {
@@ -192,7 +200,6 @@ public final class NonBlockingWriter implements Output, WriteListener {
             buffer.duplicate().get(copy);
             out.write(copy);
         }
-        return false;
     }
 
     /** The connection broke: the write in progress is dropped (the owner fails what it carried). */
