@@ -8,5 +8,6 @@ module dev.tether.core {
     exports dev.tether.driver.handshake;
     exports dev.tether.extension;
     exports dev.tether.message;
+    exports dev.tether.protocol;
     exports dev.tether.sse;
 }

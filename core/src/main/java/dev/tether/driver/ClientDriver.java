@@ -8,6 +8,8 @@ import dev.tether.driver.handshake.HttpResponseHead;
 import dev.tether.driver.handshake.HttpResponseHeadParser;
 import dev.tether.driver.hybi.HybiDriver;
 import dev.tether.message.MessageType;
+import dev.tether.protocol.ProtocolException;
+import dev.tether.protocol.Role;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

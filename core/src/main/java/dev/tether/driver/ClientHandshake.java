@@ -7,6 +7,7 @@ import dev.tether.driver.handshake.HttpHeaders;
 import dev.tether.driver.handshake.HttpResponseHead;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
+import dev.tether.protocol.Role;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

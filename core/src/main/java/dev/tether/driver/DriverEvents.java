@@ -1,6 +1,7 @@
 package dev.tether.driver;
 
 import dev.tether.api.CloseStatus;
+import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
 

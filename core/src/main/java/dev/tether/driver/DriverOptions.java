@@ -1,6 +1,7 @@
 package dev.tether.driver;
 
 import dev.tether.extension.Extension;
+import dev.tether.protocol.Role;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -8,9 +8,10 @@ import dev.tether.driver.handshake.HttpHeaders;
 import dev.tether.driver.hixie.Hixie75Driver;
 import dev.tether.driver.hixie.Hixie76Driver;
 import dev.tether.driver.hybi.HybiDriver;
-import dev.tether.message.BufferPool;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
+import dev.tether.message.BufferPool;
+import dev.tether.protocol.Role;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.tether.extension;
 
-import dev.tether.driver.Role;
+import dev.tether.protocol.Role;
 
 /**
  * What an extension session may need to know about its connection.

@@ -1,7 +1,7 @@
 package dev.tether.extension;
 
-import dev.tether.driver.ProtocolException;
 import dev.tether.message.Message;
+import dev.tether.protocol.ProtocolException;
 
 /**
  * One extension active on one connection. The driver calls it synchronously from one thread at a

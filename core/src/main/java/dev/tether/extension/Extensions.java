@@ -1,8 +1,8 @@
 package dev.tether.extension;
 
-import dev.tether.driver.ProtocolException;
-import dev.tether.driver.Role;
 import dev.tether.message.Message;
+import dev.tether.protocol.ProtocolException;
+import dev.tether.protocol.Role;
 
 import java.util.ArrayList;
 import java.util.HashSet;

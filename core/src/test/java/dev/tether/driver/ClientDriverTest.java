@@ -5,6 +5,7 @@ import dev.tether.driver.handshake.HandshakeException;
 import dev.tether.driver.handshake.HandshakeRequest;
 import dev.tether.driver.handshake.HttpHeaders;
 import dev.tether.driver.handshake.HttpResponseHead;
+import dev.tether.protocol.Role;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

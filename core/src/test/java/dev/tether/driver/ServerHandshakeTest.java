@@ -7,6 +7,7 @@ import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.ExtensionParams;
 import dev.tether.extension.ExtensionSession;
 import dev.tether.message.Message;
+import dev.tether.protocol.Role;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

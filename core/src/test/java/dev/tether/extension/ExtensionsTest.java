@@ -1,10 +1,10 @@
 package dev.tether.extension;
 
 import dev.tether.api.CloseCodes;
-import dev.tether.driver.ProtocolException;
-import dev.tether.driver.Role;
 import dev.tether.extension.ExtensionParams.Param;
 import dev.tether.message.Message;
+import dev.tether.protocol.ProtocolException;
+import dev.tether.protocol.Role;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 

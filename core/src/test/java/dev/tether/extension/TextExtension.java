@@ -1,9 +1,9 @@
 package dev.tether.extension;
 
 import dev.tether.api.CloseCodes;
-import dev.tether.driver.ProtocolException;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
+import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,7 @@
 package dev.tether.servlet;
 
 import dev.tether.driver.DriverOptions;
-import dev.tether.driver.Role;
+import dev.tether.protocol.Role;
 import dev.tether.extension.Extension;
 import dev.tether.runtime.ConnectionOptions;
 

@@ -5,11 +5,11 @@ import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.Driver;
 import dev.tether.driver.DriverEvents;
-import dev.tether.driver.ProtocolException;
 import dev.tether.driver.WireOutput;
 import dev.tether.driver.internal.HeldClose;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
+import dev.tether.protocol.ProtocolException;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -51,7 +51,7 @@ public class Hixie75Driver implements Driver {
         this.maxLength = maxLength;
         this.protocol = protocol;
         this.events = Objects.requireNonNull(events, "events");
-        this.heldClose = new HeldClose(events);
+        this.heldClose = new HeldClose(events.deliversLater());
         this.out = Objects.requireNonNull(out, "out");
     }
 

@@ -4,9 +4,9 @@ import dev.tether.api.CloseCodes;
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.DriverEvents;
-import dev.tether.driver.ProtocolException;
 import dev.tether.driver.WireOutput;
 import dev.tether.driver.handshake.Hixie76Key;
+import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
 

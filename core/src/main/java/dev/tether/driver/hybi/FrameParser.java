@@ -1,8 +1,8 @@
 package dev.tether.driver.hybi;
 
 import dev.tether.api.CloseCodes;
-import dev.tether.driver.ProtocolException;
-import dev.tether.driver.Role;
+import dev.tether.protocol.ProtocolException;
+import dev.tether.protocol.Role;
 
 import java.nio.ByteBuffer;
 

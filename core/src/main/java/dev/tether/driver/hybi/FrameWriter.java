@@ -1,7 +1,7 @@
 package dev.tether.driver.hybi;
 
-import dev.tether.driver.Role;
 import dev.tether.driver.WireOutput;
+import dev.tether.protocol.Role;
 
 import java.nio.ByteBuffer;
 import java.util.function.IntSupplier;

@@ -5,8 +5,6 @@ import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.Driver;
 import dev.tether.driver.DriverEvents;
-import dev.tether.driver.ProtocolException;
-import dev.tether.driver.Role;
 import dev.tether.driver.WireOutput;
 import dev.tether.driver.internal.HeldClose;
 import dev.tether.extension.Extensions;
@@ -14,6 +12,8 @@ import dev.tether.message.BufferPool;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
+import dev.tether.protocol.ProtocolException;
+import dev.tether.protocol.Role;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +77,7 @@ public final class HybiDriver implements Driver {
         this.protocol = protocol;
         this.extensions = Objects.requireNonNull(extensions, "extensions");
         this.events = Objects.requireNonNull(events, "events");
-        this.heldClose = new HeldClose(events);
+        this.heldClose = new HeldClose(events.deliversLater());
         this.writer = new FrameWriter(role, maskKeys, Objects.requireNonNull(out, "out"));
         this.lender = extensions.isEmpty() ? lender : null;
         this.assembler = new MessageAssembler(maxLength, this::onMessage, this.lender);

@@ -1,11 +1,11 @@
 package dev.tether.driver.hybi;
 
 import dev.tether.api.CloseCodes;
-import dev.tether.driver.ProtocolException;
 import dev.tether.message.BufferPool;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
+import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;

@@ -1,18 +1,19 @@
 package dev.tether.driver.internal;
 
-import dev.tether.driver.DriverEvents;
-
 /**
  * How a driver ends the connection when its input asks (the peer's close frame, or a protocol
- * violation): at once, or, when its events are {@link DriverEvents#deliversLater() delivered later},
+ * violation): at once, or, when its events are delivered later ({@code DriverEvents.deliversLater()}),
  * held until the owner releases it. Not thread-safe: owned by one driver.
+ *
+ * <p>It takes that answer as a flag, not the events, so this package depends on nothing above it.
  */
 public final class HeldClose {
     private final boolean holds;
     private Runnable ending;
 
-    public HeldClose(DriverEvents events) {
-        this.holds = events.deliversLater();
+    /** @param holds whether endings are held for {@link #release()} rather than run at once */
+    public HeldClose(boolean holds) {
+        this.holds = holds;
     }
 
     /** Ends now, or holds {@code ending} for {@link #release()}; true when it was held. */

@@ -3,13 +3,13 @@ package dev.tether.driver.hybi;
 import dev.tether.driver.DriverOptions;
 import dev.tether.driver.FeedEveryWay;
 import dev.tether.driver.Transcript;
-import dev.tether.driver.Role;
 import dev.tether.extension.Extension;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.ExtensionParams;
 import dev.tether.extension.ExtensionSession;
 import dev.tether.extension.Extensions;
 import dev.tether.message.Message;
+import dev.tether.protocol.Role;
 
 import java.util.List;
 import java.util.function.Function;

@@ -1,7 +1,7 @@
 package dev.tether.driver.hybi;
 
-import dev.tether.driver.ProtocolException;
-import dev.tether.driver.Role;
+import dev.tether.protocol.ProtocolException;
+import dev.tether.protocol.Role;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.internal.Parser;

@@ -278,8 +278,8 @@ class HybiDriverReceiveTest {
     void binaryIsACopy() {
         Transcript t = new Transcript();
         List<ByteBuffer> received = new java.util.ArrayList<>();
-        HybiDriver driver = new HybiDriver(dev.tether.driver.Role.SERVER, 13, 1000,
-                new dev.tether.extension.Extensions(List.of(), new dev.tether.extension.ExtensionContext(dev.tether.driver.Role.SERVER, 1000)),
+        HybiDriver driver = new HybiDriver(dev.tether.protocol.Role.SERVER, 13, 1000,
+                new dev.tether.extension.Extensions(List.of(), new dev.tether.extension.ExtensionContext(dev.tether.protocol.Role.SERVER, 1000)),
                 null, () -> 0, new dev.tether.driver.DriverEvents() {
                     @Override
                     public void onBinary(ByteBuffer data) {

@@ -5,10 +5,10 @@ import dev.tether.driver.Transcript;
 
 import dev.tether.api.ReadyState;
 import dev.tether.driver.DriverOptions;
-import dev.tether.driver.Role;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
 import dev.tether.message.MessageType;
+import dev.tether.protocol.Role;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

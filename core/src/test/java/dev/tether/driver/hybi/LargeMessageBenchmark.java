@@ -2,11 +2,11 @@ package dev.tether.driver.hybi;
 
 import dev.tether.driver.DriverEvents;
 import dev.tether.driver.DriverOptions;
-import dev.tether.driver.ProtocolException;
-import dev.tether.driver.Role;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
 import dev.tether.message.BufferPool;
+import dev.tether.protocol.ProtocolException;
+import dev.tether.protocol.Role;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Random;

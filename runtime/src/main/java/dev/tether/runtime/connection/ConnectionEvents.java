@@ -3,7 +3,7 @@ package dev.tether.runtime.connection;
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.driver.DriverEvents;
-import dev.tether.driver.ProtocolException;
+import dev.tether.protocol.ProtocolException;
 import dev.tether.message.BufferPool;
 
 import java.nio.ByteBuffer;

@@ -6,7 +6,7 @@ import dev.tether.api.ReadyState;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.driver.DriverOptions;
-import dev.tether.driver.Role;
+import dev.tether.protocol.Role;
 import dev.tether.driver.ServerHandshake;
 import dev.tether.driver.handshake.HandshakeRequest;
 import dev.tether.driver.handshake.HttpHeaders;

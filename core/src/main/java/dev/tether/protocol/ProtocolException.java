@@ -1,4 +1,4 @@
-package dev.tether.driver;
+package dev.tether.protocol;
 
 /**
  * The peer broke the protocol; the connection fails with {@link #closeCode()} (RFC 6455 §7.1.7).

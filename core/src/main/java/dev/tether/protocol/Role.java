@@ -1,4 +1,4 @@
-package dev.tether.driver;
+package dev.tether.protocol;
 
 /** Which end of the connection a driver plays: it decides who masks frames (RFC 6455 §5.1). */
 public enum Role {
