@@ -7,22 +7,22 @@ import dev.tether.driver.handshake.HandshakeException;
 import dev.tether.driver.handshake.HttpResponseHead;
 import dev.tether.driver.handshake.HttpResponseHeadParser;
 import dev.tether.driver.hybi.HybiDriver;
+import dev.tether.driver.internal.SendChecks;
 import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Role;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
  * The client role of RFC 6455 over any byte stream: {@link #start()} writes the request head,
  * {@link #parse} first reads and checks the server's response head, then hands every following byte
- * (including those that came in the same read as the head) to an RFC 6455 driver. Sends made before
- * the handshake completes are queued. A failed handshake reports an error and a 1006 close.
+ * (including those that came in the same read as the head) to an RFC 6455 driver. It opens, and
+ * reports {@link DriverEvents#onOpen()}, once the response has been validated; sends made before are
+ * refused, as on every {@link Driver}. A failed handshake reports an error and a 1006 close.
  */
 public final class ClientDriver implements Driver {
     private final ClientHandshake handshake;
@@ -30,7 +30,6 @@ public final class ClientDriver implements Driver {
     private final DriverEvents events;
     private final WireOutput out;
     private final HttpResponseHeadParser responseParser = new HttpResponseHeadParser();
-    private final List<Consumer<Driver>> queuedUntilOpen = new ArrayList<>();
 
     private boolean started;
     private boolean failed;
@@ -108,9 +107,7 @@ public final class ClientDriver implements Driver {
         }
         connection = new HybiDriver(Role.CLIENT, 13, handshake.maxLength(), handshake.extensions(),
                 handshake.protocol(), maskKeys, events, out);
-        queuedUntilOpen.forEach(send -> send.accept(connection));
-        queuedUntilOpen.clear();
-        connection.start();
+        connection.start(); // reports onOpen, from which the owner may send at once
         if (bytes.hasRemaining()) {
             connection.parse(bytes);
         }
@@ -118,7 +115,6 @@ public final class ClientDriver implements Driver {
 
     private void fail(String reason) {
         failed = true;
-        queuedUntilOpen.clear();
         handshake.extensions().close();
         events.onError(new ProtocolException(CloseCodes.PROTOCOL_ERROR, "WebSocket handshake failed: " + reason));
         events.onClose(new CloseStatus(CloseCodes.ABNORMAL, reason, false));
@@ -145,61 +141,50 @@ public final class ClientDriver implements Driver {
         }
     }
 
-    private boolean send(Consumer<Driver> send) {
-        if (failed) {
-            return false;
-        }
-        queuedUntilOpen.add(send);
-        return true;
-    }
+    // Until the handshake completes there is no connection to send on: the arguments are checked as
+    // the connection would check them, then the send is refused.
 
     @Override
     public boolean text(String text) {
         Objects.requireNonNull(text, "text");
-        return connection != null ? connection.text(text) : send(d -> d.text(text));
+        return connection != null && connection.text(text);
     }
 
     @Override
     public boolean textUtf8(ByteBuffer utf8) {
         Objects.requireNonNull(utf8, "utf8");
-        return connection != null ? connection.textUtf8(utf8) : send(d -> d.textUtf8(utf8));
+        return connection != null && connection.textUtf8(utf8);
     }
 
     @Override
     public boolean binary(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
-        return connection != null ? connection.binary(data) : send(d -> d.binary(data));
+        return connection != null && connection.binary(data);
     }
 
     @Override
     public boolean fragment(MessageType type, ByteBuffer data, boolean fin) {
-        return connection != null ? connection.fragment(type, data, fin) : send(d -> d.fragment(type, data, fin));
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(data, "data");
+        return connection != null && connection.fragment(type, data, fin);
     }
 
     @Override
     public boolean ping(ByteBuffer payload) {
-        checkControlPayload(payload);
-        return connection != null ? connection.ping(payload) : send(d -> d.ping(payload));
+        SendChecks.controlPayload(payload);
+        return connection != null && connection.ping(payload);
     }
 
     @Override
     public boolean pong(ByteBuffer payload) {
-        checkControlPayload(payload);
-        return connection != null ? connection.pong(payload) : send(d -> d.pong(payload));
+        SendChecks.controlPayload(payload);
+        return connection != null && connection.pong(payload);
     }
 
     @Override
     public boolean close(int code, String reason) {
-        if (connection != null) {
-            return connection.close(code, reason);
-        }
-        CloseCodes.checkSendable(code, reason); // now, rather than when the queue is replayed
-        return send(d -> d.close(code, reason));
+        CloseCodes.checkSendable(code, Objects.requireNonNull(reason, "reason"));
+        return connection != null && connection.close(code, reason);
     }
 
-    private static void checkControlPayload(ByteBuffer payload) {
-        if (payload.remaining() > 125) {
-            throw new IllegalArgumentException("control frame payload of " + payload.remaining() + " bytes: at most 125");
-        }
-    }
 }

@@ -12,9 +12,21 @@ import java.util.List;
  * {@link DriverEvents}, bytes out through {@link WireOutput}. It owns no thread, timer or socket,
  * and is not thread-safe: its owner calls it from one thread at a time.
  *
- * <p>Send methods return {@code false} when the message cannot be sent: the connection is closing
- * or closed, or the protocol version cannot carry it (binary, ping and fragments on the hixie
- * drafts). Sends made while {@link ReadyState#CONNECTING} are queued and written in order at open.
+ * <p>Sends are accepted only while the driver is {@link ReadyState#OPEN}. Send methods (text,
+ * binary, fragments, ping, pong and close) return {@code false}, write nothing and change nothing
+ * when the message cannot be sent; {@link #readyState()} tells why:
+ * <ul>
+ *   <li>{@code CONNECTING}: the connection has not opened yet. A driver keeps nothing for later:
+ *       its owner keeps what is sent before open (one queue, in the connection that owns the
+ *       driver) and sends it from {@link DriverEvents#onOpen()}, which the driver reports once it is
+ *       {@code OPEN}. A hybi server opens in {@link #start()}; a hixie-76 server and a client open
+ *       later, in {@link #parse}, so {@code start()} returning is not the signal.</li>
+ *   <li>{@code CLOSING} or {@code CLOSED}: the close handshake has begun or the connection is over.</li>
+ *   <li>{@code OPEN}: the protocol version cannot carry it (binary, ping and fragments on the hixie
+ *       drafts).</li>
+ * </ul>
+ * Arguments are checked first, whatever the state: a null, a control payload over 125 bytes or a
+ * close code that may not be sent throws at once.
  */
 public interface Driver {
 
@@ -32,7 +44,7 @@ public interface Driver {
     /**
      * Starts the connection once the handshake response is on its way. A hybi server opens at once;
      * a hixie-76 server opens when the 8 key bytes have arrived; a client opens when the server's
-     * response has been validated.
+     * response has been validated. Each reports {@link DriverEvents#onOpen()} as it opens.
      */
     void start();
 

@@ -23,7 +23,11 @@ public interface DriverEvents {
         return false;
     }
 
-    /** The connection is open; queued sends have been written. */
+    /**
+     * The connection is open: the driver is already {@code OPEN}, so sends made from here are
+     * written, ahead of anything the peer's later input causes. An owner that kept sends made before
+     * open (a driver refuses them) writes them from here, in order.
+     */
     default void onOpen() {
     }
 

@@ -61,14 +61,16 @@ class ClientDriverTest {
     }
 
     @Test
-    @DisplayName("a handshake and frames in the same read: open, then the message")
+    @DisplayName("a handshake and frames in the same read: open, then the message; sends before open are the owner's to keep")
     void openAndFirstMessageTogether() {
         ClientHandshake h = handshake("ws://example.com/");
         Transcript t = new Transcript();
         ClientDriver driver = new ClientDriver(h, () -> 0x01020304, t, t);
-        driver.text("queued before open");
+        assertFalse(driver.text("queued before open"), "before start()");
         driver.start();
+        assertFalse(driver.text("queued before open"), "before the response");
         assertEquals(ReadyState.CONNECTING, driver.readyState());
+        t.atOpen = () -> assertTrue(driver.text("queued before open")); // the owner's queue, replayed
         byte[] input = Hex.concat(serverResponse(h, DriverOptions.builder(Role.SERVER).protocols("chat.v1").build()),
                 Hex.bytes("81 02 68 69"));
         // A handshake is used once; Random(7) gives each fresh one the same key.
@@ -84,8 +86,10 @@ class ClientDriverTest {
         assertEquals("chat.v1", driver.protocol());
         assertEquals(101, driver.handshakeResponse().status());
         assertTrue(t.lines.get(0).startsWith(">DATA 47 45 54"), "the request head is written first");
-        assertTrue(t.lines.get(1).startsWith(">DATA 81 92 01 02 03 04"), "then the queued message, masked: " + t.lines);
-        assertEquals(List.of("open", "text:hi"), t.lines.subList(2, 4));
+        assertEquals("open", t.lines.get(1));
+        assertTrue(t.lines.get(2).startsWith(">DATA 81 92 01 02 03 04"),
+                "then what the owner sent from onOpen, masked, before the message read with the response: " + t.lines);
+        assertEquals(List.of("text:hi"), t.lines.subList(3, t.lines.size()));
     }
 
     @Test

@@ -16,6 +16,13 @@ public final class Transcript implements DriverEvents, WireOutput {
     public final List<String> lines = new ArrayList<>();
     public final List<ByteBuffer[]> written = new ArrayList<>();
 
+    /**
+     * Run when the driver reports open, after {@code open} is recorded: stands for an owner that sends
+     * what the application sent before open.
+     */
+    public Runnable atOpen = () -> {
+    };
+
     private final boolean deliversLater;
 
     public Transcript() {
@@ -39,6 +46,7 @@ public final class Transcript implements DriverEvents, WireOutput {
     @Override
     public void onOpen() {
         lines.add("open");
+        atOpen.run();
     }
 
     @Override

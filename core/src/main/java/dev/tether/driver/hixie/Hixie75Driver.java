@@ -7,6 +7,7 @@ import dev.tether.driver.Driver;
 import dev.tether.driver.DriverEvents;
 import dev.tether.driver.WireOutput;
 import dev.tether.driver.internal.HeldClose;
+import dev.tether.driver.internal.SendChecks;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
 import dev.tether.protocol.ProtocolException;
@@ -14,7 +15,6 @@ import dev.tether.protocol.ProtocolException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,7 +22,8 @@ import java.util.Objects;
  * The server side of draft-hixie-thewebsocketprotocol-75: text frames are {@code 0x00}, UTF-8,
  * {@code 0xFF}; frames whose type byte has the high bit set carry a 7-bits-per-byte length and are
  * skipped (no such frame type was ever defined). There is no closing handshake: the connection ends
- * when the TCP connection does. Binary messages, pings and fragments cannot be sent.
+ * when the TCP connection does. Binary messages, pings and fragments cannot be sent; nor can
+ * anything before the connection opens (see {@link Driver}).
  */
 public class Hixie75Driver implements Driver {
 
@@ -39,7 +40,6 @@ public class Hixie75Driver implements Driver {
 
     /** {@code CLOSING} is used by hixie-76 only, whose closing handshake hixie-75 lacks. */
     protected ReadyState state = ReadyState.CONNECTING;
-    private List<Runnable> queuedUntilOpen = new ArrayList<>();
 
     private Stage stage = Stage.LEADING_BYTE;
     private long length;
@@ -80,15 +80,12 @@ public class Hixie75Driver implements Driver {
         open();
     }
 
-    /** Opens the connection: writes what was queued, then reports open. */
+    /** Opens the connection and reports it; sends are accepted from here on. */
     protected final void open() {
         if (state != ReadyState.CONNECTING) {
             return;
         }
         state = ReadyState.OPEN;
-        List<Runnable> queued = queuedUntilOpen;
-        queuedUntilOpen = null;
-        queued.forEach(Runnable::run);
         events.onOpen();
     }
 
@@ -222,10 +219,6 @@ public class Hixie75Driver implements Driver {
     @Override
     public boolean textUtf8(ByteBuffer utf8) {
         Objects.requireNonNull(utf8, "utf8");
-        if (state == ReadyState.CONNECTING) {
-            queuedUntilOpen.add(() -> textUtf8(utf8));
-            return true;
-        }
         if (state != ReadyState.OPEN) {
             return false;
         }
@@ -236,34 +229,37 @@ public class Hixie75Driver implements Driver {
     /** The hixie drafts carry text only. */
     @Override
     public boolean binary(ByteBuffer data) {
+        Objects.requireNonNull(data, "data");
         return false;
     }
 
     @Override
     public boolean fragment(MessageType type, ByteBuffer data, boolean fin) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(data, "data");
         return false;
     }
 
     @Override
     public boolean ping(ByteBuffer payload) {
+        SendChecks.controlPayload(payload);
         return false;
     }
 
     @Override
     public boolean pong(ByteBuffer payload) {
+        SendChecks.controlPayload(payload);
         return false;
     }
 
     /**
      * Hixie-75 has no closing handshake: the connection is closed at once and the transport closes
-     * the TCP connection. The code and reason are only reported locally.
+     * the TCP connection. The code and reason are only reported locally, but are checked as on
+     * every driver.
      */
     @Override
     public boolean close(int code, String reason) {
-        if (state == ReadyState.CONNECTING) {
-            queuedUntilOpen.add(() -> close(code, reason));
-            return true;
-        }
+        CloseCodes.checkSendable(code, Objects.requireNonNull(reason, "reason"));
         if (state != ReadyState.OPEN) {
             return false;
         }
@@ -281,7 +277,6 @@ public class Hixie75Driver implements Driver {
     protected final void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
         heldClose.drop();
-        queuedUntilOpen = null;
         events.onClose(status);
     }
 }

@@ -9,13 +9,15 @@ import dev.tether.driver.handshake.Hixie76Key;
 import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
+import java.util.Objects;
 
 /**
  * The server side of draft-hixie-thewebsocketprotocol-76: hixie-75 framing plus the key challenge
  * and the closing handshake. The 8 key bytes arrive after the request head, as the first bytes of
  * the upgraded stream; the 16-byte answer must be the first bytes written after the 101 head. The
  * connection opens once both {@link #start()} was called and those 8 bytes arrived, in either order;
- * sends made before are queued. {@code 0xFF 0x00} closes: answered once, then the connection ends.
+ * sends made before are refused, as on every driver. {@code 0xFF 0x00} closes: answered once, then
+ * the connection ends.
  */
 public final class Hixie76Driver extends Hixie75Driver {
     private static final byte[] CLOSING_FRAME = {(byte) 0xFF, 0x00};
@@ -81,8 +83,9 @@ public final class Hixie76Driver extends Hixie75Driver {
     /** Sends the closing frame; the connection is closed when the peer answers with its own. */
     @Override
     public boolean close(int code, String reason) {
+        CloseCodes.checkSendable(code, Objects.requireNonNull(reason, "reason"));
         if (state != ReadyState.OPEN) {
-            return state == ReadyState.CONNECTING && super.close(code, reason);
+            return false;
         }
         out.write(WireOutput.Kind.CLOSE, ByteBuffer.wrap(CLOSING_FRAME));
         state = ReadyState.CLOSING;

@@ -7,6 +7,7 @@ import dev.tether.driver.Driver;
 import dev.tether.driver.DriverEvents;
 import dev.tether.driver.WireOutput;
 import dev.tether.driver.internal.HeldClose;
+import dev.tether.driver.internal.SendChecks;
 import dev.tether.extension.Extensions;
 import dev.tether.message.BufferPool;
 import dev.tether.message.Message;
@@ -17,7 +18,6 @@ import dev.tether.protocol.Role;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.IntSupplier;
@@ -47,7 +47,6 @@ public final class HybiDriver implements Driver {
 
     /** {@code CLOSING} means our close frame is sent; a received one is answered at once, or when released. */
     private ReadyState state = ReadyState.CONNECTING;
-    private List<Runnable> queuedUntilOpen = new ArrayList<>();
     private MessageType outgoingFragmented;
     private final HeldClose heldClose;
 
@@ -141,9 +140,6 @@ public final class HybiDriver implements Driver {
             return;
         }
         state = ReadyState.OPEN;
-        List<Runnable> queued = queuedUntilOpen;
-        queuedUntilOpen = null;
-        queued.forEach(Runnable::run);
         events.onOpen();
     }
 
@@ -215,11 +211,7 @@ public final class HybiDriver implements Driver {
     }
 
     private boolean sendMessage(MessageType type, Payload payload) {
-        if (state == ReadyState.CONNECTING) {
-            queuedUntilOpen.add(() -> sendMessage(type, payload));
-            return true;
-        }
-        if (state != ReadyState.OPEN) {
+        if (state != ReadyState.OPEN) { // before open too: the owner keeps sends until onOpen
             return false;
         }
         if (outgoingFragmented != null) {
@@ -238,10 +230,6 @@ public final class HybiDriver implements Driver {
     public boolean fragment(MessageType type, ByteBuffer data, boolean fin) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");
-        if (state == ReadyState.CONNECTING) {
-            queuedUntilOpen.add(() -> fragment(type, data, fin));
-            return true;
-        }
         if (state != ReadyState.OPEN) {
             return false;
         }
@@ -269,13 +257,7 @@ public final class HybiDriver implements Driver {
     }
 
     private boolean sendControl(int opcode, ByteBuffer payload) {
-        if (payload.remaining() > 125) {
-            throw new IllegalArgumentException("control frame payload of " + payload.remaining() + " bytes: at most 125");
-        }
-        if (state == ReadyState.CONNECTING) {
-            queuedUntilOpen.add(() -> sendControl(opcode, payload));
-            return true;
-        }
+        SendChecks.controlPayload(payload);
         if (state != ReadyState.OPEN) {
             return false;
         }
@@ -287,15 +269,10 @@ public final class HybiDriver implements Driver {
     public boolean close(int code, String reason) {
         Objects.requireNonNull(reason, "reason");
         CloseCodes.checkSendable(code, reason);
-        byte[] reasonBytes = reason.getBytes(StandardCharsets.UTF_8);
-        if (state == ReadyState.CONNECTING) {
-            queuedUntilOpen.add(() -> close(code, reason));
-            return true;
-        }
         if (state != ReadyState.OPEN) {
             return false;
         }
-        writeClose(code, reasonBytes);
+        writeClose(code, reason.getBytes(StandardCharsets.UTF_8));
         state = ReadyState.CLOSING;
         return true;
     }
@@ -382,7 +359,6 @@ public final class HybiDriver implements Driver {
     private void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
         heldClose.drop();
-        queuedUntilOpen = null;
         assembler.discard();
         try {
             extensions.close();

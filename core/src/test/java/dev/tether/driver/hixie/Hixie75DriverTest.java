@@ -11,6 +11,8 @@ import java.util.List;
 
 import static dev.tether.driver.Hex.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class Hixie75DriverTest extends HixieFramingContract {
 
@@ -42,14 +44,17 @@ class Hixie75DriverTest extends HixieFramingContract {
     }
 
     @Test
-    @DisplayName("sends before start are queued and written at open")
-    void queuedUntilOpen() {
+    @DisplayName("sends before start are refused and not kept; what the owner sends from onOpen is written")
+    void sendsBeforeOpenAreTheOwners() {
         Transcript t = new Transcript();
         Hixie75Driver driver = new Hixie75Driver(100, null, t, t);
-        driver.text("early");
+        assertFalse(driver.text("early"));
+        assertFalse(driver.close(1000, "bye"));
         assertEquals(List.of(), t.lines);
+        assertEquals(ReadyState.CONNECTING, driver.readyState());
+        t.atOpen = () -> assertTrue(driver.text("early"));
         driver.start();
-        assertEquals(List.of(">DATA 00 65 61 72 6c 79 ff", "open"), t.lines);
+        assertEquals(List.of("open", ">DATA 00 65 61 72 6c 79 ff"), t.lines);
         assertEquals("hixie-75", driver.version());
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 
 import static dev.tether.driver.Hex.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class Hixie76DriverTest extends HixieFramingContract {
@@ -44,16 +45,36 @@ class Hixie76DriverTest extends HixieFramingContract {
     }
 
     @Test
-    @DisplayName("key bytes that arrive before start() are answered at start(); sends wait for the answer")
+    @DisplayName("key bytes that arrive before start() are answered at start(); sends before the answer are refused")
     void keyBeforeStart() {
         Transcript t = new Transcript();
         Hixie76Driver driver = new Hixie76Driver(KEY1, KEY2, 1000, null, t, t);
-        driver.text("queued");
+        assertFalse(driver.text("refused"));
         driver.parse(ByteBuffer.wrap(KEY3.clone()));
+        assertFalse(driver.text("refused"), "the key is in, but the connection opens at start()");
         assertEquals(List.of(), t.lines);
         assertEquals(ReadyState.CONNECTING, driver.readyState());
+        t.atOpen = () -> assertTrue(driver.text("queued")); // the owner's queue, replayed
         driver.start();
-        assertEquals(List.of(">DATA " + ANSWER_HEX, ">DATA 00 71 75 65 75 65 64 ff", "open"), t.lines);
+        assertEquals(List.of(">DATA " + ANSWER_HEX, "open", ">DATA 00 71 75 65 75 65 64 ff"), t.lines,
+                "what the owner sends from onOpen follows the 16-byte answer");
+    }
+
+    @Test
+    @DisplayName("started, waiting for the key bytes: sends are refused until the answer is written")
+    void startedWaitingForKey() {
+        Transcript t = new Transcript();
+        Hixie76Driver driver = new Hixie76Driver(KEY1, KEY2, 1000, null, t, t);
+        driver.start();
+        assertFalse(driver.text("refused"));
+        assertFalse(driver.close(1000, ""));
+        driver.parse(ByteBuffer.wrap(KEY3, 0, 7).slice());
+        assertFalse(driver.text("refused"), "7 of the 8 key bytes");
+        assertEquals(List.of(), t.lines);
+        driver.parse(ByteBuffer.wrap(KEY3, 7, 1).slice());
+        assertEquals(ReadyState.OPEN, driver.readyState());
+        assertTrue(driver.text("a"));
+        assertEquals(List.of(">DATA " + ANSWER_HEX, "open", ">DATA 00 61 ff"), t.lines);
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -108,19 +109,26 @@ class HybiDriverSendTest {
     }
 
     @Test
-    @DisplayName("sends made before the connection opens are written in order when it opens")
-    void queuedUntilOpen() {
+    @DisplayName("sends made before start() are refused and not kept; the owner sends them from onOpen, in order")
+    void sendsBeforeOpenAreTheOwners() {
         Transcript t = new Transcript();
         HybiDriver driver = new HybiDriver(Role.SERVER, 13, 1000,
                 new Extensions(List.of(), new ExtensionContext(Role.SERVER, 1000)), null, () -> 0, t, t);
         assertEquals(ReadyState.CONNECTING, driver.readyState());
-        assertTrue(driver.text("a"));
-        assertTrue(driver.ping(ByteBuffer.allocate(0)));
-        assertTrue(driver.binary(ByteBuffer.wrap(new byte[]{2})));
-        assertTrue(driver.close(1000, ""));
+        assertFalse(driver.text("a"));
+        assertFalse(driver.ping(ByteBuffer.allocate(0)));
+        assertFalse(driver.binary(ByteBuffer.wrap(new byte[]{2})));
+        assertFalse(driver.close(1000, ""));
         assertEquals(List.of(), t.lines);
+        assertEquals(ReadyState.CONNECTING, driver.readyState(), "the refused close changed nothing");
+        t.atOpen = () -> { // the owner's queue, replayed
+            assertTrue(driver.text("a"));
+            assertTrue(driver.ping(ByteBuffer.allocate(0)));
+            assertTrue(driver.binary(ByteBuffer.wrap(new byte[]{2})));
+            assertTrue(driver.close(1000, ""));
+        };
         driver.start();
-        assertEquals(List.of(">DATA 81 01 61", ">CONTROL 89 00", ">DATA 82 01 02", ">CLOSE 88 02 03 e8", "open"), t.lines);
+        assertEquals(List.of("open", ">DATA 81 01 61", ">CONTROL 89 00", ">DATA 82 01 02", ">CLOSE 88 02 03 e8"), t.lines);
         assertEquals(ReadyState.CLOSING, driver.readyState());
     }
 
