@@ -10,9 +10,7 @@ import dev.tether.driver.internal.HeldClose;
 import dev.tether.driver.internal.SendChecks;
 import dev.tether.extension.Extensions;
 import dev.tether.message.BufferPool;
-import dev.tether.message.Message;
 import dev.tether.message.MessageType;
-import dev.tether.message.Utf8Validator;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Role;
 
@@ -34,6 +32,10 @@ import java.util.function.IntSupplier;
  * When the events are {@link DriverEvents#deliversLater() delivered later}, the peer's close frame
  * and a violation are held until the owner releases them (RFC 6455 §5.5.1 lets an endpoint finish
  * sending before it answers a close).
+ *
+ * <p>This class is the state machine and the control frames; the data path is
+ * {@link InboundMessages} (frames to events) and {@link OutboundMessages} (sends to frames), and
+ * {@link CloseFrames} reads and writes close payloads.
  */
 public final class HybiDriver implements Driver {
     private final int version;
@@ -42,12 +44,11 @@ public final class HybiDriver implements Driver {
     private final DriverEvents events;
     private final FrameParser parser;
     private final FrameWriter writer;
-    private final MessageAssembler assembler;
-    private final BufferPool lender;
+    private final InboundMessages inbound;
+    private final OutboundMessages outbound;
 
     /** {@code CLOSING} means our close frame is sent; a received one is answered at once, or when released. */
     private ReadyState state = ReadyState.CONNECTING;
-    private MessageType outgoingFragmented;
     private final HeldClose heldClose;
 
     /**
@@ -78,22 +79,22 @@ public final class HybiDriver implements Driver {
         this.events = Objects.requireNonNull(events, "events");
         this.heldClose = new HeldClose(events.deliversLater());
         this.writer = new FrameWriter(role, maskKeys, Objects.requireNonNull(out, "out"));
-        this.lender = extensions.isEmpty() ? lender : null;
-        this.assembler = new MessageAssembler(maxLength, this::onMessage, this.lender);
+        this.inbound = new InboundMessages(maxLength, extensions, lender, events, () -> state == ReadyState.OPEN);
+        this.outbound = new OutboundMessages(extensions, writer);
         this.parser = new FrameParser(role, maxLength, new FrameParser.FrameSink() {
             @Override
             public void dataFrameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {
-                assembler.frameStart(opcode, fin, rsv, length);
+                inbound.frameStart(opcode, fin, rsv, length);
             }
 
             @Override
             public void dataPayload(ByteBuffer chunk) throws ProtocolException {
-                assembler.payload(chunk);
+                inbound.payload(chunk);
             }
 
             @Override
             public void dataFrameEnd(boolean fin) throws ProtocolException {
-                assembler.frameEnd(fin);
+                inbound.frameEnd(fin);
             }
 
             @Override
@@ -188,41 +189,35 @@ public final class HybiDriver implements Driver {
         }
     }
 
+    // Before open, sends are refused: the owner keeps them until onOpen (see Driver).
+
     @Override
     public boolean text(String text) {
         Objects.requireNonNull(text, "text");
-        return sendMessage(MessageType.TEXT, () -> ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        if (state != ReadyState.OPEN) {
+            return false;
+        }
+        outbound.message(MessageType.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        return true;
     }
 
     @Override
     public boolean textUtf8(ByteBuffer utf8) {
         Objects.requireNonNull(utf8, "utf8");
-        return sendMessage(MessageType.TEXT, () -> utf8);
+        if (state != ReadyState.OPEN) {
+            return false;
+        }
+        outbound.message(MessageType.TEXT, utf8);
+        return true;
     }
 
     @Override
     public boolean binary(ByteBuffer data) {
         Objects.requireNonNull(data, "data");
-        return sendMessage(MessageType.BINARY, () -> data);
-    }
-
-    private interface Payload {
-        ByteBuffer get();
-    }
-
-    private boolean sendMessage(MessageType type, Payload payload) {
-        if (state != ReadyState.OPEN) { // before open too: the owner keeps sends until onOpen
+        if (state != ReadyState.OPEN) {
             return false;
         }
-        if (outgoingFragmented != null) {
-            throw new IllegalStateException("a fragmented message is being sent: send its last fragment first");
-        }
-        Message message = new Message(type, 0, payload.get());
-        if (!extensions.isEmpty()) {
-            message = extensions.processOutgoing(message);
-        }
-        int opcode = type == MessageType.TEXT ? Opcode.TEXT : Opcode.BINARY;
-        writer.write(WireOutput.Kind.DATA, true, message.rsv(), opcode, message.payload());
+        outbound.message(MessageType.BINARY, data);
         return true;
     }
 
@@ -233,16 +228,7 @@ public final class HybiDriver implements Driver {
         if (state != ReadyState.OPEN) {
             return false;
         }
-        int opcode;
-        if (outgoingFragmented == null) {
-            opcode = type == MessageType.TEXT ? Opcode.TEXT : Opcode.BINARY;
-        } else if (outgoingFragmented != type) {
-            throw new IllegalStateException("a " + outgoingFragmented + " message is being sent in fragments, not " + type);
-        } else {
-            opcode = Opcode.CONTINUATION;
-        }
-        outgoingFragmented = fin ? null : type;
-        writer.write(WireOutput.Kind.DATA, fin, 0, opcode, data);
+        outbound.fragment(type, data, fin);
         return true;
     }
 
@@ -277,27 +263,6 @@ public final class HybiDriver implements Driver {
         return true;
     }
 
-    private void onMessage(Message message, boolean utf8Checked) throws ProtocolException {
-        if (!extensions.isEmpty()) {
-            message = extensions.processIncoming(message);
-        }
-        if (state != ReadyState.OPEN) {
-            if (lender != null) {
-                lender.release(message.payload());
-            }
-            return; // after our close, messages are read but not delivered (as the W3C API does)
-        }
-        ByteBuffer payload = message.payload();
-        if (message.type() == MessageType.TEXT) {
-            if (!utf8Checked && !Utf8Validator.isValid(payload)) {
-                throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text message is not valid UTF-8");
-            }
-            events.onText(decode(payload));
-        } else {
-            events.onBinary(payload);
-        }
-    }
-
     private void onControlFrame(int opcode, ByteBuffer payload) throws ProtocolException {
         switch (opcode) {
             case Opcode.PING -> {
@@ -313,7 +278,7 @@ public final class HybiDriver implements Driver {
                 }
             }
             default -> {
-                CloseStatus status = closeStatusOf(payload);
+                CloseStatus status = CloseFrames.read(payload);
                 end(() -> onPeerClose(status));
             }
         }
@@ -326,29 +291,9 @@ public final class HybiDriver implements Driver {
         finish(status);
     }
 
-    private static CloseStatus closeStatusOf(ByteBuffer payload) throws ProtocolException {
-        int code = CloseCodes.NO_STATUS;
-        String reason = "";
-        if (payload.remaining() == 1) {
-            throw new ProtocolException(CloseCodes.PROTOCOL_ERROR, "close frame with a 1-byte payload");
-        }
-        if (payload.remaining() >= 2) {
-            code = payload.getShort(payload.position()) & 0xFFFF;
-            if (!CloseCodes.isValidOnWire(code)) {
-                throw new ProtocolException(CloseCodes.PROTOCOL_ERROR, "close code " + code + " is not valid on the wire");
-            }
-            ByteBuffer reasonBytes = payload.slice(payload.position() + 2, payload.remaining() - 2);
-            if (!Utf8Validator.isValid(reasonBytes)) {
-                throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "close reason is not valid UTF-8");
-            }
-            reason = decode(reasonBytes);
-        }
-        return new CloseStatus(code, reason, true);
-    }
-
     private void fail(ProtocolException error) {
         if (state == ReadyState.OPEN) {
-            writeClose(error.closeCode(), truncatedUtf8(error.getMessage()));
+            writeClose(error.closeCode(), CloseFrames.truncatedUtf8(error.getMessage()));
         }
         if (state != ReadyState.CLOSED) {
             events.onError(error);
@@ -359,7 +304,7 @@ public final class HybiDriver implements Driver {
     private void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
         heldClose.drop();
-        assembler.discard();
+        inbound.discard();
         try {
             extensions.close();
         } finally {
@@ -368,38 +313,12 @@ public final class HybiDriver implements Driver {
     }
 
     private void writeClose(int code, byte[] reason) {
-        ByteBuffer payload;
-        if (code == CloseCodes.NO_STATUS) {
-            payload = ByteBuffer.allocate(0);
-        } else {
-            payload = ByteBuffer.allocate(2 + reason.length).putShort((short) code).put(reason).flip();
-        }
-        writer.write(WireOutput.Kind.CLOSE, true, 0, Opcode.CLOSE, payload);
+        writer.write(WireOutput.Kind.CLOSE, true, 0, Opcode.CLOSE, CloseFrames.payload(code, reason));
     }
 
     private static ByteBuffer copy(ByteBuffer payload) {
         ByteBuffer copy = ByteBuffer.allocate(payload.remaining());
         copy.put(payload.duplicate());
         return copy.flip();
-    }
-
-    private static String decode(ByteBuffer utf8) {
-        if (utf8.hasArray()) {
-            return new String(utf8.array(), utf8.arrayOffset() + utf8.position(), utf8.remaining(), StandardCharsets.UTF_8);
-        }
-        return StandardCharsets.UTF_8.decode(utf8.duplicate()).toString();
-    }
-
-    /** The message's UTF-8 bytes, cut at a character boundary to fit a close frame. */
-    static byte[] truncatedUtf8(String message) {
-        byte[] bytes = (message == null ? "" : message).getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= CloseCodes.MAX_REASON_BYTES) {
-            return bytes;
-        }
-        int end = CloseCodes.MAX_REASON_BYTES;
-        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-            end--; // do not cut a multi-byte character
-        }
-        return java.util.Arrays.copyOf(bytes, end);
     }
 }

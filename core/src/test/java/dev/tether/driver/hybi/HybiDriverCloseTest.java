@@ -143,7 +143,7 @@ class HybiDriverCloseTest {
     @Test
     @DisplayName("a protocol error's close reason is cut at a character boundary to fit the frame")
     void failureReasonTruncated() {
-        byte[] reason = HybiDriver.truncatedUtf8("€".repeat(50));
+        byte[] reason = CloseFrames.truncatedUtf8("€".repeat(50));
         assertEquals(123, reason.length);
         assertTrue(dev.tether.message.Utf8Validator.isValid(reason, 0, reason.length));
     }
