@@ -10,7 +10,6 @@ import dev.tether.driver.hybi.HybiDriver;
 import dev.tether.driver.internal.SendChecks;
 import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
-import dev.tether.protocol.Role;
 
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -105,8 +104,8 @@ public final class ClientDriver implements Driver {
             fail(e.getMessage());
             return;
         }
-        connection = new HybiDriver(Role.CLIENT, 13, handshake.maxLength(), handshake.extensions(),
-                handshake.protocol(), maskKeys, events, out);
+        connection = new HybiDriver(handshake.options(), 13, handshake.extensions(), handshake.protocol(), maskKeys,
+                events, out, null);
         connection.start(); // reports onOpen, from which the owner may send at once
         if (bytes.hasRemaining()) {
             connection.parse(bytes);

@@ -144,7 +144,7 @@ public final class ClientHandshake {
         return extensions;
     }
 
-    int maxLength() {
-        return options.maxLength();
+    DriverOptions options() {
+        return options;
     }
 }

@@ -92,7 +92,9 @@ public interface Driver {
     /**
      * Sends one fragment of a message: the first fragment starts a message of {@code type}, the one
      * with {@code fin} ends it. Control frames may be sent between fragments; another message may
-     * not. Fragments bypass message-level extensions. Text fragments carry UTF-8 bytes.
+     * not. Fragments go through the extensions when every active one works on fragments, and bypass
+     * them otherwise (an extension on whole messages cannot see a message that is not whole). Text
+     * fragments carry UTF-8 bytes.
      */
     boolean fragment(MessageType type, ByteBuffer data, boolean fin);
 

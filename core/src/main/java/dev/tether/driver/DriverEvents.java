@@ -1,6 +1,7 @@
 package dev.tether.driver;
 
 import dev.tether.api.CloseStatus;
+import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
@@ -31,16 +32,48 @@ public interface DriverEvents {
     default void onOpen() {
     }
 
-    /** A whole, valid text message. */
+    /** A whole, valid text message (unless fragments are delivered: see {@link #onFragment}). */
     default void onText(String text) {
     }
 
     /**
-     * A whole binary message; the buffer is the receiver's to keep, unless the driver was given a
+     * A whole binary message (unless fragments are delivered: see {@link #onFragment}); the buffer is
+     * the receiver's to keep, unless the driver was given a
      * {@link dev.tether.message.BufferPool}: then the buffer may be a loan from it, and the receiver
      * gives it back ({@code release}) once done with it.
      */
     default void onBinary(ByteBuffer data) {
+    }
+
+    /**
+     * The next fragment of a received data message, instead of {@link #onText} and {@link #onBinary},
+     * when the driver was made with {@link DriverOptions#deliverFragments()}. Fragments come in order,
+     * one message at a time; {@code last} ends a message, and the next fragment begins the next one.
+     *
+     * <ul>
+     *   <li>They follow the peer's frames, a frame over {@link DriverOptions#fragmentSize()} cut into
+     *       pieces of that size, so they are the same however the input was split into reads. A
+     *       fragment may be empty (the peer may send empty frames).</li>
+     *   <li>Text is validated as it comes: bad UTF-8 fails the connection with 1007 at the fragment
+     *       that shows it, before that fragment is reported. Each text fragment ends on a character
+     *       boundary, so it decodes on its own: the bytes of a character that a frame boundary cuts
+     *       are held back and begin the next fragment (a text fragment may thus run up to 3 bytes
+     *       over the fragment size).</li>
+     *   <li>The message size limit holds as for whole messages (1009): a frame that would pass it
+     *       fails at its header, before its payload is read, and what extensions make of a message is
+     *       held to it as it comes.</li>
+     *   <li>The buffer is the receiver's to keep; it is never a loan from a
+     *       {@link dev.tether.message.BufferPool}.</li>
+     *   <li>When an active extension works on whole messages only, each message arrives whole, as one
+     *       fragment with {@code last} set. The hixie drafts deliver each message so too.</li>
+     *   <li>After our close, as for whole messages, the rest is read and checked but not reported.</li>
+     * </ul>
+     *
+     * @param type    the message's type, on every fragment of it
+     * @param payload the fragment's bytes, UTF-8 for text
+     * @param last    whether this fragment ends its message
+     */
+    default void onFragment(MessageType type, ByteBuffer payload, boolean last) {
     }
 
     /** A ping arrived (the pong has already been written); the buffer is the receiver's to keep. */

@@ -21,17 +21,29 @@ import java.util.Objects;
  *       the first one the client offers that it supports). Default none.</li>
  *   <li>{@code extensions}: the extensions this end supports, in pipeline order. Default none.</li>
  *   <li>{@code headers}: extra headers for the handshake (request or response). Default none.</li>
+ *   <li>{@code deliverFragments}: whether received data messages reach the owner fragment by
+ *       fragment, through {@link DriverEvents#onFragment}, instead of whole through
+ *       {@link DriverEvents#onText} and {@link DriverEvents#onBinary}. Default false.</li>
+ *   <li>{@code fragmentSize}: where fragments are processed (delivered so, or run through
+ *       extensions that work on fragments), the largest piece a received frame is handed on in:
+ *       a larger frame is cut into pieces of this size, counted from its start, so the pieces do not
+ *       depend on how the input was split into reads and a peer's one huge frame costs no more than
+ *       this much memory until it has arrived. Default {@value #DEFAULT_FRAGMENT_SIZE} (64 KiB).</li>
  * </ul>
  */
 public final class DriverOptions {
     /** 64 MiB − 1, faye's default. */
     public static final int DEFAULT_MAX_LENGTH = (1 << 26) - 1;
+    /** 64 KiB: a frame is handed on in pieces of at most this size where fragments are processed. */
+    public static final int DEFAULT_FRAGMENT_SIZE = 1 << 16;
 
     private final Role role;
     private final int maxLength;
     private final List<String> protocols;
     private final List<Extension> extensions;
     private final Map<String, String> headers;
+    private final boolean deliverFragments;
+    private final int fragmentSize;
 
     private DriverOptions(Builder builder) {
         this.role = builder.role;
@@ -39,6 +51,8 @@ public final class DriverOptions {
         this.protocols = List.copyOf(builder.protocols);
         this.extensions = List.copyOf(builder.extensions);
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
+        this.deliverFragments = builder.deliverFragments;
+        this.fragmentSize = builder.fragmentSize;
     }
 
     public static Builder builder(Role role) {
@@ -70,9 +84,18 @@ public final class DriverOptions {
         return headers;
     }
 
+    public boolean deliverFragments() {
+        return deliverFragments;
+    }
+
+    public int fragmentSize() {
+        return fragmentSize;
+    }
+
     /** These options with {@code names} as the only supported subprotocols. */
     public DriverOptions withProtocols(String... names) {
-        Builder b = new Builder(role).maxLength(maxLength).protocols(names);
+        Builder b = new Builder(role).maxLength(maxLength).protocols(names)
+                .deliverFragments(deliverFragments).fragmentSize(fragmentSize);
         b.extensions.addAll(extensions);
         b.headers.putAll(headers);
         return b.build();
@@ -84,6 +107,8 @@ public final class DriverOptions {
         private final List<String> protocols = new ArrayList<>();
         private final List<Extension> extensions = new ArrayList<>();
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private boolean deliverFragments;
+        private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
 
         private Builder(Role role) {
             this.role = Objects.requireNonNull(role, "role");
@@ -113,6 +138,21 @@ public final class DriverOptions {
         /** Adds a handshake header; a later value for the same name replaces the earlier one. */
         public Builder header(String name, String value) {
             headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Whether received messages are delivered fragment by fragment ({@link DriverEvents#onFragment}). */
+        public Builder deliverFragments(boolean fragments) {
+            this.deliverFragments = fragments;
+            return this;
+        }
+
+        /** The largest piece a received frame is handed on in where fragments are processed; at least 1 byte. */
+        public Builder fragmentSize(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("fragmentSize must be at least 1 byte: " + bytes);
+            }
+            this.fragmentSize = bytes;
             return this;
         }
 

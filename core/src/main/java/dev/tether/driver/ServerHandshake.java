@@ -130,7 +130,7 @@ public final class ServerHandshake {
         options.headers().forEach(headers::add);
         int versionNumber = Integer.parseInt(version);
         return new ServerHandshake(101, headers, null, HybiDriver.versionName(versionNumber), protocol, extensions.names(),
-                (events, out, lender) -> new HybiDriver(Role.SERVER, versionNumber, options.maxLength(), extensions, protocol,
+                (events, out, lender) -> new HybiDriver(options, versionNumber, extensions, protocol,
                         ThreadLocalRandom.current()::nextInt, events, out, lender));
     }
 
@@ -147,12 +147,12 @@ public final class ServerHandshake {
             return reject(400, e.getMessage());
         }
         return legacy(request, options, "hixie-76", "Sec-WebSocket-",
-                protocol -> (events, out, lender) -> new Hixie76Driver(key1, key2, options.maxLength(), protocol, events, out));
+                protocol -> (events, out, lender) -> new Hixie76Driver(key1, key2, options, protocol, events, out));
     }
 
     private static ServerHandshake hixie75(HandshakeRequest request, DriverOptions options) {
         return legacy(request, options, "hixie-75", "WebSocket-",
-                protocol -> (events, out, lender) -> new Hixie75Driver(options.maxLength(), protocol, events, out));
+                protocol -> (events, out, lender) -> new Hixie75Driver(options, protocol, events, out));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.tether.extension;
 
+import dev.tether.message.Fragment;
 import dev.tether.message.Message;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Role;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The extensions of one connection: negotiates them in the opening handshake, then runs messages
@@ -19,7 +21,9 @@ import java.util.Set;
  * <p>A server calls {@link #generateResponse}; a client calls {@link #generateOffer} and then
  * {@link #activate} with the server's answer. Afterwards {@link #processOutgoing} runs a message
  * through the sessions in negotiated order (A, B, C) and {@link #processIncoming} in the reverse
- * order (C, B, A), so each extension undoes on receipt exactly what its peer did on sending.
+ * order (C, B, A), so each extension undoes on receipt exactly what its peer did on sending. When
+ * every active session {@linkplain #processesFragments() processes fragments},
+ * {@link #incomingFragments} and {@link #outgoingFragments} do the same fragment by fragment.
  * {@link #close} frees the sessions.
  *
  * <p>Not thread-safe: like the rest of the sans-IO core, it is driven from one thread at a time.
@@ -28,30 +32,11 @@ public final class Extensions {
 
     private enum State { NEW, OFFERED, NEGOTIATED, CLOSED }
 
-    /** An extension and the session it created for this connection; compared by identity. */
-    private static final class Binding {
-        private final Extension extension;
-        private final ExtensionSession session;
-
-        Binding(Extension extension, ExtensionSession session) {
-            this.extension = extension;
-            this.session = session;
-        }
-
-        Extension extension() {
-            return extension;
-        }
-
-        ExtensionSession session() {
-            return session;
-        }
-    }
-
     private final List<Extension> supported;
     private final ExtensionContext context;
     private final RsvReservations reservations = new RsvReservations();
     /** The sessions in pipeline order. */
-    private final List<Binding> active = new ArrayList<>();
+    private final ActiveSessions active = new ActiveSessions();
     /** Every session created and not yet closed, active or merely offered. */
     private final List<Binding> open = new ArrayList<>();
     private State state = State.NEW;
@@ -190,7 +175,7 @@ public final class Extensions {
                 }
             }
             List<Binding> unaccepted = new ArrayList<>(open);
-            unaccepted.removeAll(active);
+            unaccepted.removeAll(active.all());
             rethrowIfAny(closeEach(unaccepted));
         } catch (RuntimeException e) {
             failAndRethrow(e);
@@ -234,11 +219,7 @@ public final class Extensions {
 
     /** The names of the active extensions, in pipeline (outgoing) order. */
     public List<String> names() {
-        List<String> names = new ArrayList<>(active.size());
-        for (Binding binding : active) {
-            names.add(binding.extension().name());
-        }
-        return List.copyOf(names);
+        return active.names();
     }
 
     /** Whether no extension is active, so messages pass through unchanged. */
@@ -255,12 +236,7 @@ public final class Extensions {
      */
     public Message processIncoming(Message message) throws ProtocolException {
         requireNotClosed("processIncoming");
-        Message current = message;
-        for (int i = active.size() - 1; i >= 0; i--) {
-            Binding binding = active.get(i);
-            current = requireResult(binding, binding.session().processIncoming(current));
-        }
-        return current;
+        return active.incoming(message);
     }
 
     /**
@@ -270,11 +246,53 @@ public final class Extensions {
      */
     public Message processOutgoing(Message message) {
         requireNotClosed("processOutgoing");
-        Message current = message;
-        for (Binding binding : active) {
-            current = requireResult(binding, binding.session().processOutgoing(current));
+        return active.outgoing(message);
+    }
+
+    /**
+     * Whether messages can go through the active sessions fragment by fragment: every one of them
+     * {@linkplain ExtensionSession#processesFragments() processes fragments}. True when none is
+     * active, as there is nothing to assemble a message for.
+     */
+    public boolean processesFragments() {
+        return active.processFragments();
+    }
+
+    /**
+     * The pipeline for received fragments, ending in {@code delivery}: a sink that runs each fragment
+     * through the active sessions, last negotiated first. Build it once, after negotiation.
+     *
+     * @throws IllegalStateException unless {@link #processesFragments()}; and, from the sink, after
+     *                               {@link #close} or when a session passes on null
+     */
+    public FragmentSink incomingFragments(FragmentSink delivery) {
+        requireFragments("incomingFragments");
+        FragmentSink pipeline = active.incomingFragments(Objects.requireNonNull(delivery, "delivery"));
+        return fragment -> {
+            requireNotClosed("incomingFragments");
+            pipeline.accept(fragment);
+        };
+    }
+
+    /**
+     * The pipeline for fragments sent, ending in {@code wire}: runs each fragment through the active
+     * sessions, first negotiated first.
+     *
+     * @throws IllegalStateException as {@link #incomingFragments}
+     */
+    public Consumer<Fragment> outgoingFragments(Consumer<Fragment> wire) {
+        requireFragments("outgoingFragments");
+        Consumer<Fragment> pipeline = active.outgoingFragments(Objects.requireNonNull(wire, "wire"));
+        return fragment -> {
+            requireNotClosed("outgoingFragments");
+            pipeline.accept(fragment);
+        };
+    }
+
+    private void requireFragments(String operation) {
+        if (!processesFragments()) {
+            throw new IllegalStateException(operation + ": an active extension works on whole messages only");
         }
-        return current;
     }
 
     /**
@@ -353,13 +371,6 @@ public final class Extensions {
             throw new IllegalStateException("extension \"" + name + "\" generated an invalid " + what
                     + ": " + e.getMessage(), e);
         }
-    }
-
-    private static Message requireResult(Binding binding, Message result) {
-        if (result == null) {
-            throw new IllegalStateException("extension \"" + binding.extension().name() + "\" returned no message");
-        }
-        return result;
     }
 
     private void requireRole(Role role, String operation) {

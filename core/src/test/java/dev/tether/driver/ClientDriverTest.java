@@ -93,6 +93,22 @@ class ClientDriverTest {
     }
 
     @Test
+    @DisplayName("the client's options decide whether messages arrive as fragments")
+    void fragmentsForAClient() {
+        DriverOptions options = DriverOptions.builder(Role.CLIENT).deliverFragments(true).build();
+        ClientHandshake h = new ClientHandshake(URI.create("ws://example.com/"), options, new Random(7));
+        byte[] input = Hex.concat(serverResponse(h, DriverOptions.defaults(Role.SERVER)), Hex.bytes("01 01 68 80 01 69"));
+        List<String> lines = FeedEveryWay.feed(tr -> {
+            ClientDriver d = new ClientDriver(new ClientHandshake(URI.create("ws://example.com/"), options, new Random(7)),
+                    () -> 0, tr, tr);
+            d.start();
+            tr.lines.clear();
+            return d;
+        }, input);
+        assertEquals(List.of("open", "text-fragment:h:more", "text-fragment:i:last"), lines);
+    }
+
+    @Test
     @DisplayName("each failed check of the response is named")
     void responseChecks() throws HandshakeException {
         ClientHandshake ok = handshake("ws://example.com/");

@@ -210,6 +210,24 @@ class ServerHandshakeTest {
     }
 
     @Test
+    @DisplayName("the driver made for each protocol takes deliverFragments and fragmentSize from the options")
+    void fragmentOptionsReachTheDriver() {
+        DriverOptions options = DriverOptions.builder(Role.SERVER).deliverFragments(true).fragmentSize(2).build();
+        Transcript hybi = new Transcript();
+        Driver driver = answer(rfcRequest(), options).newDriver(hybi, hybi);
+        driver.start();
+        driver.parse(ByteBuffer.wrap(Hex.bytes("81 85 37 fa 21 3d 7f 9f 4d 51 58"))); // RFC 6455 §5.7 "Hello", masked
+        assertEquals(List.of("open", "text-fragment:He:more", "text-fragment:ll:more", "text-fragment:o:last"), hybi.lines);
+
+        HttpHeaders req = new HttpHeaders().set("Host", "example.com").set("Connection", "Upgrade").set("Upgrade", "WebSocket");
+        Transcript hixie = new Transcript();
+        Driver legacy = ServerHandshake.answer(HandshakeRequest.of("GET", "/", req, false), options).newDriver(hixie, hixie);
+        legacy.start();
+        legacy.parse(ByteBuffer.wrap(Hex.bytes("00 48 65 6c 6c 6f ff")));
+        assertEquals(List.of("open", "text-fragment:Hello:last"), hixie.lines, "hixie-75: each message is one fragment");
+    }
+
+    @Test
     @DisplayName("client options are refused for a server handshake")
     void roleChecked() {
         assertThrows(IllegalArgumentException.class, () -> answer(rfcRequest(), DriverOptions.defaults(Role.CLIENT)));

@@ -1,16 +1,22 @@
 package dev.tether.driver;
 
 import dev.tether.api.CloseStatus;
+import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Records what a driver reports and writes, as one list of readable lines in the order it happened:
- * {@code text:Hello}, {@code binary:01 02}, {@code ping:…}, {@code pong:…}, {@code error:1002},
- * {@code close:1000:reason:clean}, and written frames as {@code >DATA 81 05 …}.
+ * {@code text:Hello}, {@code binary:01 02}, {@code text-fragment:Hel:more},
+ * {@code binary-fragment:01 02:last}, {@code ping:…}, {@code pong:…}, {@code error:1002},
+ * {@code close:1000:reason:clean}, and written frames as {@code >DATA 81 05 …}. A text fragment is
+ * decoded on its own, strictly: one that does not end on a character boundary fails the test.
  */
 public final class Transcript implements DriverEvents, WireOutput {
     public final List<String> lines = new ArrayList<>();
@@ -57,6 +63,24 @@ public final class Transcript implements DriverEvents, WireOutput {
     @Override
     public void onBinary(ByteBuffer data) {
         lines.add("binary:" + Hex.hex(data));
+    }
+
+    @Override
+    public void onFragment(MessageType type, ByteBuffer payload, boolean last) {
+        String end = last ? ":last" : ":more";
+        if (type == MessageType.BINARY) {
+            lines.add("binary-fragment:" + Hex.hex(payload) + end);
+            return;
+        }
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(payload.duplicate()).toString();
+            lines.add("text-fragment:" + text + end);
+        } catch (CharacterCodingException e) {
+            throw new AssertionError("a text fragment that does not decode on its own: " + Hex.hex(payload), e);
+        }
     }
 
     @Override

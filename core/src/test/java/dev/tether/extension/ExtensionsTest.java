@@ -2,12 +2,16 @@ package dev.tether.extension;
 
 import dev.tether.api.CloseCodes;
 import dev.tether.extension.ExtensionParams.Param;
+import dev.tether.message.Fragment;
 import dev.tether.message.Message;
+import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Role;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,6 +19,7 @@ import static dev.tether.extension.TextExtension.text;
 import static dev.tether.extension.TextExtension.textOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -455,6 +460,128 @@ class ExtensionsTest {
 
             assertSame(message, extensions.processOutgoing(message));
             assertSame(message, extensions.processIncoming(message));
+        }
+    }
+
+    @Nested
+    class Fragments {
+
+        /** A server that agreed on reverse then tag, both working on fragments. */
+        private Extensions reverseThenTag() {
+            reverse.fragments = true;
+            tag.fragments = true;
+            Extensions extensions = server(reverse, tag);
+            extensions.generateResponse("reverse, tag");
+            return extensions;
+        }
+
+        private static Fragment fragment(String text, int rsv, boolean first, boolean last) {
+            return new Fragment(MessageType.TEXT, rsv, text(text, 0).payload(), first, last);
+        }
+
+        private static String textOf(Fragment fragment) {
+            return StandardCharsets.UTF_8.decode(fragment.payload().duplicate()).toString();
+        }
+
+        @Test
+        void onlyWhenEveryActiveSessionWorksOnFragments() {
+            Extensions none = server(reverse, tag);
+            none.generateResponse(null);
+            assertTrue(none.processesFragments(), "nothing to assemble for");
+
+            reverse.fragments = true;
+            Extensions mixed = server(reverse, tag);
+            mixed.generateResponse("reverse, tag");
+            assertFalse(mixed.processesFragments(), "tag works on whole messages");
+
+            TextExtension otherTag = TextExtension.suffix("tag", Message.RSV2, "+");
+            Extensions agreedOnly = server(TextExtension.reverse("reverse", Message.RSV1), otherTag);
+            agreedOnly.generateResponse("tag");
+            assertFalse(agreedOnly.processesFragments());
+            otherTag.fragments = true;
+            assertTrue(agreedOnly.processesFragments(), "reverse was not agreed: it does not count");
+        }
+
+        @Test
+        void outgoingFragmentsGoThroughTheSessionsInNegotiatedOrder() {
+            List<Fragment> wire = new ArrayList<>();
+            reverseThenTag().outgoingFragments(wire::add).accept(fragment("abc", 0, true, false));
+
+            assertEquals(1, wire.size());
+            assertEquals("cba+", textOf(wire.get(0)), "reversed, then tagged");
+            assertEquals(Message.RSV1 | Message.RSV2, wire.get(0).rsv());
+            assertTrue(wire.get(0).first() && !wire.get(0).last(), "its place in the message kept");
+        }
+
+        @Test
+        void incomingFragmentsGoThroughTheSessionsInReverseOrder() throws ProtocolException {
+            List<Fragment> delivered = new ArrayList<>();
+            reverseThenTag().incomingFragments(delivered::add).accept(fragment("cba+", Message.RSV1 | Message.RSV2, false, true));
+
+            assertEquals("abc", textOf(delivered.get(0)), "untagged, then reversed");
+            assertEquals(0, delivered.get(0).rsv());
+            assertTrue(!delivered.get(0).first() && delivered.get(0).last());
+        }
+
+        @Test
+        void aSessionsProtocolErrorStopsTheFragment() {
+            List<Fragment> delivered = new ArrayList<>();
+            FragmentSink pipeline = reverseThenTag().incomingFragments(delivered::add);
+
+            ProtocolException e = assertThrows(ProtocolException.class,
+                    () -> pipeline.accept(fragment("cba", Message.RSV1 | Message.RSV2, true, true)));
+
+            assertEquals("tag cannot decode cba", e.getMessage());
+            assertEquals(List.of(), delivered);
+        }
+
+        @Test
+        void withoutActiveSessionsFragmentsGoStraightThrough() throws ProtocolException {
+            Extensions extensions = server(reverse);
+            extensions.generateResponse(null);
+            List<Fragment> seen = new ArrayList<>();
+            Fragment fragment = fragment("abc", 0, true, true);
+
+            extensions.incomingFragments(seen::add).accept(fragment);
+            extensions.outgoingFragments(seen::add).accept(fragment);
+
+            assertEquals(List.of(fragment, fragment), seen);
+            assertSame(fragment, seen.get(0));
+        }
+
+        @Test
+        void thereIsNoFragmentPipelineWhileASessionWorksOnWholeMessages() {
+            reverse.fragments = true;
+            Extensions extensions = server(reverse, tag);
+            extensions.generateResponse("reverse, tag");
+
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> extensions.incomingFragments(f -> { }));
+            assertEquals("incomingFragments: an active extension works on whole messages only", e.getMessage());
+            assertThrows(IllegalStateException.class, () -> extensions.outgoingFragments(f -> { }));
+        }
+
+        @Test
+        void aSessionPassingOnNullIsNamed() {
+            Extensions extensions = reverseThenTag();
+            reverse.passesNull = true;
+
+            IllegalStateException in = assertThrows(IllegalStateException.class,
+                    () -> extensions.incomingFragments(f -> { }).accept(fragment("cba+", Message.RSV1 | Message.RSV2, true, true)));
+            assertEquals("extension \"reverse\" passed on a null fragment", in.getMessage());
+            IllegalStateException out = assertThrows(IllegalStateException.class,
+                    () -> extensions.outgoingFragments(f -> { }).accept(fragment("abc", 0, true, true)));
+            assertEquals("extension \"reverse\" passed on a null fragment", out.getMessage());
+        }
+
+        @Test
+        void fragmentsCannotBeProcessedAfterClose() {
+            Extensions extensions = reverseThenTag();
+            FragmentSink incoming = extensions.incomingFragments(f -> { });
+            java.util.function.Consumer<Fragment> outgoing = extensions.outgoingFragments(f -> { });
+            extensions.close();
+
+            assertThrows(IllegalStateException.class, () -> incoming.accept(fragment("x", 0, true, true)));
+            assertThrows(IllegalStateException.class, () -> outgoing.accept(fragment("x", 0, true, true)));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tether.extension;
 
 import dev.tether.api.CloseCodes;
+import dev.tether.message.Fragment;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
@@ -9,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -35,6 +37,10 @@ final class TextExtension implements Extension {
     boolean createsClientSessions = true;
     /** Whether a session's close() throws (after counting the call). */
     boolean failsOnClose;
+    /** Whether sessions work on fragments, transforming each fragment's text as a message's. */
+    boolean fragments;
+    /** Whether a session passes on null instead of a fragment: a bug the pipeline must name. */
+    boolean passesNull;
 
     /** The offers each createServerSession call received. */
     final List<List<ExtensionParams>> offersReceived = new ArrayList<>();
@@ -147,6 +153,23 @@ final class TextExtension implements Extension {
         @Override
         public Message processOutgoing(Message message) {
             return text(encode.apply(textOf(message)), message.rsv() | rsvBits);
+        }
+
+        @Override
+        public boolean processesFragments() {
+            return fragments;
+        }
+
+        @Override
+        public void processIncomingFragment(Fragment fragment, FragmentSink next) throws ProtocolException {
+            Message processed = processIncoming(new Message(fragment.type(), fragment.rsv(), fragment.payload()));
+            next.accept(passesNull ? null : fragment.with(processed.rsv(), processed.payload()));
+        }
+
+        @Override
+        public void processOutgoingFragment(Fragment fragment, Consumer<Fragment> next) {
+            Message processed = processOutgoing(new Message(fragment.type(), fragment.rsv(), fragment.payload()));
+            next.accept(passesNull ? null : fragment.with(processed.rsv(), processed.payload()));
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.Driver;
 import dev.tether.driver.DriverEvents;
+import dev.tether.driver.DriverOptions;
 import dev.tether.driver.WireOutput;
 import dev.tether.driver.internal.HeldClose;
 import dev.tether.driver.internal.SendChecks;
@@ -37,6 +38,7 @@ public class Hixie75Driver implements Driver {
     protected final WireOutput out;
     private final String protocol;
     private final int maxLength;
+    private final boolean deliverFragments;
 
     /** {@code CLOSING} is used by hixie-76 only, whose closing handshake hixie-75 lacks. */
     protected ReadyState state = ReadyState.CONNECTING;
@@ -48,7 +50,21 @@ public class Hixie75Driver implements Driver {
     private final Utf8Validator utf8 = new Utf8Validator();
 
     public Hixie75Driver(int maxLength, String protocol, DriverEvents events, WireOutput out) {
+        this(maxLength, false, protocol, events, out);
+    }
+
+    /**
+     * A driver with {@code options}' {@code maxLength} and {@code deliverFragments}: asked for
+     * fragments, it delivers each message as one ({@link DriverEvents#onFragment}), as these drafts
+     * have no fragmentation.
+     */
+    public Hixie75Driver(DriverOptions options, String protocol, DriverEvents events, WireOutput out) {
+        this(options.maxLength(), options.deliverFragments(), protocol, events, out);
+    }
+
+    Hixie75Driver(int maxLength, boolean deliverFragments, String protocol, DriverEvents events, WireOutput out) {
         this.maxLength = maxLength;
+        this.deliverFragments = deliverFragments;
         this.protocol = protocol;
         this.events = Objects.requireNonNull(events, "events");
         this.heldClose = new HeldClose(events.deliversLater());
@@ -188,7 +204,12 @@ public class Hixie75Driver implements Driver {
         if (!utf8.isComplete()) {
             throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text frame ends inside a UTF-8 sequence");
         }
-        if (state == ReadyState.OPEN) {
+        if (state != ReadyState.OPEN) {
+            return;
+        }
+        if (deliverFragments) {
+            events.onFragment(MessageType.TEXT, ByteBuffer.wrap(text.toByteArray()), true);
+        } else {
             events.onText(text.toString(StandardCharsets.UTF_8));
         }
     }

@@ -4,6 +4,7 @@ import dev.tether.api.CloseCodes;
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.DriverEvents;
+import dev.tether.driver.DriverOptions;
 import dev.tether.driver.WireOutput;
 import dev.tether.driver.handshake.Hixie76Key;
 import dev.tether.protocol.ProtocolException;
@@ -30,7 +31,15 @@ public final class Hixie76Driver extends Hixie75Driver {
 
     /** The keys must already have passed {@link Hixie76Key#keyNumber(String)} (done by the handshake). */
     public Hixie76Driver(String key1, String key2, int maxLength, String protocol, DriverEvents events, WireOutput out) {
-        super(maxLength, protocol, events, out);
+        super(maxLength, false, protocol, events, out);
+        this.key1 = key1;
+        this.key2 = key2;
+    }
+
+    /** As above, with {@code options}' {@code maxLength} and {@code deliverFragments} (see {@link Hixie75Driver}). */
+    public Hixie76Driver(String key1, String key2, DriverOptions options, String protocol, DriverEvents events,
+                         WireOutput out) {
+        super(options.maxLength(), options.deliverFragments(), protocol, events, out);
         this.key1 = key1;
         this.key2 = key2;
     }

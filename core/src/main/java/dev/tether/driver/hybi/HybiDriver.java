@@ -5,6 +5,7 @@ import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.Driver;
 import dev.tether.driver.DriverEvents;
+import dev.tether.driver.DriverOptions;
 import dev.tether.driver.WireOutput;
 import dev.tether.driver.internal.HeldClose;
 import dev.tether.driver.internal.SendChecks;
@@ -22,8 +23,8 @@ import java.util.function.IntSupplier;
 
 /**
  * The RFC 6455 driver (versions 13, 8 and 7 share the wire format), for either role: frame parsing
- * and writing, message assembly through the extension pipeline, automatic pongs, and the close
- * handshake.
+ * and writing, messages through the extension pipeline whole or fragment by fragment, automatic
+ * pongs, and the close handshake.
  *
  * <p>Close states: {@code OPEN} → (we send CLOSE) {@code CLOSING} → (peer's CLOSE arrives)
  * {@code CLOSED}; or {@code OPEN} → (peer's CLOSE arrives, we echo its code at once) {@code CLOSED}.
@@ -73,13 +74,37 @@ public final class HybiDriver implements Driver {
      */
     public HybiDriver(Role role, int version, int maxLength, Extensions extensions, String protocol,
                       IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
+        this(role, version, maxLength, false, DriverOptions.DEFAULT_FRAGMENT_SIZE, extensions, protocol, maskKeys,
+                events, out, lender);
+    }
+
+    /**
+     * A driver with {@code options}' role, {@code maxLength}, {@code deliverFragments} and
+     * {@code fragmentSize} (the handshake has used the rest to negotiate {@code extensions} and
+     * {@code protocol}).
+     *
+     * @param version  the negotiated {@code Sec-WebSocket-Version} (13, 8 or 7)
+     * @param maskKeys the source of masking keys (client role); must be unpredictable to the peer
+     * @param lender   where large binary messages take their buffers (see {@link DriverEvents#onBinary}),
+     *                 when they are delivered whole and no extension is active; null for none
+     */
+    public HybiDriver(DriverOptions options, int version, Extensions extensions, String protocol,
+                      IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
+        this(options.role(), version, options.maxLength(), options.deliverFragments(), options.fragmentSize(),
+                extensions, protocol, maskKeys, events, out, lender);
+    }
+
+    private HybiDriver(Role role, int version, int maxLength, boolean deliverFragments, int fragmentSize,
+                       Extensions extensions, String protocol, IntSupplier maskKeys, DriverEvents events,
+                       WireOutput out, BufferPool lender) {
         this.version = version;
         this.protocol = protocol;
         this.extensions = Objects.requireNonNull(extensions, "extensions");
         this.events = Objects.requireNonNull(events, "events");
         this.heldClose = new HeldClose(events.deliversLater());
         this.writer = new FrameWriter(role, maskKeys, Objects.requireNonNull(out, "out"));
-        this.inbound = new InboundMessages(maxLength, extensions, lender, events, () -> state == ReadyState.OPEN);
+        this.inbound = new InboundMessages(maxLength, deliverFragments, fragmentSize, extensions, lender, events,
+                () -> state == ReadyState.OPEN);
         this.outbound = new OutboundMessages(extensions, writer);
         this.parser = new FrameParser(role, maxLength, new FrameParser.FrameSink() {
             @Override

@@ -3,6 +3,7 @@ package dev.tether.driver.hybi;
 import dev.tether.api.CloseCodes;
 import dev.tether.driver.DriverEvents;
 import dev.tether.extension.Extensions;
+import dev.tether.extension.FragmentSink;
 import dev.tether.message.BufferPool;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
@@ -14,47 +15,87 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The receiving half of the data path: data frames in from the parser, through message assembly and
- * the extension pipeline, out to {@link DriverEvents#onText} and {@link DriverEvents#onBinary}.
- * Messages are validated whether or not they are delivered: after our close they are read and
- * checked, but not delivered (as the W3C API does).
+ * The receiving half of the data path: data frames in from the parser, events out. Messages are
+ * validated whether or not they are delivered: after our close they are read and checked, but not
+ * delivered (as the W3C API does). There are two paths, chosen once:
+ *
+ * <ul>
+ *   <li>By message, the default: {@link MessageAssembler} assembles each message (lending large
+ *       binary ones from the pool, decoding single-frame text where it lies), the extensions work on
+ *       it whole, and it is reported whole, or, if fragments were asked for, as one fragment.</li>
+ *   <li>By fragment, when fragments were asked for and no extension needs whole messages, or when
+ *       every extension works on fragments: {@link FragmentReader} cuts frames into fragments, the
+ *       extensions work on them one by one, and {@link FragmentDelivery} checks and reports them,
+ *       or collects each message and reports it whole.</li>
+ * </ul>
  */
 final class InboundMessages {
     private final Extensions extensions;
     private final DriverEvents events;
     private final BooleanSupplier delivering;
+    private final boolean deliverFragments;
     private final BufferPool lender;
+    /** One of the two is null: see the class comment. */
     private final MessageAssembler assembler;
+    private final FragmentReader fragments;
 
     /**
-     * @param lender     where large binary messages take their buffers, without extensions only
-     *                   (an extension may replace the payload it is given); null for none
-     * @param delivering whether a message read now reaches the events (the connection is open)
+     * @param deliverFragments whether messages are reported as fragments ({@link DriverEvents#onFragment})
+     * @param fragmentSize     the largest piece a frame is cut into on the fragment path
+     * @param lender           where large binary messages take their buffers, on the message path and
+     *                         without extensions only (an extension may replace the payload it is
+     *                         given); null for none
+     * @param delivering       whether a message read now reaches the events (the connection is open)
      */
-    InboundMessages(int maxLength, Extensions extensions, BufferPool lender, DriverEvents events,
-                    BooleanSupplier delivering) {
+    InboundMessages(int maxLength, boolean deliverFragments, int fragmentSize, Extensions extensions,
+                    BufferPool lender, DriverEvents events, BooleanSupplier delivering) {
         this.extensions = extensions;
         this.events = events;
         this.delivering = delivering;
-        this.lender = extensions.isEmpty() ? lender : null;
-        this.assembler = new MessageAssembler(maxLength, this::onMessage, this.lender);
+        this.deliverFragments = deliverFragments;
+        boolean byFragment = extensions.isEmpty() ? deliverFragments : extensions.processesFragments();
+        if (byFragment) {
+            FragmentSink delivery = new FragmentDelivery(maxLength, !deliverFragments, events, delivering);
+            FragmentSink pipeline = extensions.isEmpty() ? delivery : extensions.incomingFragments(delivery);
+            this.fragments = new FragmentReader(maxLength, fragmentSize, pipeline);
+            this.assembler = null;
+            this.lender = null;
+        } else {
+            this.lender = extensions.isEmpty() ? lender : null;
+            this.assembler = new MessageAssembler(maxLength, this::onMessage, this.lender);
+            this.fragments = null;
+        }
     }
 
     void frameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {
-        assembler.frameStart(opcode, fin, rsv, length);
+        if (assembler != null) {
+            assembler.frameStart(opcode, fin, rsv, length);
+        } else {
+            fragments.frameStart(opcode, fin, rsv, length);
+        }
     }
 
     void payload(ByteBuffer chunk) throws ProtocolException {
-        assembler.payload(chunk);
+        if (assembler != null) {
+            assembler.payload(chunk);
+        } else {
+            fragments.payload(chunk);
+        }
     }
 
     void frameEnd(boolean fin) throws ProtocolException {
-        assembler.frameEnd(fin);
+        if (assembler != null) {
+            assembler.frameEnd(fin);
+        } else {
+            fragments.frameEnd(fin);
+        }
     }
 
     /** Gives back what a message that will not be finished holds (the connection ended). */
     void discard() {
-        assembler.discard();
+        if (assembler != null) {
+            assembler.discard();
+        }
     }
 
     private void onMessage(Message message, boolean utf8Checked) throws ProtocolException {
@@ -72,10 +113,22 @@ final class InboundMessages {
             if (!utf8Checked && !Utf8Validator.isValid(payload)) {
                 throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text message is not valid UTF-8");
             }
-            events.onText(decode(payload));
+            if (deliverFragments) {
+                events.onFragment(MessageType.TEXT, copy(payload), true); // text may be a view of the input
+            } else {
+                events.onText(decode(payload));
+            }
+        } else if (deliverFragments) {
+            events.onFragment(MessageType.BINARY, payload, true);
         } else {
             events.onBinary(payload);
         }
+    }
+
+    private static ByteBuffer copy(ByteBuffer payload) {
+        byte[] bytes = new byte[payload.remaining()];
+        payload.get(payload.position(), bytes);
+        return ByteBuffer.wrap(bytes);
     }
 
     static String decode(ByteBuffer utf8) {

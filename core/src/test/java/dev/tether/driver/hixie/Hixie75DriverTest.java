@@ -2,6 +2,7 @@ package dev.tether.driver.hixie;
 
 import dev.tether.api.ReadyState;
 import dev.tether.driver.Driver;
+import dev.tether.driver.DriverOptions;
 import dev.tether.driver.Transcript;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,14 @@ class Hixie75DriverTest extends HixieFramingContract {
     @Override
     Driver openDriver(Transcript transcript, int maxLength) {
         Hixie75Driver driver = new Hixie75Driver(maxLength, null, transcript, transcript);
+        driver.start();
+        transcript.lines.clear();
+        return driver;
+    }
+
+    @Override
+    Driver openDriver(Transcript transcript, DriverOptions options) {
+        Hixie75Driver driver = new Hixie75Driver(options, null, transcript, transcript);
         driver.start();
         transcript.lines.clear();
         return driver;

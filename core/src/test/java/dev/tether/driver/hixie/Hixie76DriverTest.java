@@ -2,6 +2,7 @@ package dev.tether.driver.hixie;
 
 import dev.tether.api.ReadyState;
 import dev.tether.driver.Driver;
+import dev.tether.driver.DriverOptions;
 import dev.tether.driver.FeedEveryWay;
 import dev.tether.driver.Transcript;
 import org.junit.jupiter.api.DisplayName;
@@ -26,6 +27,15 @@ class Hixie76DriverTest extends HixieFramingContract {
     @Override
     Driver openDriver(Transcript transcript, int maxLength) {
         Hixie76Driver driver = new Hixie76Driver(KEY1, KEY2, maxLength, null, transcript, transcript);
+        driver.start();
+        driver.parse(ByteBuffer.wrap(KEY3.clone()));
+        transcript.lines.clear();
+        return driver;
+    }
+
+    @Override
+    Driver openDriver(Transcript transcript, DriverOptions options) {
+        Hixie76Driver driver = new Hixie76Driver(KEY1, KEY2, options, null, transcript, transcript);
         driver.start();
         driver.parse(ByteBuffer.wrap(KEY3.clone()));
         transcript.lines.clear();

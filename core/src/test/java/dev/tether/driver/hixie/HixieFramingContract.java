@@ -2,9 +2,11 @@ package dev.tether.driver.hixie;
 
 import dev.tether.api.ReadyState;
 import dev.tether.driver.Driver;
+import dev.tether.driver.DriverOptions;
 import dev.tether.driver.FeedEveryWay;
 import dev.tether.driver.Transcript;
 import dev.tether.message.MessageType;
+import dev.tether.protocol.Role;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +27,19 @@ abstract class HixieFramingContract {
     /** A driver that is open, with its transcript cleared. */
     abstract Driver openDriver(Transcript transcript, int maxLength);
 
+    /** As {@link #openDriver}, made with {@code options}. */
+    abstract Driver openDriver(Transcript transcript, DriverOptions options);
+
     private List<String> reads(String hex) {
         return FeedEveryWay.feed(t -> openDriver(t, 1000), bytes(hex));
+    }
+
+    @Test
+    @DisplayName("asked for fragments, each message is one fragment: these drafts have no fragmentation")
+    void fragments() {
+        DriverOptions options = DriverOptions.builder(Role.SERVER).maxLength(1000).deliverFragments(true).fragmentSize(2).build();
+        assertEquals(List.of("text-fragment:Hello:last", "text-fragment:€:last", "text-fragment::last"),
+                FeedEveryWay.feed(t -> openDriver(t, options), bytes("00 48 65 6c 6c 6f ff 00 e2 82 ac ff 00 ff")));
     }
 
     @Test

@@ -53,9 +53,33 @@ final class Drivers {
 
     /** The server's extensions with the client's offer of {@code extension} accepted. */
     static Extensions negotiated(Extension extension) {
-        Extensions extensions = new Extensions(List.of(extension), new ExtensionContext(Role.SERVER, DriverOptions.DEFAULT_MAX_LENGTH));
-        extensions.generateResponse(extension.name());
-        return extensions;
+        return negotiated(List.of(extension));
+    }
+
+    /** The server's extensions with the client's offers of all of {@code extensions} accepted, in that order. */
+    static Extensions negotiated(List<Extension> extensions) {
+        Extensions negotiated = new Extensions(extensions, new ExtensionContext(Role.SERVER, DriverOptions.DEFAULT_MAX_LENGTH));
+        StringBuilder offer = new StringBuilder();
+        for (Extension extension : extensions) {
+            offer.append(offer.length() == 0 ? "" : ", ").append(extension.name());
+        }
+        negotiated.generateResponse(offer.length() == 0 ? null : offer.toString());
+        return negotiated;
+    }
+
+    /** A started driver with {@code options} and the client's offers of {@code extensions} accepted. */
+    static HybiDriver started(DriverOptions options, Transcript t, Extension... extensions) {
+        Extensions negotiated = options.role() == Role.SERVER ? negotiated(List.of(extensions))
+                : new Extensions(List.of(), new ExtensionContext(Role.CLIENT, options.maxLength()));
+        HybiDriver driver = new HybiDriver(options, 13, negotiated, null, () -> FIXED_MASK, t, t, null);
+        driver.start();
+        t.lines.clear();
+        return driver;
+    }
+
+    /** Options for a server that delivers fragments of at most {@code fragmentSize} bytes. */
+    static DriverOptions fragments(int maxLength, int fragmentSize) {
+        return DriverOptions.builder(Role.SERVER).maxLength(maxLength).deliverFragments(true).fragmentSize(fragmentSize).build();
     }
 
     /** A server-only extension {@code x-pass} that claims RSV1 and leaves messages as they are. */

@@ -1,0 +1,93 @@
+package dev.tether.driver.hybi;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.extension.FragmentSink;
+import dev.tether.message.Fragment;
+import dev.tether.message.MessageType;
+import dev.tether.protocol.ProtocolException;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Turns the data frames the parser validated into {@link Fragment}s: one per frame, or, for a frame
+ * over the fragment size, one per piece of that size counted from the frame's start. The pieces
+ * depend only on the bytes, never on how the input was split into reads; a piece's buffer is taken
+ * when its first byte arrives and is never larger than the piece, so a peer that announces a huge
+ * frame and sends little of it costs little. Each fragment's payload is a buffer of its own, handed
+ * over to the sink.
+ *
+ * <p>The message size limit is checked at each frame's header, before its payload is read, as
+ * {@link MessageAssembler} does.
+ */
+final class FragmentReader {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final long maxLength;
+    private final int fragmentSize;
+    private final FragmentSink sink;
+
+    private MessageType type;
+    private int rsv;
+    /** The next fragment handed on begins its message. */
+    private boolean first;
+    /** The message's size so far, counting every frame announced, to check the limit. */
+    private long size;
+    private long frameUnread;
+    private byte[] piece;
+    private int filled;
+
+    FragmentReader(int maxLength, int fragmentSize, FragmentSink sink) {
+        this.maxLength = maxLength;
+        this.fragmentSize = fragmentSize;
+        this.sink = sink;
+    }
+
+    void frameStart(int opcode, boolean fin, int frameRsv, long length) throws ProtocolException {
+        if (opcode != Opcode.CONTINUATION) {
+            type = opcode == Opcode.TEXT ? MessageType.TEXT : MessageType.BINARY;
+            rsv = frameRsv;
+            first = true;
+            size = 0;
+        }
+        if (size + length > maxLength) {
+            throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
+                    "message of at least " + (size + length) + " bytes exceeds the limit of " + maxLength);
+        }
+        size += length;
+        frameUnread = length;
+    }
+
+    /** The next chunk of the frame's payload; read where it lies, its position left as it was. */
+    void payload(ByteBuffer chunk) throws ProtocolException {
+        int at = chunk.position();
+        int end = chunk.limit();
+        while (at < end) {
+            if (piece == null) {
+                piece = new byte[(int) Math.min(fragmentSize, frameUnread)];
+                filled = 0;
+            }
+            int n = Math.min(piece.length - filled, end - at);
+            chunk.get(at, piece, filled, n);
+            at += n;
+            filled += n;
+            frameUnread -= n;
+            if (filled == piece.length && frameUnread > 0) {
+                hand(false); // a full piece with more of the frame to come
+            }
+        }
+    }
+
+    /** The frame ended: its last piece (or, for an empty frame, an empty one) is handed on. */
+    void frameEnd(boolean fin) throws ProtocolException {
+        hand(fin);
+    }
+
+    private void hand(boolean last) throws ProtocolException {
+        byte[] bytes = piece == null ? EMPTY : piece;
+        int length = piece == null ? 0 : filled;
+        piece = null;
+        Fragment fragment = new Fragment(type, rsv, ByteBuffer.wrap(bytes, 0, length), first, last);
+        first = false;
+        sink.accept(fragment);
+    }
+}
