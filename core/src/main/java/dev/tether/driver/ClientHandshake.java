@@ -1,6 +1,8 @@
 package dev.tether.driver;
 
+import dev.tether.api.HandshakeInfo;
 import dev.tether.driver.handshake.AcceptKey;
+import dev.tether.driver.handshake.ClientHandshakeInfo;
 import dev.tether.driver.handshake.HandshakeException;
 import dev.tether.driver.handshake.HeaderTokens;
 import dev.tether.driver.handshake.HttpHeaders;
@@ -9,6 +11,7 @@ import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
 import dev.tether.protocol.Role;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -65,6 +68,13 @@ public final class ClientHandshake {
 
     /** The request head to write, ending with the blank line. */
     public byte[] requestHead() {
+        StringBuilder head = new StringBuilder("GET ").append(target()).append(" HTTP/1.1\r\n");
+        requestHeaders().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The headers of the request, in the order {@link #requestHead()} writes them (read-only). */
+    public HttpHeaders requestHeaders() {
         HttpHeaders headers = new HttpHeaders()
                 .set("Host", hostHeader())
                 .set("Upgrade", "websocket")
@@ -78,9 +88,17 @@ public final class ClientHandshake {
             headers.set("Sec-WebSocket-Extensions", extensionOffer);
         }
         options.headers().forEach(headers::set);
-        StringBuilder head = new StringBuilder("GET ").append(target()).append(" HTTP/1.1\r\n");
-        headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        return headers.readOnlyView();
+    }
+
+    /**
+     * This handshake as the client socket's {@link HandshakeInfo}: the URI, the request headers sent,
+     * and {@code response}, whether or not it passed {@link #validate}.
+     *
+     * @param remoteAddress the server's address as the transport connected to it; may be unresolved
+     */
+    public HandshakeInfo info(HttpResponseHead response, InetSocketAddress remoteAddress) {
+        return ClientHandshakeInfo.of(uri, requestHeaders(), response, remoteAddress);
     }
 
     private String target() {

@@ -1,6 +1,8 @@
 package dev.tether.driver;
 
+import dev.tether.api.HandshakeInfo;
 import dev.tether.api.ReadyState;
+import dev.tether.driver.handshake.AcceptKey;
 import dev.tether.driver.handshake.HandshakeException;
 import dev.tether.driver.handshake.HandshakeRequest;
 import dev.tether.driver.handshake.HttpHeaders;
@@ -9,6 +11,7 @@ import dev.tether.protocol.Role;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +109,24 @@ class ClientDriverTest {
             return d;
         }, input);
         assertEquals(List.of("open", "text-fragment:h:more", "text-fragment:i:last"), lines);
+    }
+
+    @Test
+    @DisplayName("the client's handshake as HandshakeInfo: the request it sent, the response it read")
+    void handshakeInfo() {
+        ClientHandshake h = handshake("ws://example.com/chat?room=1");
+        Transcript t = new Transcript();
+        ClientDriver driver = new ClientDriver(h, () -> 0, t, t);
+        driver.start();
+        driver.parse(ByteBuffer.wrap(serverResponse(h, DriverOptions.builder(Role.SERVER).protocols("chat.v1").build())));
+        HandshakeInfo info = h.info(driver.handshakeResponse(), InetSocketAddress.createUnresolved("example.com", 80));
+        assertEquals(URI.create("ws://example.com/chat?room=1"), info.uri());
+        assertEquals(h.key(), info.header("Sec-WebSocket-Key"));
+        assertEquals("http://example.com", info.header("Origin"), "custom headers as sent");
+        assertEquals(h.requestHeaders().names(), List.copyOf(info.headers().keySet()));
+        assertEquals(101, info.responseStatus());
+        assertEquals("chat.v1", info.responseHeader("Sec-WebSocket-Protocol"));
+        assertEquals(AcceptKey.accept(h.key()), info.responseHeader("Sec-WebSocket-Accept"));
     }
 
     @Test
