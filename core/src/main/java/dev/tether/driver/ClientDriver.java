@@ -185,5 +185,4 @@ public final class ClientDriver implements Driver {
         CloseCodes.checkSendable(code, Objects.requireNonNull(reason, "reason"));
         return connection != null && connection.close(code, reason);
     }
-
 }

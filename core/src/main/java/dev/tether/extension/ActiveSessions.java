@@ -61,7 +61,7 @@ final class ActiveSessions {
         return current;
     }
 
-    boolean processFragments() {
+    boolean processesFragments() {
         for (Binding binding : bindings) {
             if (!binding.session().processesFragments()) {
                 return false;

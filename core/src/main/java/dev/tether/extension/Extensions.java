@@ -255,7 +255,7 @@ public final class Extensions {
      * active, as there is nothing to assemble a message for.
      */
     public boolean processesFragments() {
-        return active.processFragments();
+        return active.processesFragments();
     }
 
     /**
