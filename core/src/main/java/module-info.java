@@ -6,6 +6,7 @@ module dev.tether.core {
     exports dev.tether.api;
     exports dev.tether.driver;
     exports dev.tether.driver.handshake;
+    exports dev.tether.handshake;
     exports dev.tether.extension;
     exports dev.tether.message;
     exports dev.tether.protocol;

@@ -3,7 +3,7 @@ package dev.tether.servlet;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.driver.DriverOptions;
-import dev.tether.driver.ServerHandshake;
+import dev.tether.handshake.ServerHandshake;
 import dev.tether.driver.handshake.HeaderTokens;
 import dev.tether.message.BufferPool;
 import dev.tether.runtime.connection.WebSocketConnection;

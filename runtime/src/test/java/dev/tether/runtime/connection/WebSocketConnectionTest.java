@@ -7,7 +7,7 @@ import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.driver.DriverOptions;
 import dev.tether.protocol.Role;
-import dev.tether.driver.ServerHandshake;
+import dev.tether.handshake.ServerHandshake;
 import dev.tether.driver.handshake.HandshakeRequest;
 import dev.tether.driver.handshake.HttpHeaders;
 import dev.tether.runtime.ConnectionOptions;

@@ -1,5 +1,8 @@
-package dev.tether.driver;
+package dev.tether.handshake;
 
+import dev.tether.driver.Driver;
+import dev.tether.driver.DriverEvents;
+import dev.tether.driver.WireOutput;
 import dev.tether.api.CloseCodes;
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;

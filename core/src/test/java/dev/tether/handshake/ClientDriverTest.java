@@ -1,5 +1,9 @@
-package dev.tether.driver;
+package dev.tether.handshake;
 
+import dev.tether.driver.DriverOptions;
+import dev.tether.driver.FeedEveryWay;
+import dev.tether.driver.Hex;
+import dev.tether.driver.Transcript;
 import dev.tether.api.HandshakeInfo;
 import dev.tether.api.ReadyState;
 import dev.tether.driver.handshake.AcceptKey;

@@ -1,5 +1,6 @@
-package dev.tether.driver;
+package dev.tether.handshake;
 
+import dev.tether.driver.DriverOptions;
 import dev.tether.api.HandshakeInfo;
 import dev.tether.driver.handshake.AcceptKey;
 import dev.tether.driver.handshake.ClientHandshakeInfo;

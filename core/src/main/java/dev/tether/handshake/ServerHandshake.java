@@ -1,5 +1,9 @@
-package dev.tether.driver;
+package dev.tether.handshake;
 
+import dev.tether.driver.Driver;
+import dev.tether.driver.DriverEvents;
+import dev.tether.driver.DriverOptions;
+import dev.tether.driver.WireOutput;
 import dev.tether.driver.handshake.AcceptKey;
 import dev.tether.driver.handshake.HandshakeRequest;
 import dev.tether.driver.handshake.HeaderTokens;

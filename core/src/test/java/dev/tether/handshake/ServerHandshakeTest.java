@@ -1,5 +1,9 @@
-package dev.tether.driver;
+package dev.tether.handshake;
 
+import dev.tether.driver.Driver;
+import dev.tether.driver.DriverOptions;
+import dev.tether.driver.Hex;
+import dev.tether.driver.Transcript;
 import dev.tether.driver.handshake.HandshakeRequest;
 import dev.tether.driver.handshake.HttpHeaders;
 import dev.tether.extension.Extension;
