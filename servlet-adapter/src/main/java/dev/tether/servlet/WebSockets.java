@@ -16,10 +16,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * WebSocket from any servlet or filter:
@@ -100,12 +104,17 @@ public final class WebSockets {
             return null;
         }
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
-        answer.headers().forEach(response::addHeader);
-        context.responseHeaders().forEach(response::addHeader);
+        Map<String, List<String>> sent = new LinkedHashMap<>();
+        BiConsumer<String, String> answerWith = (name, value) -> {
+            response.addHeader(name, value);
+            sent.computeIfAbsent(name, n -> new ArrayList<>(1)).add(value);
+        };
+        answer.headers().forEach(answerWith);
+        context.responseHeaders().forEach(answerWith);
         boolean writesDirectBuffers = ContainerUpgrade.writesDirectBuffers(request);
         BufferPool lender = listener.acceptsLentBuffers() ? options.connection().lentBuffers(writesDirectBuffers) : null;
         WebSocketConnection socket = new WebSocketConnection((events, out) -> answer.newDriver(events, out, lender),
-                options.connection(), listener, new ServletHandshakeInfo(request), context.attributes(), lender);
+                options.connection(), listener, new ServletHandshakeInfo(request, sent), context.attributes(), lender);
         UpgradeHandler handler;
         try {
             handler = ContainerUpgrade.upgrade(request, response, UpgradeHandler.class);

@@ -79,6 +79,10 @@ class WebSocketHandshakeTest {
             assertEquals("theme", info.cookies().get(0).getName());
             assertEquals("dark", info.cookies().get(0).getValue());
             assertTrue(info.remoteAddress().getAddress().isLoopbackAddress());
+            assertEquals(101, info.responseStatus());
+            assertEquals("chat.v1", info.responseHeader("sec-websocket-protocol"), "what we answered, as sent");
+            assertEquals(List.of("session=abc; HttpOnly"), info.responseHeaders("Set-Cookie"));
+            assertEquals(client.response().header("Sec-WebSocket-Accept"), info.responseHeader("Sec-WebSocket-Accept"));
         }
         try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, new RecordingListener())));
              RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws?legacy=1"),

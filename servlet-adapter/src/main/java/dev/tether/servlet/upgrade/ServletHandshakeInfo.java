@@ -43,7 +43,17 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     private volatile URI uri;
     private volatile InetSocketAddress remoteAddress;
 
+    /** What we answered: the 101's headers, names as sent, in order. */
+    private final Map<String, List<String>> responseHeaders;
+
+    /** The request alone, with no response headers recorded. */
     public ServletHandshakeInfo(HttpServletRequest request) {
+        this(request, Map.of());
+    }
+
+    /** The request, and the headers of the 101 we answered it with (names as sent, in order). */
+    public ServletHandshakeInfo(HttpServletRequest request, Map<String, List<String>> responseHeaders) {
+        this.responseHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(responseHeaders));
         StringBuilder text = new StringBuilder(256);
         List<String> parts = new ArrayList<>();
         parts.add(orEmpty(request.getRequestURI()));
@@ -100,6 +110,11 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     private boolean named(int piece, String name) {
         int start = start(piece);
         return ends[piece] - start == name.length() && pieces.regionMatches(true, start, name, 0, name.length());
+    }
+
+    @Override
+    public Map<String, List<String>> responseHeaders() {
+        return responseHeaders;
     }
 
     @Override
