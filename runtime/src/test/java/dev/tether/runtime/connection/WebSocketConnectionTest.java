@@ -1,7 +1,6 @@
 package dev.tether.runtime.connection;
 
 import dev.tether.api.CloseStatus;
-import dev.tether.api.HandshakeInfo;
 import dev.tether.api.ReadyState;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
@@ -9,19 +8,19 @@ import dev.tether.driver.DriverOptions;
 import dev.tether.protocol.Role;
 import dev.tether.handshake.ServerHandshake;
 import dev.tether.driver.handshake.HandshakeRequest;
+import dev.tether.driver.handshake.ClientHandshakeInfo;
 import dev.tether.driver.handshake.HttpHeaders;
+import dev.tether.driver.handshake.HttpResponseHead;
 import dev.tether.runtime.ConnectionOptions;
 import dev.tether.runtime.RuntimeThreads;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.net.HttpCookie;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,8 +65,11 @@ class WebSocketConnectionTest {
                 .set("Sec-WebSocket-Version", "13");
         ServerHandshake answer = ServerHandshake.answer(HandshakeRequest.of("GET", "/chat", headers, false),
                 DriverOptions.defaults(Role.SERVER));
+        // Any side's handshake view will do: the connection only carries it.
         return new WebSocketConnection((events, out) -> answer.newDriver(events, out), options, recorder,
-                new Handshake(), new ConcurrentHashMap<>(), null);
+                ClientHandshakeInfo.of(URI.create("ws://server.example.com/chat"), headers,
+                        new HttpResponseHead(101, "Switching Protocols", answer.headers()), new InetSocketAddress("127.0.0.1", 1)),
+                new ConcurrentHashMap<>(), null);
     }
 
     /** A masked client text frame. */
@@ -188,33 +190,5 @@ class WebSocketConnectionTest {
         });
         assertTrue(ran.await(10, TimeUnit.SECONDS));
         assertTrue(name[0].startsWith("tether-") && daemon[0], name[0]);
-    }
-
-    /** The handshake view of a request that never was: only its URI matters here. */
-    private static final class Handshake implements HandshakeInfo {
-        @Override
-        public URI uri() {
-            return URI.create("/chat");
-        }
-
-        @Override
-        public List<String> headers(String name) {
-            return List.of();
-        }
-
-        @Override
-        public Map<String, List<String>> headers() {
-            return Map.of();
-        }
-
-        @Override
-        public List<HttpCookie> cookies() {
-            return List.of();
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return new InetSocketAddress("127.0.0.1", 1);
-        }
     }
 }
