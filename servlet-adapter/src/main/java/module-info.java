@@ -13,7 +13,6 @@ module dev.tether.servlet {
     exports dev.tether.servlet;
     exports dev.tether.servlet.sse;
     exports dev.tether.servlet.endpoint;
-    exports dev.tether.servlet.endpoint.annotation;
 
     provides jakarta.servlet.ServletContainerInitializer with dev.tether.servlet.endpoint.EndpointInitializer;
 }

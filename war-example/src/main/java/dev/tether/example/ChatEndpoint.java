@@ -6,10 +6,10 @@ import dev.tether.api.WebSocket;
 import dev.tether.servlet.WebSocketOptions;
 import dev.tether.servlet.endpoint.EndpointConfigurator;
 import dev.tether.servlet.endpoint.EndpointHandshake;
-import dev.tether.servlet.endpoint.annotation.OnClose;
-import dev.tether.servlet.endpoint.annotation.OnMessage;
-import dev.tether.servlet.endpoint.annotation.OnOpen;
-import dev.tether.servlet.endpoint.annotation.WebSocketEndpoint;
+import dev.tether.servlet.endpoint.OnClose;
+import dev.tether.servlet.endpoint.OnMessage;
+import dev.tether.servlet.endpoint.OnOpen;
+import dev.tether.servlet.endpoint.WebSocketEndpoint;
 
 import java.util.Map;
 

@@ -1,6 +1,5 @@
 package dev.tether.servlet.endpoint;
 
-import dev.tether.servlet.endpoint.annotation.WebSocketEndpoint;
 import jakarta.servlet.ServletContainerInitializer;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;

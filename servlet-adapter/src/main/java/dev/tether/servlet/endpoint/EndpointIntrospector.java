@@ -3,7 +3,6 @@ package dev.tether.servlet.endpoint;
 import dev.tether.driver.handshake.HeaderTokens;
 import dev.tether.servlet.HandshakeHook;
 import dev.tether.servlet.WebSocketOptions;
-import dev.tether.servlet.endpoint.annotation.WebSocketEndpoint;
 
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;

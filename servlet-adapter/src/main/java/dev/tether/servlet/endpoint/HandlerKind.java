@@ -1,10 +1,6 @@
 package dev.tether.servlet.endpoint;
 
 import dev.tether.api.CloseStatus;
-import dev.tether.servlet.endpoint.annotation.OnClose;
-import dev.tether.servlet.endpoint.annotation.OnError;
-import dev.tether.servlet.endpoint.annotation.OnMessage;
-import dev.tether.servlet.endpoint.annotation.OnOpen;
 
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;

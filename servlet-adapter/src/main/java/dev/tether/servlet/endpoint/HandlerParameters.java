@@ -3,7 +3,6 @@ package dev.tether.servlet.endpoint;
 import dev.tether.api.HandshakeInfo;
 import dev.tether.api.WebSocket;
 import dev.tether.servlet.endpoint.EndpointMethod.Source;
-import dev.tether.servlet.endpoint.annotation.PathParam;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Method;

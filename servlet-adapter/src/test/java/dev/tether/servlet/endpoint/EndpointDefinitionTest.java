@@ -3,12 +3,6 @@ package dev.tether.servlet.endpoint;
 import dev.tether.api.CloseStatus;
 import dev.tether.api.HandshakeInfo;
 import dev.tether.api.WebSocket;
-import dev.tether.servlet.endpoint.annotation.OnClose;
-import dev.tether.servlet.endpoint.annotation.OnError;
-import dev.tether.servlet.endpoint.annotation.OnMessage;
-import dev.tether.servlet.endpoint.annotation.OnOpen;
-import dev.tether.servlet.endpoint.annotation.PathParam;
-import dev.tether.servlet.endpoint.annotation.WebSocketEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.io.Reader;

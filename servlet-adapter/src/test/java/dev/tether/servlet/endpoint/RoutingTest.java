@@ -1,7 +1,5 @@
 package dev.tether.servlet.endpoint;
 
-import dev.tether.servlet.endpoint.annotation.OnMessage;
-import dev.tether.servlet.endpoint.annotation.WebSocketEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

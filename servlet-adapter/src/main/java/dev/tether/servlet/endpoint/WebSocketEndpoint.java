@@ -1,6 +1,5 @@
-package dev.tether.servlet.endpoint.annotation;
+package dev.tether.servlet.endpoint;
 
-import dev.tether.servlet.endpoint.EndpointConfigurator;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package dev.tether.servlet.endpoint.annotation;
+package dev.tether.servlet.endpoint;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
