@@ -1,0 +1,7 @@
+/**
+ * Server-sent events whatever carries them: {@link dev.tether.runtime.sse.EventStream}, one stream
+ * over an {@link dev.tether.runtime.Output} (queueing, buffer limit and overflow policy, keepalive,
+ * stall timeout, close), configured by {@link dev.tether.runtime.sse.EventStreamOptions}. A server
+ * adapter sends the response head and hands the body over as an {@code Output}.
+ */
+package dev.tether.runtime.sse;
