@@ -1,7 +1,7 @@
 package dev.tether.example;
 
 import dev.tether.api.EventSource;
-import dev.tether.servlet.sse.EventBroadcaster;
+import dev.tether.runtime.sse.EventBroadcaster;
 import dev.tether.sse.SseEvent;
 
 import java.util.concurrent.ThreadLocalRandom;

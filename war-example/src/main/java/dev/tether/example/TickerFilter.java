@@ -2,7 +2,7 @@ package dev.tether.example;
 
 import dev.tether.api.EventSource;
 import dev.tether.api.EventSourceListener;
-import dev.tether.servlet.sse.EventBroadcaster;
+import dev.tether.runtime.sse.EventBroadcaster;
 import dev.tether.servlet.sse.EventSourceFilter;
 import dev.tether.servlet.sse.EventSourceOptions;
 import dev.tether.sse.SseEvent;

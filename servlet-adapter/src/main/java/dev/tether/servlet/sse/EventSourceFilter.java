@@ -1,6 +1,7 @@
 package dev.tether.servlet.sse;
 
 import dev.tether.api.EventSourceListener;
+import dev.tether.runtime.sse.OpenStreams;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;

@@ -1,6 +1,7 @@
 package dev.tether.servlet.sse;
 
 import dev.tether.api.EventSourceListener;
+import dev.tether.runtime.sse.OpenStreams;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

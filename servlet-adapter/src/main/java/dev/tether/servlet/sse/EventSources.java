@@ -2,9 +2,15 @@ package dev.tether.servlet.sse;
 
 import dev.tether.api.EventSource;
 import dev.tether.api.EventSourceListener;
+import dev.tether.runtime.sse.EventStream;
+import dev.tether.servlet.io.NonBlockingWriter;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -24,6 +30,10 @@ import java.util.Objects;
  * HTTP/2). The head is flushed at once and every event as it is written, without blocking. The
  * container's async timeout is switched off for the stream ({@code AsyncContext.setTimeout(0)}):
  * the keepalive ping keeps proxies from closing a quiet stream and finds clients that are gone.
+ *
+ * <p>This class is the servlet side only: the response head, the async context and a non-blocking
+ * writer over the response's output stream. The stream itself (queueing, keepalive, overflow,
+ * close) is the runtime's {@link EventStream}.
  */
 public final class EventSources {
     private static final EventSourceListener NO_LISTENER = new EventSourceListener() {
@@ -70,6 +80,71 @@ public final class EventSources {
         if (response.isCommitted()) {
             throw new IllegalStateException("the response is already committed: start the event stream before writing anything");
         }
-        return ServletEventSource.start(request, response, options, listener);
+        response.setStatus(HttpServletResponse.SC_OK);
+        response.setContentType("text/event-stream");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-cache");
+        response.setHeader("X-Accel-Buffering", "no"); // nginx: pass each event on, do not buffer
+        options.headers().forEach(response::setHeader);
+
+        AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync(request, response);
+        async.setTimeout(0); // never the container's timeout: it would end quiet streams
+        EventStream stream = new EventStream(options.stream(), listener, urlOf(request), lastEventIdOf(request),
+                () -> complete(async));
+        async.addListener(new ContainerEvents(stream));
+        NonBlockingWriter writer = new NonBlockingWriter(error -> stream.outputEnded("a write failed", error));
+        try {
+            // Still blocking I/O until the write listener is set: commit the head at once.
+            response.flushBuffer();
+            writer.start(response.getOutputStream());
+        } catch (IOException | RuntimeException e) {
+            stream.outputEnded("the response head could not be sent", e);
+            return stream;
+        }
+        stream.start(writer);
+        return stream;
+    }
+
+    private static void complete(AsyncContext async) {
+        try {
+            async.complete();
+        } catch (IllegalStateException alreadyOver) {
+            // The container completed the request first (client gone, or shutting down).
+        }
+    }
+
+    private static String urlOf(HttpServletRequest request) {
+        String query = request.getQueryString();
+        return request.getRequestURL() + (query == null ? "" : "?" + query);
+    }
+
+    private static String lastEventIdOf(HttpServletRequest request) {
+        String header = request.getHeader("Last-Event-ID");
+        if (header != null) return header;
+        String parameter = request.getParameter("lastEventId");
+        return parameter != null ? parameter : "";
+    }
+
+    /** The container's view of the request: each of its ends is the end of the stream's output. */
+    private record ContainerEvents(EventStream stream) implements AsyncListener {
+        @Override
+        public void onComplete(AsyncEvent event) {
+            stream.outputEnded("the container completed the response", null);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            stream.outputEnded("the container's async timeout fired although it was switched off", null);
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            stream.outputEnded("the container reported an error", event.getThrowable());
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // Not re-dispatched: nothing to do.
+        }
     }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.api.EventSource;
 import dev.tether.api.OutboundOverflowException;
+import dev.tether.runtime.sse.EventBroadcaster;
+import dev.tether.runtime.sse.EventStreamOptions;
 import dev.tether.servlet.sse.SseClient.Event;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RunningServer;
@@ -203,7 +205,7 @@ class EventBroadcasterTest {
     @EnumSource(Container.class)
     void failSendRefusesEventsButKeepsTheStream(Container container) throws Exception {
         RecordingStreams streams = new RecordingStreams(EventSourceOptions.builder().pingInterval(Duration.ZERO)
-                .bufferLimit(64 << 10).overflowPolicy(EventSourceOptions.OverflowPolicy.FAIL_SEND).build());
+                .bufferLimit(64 << 10).overflowPolicy(EventStreamOptions.OverflowPolicy.FAIL_SEND).build());
         String payload = "x".repeat(16 << 10);
         try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams;
              Socket slow = new Socket()) {

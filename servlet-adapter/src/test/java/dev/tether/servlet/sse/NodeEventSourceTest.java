@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tether.api.EventSource;
+import dev.tether.runtime.sse.EventBroadcaster;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RunningServer;
 import dev.tether.sse.SseEvent;

@@ -1,7 +1,7 @@
 package dev.tether.bench.server;
 
 import dev.tether.api.EventSource;
-import dev.tether.servlet.sse.EventBroadcaster;
+import dev.tether.runtime.sse.EventBroadcaster;
 import dev.tether.servlet.sse.EventSourceOptions;
 import dev.tether.servlet.sse.EventSources;
 import jakarta.servlet.http.HttpServlet;

@@ -1,4 +1,4 @@
-package dev.tether.servlet.sse;
+package dev.tether.runtime.sse;
 
 import dev.tether.api.EventSource;
 import dev.tether.api.ReadyState;
@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>Writing behind</h2>
  * A broadcast only queues; the writes are made by a flush pass on the broadcaster's executor
- * (the common pool unless one is given). While a pass writes, further broadcasts queue behind it,
+ * (the runtime's shared daemon threads unless one is given). While a pass writes, further broadcasts queue behind it,
  * so the next pass writes each subscriber's backlog in one gathered write: the faster events come,
  * the more of them share a system call, and the publisher never pays for the sockets. An idle
  * broadcaster's event leaves at once, one hand-off later.
@@ -79,7 +79,7 @@ public final class EventBroadcaster {
     private final Set<EventSource> subscribers = ConcurrentHashMap.newKeySet();
     private final Executor flusher;
     /** Streams with queued events that no flush pass has written yet; each at most once. */
-    private final ConcurrentLinkedQueue<ServletEventSource> unflushed = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<EventStream> unflushed = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushPassScheduled = new AtomicBoolean();
 
     /** A broadcaster without replay: reconnecting clients with a last event id are sent a reset. */
@@ -114,7 +114,7 @@ public final class EventBroadcaster {
     public Joined subscribe(EventSource source) {
         Objects.requireNonNull(source, "source");
         Joined joined;
-        List<ServletEventSource> toFlush = new ArrayList<>(1);
+        List<EventStream> toFlush = new ArrayList<>(1);
         synchronized (lock) {
             if (source.readyState() != ReadyState.OPEN) return Joined.CLOSED;
             String lastEventId = source.lastEventId();
@@ -135,7 +135,7 @@ public final class EventBroadcaster {
             subscribers.add(source);
         }
         source.closed().whenComplete((ok, error) -> subscribers.remove(source));
-        toFlush.forEach(ServletEventSource::flush);
+        toFlush.forEach(EventStream::flush);
         return joined;
     }
 
@@ -156,7 +156,7 @@ public final class EventBroadcaster {
     public CompletableFuture<Integer> broadcast(SseEvent event) {
         byte[] encoded = SseEncoder.encode(event);
         List<CompletableFuture<Void>> sends;
-        List<ServletEventSource> toFlush;
+        List<EventStream> toFlush;
         synchronized (lock) {
             // Queued in one critical section, so every subscriber gets the events in the same order.
             replay.add(event.id(), encoded);
@@ -166,7 +166,7 @@ public final class EventBroadcaster {
                 sends.add(queue(source, encoded, event, toFlush));
             }
         }
-        for (ServletEventSource source : toFlush) {
+        for (EventStream source : toFlush) {
             if (source.markUnflushed()) {
                 unflushed.add(source);
             }
@@ -193,7 +193,7 @@ public final class EventBroadcaster {
     private void flushPass() {
         do {
             try {
-                for (ServletEventSource source; (source = unflushed.poll()) != null; ) {
+                for (EventStream source; (source = unflushed.poll()) != null; ) {
                     source.clearUnflushed(); // before writing: an event queued from now on marks it again
                     try {
                         source.flush();
@@ -244,14 +244,14 @@ public final class EventBroadcaster {
 
     /** Queues without writing for our own streams (written after the lock is let go); sends for others. */
     private static CompletableFuture<Void> queue(EventSource source, byte[] encoded, SseEvent event,
-                                                 List<ServletEventSource> toFlush) {
-        if (source instanceof ServletEventSource ours) {
+                                                 List<EventStream> toFlush) {
+        if (source instanceof EventStream ours) {
             toFlush.add(ours);
             return ours.enqueue(encoded);
         }
         return event != null
                 ? source.send(event).toCompletableFuture()
-                : CompletableFuture.failedFuture(new IllegalStateException("replay needs a stream started by EventSources"));
+                : CompletableFuture.failedFuture(new IllegalStateException("replay needs an EventStream"));
     }
 
     /** The number of subscribers. */
