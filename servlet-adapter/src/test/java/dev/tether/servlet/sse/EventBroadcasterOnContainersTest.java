@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -35,8 +34,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Many subscribers: replay on reconnection, the reset event, scale, slow and vanished clients. */
-class EventBroadcasterTest {
+/**
+ * Many subscribers on real containers and sockets: replay on reconnection (the request's
+ * {@code Last-Event-ID}), scale, slow and vanished clients, and backlogs the containers write in
+ * gathered writes. The broadcaster's own logic (the reset event, flush passes, the overflow drop
+ * without a gap) is tested without a container in the runtime's {@code EventBroadcasterTest}.
+ */
+class EventBroadcasterOnContainersTest {
     private static final EventSourceOptions QUIET = EventSourceOptions.builder().pingInterval(Duration.ZERO).build();
     private final HttpClient http = SseClient.newHttpClient();
 
@@ -74,24 +78,6 @@ class EventBroadcasterTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
-    void anIdTooOldToReplayIsAnsweredWithAResetEvent(Container container) throws Exception {
-        EventBroadcaster news = new EventBroadcaster(3, 1 << 20);
-        List<EventBroadcaster.Joined> joins = new ArrayList<>();
-        RecordingStreams streams = new RecordingStreams(QUIET, source -> joins.add(news.subscribe(source)));
-        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams) {
-            for (int i = 1; i <= 10; i++) news.broadcast(numbered(i));
-            SseClient client = SseClient.connect(http, server.httpUri("/news"), "Last-Event-ID", "2");
-            streams.awaitOpen();
-            // The id asked for, as data; the newest id, so the next reconnection resumes from here.
-            assertEquals(new Event(EventBroadcaster.RESET_EVENT, "2", "10"), client.nextEvent());
-            news.broadcast(numbered(11));
-            assertEquals(received(11), client.nextEvent());
-            assertEquals(List.of(EventBroadcaster.Joined.RESET), joins);
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(Container.class)
     void aThousandSubscribersReceiveEveryBroadcast(Container container) throws Exception {
         int subscribers = 1000;
         int events = 3;
@@ -112,51 +98,6 @@ class EventBroadcasterTest {
             for (SseClient client : clients) {
                 for (int n = 1; n <= events; n++) assertEquals(received(n), client.nextEvent());
             }
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(Container.class)
-    void broadcastsQueueBehindOneFlushPassThatWritesThemTogether(Container container) throws Exception {
-        List<Runnable> passes = new ArrayList<>();
-        EventBroadcaster news = new EventBroadcaster(0, 0, task -> {
-            synchronized (passes) {
-                passes.add(task);
-            }
-        });
-        RecordingStreams streams = new RecordingStreams(QUIET, news::subscribe);
-        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams) {
-            SseClient client = SseClient.connect(http, server.httpUri("/news"));
-            streams.awaitOpen();
-
-            List<CompletableFuture<Integer>> written = new ArrayList<>();
-            for (int n = 1; n <= 3; n++) written.add(news.broadcast(numbered(n)));
-            // The publisher only queued: nothing is written until the one pass runs.
-            assertEquals(1, passes.size());
-            assertFalse(written.get(0).isDone());
-
-            passes.remove(0).run();
-            for (CompletableFuture<Integer> w : written) assertEquals(1, w.get(10, TimeUnit.SECONDS));
-            for (int n = 1; n <= 3; n++) assertEquals(received(n), client.nextEvent());
-
-            news.broadcast(numbered(4)); // the pass is over: the next broadcast asks for a new one
-            assertEquals(1, passes.size());
-            passes.remove(0).run();
-            assertEquals(received(4), client.nextEvent());
-        }
-    }
-
-    @ParameterizedTest
-    @EnumSource(Container.class)
-    void aSameThreadFlusherWritesEveryBroadcastWithoutPilingUpPasses(Container container) throws Exception {
-        EventBroadcaster news = new EventBroadcaster(0, 0, Runnable::run);
-        RecordingStreams streams = new RecordingStreams(QUIET, news::subscribe);
-        try (RunningServer server = container.start(r -> r.addServlet("/news", streams)); streams) {
-            SseClient client = SseClient.connect(http, server.httpUri("/news"));
-            streams.awaitOpen();
-            int events = 2000;
-            for (int n = 1; n <= events; n++) assertEquals(1, news.broadcast(numbered(n)).get(10, TimeUnit.SECONDS));
-            for (int n = 1; n <= events; n++) assertEquals(received(n), client.nextEvent());
         }
     }
 
@@ -356,83 +297,6 @@ class EventBroadcasterTest {
                 for (RawEventStream client : clients) client.close();
                 readers.shutdownNow();
             }
-        }
-    }
-
-    /** Event n, a few hundred bytes. */
-    private static SseEvent sized(int n) {
-        String id = String.format("%06d", n);
-        return SseEvent.data(id + " " + "x".repeat(200)).id(id);
-    }
-
-    private static int idOf(byte[] event) {
-        String text = new String(event, StandardCharsets.UTF_8);
-        int at = text.indexOf("id: ");
-        return Integer.parseInt(text.substring(at + 4, text.indexOf('\n', at)));
-    }
-
-    /**
-     * The CLOSE policy drops a client that cannot keep up, so that it reconnects with Last-Event-ID
-     * and is replayed what it missed: that only works if what it received has no gap. Here the drop
-     * waits behind a busy flush pass while the client reads on and makes room in its queue; an event
-     * broadcast meanwhile must not be sent after the one refused.
-     */
-    @ParameterizedTest
-    @EnumSource(Container.class)
-    void aSubscriberDroppedForOverflowHasReceivedAnUnbrokenRunOfEvents(Container container) throws Exception {
-        List<Runnable> passes = Collections.synchronizedList(new ArrayList<>());
-        EventBroadcaster news = new EventBroadcaster(0, 0, passes::add);
-        Runnable runPasses = () -> {
-            while (!passes.isEmpty()) passes.remove(0).run();
-        };
-        RecordingStreams streams = new RecordingStreams(EventSourceOptions.builder()
-                .pingInterval(Duration.ZERO).bufferLimit(64 << 10).build(), news::subscribe);
-        ExecutorService reading = Executors.newSingleThreadExecutor();
-        try (RunningServer server = container.start(r -> r.addServlet("/news", streams).socketSendBuffer(16 << 10));
-             streams; RawEventStream client = RawEventStream.open(server.port(), "/news", 4096)) {
-            EventSource slow = streams.awaitOpen();
-            List<CompletableFuture<Integer>> sent = new ArrayList<>();
-            sent.add(null); // sent.get(n) is event n's
-            // The client reads nothing: its socket fills, then its queue, until an event is refused.
-            int refused = 0;
-            while (refused == 0 && sent.size() < 10_000) {
-                int n = sent.size();
-                sent.add(news.broadcast(sized(n)));
-                if (sent.get(n).getNow(-1) == 0) {
-                    refused = n; // the pass that drops the stream is owed, and left waiting
-                } else {
-                    runPasses.run();
-                }
-            }
-            assertTrue(refused > 0, "no event was refused");
-
-            // The client reads on, one event for each one broadcast: the container writes on from the
-            // queue, which makes room there, while the owed pass still waits.
-            List<Integer> ids = new ArrayList<>();
-            List<CompletableFuture<Integer>> afterRefusal = new ArrayList<>();
-            boolean accepted = false;
-            while (!accepted && (ids.isEmpty() || ids.get(ids.size() - 1) < refused - 1)) {
-                ids.add(idOf(client.nextEvent()));
-                CompletableFuture<Integer> next = news.broadcast(sized(refused + afterRefusal.size() + 1));
-                afterRefusal.add(next);
-                accepted = next.getNow(-1) != 0;
-            }
-            Future<?> rest = reading.submit(() -> {
-                for (byte[] event; (event = client.nextEvent()) != null; ) ids.add(idOf(event));
-                return null;
-            });
-            for (CompletableFuture<Integer> send : afterRefusal) { // each one refused at once, or written
-                send.get(SseClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            runPasses.run(); // at last: the stream is dropped
-            rest.get(SseClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            assertEquals(slow, streams.awaitClose());
-
-            for (int i = 0; i < ids.size(); i++) {
-                assertEquals(i + 1, ids.get(i), "received after event " + i + " (event " + refused + " was refused)");
-            }
-        } finally {
-            reading.shutdownNow();
         }
     }
 }
