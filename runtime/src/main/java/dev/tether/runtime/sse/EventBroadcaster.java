@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <h2>Writing behind</h2>
  * A broadcast only queues; the writes are made by a flush pass on the broadcaster's executor
- * (the runtime's shared daemon threads unless one is given). While a pass writes, further broadcasts queue behind it,
- * so the next pass writes each subscriber's backlog in one gathered write: the faster events come,
+ * (the runtime's shared daemon threads unless one is given). While a pass writes, further
+ * broadcasts queue behind it, so the next pass writes each subscriber's backlog in one gathered
+ * write: the faster events come,
  * the more of them share a system call, and the publisher never pays for the sockets. An idle
  * broadcaster's event leaves at once, one hand-off later.
  *
