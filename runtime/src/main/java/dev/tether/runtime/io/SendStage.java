@@ -52,7 +52,7 @@ public final class SendStage<T> extends CompletableFuture<T> {
     public static void settle(Executor pool, List<? extends CompletableFuture<Void>> stages, Throwable error) {
         int[] depth = DEPTH.get();
         if (depth[0] >= MAX_INLINE_DEPTH || ApplicationCalls.inside() && !allOwnAndUnawaited(stages)) {
-            pool.execute(() -> complete(stages, error));
+            Handoff.execute(pool, () -> complete(stages, error));
             return;
         }
         depth[0]++;

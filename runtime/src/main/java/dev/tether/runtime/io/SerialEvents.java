@@ -2,7 +2,6 @@ package dev.tether.runtime.io;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -38,11 +37,7 @@ public final class SerialEvents {
         if (queue.isEmpty() || wip.getAndIncrement() != 0) {
             return;
         }
-        try {
-            executor.execute(this::drainClaimed);
-        } catch (RejectedExecutionException stopping) {
-            drainClaimed(); // the claim is ours: run them here rather than never
-        }
+        Handoff.execute(executor, this::drainClaimed); // the claim is ours: refused, it runs here
     }
 
     /** The drain loop, by the thread that took {@code wip} from 0 (or was handed it). */

@@ -8,7 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Deadlines on a scheduler whose due tasks are handed to an executor at once, so that a slow task
- * never delays another connection's timers (the scheduler's thread only hands work over).
+ * never delays another connection's timers (the scheduler's thread only hands work over; it runs
+ * the task itself only when the executor refuses it, see {@link Handoff}).
  */
 public final class Timers {
     private final ScheduledExecutorService scheduler;
@@ -21,13 +22,13 @@ public final class Timers {
 
     /** Runs {@code task} once after {@code delay}. */
     public ScheduledFuture<?> once(Duration delay, Runnable task) {
-        return scheduler.schedule(() -> executor.execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+        return scheduler.schedule(() -> Handoff.execute(executor, task), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** Runs {@code task} every {@code period}, first after one period. */
     public ScheduledFuture<?> every(Duration period, Runnable task) {
         long nanos = period.toNanos();
-        return scheduler.scheduleAtFixedRate(() -> executor.execute(task), nanos, nanos, TimeUnit.NANOSECONDS);
+        return scheduler.scheduleAtFixedRate(() -> Handoff.execute(executor, task), nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Cancels {@code timer} if there is one; returns null for assigning back. */

@@ -3,6 +3,7 @@ package dev.tether.runtime.sse;
 import dev.tether.api.EventSource;
 import dev.tether.api.ReadyState;
 import dev.tether.runtime.RuntimeThreads;
+import dev.tether.runtime.io.Handoff;
 import dev.tether.sse.ReplayBuffer;
 import dev.tether.sse.SseEncoder;
 import dev.tether.sse.SseEvent;
@@ -15,7 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -180,11 +180,7 @@ public final class EventBroadcaster {
         if (unflushed.isEmpty() || !flushPassScheduled.compareAndSet(false, true)) {
             return;
         }
-        try {
-            flusher.execute(this::flushPass);
-        } catch (RejectedExecutionException shuttingDown) {
-            flushPass(); // still write (or fail) what was queued
-        }
+        Handoff.execute(flusher, this::flushPass); // refused, it still writes (or fails) what was queued here
     }
 
     /**
