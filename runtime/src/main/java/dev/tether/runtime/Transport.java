@@ -49,6 +49,10 @@ public interface Transport extends Output {
     /** Closes the connection once a write in progress has completed: everything written is sent. */
     void close();
 
-    /** Drops the connection now, even with a write in progress (which fails). */
+    /**
+     * Drops the connection now, even with a write in progress (which fails). Once it returns, the
+     * transport no longer reads the buffers of that write: the connection may then reuse them. A
+     * second call does nothing.
+     */
     void abort();
 }

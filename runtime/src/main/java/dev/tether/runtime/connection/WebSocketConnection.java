@@ -107,11 +107,19 @@ public final class WebSocketConnection implements WebSocket {
         }
         try {
             transport.start(transportSide); // its listeners are set before anything is written
-            outbound.start(transport);
         } catch (RuntimeException e) {
             transportSide.onFailure(e);
             return;
         }
+        boolean abortedMeanwhile;
+        synchronized (lock) {
+            abortedMeanwhile = transportClosed; // its abort() may have come before start(): again, now
+        }
+        if (abortedMeanwhile) {
+            transport.abort();
+            return;
+        }
+        outbound.start(transport);
         afterUnlock();
     }
 
@@ -227,17 +235,21 @@ public final class WebSocketConnection implements WebSocket {
         }
     }
 
-    /** Drops the connection now: reports 1006 unless already closed, fails whatever is queued. */
+    /**
+     * Drops the connection now: reports 1006 unless already closed, fails whatever is queued. The
+     * transport is dropped first: the sends failed after it may return lent buffers to their pool,
+     * which the transport must no longer be writing from.
+     */
     void abort(Throwable cause) {
         Transport toDrop;
         synchronized (lock) {
             driver.endOfInput();
             toDrop = markTransportClosed();
         }
-        outbound.abort(cause);
         if (toDrop != null) {
             toDrop.abort();
         }
+        outbound.abort(cause);
         afterUnlock();
     }
 
@@ -329,7 +341,9 @@ public final class WebSocketConnection implements WebSocket {
 
     @Override
     public String protocol() {
-        return driver.protocol();
+        synchronized (lock) { // a client's driver learns it from the response, on the reading thread
+            return driver.protocol();
+        }
     }
 
     @Override
@@ -339,7 +353,9 @@ public final class WebSocketConnection implements WebSocket {
 
     @Override
     public List<String> extensions() {
-        return driver.extensions();
+        synchronized (lock) {
+            return driver.extensions();
+        }
     }
 
     @Override

@@ -12,12 +12,15 @@ final class FakeTransport implements Transport {
     final ByteArrayOutputStream written = new ByteArrayOutputStream();
     final List<String> calls = new ArrayList<>();
     boolean writesAtOnce;
+    /** Runs when the connection starts the transport, before the transport takes its inbound. */
+    Runnable onStart = () -> { };
     Inbound inbound;
     int demands;
     private WriteCallback pending;
 
     @Override
     public void start(Inbound in) {
+        onStart.run();
         this.inbound = in;
         calls.add("start");
     }

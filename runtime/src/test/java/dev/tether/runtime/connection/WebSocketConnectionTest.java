@@ -135,6 +135,33 @@ class WebSocketConnectionTest {
     }
 
     @Test
+    @DisplayName("a dropped connection lets go of its transport before it fails the send in flight, whose buffers may then be reused")
+    void abortDropsTheTransportBeforeFailingTheWriteInFlight() {
+        // Completions handed to the executor run at once, so the order below is the order of the calls.
+        WebSocketConnection socket = connection(ConnectionOptions.builder().executor(Runnable::run).build());
+        FakeTransport transport = new FakeTransport();
+        socket.start(transport);
+        socket.send("a").whenComplete((ok, error) -> transport.calls.add(error != null ? "send failed" : "sent"));
+        assertTrue(transport.writing());
+
+        socket.terminate();
+
+        assertEquals(List.of("start", "abort", "send failed"), transport.calls);
+    }
+
+    @Test
+    @DisplayName("a connection dropped while its transport is starting drops the transport once it has started")
+    void abortDuringStartIsNotLost() {
+        WebSocketConnection socket = connection(ConnectionOptions.defaults());
+        FakeTransport transport = new FakeTransport();
+        transport.onStart = socket::terminate; // another thread's abort, between the connection's lock and start()
+        socket.start(transport);
+
+        assertEquals(List.of("abort", "start", "abort"), transport.calls, "started after the abort, so aborted again");
+        assertEquals(ReadyState.CLOSED, socket.readyState());
+    }
+
+    @Test
     @DisplayName("input is parsed and delivered; a paused connection wants none until resumed")
     void pauseAndResume() {
         WebSocketConnection socket = connection(ConnectionOptions.defaults());
