@@ -8,9 +8,10 @@ import dev.tether.driver.handshake.HeaderTokens;
 import dev.tether.message.BufferPool;
 import dev.tether.runtime.connection.WebSocketConnection;
 import dev.tether.servlet.upgrade.ContainerUpgrade;
+import dev.tether.servlet.upgrade.ContainerUpgrade.TransportSettings;
+import dev.tether.servlet.upgrade.ContainerUpgrade.Upgraded;
 import dev.tether.servlet.upgrade.ServletHandshakeInfo;
 import dev.tether.servlet.upgrade.ServletHandshakeRequest;
-import dev.tether.servlet.upgrade.UpgradeHandler;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -115,14 +116,9 @@ public final class WebSockets {
         BufferPool lender = listener.acceptsLentBuffers() ? options.connection().lentBuffers(writesDirectBuffers) : null;
         WebSocketConnection socket = new WebSocketConnection((events, out) -> answer.newDriver(events, out, lender),
                 options.connection(), listener, new ServletHandshakeInfo(request, sent), context.attributes(), lender);
-        UpgradeHandler handler;
-        try {
-            handler = ContainerUpgrade.upgrade(request, response, UpgradeHandler.class);
-        } catch (IOException | ServletException | RuntimeException e) {
-            socket.startFailed(e); // no orphan: its handshake timer would fire on a connection that never was
-            throw e;
-        }
-        handler.attach(socket, options.connection().readBufferSize(), options.readsPerYield(), writesDirectBuffers);
+        ContainerUpgrade.upgrade(request, response,
+                new TransportSettings(options.connection().readBufferSize(), options.readsPerYield()),
+                Upgraded.of(socket::start, socket::startFailed)); // startFailed too if this throws
         return socket;
     }
 

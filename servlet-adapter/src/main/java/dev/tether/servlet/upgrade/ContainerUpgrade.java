@@ -1,24 +1,23 @@
 package dev.tether.servlet.upgrade;
 
+import dev.tether.runtime.Transport;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpUpgradeHandler;
-import jakarta.servlet.http.WebConnection;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 
 /**
- * Upgrades the connection under a servlet request to an {@link HttpUpgradeHandler}, in any Servlet 6
+ * Upgrades the connection under a servlet request to a {@link Transport}, in any Servlet 6
  * container, working around Jetty 12.1's broken {@link HttpServletRequest#upgrade}.
  *
  * <p><b>Why not just {@code request.upgrade(type)}:</b> on Jetty 12.1 (ee10; seen on 12.1.8 and
@@ -27,63 +26,100 @@ import java.util.concurrent.ConcurrentMap;
  * sticky EOF chunk in its {@code HttpStreamOverHTTP1}. After the upgrade the handler's
  * {@code ServletInputStream} reports EOF at once ({@code onAllDataRead} right after {@code init}),
  * and bytes the client sends later are parsed as a new HTTP request. So on Jetty ee10 this class
- * takes over the connection through Jetty's own upgrade mechanism instead
- * ({@link JettyConnectionTakeover}); everywhere else it calls {@code request.upgrade(type)}.
- * <b>Remove the Jetty path once Jetty's portable path works again.</b>
+ * takes over the connection through Jetty's own upgrade mechanism instead ({@link JettyTakeover}),
+ * and the transport is Jetty's endpoint itself ({@link JettyEndPointTransport}); everywhere else it
+ * calls {@code request.upgrade(UpgradeHandler.class)} and the transport is a {@link ServletTransport}
+ * over the upgraded servlet streams. <b>Remove the Jetty path once Jetty's portable path works
+ * again.</b>
  *
  * <p>Which path a request takes is decided once per request class (the container's, under any
  * {@link ServletRequestWrapper}s): Jetty ee10 if that class is Jetty's ee10 request and the Jetty
  * classes can be linked against. In a web application on a stock Jetty, whose class loader hides
- * Jetty's classes, the takeover class is defined again under Jetty's own class loader (see
+ * Jetty's classes, the Jetty classes of ours are defined again under Jetty's own class loader (see
  * {@link TakeoverClassLoader}): no {@code WEB-INF/jetty-ee10-web.xml} is needed. If that fails, a
  * warning is logged once and the (broken) portable path is used.
  *
- * <p>Either way the handler is created through its public no-argument constructor (the container
- * may inject into it on the portable path), and its {@code init(WebConnection)} is called after the
- * servlet returns, on a container thread. Only HTTP/1.1 connections can be upgraded.
+ * <p>Either way the transport is started after the servlet returns, on a container thread. Only
+ * HTTP/1.1 connections can be upgraded.
  */
 public final class ContainerUpgrade {
     private static final System.Logger LOG = System.getLogger(ContainerUpgrade.class.getName());
     private static final String JETTY_EE10_REQUEST = "org.eclipse.jetty.ee10.servlet.ServletApiRequest";
     private static final Route PORTABLE = new Portable();
     private static final ConcurrentMap<Class<?>, Route> ROUTES = new ConcurrentHashMap<>();
-    /** Servlet 6.1 added {@code ServletOutputStream.write(ByteBuffer)}; on 6.0 the takeover's own cannot be called. */
-    private static final boolean SERVLET_API_WRITES_BUFFERS = hasMethod(ServletOutputStream.class, "write", ByteBuffer.class);
 
     private ContainerUpgrade() {
     }
 
-    /**
-     * Upgrades the connection: once the servlet returns, the container sends the 101 and calls the
-     * returned handler's {@code init}. Call it from a servlet (or filter) that has already set status
-     * 101 and the handshake response headers (Upgrade, Connection, Sec-WebSocket-Accept, ...) on
-     * {@code response}, and return without writing a body or flushing.
-     *
-     * @param handlerType a handler class with a public no-argument constructor
-     * @return the new, not yet initialised handler
-     * @throws ServletException if the handler cannot be created, or the connection cannot be
-     *         upgraded (not HTTP/1.1, e.g. HTTP/2)
-     * @throws IOException if the container fails to upgrade
-     */
-    public static <T extends HttpUpgradeHandler> T upgrade(HttpServletRequest request, HttpServletResponse response,
-            Class<T> handlerType) throws IOException, ServletException {
-        try {
-            handlerType.getConstructor(); // the same requirement on every path, checked before anything changes
-        } catch (NoSuchMethodException e) {
-            throw new ServletException(handlerType.getName() + " needs a public no-argument constructor", e);
+    /** What becomes of an upgrade: one of the two is called, once, on a container thread. */
+    public interface Upgraded {
+        /** The container switched protocols: the connection runs over {@code transport} from now on. */
+        void start(Transport transport);
+
+        /** The connection will not be upgraded: the upgrade failed, or the container closed it first. */
+        void startFailed(Throwable cause);
+
+        /** An {@code Upgraded} of two functions (a connection's {@code start} and {@code startFailed}). */
+        static Upgraded of(Consumer<Transport> start, Consumer<Throwable> startFailed) {
+            Objects.requireNonNull(start, "start");
+            Objects.requireNonNull(startFailed, "startFailed");
+            return new Upgraded() {
+                @Override
+                public void start(Transport transport) {
+                    start.accept(transport);
+                }
+
+                @Override
+                public void startFailed(Throwable cause) {
+                    startFailed.accept(cause);
+                }
+            };
         }
-        return ROUTES.computeIfAbsent(containerRequest(request).getClass(), ContainerUpgrade::routeFor)
-                .upgrade(request, response, handlerType);
     }
 
     /**
-     * Whether the connection {@link #upgrade} makes of this request writes direct buffers without
-     * copying them: Jetty's takeover does, where the servlet API has {@code write(ByteBuffer)} (6.1);
-     * the portable path's streams take arrays (a direct buffer is copied into one).
+     * How the transport reads.
+     *
+     * @param readBufferSize the most bytes read at once
+     * @param readsPerYield  reads (that returned data) after which the reading thread yields the CPU; 0 for never
+     */
+    public record TransportSettings(int readBufferSize, int readsPerYield) {
+        public TransportSettings {
+            if (readBufferSize <= 0 || readsPerYield < 0) {
+                throw new IllegalArgumentException("readBufferSize " + readBufferSize + ", readsPerYield " + readsPerYield);
+            }
+        }
+    }
+
+    /**
+     * Upgrades the connection: once the servlet returns, the container sends the 101 and
+     * {@code upgraded} is started on the connection's transport. Call it from a servlet (or filter)
+     * that has already set status 101 and the handshake response headers (Upgrade, Connection,
+     * Sec-WebSocket-Accept, ...) on {@code response}, and return without writing a body or flushing.
+     * If this throws, {@code upgraded} has been told {@link Upgraded#startFailed startFailed}.
+     *
+     * @throws ServletException if the connection cannot be upgraded (not HTTP/1.1, e.g. HTTP/2)
+     * @throws IOException if the container fails to upgrade
+     */
+    public static void upgrade(HttpServletRequest request, HttpServletResponse response, TransportSettings settings,
+            Upgraded upgraded) throws IOException, ServletException {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(upgraded, "upgraded");
+        try {
+            route(request).upgrade(request, response, settings, upgraded);
+        } catch (IOException | ServletException | RuntimeException | Error e) {
+            upgraded.startFailed(e); // no orphan: a connection waiting for its transport learns it never comes
+            throw e;
+        }
+    }
+
+    /**
+     * Whether the transport {@link #upgrade} makes of this request writes direct buffers without
+     * copying them: Jetty's endpoint does; the portable path's streams take arrays (a direct buffer is
+     * copied into one).
      */
     public static boolean writesDirectBuffers(HttpServletRequest request) {
-        return SERVLET_API_WRITES_BUFFERS
-                && ROUTES.computeIfAbsent(containerRequest(request).getClass(), ContainerUpgrade::routeFor).writesDirectBuffers();
+        return route(request).writesDirectBuffers();
     }
 
     /**
@@ -98,34 +134,8 @@ public final class ContainerUpgrade {
         response.getOutputStream().write(body);
     }
 
-    /**
-     * Closes an upgraded connection whose output has all been written: the container's close, and
-     * on Tomcat its socket too (see {@link TomcatSocketCloser}), since a silent peer would otherwise
-     * keep it open. Quiet: failures are logged at DEBUG, never thrown.
-     */
-    public static void close(WebConnection connection) {
-        try {
-            connection.close();
-            TomcatSocketCloser.closeSocket(connection);
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "closing an upgraded connection", e);
-        }
-    }
-
-    /**
-     * Drops an upgraded connection now, even with a write in progress (a peer that stopped reading):
-     * Jetty's takeover waits for such a write on a first close and drops it on a second; Tomcat's
-     * socket is closed directly. Quiet, as {@link #close}.
-     */
-    public static void closeNow(WebConnection connection) {
-        try {
-            connection.close();
-            if (!TomcatSocketCloser.closeSocket(connection)) {
-                connection.close();
-            }
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "dropping an upgraded connection", e);
-        }
+    private static Route route(HttpServletRequest request) {
+        return ROUTES.computeIfAbsent(containerRequest(request).getClass(), ContainerUpgrade::routeFor);
     }
 
     /** The container's own request object, under the application's wrappers. */
@@ -145,7 +155,7 @@ public final class ContainerUpgrade {
             return PORTABLE;
         }
         try {
-            return new JettyTakeover(takeoverEntryPoint(jettyRequest, containerLoader));
+            return new JettyRoute(takeoverEntryPoint(jettyRequest, containerLoader));
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             LOG.log(Level.WARNING, "On Jetty, but cannot link the Jetty connection takeover; using "
                     + "HttpServletRequest.upgrade, which Jetty 12.1 breaks (input at EOF right after the upgrade). "
@@ -155,36 +165,33 @@ public final class ContainerUpgrade {
     }
 
     /**
-     * {@link JettyConnectionTakeover#takeOver}, from our own class loader if it sees the same Jetty
-     * as the request (embedded Jetty), else defined under Jetty's loader (a webapp on Jetty).
+     * {@link JettyTakeover#takeOver}, from our own class loader if it sees the same Jetty as the
+     * request (embedded Jetty), else defined under Jetty's loader (a webapp on Jetty).
      */
     private static Method takeoverEntryPoint(Class<?> jettyRequest, ClassLoader containerLoader)
             throws ReflectiveOperationException {
         if (loadOrNull(JETTY_EE10_REQUEST, ContainerUpgrade.class.getClassLoader()) == jettyRequest) {
             try {
-                return entryPoint(JettyConnectionTakeover.class);
+                return entryPoint(JettyTakeover.class);
             } catch (LinkageError e) {
                 // e.g. our module on the module path cannot read a Jetty on the class path: try Jetty's loader
                 LOG.log(Level.DEBUG, "cannot link the Jetty takeover from our own class loader", e);
             }
         }
-        return entryPoint(Class.forName(TakeoverClassLoader.TAKEOVER_CLASS, true, new TakeoverClassLoader(containerLoader)));
+        return entryPointUnder(containerLoader);
+    }
+
+    /** {@link JettyTakeover#takeOver} as defined by a {@link TakeoverClassLoader} under {@code jettyLoader}. */
+    static Method entryPointUnder(ClassLoader jettyLoader) throws ReflectiveOperationException {
+        TakeoverClassLoader loader = new TakeoverClassLoader(jettyLoader, ContainerUpgrade.class.getClassLoader());
+        return entryPoint(Class.forName(TakeoverClassLoader.ENTRY_POINT, true, loader));
     }
 
     private static Method entryPoint(Class<?> takeover) throws NoSuchMethodException {
-        Method takeOver = takeover.getDeclaredMethod("takeOver",
-                HttpServletRequest.class, HttpServletResponse.class, HttpUpgradeHandler.class);
+        Method takeOver = takeover.getDeclaredMethod("takeOver", HttpServletRequest.class, HttpServletResponse.class,
+                int.class, int.class, Consumer.class, Consumer.class);
         takeOver.setAccessible(true); // package-private class; when defined by another loader, another package
         return takeOver;
-    }
-
-    private static boolean hasMethod(Class<?> type, String name, Class<?>... parameters) {
-        try {
-            type.getMethod(name, parameters);
-            return true;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
     }
 
     private static Class<?> loadOrNull(String name, ClassLoader loader) {
@@ -196,30 +203,34 @@ public final class ContainerUpgrade {
     }
 
     /** One way to upgrade. */
-    private interface Route {
-        <T extends HttpUpgradeHandler> T upgrade(HttpServletRequest request, HttpServletResponse response,
-                Class<T> handlerType) throws IOException, ServletException;
+    interface Route {
+        void upgrade(HttpServletRequest request, HttpServletResponse response, TransportSettings settings,
+                Upgraded upgraded) throws IOException, ServletException;
 
-        /** Whether its connections write direct buffers without a copy. */
-        default boolean writesDirectBuffers() {
+        /** Whether its transports write direct buffers without a copy. */
+        boolean writesDirectBuffers();
+    }
+
+    /** The standard way: the container switches protocols, and a {@link ServletTransport} runs on its streams. */
+    private static final class Portable implements Route {
+        @Override
+        public void upgrade(HttpServletRequest request, HttpServletResponse response, TransportSettings settings,
+                Upgraded upgraded) throws IOException, ServletException {
+            request.upgrade(UpgradeHandler.class).attach(settings, upgraded);
+        }
+
+        @Override
+        public boolean writesDirectBuffers() {
             return false;
         }
     }
 
-    /** The standard way: the container creates the handler and switches protocols. */
-    private static final class Portable implements Route {
-        @Override
-        public <T extends HttpUpgradeHandler> T upgrade(HttpServletRequest request, HttpServletResponse response,
-                Class<T> handlerType) throws IOException, ServletException {
-            return request.upgrade(handlerType);
-        }
-    }
-
-    /** Jetty ee10: we create the handler and hand Jetty a connection of ours. */
-    private static final class JettyTakeover implements Route {
+    /** Jetty ee10: we hand Jetty a connection of ours, which is the transport. */
+    static final class JettyRoute implements Route {
         private final Method takeOver;
 
-        JettyTakeover(Method takeOver) {
+        /** @param takeOver {@link JettyTakeover#takeOver}, from whichever class loader defined it */
+        JettyRoute(Method takeOver) {
             this.takeOver = takeOver;
         }
 
@@ -229,18 +240,13 @@ public final class ContainerUpgrade {
         }
 
         @Override
-        public <T extends HttpUpgradeHandler> T upgrade(HttpServletRequest request, HttpServletResponse response,
-                Class<T> handlerType) throws IOException, ServletException {
-            T handler;
+        public void upgrade(HttpServletRequest request, HttpServletResponse response, TransportSettings settings,
+                Upgraded upgraded) throws ServletException {
+            Consumer<Transport> start = upgraded::start;
+            Consumer<Throwable> startFailed = upgraded::startFailed;
             try {
-                handler = handlerType.getConstructor().newInstance();
-            } catch (InvocationTargetException e) {
-                throw new ServletException("the constructor of " + handlerType.getName() + " failed", e.getCause());
-            } catch (ReflectiveOperationException e) {
-                throw new ServletException("cannot create " + handlerType.getName(), e);
-            }
-            try {
-                takeOver.invoke(null, request, response, handler);
+                takeOver.invoke(null, request, response, settings.readBufferSize(), settings.readsPerYield(),
+                        start, startFailed);
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
                 if (cause instanceof ServletException s) throw s;
@@ -250,7 +256,6 @@ public final class ContainerUpgrade {
             } catch (IllegalAccessException e) {
                 throw new ServletException("cannot call the Jetty connection takeover", e);
             }
-            return handler;
         }
     }
 }

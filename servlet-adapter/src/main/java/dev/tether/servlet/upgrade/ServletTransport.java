@@ -10,28 +10,24 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A connection's {@link Transport} over a container's upgraded connection: the non-blocking servlet
- * streams, read by an {@link InboundPump} and written by a {@link NonBlockingWriter}, closed the way
- * {@link ContainerUpgrade} closes them on each container.
+ * A connection's {@link Transport} over a container's upgraded connection (the portable path of
+ * {@link ContainerUpgrade}): the non-blocking servlet streams, read by an {@link InboundPump} and
+ * written by a {@link NonBlockingWriter}. The streams take arrays, so a direct buffer is copied.
  */
 public final class ServletTransport implements Transport {
+    private static final System.Logger LOG = System.getLogger(ServletTransport.class.getName());
     private final WebConnection connection;
     private final int readBufferSize;
     private final int readsPerYield;
-    private final boolean writesDirectBuffers;
     private volatile Inbound inbound;
     private volatile InboundPump pump;
     private volatile NonBlockingWriter writer;
 
-    /**
-     * @param readsPerYield       reads after which the reading thread yields the CPU; 0 for never
-     * @param writesDirectBuffers whether the container's stream writes direct buffers without a copy
-     */
-    public ServletTransport(WebConnection connection, int readBufferSize, int readsPerYield, boolean writesDirectBuffers) {
+    /** @param readsPerYield reads after which the reading thread yields the CPU; 0 for never */
+    public ServletTransport(WebConnection connection, int readBufferSize, int readsPerYield) {
         this.connection = connection;
         this.readBufferSize = readBufferSize;
         this.readsPerYield = readsPerYield;
-        this.writesDirectBuffers = writesDirectBuffers;
     }
 
     @Override
@@ -62,19 +58,25 @@ public final class ServletTransport implements Transport {
         writer.write(buffers, callback);
     }
 
-    @Override
-    public boolean writesDirectBuffers() {
-        return writesDirectBuffers;
-    }
-
+    /**
+     * Closes the connection, whose output has all been written: the container's close, and on Tomcat
+     * its socket too (see {@link TomcatSocketCloser}), since a silent peer would otherwise keep it
+     * open. Quiet: failures are logged at DEBUG, never thrown.
+     */
     @Override
     public void close() {
-        ContainerUpgrade.close(connection);
+        try {
+            connection.close();
+            TomcatSocketCloser.closeSocket(connection);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing an upgraded connection", e);
+        }
     }
 
+    /** Drops the connection now, even with a write in progress; on Tomcat its socket is closed directly. */
     @Override
     public void abort() {
-        ContainerUpgrade.closeNow(connection);
+        close();
     }
 
     /** The container is done with the connection (it closed, or the application is stopping). */

@@ -1,21 +1,18 @@
 package dev.tether.servlet.upgrade;
 
 import dev.tether.api.ConnectionClosedException;
-import dev.tether.runtime.connection.WebSocketConnection;
 import jakarta.servlet.http.HttpUpgradeHandler;
 import jakarta.servlet.http.WebConnection;
 
 /**
- * The container's handle on an upgraded connection. It starts the WebSocket on a
- * {@link ServletTransport} once it has both the container's connection ({@link #init}) and the
- * WebSocket ({@link #attach}), whichever comes first: containers differ (older Jetty 12.1 builds call
+ * The container's handle on a connection upgraded the portable way. It starts a
+ * {@link ServletTransport} once it has both the container's connection ({@link #init}) and what to
+ * start ({@link #attach}), whichever comes first: containers differ (older Jetty 12.1 builds call
  * {@code init} inside {@code upgrade()}, Tomcat and newer Jetty after the servlet returns).
  */
 public final class UpgradeHandler implements HttpUpgradeHandler {
-    private WebSocketConnection socket;
-    private int readBufferSize;
-    private int readsPerYield;
-    private boolean writesDirectBuffers;
+    private ContainerUpgrade.TransportSettings settings;
+    private ContainerUpgrade.Upgraded upgraded;
     private WebConnection connection;
     private ServletTransport transport;
 
@@ -23,16 +20,11 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     public UpgradeHandler() {
     }
 
-    /**
-     * Hands over the WebSocket to start once the container has called {@link #init}, with how its
-     * transport reads ({@code readsPerYield}: reads after which the reading thread yields; 0 never).
-     */
-    public void attach(WebSocketConnection webSocket, int readBufferSize, int readsPerYield, boolean writesDirectBuffers) {
+    /** Hands over what to start, with how its transport reads, once the container has called {@link #init}. */
+    void attach(ContainerUpgrade.TransportSettings transportSettings, ContainerUpgrade.Upgraded toStart) {
         synchronized (this) {
-            this.socket = webSocket;
-            this.readBufferSize = readBufferSize;
-            this.readsPerYield = readsPerYield;
-            this.writesDirectBuffers = writesDirectBuffers;
+            this.settings = transportSettings;
+            this.upgraded = toStart;
         }
         startWhenReady();
     }
@@ -46,31 +38,31 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     }
 
     private void startWhenReady() {
-        WebSocketConnection s;
+        ContainerUpgrade.Upgraded u;
         ServletTransport t;
         synchronized (this) {
-            if (transport != null || socket == null || connection == null) {
+            if (transport != null || upgraded == null || connection == null) {
                 return;
             }
-            transport = new ServletTransport(connection, readBufferSize, readsPerYield, writesDirectBuffers);
-            s = socket;
+            transport = new ServletTransport(connection, settings.readBufferSize(), settings.readsPerYield());
+            u = upgraded;
             t = transport;
         }
-        s.start(t);
+        u.start(t);
     }
 
     @Override
     public void destroy() {
         ServletTransport t;
-        WebSocketConnection s;
+        ContainerUpgrade.Upgraded u;
         synchronized (this) {
             t = transport;
-            s = socket;
+            u = upgraded;
         }
         if (t != null) {
             t.destroyed();
-        } else if (s != null) {
-            s.startFailed(new ConnectionClosedException("the container closed the connection before it started"));
+        } else if (u != null) {
+            u.startFailed(new ConnectionClosedException("the container closed the connection before it started"));
         }
     }
 }

@@ -6,14 +6,28 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.function.Supplier;
 
-/** Accepts any RFC 6455 handshake and upgrades to an {@link EchoHandler} through {@link ContainerUpgrade}. */
+/**
+ * Accepts any RFC 6455 handshake and upgrades through {@link ContainerUpgrade} (or the given
+ * route) to what {@code upgraded} supplies; an {@link EchoInbound} by default.
+ */
 final class EchoUpgradeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    static final ContainerUpgrade.TransportSettings SETTINGS = new ContainerUpgrade.TransportSettings(64 * 1024, 2);
     private final transient UpgradeEvents events;
+    private final transient Supplier<ContainerUpgrade.Upgraded> upgraded;
+    private final transient ContainerUpgrade.Route route;
 
     EchoUpgradeServlet(UpgradeEvents events) {
+        this(events, () -> new EchoInbound(events), null);
+    }
+
+    /** @param route the way to upgrade, or null for {@link ContainerUpgrade#upgrade}'s own choice */
+    EchoUpgradeServlet(UpgradeEvents events, Supplier<ContainerUpgrade.Upgraded> upgraded, ContainerUpgrade.Route route) {
         this.events = events;
+        this.upgraded = upgraded;
+        this.route = route;
     }
 
     @Override
@@ -22,14 +36,19 @@ final class EchoUpgradeServlet extends HttpServlet {
         resp.setHeader("Upgrade", "websocket");
         resp.setHeader("Connection", "Upgrade");
         resp.setHeader("Sec-WebSocket-Accept", AcceptKey.accept(req.getHeader("Sec-WebSocket-Key")));
-        EchoHandler handler;
         try {
-            handler = ContainerUpgrade.upgrade(req, resp, EchoHandler.class);
+            if (route == null) {
+                ContainerUpgrade.upgrade(req, resp, SETTINGS, upgraded.get());
+            } else {
+                route.upgrade(req, resp, SETTINGS, upgraded.get());
+            }
         } catch (ServletException refused) {
             resp.sendError(505, refused.getMessage()); // expected for HTTP/1.0: answered, not logged
             return;
         }
-        handler.events = events;
         events.record("servlet returns");
+        if ("fail".equals(req.getParameter("after"))) {
+            throw new ServletException("the servlet fails after upgrading (on purpose)");
+        }
     }
 }

@@ -1,0 +1,381 @@
+package dev.tether.servlet.upgrade;
+
+import dev.tether.runtime.Transport;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
+
+/**
+ * Jetty 12.1 only: a connection's {@link Transport} straight over the {@link EndPoint} of an upgraded
+ * HTTP/1.1 connection (see {@link JettyTakeover}). It is the endpoint's {@link Connection} after the
+ * upgrade: Jetty hands it the bytes read past the request head ({@link #onUpgradeTo}), then opens it,
+ * and it starts the WebSocket on itself.
+ *
+ * <p>Reading: while the {@link Inbound} wants input, from the endpoint into a buffer of Jetty's pool,
+ * taken for one run of reads and given back when the socket has nothing more (an idle connection
+ * holds none); when the socket is empty, one fill interest, and reading goes on when Jetty says
+ * the socket is readable. When the connection stops wanting input, reading stops until
+ * {@link #demand()}. The leftover bytes from the upgrade come first.
+ *
+ * <p>Writing: the runtime's buffers go to {@link EndPoint#write} as they are (gathered, direct ones
+ * without a copy); the write is reported written when Jetty's callback succeeds, not before, as
+ * Jetty may hold the buffers until then.
+ *
+ * <p>Threads: every {@link Inbound} call is made by one thread at a time, never by a selector that
+ * is still selecting: Jetty's callbacks declare themselves {@link InvocationType#BLOCKING} (so Jetty
+ * runs them on its pool), and what Jetty reports from wherever it closes the endpoint is handed to
+ * its executor. The runtime delivers its events on the thread that calls it, so this is what keeps
+ * application code off the selector.
+ *
+ * <p>It refers to nothing of ours but the runtime's {@link Transport}, and is loaded with
+ * {@link JettyTakeover}, possibly by a {@link TakeoverClassLoader} of its own.
+ */
+final class JettyEndPointTransport extends AbstractConnection implements Connection.UpgradeTo, Transport {
+    private static final System.Logger LOG = System.getLogger(JettyEndPointTransport.class.getName());
+
+    private final ByteBufferPool buffers;
+    private final int readBufferSize;
+    private final int readsPerYield;
+    private final Consumer<Transport> started;
+    private final Consumer<Throwable> startFailed;
+    /** Whether the connection has been handed on (to {@link #started} or {@link #startFailed}). */
+    private final AtomicBoolean handedOn = new AtomicBoolean();
+    private final Callback readable = Callback.from(InvocationType.BLOCKING, this::onReadable, this::onFillFailed);
+    private final Callback written = Callback.from(InvocationType.BLOCKING, this::onWritten, this::onWriteFailed);
+    /** Runs of {@link #read} asked for: one thread reads (and calls the inbound) while others add runs. */
+    private final AtomicInteger readRuns = new AtomicInteger();
+
+    // Touched only by the thread in read(), or before the connection starts.
+    /** The bytes read past the request head, copied; null once delivered. */
+    private ByteBuffer leftover;
+    /** Jetty's pooled buffer, held for one run of reads. */
+    private RetainableByteBuffer readBuffer;
+    private int readsSinceYield;
+    private boolean inputEnded;
+    private boolean failureTold;
+
+    private volatile Inbound inbound;
+    /** A fill interest is registered: reading goes on when it fires. */
+    private volatile boolean fillInterested;
+    /** Why the connection broke, when it was not closed by {@link #close()} or {@link #abort()}. */
+    private volatile Throwable failure;
+
+    // Guarded by this.
+    private WriteCallback writeInProgress;
+    private boolean closeWhenWritten;
+    /** Closed (or closing) by close() or abort(): nothing more is reported to the inbound. */
+    private volatile boolean closed;
+
+    JettyEndPointTransport(EndPoint endPoint, Executor executor, ByteBufferPool buffers, int readBufferSize,
+            int readsPerYield, Consumer<Transport> started, Consumer<Throwable> startFailed) {
+        super(endPoint, executor);
+        this.buffers = buffers;
+        this.readBufferSize = readBufferSize;
+        this.readsPerYield = readsPerYield;
+        this.started = started;
+        this.startFailed = startFailed;
+    }
+
+    // ---- Jetty's side: the connection's life
+
+    /** Bytes the client sent right after the request head; Jetty calls this before {@link #onOpen}. */
+    @Override
+    public void onUpgradeTo(ByteBuffer bytes) {
+        leftover = ByteBuffer.allocate(bytes.remaining()).put(bytes).flip(); // Jetty's buffer: copied
+    }
+
+    @Override
+    public void onOpen() {
+        super.onOpen();
+        // The runtime keeps its own timers (idle, keepalive, close); Jetty's would close a quiet WebSocket.
+        getEndPoint().setIdleTimeout(0);
+        execute(() -> {
+            if (!handedOn.compareAndSet(false, true)) {
+                abort();
+                return;
+            }
+            try {
+                started.accept(this);
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "starting the upgraded connection failed; closing it", e);
+                abort();
+            }
+        });
+    }
+
+    /** The upgrade did not happen (the response failed): the connection is never started. */
+    void notUpgraded(Throwable cause) {
+        if (handedOn.compareAndSet(false, true)) {
+            execute(() -> startFailed.accept(cause));
+        }
+    }
+
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        return false; // never idle-closed by Jetty (its timeout is also switched off in onOpen)
+    }
+
+    @Override
+    public void onFillable() {
+        // not used: reads register their own callback (see read)
+    }
+
+    @Override
+    public void onClose(Throwable cause) {
+        super.onClose(cause);
+        if (!closed && failure == null) {
+            failure = cause != null ? cause : new ClosedChannelException();
+        }
+        execute(this::read); // the inbound learns it there; this may be any thread, a selector too
+    }
+
+    // ---- the runtime's side: Transport
+
+    @Override
+    public void start(Inbound in) {
+        this.inbound = in;
+        execute(this::read); // not inside start: the runtime finishes starting first
+    }
+
+    @Override
+    public void demand() {
+        read();
+    }
+
+    @Override
+    public boolean writesDirectBuffers() {
+        return true;
+    }
+
+    @Override
+    public void write(ByteBuffer[] bytes, WriteCallback callback) {
+        synchronized (this) {
+            if (closed || closeWhenWritten || writeInProgress != null) {
+                Throwable refused = writeInProgress != null
+                        ? new IllegalStateException("a write is already in progress")
+                        : new ClosedChannelException();
+                execute(() -> callback.failed(refused));
+                return;
+            }
+            writeInProgress = callback;
+        }
+        try {
+            getEndPoint().write(written, bytes); // may complete (and call back) at once
+        } catch (RuntimeException e) {
+            onWriteFailed(e);
+        }
+    }
+
+    /** Closes the connection once a write in progress has completed: shuts the output, then closes. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed || closeWhenWritten) {
+                return;
+            }
+            if (writeInProgress != null) {
+                closeWhenWritten = true;
+                return;
+            }
+            closed = true;
+        }
+        closeEndPoint();
+    }
+
+    @Override
+    public void abort() {
+        synchronized (this) {
+            closed = true;
+        }
+        getEndPoint().close(); // a write in progress fails (Jetty calls back)
+    }
+
+    private void closeEndPoint() {
+        EndPoint endPoint = getEndPoint();
+        endPoint.shutdownOutput(); // FIN after the last byte (and TLS's close_notify)
+        endPoint.close();
+    }
+
+    // ---- writing
+
+    private void onWritten() {
+        WriteCallback done;
+        boolean closeNow;
+        synchronized (this) {
+            done = writeInProgress;
+            writeInProgress = null;
+            closeNow = closeWhenWritten && !closed;
+            if (closeNow) {
+                closed = true;
+            }
+        }
+        if (closeNow) {
+            closeEndPoint();
+        }
+        if (done != null) {
+            done.written(); // Jetty is done with the buffers: the runtime may reuse them
+        }
+    }
+
+    /** May be called by whatever thread closes the endpoint: the runtime hears of it on the executor. */
+    private void onWriteFailed(Throwable cause) {
+        WriteCallback done;
+        boolean closeNow;
+        synchronized (this) {
+            done = writeInProgress;
+            writeInProgress = null;
+            closeNow = closeWhenWritten && !closed; // the runtime has let go of the connection: no abort will come
+            if (closeNow) {
+                closed = true;
+            }
+        }
+        if (closeNow) {
+            getEndPoint().close(cause);
+        }
+        if (done != null) {
+            execute(() -> done.failed(cause));
+        }
+    }
+
+    // ---- reading
+
+    private void onReadable() {
+        fillInterested = false;
+        read();
+    }
+
+    /** Called by whatever thread fails the fill interest (the endpoint closing): reported by read on the executor. */
+    private void onFillFailed(Throwable cause) {
+        fillInterested = false;
+        if (!closed && failure == null) {
+            failure = cause;
+        }
+        execute(this::read);
+    }
+
+    /**
+     * Reads while the inbound wants input and the socket has bytes, and tells it of the end of
+     * input or a failure. Safe from any thread: a call while another thread reads makes that thread
+     * go round once more instead of reading concurrently.
+     */
+    private void read() {
+        if (inbound == null || readRuns.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            try {
+                readWhileWanted();
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "the upgraded connection's inbound failed", t);
+            }
+            missed = readRuns.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void readWhileWanted() {
+        Inbound in = inbound;
+        try {
+            while (true) {
+                try {
+                    if (!readOnce(in)) {
+                        return;
+                    }
+                } catch (RuntimeException e) { // the inbound failed: it is told so in the next round
+                    broke(e);
+                }
+            }
+        } finally {
+            releaseReadBuffer();
+        }
+    }
+
+    /** One step: tells the inbound of a failure, or reads once. Returns whether to go on. */
+    private boolean readOnce(Inbound in) {
+        if (closed || failureTold) {
+            return false;
+        }
+        Throwable broken = failure;
+        if (broken != null) {
+            failureTold = true;
+            in.onFailure(broken);
+            return false;
+        }
+        if (inputEnded || fillInterested || !in.wantsInput()) {
+            return false; // demand(), the fill interest or the end calls again
+        }
+        if (leftover != null) {
+            ByteBuffer first = leftover;
+            leftover = null;
+            in.onInput(first);
+            return true;
+        }
+        if (readBuffer == null) {
+            readBuffer = buffers.acquire(readBufferSize, false);
+        }
+        ByteBuffer buffer = readBuffer.getByteBuffer();
+        buffer.clear().limit(0); // empty, in flush mode: fill appends after the limit
+        int n;
+        try {
+            n = getEndPoint().fill(buffer);
+        } catch (IOException e) {
+            broke(e);
+            return true;
+        }
+        if (n > 0) {
+            in.onInput(buffer); // consumed before it returns
+            if (readsPerYield > 0 && ++readsSinceYield >= readsPerYield) {
+                readsSinceYield = 0;
+                Thread.yield(); // a busy connection lets the selector and the other connections run
+            }
+        } else if (n < 0) {
+            inputEnded = true;
+            in.onEndOfInput();
+        } else {
+            releaseReadBuffer(); // nothing to read: an idle connection holds no buffer
+            fillInterested = true;
+            getEndPoint().fillInterested(readable); // may call back at once (TLS): a run is then added
+            return false;
+        }
+        return true;
+    }
+
+    private void releaseReadBuffer() {
+        if (readBuffer != null) {
+            readBuffer.release();
+            readBuffer = null;
+        }
+    }
+
+    /** Reading failed: the connection is closed, and the inbound told why. */
+    private void broke(Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        getEndPoint().close(cause);
+    }
+
+    /** Runs {@code task} on Jetty's pool; if the pool no longer takes tasks (stopping), here. */
+    private void execute(Runnable task) {
+        Executor executor = getExecutor();
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            task.run();
+        }
+    }
+}

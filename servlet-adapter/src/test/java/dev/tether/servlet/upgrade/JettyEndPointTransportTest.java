@@ -1,0 +1,102 @@
+package dev.tether.servlet.upgrade;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.runtime.Transport;
+import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.RawWebSocketClient;
+import dev.tether.servlet.testing.RunningServer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.EndPoint;
+import org.junit.jupiter.api.Test;
+
+/** What only Jetty's endpoint transport has to get right, seen from inside embedded Jetty. */
+class JettyEndPointTransportTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final UpgradeEvents events = new UpgradeEvents();
+    private final ManualInbound inbound = new ManualInbound();
+
+    private static RawWebSocketClient connect(RunningServer server) throws Exception {
+        RawWebSocketClient client = RawWebSocketClient.connect(server.wsUri("/echo"));
+        assertTrue(client.accepted(), () -> server.name() + " answered " + client.response());
+        return client;
+    }
+
+    private Transport started() throws Exception {
+        return inbound.started.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Test
+    void jettysIdleTimeoutNeverClosesTheConnection() throws Exception {
+        try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
+                RawWebSocketClient client = connect(server)) {
+            AbstractConnection connection = assertInstanceOf(AbstractConnection.class, started());
+            assertEquals(0, connection.getEndPoint().getIdleTimeout(), "the runtime keeps the time");
+            assertFalse(connection.onIdleExpired(new TimeoutException("idle")), "would be closed by Jetty");
+            client.shutdownOutput();
+            assertEquals("end of input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    @Test
+    void nothingIsReadOrAwaitedWhileTheInboundWantsNoInput() throws Exception {
+        inbound.wants = false;
+        try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
+                RawWebSocketClient client = connect(server)) {
+            Transport transport = started();
+            EndPoint endPoint = ((AbstractConnection) transport).getEndPoint();
+            assertTrue(inbound.refused.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "never asked");
+            client.sendRaw("later".getBytes(US_ASCII));
+            assertFalse(endPoint.isFillInterested(), "waits for input nobody wants");
+            inbound.wants = true;
+            transport.demand();
+            assertEquals("input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals("later", new String(inbound.received(), US_ASCII));
+            assertTrue(endPoint.isFillInterested(), "does not wait for more input");
+        }
+    }
+
+    /** (Tomcat never says: it neither upgrades nor destroys the handler; the connection's handshake deadline ends it.) */
+    @Test
+    void aServletThatFailsAfterUpgradingLeavesTheConnectionUnstarted() throws Exception {
+        try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
+                RawWebSocketClient client = RawWebSocketClient.connect(server.wsUri("/echo?after=fail"))) {
+            assertEquals(500, client.response().status(), () -> client.response().toString());
+            Throwable cause = inbound.startFailed.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(cause.getMessage().contains("500"), cause::toString);
+            assertFalse(inbound.started.isDone(), "started although the servlet failed");
+        }
+    }
+
+    @Test
+    void theTakeoverWorksDefinedByItsOwnClassLoader() throws Exception {
+        // As in a web application that cannot see Jetty: the Jetty classes of ours defined under Jetty's loader.
+        ContainerUpgrade.Route route = new ContainerUpgrade.JettyRoute(
+                ContainerUpgrade.entryPointUnder(ServletContextRequest.class.getClassLoader()));
+        try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, route)));
+                RawWebSocketClient client = connect(server)) {
+            Transport transport = started();
+            assertInstanceOf(TakeoverClassLoader.class, transport.getClass().getClassLoader());
+            assertEquals(JettyEndPointTransport.class.getName(), transport.getClass().getName());
+            client.sendRaw("ping".getBytes(US_ASCII));
+            assertEquals("input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            transport.write(new ByteBuffer[] {ByteBuffer.wrap(inbound.received())}, ManualInbound.completing(written));
+            assertEquals("ping", new String(client.readExactly(4, TIMEOUT), US_ASCII));
+            written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            transport.close();
+            assertEquals(0, client.awaitEof(TIMEOUT).length);
+        }
+    }
+}
