@@ -1,0 +1,157 @@
+package dev.tether.servlet.upgrade;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.runtime.Transport;
+import dev.tether.servlet.testing.Container;
+import dev.tether.servlet.testing.RawWebSocketClient;
+import dev.tether.servlet.testing.RunningServer;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The transport {@link ContainerUpgrade} makes, driven by hand through {@link ManualInbound}, on each container. */
+class UpgradedTransportTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    /** Far more than loopback socket buffers hold: most of it waits until the peer reads. */
+    private static final int LARGE = 32 * 1024 * 1024;
+
+    private final UpgradeEvents events = new UpgradeEvents();
+    private final ManualInbound inbound = new ManualInbound();
+
+    private RunningServer start(Container container) throws Exception {
+        return container.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
+    }
+
+    private static RawWebSocketClient connect(RunningServer server) throws Exception {
+        RawWebSocketClient client = RawWebSocketClient.connect(server.wsUri("/echo"));
+        assertTrue(client.accepted(), () -> server.name() + " answered " + client.response());
+        return client;
+    }
+
+    private Transport started() throws Exception {
+        return inbound.started.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aWriteIsReportedWrittenOnlyOnceThePeerHasTakenItsBytes(Container container) throws Exception {
+        byte[] payload = new byte[LARGE];
+        new Random(7).nextBytes(payload);
+        try (RunningServer server = start(container); RawWebSocketClient client = connect(server)) {
+            Transport transport = started();
+            ByteBuffer buffer = transport.writesDirectBuffers()
+                    ? ByteBuffer.allocateDirect(LARGE).put(payload).flip()
+                    : ByteBuffer.wrap(payload.clone());
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            transport.write(new ByteBuffer[] {buffer}, ManualInbound.completing(written));
+            assertFalse(written.isDone(), "reported written while the peer has read nothing");
+            assertArrayEquals(payload, readFully(client, LARGE));
+            written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void readsOnlyWhileTheInboundWantsInput(Container container) throws Exception {
+        inbound.wants = false;
+        try (RunningServer server = start(container); RawWebSocketClient client = connect(server)) {
+            Transport transport = started();
+            client.sendRaw("held back".getBytes(US_ASCII));
+            // A round trip on the server's own output (not its input) marks "later than the send".
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            transport.write(new ByteBuffer[] {ByteBuffer.wrap("marker".getBytes(US_ASCII))}, ManualInbound.completing(written));
+            assertEquals("marker", new String(client.readExactly(6, TIMEOUT), US_ASCII));
+            assertEquals(0, inbound.received().length, "read while the inbound wanted no input");
+
+            inbound.wants = true;
+            transport.demand();
+            assertEquals("input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            while (inbound.received().length < 9) {
+                assertEquals("input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            }
+            assertEquals("held back", new String(inbound.received(), US_ASCII));
+            client.shutdownOutput();
+            assertEquals("end of input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals(0, inbound.overlappingCalls.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aPeerThatGoesAwayIsAnEndOfInputNotAFailure(Container container) throws Exception {
+        try (RunningServer server = start(container)) {
+            RawWebSocketClient client = connect(server);
+            Transport transport = started();
+            client.sendRaw("bye".getBytes(US_ASCII));
+            client.close();
+            assertEquals("input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals("end of input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals("bye", new String(inbound.received(), US_ASCII));
+            transport.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void closeSendsEverythingWrittenThenClosesTheConnection(Container container) throws Exception {
+        try (RunningServer server = start(container); RawWebSocketClient client = connect(server)) {
+            Transport transport = started();
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            transport.write(new ByteBuffer[] {ByteBuffer.wrap("last words".getBytes(US_ASCII))}, ManualInbound.completing(written));
+            written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            transport.close();
+            assertEquals("last words", new String(client.awaitEof(TIMEOUT), US_ASCII));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void closeWaitsForTheWriteInProgress(Container container) throws Exception {
+        byte[] payload = new byte[LARGE];
+        new Random(11).nextBytes(payload);
+        try (RunningServer server = start(container); RawWebSocketClient client = connect(server)) {
+            Transport transport = started();
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            transport.write(new ByteBuffer[] {ByteBuffer.wrap(payload.clone())}, ManualInbound.completing(written));
+            transport.close();
+            assertArrayEquals(payload, readFully(client, LARGE));
+            assertEquals(0, client.awaitEof(TIMEOUT).length);
+            written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void abortDropsTheConnectionWithAWriteInProgress(Container container) throws Exception {
+        try (RunningServer server = start(container); RawWebSocketClient client = connect(server)) {
+            Transport transport = started();
+            transport.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[LARGE])}, ManualInbound.completing(new CompletableFuture<>()));
+            transport.abort();
+            byte[] got = client.awaitEof(TIMEOUT);
+            assertTrue(got.length < LARGE, () -> "all " + got.length + " bytes arrived after abort");
+        }
+    }
+
+    static byte[] readFully(RawWebSocketClient client, int length) throws Exception {
+        client.setReadTimeout(TIMEOUT);
+        InputStream in = client.input();
+        byte[] bytes = new byte[length];
+        int done = 0;
+        while (done < length) {
+            int n = in.read(bytes, done, length - done);
+            if (n < 0) throw new AssertionError("EOF after " + done + " of " + length + " bytes");
+            done += n;
+        }
+        return bytes;
+    }
+}
