@@ -22,6 +22,7 @@ public final class ServletTransport implements Transport {
     private volatile Inbound inbound;
     private volatile InboundPump pump;
     private volatile NonBlockingWriter writer;
+    private final ClosingAfterWrite write = new ClosingAfterWrite();
 
     /** @param readsPerYield reads after which the reading thread yields the CPU; 0 for never */
     public ServletTransport(WebConnection connection, int readBufferSize, int readsPerYield) {
@@ -33,7 +34,10 @@ public final class ServletTransport implements Transport {
     @Override
     public void start(Inbound in) {
         this.inbound = in;
-        NonBlockingWriter w = new NonBlockingWriter(in::onFailure);
+        NonBlockingWriter w = new NonBlockingWriter(error -> {
+            write.abandoned(); // the write in progress never completes: a close waiting for it happens now
+            in.onFailure(error);
+        });
         InboundPump p = new InboundPump(in, readBufferSize, readsPerYield);
         this.writer = w;
         this.pump = p;
@@ -55,16 +59,24 @@ public final class ServletTransport implements Transport {
 
     @Override
     public void write(ByteBuffer[] buffers, WriteCallback callback) {
-        writer.write(buffers, callback);
+        writer.write(buffers, write.begin(callback));
+    }
+
+    /** Closes the connection once a write in progress has completed (at once when none is), as {@link #closeNow}. */
+    @Override
+    public void close() {
+        if (write.closeWhenWritten()) {
+            return;
+        }
+        closeNow();
     }
 
     /**
-     * Closes the connection, whose output has all been written: the container's close, and on Tomcat
-     * its socket too (see {@link TomcatSocketCloser}), since a silent peer would otherwise keep it
-     * open. Quiet: failures are logged at DEBUG, never thrown.
+     * Closes the connection now: the container's close, and on Tomcat its socket too (see
+     * {@link TomcatSocketCloser}), since a silent peer would otherwise keep it open. Quiet: failures
+     * are logged at DEBUG, never thrown.
      */
-    @Override
-    public void close() {
+    private void closeNow() {
         try {
             connection.close();
             TomcatSocketCloser.closeSocket(connection);
@@ -76,7 +88,61 @@ public final class ServletTransport implements Transport {
     /** Drops the connection now, even with a write in progress; on Tomcat its socket is closed directly. */
     @Override
     public void abort() {
-        close();
+        closeNow();
+    }
+
+    /** The write in progress, and a close that waits for it. */
+    private final class ClosingAfterWrite implements WriteCallback {
+        private WriteCallback callback;
+        private boolean closeWhenWritten;
+
+        synchronized WriteCallback begin(WriteCallback done) {
+            callback = done;
+            return this;
+        }
+
+        /** Whether a write is in progress: the connection is then closed when it completes. */
+        synchronized boolean closeWhenWritten() {
+            closeWhenWritten = callback != null;
+            return closeWhenWritten;
+        }
+
+        @Override
+        public void written() {
+            WriteCallback done = end();
+            if (done != null) {
+                done.written();
+            }
+        }
+
+        @Override
+        public void failed(Throwable error) {
+            WriteCallback done = end();
+            if (done != null) {
+                done.failed(error);
+            }
+        }
+
+        /** The writer failed: its write will never complete. */
+        void abandoned() {
+            end();
+        }
+
+        /** The write is over: closes the connection if a close waits for it; returns its callback. */
+        private WriteCallback end() {
+            WriteCallback done;
+            boolean close;
+            synchronized (this) {
+                done = callback;
+                close = closeWhenWritten;
+                callback = null;
+                closeWhenWritten = false;
+            }
+            if (close) {
+                closeNow();
+            }
+            return done;
+        }
     }
 
     /** The container is done with the connection (it closed, or the application is stopping). */
