@@ -63,7 +63,9 @@ class JettyEndPointTransportTest {
             transport.demand();
             assertEquals("input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             assertEquals("later", new String(inbound.received(), US_ASCII));
-            assertTrue(endPoint.isFillInterested(), "does not wait for more input");
+            client.sendRaw("more".getBytes(US_ASCII)); // wanted now: read without another demand()
+            assertEquals("input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals("latermore", new String(inbound.received(), US_ASCII));
         }
     }
 
