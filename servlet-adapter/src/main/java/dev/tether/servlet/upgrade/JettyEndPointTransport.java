@@ -74,7 +74,8 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     /** Why the connection broke, when it was not closed by {@link #close()} or {@link #abort()}. */
     private volatile Throwable failure;
 
-    // Guarded by this.
+    /** Guards the write and close state below: a monitor of its own, which no Jetty code can take. */
+    private final Object lock = new Object();
     private WriteCallback writeInProgress;
     private boolean closeWhenWritten;
     /** Closed (or closing) by close() or abort(): nothing more is reported to the inbound. */
@@ -163,7 +164,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     @Override
     public void write(ByteBuffer[] bytes, WriteCallback callback) {
-        synchronized (this) {
+        synchronized (lock) {
             if (closed || closeWhenWritten || writeInProgress != null) {
                 Throwable refused = writeInProgress != null
                         ? new IllegalStateException("a write is already in progress")
@@ -183,7 +184,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     /** Closes the connection once a write in progress has completed: shuts the output, then closes. */
     @Override
     public void close() {
-        synchronized (this) {
+        synchronized (lock) {
             if (closed || closeWhenWritten) {
                 return;
             }
@@ -198,7 +199,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     @Override
     public void abort() {
-        synchronized (this) {
+        synchronized (lock) {
             closed = true;
         }
         getEndPoint().close(); // a write in progress fails (Jetty calls back)
@@ -215,7 +216,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     private void onWritten() {
         WriteCallback done;
         boolean closeNow;
-        synchronized (this) {
+        synchronized (lock) {
             done = writeInProgress;
             writeInProgress = null;
             closeNow = closeWhenWritten && !closed;
@@ -235,7 +236,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     private void onWriteFailed(Throwable cause) {
         WriteCallback done;
         boolean closeNow;
-        synchronized (this) {
+        synchronized (lock) {
             done = writeInProgress;
             writeInProgress = null;
             closeNow = closeWhenWritten && !closed; // the runtime has let go of the connection: no abort will come
