@@ -20,6 +20,8 @@ public final class ServletTransport implements Transport {
     private final int readBufferSize;
     private final int readsPerYield;
     private volatile Inbound inbound;
+    /** The container's destroy() came; set before {@link #inbound} is read, as start() sets it before reading this. */
+    private volatile boolean destroyed;
     private volatile InboundPump pump;
     private volatile NonBlockingWriter writer;
     private final ClosingAfterWrite write = new ClosingAfterWrite();
@@ -34,6 +36,10 @@ public final class ServletTransport implements Transport {
     @Override
     public void start(Inbound in) {
         this.inbound = in;
+        if (destroyed) { // the container gave the connection up before it started: no listener on it
+            in.onFailure(new ConnectionClosedException("the container closed the connection before it started"));
+            return;
+        }
         NonBlockingWriter w = new NonBlockingWriter(error -> {
             write.abandoned(); // the write in progress never completes: a close waiting for it happens now
             in.onFailure(error);
@@ -147,6 +153,7 @@ public final class ServletTransport implements Transport {
 
     /** The container is done with the connection (it closed, or the application is stopping). */
     void destroyed() {
+        destroyed = true;
         Inbound in = inbound;
         if (in != null) {
             in.onFailure(new ConnectionClosedException("the container closed the connection"));
