@@ -19,10 +19,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 
@@ -105,10 +103,11 @@ public final class WebSockets {
             return null;
         }
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
-        Map<String, List<String>> sent = new LinkedHashMap<>();
+        List<String> sent = new ArrayList<>(); // name, value …: the handshake view keeps them packed
         BiConsumer<String, String> answerWith = (name, value) -> {
             response.addHeader(name, value);
-            sent.computeIfAbsent(name, n -> new ArrayList<>(1)).add(value);
+            sent.add(name);
+            sent.add(value);
         };
         answer.headers().forEach(answerWith);
         context.responseHeaders().forEach(answerWith);

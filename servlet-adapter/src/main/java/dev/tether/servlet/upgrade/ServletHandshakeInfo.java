@@ -22,8 +22,8 @@ import java.util.Map;
  * recycle its request object once the servlet returns.
  *
  * <p>It is kept for the connection's life, by every idle connection too, so it is kept compact:
- * the path, the remote address and every header name and value are one string with the ends of its
- * pieces beside it (one string instead of a dozen: about 0.4 KiB less per idle connection), and the
+ * the path, the remote address and every header name and value, the request's and then the 101's,
+ * are one string with the ends of its pieces beside it (one string instead of a dozen), and the
  * URI and the address are parsed when first asked for. Nothing is read from the request after the
  * constructor.
  */
@@ -32,10 +32,12 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     private static final int REMOTE_IP = 1;
     private static final int FIRST_HEADER = 2;
 
-    /** Path, remote IP, then name, value, name, value … in the order sent, end to end. */
+    /** Path, remote IP, then name, value, name, value … in the order sent (request, then response), end to end. */
     private final String pieces;
     /** Where each piece of {@link #pieces} ends; a header with several values has a pair each. */
     private final int[] ends;
+    /** The piece where the response's headers start. */
+    private final int firstResponseHeader;
     private final String query;
     private final List<HttpCookie> cookies;
     private final int remotePort;
@@ -43,17 +45,17 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     private volatile URI uri;
     private volatile InetSocketAddress remoteAddress;
 
-    /** What we answered: the 101's headers, names as sent, in order. */
-    private final Map<String, List<String>> responseHeaders;
-
     /** The request alone, with no response headers recorded. */
     public ServletHandshakeInfo(HttpServletRequest request) {
-        this(request, Map.of());
+        this(request, List.of());
     }
 
-    /** The request, and the headers of the 101 we answered it with (names as sent, in order). */
-    public ServletHandshakeInfo(HttpServletRequest request, Map<String, List<String>> responseHeaders) {
-        this.responseHeaders = Collections.unmodifiableMap(new LinkedHashMap<>(responseHeaders));
+    /**
+     * The request, and the headers of the 101 we answered it with.
+     *
+     * @param responseHeaders name, value, name, value … as sent, in order
+     */
+    public ServletHandshakeInfo(HttpServletRequest request, List<String> responseHeaders) {
         StringBuilder text = new StringBuilder(256);
         List<String> parts = new ArrayList<>();
         parts.add(orEmpty(request.getRequestURI()));
@@ -69,6 +71,8 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
                 }
             }
         }
+        this.firstResponseHeader = parts.size();
+        parts.addAll(responseHeaders);
         this.ends = new int[parts.size()];
         for (int i = 0; i < ends.length; i++) {
             text.append(parts.get(i));
@@ -112,9 +116,10 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         return ends[piece] - start == name.length() && pieces.regionMatches(true, start, name, 0, name.length());
     }
 
+    /** Built on each call, as {@link #headers()}. */
     @Override
     public Map<String, List<String>> responseHeaders() {
-        return responseHeaders;
+        return map(firstResponseHeader, ends.length);
     }
 
     @Override
@@ -147,7 +152,7 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         if (name == null) {
             return found;
         }
-        for (int i = FIRST_HEADER; i < ends.length; i += 2) {
+        for (int i = FIRST_HEADER; i < firstResponseHeader; i += 2) {
             if (named(i, name)) {
                 found = found.isEmpty() ? List.of(piece(i + 1)) : append(found, piece(i + 1));
             }
@@ -164,8 +169,13 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     /** Built on each call: applications rarely ask, and idle connections should not pay for it. */
     @Override
     public Map<String, List<String>> headers() {
+        return map(FIRST_HEADER, firstResponseHeader);
+    }
+
+    /** The headers of pieces {@code from} to {@code to}, names as sent, in order. */
+    private Map<String, List<String>> map(int from, int to) {
         Map<String, List<String>> all = new LinkedHashMap<>();
-        for (int i = FIRST_HEADER; i < ends.length; i += 2) {
+        for (int i = from; i < to; i += 2) {
             all.computeIfAbsent(piece(i), n -> new ArrayList<>(1)).add(piece(i + 1));
         }
         all.replaceAll((name, values) -> List.copyOf(values));

@@ -57,6 +57,19 @@ class ServletHandshakeInfoTest {
     }
 
     @Test
+    void theResponseHeadersAreKeptApartFromTheRequestsInTheOrderSent() {
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers()),
+                List.of("Upgrade", "websocket", "Set-Cookie", "a=1", "Set-Cookie", "b=2", "Accept", "x"));
+
+        Map<String, List<String>> answered = info.responseHeaders();
+        assertEquals(List.of("Upgrade", "Set-Cookie", "Accept"), List.copyOf(answered.keySet()));
+        assertEquals(List.of("a=1", "b=2"), answered.get("Set-Cookie"));
+        assertEquals(List.of("text/plain", "application/json"), info.headers("accept"), "a request header is the request's only");
+        assertEquals(List.of("Host", "Accept", "X-Trace"), List.copyOf(info.headers().keySet()));
+        assertEquals(Map.of(), new ServletHandshakeInfo(request("/ws", null, headers())).responseHeaders());
+    }
+
+    @Test
     void aHeaderIsFoundByItsWholeNameOnlyAndKeepsItsValueExactly() {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("Sec-WebSocket-Key", List.of("dGhlIHNhbXBsZSBub25jZQ=="));
