@@ -60,8 +60,13 @@ public final class EventStream implements EventSource {
     /** A broadcaster's flush pass owes this stream a flush: see {@link #markUnflushed()}. */
     private final AtomicBoolean unflushed = new AtomicBoolean();
 
-    /** When the queue was last seen empty: a client that takes nothing for stallTimeout is dropped. */
-    private volatile long lastEmptyNanos;
+    /**
+     * When the client last took bytes (or its queue was seen empty): one that takes nothing for
+     * stallTimeout is dropped, one that reads steadily behind a faster publisher is not.
+     */
+    private volatile long lastProgressNanos;
+    /** The bytes written by then. */
+    private volatile long bytesTaken;
 
     // Guarded by lock.
     private ReadyState state = ReadyState.CONNECTING;
@@ -95,7 +100,7 @@ public final class EventStream implements EventSource {
         this.executor = options.executor();
         this.timers = new Timers(options.scheduler(), executor);
         this.queue = new OutboundQueue(new QueueOwner(), executor);
-        this.lastEmptyNanos = nanoTime.getAsLong();
+        this.lastProgressNanos = nanoTime.getAsLong();
     }
 
     /**
@@ -260,9 +265,13 @@ public final class EventStream implements EventSource {
     private final class QueueOwner implements OutboundQueue.Owner {
         @Override
         public void flushed(long buffered) {
+            long taken = queue.bytesWritten();
+            if (buffered == 0 || taken != bytesTaken) {
+                bytesTaken = taken;
+                lastProgressNanos = nanoTime.getAsLong();
+            }
             if (buffered > 0) return;
             boolean allOut = queue.allWritten();
-            lastEmptyNanos = nanoTime.getAsLong();
             boolean closing;
             synchronized (lock) {
                 closing = state == ReadyState.CLOSING;
@@ -279,7 +288,7 @@ public final class EventStream implements EventSource {
     private void heartbeat() {
         if (queue.bufferedAmount() == 0) {
             ping(); // a write to a client that is gone fails, and that ends the stream
-        } else if (nanoTime.getAsLong() - lastEmptyNanos > options.stallTimeout().toNanos()) {
+        } else if (nanoTime.getAsLong() - lastProgressNanos > options.stallTimeout().toNanos()) {
             gone("the client took no bytes for " + options.stallTimeout(), null);
         }
     }

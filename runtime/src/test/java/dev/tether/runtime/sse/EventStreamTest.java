@@ -207,6 +207,19 @@ class EventStreamTest {
     }
 
     @Test
+    void aClientThatKeepsTakingBytesIsNotDroppedThoughItsQueueNeverEmpties() {
+        EventStream stream = started(options().pingInterval(Duration.ofSeconds(10)).stallTimeout(Duration.ofSeconds(25)).build());
+        stream.send("first");
+        for (int second = 10; second <= 60; second += 10) {
+            stream.send("behind " + second); // the publisher stays ahead: one write in flight, one queued
+            output.completeWrite(); // the client took the write in flight: progress, though never empty
+            scheduler.advance(Duration.ofSeconds(10));
+            executor.runAll();
+            assertEquals(ReadyState.OPEN, stream.readyState(), "at " + second + " s");
+        }
+    }
+
+    @Test
     void theServerReportingTheOutputEndedClosesTheStreamOnce() {
         EventStream stream = started(options().pingInterval(Duration.ofSeconds(15)).build());
         stream.outputEnded("the container reported an error", new IOException("reset"));
