@@ -99,7 +99,7 @@ public interface WebSocket {
     /** The negotiated extensions, in pipeline order. */
     List<String> extensions();
 
-    /** The opening handshake's request. */
+    /** The opening handshake: the request, and the response's status and headers (the 101 we sent, or received). */
     HandshakeInfo handshake();
 
     /** Attributes attached to this connection (e.g. by the handshake hook); thread-safe and modifiable. */
