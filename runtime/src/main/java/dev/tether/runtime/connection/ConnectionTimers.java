@@ -2,6 +2,7 @@ package dev.tether.runtime.connection;
 
 import dev.tether.api.CloseCodes;
 import dev.tether.api.ConnectionClosedException;
+import dev.tether.api.ReadyState;
 import dev.tether.runtime.ConnectionOptions;
 import dev.tether.runtime.io.Timers;
 
@@ -51,7 +52,8 @@ final class ConnectionTimers {
         }
         Duration limit = options.handshakeTimeout();
         handshake = timers.once(limit, () -> {
-            if (!socket.isOpen() && !socket.isClosed()) {
+            ReadyState state = socket.readyState();
+            if (state == ReadyState.CONNECTING || state == ReadyState.CLOSING) {
                 socket.abort(new ConnectionClosedException("the handshake did not complete within " + limit));
             }
         });
@@ -75,7 +77,7 @@ final class ConnectionTimers {
         Duration idleTimeout = options.idleTimeout();
         if (!idleTimeout.isZero()) {
             idle = timers.every(idleTimeout.dividedBy(4).plusMillis(1), () -> {
-                if (System.nanoTime() - lastActivity >= idleTimeout.toNanos() && socket.isOpen()) {
+                if (System.nanoTime() - lastActivity >= idleTimeout.toNanos() && socket.readyState() == ReadyState.OPEN) {
                     socket.close(CloseCodes.GOING_AWAY, "idle timeout");
                 }
             });
@@ -103,7 +105,7 @@ final class ConnectionTimers {
                 }
                 boolean readSome = backlog && socket.bytesSent() > sentBefore + KEEPALIVE_PING_BYTES;
                 boolean silent = socket.bytesReceived() == receivedBefore && !readSome;
-                if (silent && socket.isOpen()) {
+                if (silent && socket.readyState() == ReadyState.OPEN) {
                     socket.abort(new ConnectionClosedException("no sign of life within " + limit + " of a keepalive ping"));
                 }
             });

@@ -373,18 +373,6 @@ public final class WebSocketConnection implements WebSocket {
         return closed.minimalCompletionStage();
     }
 
-    boolean isOpen() {
-        synchronized (lock) {
-            return driver.readyState() == ReadyState.OPEN;
-        }
-    }
-
-    boolean isClosed() {
-        synchronized (lock) {
-            return driver.readyState() == ReadyState.CLOSED;
-        }
-    }
-
     @Override
     public String toString() {
         return "WebSocket[" + version() + " " + handshake.uri() + " from " + handshake.remoteAddress() + ", " + readyState() + "]";
@@ -401,7 +389,7 @@ public final class WebSocketConnection implements WebSocket {
             } catch (RuntimeException | Error again) {
                 LOG.log(System.Logger.Level.WARNING, "WebSocket listener's onError failed too", again);
             }
-            if (!isClosed()) {
+            if (readyState() != ReadyState.CLOSED) {
                 close(CloseCodes.INTERNAL_ERROR, "internal error");
             }
         }
