@@ -17,16 +17,31 @@ import java.util.function.Predicate;
 
 /**
  * How a connection's messages and pings reach its driver: refused when closed or past the outbound limit (with
- * the overflow policy), held until the open or behind a fragmented message, or written now, each
- * frame carrying the completion of its send.
+ * the overflow policy), held until the open or behind a fragmented message, or written now.
+ *
+ * <p>A send completes when the last frame carrying its bytes has been written. Usually the driver
+ * makes one frame of it, which carries its completion. An extension that works on fragments may make
+ * several (the last one carries it), or none yet, holding the bytes back for a later part: the
+ * completion is then owed ({@link PendingSends#owe}) to the last data frame of the next send that
+ * writes any, or failed if the connection closes first. Control frames never carry a send's
+ * completion.
  */
 final class MessageSender {
     /** Pings sent with {@code ping} that may wait for their pongs at once. */
     static final int PINGS_AWAITING_PONGS = 64;
 
     private final WebSocketConnection c;
-    /** The completion the driver's next frame carries; guarded by the connection's lock. */
-    private CompletableFuture<Void> completionOfNextFrame;
+    // Guarded by the connection's lock: the send whose driver call is under way.
+    /** Whether a send's driver call is under way: its data frames are {@link #lastFrame}'s. */
+    private boolean sending;
+    /** That send's completion, for its last data frame; null once a frame has taken it. */
+    private CompletableFuture<Void> completionOfSend;
+    /**
+     * That call's latest data frame, not queued yet: queued without a completion when another follows,
+     * with the send's when the call ends. No frame is written before the lock is released, so holding
+     * it back meanwhile delays nothing.
+     */
+    private ByteBuffer[] lastFrame;
 
     MessageSender(WebSocketConnection connection) {
         this.c = connection;
@@ -94,22 +109,68 @@ final class MessageSender {
         }
     }
 
-    /** Under the lock: hands one message to the driver; its frame carries {@code done}. False if it failed. */
+    /**
+     * Under the lock: hands one message or part to the driver; its last data frame carries {@code done}
+     * (or, with none, a later one does). False if it failed.
+     */
     private boolean writeMessage(CompletableFuture<Void> done, Predicate<Driver> send) {
-        completionOfNextFrame = done;
+        sending = true;
+        completionOfSend = done;
+        RuntimeException failure = null;
         try {
-            if (send.test(c.driver())) {
-                return true;
+            if (!send.test(c.driver())) {
+                failure = c.driver().readyState() != ReadyState.OPEN
+                        ? new ConnectionClosedException("the connection is " + c.driver().readyState().name().toLowerCase())
+                        : new UnsupportedOperationException(c.version() + " cannot carry this message");
             }
-            failAfterUnlock(done, c.driver().readyState() != ReadyState.OPEN
-                    ? new ConnectionClosedException("the connection is " + c.driver().readyState().name().toLowerCase())
-                    : new UnsupportedOperationException(c.version() + " cannot carry this message"));
         } catch (RuntimeException e) {
-            failAfterUnlock(done, e);
+            failure = e;
         } finally {
-            completionOfNextFrame = null;
+            sendEnded(failure);
         }
-        return false;
+        return failure == null;
+    }
+
+    /**
+     * Under the lock, when a send's driver call returns: its last data frame is queued with its
+     * completion; without any frame its completion is owed. A send that failed (an extension may throw
+     * halfway through its frames) fails, but not before the frames made of it are written.
+     */
+    private void sendEnded(Throwable failure) {
+        CompletableFuture<Void> done = completionOfSend;
+        ByteBuffer[] last = lastFrame;
+        sending = false;
+        completionOfSend = null;
+        lastFrame = null;
+        if (failure != null && done != null) {
+            if (last == null) {
+                failAfterUnlock(done, failure);
+            } else {
+                CompletableFuture<Void> frameDone = new CompletableFuture<>();
+                frameDone.whenComplete((ignored, error) -> settle(done, failure));
+                queueData(last, frameDone);
+            }
+        } else if (last != null) {
+            queueData(last, done);
+        } else if (done != null) {
+            c.pending.owe(done); // the extension holds its bytes back
+        }
+    }
+
+    /** Under the lock: queues a data frame carrying {@code done} (may be null) and what is owed, if anything. */
+    private void queueData(ByteBuffer[] frame, CompletableFuture<Void> done) {
+        List<CompletableFuture<Void>> owed = c.pending.takeOwed();
+        c.outbound.add(WireOutput.Kind.DATA, frame, owed == null ? done : completingAll(owed, done));
+    }
+
+    /** A completion for one frame that settles {@code owed}, then {@code done} (if any), in order. */
+    private CompletableFuture<Void> completingAll(List<CompletableFuture<Void>> owed, CompletableFuture<Void> done) {
+        if (done != null) {
+            owed.add(done);
+        }
+        CompletableFuture<Void> frameWritten = new CompletableFuture<>();
+        frameWritten.whenComplete((ignored, error) -> SendStage.settle(c.options.executor(), owed, error));
+        return frameWritten;
     }
 
     /**
@@ -125,11 +186,29 @@ final class MessageSender {
         SendStage.settle(c.options.executor(), List.of(stage), error);
     }
 
-    /** The driver's {@link WireOutput}, called under the lock. */
+    /**
+     * The driver's {@link WireOutput}, called under the lock. During a send, each data frame is held
+     * back until the next one, or the end of the call, tells whether it is the send's last.
+     */
     void write(WireOutput.Kind kind, ByteBuffer... buffers) {
-        CompletableFuture<Void> done = completionOfNextFrame;
-        completionOfNextFrame = null;
-        c.outbound.add(kind, buffers, done);
+        if (kind == WireOutput.Kind.DATA) {
+            if (!sending) {
+                queueData(buffers, null); // a handshake body: it carries what is owed, if anything
+                return;
+            }
+            if (lastFrame != null) {
+                c.outbound.add(WireOutput.Kind.DATA, lastFrame, null); // not the send's last
+            }
+            lastFrame = buffers;
+            return;
+        }
+        if (kind == WireOutput.Kind.CLOSE && lastFrame != null) {
+            // Nothing follows a close: the send's frame goes before it, and is its last.
+            queueData(lastFrame, completionOfSend);
+            lastFrame = null;
+            completionOfSend = null;
+        }
+        c.outbound.add(kind, buffers, null); // a control frame carries no send's completion
     }
 
     /** Sends a ping; the stage completes when its pong arrives. */

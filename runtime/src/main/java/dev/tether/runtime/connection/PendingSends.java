@@ -8,7 +8,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The sends of one connection that cannot go yet: those made before it opened (the only such queue:
  * drivers keep none), and whole messages sent while a fragmented message is open, written after its
- * last part so that frames of two messages never mix. Guarded by the connection's lock, except
+ * last part so that frames of two messages never mix. Also the completions owed to parts an extension
+ * held back: handed to the driver but not yet in any frame. Guarded by the connection's lock, except
  * {@link #bytes()}.
  */
 final class PendingSends {
@@ -31,6 +32,8 @@ final class PendingSends {
     /** Made when first needed. */
     private ArrayDeque<Deferred> behindFragments;
     private boolean fragmentedMessageOpen;
+    /** Completions of parts whose bytes an extension holds back, oldest first; made when first needed. */
+    private List<CompletableFuture<Void>> owed;
     private volatile long bytes; // written under the lock, read without it
 
     /** Bytes of messages waiting here: part of the connection's buffered amount. */
@@ -97,6 +100,24 @@ final class PendingSends {
         }
     }
 
+    /**
+     * A part reached the driver but no frame yet: an extension holds its bytes back. Its completion
+     * goes with the frame that finally carries them ({@link #takeOwed}), or fails at close.
+     */
+    void owe(CompletableFuture<Void> done) {
+        if (owed == null) {
+            owed = new ArrayList<>(2);
+        }
+        owed.add(done);
+    }
+
+    /** The completions owed to held-back parts, oldest first, now no longer owed; null when none (the usual case). */
+    List<CompletableFuture<Void>> takeOwed() {
+        List<CompletableFuture<Void>> taken = owed;
+        owed = null;
+        return taken;
+    }
+
     /** The connection closed: the completions of every send that will never go, for failing. */
     List<CompletableFuture<Void>> neverSent() {
         List<CompletableFuture<Void>> never = new ArrayList<>();
@@ -106,6 +127,10 @@ final class PendingSends {
         if (behindFragments != null) {
             behindFragments.stream().map(Deferred::done).forEach(never::add);
             behindFragments.clear();
+        }
+        if (owed != null) {
+            never.addAll(owed);
+            owed = null;
         }
         beforeOpen = null;
         bytes = 0;
