@@ -247,4 +247,16 @@ class FragmentedSendsTest {
         assertTrue(done(a) && done(b) && done(whole));
         assertArrayEquals(new byte[]{(byte) 0xC1, 2, 'a', 'b', (byte) 0xC1, 1, 'w'}, transport.take());
     }
+
+    @Test
+    @DisplayName("a driver built to deliver fragments still gives the listener whole messages")
+    void fragmentsDeliveredAsWholeMessages() {
+        connection(DriverOptions.builder(Role.SERVER).deliverFragments(true).build(), false, out -> out);
+        transport.inbound.onInput(ByteBuffer.wrap(new byte[]{
+                0x01, (byte) 0x82, 0, 0, 0, 0, 'h', 'e',
+                (byte) 0x80, (byte) 0x83, 0, 0, 0, 0, 'l', 'l', 'o',
+                (byte) 0x82, (byte) 0x82, 0, 0, 0, 0, 'x', 'y',
+                (byte) 0x81, (byte) 0x80, 0, 0, 0, 0}));
+        assertEquals(List.of("text:hello", "binary:xy", "text:"), events);
+    }
 }
