@@ -202,6 +202,23 @@ public final class NonBlockingWriter implements Output, WriteListener {
         }
     }
 
+    /**
+     * The output is over: the response is about to be completed or the connection closed. Once this
+     * returns, the stream is never touched again, not even by a write in progress on another thread,
+     * which has left it by then: a container recycles a completed response's stream for its next
+     * request, so a late write would reach another client's response. The owner fails what the write
+     * in progress carried; its callback is never called.
+     */
+    public void stop() {
+        synchronized (writing) {
+            failed = true;
+            out = null;
+            buffers = null;
+            callback = null;
+            batchHeldByContainer = null; // the container may still hold it: left to the collector
+        }
+    }
+
     /** The connection broke: the write in progress is dropped (the owner fails what it carried). */
     private void fail(Throwable error) {
         synchronized (writing) {

@@ -89,10 +89,14 @@ public final class EventSources {
 
         AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync(request, response);
         async.setTimeout(0); // never the container's timeout: it would end quiet streams
-        EventStream stream = new EventStream(options.stream(), listener, urlOf(request), lastEventIdOf(request),
-                () -> complete(async));
+        EventStream[] ofWriter = new EventStream[1]; // the writer reports to the stream, the stream stops the writer
+        NonBlockingWriter writer = new NonBlockingWriter(error -> ofWriter[0].outputEnded("a write failed", error));
+        EventStream stream = new EventStream(options.stream(), listener, urlOf(request), lastEventIdOf(request), () -> {
+            writer.stop(); // no thread writes to the response once it is completed (and recycled)
+            complete(async);
+        });
+        ofWriter[0] = stream;
         async.addListener(new ContainerEvents(stream));
-        NonBlockingWriter writer = new NonBlockingWriter(error -> stream.outputEnded("a write failed", error));
         try {
             // Still blocking I/O until the write listener is set: commit the head at once.
             response.flushBuffer();

@@ -83,6 +83,10 @@ public final class ServletTransport implements Transport {
      * are logged at DEBUG, never thrown.
      */
     private void closeNow() {
+        NonBlockingWriter w = writer;
+        if (w != null) {
+            w.stop(); // no thread is inside the container's stream once it is closed
+        }
         try {
             connection.close();
             TomcatSocketCloser.closeSocket(connection);

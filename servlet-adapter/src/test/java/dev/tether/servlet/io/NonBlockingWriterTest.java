@@ -16,6 +16,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static dev.tether.servlet.io.NonBlockingWriter.BATCH_BYTES;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -224,6 +227,65 @@ class NonBlockingWriterTest {
         assertEquals(List.of("write 1", "flush", "written"), events);
         out.becomeReady(); // nothing more to do
         assertEquals(1, done.written);
+    }
+
+    // ---- stopping: a completed response's stream is recycled by the container for another request
+
+    @Test
+    @DisplayName("once stopped, the stream is never touched again: not by a late onWritePossible, not by a write")
+    void stoppedStreamIsNeverTouched() {
+        FakeStream out = started();
+        out.notReadyAfterEachWrite = true;
+        Callback done = new Callback();
+        writer.write(new ByteBuffer[]{bytes(1)}, done);
+        writer.stop();
+        int calls = out.isReadyCalls + out.writes + out.flushes;
+
+        out.ready = true;
+        try {
+            out.listener.onWritePossible();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        writer.write(new ByteBuffer[]{bytes(2)}, new Callback());
+
+        assertEquals(calls, out.isReadyCalls + out.writes + out.flushes, "no call on the stream after stop()");
+        assertEquals(0, done.written, "the owner fails what the write carried; its callback is not called");
+        assertEquals(List.of(), failures);
+    }
+
+    @Test
+    @DisplayName("stop() returns only once a write in progress on another thread has left the stream")
+    void stopWaitsForTheWriteInProgress() throws Exception {
+        CountDownLatch inWrite = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean stillInside = new AtomicBoolean();
+        FakeStream out = new FakeStream() {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                stillInside.set(true);
+                inWrite.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.write(b, off, len);
+                stillInside.set(false);
+            }
+        };
+        writer.start(out);
+        Thread writing = new Thread(() -> writer.write(new ByteBuffer[]{bytes(1)}, new Callback()));
+        writing.start();
+        assertTrue(inWrite.await(10, TimeUnit.SECONDS));
+        CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> {
+            writer.stop();
+            return stillInside.get();
+        });
+        assertFalse(stopped.isDone(), "stop() waits while the other thread is inside the stream");
+        release.countDown();
+        assertFalse(stopped.get(10, TimeUnit.SECONDS), "stop() returned after the write left the stream");
+        writing.join(10_000);
     }
 
     @Test
