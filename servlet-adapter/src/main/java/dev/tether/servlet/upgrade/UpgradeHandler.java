@@ -47,6 +47,8 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
             transport = new ServletTransport(connection, settings.readBufferSize(), settings.readsPerYield());
             u = upgraded;
             t = transport;
+            settings = null; // kept by every idle connection otherwise
+            upgraded = null;
         }
         u.start(t);
     }
