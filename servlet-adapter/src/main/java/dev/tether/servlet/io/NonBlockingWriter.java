@@ -70,13 +70,19 @@ public final class NonBlockingWriter implements Output, WriteListener {
         this.failures = failures;
     }
 
-    /** Starts writing to {@code stream}; the container then calls {@link #onWritePossible()}. */
+    /**
+     * Starts writing to {@code stream}; the container then calls {@link #onWritePossible()}. Nothing,
+     * if the writer was stopped first (the response may be completed and recycled already).
+     */
     public void start(ServletOutputStream stream) {
         synchronized (writing) {
+            if (failed) {
+                return;
+            }
             this.out = stream;
             this.outWritesBuffers = WRITES_BUFFERS.get(stream.getClass());
+            stream.setWriteListener(this); // under the lock: a stop() meanwhile waits for it
         }
-        stream.setWriteListener(this);
     }
 
     @Override

@@ -255,6 +255,15 @@ class NonBlockingWriterTest {
     }
 
     @Test
+    @DisplayName("a writer stopped before it started never registers with the stream")
+    void stoppedBeforeStartNeverTouchesTheStream() {
+        writer.stop(); // the client went away and the response was completed before the glue started writing
+        FakeStream out = new FakeStream();
+        writer.start(out);
+        assertEquals(null, out.listener, "no write listener on a completed (recycled) response");
+    }
+
+    @Test
     @DisplayName("stop() returns only once a write in progress on another thread has left the stream")
     void stopWaitsForTheWriteInProgress() throws Exception {
         CountDownLatch inWrite = new CountDownLatch(1);
