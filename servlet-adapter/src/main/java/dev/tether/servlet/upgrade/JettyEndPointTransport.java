@@ -281,8 +281,9 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         do {
             try {
                 readWhileWanted();
-            } catch (Throwable t) {
+            } catch (Throwable t) { // an Error out of the application: the connection cannot go on
                 LOG.log(Level.WARNING, "the upgraded connection's inbound failed", t);
+                broke(t); // closing makes Jetty report it, so the connection hears of it
             }
             missed = readRuns.addAndGet(-missed);
         } while (missed != 0);

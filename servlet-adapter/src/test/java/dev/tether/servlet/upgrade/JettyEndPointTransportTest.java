@@ -69,6 +69,18 @@ class JettyEndPointTransportTest {
         }
     }
 
+    @Test
+    void anErrorOutOfTheInboundIsReportedAsAFailureNotLeftIdle() throws Exception {
+        inbound.throwOnInput = new OutOfMemoryError("the listener's, not ours");
+        try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
+                RawWebSocketClient client = connect(server)) {
+            started();
+            client.sendRaw("boom".getBytes(US_ASCII));
+            String call = inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            assertTrue(call != null && call.startsWith("failure"), "told: " + call);
+        }
+    }
+
     /** (Tomcat never says: it neither upgrades nor destroys the handler; the connection's handshake deadline ends it.) */
     @Test
     void aServletThatFailsAfterUpgradingLeavesTheConnectionUnstarted() throws Exception {

@@ -23,6 +23,8 @@ final class ManualInbound implements ContainerUpgrade.Upgraded, Transport.Inboun
     final CountDownLatch refused = new CountDownLatch(1);
     final AtomicInteger overlappingCalls = new AtomicInteger();
     volatile boolean wants = true;
+    /** Thrown by the next onInput, as an application's listener might (out of memory …). */
+    volatile Error throwOnInput;
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final AtomicInteger inside = new AtomicInteger();
 
@@ -48,6 +50,11 @@ final class ManualInbound implements ContainerUpgrade.Upgraded, Transport.Inboun
 
     @Override
     public void onInput(ByteBuffer bytes) {
+        Error error = throwOnInput;
+        if (error != null) {
+            throwOnInput = null;
+            throw error;
+        }
         enter();
         synchronized (received) {
             while (bytes.hasRemaining()) {
