@@ -50,9 +50,11 @@ public interface Transport extends Output {
     void close();
 
     /**
-     * Drops the connection now, even with a write in progress (which fails). Once it returns, the
-     * transport no longer reads the buffers of that write: the connection may then reuse them. A
-     * second call does nothing.
+     * Drops the connection now, even with a write in progress (which fails). The connection calls it
+     * before it fails the sends of that write, whose buffers may then be reused, so a transport should
+     * have stopped reading them by the time it returns (the servlet transport waits for its writer to
+     * leave the stream; Jetty's endpoint may still be inside a flush on another thread for a moment).
+     * A second call does nothing.
      */
     void abort();
 }

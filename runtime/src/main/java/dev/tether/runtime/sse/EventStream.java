@@ -314,12 +314,12 @@ public final class EventStream implements EventSource {
                 events.add(() -> notify("onClose", () -> listener.onClose(this)));
             }
         }
-        queue.abort(new ConnectionClosedException("the event stream is closed"));
         try {
-            completeResponse.run();
+            completeResponse.run(); // first: no write is in progress once it returns, so the sends failed next were not sent
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "completing the response of event stream " + url + " failed", e);
         }
+        queue.abort(new ConnectionClosedException("the event stream is closed"));
         closed.complete(null);
         events.drain();
     }
