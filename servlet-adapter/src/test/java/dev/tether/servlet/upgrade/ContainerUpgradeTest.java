@@ -11,7 +11,6 @@ import dev.tether.servlet.testing.RunningServer;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -98,7 +97,7 @@ class ContainerUpgradeTest {
                     throw new IllegalStateException(e);
                 }
             }, writer);
-            byte[] echoed = readFully(client, payload.length);
+            byte[] echoed = client.readExactly(payload.length, TIMEOUT);
             sent.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             assertArrayEquals(payload, echoed);
             if (container == Container.JETTY) {
@@ -150,16 +149,4 @@ class ContainerUpgradeTest {
         }
     }
 
-    private static byte[] readFully(RawWebSocketClient client, int length) throws Exception {
-        client.setReadTimeout(TIMEOUT);
-        InputStream in = client.input();
-        byte[] bytes = new byte[length];
-        int done = 0;
-        while (done < length) {
-            int n = in.read(bytes, done, length - done);
-            if (n < 0) throw new AssertionError("EOF after " + done + " of " + length + " bytes");
-            done += n;
-        }
-        return bytes;
-    }
 }

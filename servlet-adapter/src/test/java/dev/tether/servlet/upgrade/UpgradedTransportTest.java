@@ -10,7 +10,6 @@ import dev.tether.runtime.Transport;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RunningServer;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Random;
@@ -55,7 +54,7 @@ class UpgradedTransportTest {
             CompletableFuture<Void> written = new CompletableFuture<>();
             transport.write(new ByteBuffer[] {buffer}, ManualInbound.completing(written));
             assertFalse(written.isDone(), "reported written while the peer has read nothing");
-            assertArrayEquals(payload, readFully(client, LARGE));
+            assertArrayEquals(payload, client.readExactly(LARGE, TIMEOUT));
             written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
@@ -124,7 +123,7 @@ class UpgradedTransportTest {
             CompletableFuture<Void> written = new CompletableFuture<>();
             transport.write(new ByteBuffer[] {ByteBuffer.wrap(payload.clone())}, ManualInbound.completing(written));
             transport.close();
-            assertArrayEquals(payload, readFully(client, LARGE));
+            assertArrayEquals(payload, client.readExactly(LARGE, TIMEOUT));
             assertEquals(0, client.awaitEof(TIMEOUT).length);
             written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -142,16 +141,4 @@ class UpgradedTransportTest {
         }
     }
 
-    static byte[] readFully(RawWebSocketClient client, int length) throws Exception {
-        client.setReadTimeout(TIMEOUT);
-        InputStream in = client.input();
-        byte[] bytes = new byte[length];
-        int done = 0;
-        while (done < length) {
-            int n = in.read(bytes, done, length - done);
-            if (n < 0) throw new AssertionError("EOF after " + done + " of " + length + " bytes");
-            done += n;
-        }
-        return bytes;
-    }
 }
