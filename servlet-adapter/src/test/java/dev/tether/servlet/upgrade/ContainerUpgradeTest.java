@@ -14,7 +14,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -38,12 +37,6 @@ class ContainerUpgradeTest {
         return container.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events)).addFilter("/*", recording));
     }
 
-    private static RawWebSocketClient connect(RunningServer server, byte[] sentWithHead) throws Exception {
-        RawWebSocketClient client = RawWebSocketClient.connect(server.wsUri("/echo"), Map.of(), sentWithHead);
-        assertTrue(client.accepted(), () -> server.name() + " answered " + client.response());
-        return client;
-    }
-
     private static void assertEcho(RawWebSocketClient client, String text) throws Exception {
         client.sendRaw(text.getBytes(US_ASCII));
         assertEquals(text, new String(client.readExactly(text.length(), TIMEOUT), US_ASCII));
@@ -61,7 +54,7 @@ class ContainerUpgradeTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void echoesBytesSentAfterThe101(Container container) throws Exception {
-        try (RunningServer server = start(container); RawWebSocketClient client = connect(server, new byte[0])) {
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server, new byte[0])) {
             assertEcho(client, "hello");
             assertEcho(client, "again, later");
             assertClosesAfterHalfClose(client);
@@ -72,7 +65,7 @@ class ContainerUpgradeTest {
     @EnumSource(Container.class)
     void echoesBytesSentInTheSamePacketAsTheHead(Container container) throws Exception {
         try (RunningServer server = start(container);
-                RawWebSocketClient client = connect(server, "early".getBytes(US_ASCII))) {
+                RawWebSocketClient client = EchoUpgradeServlet.connect(server, "early".getBytes(US_ASCII))) {
             assertEquals("early", new String(client.readExactly(5, TIMEOUT), US_ASCII));
             assertEcho(client, "and late");
             assertClosesAfterHalfClose(client);
@@ -85,7 +78,7 @@ class ContainerUpgradeTest {
         byte[] payload = new byte[4 * 1024 * 1024];
         new Random(42).nextBytes(payload);
         ExecutorService writer = Executors.newSingleThreadExecutor();
-        try (RunningServer server = start(container); RawWebSocketClient client = connect(server, new byte[0])) {
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server, new byte[0])) {
             OutputStream out = client.output();
             CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
                 try {
@@ -114,7 +107,7 @@ class ContainerUpgradeTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void halfCloseEndsTheInputAndTheServerCloses(Container container) throws Exception {
-        try (RunningServer server = start(container); RawWebSocketClient client = connect(server, new byte[0])) {
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server, new byte[0])) {
             assertTrue(events.started.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             assertClosesAfterHalfClose(client);
             assertEquals(List.of("servlet returns", "filter returns"), events.log.subList(0, 2), events.log::toString);
@@ -125,7 +118,7 @@ class ContainerUpgradeTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void startComesAfterTheServletAndFilterReturned(Container container) throws Exception {
-        try (RunningServer server = start(container); RawWebSocketClient client = connect(server, new byte[0])) {
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server, new byte[0])) {
             assertTrue(events.started.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             List<String> log = events.log;
             assertEquals(List.of("servlet returns", "filter returns"), log.subList(0, 2), log::toString);

@@ -1,12 +1,17 @@
 package dev.tether.servlet.upgrade;
 
 import dev.tether.driver.handshake.AcceptKey;
+import dev.tether.servlet.testing.RawWebSocketClient;
+import dev.tether.servlet.testing.RunningServer;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Map;
 import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Accepts any RFC 6455 handshake and upgrades through {@link ContainerUpgrade} (or the given
@@ -18,6 +23,20 @@ final class EchoUpgradeServlet extends HttpServlet {
     private final transient UpgradeEvents events;
     private final transient Supplier<ContainerUpgrade.Upgraded> upgraded;
     private final transient ContainerUpgrade.Route route;
+
+    /**
+     * Opens a connection to this servlet at {@code /echo} on {@code server}, with {@code sentWithHead}
+     * right behind the request head; the handshake must be accepted.
+     */
+    static RawWebSocketClient connect(RunningServer server, byte[] sentWithHead) throws IOException {
+        RawWebSocketClient client = RawWebSocketClient.connect(server.wsUri("/echo"), Map.of(), sentWithHead);
+        assertTrue(client.accepted(), () -> server.name() + " answered " + client.response());
+        return client;
+    }
+
+    static RawWebSocketClient connect(RunningServer server) throws IOException {
+        return connect(server, new byte[0]);
+    }
 
     EchoUpgradeServlet(UpgradeEvents events) {
         this(events, () -> new EchoInbound(events), null);

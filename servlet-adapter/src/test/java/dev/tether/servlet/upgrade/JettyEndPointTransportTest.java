@@ -27,21 +27,11 @@ class JettyEndPointTransportTest {
     private final UpgradeEvents events = new UpgradeEvents();
     private final ManualInbound inbound = new ManualInbound();
 
-    private static RawWebSocketClient connect(RunningServer server) throws Exception {
-        RawWebSocketClient client = RawWebSocketClient.connect(server.wsUri("/echo"));
-        assertTrue(client.accepted(), () -> server.name() + " answered " + client.response());
-        return client;
-    }
-
-    private Transport started() throws Exception {
-        return inbound.started.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     @Test
     void jettysIdleTimeoutNeverClosesTheConnection() throws Exception {
         try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
-                RawWebSocketClient client = connect(server)) {
-            AbstractConnection connection = assertInstanceOf(AbstractConnection.class, started());
+                RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            AbstractConnection connection = assertInstanceOf(AbstractConnection.class, inbound.awaitStarted(TIMEOUT));
             assertEquals(0, connection.getEndPoint().getIdleTimeout(), "the runtime keeps the time");
             assertFalse(connection.onIdleExpired(new TimeoutException("idle")), "would be closed by Jetty");
             client.shutdownOutput();
@@ -53,8 +43,8 @@ class JettyEndPointTransportTest {
     void nothingIsReadOrAwaitedWhileTheInboundWantsNoInput() throws Exception {
         inbound.wants = false;
         try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
-                RawWebSocketClient client = connect(server)) {
-            Transport transport = started();
+                RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            Transport transport = inbound.awaitStarted(TIMEOUT);
             EndPoint endPoint = ((AbstractConnection) transport).getEndPoint();
             assertTrue(inbound.refused.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "never asked");
             client.sendRaw("later".getBytes(US_ASCII));
@@ -73,8 +63,8 @@ class JettyEndPointTransportTest {
     void anErrorOutOfTheInboundIsReportedAsAFailureNotLeftIdle() throws Exception {
         inbound.throwOnInput = new OutOfMemoryError("the listener's, not ours");
         try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
-                RawWebSocketClient client = connect(server)) {
-            started();
+                RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            inbound.awaitStarted(TIMEOUT);
             client.sendRaw("boom".getBytes(US_ASCII));
             String call = inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             assertTrue(call != null && call.startsWith("failure"), "told: " + call);
@@ -99,8 +89,8 @@ class JettyEndPointTransportTest {
         ContainerUpgrade.Route route = new ContainerUpgrade.JettyRoute(
                 ContainerUpgrade.entryPointUnder(ServletContextRequest.class.getClassLoader()));
         try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, route)));
-                RawWebSocketClient client = connect(server)) {
-            Transport transport = started();
+                RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            Transport transport = inbound.awaitStarted(TIMEOUT);
             assertInstanceOf(TakeoverClassLoader.class, transport.getClass().getClassLoader());
             assertEquals(JettyEndPointTransport.class.getName(), transport.getClass().getName());
             client.sendRaw("ping".getBytes(US_ASCII));

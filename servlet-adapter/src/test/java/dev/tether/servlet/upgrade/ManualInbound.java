@@ -4,10 +4,12 @@ import dev.tether.runtime.Output;
 import dev.tether.runtime.Transport;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,6 +29,11 @@ final class ManualInbound implements ContainerUpgrade.Upgraded, Transport.Inboun
     volatile Error throwOnInput;
     private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final AtomicInteger inside = new AtomicInteger();
+
+    /** The transport, once started; fails after {@code timeout}. */
+    Transport awaitStarted(Duration timeout) throws Exception {
+        return started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
 
     @Override
     public void start(Transport transport) {

@@ -31,23 +31,13 @@ class UpgradedTransportTest {
         return container.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
     }
 
-    private static RawWebSocketClient connect(RunningServer server) throws Exception {
-        RawWebSocketClient client = RawWebSocketClient.connect(server.wsUri("/echo"));
-        assertTrue(client.accepted(), () -> server.name() + " answered " + client.response());
-        return client;
-    }
-
-    private Transport started() throws Exception {
-        return inbound.started.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
     @ParameterizedTest
     @EnumSource(Container.class)
     void aWriteIsReportedWrittenOnlyOnceThePeerHasTakenItsBytes(Container container) throws Exception {
         byte[] payload = new byte[LARGE];
         new Random(7).nextBytes(payload);
-        try (RunningServer server = start(container); RawWebSocketClient client = connect(server)) {
-            Transport transport = started();
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            Transport transport = inbound.awaitStarted(TIMEOUT);
             ByteBuffer buffer = transport.writesDirectBuffers()
                     ? ByteBuffer.allocateDirect(LARGE).put(payload).flip()
                     : ByteBuffer.wrap(payload.clone());
@@ -63,8 +53,8 @@ class UpgradedTransportTest {
     @EnumSource(Container.class)
     void readsOnlyWhileTheInboundWantsInput(Container container) throws Exception {
         inbound.wants = false;
-        try (RunningServer server = start(container); RawWebSocketClient client = connect(server)) {
-            Transport transport = started();
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            Transport transport = inbound.awaitStarted(TIMEOUT);
             client.sendRaw("held back".getBytes(US_ASCII));
             // A round trip on the server's own output (not its input) marks "later than the send".
             CompletableFuture<Void> written = new CompletableFuture<>();
@@ -89,8 +79,8 @@ class UpgradedTransportTest {
     @EnumSource(Container.class)
     void aPeerThatGoesAwayIsAnEndOfInputNotAFailure(Container container) throws Exception {
         try (RunningServer server = start(container)) {
-            RawWebSocketClient client = connect(server);
-            Transport transport = started();
+            RawWebSocketClient client = EchoUpgradeServlet.connect(server);
+            Transport transport = inbound.awaitStarted(TIMEOUT);
             client.sendRaw("bye".getBytes(US_ASCII));
             client.close();
             assertEquals("input", inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
@@ -103,8 +93,8 @@ class UpgradedTransportTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void closeSendsEverythingWrittenThenClosesTheConnection(Container container) throws Exception {
-        try (RunningServer server = start(container); RawWebSocketClient client = connect(server)) {
-            Transport transport = started();
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            Transport transport = inbound.awaitStarted(TIMEOUT);
             CompletableFuture<Void> written = new CompletableFuture<>();
             transport.write(new ByteBuffer[] {ByteBuffer.wrap("last words".getBytes(US_ASCII))}, ManualInbound.completing(written));
             written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -118,8 +108,8 @@ class UpgradedTransportTest {
     void closeWaitsForTheWriteInProgress(Container container) throws Exception {
         byte[] payload = new byte[LARGE];
         new Random(11).nextBytes(payload);
-        try (RunningServer server = start(container); RawWebSocketClient client = connect(server)) {
-            Transport transport = started();
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            Transport transport = inbound.awaitStarted(TIMEOUT);
             CompletableFuture<Void> written = new CompletableFuture<>();
             transport.write(new ByteBuffer[] {ByteBuffer.wrap(payload.clone())}, ManualInbound.completing(written));
             transport.close();
@@ -132,8 +122,8 @@ class UpgradedTransportTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void abortDropsTheConnectionWithAWriteInProgress(Container container) throws Exception {
-        try (RunningServer server = start(container); RawWebSocketClient client = connect(server)) {
-            Transport transport = started();
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            Transport transport = inbound.awaitStarted(TIMEOUT);
             transport.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[LARGE])}, ManualInbound.completing(new CompletableFuture<>()));
             transport.abort();
             byte[] got = client.awaitEof(TIMEOUT);
