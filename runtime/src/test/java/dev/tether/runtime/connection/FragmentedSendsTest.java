@@ -6,11 +6,7 @@ import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.driver.DriverOptions;
 import dev.tether.driver.WireOutput;
-import dev.tether.driver.handshake.ClientHandshakeInfo;
-import dev.tether.driver.handshake.HandshakeRequest;
 import dev.tether.driver.handshake.HttpHeaders;
-import dev.tether.driver.handshake.HttpResponseHead;
-import dev.tether.handshake.ServerHandshake;
 import dev.tether.message.BufferPool;
 import dev.tether.protocol.Role;
 import dev.tether.runtime.ConnectionOptions;
@@ -18,15 +14,13 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,26 +56,11 @@ class FragmentedSendsTest {
     private final ConnectionOptions options = ConnectionOptions.builder().executor(Runnable::run).build();
     private final FakeTransport transport = new FakeTransport();
 
-    private static HttpHeaders request(boolean offerExtension) {
-        HttpHeaders headers = new HttpHeaders()
-                .set("Host", "server.example.com")
-                .set("Upgrade", "websocket")
-                .set("Connection", "Upgrade")
-                .set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-                .set("Sec-WebSocket-Version", "13");
-        return offerExtension ? headers.set("Sec-WebSocket-Extensions", FragmentingExtension.NAME) : headers;
-    }
-
     /** A started server connection whose driver comes from {@code driverOptions}, its output through {@code wire}. */
     private WebSocketConnection connection(DriverOptions driverOptions, boolean offerExtension,
-                                           java.util.function.UnaryOperator<WireOutput> wire) {
-        HttpHeaders headers = request(offerExtension);
-        ServerHandshake answer = ServerHandshake.answer(HandshakeRequest.of("GET", "/chat", headers, false), driverOptions);
-        assertTrue(answer.accepted(), answer.failure());
-        WebSocketConnection socket = new WebSocketConnection((ev, out) -> answer.newDriver(ev, wire.apply(out)), options,
-                recorder, ClientHandshakeInfo.of(URI.create("ws://server.example.com/chat"), headers,
-                        new HttpResponseHead(101, "Switching Protocols", answer.headers()), new InetSocketAddress("127.0.0.1", 1)),
-                new ConcurrentHashMap<>(), null);
+                                           UnaryOperator<WireOutput> wire) {
+        HttpHeaders request = offerExtension ? ServerConnections.request(FragmentingExtension.NAME) : ServerConnections.request();
+        WebSocketConnection socket = ServerConnections.answering(request, driverOptions, wire, options, recorder);
         socket.start(transport);
         return socket;
     }

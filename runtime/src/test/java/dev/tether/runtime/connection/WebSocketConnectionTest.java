@@ -6,23 +6,15 @@ import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.driver.DriverOptions;
 import dev.tether.protocol.Role;
-import dev.tether.handshake.ServerHandshake;
-import dev.tether.driver.handshake.HandshakeRequest;
-import dev.tether.driver.handshake.ClientHandshakeInfo;
-import dev.tether.driver.handshake.HttpHeaders;
-import dev.tether.driver.handshake.HttpResponseHead;
 import dev.tether.runtime.ConnectionOptions;
 import dev.tether.runtime.RuntimeThreads;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -57,19 +49,8 @@ class WebSocketConnectionTest {
     };
 
     private WebSocketConnection connection(ConnectionOptions options) {
-        HttpHeaders headers = new HttpHeaders()
-                .set("Host", "server.example.com")
-                .set("Upgrade", "websocket")
-                .set("Connection", "Upgrade")
-                .set("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==")
-                .set("Sec-WebSocket-Version", "13");
-        ServerHandshake answer = ServerHandshake.answer(HandshakeRequest.of("GET", "/chat", headers, false),
-                DriverOptions.defaults(Role.SERVER));
-        // Any side's handshake view will do: the connection only carries it.
-        return new WebSocketConnection((events, out) -> answer.newDriver(events, out), options, recorder,
-                ClientHandshakeInfo.of(URI.create("ws://server.example.com/chat"), headers,
-                        new HttpResponseHead(101, "Switching Protocols", answer.headers()), new InetSocketAddress("127.0.0.1", 1)),
-                new ConcurrentHashMap<>(), null);
+        return ServerConnections.answering(ServerConnections.request(), DriverOptions.defaults(Role.SERVER), out -> out,
+                options, recorder);
     }
 
     /** A masked client text frame. */
