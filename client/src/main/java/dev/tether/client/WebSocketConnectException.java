@@ -1,0 +1,48 @@
+package dev.tether.client;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * A connect failed; {@link #step()} says where, the message says what, and the cause (a
+ * {@link javax.net.ssl.SSLHandshakeException} with the certificate problem, say) is kept.
+ */
+public class WebSocketConnectException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    /** The step of a connect that failed, in the order a connect takes them. */
+    public enum Step {
+        /** The URI or the options were not usable (an unsupported scheme, a SOCKS proxy …). */
+        SETUP,
+        /** The host name (the server's, or the proxy's) could not be resolved. */
+        DNS,
+        /** The TCP connection was refused or could not be made (unreachable, reset). */
+        CONNECT,
+        /** A deadline passed: the connect timeout, or the handshake timeout. */
+        TIMEOUT,
+        /** The TLS handshake failed (with the server, or with an HTTPS proxy): untrusted certificate, name mismatch … */
+        TLS,
+        /** The proxy refused the tunnel (its status is in the message: 407, 403, 502 …) or broke the exchange. */
+        PROXY,
+        /** The server's answer to the upgrade request was not an acceptable 101. */
+        HANDSHAKE,
+        /** The connect was abandoned: the client was closed. */
+        CANCELLED
+    }
+
+    private final Step step;
+
+    public WebSocketConnectException(Step step, String message, Throwable cause) {
+        super(message, cause);
+        this.step = Objects.requireNonNull(step, "step");
+    }
+
+    public WebSocketConnectException(Step step, String message) {
+        this(step, message, null);
+    }
+
+    /** Where the connect failed. */
+    public Step step() {
+        return step;
+    }
+}
