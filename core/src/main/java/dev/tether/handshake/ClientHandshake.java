@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 
@@ -32,12 +33,34 @@ public final class ClientHandshake {
     private final String key;
     private final Extensions extensions;
     private final String extensionOffer;
+    private final HttpHeaders requestHeaders;
     private String protocol;
 
     /**
+     * The request headers the handshake sets itself, each with what to do instead of giving it in the
+     * options' headers (lower case: names are compared ignoring ASCII case).
+     */
+    private static final Map<String, String> PROTOCOL_HEADERS = Map.of(
+            "host", "it is taken from the URI",
+            "upgrade", "the handshake sends \"websocket\"",
+            "connection", "the handshake sends \"Upgrade\"",
+            "sec-websocket-key", "the handshake makes a fresh key",
+            "sec-websocket-version", "the handshake sends its own version",
+            "sec-websocket-protocol", "offer subprotocols with the options' protocols(...)",
+            "sec-websocket-extensions", "offer extensions with the options' extension(...)");
+
+    /**
      * @param uri     a {@code ws://} or {@code wss://} URI with a host
-     * @param options client options: subprotocols to offer, extensions, extra headers (e.g. Origin)
+     * @param options client options: subprotocols to offer, extensions, extra headers (e.g. Origin);
+     *                the extra headers may not be ones the handshake sets itself ({@code Host},
+     *                {@code Upgrade}, {@code Connection}, {@code Sec-WebSocket-Key},
+     *                {@code Sec-WebSocket-Version}, {@code Sec-WebSocket-Protocol},
+     *                {@code Sec-WebSocket-Extensions})
      * @param random  the source of the key; pass a {@link java.security.SecureRandom}
+     * @throws IllegalArgumentException for a URI that is not {@code ws://} or {@code wss://} with a
+     *                                  host, a subprotocol that is not a token, an extra header the
+     *                                  handshake sets itself, or one whose name is not a token or whose
+     *                                  value holds CR, LF, NUL or a character above U+00FF
      */
     public ClientHandshake(URI uri, DriverOptions options, Random random) {
         this.uri = Objects.requireNonNull(uri, "uri");
@@ -57,9 +80,18 @@ public final class ClientHandshake {
                 throw new IllegalArgumentException("subprotocol \"" + p + "\" is not a token");
             }
         }
+        for (String name : options.headers().keySet()) {
+            String instead = PROTOCOL_HEADERS.get(name.toLowerCase(Locale.ROOT));
+            if (instead != null) {
+                throw new IllegalArgumentException("the handshake sets the " + name
+                        + " header itself; remove it from the options' headers (" + instead + ")");
+            }
+        }
+        options.headers().forEach(new HttpHeaders()::set); // names must be tokens, values free of CR, LF, NUL
         this.key = AcceptKey.newKey(random);
         this.extensions = new Extensions(options.extensions(), new ExtensionContext(Role.CLIENT, options.maxLength()));
         this.extensionOffer = extensions.generateOffer();
+        this.requestHeaders = buildRequestHeaders();
     }
 
     /** The {@code Sec-WebSocket-Key} sent. */
@@ -76,6 +108,10 @@ public final class ClientHandshake {
 
     /** The headers of the request, in the order {@link #requestHead()} writes them (read-only). */
     public HttpHeaders requestHeaders() {
+        return requestHeaders;
+    }
+
+    private HttpHeaders buildRequestHeaders() {
         HttpHeaders headers = new HttpHeaders()
                 .set("Host", hostHeader())
                 .set("Upgrade", "websocket")
@@ -107,11 +143,20 @@ public final class ClientHandshake {
         return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     }
 
+    /**
+     * The URI's host, and its port unless it is the scheme's default. An IPv6 literal keeps its
+     * brackets and loses its zone ID, which means something only on this machine (RFC 6874).
+     */
     private String hostHeader() {
+        String host = uri.getHost();
+        int zone = host.indexOf('%');
+        if (host.startsWith("[") && zone > 0) {
+            host = host.substring(0, zone) + "]";
+        }
         int port = uri.getPort();
         boolean secure = uri.getScheme().equalsIgnoreCase("wss");
         boolean defaultPort = port == -1 || (secure && port == 443) || (!secure && port == 80);
-        return defaultPort ? uri.getHost() : uri.getHost() + ":" + port;
+        return defaultPort ? host : host + ":" + port;
     }
 
     /**

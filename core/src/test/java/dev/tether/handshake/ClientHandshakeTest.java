@@ -1,0 +1,114 @@
+package dev.tether.handshake;
+
+import dev.tether.driver.DriverOptions;
+import dev.tether.protocol.Role;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The client's handshake on its own, as the WebSocket client drives it: the exact request bytes, what
+ * the options may and may not add to them, and the driver made once the response is valid.
+ */
+class ClientHandshakeTest {
+    /** The key {@code new Random(7)} gives. */
+    private static final String KEY_7 = "mRcPuxg0d6NalMm/OQt3Ag==";
+
+    private static ClientHandshake handshake(String uri, DriverOptions options) {
+        return new ClientHandshake(URI.create(uri), options, new Random(7));
+    }
+
+    private static String head(ClientHandshake handshake) {
+        return new String(handshake.requestHead(), StandardCharsets.ISO_8859_1);
+    }
+
+    @ParameterizedTest(name = "{0} → Host: {1}")
+    @CsvSource(delimiter = ' ', value = {
+            "ws://example.com/ example.com",
+            "ws://example.com:80/ example.com",
+            "ws://example.com:443/ example.com:443",
+            "wss://example.com:443/ example.com",
+            "wss://example.com:80/ example.com:80",
+            "ws://Example.COM:8080/ Example.COM:8080",
+            "ws://[::1]:8080/ [::1]:8080",
+            "ws://[::1]/ [::1]",
+            "wss://[2001:db8::1]:443/ [2001:db8::1]",
+            "ws://[fe80::1%25eth0]:8080/ [fe80::1]:8080",
+            "ws://127.0.0.1:9000/ 127.0.0.1:9000",
+    })
+    @DisplayName("Host is the URI's host, an IPv6 literal in brackets without its zone, and the port unless it is the scheme's default")
+    void hostHeader(String uri, String host) {
+        ClientHandshake h = handshake(uri, DriverOptions.defaults(Role.CLIENT));
+        assertEquals(host, h.requestHeaders().first("Host"));
+        assertTrue(head(h).startsWith("GET / HTTP/1.1\r\nHost: " + host + "\r\n"), head(h));
+    }
+
+    @Test
+    @DisplayName("an IPv6 URI's whole request head, byte for byte")
+    void ipv6RequestHead() {
+        assertEquals("GET /chat?room=1 HTTP/1.1\r\nHost: [::1]:8080\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Key: " + KEY_7 + "\r\nSec-WebSocket-Version: 13\r\n\r\n",
+                head(handshake("ws://[::1]:8080/chat?room=1", DriverOptions.defaults(Role.CLIENT))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Host", "host", "Upgrade", "Connection", "Sec-WebSocket-Key", "SEC-WEBSOCKET-KEY",
+            "Sec-WebSocket-Version", "Sec-WebSocket-Protocol", "Sec-WebSocket-Extensions"})
+    @DisplayName("a header the handshake sets itself is refused in the options' headers, named as given")
+    void protocolHeadersRefused(String name) {
+        DriverOptions options = DriverOptions.builder(Role.CLIENT).header("Origin", "http://example.com")
+                .header(name, "x").build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> handshake("ws://example.com/", options));
+        assertTrue(e.getMessage().startsWith("the handshake sets the " + name + " header itself; remove it from the"
+                + " options' headers ("), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("the refusal says what to use instead")
+    void refusalSaysWhatInstead() {
+        assertEquals("the handshake sets the Sec-WebSocket-Protocol header itself; remove it from the options' headers"
+                        + " (offer subprotocols with the options' protocols(...))",
+                assertThrows(IllegalArgumentException.class, () -> handshake("ws://example.com/",
+                        DriverOptions.builder(Role.CLIENT).header("Sec-WebSocket-Protocol", "chat").build())).getMessage());
+        assertEquals("the handshake sets the Host header itself; remove it from the options' headers"
+                        + " (it is taken from the URI)",
+                assertThrows(IllegalArgumentException.class, () -> handshake("ws://example.com/",
+                        DriverOptions.builder(Role.CLIENT).header("Host", "other.example").build())).getMessage());
+    }
+
+    @Test
+    @DisplayName("CR, LF or NUL in a header value, or a name that is not a token, is refused when the handshake is made")
+    void headerInjectionRefused() {
+        IllegalArgumentException value = assertThrows(IllegalArgumentException.class, () -> handshake("ws://example.com/",
+                DriverOptions.builder(Role.CLIENT).header("X-Trace", "1\r\nHost: evil.example").build()));
+        assertTrue(value.getMessage().startsWith("value of header X-Trace must not contain CR, LF or NUL"), value.getMessage());
+        for (String lf : new String[] {"1\nX: y", "1\rX: y", "1\0"}) {
+            assertThrows(IllegalArgumentException.class, () -> handshake("ws://example.com/",
+                    DriverOptions.builder(Role.CLIENT).header("X-Trace", lf).build()), lf);
+        }
+        IllegalArgumentException name = assertThrows(IllegalArgumentException.class, () -> handshake("ws://example.com/",
+                DriverOptions.builder(Role.CLIENT).header("X-Trace\r\nHost", "evil.example").build()));
+        assertTrue(name.getMessage().startsWith("header name is not an RFC 7230 token"), name.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> handshake("ws://example.com/",
+                DriverOptions.builder(Role.CLIENT).header("X Trace", "1").build()));
+    }
+
+    @Test
+    @DisplayName("the request headers are fixed when the handshake is made, and read-only")
+    void requestHeadersFixed() {
+        ClientHandshake h = handshake("ws://example.com/", DriverOptions.defaults(Role.CLIENT));
+        assertEquals(h.requestHeaders(), h.requestHeaders());
+        assertThrows(UnsupportedOperationException.class, () -> h.requestHeaders().set("Host", "evil.example"));
+    }
+}
