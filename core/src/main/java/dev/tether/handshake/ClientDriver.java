@@ -53,7 +53,7 @@ public final class ClientDriver implements Driver {
 
     @Override
     public String version() {
-        return "hybi-13";
+        return HybiDriver.versionName(handshake.version());
     }
 
     @Override

@@ -26,15 +26,24 @@ import java.util.Random;
  * check of the server's response (status 101, {@code Upgrade}, {@code Connection},
  * {@code Sec-WebSocket-Accept}, a subprotocol that was offered, extensions that were offered), each
  * failure saying which check failed.
+ *
+ * <p>It speaks version 13 (RFC 6455) or, on request, version 8 (draft-ietf-hybi-thewebsocketprotocol-08,
+ * node's {@code ws} {@code protocolVersion: 8}). The two differ only in the request: version 8 sends
+ * {@code Sec-WebSocket-Version: 8} and calls the origin {@code Sec-WebSocket-Origin}; the key, the
+ * accept check and the framing are the same.
  */
 public final class ClientHandshake {
     private final URI uri;
     private final DriverOptions options;
+    private final int version;
     private final String key;
     private final Extensions extensions;
     private final String extensionOffer;
     private final HttpHeaders requestHeaders;
     private String protocol;
+
+    /** Where hybi-08 (and node's {@code ws} below version 13) sends the origin. */
+    private static final String ORIGIN_8 = "Sec-WebSocket-Origin";
 
     /**
      * The request headers the handshake sets itself, each with what to do instead of giving it in the
@@ -63,8 +72,25 @@ public final class ClientHandshake {
      *                                  value holds CR, LF, NUL or a character above U+00FF
      */
     public ClientHandshake(URI uri, DriverOptions options, Random random) {
+        this(uri, options, 13, random);
+    }
+
+    /**
+     * A handshake for {@code Sec-WebSocket-Version} {@code version}. For version 8 an {@code Origin}
+     * in the options' headers is sent as {@code Sec-WebSocket-Origin}, where that draft has it.
+     *
+     * @param version 13 (RFC 6455) or 8 (hybi-08)
+     * @throws IllegalArgumentException for another version, for version 8 with both {@code Origin} and
+     *                                  {@code Sec-WebSocket-Origin} in the options' headers, and as
+     *                                  {@link #ClientHandshake(URI, DriverOptions, Random)}
+     */
+    public ClientHandshake(URI uri, DriverOptions options, int version, Random random) {
         this.uri = Objects.requireNonNull(uri, "uri");
         this.options = Objects.requireNonNull(options, "options");
+        if (version != 13 && version != 8) {
+            throw new IllegalArgumentException("unsupported WebSocket version " + version + ": a client speaks 13 or 8");
+        }
+        this.version = version;
         if (options.role() != Role.CLIENT) {
             throw new IllegalArgumentException("client handshake needs client options, not " + options.role());
         }
@@ -80,6 +106,7 @@ public final class ClientHandshake {
                 throw new IllegalArgumentException("subprotocol \"" + p + "\" is not a token");
             }
         }
+        options.headers().forEach(new HttpHeaders()::set); // names must be tokens, values free of CR, LF, NUL
         for (String name : options.headers().keySet()) {
             String instead = PROTOCOL_HEADERS.get(name.toLowerCase(Locale.ROOT));
             if (instead != null) {
@@ -87,11 +114,20 @@ public final class ClientHandshake {
                         + " header itself; remove it from the options' headers (" + instead + ")");
             }
         }
-        options.headers().forEach(new HttpHeaders()::set); // names must be tokens, values free of CR, LF, NUL
+        if (version == 8 && options.headers().keySet().stream().anyMatch(n -> n.equalsIgnoreCase("Origin"))
+                && options.headers().keySet().stream().anyMatch(n -> n.equalsIgnoreCase(ORIGIN_8))) {
+            throw new IllegalArgumentException("version 8 sends the Origin header as " + ORIGIN_8
+                    + "; give one of the two in the options' headers, not both");
+        }
         this.key = AcceptKey.newKey(random);
         this.extensions = new Extensions(options.extensions(), new ExtensionContext(Role.CLIENT, options.maxLength()));
         this.extensionOffer = extensions.generateOffer();
         this.requestHeaders = buildRequestHeaders();
+    }
+
+    /** The {@code Sec-WebSocket-Version} sent: 13 or 8. */
+    public int version() {
+        return version;
     }
 
     /** The {@code Sec-WebSocket-Key} sent. */
@@ -117,14 +153,15 @@ public final class ClientHandshake {
                 .set("Upgrade", "websocket")
                 .set("Connection", "Upgrade")
                 .set("Sec-WebSocket-Key", key)
-                .set("Sec-WebSocket-Version", "13");
+                .set("Sec-WebSocket-Version", Integer.toString(version));
         if (!options.protocols().isEmpty()) {
             headers.set("Sec-WebSocket-Protocol", String.join(", ", options.protocols()));
         }
         if (extensionOffer != null) {
             headers.set("Sec-WebSocket-Extensions", extensionOffer);
         }
-        options.headers().forEach(headers::set);
+        options.headers().forEach((name, value) ->
+                headers.set(version == 8 && name.equalsIgnoreCase("Origin") ? ORIGIN_8 : name, value));
         return headers.readOnlyView();
     }
 

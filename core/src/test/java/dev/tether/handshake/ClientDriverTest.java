@@ -60,6 +60,49 @@ class ClientDriverTest {
                 .startsWith("GET / HTTP/1.1\r\nHost: example.com\r\n"), "default port and empty path");
     }
 
+    /** The server's answer to the very request {@code client} makes, from {@link ServerHandshake} with {@code serverOptions}. */
+    private static ServerHandshake answerTo(ClientHandshake client, DriverOptions serverOptions) {
+        ServerHandshake answer = ServerHandshake.answer(
+                HandshakeRequest.of("GET", "/", HttpHeaders.copyOf(client.requestHeaders()), false), serverOptions);
+        assertTrue(answer.accepted(), answer::failure);
+        return answer;
+    }
+
+    private static byte[] responseHead(ServerHandshake answer) {
+        StringBuilder head = new StringBuilder("HTTP/1.1 101 Switching Protocols\r\n");
+        answer.headers().forEach((n, v) -> head.append(n).append(": ").append(v).append("\r\n"));
+        return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    @DisplayName("version 8 end to end: the server takes the request as hybi-8, and frames cross both ways as in 13")
+    void version8Exchange() {
+        ClientHandshake h = new ClientHandshake(URI.create("ws://example.com/chat"), CLIENT, 8, new Random(7));
+        Transcript client = new Transcript();
+        ClientDriver driver = new ClientDriver(h, () -> 0x01020304, client, client);
+        assertEquals("hybi-8", driver.version());
+        driver.start();
+        ServerHandshake answer = answerTo(h, DriverOptions.builder(Role.SERVER).protocols("chat.v1").build());
+        assertEquals("hybi-8", answer.version());
+        Transcript server = new Transcript();
+        dev.tether.driver.Driver serverDriver = answer.newDriver(server, server);
+        serverDriver.start();
+        assertTrue(serverDriver.text("hi"));
+        client.lines.clear();
+        driver.parse(ByteBuffer.wrap(Hex.concat(responseHead(answer), server.writtenBytes())));
+        assertEquals(List.of("open", "text:hi"), client.lines);
+        assertEquals(ReadyState.OPEN, driver.readyState());
+        assertEquals("chat.v1", driver.protocol());
+        assertEquals("hybi-8", driver.version());
+        client.lines.clear();
+        client.written.clear(); // the request head
+        assertTrue(driver.text("hello"));
+        assertEquals(List.of(">DATA 81 85 01 02 03 04 69 67 6f 68 6e"), client.lines, "masked, as in version 13");
+        server.lines.clear();
+        serverDriver.parse(ByteBuffer.wrap(client.writtenBytes()));
+        assertEquals(List.of("text:hello"), server.lines);
+    }
+
     @Test
     @DisplayName("URIs other than ws:// and wss:// are refused")
     void badUris() {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,5 +111,64 @@ class ClientHandshakeTest {
         ClientHandshake h = handshake("ws://example.com/", DriverOptions.defaults(Role.CLIENT));
         assertEquals(h.requestHeaders(), h.requestHeaders());
         assertThrows(UnsupportedOperationException.class, () -> h.requestHeaders().set("Host", "evil.example"));
+    }
+
+    @Test
+    @DisplayName("version 13's request head with Origin, protocols and a custom header, byte for byte")
+    void version13RequestHead() {
+        DriverOptions options = DriverOptions.builder(Role.CLIENT).protocols("chat", "superchat")
+                .header("Origin", "http://example.com").header("X-Trace", "1").build();
+        ClientHandshake h = handshake("ws://server.example.com/chat", options);
+        assertEquals(13, h.version());
+        assertEquals("GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + KEY_7 + "\r\nSec-WebSocket-Version: 13\r\n"
+                + "Sec-WebSocket-Protocol: chat, superchat\r\nOrigin: http://example.com\r\nX-Trace: 1\r\n\r\n", head(h));
+        assertEquals(13, new ClientHandshake(URI.create("ws://example.com/"), options, 13, new Random(7)).version());
+        assertEquals(head(h), head(new ClientHandshake(URI.create("ws://server.example.com/chat"), options, 13, new Random(7))),
+                "the three-argument constructor means version 13");
+    }
+
+    @Test
+    @DisplayName("version 8's request head says 8 and sends Origin as Sec-WebSocket-Origin, in its place")
+    void version8RequestHead() {
+        DriverOptions options = DriverOptions.builder(Role.CLIENT).protocols("chat", "superchat")
+                .header("origin", "http://example.com").header("X-Trace", "1").build();
+        ClientHandshake h = new ClientHandshake(URI.create("ws://server.example.com/chat"), options, 8, new Random(7));
+        assertEquals(8, h.version());
+        assertEquals("GET /chat HTTP/1.1\r\nHost: server.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + KEY_7 + "\r\nSec-WebSocket-Version: 8\r\n"
+                + "Sec-WebSocket-Protocol: chat, superchat\r\nSec-WebSocket-Origin: http://example.com\r\nX-Trace: 1\r\n\r\n",
+                head(h));
+        assertNull(h.requestHeaders().first("Origin"));
+        ClientHandshake own = new ClientHandshake(URI.create("ws://example.com/"),
+                DriverOptions.builder(Role.CLIENT).header("Sec-WebSocket-Origin", "http://example.com").build(), 8, new Random(7));
+        assertEquals("http://example.com", own.requestHeaders().first("Sec-WebSocket-Origin"), "given under its version-8 name");
+        ClientHandshake none = new ClientHandshake(URI.create("ws://example.com/"), DriverOptions.defaults(Role.CLIENT), 8,
+                new Random(7));
+        assertEquals("GET / HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: " + KEY_7 + "\r\nSec-WebSocket-Version: 8\r\n\r\n", head(none), "no origin, none sent");
+    }
+
+    @Test
+    @DisplayName("version 8 with both Origin and Sec-WebSocket-Origin is refused: they are the same header there")
+    void version8TwoOrigins() {
+        DriverOptions both = DriverOptions.builder(Role.CLIENT).header("Origin", "http://a.example")
+                .header("Sec-WebSocket-Origin", "http://b.example").build();
+        assertEquals("version 8 sends the Origin header as Sec-WebSocket-Origin; give one of the two in the options' headers,"
+                        + " not both",
+                assertThrows(IllegalArgumentException.class,
+                        () -> new ClientHandshake(URI.create("ws://example.com/"), both, 8, new Random(7))).getMessage());
+        ClientHandshake v13 = handshake("ws://example.com/", both);
+        assertEquals("http://a.example", v13.requestHeaders().first("Origin"), "version 13 sends both as given");
+        assertEquals("http://b.example", v13.requestHeaders().first("Sec-WebSocket-Origin"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 7, 12, 14, -13})
+    @DisplayName("versions other than 13 and 8 are refused, saying which are supported")
+    void otherVersionsRefused(int version) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ClientHandshake(
+                URI.create("ws://example.com/"), DriverOptions.defaults(Role.CLIENT), version, new Random(7)));
+        assertEquals("unsupported WebSocket version " + version + ": a client speaks 13 or 8", e.getMessage());
     }
 }
