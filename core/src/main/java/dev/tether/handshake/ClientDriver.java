@@ -22,9 +22,11 @@ import java.util.function.IntSupplier;
 /**
  * The client role of RFC 6455 over any byte stream: {@link #start()} writes the request head,
  * {@link #parse} first reads and checks the server's response head, then hands every following byte
- * (including those that came in the same read as the head) to an RFC 6455 driver. It opens, and
+ * (including those that came in the same read as the head) to the RFC 6455 driver the handshake makes
+ * ({@link ClientHandshake#newDriver}), for the handshake's version. It opens, and
  * reports {@link DriverEvents#onOpen()}, once the response has been validated; sends made before are
- * refused, as on every {@link Driver}. A failed handshake reports an error and a 1006 close.
+ * refused, as on every {@link Driver}. A failed handshake reports an error and a 1006 close, and
+ * {@linkplain ClientHandshake#abandon() abandons} the handshake, closing the offered extensions.
  */
 public final class ClientDriver implements Driver {
     private final ClientHandshake handshake;
@@ -36,7 +38,7 @@ public final class ClientDriver implements Driver {
     private boolean started;
     private boolean failed;
     private HttpResponseHead response;
-    private HybiDriver connection;
+    private Driver connection;
 
     /** @param maskKeys the source of masking keys; must be unpredictable to the server */
     public ClientDriver(ClientHandshake handshake, IntSupplier maskKeys, DriverEvents events, WireOutput out) {
@@ -107,8 +109,7 @@ public final class ClientDriver implements Driver {
             fail(e.getMessage());
             return;
         }
-        connection = new HybiDriver(handshake.options(), 13, handshake.extensions(), handshake.protocol(), maskKeys,
-                events, out, null);
+        connection = handshake.newDriver(maskKeys, events, out);
         connection.start(); // reports onOpen, from which the owner may send at once
         if (bytes.hasRemaining()) {
             connection.parse(bytes);
@@ -117,7 +118,7 @@ public final class ClientDriver implements Driver {
 
     private void fail(String reason) {
         failed = true;
-        handshake.extensions().close();
+        handshake.abandon();
         events.onError(new ProtocolException(CloseCodes.PROTOCOL_ERROR, "WebSocket handshake failed: " + reason));
         events.onClose(new CloseStatus(CloseCodes.ABNORMAL, reason, false));
     }

@@ -1,6 +1,9 @@
 package dev.tether.handshake;
 
+import dev.tether.driver.Driver;
+import dev.tether.driver.DriverEvents;
 import dev.tether.driver.DriverOptions;
+import dev.tether.driver.WireOutput;
 import dev.tether.api.HandshakeInfo;
 import dev.tether.driver.handshake.AcceptKey;
 import dev.tether.driver.handshake.ClientHandshakeInfo;
@@ -8,8 +11,10 @@ import dev.tether.driver.handshake.HandshakeException;
 import dev.tether.driver.handshake.HeaderTokens;
 import dev.tether.driver.handshake.HttpHeaders;
 import dev.tether.driver.handshake.HttpResponseHead;
+import dev.tether.driver.hybi.HybiDriver;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
+import dev.tether.message.BufferPool;
 import dev.tether.protocol.Role;
 
 import java.net.InetSocketAddress;
@@ -20,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.IntSupplier;
 
 /**
  * The client's side of the RFC 6455 opening handshake: a random key, the request head, and a strict
@@ -31,6 +37,11 @@ import java.util.Random;
  * node's {@code ws} {@code protocolVersion: 8}). The two differ only in the request: version 8 sends
  * {@code Sec-WebSocket-Version: 8} and calls the origin {@code Sec-WebSocket-Origin}; the key, the
  * accept check and the framing are the same.
+ *
+ * <p>A client drives it in order: write {@link #requestHead()}, read the response head, pass it to
+ * {@link #validate}, then take the connection's driver from {@link #newDriver}. If it stops before
+ * that, it calls {@link #abandon()} to release the extensions. {@link ClientDriver} does all of this
+ * over one byte stream. Not thread-safe.
  */
 public final class ClientHandshake {
     private final URI uri;
@@ -41,6 +52,10 @@ public final class ClientHandshake {
     private final String extensionOffer;
     private final HttpHeaders requestHeaders;
     private String protocol;
+    private State state = State.OFFERED;
+
+    /** Where the handshake is: offered; response refused or validated; driver made; or abandoned. */
+    private enum State { OFFERED, REFUSED, VALIDATED, DRIVING, ABANDONED }
 
     /** Where hybi-08 (and node's {@code ws} below version 13) sends the origin. */
     private static final String ORIGIN_8 = "Sec-WebSocket-Origin";
@@ -197,11 +212,20 @@ public final class ClientHandshake {
     }
 
     /**
-     * Checks the server's response; on success the subprotocol and extensions are agreed.
+     * Checks the server's response; on success the subprotocol and extensions are agreed and
+     * {@link #newDriver} may be called. A handshake checks one response: call this once.
      *
-     * @throws HandshakeException naming the first check that failed
+     * @throws HandshakeException    naming the first check that failed; the handshake is then over,
+     *                               and {@link #abandon()} releases its extensions
+     * @throws IllegalStateException if a response was already checked, or the handshake abandoned
      */
     public void validate(HttpResponseHead response) throws HandshakeException {
+        Objects.requireNonNull(response, "response");
+        switch (state) {
+            case OFFERED -> state = State.REFUSED; // until every check has passed
+            case ABANDONED -> throw new IllegalStateException("validate after abandon(): the handshake is over");
+            default -> throw new IllegalStateException("validate called twice: a handshake checks one response");
+        }
         if (response.status() != 101) {
             throw new HandshakeException("unexpected response status " + response.status() + " (expected 101 Switching Protocols)");
         }
@@ -220,12 +244,12 @@ public final class ClientHandshake {
         if (protocols.size() > 1) {
             throw new HandshakeException("the server sent more than one Sec-WebSocket-Protocol");
         }
+        String chosen = null;
         if (protocols.size() == 1) {
-            String chosen = protocols.get(0).trim();
+            chosen = protocols.get(0).trim();
             if (!options.protocols().contains(chosen)) {
                 throw new HandshakeException("the server chose subprotocol \"" + chosen + "\", which was not offered");
             }
-            protocol = chosen;
         }
         List<String> agreed = headers.all("Sec-WebSocket-Extensions");
         try {
@@ -233,19 +257,63 @@ public final class ClientHandshake {
         } catch (IllegalArgumentException e) {
             throw new HandshakeException(e.getMessage());
         }
+        protocol = chosen;
+        state = State.VALIDATED;
     }
 
-    /** The subprotocol the server chose, or null; set by {@link #validate}. */
+    /** The subprotocol the server chose, or null; set by a {@link #validate} that succeeded. */
     public String protocol() {
         return protocol;
     }
 
-    /** The extensions of this connection: offered, then (after {@link #validate}) agreed. */
-    Extensions extensions() {
-        return extensions;
+    /**
+     * The RFC 6455 driver for the connection, once {@link #validate} has succeeded: it speaks this
+     * handshake's {@link #version()} with the agreed subprotocol and extensions, and owns those
+     * extensions from now on (it closes them when it closes, or on {@link Driver#endOfInput()} even
+     * before it was started). It is in state {@code CONNECTING}: {@link Driver#start()} opens it and
+     * reports {@link DriverEvents#onOpen()}; feed it the bytes that followed the response head.
+     *
+     * @param maskKeys the source of masking keys; must be unpredictable to the server
+     * @throws IllegalStateException before a successful {@link #validate}, after {@link #abandon()},
+     *                               or when called a second time: a handshake makes one driver
+     */
+    public Driver newDriver(IntSupplier maskKeys, DriverEvents events, WireOutput out) {
+        return newDriver(maskKeys, events, out, null);
     }
 
-    DriverOptions options() {
-        return options;
+    /**
+     * As {@link #newDriver(IntSupplier, DriverEvents, WireOutput)}, lending large binary messages
+     * from {@code lender} when they are delivered whole and no extension is active (see
+     * {@link DriverEvents#onBinary}); null for none.
+     */
+    public Driver newDriver(IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
+        Objects.requireNonNull(maskKeys, "maskKeys");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(out, "out");
+        switch (state) {
+            case VALIDATED -> {
+            }
+            case OFFERED -> throw new IllegalStateException("newDriver before validate: the server's response has not been checked");
+            case REFUSED -> throw new IllegalStateException("newDriver after a failed validate: the handshake failed; call abandon()");
+            case DRIVING -> throw new IllegalStateException("newDriver called twice: a handshake makes one driver");
+            case ABANDONED -> throw new IllegalStateException("newDriver after abandon(): the handshake is over");
+        }
+        Driver driver = new HybiDriver(options, version, extensions, protocol, maskKeys, events, out, lender);
+        state = State.DRIVING;
+        return driver;
+    }
+
+    /**
+     * Gives the handshake up and closes the extensions' sessions it created: for a response that
+     * failed {@link #validate}, a connection that ended or timed out before the response, or a
+     * response that passed but will not be used. Once {@link #newDriver} has made the driver it owns
+     * the extensions and this does nothing; calling it again does nothing either.
+     */
+    public void abandon() {
+        if (state == State.DRIVING || state == State.ABANDONED) {
+            return;
+        }
+        state = State.ABANDONED;
+        extensions.close();
     }
 }

@@ -230,6 +230,36 @@ class ClientDriverTest {
         assertEquals(List.of("error:1002", "close:1006:the connection ended before the handshake completed:unclean"), t.lines);
     }
 
+    @Test
+    @DisplayName("a failed or cut-off handshake closes the offered extensions; an open connection leaves them to its driver")
+    void failureReleasesExtensions() {
+        CountingExtension counting = new CountingExtension();
+        DriverOptions options = DriverOptions.builder(Role.CLIENT).extension(counting).build();
+        Transcript t = new Transcript();
+        ClientDriver refused = new ClientDriver(new ClientHandshake(URI.create("ws://example.com/"), options, new Random(7)),
+                () -> 0, t, t);
+        refused.start();
+        refused.parse(ByteBuffer.wrap("HTTP/1.1 403 Forbidden\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(1, counting.closes, "closed when the response failed");
+        ClientDriver cut = new ClientDriver(new ClientHandshake(URI.create("ws://example.com/"), options, new Random(7)),
+                () -> 0, t, t);
+        cut.start();
+        cut.endOfInput();
+        assertEquals(2, counting.closes, "closed when the stream ended before the response");
+
+        ClientHandshake h = new ClientHandshake(URI.create("ws://example.com/"), options, new Random(7));
+        ClientDriver open = new ClientDriver(h, () -> 0, t, t);
+        open.start();
+        open.parse(ByteBuffer.wrap(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Accept: " + AcceptKey.accept(h.key()) + "\r\nSec-WebSocket-Extensions: x-count\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1)));
+        assertEquals(List.of("x-count"), open.extensions());
+        assertEquals(2, counting.closes, "in use");
+        open.endOfInput();
+        assertEquals(3, counting.closes, "closed by the connection's driver when it ends");
+        assertEquals(3, counting.sessions);
+    }
+
     private static HttpResponseHead head(int status, String... headers) {
         HttpHeaders h = new HttpHeaders();
         for (int i = 0; i < headers.length; i += 2) {

@@ -1,6 +1,14 @@
 package dev.tether.handshake;
 
+import dev.tether.api.ReadyState;
+import dev.tether.driver.Driver;
 import dev.tether.driver.DriverOptions;
+import dev.tether.driver.Hex;
+import dev.tether.driver.Transcript;
+import dev.tether.driver.handshake.AcceptKey;
+import dev.tether.driver.handshake.HandshakeException;
+import dev.tether.driver.handshake.HttpHeaders;
+import dev.tether.driver.handshake.HttpResponseHead;
 import dev.tether.protocol.Role;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -9,7 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -170,5 +180,113 @@ class ClientHandshakeTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ClientHandshake(
                 URI.create("ws://example.com/"), DriverOptions.defaults(Role.CLIENT), version, new Random(7)));
         assertEquals("unsupported WebSocket version " + version + ": a client speaks 13 or 8", e.getMessage());
+    }
+
+    private static HttpResponseHead response(ClientHandshake h, String... more) {
+        HttpHeaders headers = new HttpHeaders().add("Upgrade", "websocket").add("Connection", "Upgrade")
+                .add("Sec-WebSocket-Accept", AcceptKey.accept(h.key()));
+        for (int i = 0; i < more.length; i += 2) {
+            headers.add(more[i], more[i + 1]);
+        }
+        return new HttpResponseHead(101, "Switching Protocols", headers);
+    }
+
+    @Test
+    @DisplayName("newDriver after validate: the version's driver, not started, with what was agreed; then frames")
+    void newDriverAfterValidate() throws HandshakeException {
+        CountingExtension counting = new CountingExtension();
+        DriverOptions options = DriverOptions.builder(Role.CLIENT).protocols("chat").extension(counting).build();
+        for (int version : new int[] {13, 8}) {
+            ClientHandshake h = new ClientHandshake(URI.create("ws://example.com/"), options, version, new Random(7));
+            assertEquals("x-count", h.requestHeaders().first("Sec-WebSocket-Extensions"));
+            h.validate(response(h, "Sec-WebSocket-Protocol", "chat", "Sec-WebSocket-Extensions", "x-count"));
+            Transcript t = new Transcript();
+            Driver driver = h.newDriver(() -> 0x01020304, t, t);
+            assertEquals(ReadyState.CONNECTING, driver.readyState(), "not started");
+            assertEquals(List.of(), t.lines, "nothing reported or written yet");
+            assertEquals("hybi-" + version, driver.version());
+            assertEquals("chat", driver.protocol());
+            assertEquals(List.of("x-count"), driver.extensions());
+            driver.start();
+            assertTrue(driver.text("hi"));
+            driver.parse(ByteBuffer.wrap(Hex.bytes("81 02 68 69")));
+            assertEquals(List.of("open", ">DATA 81 82 01 02 03 04 69 6b", "text:hi"), t.lines);
+            h.abandon();
+            assertEquals(0, counting.closes, "the driver owns the extensions now: abandon() leaves them alone");
+            driver.endOfInput();
+            assertEquals(1, counting.closes, "closed by the driver");
+            counting.closes = 0;
+        }
+    }
+
+    @Test
+    @DisplayName("newDriver before validate, after a failed one, twice, or after abandon() is refused, saying why")
+    void newDriverRefused() throws HandshakeException {
+        Transcript t = new Transcript();
+        ClientHandshake fresh = handshake("ws://example.com/", DriverOptions.defaults(Role.CLIENT));
+        assertEquals("newDriver before validate: the server's response has not been checked",
+                assertThrows(IllegalStateException.class, () -> fresh.newDriver(() -> 0, t, t)).getMessage());
+
+        ClientHandshake refused = handshake("ws://example.com/", DriverOptions.defaults(Role.CLIENT));
+        assertThrows(HandshakeException.class, () -> refused.validate(new HttpResponseHead(403, "Forbidden", new HttpHeaders())));
+        assertEquals("newDriver after a failed validate: the handshake failed; call abandon()",
+                assertThrows(IllegalStateException.class, () -> refused.newDriver(() -> 0, t, t)).getMessage());
+        assertEquals("validate called twice: a handshake checks one response",
+                assertThrows(IllegalStateException.class, () -> refused.validate(response(refused))).getMessage());
+
+        ClientHandshake twice = handshake("ws://example.com/", DriverOptions.defaults(Role.CLIENT));
+        twice.validate(response(twice));
+        twice.newDriver(() -> 0, t, t);
+        assertEquals("newDriver called twice: a handshake makes one driver",
+                assertThrows(IllegalStateException.class, () -> twice.newDriver(() -> 0, t, t)).getMessage());
+        assertThrows(IllegalStateException.class, () -> twice.validate(response(twice)));
+
+        ClientHandshake abandoned = handshake("ws://example.com/", DriverOptions.defaults(Role.CLIENT));
+        abandoned.validate(response(abandoned));
+        abandoned.abandon();
+        assertEquals("newDriver after abandon(): the handshake is over",
+                assertThrows(IllegalStateException.class, () -> abandoned.newDriver(() -> 0, t, t)).getMessage());
+        ClientHandshake early = handshake("ws://example.com/", DriverOptions.defaults(Role.CLIENT));
+        early.abandon();
+        assertEquals("validate after abandon(): the handshake is over",
+                assertThrows(IllegalStateException.class, () -> early.validate(response(early))).getMessage());
+        assertEquals(List.of(), t.lines, "no driver was made for the refused calls");
+    }
+
+    @Test
+    @DisplayName("abandon() closes the offered extensions once: never validated, failed, or validated but not used")
+    void abandonClosesExtensions() throws HandshakeException {
+        CountingExtension counting = new CountingExtension();
+        DriverOptions options = DriverOptions.builder(Role.CLIENT).extension(counting).build();
+
+        ClientHandshake never = handshake("ws://example.com/", options);
+        never.abandon();
+        never.abandon();
+        assertEquals(1, counting.closes, "never validated (connection lost or timed out), closed once");
+
+        ClientHandshake failed = handshake("ws://example.com/", options);
+        assertThrows(HandshakeException.class, () -> failed.validate(new HttpResponseHead(401, "Unauthorized", new HttpHeaders())));
+        assertEquals(1, counting.closes, "a failed status check leaves them to abandon()");
+        failed.abandon();
+        assertEquals(2, counting.closes);
+
+        ClientHandshake unused = handshake("ws://example.com/", options);
+        unused.validate(response(unused, "Sec-WebSocket-Extensions", "x-count"));
+        unused.abandon();
+        assertEquals(3, counting.closes, "validated but no driver made");
+        assertEquals(3, counting.sessions);
+    }
+
+    @Test
+    @DisplayName("a failed validate agrees nothing: no subprotocol is reported")
+    void failedValidateAgreesNothing() {
+        CountingExtension counting = new CountingExtension();
+        ClientHandshake h = handshake("ws://example.com/",
+                DriverOptions.builder(Role.CLIENT).protocols("chat").extension(counting).build());
+        assertThrows(HandshakeException.class, () -> h.validate(response(h, "Sec-WebSocket-Protocol", "chat",
+                "Sec-WebSocket-Extensions", "x-other")));
+        assertNull(h.protocol());
+        h.abandon();
+        assertEquals(1, counting.closes, "closed once, though the failed activation closed them already");
     }
 }
