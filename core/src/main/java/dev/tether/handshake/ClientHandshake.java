@@ -20,6 +20,7 @@ import dev.tether.protocol.Role;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -227,7 +228,8 @@ public final class ClientHandshake {
             default -> throw new IllegalStateException("validate called twice: a handshake checks one response");
         }
         if (response.status() != 101) {
-            throw new HandshakeException("unexpected response status " + response.status() + " (expected 101 Switching Protocols)");
+            throw new HandshakeException("unexpected response status " + response.status() + " (expected 101 Switching Protocols)"
+                    + versionsWanted(response));
         }
         HttpHeaders headers = response.headers();
         if (!HeaderTokens.containsToken(headers.all("Upgrade"), "websocket")) {
@@ -259,6 +261,26 @@ public final class ClientHandshake {
         }
         protocol = chosen;
         state = State.VALIDATED;
+    }
+
+    /**
+     * For a 426 Upgrade Required (RFC 6455 §4.4), the versions the server lists in
+     * {@code Sec-WebSocket-Version}, as a clause for the error; only numbers are repeated.
+     */
+    private static String versionsWanted(HttpResponseHead response) {
+        if (response.status() != 426) {
+            return "";
+        }
+        List<String> versions = new ArrayList<>();
+        for (String value : response.headers().all("Sec-WebSocket-Version")) {
+            for (String v : value.split(",", -1)) {
+                String number = v.trim();
+                if (!number.isEmpty() && number.length() <= 3 && number.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                    versions.add(number);
+                }
+            }
+        }
+        return versions.isEmpty() ? "" : "; the server speaks Sec-WebSocket-Version " + String.join(", ", versions);
     }
 
     /** The subprotocol the server chose, or null; set by a {@link #validate} that succeeded. */

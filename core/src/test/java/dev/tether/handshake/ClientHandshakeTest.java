@@ -289,4 +289,18 @@ class ClientHandshakeTest {
         h.abandon();
         assertEquals(1, counting.closes, "closed once, though the failed activation closed them already");
     }
+
+    @Test
+    @DisplayName("a 426 answer to version 8 says which versions the server speaks")
+    void upgradeRequired() {
+        ClientHandshake h = new ClientHandshake(URI.create("ws://example.com/"), DriverOptions.defaults(Role.CLIENT), 8,
+                new Random(7));
+        HandshakeException e = assertThrows(HandshakeException.class, () -> h.validate(new HttpResponseHead(426,
+                "Upgrade Required", new HttpHeaders().add("Sec-WebSocket-Version", "13").add("Sec-WebSocket-Version", "7, x\u0007"))));
+        assertEquals("unexpected response status 426 (expected 101 Switching Protocols); the server speaks"
+                + " Sec-WebSocket-Version 13, 7", e.getMessage(), "numbers only");
+        ClientHandshake bare = handshake("ws://example.com/", DriverOptions.defaults(Role.CLIENT));
+        assertEquals("unexpected response status 426 (expected 101 Switching Protocols)", assertThrows(HandshakeException.class,
+                () -> bare.validate(new HttpResponseHead(426, "", new HttpHeaders()))).getMessage());
+    }
 }
