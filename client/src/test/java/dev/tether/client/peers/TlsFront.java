@@ -113,7 +113,12 @@ public final class TlsFront implements AutoCloseable {
     private void relay(SSLSocket client) {
         Socket backend = null;
         try {
-            client.startHandshake();
+            try {
+                client.startHandshake();
+            } catch (IOException e) {
+                if (!closed) handshakeFailures.add(e);
+                return;
+            }
             handshakes.incrementAndGet();
             backend = new Socket(InetAddress.getLoopbackAddress(), backendPort);
             open.add(backend);
@@ -123,7 +128,7 @@ public final class TlsFront implements AutoCloseable {
             pump(backend, client);
             up.join(); // both directions done: nothing left to relay
         } catch (IOException e) {
-            if (backend == null && !closed) handshakeFailures.add(e);
+            // the backend refused or a socket failed: the client sees its connection end
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
