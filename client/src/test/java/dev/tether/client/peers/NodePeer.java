@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  * {@link #close} stops it (and anything it started) and waits for it. Needs node 20+ on the PATH and
  * {@code npm ci --prefix client/src/test/node}.
  */
-public final class NodePeer implements AutoCloseable {
+public final class NodePeer implements Peer {
     /** How long node may take to print {@code LISTENING <port>} (generous: the machine may be busy). */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -91,6 +91,11 @@ public final class NodePeer implements AutoCloseable {
     }
 
     /** The port the peer listens on (127.0.0.1). */
+    @Override
+    public String name() {
+        return toString();
+    }
+
     public int port() {
         return port;
     }

@@ -25,7 +25,8 @@ class TinyProxyTest {
                 assertEquals(200, RawWebSocket.status(connected), connected);
                 assertUpgradesAndEchoes(socket, peer.port());
             }
-            assertTrue(proxy.log().contains("CONNECT 127.0.0.1:" + peer.port() + " HTTP/1.1"), proxy.log());
+            // The log is read on another thread: wait for the line rather than look once.
+            assertTrue(proxy.awaitLog("CONNECT 127.0.0.1:" + peer.port() + " HTTP/1.1", java.time.Duration.ofSeconds(10)), proxy.log());
         }
     }
 
@@ -60,7 +61,7 @@ class TinyProxyTest {
             WebSocket ws = client.newWebSocketBuilder().buildAsync(peer.uri("/"), events)
                     .get(JdkClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             assertEquals("through the proxy", events.ask(ws, "through the proxy"));
-            assertTrue(proxy.log().contains("CONNECT 127.0.0.1:" + peer.port()), proxy.log());
+            assertTrue(proxy.awaitLog("CONNECT 127.0.0.1:" + peer.port(), java.time.Duration.ofSeconds(10)), proxy.log());
             ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(JdkClient.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             events.expectClose(WebSocket.NORMAL_CLOSURE, "");
             assertTrue(proxy.awaitLog("Closed connection between local client", JdkClient.TIMEOUT), proxy.log());

@@ -32,7 +32,7 @@ class TlsFrontTest {
                 assertEquals("over tls", RawWebSocket.readText(socket));
             }
             assertEquals(1, front.handshakes());
-            assertTrue(proxy.log().contains("CONNECT 127.0.0.1:" + peer.port()), proxy.log());
+            assertTrue(proxy.awaitLog("CONNECT 127.0.0.1:" + peer.port(), java.time.Duration.ofSeconds(10)), proxy.log());
         }
     }
 

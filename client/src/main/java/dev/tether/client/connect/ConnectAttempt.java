@@ -1,0 +1,473 @@
+package dev.tether.client.connect;
+
+import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketListener;
+import dev.tether.client.ClientOptions;
+import dev.tether.client.ProxyOptions;
+import dev.tether.client.TlsOptions;
+import dev.tether.client.WebSocketConnectException;
+import dev.tether.client.WebSocketConnectException.Step;
+import dev.tether.client.WebSocketHandshakeException;
+import dev.tether.client.nio.SelectorLoop;
+import dev.tether.client.nio.SocketTransport;
+import dev.tether.client.proxy.ProxyConnect;
+import dev.tether.driver.handshake.HandshakeException;
+import dev.tether.driver.handshake.HttpHeaders;
+import dev.tether.driver.handshake.HttpResponseHead;
+import dev.tether.handshake.ClientHandshake;
+import dev.tether.message.BufferPool;
+import dev.tether.runtime.ConnectionOptions;
+import dev.tether.runtime.Transport;
+import dev.tether.runtime.connection.WebSocketConnection;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One connect, step by step: resolve the first hop's name, connect TCP, TLS to an HTTPS proxy, the
+ * proxy's CONNECT tunnel, TLS to the server, the upgrade, and the open connection on the runtime.
+ * Each failure says which step failed ({@link Step}). The connect timeout covers resolving and
+ * connecting; the handshake timeout everything after, up to the 101.
+ *
+ * <p>Steps run on the executor; the selector only reports the TCP connect.
+ */
+public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Selectable {
+    private enum Phase {
+        RESOLVING("resolving the host name", Step.DNS),
+        CONNECTING("connecting", Step.CONNECT),
+        PROXY_TLS("the TLS handshake with the proxy", Step.TLS),
+        PROXY("the proxy's CONNECT", Step.PROXY),
+        TLS("the TLS handshake", Step.TLS),
+        UPGRADE("the upgrade", Step.HANDSHAKE),
+        DONE("", Step.CANCELLED);
+
+        final String doing;
+        final Step step;
+
+        Phase(String doing, Step step) {
+            this.doing = doing;
+            this.step = step;
+        }
+    }
+
+    /** What an attempt needs from its client: a selector, and another attempt for a redirect. */
+    public interface Client {
+        SelectorLoop nextLoop();
+
+        /** Whether the client has been closed: what breaks a connect then is the closing. */
+        boolean closed();
+
+        /** Connects again, to where a redirect points, with the redirects left; the result goes to the same stage. */
+        void redirect(URI location, ClientOptions options, WebSocketListener listener, int redirectsLeft,
+                      CompletableFuture<WebSocket> result);
+    }
+
+    private final Client client;
+    private final URI uri;
+    private final ClientOptions options;
+    private final ConnectionOptions connection;
+    private final WebSocketListener listener;
+    private final int redirectsLeft;
+    private final CompletableFuture<WebSocket> result;
+    private final ClientHandshake handshake;
+    private final String host;
+    private final int port;
+    private final boolean secure;
+    private final AtomicBoolean over = new AtomicBoolean();
+
+    private volatile Phase phase = Phase.RESOLVING;
+    private volatile ProxyOptions proxy;
+    private volatile SelectorLoop loop;
+    private volatile SocketChannel channel;
+    private volatile SocketTransport transport;
+    private volatile ScheduledFuture<?> deadline;
+    /** Whether the current step waits for bytes from the peer. */
+    private volatile boolean awaiting;
+    private List<InetAddress> addresses;
+    private int addressIndex;
+    private InetSocketAddress hop;
+    private ProxyConnect tunnel;
+    private final UpgradeAnswer answer = new UpgradeAnswer();
+
+    /**
+     * @throws IllegalArgumentException the URI or the options cannot make a request (the caller fails the stage so)
+     */
+    public ConnectAttempt(Client client, URI uri, ClientOptions options, WebSocketListener listener, int redirectsLeft,
+                          CompletableFuture<WebSocket> result) {
+        this.client = client;
+        this.uri = uri;
+        this.options = options;
+        this.connection = options.connection();
+        this.listener = listener;
+        this.redirectsLeft = redirectsLeft;
+        this.result = result;
+        this.handshake = new ClientHandshake(uri, options.driverOptions(), options.protocolVersion(), MaskKeys.random());
+        this.host = uri.getHost();
+        this.secure = uri.getScheme().equalsIgnoreCase("wss");
+        this.port = uri.getPort() != -1 ? uri.getPort() : secure ? 443 : 80;
+    }
+
+    /** Starts the connect; its outcome completes the stage given. */
+    public void start() {
+        try {
+            proxy = options.proxy().resolveFor(uri);
+        } catch (WebSocketConnectException e) {
+            fail(e);
+            return;
+        }
+        Duration limit = options.connectTimeout();
+        deadline = schedule(limit, () -> fail(timeout("could not connect to " + firstHop() + " within " + limit)));
+        execute(this::resolve);
+    }
+
+    private String firstHop() {
+        return proxy.isDirect() ? host + ":" + port : "the proxy " + proxy.host() + ":" + proxy.port();
+    }
+
+    // ---- resolving and connecting
+
+    private void resolve() {
+        String name = proxy.isDirect() ? host : proxy.host();
+        try {
+            addresses = List.of(InetAddress.getAllByName(unbracketed(name)));
+        } catch (UnknownHostException e) {
+            fail(new WebSocketConnectException(Step.DNS, "could not resolve " + (proxy.isDirect() ? "" : "the proxy ")
+                    + name + ": " + e.getMessage(), e));
+            return;
+        }
+        connectNext(null);
+    }
+
+    private void connectNext(IOException previous) {
+        if (addressIndex >= addresses.size()) {
+            String tried = addresses.size() == 1 ? addresses.get(0).getHostAddress() : addresses.size() + " addresses";
+            fail(new WebSocketConnectException(Step.CONNECT, "could not connect to " + firstHop() + " (" + tried + "): "
+                    + previous.getMessage(), previous));
+            return;
+        }
+        phase = Phase.CONNECTING;
+        hop = new InetSocketAddress(addresses.get(addressIndex++), proxy.isDirect() ? port : proxy.port());
+        try {
+            SocketChannel socket = SocketChannel.open();
+            channel = socket;
+            socket.configureBlocking(false);
+            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            boolean connected = socket.connect(hop);
+            loop = client.nextLoop();
+            loop.register(socket, connected ? 0 : SelectionKey.OP_CONNECT, this,
+                    key -> {
+                        if (connected) {
+                            execute(() -> connected(key));
+                        }
+                    },
+                    this::notRegistered);
+        } catch (IOException e) {
+            closeQuietly();
+            connectNext(e);
+        }
+    }
+
+    private void notRegistered(IOException e) {
+        closeQuietly();
+        fail(new WebSocketConnectException(Step.CANCELLED, "the client is closed", e));
+    }
+
+    @Override
+    public void onReady(SelectionKey key, int readyOps) {
+        if ((readyOps & SelectionKey.OP_CONNECT) == 0) {
+            return;
+        }
+        key.interestOps(0);
+        try {
+            if (channel.finishConnect()) {
+                execute(() -> connected(key));
+            }
+        } catch (IOException e) {
+            key.cancel();
+            closeQuietly();
+            execute(() -> connectNext(e));
+        }
+    }
+
+    @Override
+    public void onLoopClosed() {
+        fail(new WebSocketConnectException(Step.CANCELLED, "the client was closed while connecting"));
+    }
+
+    private void connected(SelectionKey key) {
+        if (over.get()) {
+            closeQuietly();
+            return;
+        }
+        cancelDeadline();
+        Duration limit = connection.handshakeTimeout();
+        deadline = schedule(limit, () -> fail(timeout(phase.doing + " with " + hop + " did not complete within " + limit)));
+        SocketTransport socket = new SocketTransport(channel, key, loop, connection.executor(), connection.scheduler(),
+                connection.readBufferSize(), connection.closeTimeout());
+        transport = socket;
+        socket.start(this);
+        if (proxy.isDirect()) {
+            afterTunnel();
+        } else if (proxy.secure()) {
+            startTls(Phase.PROXY_TLS, proxy.tls(), proxy.host(), proxy.port(), this::openTunnel);
+        } else {
+            openTunnel();
+        }
+    }
+
+    // ---- the proxy's tunnel, TLS, the upgrade
+
+    private void openTunnel() {
+        try {
+            tunnel = new ProxyConnect(host, port, proxy);
+        } catch (IllegalArgumentException e) {
+            fail(new WebSocketConnectException(Step.SETUP, e.getMessage(), e));
+            return;
+        }
+        send(Phase.PROXY, tunnel.requestHead());
+    }
+
+    private void afterTunnel() {
+        if (secure) {
+            TlsOptions tls = options.tls() != null ? options.tls() : TlsOptions.defaults();
+            startTls(Phase.TLS, tls, host, port, this::upgrade);
+        } else {
+            upgrade();
+        }
+    }
+
+    private void startTls(Phase tlsPhase, TlsOptions tls, String peerHost, int peerPort, Runnable then) {
+        phase = tlsPhase;
+        String peer = peerHost + ":" + peerPort;
+        try {
+            transport.startTls(tls.newEngine(unbracketed(peerHost), peerPort)).whenComplete((done, error) -> {
+                if (error == null) {
+                    then.run();
+                } else {
+                    fail(new WebSocketConnectException(Step.TLS, "the TLS handshake with " + (tlsPhase == Phase.PROXY_TLS
+                            ? "the proxy " : "") + peer + " failed: " + rootMessage(error), error));
+                }
+            });
+        } catch (RuntimeException e) {
+            fail(new WebSocketConnectException(Step.TLS, "could not start TLS with " + peer + ": " + e.getMessage(), e));
+        }
+    }
+
+    private void upgrade() {
+        send(Phase.UPGRADE, handshake.requestHead());
+    }
+
+    /** Writes a request and waits for its answer, which {@link #onInput} reads. */
+    private void send(Phase next, byte[] request) {
+        phase = next;
+        awaiting = true;
+        transport.write(new ByteBuffer[] {ByteBuffer.wrap(request)}, new Transport.WriteCallback() {
+            @Override
+            public void written() {
+                // the answer comes through onInput
+            }
+
+            @Override
+            public void failed(Throwable error) {
+                onFailure(error);
+            }
+        });
+        transport.demand();
+    }
+
+    @Override
+    public boolean wantsInput() {
+        return awaiting;
+    }
+
+    @Override
+    public void onInput(ByteBuffer bytes) {
+        try {
+            if (phase == Phase.PROXY) {
+                HttpResponseHead head = tunnel.parse(bytes);
+                if (head != null) {
+                    awaiting = false;
+                    execute(this::afterTunnel);
+                }
+            } else if (phase == Phase.UPGRADE && answer.take(bytes)) {
+                awaiting = false;
+                answered(bytes);
+            }
+        } catch (WebSocketConnectException e) {
+            fail(e);
+        } catch (HandshakeException e) {
+            fail(new WebSocketConnectException(Step.HANDSHAKE, "the server's answer to the upgrade is malformed: "
+                    + e.getMessage(), e));
+        } finally {
+            bytes.position(bytes.limit()); // whatever is left was put back, or is of no use
+        }
+    }
+
+    private void answered(ByteBuffer rest) {
+        HttpResponseHead head = answer.head();
+        if (head.status() != 101) {
+            refused(head);
+            return;
+        }
+        try {
+            handshake.validate(head);
+        } catch (HandshakeException e) {
+            fail(new WebSocketHandshakeException("the server's 101 fails the handshake: " + e.getMessage(), 101,
+                    headerMap(head.headers()), ""));
+            return;
+        }
+        transport.pushBack(rest);
+        open(head);
+    }
+
+    private void refused(HttpResponseHead head) {
+        String location = head.headers().first("Location");
+        Redirect redirect = Redirect.of(uri, head.status(), location, options, redirectsLeft);
+        if (redirect != null) {
+            if (over.compareAndSet(false, true)) {
+                phase = Phase.DONE;
+                cancelDeadline();
+                transport.abort();
+                handshake.abandon();
+                client.redirect(redirect.target(), redirect.options(), listener, redirectsLeft - 1, result);
+            }
+            return;
+        }
+        String body = answer.bodyStart();
+        fail(new WebSocketHandshakeException("the server refused the upgrade to " + uri + ": " + head.status()
+                + (head.reason().isEmpty() ? "" : " " + head.reason())
+                + (location != null ? " (Location: " + location + (options.maxRedirects() == 0
+                        ? "; redirects are not followed unless maxRedirects is set" : "") + ")" : "")
+                + (body.isBlank() ? "" : ": " + abbreviated(body)), head.status(), headerMap(head.headers()), body));
+    }
+
+    private void open(HttpResponseHead head) {
+        if (!over.compareAndSet(false, true)) {
+            return;
+        }
+        phase = Phase.DONE;
+        cancelDeadline();
+        SocketTransport socket = transport;
+        BufferPool lender = listener.acceptsLentBuffers() ? connection.lentBuffers(socket.writesDirectBuffers()) : null;
+        MaskKeys masks = new MaskKeys();
+        WebSocketConnection socketConnection = new WebSocketConnection(
+                (events, out) -> handshake.newDriver(masks, events, out, lender), connection, listener,
+                handshake.info(head, socket.remoteAddress()), new ConcurrentHashMap<>(), lender);
+        socketConnection.start(socket); // the listener hears onOpen in here
+        result.complete(socketConnection);
+    }
+
+    @Override
+    public void onEndOfInput() {
+        if (phase == Phase.UPGRADE && answer.head() != null) {
+            refused(answer.head()); // a refusal whose body ended early: reported with what came
+            return;
+        }
+        fail(switch (phase) {
+            case PROXY -> new WebSocketConnectException(Step.PROXY, "the proxy " + hop + " closed the connection before answering CONNECT");
+            case PROXY_TLS, TLS -> new WebSocketConnectException(Step.TLS, hop + " closed the connection during the TLS handshake");
+            case UPGRADE -> new WebSocketConnectException(Step.HANDSHAKE, hop + " closed the connection before answering the upgrade");
+            default -> new WebSocketConnectException(phase.step, "the connection to " + hop + " ended during " + phase.doing);
+        });
+    }
+
+    @Override
+    public void onFailure(Throwable error) {
+        if (client.closed()) {
+            fail(new WebSocketConnectException(Step.CANCELLED, "the client was closed while connecting", error));
+            return;
+        }
+        fail(new WebSocketConnectException(phase.step, phase.doing + " with " + hop + " failed: " + rootMessage(error), error));
+    }
+
+    // ---- the outcome
+
+    private void fail(WebSocketConnectException error) {
+        if (!over.compareAndSet(false, true)) {
+            return;
+        }
+        phase = Phase.DONE;
+        cancelDeadline();
+        handshake.abandon();
+        SocketTransport socket = transport;
+        if (socket != null) {
+            socket.abort();
+        } else {
+            closeQuietly();
+        }
+        result.completeExceptionally(error);
+    }
+
+    private WebSocketConnectException timeout(String message) {
+        return new WebSocketConnectException(Step.TIMEOUT, message);
+    }
+
+    private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+        return connection.scheduler().schedule(() -> execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelDeadline() {
+        ScheduledFuture<?> timer = deadline;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private void execute(Runnable task) {
+        connection.executor().execute(task);
+    }
+
+    private void closeQuietly() {
+        SocketChannel socket = channel;
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing was sent on it
+            }
+        }
+    }
+
+    static Map<String, List<String>> headerMap(HttpHeaders headers) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        for (String name : headers.names()) {
+            map.put(name, headers.all(name));
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    private static String unbracketed(String name) {
+        return name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
+    }
+
+    private static String abbreviated(String body) {
+        String line = body.strip().replaceAll("\\s+", " ");
+        return line.length() <= 200 ? line : line.substring(0, 200) + "…";
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+}

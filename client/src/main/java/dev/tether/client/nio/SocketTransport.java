@@ -1,0 +1,577 @@
+package dev.tether.client.nio;
+
+import dev.tether.client.tls.TlsLayer;
+import dev.tether.runtime.Transport;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A client connection's {@link Transport}: a connected, non-blocking {@link SocketChannel} on one
+ * {@link SelectorLoop}, with zero or more TLS sessions stacked on it (one to the server for
+ * {@code wss://}; one to an HTTPS proxy below it when the tunnel runs through one).
+ *
+ * <p>Reading: one thread at a time, on the executor, never on the selector: while the
+ * {@link Inbound} wants input (or a TLS handshake needs it), read, unwrap, deliver; when the socket
+ * has nothing, ask the selector to say when it has. Each executor thread reads into a buffer of its
+ * own, so an idle connection holds no read buffer.
+ *
+ * <p>Writing: on the caller's thread while the socket takes bytes (gathered; plaintext buffers
+ * as they are, TLS records once wrapped); the rest on the selector thread when it says the socket is
+ * writable. TLS records leave in the order they were wrapped: wrapping and queueing happen under
+ * one lock. A write is reported written when its last byte has gone to the socket.
+ *
+ * <p>The connect step uses the transport first ({@link #start} with its own inbound, and
+ * {@link #startTls}); the connection then {@link #start starts} it again with the runtime's inbound,
+ * after {@link #pushBack} has put back the bytes read past the handshake.
+ */
+public final class SocketTransport implements Transport, SelectorLoop.Selectable {
+    private static final System.Logger LOG = System.getLogger(SocketTransport.class.getName());
+    private static final ThreadLocal<ByteBuffer> READ_BUFFERS = new ThreadLocal<>();
+    private static final int FIRST_READ_BUFFER = 4 * 1024;
+
+    private final SocketChannel channel;
+    private final SelectionKey key;
+    private final SelectorLoop loop;
+    private final Executor executor;
+    private final ScheduledExecutorService scheduler;
+    private final int readBufferSize;
+    private final Duration linger;
+    /** TLS sessions, the socket's first; a new one goes on top. */
+    private final List<TlsLayer> layers = new CopyOnWriteArrayList<>();
+    private final List<CompletableFuture<Void>> handshakes = new CopyOnWriteArrayList<>();
+
+    // ---- reading: touched by the one thread in read(), unless volatile
+    private final AtomicInteger readRuns = new AtomicInteger();
+    private volatile Inbound inbound;
+    private volatile ByteBuffer pushedBack;
+    private boolean inputEnded;
+    /** {@link #inputEnded}, for the writers. */
+    private volatile boolean inputEndedVolatile;
+    private boolean failureTold;
+    private volatile Throwable failure;
+
+    // ---- writing and closing: guarded by writeLock
+    private final Object writeLock = new Object();
+    private final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
+    private boolean closeWhenWritten;
+    private boolean outputShut;
+    /** abort() was called, or the socket is closed: nothing more is written or reported. */
+    private volatile boolean closed;
+
+    private record PendingWrite(ByteBuffer[] buffers, WriteCallback callback) {
+        boolean done() {
+            for (ByteBuffer b : buffers) {
+                if (b.hasRemaining()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * @param key    the channel's registration on {@code loop}; the transport attaches itself to it
+     * @param linger how long to wait for the server to close after we have shut our output
+     */
+    public SocketTransport(SocketChannel channel, SelectionKey key, SelectorLoop loop, Executor executor,
+                           ScheduledExecutorService scheduler, int readBufferSize, Duration linger) {
+        this.channel = channel;
+        this.key = key;
+        this.loop = loop;
+        this.executor = executor;
+        this.scheduler = scheduler;
+        this.readBufferSize = readBufferSize;
+        this.linger = linger;
+        key.attach(this);
+        key.interestOps(0);
+    }
+
+    /** The server's (or the proxy's) address. */
+    public InetSocketAddress remoteAddress() {
+        try {
+            return (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    // ---- the connect step's side
+
+    /**
+     * Starts a TLS session on top of the ones there are; the stage completes when its handshake has.
+     * Nothing else may be written until then.
+     */
+    public CompletableFuture<Void> startTls(SSLEngine engine) {
+        TlsLayer layer = new TlsLayer(engine);
+        CompletableFuture<Void> handshaken = new CompletableFuture<>();
+        List<WriteCallback> done;
+        synchronized (writeLock) {
+            layers.add(layer);
+            handshakes.add(handshaken);
+            try {
+                layer.begin();
+                enqueueLocked(encodeBelow(layers.size() - 1, layer.wrapHandshake()), null);
+            } catch (SSLException | RuntimeException e) {
+                handshaken.completeExceptionally(e);
+                return handshaken;
+            }
+            done = flushLocked();
+        }
+        completeWrites(done);
+        read(); // the server's flight
+        return handshaken;
+    }
+
+    /** Bytes read past what the connect step used: delivered first to the next {@link #start}'s inbound. */
+    public void pushBack(ByteBuffer plaintext) {
+        if (plaintext.hasRemaining()) {
+            pushedBack = ByteBuffer.allocate(plaintext.remaining()).put(plaintext).flip();
+        }
+    }
+
+    // ---- Transport
+
+    /** Delivers input to {@code in} from now on; a later call (the connection after the connect step) takes over. */
+    @Override
+    public void start(Inbound in) {
+        this.inbound = in;
+        dispatchRead();
+    }
+
+    @Override
+    public void demand() {
+        if (readRuns.get() != 0) {
+            read(); // the reading thread goes round once more
+        } else {
+            dispatchRead();
+        }
+    }
+
+    @Override
+    public boolean writesDirectBuffers() {
+        return layers.isEmpty();
+    }
+
+    @Override
+    public void write(ByteBuffer[] buffers, WriteCallback callback) {
+        List<WriteCallback> done;
+        Throwable refused = null;
+        synchronized (writeLock) {
+            if (closed || closeWhenWritten) {
+                refused = new ClosedChannelException();
+                done = List.of();
+            } else {
+                try {
+                    enqueueLocked(layers.isEmpty() ? buffers : encodeBelow(layers.size(), buffers), callback);
+                } catch (SSLException e) {
+                    refused = e;
+                }
+                done = flushLocked();
+            }
+        }
+        if (refused != null) {
+            Throwable error = refused;
+            execute(() -> callback.failed(error));
+        }
+        completeWrites(done); // here, on the writer's thread: the runtime lets a write complete inside the call
+    }
+
+    @Override
+    public void close() {
+        List<WriteCallback> done;
+        synchronized (writeLock) {
+            if (closed || closeWhenWritten) {
+                return;
+            }
+            closeWhenWritten = true;
+            for (int i = layers.size() - 1; i >= 0; i--) {
+                enqueueLocked(encodeBelowQuietly(i, layers.get(i).closeOutbound()), null);
+            }
+            done = flushLocked();
+        }
+        completeWrites(done);
+    }
+
+    @Override
+    public void abort() {
+        List<WriteCallback> dropped = new ArrayList<>();
+        synchronized (writeLock) { // a flush in progress holds it: once here, no buffer is being read
+            closed = true;
+            for (PendingWrite write : writes) {
+                if (write.callback != null) {
+                    dropped.add(write.callback);
+                }
+            }
+            writes.clear();
+        }
+        closeChannel();
+        if (!dropped.isEmpty()) {
+            ClosedChannelException error = new ClosedChannelException();
+            execute(() -> dropped.forEach(callback -> callback.failed(error)));
+        }
+        for (CompletableFuture<Void> handshake : handshakes) {
+            handshake.completeExceptionally(new ClosedChannelException());
+        }
+    }
+
+    // ---- the selector's side
+
+    @Override
+    public void onReady(SelectionKey readyKey, int readyOps) {
+        readyKey.interestOpsAnd(~readyOps); // each is asked for again when wanted
+        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+            List<WriteCallback> done;
+            synchronized (writeLock) {
+                done = flushLocked();
+            }
+            if (!done.isEmpty()) {
+                execute(() -> completeWrites(done)); // application code never runs on the selector
+            }
+        }
+        if ((readyOps & SelectionKey.OP_READ) != 0) {
+            dispatchRead();
+        }
+    }
+
+    @Override
+    public void onLoopClosed() {
+        broke(new ClosedChannelException());
+    }
+
+    // ---- writing
+
+    /** Wraps {@code plaintext} by the TLS sessions below {@code level}, the topmost of them first. */
+    private ByteBuffer[] encodeBelow(int level, ByteBuffer[] plaintext) throws SSLException {
+        ByteBuffer[] bytes = plaintext;
+        for (int i = level - 1; i >= 0; i--) {
+            bytes = layers.get(i).wrap(bytes).toArray(ByteBuffer[]::new);
+        }
+        return bytes;
+    }
+
+    private ByteBuffer[] encodeBelow(int level, List<ByteBuffer> plaintext) throws SSLException {
+        return encodeBelow(level, plaintext.toArray(ByteBuffer[]::new));
+    }
+
+    private ByteBuffer[] encodeBelowQuietly(int level, List<ByteBuffer> plaintext) {
+        try {
+            return encodeBelow(level, plaintext);
+        } catch (SSLException e) {
+            return new ByteBuffer[0]; // a broken session below: the socket closes anyway
+        }
+    }
+
+    private void enqueueLocked(ByteBuffer[] buffers, WriteCallback callback) {
+        if (buffers.length > 0 || callback != null) {
+            writes.add(new PendingWrite(buffers, callback));
+        }
+    }
+
+    /** Writes what the socket takes; returns the callbacks of the writes that completed. */
+    private List<WriteCallback> flushLocked() {
+        List<WriteCallback> done = null;
+        try {
+            PendingWrite head;
+            while (!closed && (head = writes.peek()) != null) {
+                if (!head.done()) {
+                    channel.write(head.buffers);
+                    if (!head.done()) {
+                        loop.interest(key, SelectionKey.OP_WRITE);
+                        break;
+                    }
+                }
+                writes.poll();
+                if (head.callback != null) {
+                    if (done == null) {
+                        done = new ArrayList<>(2);
+                    }
+                    done.add(head.callback);
+                }
+            }
+            if (writes.isEmpty() && closeWhenWritten && !outputShut && !closed) {
+                shutOutput();
+            }
+        } catch (IOException | RuntimeException e) {
+            List<WriteCallback> failedWrites = new ArrayList<>();
+            for (PendingWrite write : writes) {
+                if (write.callback != null) {
+                    failedWrites.add(write.callback);
+                }
+            }
+            writes.clear();
+            execute(() -> failedWrites.forEach(callback -> callback.failed(e)));
+            broke(e);
+        }
+        return done == null ? List.of() : done;
+    }
+
+    /** Everything is written: FIN to the server, which closes its side; then (or after the linger) the socket closes. */
+    private void shutOutput() throws IOException {
+        outputShut = true;
+        channel.shutdownOutput();
+        if (inputEndedVolatile) {
+            closeChannel();
+            return;
+        }
+        try {
+            scheduler.schedule(this::closeChannel, linger.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            closeChannel();
+        }
+        dispatchRead(); // reading on, to see the server's end
+    }
+
+    private void completeWrites(List<WriteCallback> done) {
+        for (WriteCallback callback : done) {
+            try {
+                callback.written();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a write completion failed", e);
+            }
+        }
+    }
+
+    // ---- reading
+
+    private void dispatchRead() {
+        execute(this::read);
+    }
+
+    /** Reads while wanted; safe from any thread: a call while another thread reads makes it go round once more. */
+    private void read() {
+        if (readRuns.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        do {
+            try {
+                readWhileWanted();
+            } catch (Throwable t) { // an Error out of the application: the connection cannot go on
+                LOG.log(Level.WARNING, "the client connection's inbound failed", t);
+                broke(t);
+            }
+            missed = readRuns.addAndGet(-missed);
+        } while (missed != 0);
+    }
+
+    private void readWhileWanted() {
+        while (true) {
+            if (closed) {
+                return; // aborted: the connection knows
+            }
+            Inbound in = inbound;
+            Throwable broken = failure;
+            if (broken != null) {
+                if (!failureTold && in != null) {
+                    failureTold = true;
+                    failHandshakes(broken);
+                    in.onFailure(broken);
+                }
+                return;
+            }
+            if (inputEnded || in == null) {
+                return;
+            }
+            if (outputShut && !in.wantsInput()) {
+                if (!discardUntilEnd()) {
+                    return;
+                }
+                continue;
+            }
+            boolean handshaking = !layers.isEmpty() && layers.get(layers.size() - 1).handshaking();
+            if (!handshaking && !in.wantsInput()) {
+                return; // demand() calls again
+            }
+            ByteBuffer first = pushedBack;
+            if (first != null) {
+                pushedBack = null;
+                in.onInput(first);
+                continue;
+            }
+            try {
+                if (!layers.isEmpty() && deliverDecoded(in)) {
+                    continue;
+                }
+                if (inputEnded) {
+                    return;
+                }
+                if (!readSocket(in)) {
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                broke(e);
+            }
+        }
+    }
+
+    /** One read from the socket, handed on (or to the TLS sessions). Returns whether to go on reading. */
+    private boolean readSocket(Inbound in) throws IOException {
+        ByteBuffer buffer = readBuffer();
+        int n = channel.read(buffer);
+        if (n > 0) {
+            buffer.flip();
+            if (layers.isEmpty()) {
+                in.onInput(buffer);
+            } else {
+                layers.get(0).append(buffer);
+            }
+            if (n == buffer.capacity() && buffer.capacity() < readBufferSize) {
+                READ_BUFFERS.set(ByteBuffer.allocate(Math.min(2 * buffer.capacity(), readBufferSize)));
+            }
+            return true;
+        }
+        if (n < 0) {
+            endOfInput(in);
+            return false;
+        }
+        loop.interest(key, SelectionKey.OP_READ);
+        return false;
+    }
+
+    private ByteBuffer readBuffer() {
+        ByteBuffer buffer = READ_BUFFERS.get();
+        if (buffer == null) {
+            buffer = ByteBuffer.allocate(Math.min(FIRST_READ_BUFFER, readBufferSize));
+            READ_BUFFERS.set(buffer);
+        }
+        return buffer.clear();
+    }
+
+    /**
+     * Unwraps buffered ciphertext through the TLS sessions and delivers the plaintext that comes out
+     * on top. Returns whether anything moved (then the caller goes round again before reading).
+     */
+    private boolean deliverDecoded(Inbound in) throws IOException {
+        boolean moved = false;
+        ByteBuffer plaintext = null;
+        for (int i = 0; i < layers.size(); i++) {
+            TlsLayer layer = layers.get(i);
+            if (i > 0 && plaintext != null && plaintext.hasRemaining()) {
+                layer.append(plaintext);
+                layers.get(i - 1).releasePlaintext();
+                moved = true;
+            }
+            if (!layer.hasBufferedInput()) {
+                plaintext = null;
+                continue;
+            }
+            plaintext = layer.unwrap();
+            if (layer.needsWrap()) {
+                wrapHandshake(i);
+                moved = true;
+            }
+            if (layer.takeFinished()) {
+                CompletableFuture<Void> handshaken = handshakes.get(i);
+                execute(() -> handshaken.complete(null)); // the connect step goes on off this reading thread
+                moved = true;
+            }
+        }
+        if (plaintext != null && plaintext.hasRemaining()) {
+            in.onInput(plaintext); // what came before a close_notify first
+            layers.get(layers.size() - 1).releasePlaintext();
+            return true;
+        }
+        for (TlsLayer layer : layers) {
+            if (layer.peerClosed() && !layer.hasBufferedInput()) {
+                endOfInput(in); // the peer's close_notify: nothing more will come
+                return false;
+            }
+        }
+        return moved;
+    }
+
+    private void wrapHandshake(int level) throws SSLException {
+        List<WriteCallback> done;
+        synchronized (writeLock) {
+            enqueueLocked(encodeBelow(level, layers.get(level).wrapHandshake()), null);
+            done = flushLocked();
+        }
+        completeWrites(done);
+    }
+
+    /** After our FIN, while nobody wants input: read and drop until the server's end. */
+    private boolean discardUntilEnd() {
+        try {
+            ByteBuffer buffer = readBuffer();
+            int n = channel.read(buffer);
+            if (n < 0) {
+                endOfInput(inbound);
+                return false;
+            }
+            if (n == 0) {
+                loop.interest(key, SelectionKey.OP_READ);
+                return false;
+            }
+            return true;
+        } catch (IOException e) {
+            closeChannel();
+            return false;
+        }
+    }
+
+    private void endOfInput(Inbound in) {
+        inputEnded = true;
+        inputEndedVolatile = true;
+        failHandshakes(new ClosedChannelException());
+        boolean closeNow;
+        synchronized (writeLock) {
+            closeNow = outputShut;
+        }
+        if (closeNow) {
+            closeChannel();
+        }
+        in.onEndOfInput();
+    }
+
+    private void failHandshakes(Throwable cause) {
+        for (CompletableFuture<Void> handshake : handshakes) {
+            if (!handshake.isDone()) {
+                execute(() -> handshake.completeExceptionally(cause));
+            }
+        }
+    }
+
+    /** The socket failed: it is closed, and the inbound told why (on the executor). */
+    private void broke(Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        closeChannel();
+        dispatchRead();
+    }
+
+    private void closeChannel() {
+        try {
+            channel.close(); // cancels the key too
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, "closing the socket failed", e);
+        }
+    }
+
+    private void execute(Runnable task) {
+        try {
+            executor.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+}
