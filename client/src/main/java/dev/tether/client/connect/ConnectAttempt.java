@@ -167,6 +167,10 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         try {
             SocketChannel socket = SocketChannel.open();
             channel = socket;
+            if (over.get()) { // timed out (or the client closed) while the name was resolving
+                closeQuietly();
+                return;
+            }
             socket.configureBlocking(false);
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             boolean connected = socket.connect(hop);

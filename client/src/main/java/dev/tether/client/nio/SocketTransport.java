@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -74,6 +75,8 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     private final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
     private boolean closeWhenWritten;
     private boolean outputShut;
+    /** Closes the socket if the server has not closed its side a while after our FIN. */
+    private volatile ScheduledFuture<?> lingerTimer;
     /** abort() was called, or the socket is closed: nothing more is written or reported. */
     private volatile boolean closed;
 
@@ -333,7 +336,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             return;
         }
         try {
-            scheduler.schedule(this::closeChannel, linger.toMillis(), TimeUnit.MILLISECONDS);
+            lingerTimer = scheduler.schedule(this::closeChannel, linger.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             closeChannel();
         }
@@ -560,6 +563,10 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     }
 
     private void closeChannel() {
+        ScheduledFuture<?> timer = lingerTimer;
+        if (timer != null) {
+            timer.cancel(false); // a closed transport is not kept for the linger's length
+        }
         try {
             channel.close(); // cancels the key too
         } catch (IOException e) {
