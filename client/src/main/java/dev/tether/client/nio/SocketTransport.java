@@ -470,7 +470,6 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             TlsLayer layer = layers.get(i);
             if (i > 0 && plaintext != null && plaintext.hasRemaining()) {
                 layer.append(plaintext);
-                layers.get(i - 1).releasePlaintext();
                 moved = true;
             }
             if (!layer.hasBufferedInput()) {
@@ -490,7 +489,6 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         }
         if (plaintext != null && plaintext.hasRemaining()) {
             in.onInput(plaintext); // what came before a close_notify first
-            layers.get(layers.size() - 1).releasePlaintext();
             return true;
         }
         for (TlsLayer layer : layers) {

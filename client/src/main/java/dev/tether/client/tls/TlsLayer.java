@@ -26,14 +26,18 @@ public final class TlsLayer {
     private final SSLEngine engine;
     /** Ciphertext not yet unwrapped, ready to read (flipped); null when there is none. */
     private ByteBuffer netIn;
-    private ByteBuffer plainOut;
+    /**
+     * Plaintext comes out into a buffer of the reading thread's, and small writes are wrapped in one of
+     * the writing thread's: both are used up before the call that fills them returns (handed on, or
+     * copied out), so a connection, busy or idle, holds neither.
+     */
+    private static final ThreadLocal<ByteBuffer> PLAINTEXT = new ThreadLocal<>();
+    private static final ThreadLocal<ByteBuffer> SCRATCH = new ThreadLocal<>();
     private volatile boolean handshaking = true;
     private boolean justFinished;
     private boolean peerClosed;
     /** Whether the last operation ran delegated tasks (it may then have made no progress of its own). */
     private boolean ranTasks;
-    /** Where small writes are wrapped before being copied out at their size: an engine wants room for a whole record. */
-    private ByteBuffer scratch;
 
     public TlsLayer(SSLEngine engine) {
         this.engine = engine;
@@ -95,14 +99,11 @@ public final class TlsLayer {
      * Unwraps what ciphertext there is into plaintext, until it runs out, a record is incomplete,
      * the plaintext buffer is full, or the engine needs to send something first ({@link #needsWrap()}).
      *
-     * @return the plaintext, ready to read and valid until the next call; may be empty
+     * @return the plaintext, ready to read, valid until this thread unwraps again; may be empty
      */
     public ByteBuffer unwrap() throws SSLException {
         int appSize = engine.getSession().getApplicationBufferSize();
-        if (plainOut == null || plainOut.capacity() < appSize) {
-            plainOut = ByteBuffer.allocate(appSize);
-        }
-        ByteBuffer out = plainOut.clear();
+        ByteBuffer out = threadBuffer(PLAINTEXT, appSize);
         while (netIn != null && netIn.hasRemaining() && !peerClosed) {
             SSLEngineResult result = engine.unwrap(netIn, out);
             HandshakeStatus status = afterOperation(result.getHandshakeStatus());
@@ -122,8 +123,8 @@ public final class TlsLayer {
                     if (out.position() > 0) {
                         return finishUnwrap(out); // deliver what there is, then go on
                     }
-                    plainOut = ByteBuffer.allocate(out.capacity() * 2);
-                    out = plainOut;
+                    out = ByteBuffer.allocate(out.capacity() * 2);
+                    PLAINTEXT.set(out);
                 }
                 case CLOSED -> peerClosed = true;
             }
@@ -136,13 +137,6 @@ public final class TlsLayer {
             netIn = null; // an idle session holds no ciphertext buffer
         }
         return out.flip();
-    }
-
-    /** Releases the plaintext buffer once what {@link #unwrap} returned has been taken. */
-    public void releasePlaintext() {
-        if (netIn == null) {
-            plainOut = null;
-        }
     }
 
     /** Wraps all of {@code plaintext} (consumed) into ciphertext buffers, ready to write, in order. */
@@ -175,10 +169,7 @@ public final class TlsLayer {
 
     /** A write smaller than a record: wrapped into the scratch buffer, then copied out at its size. */
     private ByteBuffer wrapSmall(ByteBuffer[] plaintext, int packet) throws SSLException {
-        if (scratch == null || scratch.capacity() < packet) {
-            scratch = ByteBuffer.allocate(packet);
-        }
-        scratch.clear();
+        ByteBuffer scratch = threadBuffer(SCRATCH, packet); // an engine wants room for a whole record
         long left = remaining(plaintext);
         while (left > 0) {
             SSLEngineResult result = engine.wrap(plaintext, scratch);
@@ -261,6 +252,15 @@ public final class TlsLayer {
             justFinished = true;
         }
         return status;
+    }
+
+    private static ByteBuffer threadBuffer(ThreadLocal<ByteBuffer> buffers, int size) {
+        ByteBuffer buffer = buffers.get();
+        if (buffer == null || buffer.capacity() < size) {
+            buffer = ByteBuffer.allocate(size);
+            buffers.set(buffer);
+        }
+        return buffer.clear();
     }
 
     private static long remaining(ByteBuffer[] buffers) {
