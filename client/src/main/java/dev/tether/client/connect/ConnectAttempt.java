@@ -398,7 +398,9 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
             fail(new WebSocketConnectException(Step.CANCELLED, "the client was closed while connecting", error));
             return;
         }
-        fail(new WebSocketConnectException(phase.step, phase.doing + " with " + hop + " failed: " + rootMessage(error), error));
+        // Under TLS 1.3 the server refuses a client certificate after our handshake is done: still a TLS failure.
+        Step step = error instanceof javax.net.ssl.SSLException ? Step.TLS : phase.step;
+        fail(new WebSocketConnectException(step, phase.doing + " with " + hop + " failed: " + rootMessage(error), error));
     }
 
     // ---- the outcome
