@@ -137,6 +137,11 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         execute(this::resolve);
     }
 
+    /** The host (as named) and port connected to: the server's, or the proxy's. */
+    private String hopName() {
+        return proxy.isDirect() ? host + ":" + port : proxy.host() + ":" + proxy.port();
+    }
+
     private String firstHop() {
         return proxy.isDirect() ? host + ":" + port : "the proxy " + proxy.host() + ":" + proxy.port();
     }
@@ -222,7 +227,7 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         }
         cancelDeadline();
         Duration limit = connection.handshakeTimeout();
-        deadline = schedule(limit, () -> fail(timeout(phase.doing + " with " + hop + " did not complete within " + limit)));
+        deadline = schedule(limit, () -> fail(timeout(phase.doing + " with " + hopName() + " did not complete within " + limit)));
         SocketTransport socket = new SocketTransport(channel, key, loop, connection.executor(), connection.scheduler(),
                 connection.readBufferSize(), connection.closeTimeout());
         transport = socket;
@@ -385,10 +390,10 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
             return;
         }
         fail(switch (phase) {
-            case PROXY -> new WebSocketConnectException(Step.PROXY, "the proxy " + hop + " closed the connection before answering CONNECT");
-            case PROXY_TLS, TLS -> new WebSocketConnectException(Step.TLS, hop + " closed the connection during the TLS handshake");
-            case UPGRADE -> new WebSocketConnectException(Step.HANDSHAKE, hop + " closed the connection before answering the upgrade");
-            default -> new WebSocketConnectException(phase.step, "the connection to " + hop + " ended during " + phase.doing);
+            case PROXY -> new WebSocketConnectException(Step.PROXY, "the proxy " + hopName() + " closed the connection before answering CONNECT");
+            case PROXY_TLS, TLS -> new WebSocketConnectException(Step.TLS, hopName() + " closed the connection during the TLS handshake");
+            case UPGRADE -> new WebSocketConnectException(Step.HANDSHAKE, hopName() + " closed the connection before answering the upgrade");
+            default -> new WebSocketConnectException(phase.step, "the connection to " + hopName() + " ended during " + phase.doing);
         });
     }
 
@@ -400,7 +405,7 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         }
         // Under TLS 1.3 the server refuses a client certificate after our handshake is done: still a TLS failure.
         Step step = error instanceof javax.net.ssl.SSLException ? Step.TLS : phase.step;
-        fail(new WebSocketConnectException(step, phase.doing + " with " + hop + " failed: " + rootMessage(error), error));
+        fail(new WebSocketConnectException(step, phase.doing + " with " + hopName() + " failed: " + rootMessage(error), error));
     }
 
     // ---- the outcome
