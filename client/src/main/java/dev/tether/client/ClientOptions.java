@@ -31,8 +31,13 @@ import java.util.Objects;
  *   <tr><td>{@code proxy}</td><td>{@link ProxyOptions#system()}</td><td>an HTTP(S) proxy to tunnel through with
  *       CONNECT, none, or what the JDK's {@link java.net.ProxySelector} says</td></tr>
  *   <tr><td>{@code maxRedirects}</td><td>0</td><td>redirects (301, 302, 303, 307, 308) followed before the handshake
- *       fails; {@code Authorization} and {@code Cookie} headers are never sent to another origin</td></tr>
+ *       fails; {@code Authorization} and {@code Cookie} headers are never sent to another origin (other headers, and a
+ *       TLS client certificate, are: do not follow redirects to origins you do not trust with them), and {@code wss}
+ *       never steps down to {@code ws}</td></tr>
  * </table>
+ *
+ * <p>{@code closeTimeout} (shared) also bounds how long a client waits, after its FIN, for the server
+ * to close the TCP connection (RFC 6455 lets the server close first) before it closes the socket.
  */
 public final class ClientOptions {
     private static final ClientOptions DEFAULTS = new Builder().build();

@@ -26,9 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Make one per application and share it: it owns a few selector threads (not a thread per
- * connection), which only watch sockets; reading, writing and listener calls run on the executor of
- * the connection's options. {@link #close()} stops the selector threads, which drops the connections
- * still open (their listeners hear a 1006 close) and fails the connects under way.
+ * connection), which only watch sockets. Reading, listener calls and the completion of connects run
+ * on the executor of the connection's options; a send writes on the caller's thread as far as the
+ * socket takes it at once, and the rest on the executor. Resolving a host name blocks an executor
+ * thread for as long as the system's resolver takes (the JDK has no other way). {@link #close()} stops
+ * the selector threads, which drops the connections still open (their listeners hear a 1006 close)
+ * and fails the connects under way.
  */
 public final class WebSocketClient implements AutoCloseable {
     private final SelectorLoop[] loops;

@@ -237,6 +237,93 @@ class ConnectFailuresTest {
         }
     }
 
+    @Test
+    void aChunkedRefusalOnAKeptAliveConnectionIsReportedAsTheRefusal() throws Exception {
+        try (ScriptedServer refusing = ScriptedServer.answering("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n4\r\nnot \r\n5\r\nfound\r\n0\r\n\r\n", false)) {
+            ClientOptions patient = ClientOptions.builder().proxy(ProxyOptions.none()).handshakeTimeout(Duration.ofSeconds(30)).build();
+            WebSocketHandshakeException e = assertInstanceOf(WebSocketHandshakeException.class, failure(refusing.uri("/"), patient));
+            assertEquals(404, e.status());
+            assertEquals("not found", e.bodyStart());
+        }
+    }
+
+    @Test
+    void aRefusalWhoseBodyNeverEndsIsReportedAsTheRefusalAtTheDeadline() throws Exception {
+        try (ScriptedServer refusing = ScriptedServer.answering("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 5000\r\n\r\nbusy", false)) {
+            ClientOptions quick = ClientOptions.builder().proxy(ProxyOptions.none()).handshakeTimeout(Duration.ofMillis(300)).build();
+            WebSocketHandshakeException e = assertInstanceOf(WebSocketHandshakeException.class, failure(refusing.uri("/"), quick));
+            assertEquals(503, e.status());
+            assertEquals("busy", e.bodyStart());
+        }
+    }
+
+    @Test
+    void interimAnswersBeforeTheRealOneAreSkipped() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) -> {
+            out.write("HTTP/1.1 103 Early Hints\r\nLink: </app.css>; rel=preload\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(switching(head, ""));
+        })) {
+            WebSocket socket = client.connect(server.uri("/"), DIRECT, new Recorder()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertEquals(101, socket.handshake().responseStatus());
+            socket.terminate();
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsWhileTheConnectionIsMadeFailsTheConnect() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) -> out.write(switching(head, "")))) {
+            WebSocketListener throwing = new WebSocketListener() {
+                @Override
+                public boolean acceptsLentBuffers() {
+                    throw new IllegalStateException("boom");
+                }
+            };
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> client.connect(server.uri("/"), DIRECT, throwing).toCompletableFuture().get(10, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().contains("boom"), e.getCause().getMessage());
+        }
+    }
+
+    @Test
+    void aProxyThatSpeaksBeforeTheTunnelIsUsedIsRefused() throws Exception {
+        try (ScriptedServer proxy = ScriptedServer.answering("HTTP/1.1 200 Connection established\r\n\r\nunexpected", false)) {
+            ClientOptions viaProxy = ClientOptions.builder().proxy(ProxyOptions.of(URI.create("http://127.0.0.1:" + proxy.port()))).build();
+            WebSocketConnectException e = failure(URI.create("ws://server.test/"), viaProxy);
+            assertEquals(Step.PROXY, e.step());
+            assertTrue(proxy.nextRequest().startsWith("CONNECT server.test:80 HTTP/1.1"));
+        }
+    }
+
+    @Test
+    void theConnectStageCompletesOffTheReadingThread() throws Exception {
+        // A dependent that sends and waits for the reply must not hold up the reading that brings it.
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) -> {
+            out.write(switching(head, ""));
+            out.flush();
+            socket.getInputStream().read(); // the client's first frame
+            out.write(new byte[] {(byte) 0x81, 5, 'h', 'e', 'l', 'l', 'o'});
+            out.flush();
+        })) {
+            java.util.concurrent.CompletableFuture<String> reply = new java.util.concurrent.CompletableFuture<>();
+            WebSocketListener listener = new WebSocketListener() {
+                @Override
+                public void onText(WebSocket socket, String text) {
+                    reply.complete(text);
+                }
+            };
+            String outcome = client.connect(server.uri("/"), DIRECT, listener).toCompletableFuture().thenApply(socket -> {
+                socket.send("hi");
+                try {
+                    return reply.get(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    return "no reply: the stage completed on " + Thread.currentThread().getName();
+                }
+            }).get(10, TimeUnit.SECONDS);
+            assertEquals("hello", outcome);
+        }
+    }
+
     /** A valid 101 for {@code requestHead}, with {@code extraHeaders} (each ending in CRLF). */
     static byte[] switching(String requestHead, String extraHeaders) {
         return ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: "

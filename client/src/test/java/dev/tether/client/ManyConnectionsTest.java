@@ -36,6 +36,7 @@ class ManyConnectionsTest {
                 allEchoed.countDown();
             }
         };
+        long selectorsBefore = selectorThreads();
         try (NodePeer peer = NodePeer.start("ws");
              WebSocketClient client = WebSocketClient.builder().selectorThreads(2).build()) {
             URI uri = peer.uri("/many");
@@ -59,9 +60,7 @@ class ManyConnectionsTest {
             assertTrue(opened.await(60, TimeUnit.SECONDS), "not every connect completed");
             assertEquals(CONNECTIONS, sockets.size());
 
-            long selectorThreads = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("tether-client-selector-")).count();
-            assertEquals(2, selectorThreads);
+            assertEquals(2, selectorThreads() - selectorsBefore, "this client's selector threads");
 
             synchronized (sockets) {
                 for (WebSocket socket : sockets) {
@@ -79,5 +78,9 @@ class ManyConnectionsTest {
             }
             assertTrue(closed.await(60, TimeUnit.SECONDS), "not every connection closed");
         }
+    }
+
+    private static long selectorThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("tether-client-selector-")).count();
     }
 }

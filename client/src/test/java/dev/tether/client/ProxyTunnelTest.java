@@ -60,6 +60,7 @@ class ProxyTunnelTest {
              TinyProxy proxy = TinyProxy.startWithBasicAuth("tether", "s3cret")) {
             echoesThrough(server.uri("/"), ClientOptions.builder().proxy(ProxyOptions.of(proxy.uriWithCredentials()))
                     .tls(TRUSTING_TEST_CA).build());
+            assertTrue(proxy.awaitLog("CONNECT 127.0.0.1:" + server.port(), Duration.ofSeconds(10)), proxy.log());
         }
     }
 

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -133,7 +134,7 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
             return;
         }
         Duration limit = options.connectTimeout();
-        deadline = schedule(limit, () -> fail(timeout("could not connect to " + firstHop() + " within " + limit)));
+        deadline = schedule(limit, () -> fail(timeout("could not connect to " + firstHop() + " within " + seconds(limit))));
         execute(this::resolve);
     }
 
@@ -187,9 +188,9 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
                         }
                     },
                     this::notRegistered);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // connect() throws unchecked ones too (an unsupported address type)
             closeQuietly();
-            connectNext(e);
+            connectNext(e instanceof IOException io ? io : new IOException(e.getMessage(), e));
         }
     }
 
@@ -203,11 +204,11 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         if ((readyOps & SelectionKey.OP_CONNECT) == 0) {
             return;
         }
-        key.interestOps(0);
         try {
             if (channel.finishConnect()) {
+                key.interestOps(0);
                 execute(() -> connected(key));
-            }
+            } // else: not yet, and OP_CONNECT stays asked for
         } catch (IOException e) {
             key.cancel();
             closeQuietly();
@@ -227,11 +228,16 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         }
         cancelDeadline();
         Duration limit = connection.handshakeTimeout();
-        deadline = schedule(limit, () -> fail(timeout(phase.doing + " with " + hopName() + " did not complete within " + limit)));
-        SocketTransport socket = new SocketTransport(channel, key, loop, connection.executor(), connection.scheduler(),
-                connection.readBufferSize(), connection.closeTimeout());
-        transport = socket;
-        socket.start(this);
+        try {
+            deadline = schedule(limit, this::handshakeTimedOut);
+            SocketTransport socket = new SocketTransport(channel, key, loop, connection.executor(), connection.scheduler(),
+                    connection.readBufferSize(), connection.closeTimeout());
+            transport = socket;
+            socket.start(this);
+        } catch (RuntimeException e) { // a scheduler or executor that no longer takes tasks
+            fail(new WebSocketConnectException(Step.SETUP, "could not start the handshake with " + hopName() + ": " + e, e));
+            return;
+        }
         if (proxy.isDirect()) {
             afterTunnel();
         } else if (proxy.secure()) {
@@ -239,6 +245,15 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         } else {
             openTunnel();
         }
+    }
+
+    private void handshakeTimedOut() {
+        HttpResponseHead refusal = answer.head();
+        if (refusal != null && over.compareAndSet(false, true)) {
+            refused(refusal); // a refusal whose body never ended: reported with what came
+            return;
+        }
+        fail(timeout(phase.doing + " with " + hopName() + " did not complete within " + seconds(connection.handshakeTimeout())));
     }
 
     // ---- the proxy's tunnel, TLS, the upgrade
@@ -313,11 +328,18 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
                 HttpResponseHead head = tunnel.parse(bytes);
                 if (head != null) {
                     awaiting = false;
+                    if (bytes.hasRemaining()) { // nobody behind the tunnel has been spoken to yet
+                        fail(new WebSocketConnectException(Step.PROXY, "the proxy " + hopName()
+                                + " sent bytes after its " + head.status() + " before the tunnel was used"));
+                        return;
+                    }
                     execute(this::afterTunnel);
                 }
             } else if (phase == Phase.UPGRADE && answer.take(bytes)) {
                 awaiting = false;
-                answered(bytes);
+                if (over.compareAndSet(false, true)) { // from here, this thread alone finishes the attempt
+                    answered(bytes);
+                }
             }
         } catch (WebSocketConnectException e) {
             fail(e);
@@ -338,7 +360,7 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         try {
             handshake.validate(head);
         } catch (HandshakeException e) {
-            fail(new WebSocketHandshakeException("the server's 101 fails the handshake: " + e.getMessage(), 101,
+            finishFailed(new WebSocketHandshakeException("the server's 101 fails the handshake: " + e.getMessage(), 101,
                     headerMap(head.headers()), ""));
             return;
         }
@@ -350,17 +372,17 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         String location = head.headers().first("Location");
         Redirect redirect = Redirect.of(uri, head.status(), location, options, redirectsLeft);
         if (redirect != null) {
-            if (over.compareAndSet(false, true)) {
-                phase = Phase.DONE;
-                cancelDeadline();
-                transport.abort();
+            phase = Phase.DONE;
+            cancelDeadline();
+            transport.abort();
+            execute(() -> {
                 handshake.abandon();
                 client.redirect(redirect.target(), redirect.options(), listener, redirectsLeft - 1, result);
-            }
+            });
             return;
         }
         String body = answer.bodyStart();
-        fail(new WebSocketHandshakeException("the server refused the upgrade to " + uri + ": " + head.status()
+        finishFailed(new WebSocketHandshakeException("the server refused the upgrade to " + uri + ": " + head.status()
                 + (head.reason().isEmpty() ? "" : " " + head.reason())
                 + (location != null ? " (Location: " + location + (options.maxRedirects() == 0
                         ? "; redirects are not followed unless maxRedirects is set" : "") + ")" : "")
@@ -368,25 +390,30 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
     }
 
     private void open(HttpResponseHead head) {
-        if (!over.compareAndSet(false, true)) {
-            return;
-        }
         phase = Phase.DONE;
         cancelDeadline();
         SocketTransport socket = transport;
-        BufferPool lender = listener.acceptsLentBuffers() ? connection.lentBuffers(socket.writesDirectBuffers()) : null;
-        MaskKeys masks = new MaskKeys();
-        WebSocketConnection socketConnection = new WebSocketConnection(
-                (events, out) -> handshake.newDriver(masks, events, out, lender), connection, listener,
-                handshake.info(head, socket.remoteAddress()), new ConcurrentHashMap<>(), lender);
+        WebSocketConnection socketConnection;
+        try {
+            BufferPool lender = listener.acceptsLentBuffers() ? connection.lentBuffers(socket.writesDirectBuffers()) : null;
+            MaskKeys masks = new MaskKeys();
+            socketConnection = new WebSocketConnection((events, out) -> handshake.newDriver(masks, events, out, lender),
+                    connection, listener, handshake.info(head, socket.remoteAddress()), new ConcurrentHashMap<>(), lender);
+        } catch (RuntimeException | Error e) { // the listener's acceptsLentBuffers, an extension …
+            finishFailed(new WebSocketConnectException(Step.HANDSHAKE, "could not open the connection to " + uri + ": " + e, e));
+            return;
+        }
         socketConnection.start(socket); // the listener hears onOpen in here
-        result.complete(socketConnection);
+        // Not on this reading thread: a dependent that waits for a reply would stop the reading it waits for.
+        execute(() -> result.complete(socketConnection));
     }
 
     @Override
     public void onEndOfInput() {
         if (phase == Phase.UPGRADE && answer.head() != null) {
-            refused(answer.head()); // a refusal whose body ended early: reported with what came
+            if (over.compareAndSet(false, true)) {
+                refused(answer.head()); // a refusal whose body ended early: reported with what came
+            }
             return;
         }
         fail(switch (phase) {
@@ -404,26 +431,38 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
             return;
         }
         // Under TLS 1.3 the server refuses a client certificate after our handshake is done: still a TLS failure.
-        Step step = error instanceof javax.net.ssl.SSLException ? Step.TLS : phase.step;
-        fail(new WebSocketConnectException(step, phase.doing + " with " + hopName() + " failed: " + rootMessage(error), error));
+        if (error instanceof javax.net.ssl.SSLException) {
+            fail(new WebSocketConnectException(Step.TLS, "the TLS session with " + hopName() + " failed during " + phase.doing
+                    + ": " + rootMessage(error), error));
+            return;
+        }
+        fail(new WebSocketConnectException(phase.step, phase.doing + " with " + hopName() + " failed: " + rootMessage(error), error));
     }
 
     // ---- the outcome
 
+    /** Fails the attempt, unless it is already over (the first outcome wins). */
     private void fail(WebSocketConnectException error) {
-        if (!over.compareAndSet(false, true)) {
-            return;
+        if (over.compareAndSet(false, true)) {
+            finishFailed(error);
         }
+    }
+
+    /** Fails the attempt its caller has claimed: the socket closes, the stage fails off the caller's thread. */
+    private void finishFailed(WebSocketConnectException error) {
         phase = Phase.DONE;
         cancelDeadline();
-        handshake.abandon();
         SocketTransport socket = transport;
         if (socket != null) {
             socket.abort();
         } else {
             closeQuietly();
         }
-        result.completeExceptionally(error);
+        // Extensions' and the stage's dependents' code: never on a selector or a reading thread.
+        execute(() -> {
+            handshake.abandon();
+            result.completeExceptionally(error);
+        });
     }
 
     private WebSocketConnectException timeout(String message) {
@@ -442,7 +481,17 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
     }
 
     private void execute(Runnable task) {
-        connection.executor().execute(task);
+        try {
+            connection.executor().execute(task);
+        } catch (RejectedExecutionException e) { // the application's executor is shut down: nowhere else to run it
+            task.run();
+        }
+    }
+
+    /** {@code 3 s}, {@code 250 ms}: a duration as a person writes it. */
+    private static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     private void closeQuietly() {
@@ -452,6 +501,10 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
                 socket.close();
             } catch (IOException ignored) {
                 // nothing was sent on it
+            }
+            SelectorLoop registeredOn = loop;
+            if (registeredOn != null) {
+                registeredOn.wakeup(); // a registered socket is released when the selector drops its key
             }
         }
     }

@@ -35,6 +35,8 @@ public final class SelectorLoop implements AutoCloseable {
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closing;
+    /** Set under this loop's monitor once the last tasks have run: a task added later would never run. */
+    private boolean tasksClosed;
 
     public SelectorLoop(String name) {
         try {
@@ -53,10 +55,12 @@ public final class SelectorLoop implements AutoCloseable {
      * @throws RejectedExecutionException once the loop is closing
      */
     public void execute(Runnable task) {
-        if (closing) {
-            throw new RejectedExecutionException("the client is closed");
+        synchronized (this) {
+            if (closing || tasksClosed) {
+                throw new RejectedExecutionException("the client is closed");
+            }
+            tasks.add(task);
         }
-        tasks.add(task);
         if (Thread.currentThread() != thread) {
             selector.wakeup();
         }
@@ -90,6 +94,15 @@ public final class SelectorLoop implements AutoCloseable {
         } catch (java.nio.channels.CancelledKeyException ignored) {
             // the socket closed meanwhile: its transport reports that
         }
+    }
+
+    /**
+     * Lets the selector see what changed: a channel closed while registered is only really closed
+     * (its descriptor released, the peer told) once the selector has dropped its key, which happens
+     * when it next selects.
+     */
+    public void wakeup() {
+        selector.wakeup();
     }
 
     public boolean inLoop() {
@@ -137,6 +150,9 @@ public final class SelectorLoop implements AutoCloseable {
 
     private void shutDown() {
         closing = true;
+        synchronized (this) {
+            tasksClosed = true;
+        }
         runTasks();
         for (SelectionKey key : selector.keys()) {
             if (key.attachment() instanceof Selectable selectable) {

@@ -30,15 +30,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@link SelectorLoop}, with zero or more TLS sessions stacked on it (one to the server for
  * {@code wss://}; one to an HTTPS proxy below it when the tunnel runs through one).
  *
- * <p>Reading: one thread at a time, on the executor, never on the selector: while the
- * {@link Inbound} wants input (or a TLS handshake needs it), read, unwrap, deliver; when the socket
- * has nothing, ask the selector to say when it has. Each executor thread reads into a buffer of its
- * own, so an idle connection holds no read buffer.
+ * <p>Reading: one thread at a time, always on the executor (never on the selector, nor on a thread
+ * that calls {@link #demand()}): while the {@link Inbound} wants input (or a TLS handshake needs it),
+ * read, unwrap, deliver; when the socket has nothing, ask the selector to say when it has. Each
+ * executor thread reads into a buffer of its own, so an idle connection holds no read buffer.
  *
  * <p>Writing: on the caller's thread while the socket takes bytes (gathered; plaintext buffers
- * as they are, TLS records once wrapped); the rest on the selector thread when it says the socket is
- * writable. TLS records leave in the order they were wrapped: wrapping and queueing happen under
- * one lock. A write is reported written when its last byte has gone to the socket.
+ * as they are, TLS records once wrapped); the rest on the executor once the selector says the socket
+ * is writable (the selector itself never waits for a writer, which may be encrypting a large
+ * message). TLS records leave in the order they were wrapped: wrapping and queueing happen under one
+ * lock. A write is reported written when its last byte has gone to the socket.
+ *
+ * <p>Closing: {@link #close()} sends what is queued, then the close_notify of each TLS session, then
+ * a FIN, and closes the socket when the server's end arrives or after the linger, whichever is first.
  *
  * <p>The connect step uses the transport first ({@link #start} with its own inbound, and
  * {@link #startTls}); the connection then {@link #start starts} it again with the runtime's inbound,
@@ -157,16 +161,12 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     @Override
     public void start(Inbound in) {
         this.inbound = in;
-        dispatchRead();
+        read();
     }
 
     @Override
     public void demand() {
-        if (readRuns.get() != 0) {
-            read(); // the reading thread goes round once more
-        } else {
-            dispatchRead();
-        }
+        read();
     }
 
     @Override
@@ -209,9 +209,18 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             for (int i = layers.size() - 1; i >= 0; i--) {
                 enqueueLocked(encodeBelowQuietly(i, layers.get(i).closeOutbound()), null);
             }
+            startLinger(); // from now: a server that stops reading cannot keep the socket open
             done = flushLocked();
         }
         completeWrites(done);
+    }
+
+    private void startLinger() {
+        try {
+            lingerTimer = scheduler.schedule(this::closeChannel, linger.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            closeChannel();
+        }
     }
 
     @Override
@@ -242,16 +251,12 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     public void onReady(SelectionKey readyKey, int readyOps) {
         readyKey.interestOpsAnd(~readyOps); // each is asked for again when wanted
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
-            List<WriteCallback> done;
-            synchronized (writeLock) {
-                done = flushLocked();
-            }
-            if (!done.isEmpty()) {
-                execute(() -> completeWrites(done)); // application code never runs on the selector
-            }
+            // Not here: a writer may hold the lock while it encrypts a large message, and the selector
+            // serves every other socket. Completions run application code, which never runs here either.
+            execute(this::flushWhenWritable);
         }
         if ((readyOps & SelectionKey.OP_READ) != 0) {
-            dispatchRead();
+            read();
         }
     }
 
@@ -261,6 +266,14 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     }
 
     // ---- writing
+
+    private void flushWhenWritable() {
+        List<WriteCallback> done;
+        synchronized (writeLock) {
+            done = flushLocked();
+        }
+        completeWrites(done);
+    }
 
     /** Wraps {@code plaintext} by the TLS sessions below {@code level}, the topmost of them first. */
     private ByteBuffer[] encodeBelow(int level, ByteBuffer[] plaintext) throws SSLException {
@@ -335,12 +348,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             closeChannel();
             return;
         }
-        try {
-            lingerTimer = scheduler.schedule(this::closeChannel, linger.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            closeChannel();
-        }
-        dispatchRead(); // reading on, to see the server's end
+        read(); // reading on, to see the server's end
     }
 
     private void completeWrites(List<WriteCallback> done) {
@@ -355,15 +363,17 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
 
     // ---- reading
 
-    private void dispatchRead() {
-        execute(this::read);
+    /**
+     * Has the socket read, on the executor, while wanted; safe from any thread, and never reads on
+     * the caller's: a call while a thread reads makes that thread go round once more.
+     */
+    private void read() {
+        if (readRuns.getAndIncrement() == 0) {
+            execute(this::readRounds);
+        }
     }
 
-    /** Reads while wanted; safe from any thread: a call while another thread reads makes it go round once more. */
-    private void read() {
-        if (readRuns.getAndIncrement() != 0) {
-            return;
-        }
+    private void readRounds() {
         int missed = 1;
         do {
             try {
@@ -556,8 +566,29 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         if (failure == null) {
             failure = cause;
         }
+        if (cause instanceof SSLException) {
+            sendAlerts(); // the peer learns why (a bad certificate …), not just that the socket closed
+        }
         closeChannel();
-        dispatchRead();
+        read();
+    }
+
+    /** Writes, as far as the socket takes them at once, the alerts the TLS sessions have to send. */
+    private void sendAlerts() {
+        synchronized (writeLock) {
+            try {
+                for (int i = layers.size() - 1; i >= 0; i--) {
+                    if (layers.get(i).needsWrap()) {
+                        enqueueLocked(encodeBelow(i, layers.get(i).wrapHandshake()), null);
+                    }
+                }
+                for (PendingWrite write : writes) {
+                    channel.write(write.buffers); // best effort, never waits
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.DEBUG, "could not send the TLS alert", e);
+            }
+        }
     }
 
     private void closeChannel() {
@@ -570,6 +601,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing the socket failed", e);
         }
+        loop.wakeup(); // the socket is only released once the selector has dropped its key
     }
 
     private void execute(Runnable task) {

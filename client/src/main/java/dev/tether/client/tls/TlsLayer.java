@@ -3,6 +3,7 @@ package dev.tether.client.tls;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -13,7 +14,9 @@ import java.util.List;
  * {@link #append appended} and {@link #unwrap unwrapped} into plaintext; plaintext from above is
  * {@link #wrap wrapped} into ciphertext records, in the order they must reach the wire. The handshake
  * runs through the same calls ({@link #needsWrap()} says when the engine has something to send
- * without input); delegated tasks (certificate checks) run on the calling thread.
+ * without input); delegated tasks (certificate checks) run on the calling thread. Post-handshake
+ * messages (TLS 1.3's key updates and tickets) pass through both directions; a TLS 1.2
+ * renegotiation is refused with an error, as a write cannot wait for it.
  *
  * <p>Unwrapping is done by one thread at a time, wrapping by one thread at a time, and the two may
  * overlap, as {@link SSLEngine} allows. An idle session holds no buffers.
@@ -22,10 +25,8 @@ public final class TlsLayer {
     private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
     /** Records wrapped into one output buffer at most, so a large write goes out in a few large buffers. */
     private static final int RECORDS_PER_BUFFER = 4;
-
-    private final SSLEngine engine;
-    /** Ciphertext not yet unwrapped, ready to read (flipped); null when there is none. */
-    private ByteBuffer netIn;
+    /** Operations in a row that move no byte before the session is declared stuck. */
+    private static final int STALLS_ALLOWED = 2;
     /**
      * Plaintext comes out into a buffer of the reading thread's, and small writes are wrapped in one of
      * the writing thread's: both are used up before the call that fills them returns (handed on, or
@@ -33,11 +34,13 @@ public final class TlsLayer {
      */
     private static final ThreadLocal<ByteBuffer> PLAINTEXT = new ThreadLocal<>();
     private static final ThreadLocal<ByteBuffer> SCRATCH = new ThreadLocal<>();
+
+    private final SSLEngine engine;
+    /** Ciphertext not yet unwrapped, ready to read (flipped); null when there is none. */
+    private ByteBuffer netIn;
     private volatile boolean handshaking = true;
-    private boolean justFinished;
+    private volatile boolean justFinished;
     private boolean peerClosed;
-    /** Whether the last operation ran delegated tasks (it may then have made no progress of its own). */
-    private boolean ranTasks;
 
     public TlsLayer(SSLEngine engine) {
         this.engine = engine;
@@ -69,7 +72,7 @@ public final class TlsLayer {
         return peerClosed;
     }
 
-    /** Whether the engine has handshake bytes to send now. */
+    /** Whether the engine has handshake bytes (a flight, an alert, a key update) to send now. */
     public boolean needsWrap() {
         return engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
     }
@@ -79,17 +82,30 @@ public final class TlsLayer {
         return netIn != null && netIn.hasRemaining();
     }
 
-    /** Keeps a copy of {@code ciphertext} (consumed) for {@link #unwrap}. */
-    public void append(ByteBuffer ciphertext) {
+    /**
+     * Keeps a copy of {@code ciphertext} (consumed) for {@link #unwrap}. After the peer's close_notify
+     * it is dropped: nothing after it is part of the session.
+     *
+     * @throws SSLException when ciphertext piles up that unwrapping does not take (never so with a peer
+     *                      that sends records of the allowed size)
+     */
+    public void append(ByteBuffer ciphertext) throws SSLException {
+        if (peerClosed) {
+            ciphertext.position(ciphertext.limit());
+            return;
+        }
         if (!ciphertext.hasRemaining()) {
             return;
         }
         int packet = engine.getSession().getPacketBufferSize();
         if (netIn == null) {
             netIn = ByteBuffer.allocate(Math.max(packet, ciphertext.remaining())).flip();
+        } else if (netIn.remaining() > 2 * packet) {
+            // Each append is unwrapped before the next, which leaves less than a record behind.
+            throw new SSLException("TLS data piled up undecrypted (" + netIn.remaining() + " bytes): the peer is not speaking TLS records");
         }
         if (netIn.capacity() - netIn.remaining() < ciphertext.remaining()) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(netIn.capacity() * 2, netIn.remaining() + ciphertext.remaining()));
+            ByteBuffer bigger = ByteBuffer.allocate(netIn.remaining() + ciphertext.remaining());
             netIn = bigger.put(netIn).flip();
         }
         netIn.compact().put(ciphertext).flip();
@@ -97,121 +113,103 @@ public final class TlsLayer {
 
     /**
      * Unwraps what ciphertext there is into plaintext, until it runs out, a record is incomplete,
-     * the plaintext buffer is full, or the engine needs to send something first ({@link #needsWrap()}).
+     * the plaintext buffer is full, the peer closed, or the engine needs to send something first
+     * ({@link #needsWrap()}).
      *
      * @return the plaintext, ready to read, valid until this thread unwraps again; may be empty
      */
     public ByteBuffer unwrap() throws SSLException {
-        int appSize = engine.getSession().getApplicationBufferSize();
-        ByteBuffer out = threadBuffer(PLAINTEXT, appSize);
-        while (netIn != null && netIn.hasRemaining() && !peerClosed) {
+        ByteBuffer out = threadBuffer(PLAINTEXT, engine.getSession().getApplicationBufferSize());
+        while (netIn != null && netIn.hasRemaining()) {
             SSLEngineResult result = engine.unwrap(netIn, out);
+            boolean ranTasks = result.getHandshakeStatus() == HandshakeStatus.NEED_TASK;
             HandshakeStatus status = afterOperation(result.getHandshakeStatus());
-            switch (result.getStatus()) {
-                case OK -> {
-                    if (status == HandshakeStatus.NEED_WRAP) {
-                        return finishUnwrap(out);
-                    }
-                    if (result.bytesConsumed() == 0 && result.bytesProduced() == 0 && !ranTasks) {
-                        return finishUnwrap(out); // no progress: wait for more
-                    }
+            Status outcome = result.getStatus();
+            if (outcome == Status.CLOSED) {
+                peerClosed = true;
+                netIn = null; // whatever follows a close_notify is not part of the session
+                break;
+            }
+            if (outcome == Status.BUFFER_UNDERFLOW || status == HandshakeStatus.NEED_WRAP) {
+                break; // more ciphertext first, or something to send first
+            }
+            if (outcome == Status.BUFFER_OVERFLOW) {
+                if (out.position() > 0) {
+                    break; // deliver what there is, then go on
                 }
-                case BUFFER_UNDERFLOW -> { // an incomplete record: more ciphertext first
-                    return finishUnwrap(out);
-                }
-                case BUFFER_OVERFLOW -> {
-                    if (out.position() > 0) {
-                        return finishUnwrap(out); // deliver what there is, then go on
-                    }
-                    out = ByteBuffer.allocate(out.capacity() * 2);
-                    PLAINTEXT.set(out);
-                }
-                case CLOSED -> peerClosed = true;
+                out = ByteBuffer.allocate(out.capacity() * 2);
+                PLAINTEXT.set(out);
+            } else if (result.bytesConsumed() == 0 && result.bytesProduced() == 0 && !ranTasks) {
+                break; // no progress: wait for more
             }
         }
-        return finishUnwrap(out);
-    }
-
-    private ByteBuffer finishUnwrap(ByteBuffer out) {
         if (netIn != null && !netIn.hasRemaining()) {
             netIn = null; // an idle session holds no ciphertext buffer
         }
         return out.flip();
     }
 
-    /** Wraps all of {@code plaintext} (consumed) into ciphertext buffers, ready to write, in order. */
+    /**
+     * Wraps all of {@code plaintext} (consumed) into ciphertext buffers, ready to write, in order,
+     * with whatever the engine has to send on its own in between or after (a key update).
+     */
     public List<ByteBuffer> wrap(ByteBuffer[] plaintext) throws SSLException {
         int packet = engine.getSession().getPacketBufferSize();
         long left = remaining(plaintext);
-        if (left < packet / 2) {
-            return List.of(wrapSmall(plaintext, packet));
-        }
+        boolean small = left < packet / 2;
         List<ByteBuffer> records = new ArrayList<>(2);
         ByteBuffer out = null;
-        while (left > 0) {
+        int stalls = 0;
+        while (left > 0 || needsWrap()) {
             if (out == null || out.remaining() < packet) {
-                if (out != null) {
-                    records.add(out.flip());
-                }
-                long wanted = Math.min(RECORDS_PER_BUFFER, left / (packet / 2) + 1);
-                out = ByteBuffer.allocate((int) wanted * packet);
+                takeOut(out, small, records);
+                // A small write is wrapped in the thread's scratch buffer and copied out at its size.
+                out = small ? threadBuffer(SCRATCH, packet)
+                        : ByteBuffer.allocate((int) Math.min(RECORDS_PER_BUFFER, left / (packet / 2) + 1) * packet);
             }
-            SSLEngineResult result = engine.wrap(plaintext, out);
-            afterOperation(result.getHandshakeStatus());
+            SSLEngineResult result = engine.wrap(left > 0 ? plaintext : NOTHING, out);
+            boolean ranTasks = result.getHandshakeStatus() == HandshakeStatus.NEED_TASK;
+            HandshakeStatus status = afterOperation(result.getHandshakeStatus());
             left -= result.bytesConsumed();
-            checkWrapped(result);
+            switch (result.getStatus()) {
+                case OK -> {
+                    if (result.bytesConsumed() > 0 || result.bytesProduced() > 0 || ranTasks) {
+                        stalls = 0;
+                    } else if (status == HandshakeStatus.NEED_UNWRAP || ++stalls > STALLS_ALLOWED) {
+                        throw new SSLException("the TLS session cannot send now (handshake status " + status
+                                + "): the server started a renegotiation, which this client does not do");
+                    }
+                }
+                case BUFFER_OVERFLOW -> {
+                    takeOut(out, small, records);
+                    out = null; // a fresh buffer with room for a whole record
+                }
+                case CLOSED -> {
+                    if (left > 0) {
+                        throw new SSLException("the TLS session is closed: nothing more can be sent");
+                    }
+                    takeOut(out, small, records); // the close_notify answering the peer's (TLS 1.2)
+                    return records;
+                }
+                case BUFFER_UNDERFLOW -> throw new SSLException("wrapping reported an underflow");
+            }
         }
-        if (out != null && out.position() > 0) {
-            records.add(out.flip());
-        }
+        takeOut(out, small, records);
         return records;
     }
 
-    /** A write smaller than a record: wrapped into the scratch buffer, then copied out at its size. */
-    private ByteBuffer wrapSmall(ByteBuffer[] plaintext, int packet) throws SSLException {
-        ByteBuffer scratch = threadBuffer(SCRATCH, packet); // an engine wants room for a whole record
-        long left = remaining(plaintext);
-        while (left > 0) {
-            SSLEngineResult result = engine.wrap(plaintext, scratch);
-            afterOperation(result.getHandshakeStatus());
-            left -= result.bytesConsumed();
-            checkWrapped(result);
+    /** Adds what {@code out} holds to {@code records}: a copy when it is the thread's scratch buffer. */
+    private static void takeOut(ByteBuffer out, boolean scratch, List<ByteBuffer> records) {
+        if (out == null || out.position() == 0) {
+            return;
         }
-        scratch.flip();
-        return ByteBuffer.allocate(scratch.remaining()).put(scratch).flip();
-    }
-
-    private static void checkWrapped(SSLEngineResult result) throws SSLException {
-        switch (result.getStatus()) {
-            case OK -> {
-                if (result.bytesConsumed() == 0) { // only while handshaking, which no write waits for
-                    throw new SSLException("the TLS session took no data (handshake status " + result.getHandshakeStatus() + ")");
-                }
-            }
-            case CLOSED -> throw new SSLException("the TLS session is closed: nothing more can be sent");
-            default -> throw new SSLException("could not wrap the data: " + result.getStatus());
-        }
+        out.flip();
+        records.add(scratch ? ByteBuffer.allocate(out.remaining()).put(out).flip() : out);
     }
 
     /** Wraps what the handshake (or an alert, or a key update) has to send, while it has something. */
     public List<ByteBuffer> wrapHandshake() throws SSLException {
-        List<ByteBuffer> flights = new ArrayList<>(1);
-        int packet = engine.getSession().getPacketBufferSize();
-        while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-            ByteBuffer out = ByteBuffer.allocate(packet);
-            SSLEngineResult result = engine.wrap(NOTHING, out);
-            afterOperation(result.getHandshakeStatus());
-            if (out.position() > 0) {
-                flights.add(out.flip());
-            }
-            if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-                break;
-            }
-            if (result.getStatus() != SSLEngineResult.Status.OK) {
-                throw new SSLException("could not wrap the TLS handshake: " + result.getStatus());
-            }
-        }
-        return flights;
+        return wrap(NOTHING);
     }
 
     /** Starts closing our side: the close_notify to send (empty when the engine has nothing to say). */
@@ -238,8 +236,7 @@ public final class TlsLayer {
 
     /** Runs delegated tasks and notes when the handshake finished; returns the status after that. */
     private HandshakeStatus afterOperation(HandshakeStatus status) {
-        ranTasks = status == HandshakeStatus.NEED_TASK;
-        if (ranTasks) {
+        if (status == HandshakeStatus.NEED_TASK) {
             Runnable task;
             while ((task = engine.getDelegatedTask()) != null) {
                 task.run(); // certificate checks: CPU only, on the connect's thread

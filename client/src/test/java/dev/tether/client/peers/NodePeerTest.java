@@ -155,8 +155,9 @@ class NodePeerTest {
             assertEquals("secure", events.ask(ws, "secure"));
 
             HttpClient without = HttpClient.newBuilder().sslContext(TestCertificates.clientContext()).build();
-            ExecutionException refused = assertThrows(ExecutionException.class, () -> open(without, peer.uri("/"), new JdkClient()));
-            assertNotNull(cause(refused, SSLException.class), "refused in the TLS handshake (certificate_required): " + refused);
+            // Refused. How the JDK's client words it depends on a race under TLS 1.3: the server's alert comes after the
+            // client's handshake is done, and the client may read the alert or only the end of the connection.
+            assertThrows(ExecutionException.class, () -> open(without, peer.uri("/"), new JdkClient()));
         }
     }
 
