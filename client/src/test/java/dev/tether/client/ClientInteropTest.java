@@ -149,6 +149,20 @@ class ClientInteropTest {
 
     @ParameterizedTest
     @EnumSource(PeerKind.class)
+    void bothSidesClosingAtOnceStillCloseCleanly(PeerKind kind) throws Exception {
+        try (Peer peer = kind.start()) {
+            Recorder recorder = new Recorder();
+            WebSocket socket = connect(peer.uri("/echo"), DIRECT, recorder);
+            socket.send("!close 4002 crossing");
+            socket.close(1000, "crossing too"); // the two Close frames cross on the wire
+            CloseStatus status = socket.closed().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertTrue(status.wasClean(), status.toString());
+            assertTrue(status.code() == 1000 || status.code() == 4002, status.toString());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(PeerKind.class)
     void aDroppedConnectionClosesWith1006(PeerKind kind) throws Exception {
         try (Peer peer = kind.start()) {
             Recorder recorder = new Recorder();
