@@ -4,24 +4,33 @@ import java.util.Arrays;
 
 /**
  * Latencies in microseconds, in log-linear buckets (32 per power of two: within about 3 %), so
- * recording costs an array increment and percentiles need no sorting.
+ * recording costs an array increment and percentiles need no sorting. Not thread-safe: one per
+ * thread or connection, {@link #add added} together at the end (the client benchmark does so).
  */
-final class LatencyHistogram {
+public final class LatencyHistogram {
     private final long[] counts = new long[64 * 32];
     private long total;
 
-    void record(long micros) {
+    public void record(long micros) {
         counts[bucket(Math.max(0, micros))]++;
         total++;
     }
 
-    void reset() {
+    public void reset() {
         Arrays.fill(counts, 0);
         total = 0;
     }
 
+    /** Adds what {@code other} recorded to this one. */
+    public void add(LatencyHistogram other) {
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] += other.counts[i];
+        }
+        total += other.total;
+    }
+
     /** The smallest recorded value at or above the given fraction of all values (0 when empty). */
-    long percentile(double fraction) {
+    public long percentile(double fraction) {
         long wanted = (long) Math.ceil(total * fraction);
         long seen = 0;
         for (int i = 0; i < counts.length; i++) {
