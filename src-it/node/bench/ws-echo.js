@@ -1,5 +1,6 @@
-// node's ws as the outside reference of the load benchmark: an echo server on a free port of
-// 127.0.0.1. Prints "READY <port>"; on stdin, "heap" answers "HEAP <bytes used after GC>".
+// node's ws as the outside reference of the load benchmark, and the one server of the client benchmark:
+// an echo server on a free port of 127.0.0.1. Prints "READY <port>"; on stdin, "heap" answers
+// "HEAP <bytes used after GC>" and "count" answers "COUNT <connections open>".
 'use strict';
 const http = require('http');
 const readline = require('readline');
@@ -17,6 +18,8 @@ readline.createInterface({ input: process.stdin })
     if (line === 'heap') {
       if (global.gc) { global.gc(); global.gc(); }
       console.log('HEAP ' + process.memoryUsage().heapUsed);
+    } else if (line === 'count') {
+      console.log('COUNT ' + wss.clients.size);
     }
   })
   .on('close', () => process.exit(0));
