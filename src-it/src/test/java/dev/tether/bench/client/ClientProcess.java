@@ -405,7 +405,8 @@ public final class ClientProcess {
 
     private static String pidMax() {
         try {
-            return Files.readString(Path.of("/proc/sys/kernel/pid_max")).trim();
+            // in one read: an integer sysctl answers EOF to a read past offset 0, so readString (1 byte, then more) gets "3"
+            return Files.readAllLines(Path.of("/proc/sys/kernel/pid_max")).get(0).trim();
         } catch (IOException e) {
             return "unknown";
         }
