@@ -30,6 +30,9 @@ import java.util.Objects;
  *       hostname verification (on)</td></tr>
  *   <tr><td>{@code proxy}</td><td>{@link ProxyOptions#system()}</td><td>an HTTP(S) proxy to tunnel through with
  *       CONNECT, none, or what the JDK's {@link java.net.ProxySelector} says</td></tr>
+ *   <tr><td>{@code readsPerDispatch}</td><td>4</td><td>socket reads a connection makes in one turn on the executor before
+ *       it waits for the selector again, behind the other connections that are ready: under load no connection starves
+ *       the others</td></tr>
  *   <tr><td>{@code maxRedirects}</td><td>0</td><td>redirects (301, 302, 303, 307, 308) followed before the handshake
  *       fails; {@code Authorization} and {@code Cookie} headers are never sent to another origin (other headers, and a
  *       TLS client certificate, are: do not follow redirects to origins you do not trust with them), and {@code wss}
@@ -50,6 +53,7 @@ public final class ClientOptions {
     private final TlsOptions tls;
     private final ProxyOptions proxy;
     private final int maxRedirects;
+    private final int readsPerDispatch;
 
     private ClientOptions(Builder b, ConnectionOptions connection) {
         this.connection = connection;
@@ -63,6 +67,7 @@ public final class ClientOptions {
         this.tls = b.tls;
         this.proxy = b.proxy;
         this.maxRedirects = b.maxRedirects;
+        this.readsPerDispatch = b.readsPerDispatch;
     }
 
     public static ClientOptions defaults() {
@@ -110,6 +115,10 @@ public final class ClientOptions {
         return maxRedirects;
     }
 
+    public int readsPerDispatch() {
+        return readsPerDispatch;
+    }
+
     /**
      * A copy without the request headers named (ignoring case): a redirect to another origin drops
      * {@code Authorization} and {@code Cookie} so.
@@ -138,6 +147,7 @@ public final class ClientOptions {
         this.tls = from.tls;
         this.proxy = from.proxy;
         this.maxRedirects = from.maxRedirects;
+        this.readsPerDispatch = from.readsPerDispatch;
     }
 
     /** The client's options; the shared ones ({@link ConnectionOptions.Settings}) are set here too. */
@@ -149,6 +159,7 @@ public final class ClientOptions {
         private TlsOptions tls;
         private ProxyOptions proxy = ProxyOptions.system();
         private int maxRedirects;
+        private int readsPerDispatch = 4;
 
         private Builder() {
         }
@@ -211,6 +222,15 @@ public final class ClientOptions {
                 throw new IllegalArgumentException("maxRedirects must not be negative: " + redirects);
             }
             this.maxRedirects = redirects;
+            return this;
+        }
+
+        /** Socket reads in one turn on the executor before the connection waits for the selector again; at least 1. */
+        public Builder readsPerDispatch(int reads) {
+            if (reads < 1) {
+                throw new IllegalArgumentException("readsPerDispatch must be at least 1: " + reads);
+            }
+            this.readsPerDispatch = reads;
             return this;
         }
 

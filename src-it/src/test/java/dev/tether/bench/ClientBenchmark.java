@@ -65,6 +65,8 @@ public final class ClientBenchmark {
     private static final List<String> JAVA_CLIENTS = ClientDriver.KINDS;
     private static final String NODE = "node-ws";
     private static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
+    /** Extra client JVM flags, for profiling and experiments only (e.g. {@code -XX:StartFlightRecording=…}); never in published runs. */
+    private static final String EXTRA_CLIENT_FLAGS = System.getenv().getOrDefault("BENCH_CLIENT_FLAGS", "");
     /** Handshakes in progress at once while C3 opens: as LoadBenchmark's, below node's accept backlog (511). */
     private static final int OPEN_WINDOW = 32;
     private static final boolean PINNING = Files.isExecutable(Path.of("/usr/bin/taskset"));
@@ -389,6 +391,9 @@ public final class ClientBenchmark {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
+        if (!EXTRA_CLIENT_FLAGS.isBlank()) {
+            command.addAll(List.of(EXTRA_CLIENT_FLAGS.trim().split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);

@@ -231,7 +231,7 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         try {
             deadline = schedule(limit, this::handshakeTimedOut);
             SocketTransport socket = new SocketTransport(channel, key, loop, connection.executor(), connection.scheduler(),
-                    connection.readBufferSize(), connection.closeTimeout());
+                    connection.readBufferSize(), options.readsPerDispatch(), connection.closeTimeout());
             transport = socket;
             socket.start(this);
         } catch (RuntimeException e) { // a scheduler or executor that no longer takes tasks

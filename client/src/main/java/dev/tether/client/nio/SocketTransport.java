@@ -59,6 +59,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
     private final int readBufferSize;
+    private final int readsPerDispatch;
     private final Duration linger;
     /** TLS sessions, the socket's first; a new one goes on top. */
     private final List<TlsLayer> layers = new CopyOnWriteArrayList<>();
@@ -72,6 +73,8 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     /** {@link #inputEnded}, for the writers. */
     private volatile boolean inputEndedVolatile;
     private boolean failureTold;
+    /** Our output is shut and nobody wants input: the selector drops what comes until the end. */
+    private volatile boolean draining;
     private volatile Throwable failure;
 
     // ---- writing and closing: guarded by writeLock
@@ -97,16 +100,19 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
 
     /**
      * @param key    the channel's registration on {@code loop}; the transport attaches itself to it
-     * @param linger how long to wait for the server to close after we have shut our output
+     * @param readsPerDispatch socket reads in one turn on the executor, before the socket waits for the
+     *                         selector again behind the others that are ready
+     * @param linger           how long to wait for the server to close after we have shut our output
      */
     public SocketTransport(SocketChannel channel, SelectionKey key, SelectorLoop loop, Executor executor,
-                           ScheduledExecutorService scheduler, int readBufferSize, Duration linger) {
+                           ScheduledExecutorService scheduler, int readBufferSize, int readsPerDispatch, Duration linger) {
         this.channel = channel;
         this.key = key;
         this.loop = loop;
         this.executor = executor;
         this.scheduler = scheduler;
         this.readBufferSize = readBufferSize;
+        this.readsPerDispatch = readsPerDispatch;
         this.linger = linger;
         key.attach(this);
         key.interestOps(0);
@@ -256,7 +262,12 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             execute(this::flushWhenWritable);
         }
         if ((readyOps & SelectionKey.OP_READ) != 0) {
-            read();
+            Inbound in = inbound;
+            if (draining && (in == null || !in.wantsInput())) {
+                drain();
+            } else {
+                read();
+            }
         }
     }
 
@@ -348,7 +359,12 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             closeChannel();
             return;
         }
-        read(); // reading on, to see the server's end
+        Inbound in = inbound;
+        if (in != null && in.wantsInput()) {
+            read(); // reading on, to see the server's end
+        } else {
+            drainOnSelector();
+        }
     }
 
     private void completeWrites(List<WriteCallback> done) {
@@ -387,6 +403,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     }
 
     private void readWhileWanted() {
+        int reads = 0;
         while (true) {
             if (closed) {
                 return; // aborted: the connection knows
@@ -405,10 +422,8 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
                 return;
             }
             if (outputShut && !in.wantsInput()) {
-                if (!discardUntilEnd()) {
-                    return;
-                }
-                continue;
+                drainOnSelector(); // nobody wants what is left: the selector watches for the server's end
+                return;
             }
             boolean handshaking = !layers.isEmpty() && layers.get(layers.size() - 1).handshaking();
             if (!handshaking && !in.wantsInput()) {
@@ -425,6 +440,11 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
                     continue;
                 }
                 if (inputEnded) {
+                    return;
+                }
+                if (++reads > readsPerDispatch) {
+                    // Fair turns: back through the selector, behind the other sockets that are ready.
+                    loop.interest(key, SelectionKey.OP_READ);
                     return;
                 }
                 if (!readSocket(in)) {
@@ -519,23 +539,32 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         completeWrites(done);
     }
 
-    /** After our FIN, while nobody wants input: read and drop until the server's end. */
-    private boolean discardUntilEnd() {
+    /**
+     * After our FIN, while nobody wants input: the selector itself reads and drops what comes until
+     * the server's end, then closes the socket. No application code runs in it, and a mass close
+     * hands no task to the executor.
+     */
+    private void drainOnSelector() {
+        draining = true;
+        loop.interest(key, SelectionKey.OP_READ);
+    }
+
+    private void drain() {
         try {
             ByteBuffer buffer = readBuffer();
-            int n = channel.read(buffer);
-            if (n < 0) {
-                endOfInput(inbound);
-                return false;
+            while (true) {
+                int n = channel.read(buffer.clear());
+                if (n < 0) {
+                    closeChannel();
+                    return;
+                }
+                if (n == 0) {
+                    loop.interest(key, SelectionKey.OP_READ);
+                    return;
+                }
             }
-            if (n == 0) {
-                loop.interest(key, SelectionKey.OP_READ);
-                return false;
-            }
-            return true;
         } catch (IOException e) {
             closeChannel();
-            return false;
         }
     }
 
