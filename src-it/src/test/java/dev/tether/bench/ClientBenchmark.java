@@ -2,12 +2,8 @@ package dev.tether.bench;
 
 import dev.tether.bench.client.ClientDriver;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -69,9 +61,6 @@ public final class ClientBenchmark {
     private static final String EXTRA_CLIENT_FLAGS = System.getenv().getOrDefault("BENCH_CLIENT_FLAGS", "");
     /** Handshakes in progress at once while C3 opens: as LoadBenchmark's, below node's accept backlog (511). */
     private static final int OPEN_WINDOW = 32;
-    private static final boolean PINNING = Files.isExecutable(Path.of("/usr/bin/taskset"));
-    /** Every child process, so that an interrupted run leaves none behind. */
-    private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();
 
     static {
         List<String> all = new ArrayList<>(JAVA_CLIENTS);
@@ -122,7 +111,6 @@ public final class ClientBenchmark {
                 throw new IllegalArgumentException("unknown client " + client + "; known: " + ALL_CLIENTS);
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> CHILDREN.forEach(Process::destroyForcibly)));
         bench.run();
     }
 
@@ -130,7 +118,7 @@ public final class ClientBenchmark {
         out.printf(Locale.ROOT, "Machine: %d cores, %s %s, JDK %s, node %s; client JVM flags %s; pinned: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
                 System.getProperty("java.version"), nodeVersion(), String.join(" ", JVM_FLAGS),
-                PINNING ? "server (node ws echo) core 0, each client core 1" : "no (taskset missing)");
+                ChildProcess.PINNING ? "server (node ws echo) core 0, each client core 1" : "no (taskset missing)");
         out.println("Ratios: vs the best other Java client by the same figure, and vs node's ws client; throughput above 1"
                 + " is better, time, CPU and memory below 1.");
         try (Server server = new Server()) {
@@ -378,27 +366,13 @@ public final class ClientBenchmark {
 
     // ---- processes
 
-    private static List<String> pinned(int core, List<String> command) {
-        List<String> full = new ArrayList<>();
-        if (PINNING) {
-            full.addAll(List.of("taskset", "-c", String.valueOf(core)));
-        }
-        full.addAll(command);
-        return full;
-    }
-
-    private static List<String> java(String mainClass, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_FLAGS);
+    /** The same flags for every client JVM. */
+    private static List<String> clientFlags() {
+        List<String> flags = new ArrayList<>(JVM_FLAGS);
         if (!EXTRA_CLIENT_FLAGS.isBlank()) {
-            command.addAll(List.of(EXTRA_CLIENT_FLAGS.trim().split("\\s+")));
+            flags.addAll(List.of(EXTRA_CLIENT_FLAGS.trim().split("\\s+")));
         }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
-        command.addAll(List.of(args));
-        return command;
+        return flags;
     }
 
     private List<String> node(String script) {
@@ -439,94 +413,12 @@ public final class ClientBenchmark {
         return f;
     }
 
-    /** A child process with a command channel (stdin) and a line queue (stdout); stderr goes to a file. */
-    private static class Child implements AutoCloseable {
-        final String name;
-        final Process process;
-        final Path log;
-        final Writer commands;
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-        Child(List<String> command, String name) throws IOException {
-            this.name = name;
-            this.log = Files.createTempFile("bench-client-" + name + "-", ".log");
-            this.process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-            CHILDREN.add(process);
-            commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "bench-" + name + "-out");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        String send(String command, String replyPrefix, double timeoutSeconds) throws Exception {
-            commands.write(command + "\n");
-            commands.flush();
-            return await(replyPrefix, timeoutSeconds);
-        }
-
-        /**
-         * The rest of the first line starting with {@code prefix}. An {@code ERROR} line, the process's
-         * end or the timeout fails it, and a process that did not answer in time is stopped.
-         */
-        String await(String prefix, double timeoutSeconds) throws Exception {
-            long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
-            while (true) {
-                String line = lines.poll(Math.min(200_000_000L, Math.max(1, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    if (!process.isAlive() && lines.isEmpty()) {
-                        throw new IllegalStateException(name + " ended (exit " + process.exitValue() + "; see " + log + ")");
-                    }
-                    if (System.nanoTime() - deadline >= 0) {
-                        process.destroyForcibly();
-                        throw new IllegalStateException(name + " gave no \"" + prefix + "\" within " + timeoutSeconds
-                                + " s and was stopped (see " + log + ")");
-                    }
-                    continue;
-                }
-                if (line.startsWith(prefix)) {
-                    return line.substring(prefix.length()).trim();
-                }
-                if (line.startsWith("ERROR")) {
-                    throw new IllegalStateException(line.substring("ERROR".length()).trim());
-                }
-            }
-        }
-
-        /** Closes stdin (the child's cue to close what it has open and exit) and waits, killing it if it lingers. */
-        @Override
-        public void close() {
-            try {
-                commands.close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-            try {
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            } finally {
-                CHILDREN.remove(process);
-            }
-        }
-    }
-
     /** node's ws echo, on core 0. */
-    private final class Server extends Child {
+    private final class Server extends ChildProcess {
         final int port;
 
         Server() throws Exception {
-            super(pinned(0, node("ws-echo.js")), "server");
+            super("bench-client-", "server", pinned(0, node("ws-echo.js")));
             this.port = Integer.parseInt(await("READY", 60));
         }
 
@@ -544,18 +436,19 @@ public final class ClientBenchmark {
     }
 
     /** One client library's process, on core 1. */
-    private final class Client extends Child {
+    private final class Client extends ChildProcess {
         final String kind;
 
         Client(String kind) throws Exception {
-            super(pinned(1, kind.equals(NODE) ? node("ws-client.js") : java("dev.tether.bench.client.ClientProcess", kind)), kind);
+            super("bench-client-", kind, pinned(1, kind.equals(NODE) ? node("ws-client.js")
+                    : java(clientFlags(), "dev.tether.bench.client.ClientProcess", kind)));
             this.kind = kind;
             await("READY", 60);
         }
 
         Batch echo(Server s, int conns, int inflight, int payload, double warmup, double seconds) throws Exception {
             Map<String, String> f = fields(send(String.format(Locale.ROOT, "echo %d %d %d %d %.1f %.1f %d", s.port, conns, inflight,
-                    payload, warmup, seconds, s.process.pid()), "RESULT", warmup + seconds + 150));
+                    payload, warmup, seconds, s.pid()), "RESULT", warmup + seconds + 150));
             if (f.containsKey("error")) {
                 throw new IllegalStateException(f.get("errors") + " errors, the first: " + f.get("error"));
             }
@@ -581,16 +474,8 @@ public final class ClientBenchmark {
 
         /** VmRSS in bytes and the thread count, from /proc. */
         long[] rssAndThreads() throws IOException {
-            long rss = 0;
-            long threads = 0;
-            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                } else if (line.startsWith("Threads:")) {
-                    threads = Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-            return new long[] {rss, threads};
+            long[] status = procStatus("VmRSS:", "Threads:");
+            return new long[] {status[0] * 1024, status[1]};
         }
     }
 }

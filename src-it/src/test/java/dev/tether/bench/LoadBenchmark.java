@@ -1,11 +1,7 @@
 package dev.tether.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,9 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -46,7 +39,6 @@ public final class LoadBenchmark {
      * the client a 1 s SYN retransmission: with 64, 1,800 of them made the open times erratic.
      */
     private static final int OPEN_WINDOW = 32;
-    private static final boolean PINNING = Files.isExecutable(Path.of("/usr/bin/taskset"));
 
     private final PrintStream out = System.out;
     private final Path nodeScript = Path.of("src-it/node/bench/ws-echo.js").toAbsolutePath();
@@ -93,7 +85,7 @@ public final class LoadBenchmark {
     private void run() throws Exception {
         out.printf(Locale.ROOT, "Machine: %d cores, %s %s, JDK %s; server flags %s; pinned: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), String.join(" ", JVM_FLAGS), PINNING ? "servers core 0, generator core 1" : "no (taskset missing)");
+                System.getProperty("java.version"), String.join(" ", JVM_FLAGS), ChildProcess.PINNING ? "servers core 0, generator core 1" : "no (taskset missing)");
         try (Generator generator = new Generator()) {
             if (scenarios.contains("s1") || scenarios.contains("s2")) {
                 List<Server> running = new ArrayList<>();
@@ -279,9 +271,8 @@ public final class LoadBenchmark {
                 double[] genCpu = new double[batches];
                 for (int b = -1; b < batches; b++) { // batch -1 warms up
                     generator.send("sseopen " + s.port + " " + subscribers, "SSEOPENED", 300);
-                    s.commands.write("publish " + batchSeconds + "\n");
-                    s.commands.flush();
-                    String reply = generator.send(String.format(Locale.ROOT, "ssecount %.1f %d", batchSeconds + 0.5, s.process.pid()),
+                    s.tell("publish " + batchSeconds);
+                    String reply = generator.send(String.format(Locale.ROOT, "ssecount %.1f %d", batchSeconds + 0.5, s.pid()),
                             "RESULT", (long) batchSeconds + 120);
                     s.await("PUBLISHED", (long) batchSeconds + 120);
                     if (b < 0) {
@@ -328,15 +319,6 @@ public final class LoadBenchmark {
 
     // ---- processes
 
-    private static List<String> pinned(int core, List<String> command) {
-        List<String> full = new ArrayList<>();
-        if (PINNING) {
-            full.addAll(List.of("taskset", "-c", String.valueOf(core)));
-        }
-        full.addAll(command);
-        return full;
-    }
-
     /** The same flags for every server; the idle scenario adds the switch that keeps the JSR-356 echo on default message buffers. */
     private static List<String> serverFlags(boolean idle) {
         List<String> flags = new ArrayList<>(JVM_FLAGS);
@@ -349,81 +331,6 @@ public final class LoadBenchmark {
         return flags;
     }
 
-    private static List<String> java(List<String> flags, String mainClass, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(flags);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    /** A child process with a command channel (stdin) and a line queue (stdout); stderr goes to a file. */
-    private static class Child implements AutoCloseable {
-        final Process process;
-        final Writer commands;
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-        Child(List<String> command, String name) throws IOException {
-            Path log = Files.createTempFile("bench-" + name + "-", ".log");
-            process = new ProcessBuilder(command).redirectError(log.toFile()).start();
-            commands = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        lines.add(line);
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "bench-" + name + "-out");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        String send(String command, String replyPrefix, long timeoutSeconds) throws Exception {
-            commands.write(command + "\n");
-            commands.flush();
-            return await(replyPrefix, timeoutSeconds);
-        }
-
-        String await(String prefix, long timeoutSeconds) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            while (true) {
-                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    throw new IllegalStateException("no \"" + prefix + "\" within " + timeoutSeconds + " s");
-                }
-                if (line.startsWith(prefix)) {
-                    return line.substring(prefix.length()).trim();
-                }
-                if (line.startsWith("ERROR")) {
-                    throw new IllegalStateException(line);
-                }
-            }
-        }
-
-        /** Closes stdin (the child's cue to exit) and waits for it, killing it if it lingers. */
-        @Override
-        public void close() throws IOException {
-            try {
-                commands.close();
-            } catch (IOException ignored) {
-                // already gone
-            }
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
     /** node running the {@code ws} echo, which must have been installed from its lockfile. */
     private List<String> nodeCommand() {
         if (!Files.isDirectory(nodeScript.getParent().resolveSibling("node_modules").resolve("ws"))) {
@@ -433,15 +340,15 @@ public final class LoadBenchmark {
         return List.of("node", "--expose-gc", nodeScript.toString());
     }
 
-    private final class Server extends Child {
+    private final class Server extends ChildProcess {
         // (the jetty-async kind serves only /sse: a plain blocking async servlet)
         final String kind;
         final int port;
 
         Server(String kind, boolean idle) throws Exception {
-            super(pinned(0, kind.equals("node-ws")
+            super("bench-", kind, pinned(0, kind.equals("node-ws")
                     ? nodeCommand()
-                    : java(serverFlags(idle), "dev.tether.bench.server.BenchServer", kind)), kind);
+                    : java(serverFlags(idle), "dev.tether.bench.server.BenchServer", kind)));
             this.kind = kind;
             this.port = Integer.parseInt(await("READY", 60));
         }
@@ -451,23 +358,18 @@ public final class LoadBenchmark {
         }
 
         long rssBytes() throws IOException {
-            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-            return 0;
+            return procStatus("VmRSS:")[0] * 1024;
         }
     }
 
-    private static final class Generator extends Child {
+    private static final class Generator extends ChildProcess {
         Generator() throws IOException {
-            super(pinned(1, java(List.of("-Xms1g", "-Xmx2g", "-XX:+UseG1GC"), "dev.tether.bench.load.LoadGenerator")), "generator");
+            super("bench-", "generator", pinned(1, java(List.of("-Xms1g", "-Xmx2g", "-XX:+UseG1GC"), "dev.tether.bench.load.LoadGenerator")));
         }
 
         Batch echo(Server s, int connections, int inflight, int payload, boolean text, double warmup, double seconds) throws Exception {
             String reply = send(String.format(Locale.ROOT, "echo %d %d %d %d %s %.1f %.1f %d", s.port, connections, inflight,
-                    payload, text ? "text" : "binary", warmup, seconds, s.process.pid()), "RESULT", (long) (warmup + seconds) + 120);
+                    payload, text ? "text" : "binary", warmup, seconds, s.pid()), "RESULT", (long) (warmup + seconds) + 120);
             Map<String, String> f = fields(reply);
             double secs = Double.parseDouble(f.get("seconds"));
             double messages = Long.parseLong(f.get("messages")) / secs;
@@ -477,7 +379,7 @@ public final class LoadBenchmark {
         }
 
         Opened open(Server s, int connections) throws Exception {
-            String reply = send(String.format(Locale.ROOT, "open %d %d %d %d", s.port, connections, OPEN_WINDOW, s.process.pid()),
+            String reply = send(String.format(Locale.ROOT, "open %d %d %d %d", s.port, connections, OPEN_WINDOW, s.pid()),
                     "OPENED", 600);
             Map<String, String> f = fields(reply);
             return new Opened(Long.parseLong(f.get("millis")) / 1000.0, Double.parseDouble(f.get("genCpu")),
