@@ -134,7 +134,12 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
             return;
         }
         Duration limit = options.connectTimeout();
-        deadline = schedule(limit, () -> fail(timeout("could not connect to " + firstHop() + " within " + seconds(limit))));
+        try {
+            deadline = schedule(limit, () -> fail(timeout("could not connect to " + firstHop() + " within " + seconds(limit))));
+        } catch (RejectedExecutionException e) {
+            fail(new WebSocketConnectException(Step.SETUP, "the connection options' scheduler takes no more tasks", e));
+            return;
+        }
         execute(this::resolve);
     }
 
@@ -249,7 +254,7 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
 
     private void handshakeTimedOut() {
         HttpResponseHead refusal = answer.head();
-        if (refusal != null && over.compareAndSet(false, true)) {
+        if (refusal != null && refusal.status() != 101 && over.compareAndSet(false, true)) {
             refused(refusal); // a refusal whose body never ended: reported with what came
             return;
         }
@@ -284,7 +289,8 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
             transport.startTls(tls.newEngine(unbracketed(peerHost), peerPort)).whenComplete((done, error) -> {
                 if (error == null) {
                     then.run();
-                } else {
+                } else if (!(rootCause(error) instanceof java.nio.channels.ClosedChannelException)) {
+                    // (a closed connection is reported by onEndOfInput or onFailure, which say more)
                     fail(new WebSocketConnectException(Step.TLS, "the TLS handshake with " + (tlsPhase == Phase.PROXY_TLS
                             ? "the proxy " : "") + peer + " failed: " + rootMessage(error), error));
                 }
@@ -524,6 +530,14 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
     private static String abbreviated(String body) {
         String line = body.strip().replaceAll("\\s+", " ");
         return line.length() <= 200 ? line : line.substring(0, 200) + "…";
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static String rootMessage(Throwable error) {

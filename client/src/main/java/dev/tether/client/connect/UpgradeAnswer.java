@@ -17,6 +17,8 @@ import java.util.Locale;
 final class UpgradeAnswer {
     /** The most of a refusal's body kept. */
     static final int BODY_START = 1024;
+    /** Interim answers (100, 103) tolerated before the real one. */
+    static final int MAX_INTERIM_ANSWERS = 10;
 
     private HttpResponseHeadParser parser = new HttpResponseHeadParser();
     private HttpResponseHead head;
@@ -24,6 +26,7 @@ final class UpgradeAnswer {
     /** Bytes of the body still to come, when its length is known (declared, or of the current chunk). */
     private long wanted;
     private ChunkedBody chunks;
+    private int interimAnswers;
 
     /**
      * Takes bytes of the head (and, after a refusal's head, of the body). After a 101 the bytes that
@@ -38,12 +41,15 @@ final class UpgradeAnswer {
                 return false;
             }
             if (read.status() >= 100 && read.status() < 200 && read.status() != 101) {
+                if (++interimAnswers > MAX_INTERIM_ANSWERS) {
+                    throw new HandshakeException("more than " + MAX_INTERIM_ANSWERS + " interim answers before the real one");
+                }
                 parser = new HttpResponseHeadParser(); // an interim answer (100, 103): the real one follows
                 continue;
             }
             head = read;
-            if (head.status() == 101) {
-                return true;
+            if (head.status() == 101 || (head.status() >= 300 && head.status() < 400)) {
+                return true; // a redirect's body is of no use: where it points is in the head
             }
             body = ByteBuffer.allocate(BODY_START);
             String encoding = head.headers().first("Transfer-Encoding");
@@ -53,7 +59,7 @@ final class UpgradeAnswer {
                 wanted = declaredLength();
             }
         }
-        if (head.status() == 101) {
+        if (head.status() == 101 || (head.status() >= 300 && head.status() < 400)) {
             return true;
         }
         boolean ended = chunks != null ? chunks.take(bytes, body) : takeLength(bytes);

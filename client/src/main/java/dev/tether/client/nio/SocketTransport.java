@@ -81,7 +81,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     private final Object writeLock = new Object();
     private final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
     private boolean closeWhenWritten;
-    private boolean outputShut;
+    private volatile boolean outputShut;
     /** Closes the socket if the server has not closed its side a while after our FIN. */
     private volatile ScheduledFuture<?> lingerTimer;
     /** abort() was called, or the socket is closed: nothing more is written or reported. */
@@ -502,7 +502,8 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
                 layer.append(plaintext);
                 moved = true;
             }
-            if (!layer.hasBufferedInput()) {
+            boolean aboveBackedUp = i + 1 < layers.size() && layers.get(i + 1).backedUp();
+            if (!layer.hasBufferedInput() || aboveBackedUp) { // the layer above unwraps what it holds first
                 plaintext = null;
                 continue;
             }
@@ -552,17 +553,16 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     private void drain() {
         try {
             ByteBuffer buffer = readBuffer();
-            while (true) {
-                int n = channel.read(buffer.clear());
-                if (n < 0) {
+            for (int reads = 0; reads < readsPerDispatch; reads++) { // a turn, like any socket's
+                if (channel.read(buffer.clear()) < 0) {
                     closeChannel();
                     return;
                 }
-                if (n == 0) {
-                    loop.interest(key, SelectionKey.OP_READ);
-                    return;
+                if (buffer.position() == 0) {
+                    break;
                 }
             }
+            loop.interest(key, SelectionKey.OP_READ);
         } catch (IOException e) {
             closeChannel();
         }
@@ -613,6 +613,9 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
                 }
                 for (PendingWrite write : writes) {
                     channel.write(write.buffers); // best effort, never waits
+                    if (!write.done()) {
+                        break; // what follows may not overtake the rest of this write
+                    }
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.DEBUG, "could not send the TLS alert", e);

@@ -25,6 +25,8 @@ public final class TlsLayer {
     private static final ByteBuffer[] NOTHING = {ByteBuffer.allocate(0)};
     /** Records wrapped into one output buffer at most, so a large write goes out in a few large buffers. */
     private static final int RECORDS_PER_BUFFER = 4;
+    /** The most plaintext one TLS record carries (RFC 8446 §5.1, RFC 5246 §6.2.1). */
+    private static final long MAX_PLAINTEXT = 1 << 14;
     /** Operations in a row that move no byte before the session is declared stuck. */
     private static final int STALLS_ALLOWED = 2;
     /**
@@ -75,6 +77,15 @@ public final class TlsLayer {
     /** Whether the engine has handshake bytes (a flight, an alert, a key update) to send now. */
     public boolean needsWrap() {
         return engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP;
+    }
+
+    /**
+     * Whether a whole record's worth of ciphertext is waiting: the layer below should not feed this
+     * one more until it has unwrapped what it holds (TLS inside TLS: the outer session would otherwise
+     * hand on plaintext faster than the inner one takes it).
+     */
+    public boolean backedUp() {
+        return netIn != null && netIn.remaining() >= engine.getSession().getPacketBufferSize();
     }
 
     /** Whether ciphertext is waiting that has not been unwrapped yet. */
@@ -164,8 +175,9 @@ public final class TlsLayer {
             if (out == null || out.remaining() < packet) {
                 takeOut(out, small, records);
                 // A small write is wrapped in the thread's scratch buffer and copied out at its size.
+                // Room for the records the rest needs, and one more for a key update.
                 out = small ? threadBuffer(SCRATCH, packet)
-                        : ByteBuffer.allocate((int) Math.min(RECORDS_PER_BUFFER, left / (packet / 2) + 1) * packet);
+                        : ByteBuffer.allocate((int) Math.min(RECORDS_PER_BUFFER, (left + MAX_PLAINTEXT - 1) / MAX_PLAINTEXT + 1) * packet);
             }
             SSLEngineResult result = engine.wrap(left > 0 ? plaintext : NOTHING, out);
             boolean ranTasks = result.getHandshakeStatus() == HandshakeStatus.NEED_TASK;
@@ -183,6 +195,7 @@ public final class TlsLayer {
                 case BUFFER_OVERFLOW -> {
                     takeOut(out, small, records);
                     out = null; // a fresh buffer with room for a whole record
+                    packet = engine.getSession().getPacketBufferSize(); // it may have grown
                 }
                 case CLOSED -> {
                     if (left > 0) {
