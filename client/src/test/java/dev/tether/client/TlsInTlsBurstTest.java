@@ -41,93 +41,6 @@ class TlsInTlsBurstTest {
         client.close();
     }
 
-    /** Something that carries bytes: the raw socket, or a TLS session's plaintext. */
-    interface Pipe {
-        byte[] readSome() throws IOException;
-
-        void send(byte[] bytes) throws IOException;
-    }
-
-    /** A blocking server-side TLS session over a pipe; itself a pipe of its plaintext. */
-    static final class EngineEnd implements Pipe {
-        final SSLEngine engine;
-        final Pipe below;
-        ByteBuffer netIn = ByteBuffer.allocate(1 << 20).flip();
-        final ByteBuffer appIn = ByteBuffer.allocate(1 << 20);
-
-        EngineEnd(Pipe below) {
-            this.below = below;
-            engine = TestCertificates.serverContext("server").createSSLEngine();
-            engine.setUseClientMode(false);
-        }
-
-        void handshake() throws IOException {
-            engine.beginHandshake();
-            HandshakeStatus hs = engine.getHandshakeStatus();
-            while (hs != HandshakeStatus.NOT_HANDSHAKING && hs != HandshakeStatus.FINISHED) {
-                switch (hs) {
-                    case NEED_WRAP -> below.send(wrap(new byte[0]));
-                    case NEED_UNWRAP -> unwrapSome();
-                    case NEED_TASK -> {
-                        Runnable t;
-                        while ((t = engine.getDelegatedTask()) != null) t.run();
-                    }
-                    default -> throw new IllegalStateException(hs.toString());
-                }
-                hs = engine.getHandshakeStatus();
-            }
-        }
-
-        private void unwrapSome() throws IOException {
-            while (true) {
-                if (netIn.hasRemaining()) {
-                    SSLEngineResult r = engine.unwrap(netIn, appIn);
-                    if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-                        Runnable t;
-                        while ((t = engine.getDelegatedTask()) != null) t.run();
-                    }
-                    if (r.getStatus() == SSLEngineResult.Status.OK && (r.bytesConsumed() > 0 || r.bytesProduced() > 0)) return;
-                    if (r.getStatus() == SSLEngineResult.Status.OK && r.getHandshakeStatus() != HandshakeStatus.NEED_UNWRAP) return;
-                    if (r.getStatus() == SSLEngineResult.Status.CLOSED) throw new IOException("closed");
-                }
-                byte[] more = below.readSome();
-                netIn.compact().put(more).flip();
-            }
-        }
-
-        byte[] wrap(byte[] plaintext) throws IOException {
-            ByteArrayOutputStream records = new ByteArrayOutputStream();
-            ByteBuffer src = ByteBuffer.wrap(plaintext);
-            do {
-                ByteBuffer dst = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-                SSLEngineResult r = engine.wrap(src, dst);
-                records.write(dst.array(), 0, dst.position());
-                if (r.getStatus() != SSLEngineResult.Status.OK) break;
-                if (plaintext.length == 0 && engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) break;
-            } while (src.hasRemaining() || (plaintext.length == 0 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP));
-            return records.toByteArray();
-        }
-
-        @Override
-        public byte[] readSome() throws IOException {
-            while (appIn.position() == 0) unwrapSome();
-            byte[] got = Arrays.copyOf(appIn.array(), appIn.position());
-            appIn.clear();
-            return got;
-        }
-
-        @Override
-        public void send(byte[] bytes) throws IOException {
-            below.send(wrap(bytes));
-        }
-
-        String readHead() throws IOException {
-            StringBuilder head = new StringBuilder();
-            while (!head.toString().contains("\r\n\r\n")) head.append(new String(readSome(), StandardCharsets.ISO_8859_1));
-            return head.toString();
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(ints = {64 << 10, 1 << 20})
     void aBurstOfMidSizedRecordsInsideFullOuterRecordsIsRead(int readBufferSize) throws Exception {
@@ -135,26 +48,12 @@ class TlsInTlsBurstTest {
             java.util.concurrent.CountDownLatch received = new java.util.concurrent.CountDownLatch(1);
             CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
                 try (Socket socket = server.accept()) {
-                    InputStream in = socket.getInputStream();
-                    OutputStream out = socket.getOutputStream();
-                    Pipe raw = new Pipe() {
-                        public byte[] readSome() throws IOException {
-                            byte[] b = new byte[1 << 16];
-                            int n = in.read(b);
-                            if (n < 0) throw new IOException("eof");
-                            return Arrays.copyOf(b, n);
-                        }
-
-                        public void send(byte[] bytes) throws IOException {
-                            out.write(bytes);
-                            out.flush();
-                        }
-                    };
-                    EngineEnd proxyTls = new EngineEnd(raw);
+                    BytePipe raw = TlsServerSession.over(socket);
+                    TlsServerSession proxyTls = new TlsServerSession(raw);
                     proxyTls.handshake();
                     proxyTls.readHead(); // CONNECT
                     proxyTls.send("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                    EngineEnd serverTls = new EngineEnd(proxyTls);
+                    TlsServerSession serverTls = new TlsServerSession(proxyTls);
                     serverTls.handshake();
                     String upgrade = serverTls.readHead();
                     serverTls.send(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -41,7 +41,7 @@ class TlsSessionEdgesTest {
     @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
     void aCloseFollowedAtOnceByCloseNotifyIsAnOrdinaryClose(String protocol) throws Exception {
         try (ScriptedTlsServer server = new ScriptedTlsServer()) {
-            CompletableFuture<String> served = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<Integer> served = CompletableFuture.supplyAsync(() -> {
                 try {
                     server.acceptAndUpgrade(protocol);
                     byte[] close = {(byte) 0x88, 5, 0x03, (byte) 0xE8, 'b', 'y', 'e'};
