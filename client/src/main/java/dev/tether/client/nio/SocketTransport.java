@@ -1,6 +1,6 @@
 package dev.tether.client.nio;
 
-import dev.tether.client.tls.TlsLayer;
+import dev.tether.client.tls.TlsStack;
 import dev.tether.runtime.Transport;
 
 import javax.net.ssl.SSLEngine;
@@ -17,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,9 +60,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     private final int readBufferSize;
     private final int readsPerDispatch;
     private final Duration linger;
-    /** TLS sessions, the socket's first; a new one goes on top. */
-    private final List<TlsLayer> layers = new CopyOnWriteArrayList<>();
-    private final List<CompletableFuture<Void>> handshakes = new CopyOnWriteArrayList<>();
+    private final TlsStack tls;
 
     // ---- reading: touched by the one thread in read(), unless volatile
     private final AtomicInteger readRuns = new AtomicInteger();
@@ -114,6 +111,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         this.readBufferSize = readBufferSize;
         this.readsPerDispatch = readsPerDispatch;
         this.linger = linger;
+        this.tls = new TlsStack(executor);
         key.attach(this);
         key.interestOps(0);
     }
@@ -134,15 +132,11 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
      * Nothing else may be written until then.
      */
     public CompletableFuture<Void> startTls(SSLEngine engine) {
-        TlsLayer layer = new TlsLayer(engine);
         CompletableFuture<Void> handshaken = new CompletableFuture<>();
         List<WriteCallback> done;
         synchronized (writeLock) {
-            layers.add(layer);
-            handshakes.add(handshaken);
             try {
-                layer.begin();
-                enqueueLocked(encodeBelow(layers.size() - 1, layer.wrapHandshake()), null);
+                enqueueLocked(tls.begin(engine, handshaken), null);
             } catch (SSLException | RuntimeException e) {
                 handshaken.completeExceptionally(e);
                 return handshaken;
@@ -177,7 +171,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
 
     @Override
     public boolean writesDirectBuffers() {
-        return layers.isEmpty();
+        return tls.isEmpty();
     }
 
     @Override
@@ -190,7 +184,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
                 done = List.of();
             } else {
                 try {
-                    enqueueLocked(layers.isEmpty() ? buffers : encodeBelow(layers.size(), buffers), callback);
+                    enqueueLocked(tls.isEmpty() ? buffers : tls.encode(buffers), callback);
                 } catch (SSLException e) {
                     refused = e;
                 }
@@ -212,8 +206,8 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
                 return;
             }
             closeWhenWritten = true;
-            for (int i = layers.size() - 1; i >= 0; i--) {
-                enqueueLocked(encodeBelowQuietly(i, layers.get(i).closeOutbound()), null);
+            for (ByteBuffer[] closeNotify : tls.closeNotifies()) {
+                enqueueLocked(closeNotify, null);
             }
             startLinger(); // from now: a server that stops reading cannot keep the socket open
             done = flushLocked();
@@ -246,9 +240,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             ClosedChannelException error = new ClosedChannelException();
             execute(() -> dropped.forEach(callback -> callback.failed(error)));
         }
-        for (CompletableFuture<Void> handshake : handshakes) {
-            handshake.completeExceptionally(new ClosedChannelException());
-        }
+        tls.failHandshakes(new ClosedChannelException());
     }
 
     // ---- the selector's side
@@ -284,27 +276,6 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             done = flushLocked();
         }
         completeWrites(done);
-    }
-
-    /** Wraps {@code plaintext} by the TLS sessions below {@code level}, the topmost of them first. */
-    private ByteBuffer[] encodeBelow(int level, ByteBuffer[] plaintext) throws SSLException {
-        ByteBuffer[] bytes = plaintext;
-        for (int i = level - 1; i >= 0; i--) {
-            bytes = layers.get(i).wrap(bytes).toArray(ByteBuffer[]::new);
-        }
-        return bytes;
-    }
-
-    private ByteBuffer[] encodeBelow(int level, List<ByteBuffer> plaintext) throws SSLException {
-        return encodeBelow(level, plaintext.toArray(ByteBuffer[]::new));
-    }
-
-    private ByteBuffer[] encodeBelowQuietly(int level, List<ByteBuffer> plaintext) {
-        try {
-            return encodeBelow(level, plaintext);
-        } catch (SSLException e) {
-            return new ByteBuffer[0]; // a broken session below: the socket closes anyway
-        }
     }
 
     private void enqueueLocked(ByteBuffer[] buffers, WriteCallback callback) {
@@ -413,7 +384,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             if (broken != null) {
                 if (!failureTold && in != null) {
                     failureTold = true;
-                    failHandshakes(broken);
+                    tls.failHandshakes(broken);
                     in.onFailure(broken);
                 }
                 return;
@@ -425,8 +396,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
                 drainOnSelector(); // nobody wants what is left: the selector watches for the server's end
                 return;
             }
-            boolean handshaking = !layers.isEmpty() && layers.get(layers.size() - 1).handshaking();
-            if (!handshaking && !in.wantsInput()) {
+            if (!tls.handshaking() && !in.wantsInput()) {
                 return; // demand() calls again
             }
             ByteBuffer first = pushedBack;
@@ -436,7 +406,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
                 continue;
             }
             try {
-                if (!layers.isEmpty() && deliverDecoded(in)) {
+                if (!tls.isEmpty() && deliverDecoded(in)) {
                     continue;
                 }
                 if (inputEnded) {
@@ -462,10 +432,10 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         int n = channel.read(buffer);
         if (n > 0) {
             buffer.flip();
-            if (layers.isEmpty()) {
+            if (tls.isEmpty()) {
                 in.onInput(buffer);
             } else {
-                layers.get(0).append(buffer);
+                tls.append(buffer);
             }
             if (n == buffer.capacity() && buffer.capacity() < readBufferSize) {
                 READ_BUFFERS.set(ByteBuffer.allocate(Math.min(2 * buffer.capacity(), readBufferSize)));
@@ -494,47 +464,22 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
      * on top. Returns whether anything moved (then the caller goes round again before reading).
      */
     private boolean deliverDecoded(Inbound in) throws IOException {
-        boolean moved = false;
-        ByteBuffer plaintext = null;
-        for (int i = 0; i < layers.size(); i++) {
-            TlsLayer layer = layers.get(i);
-            if (i > 0 && plaintext != null && plaintext.hasRemaining()) {
-                layer.append(plaintext);
-                moved = true;
-            }
-            boolean aboveBackedUp = i + 1 < layers.size() && layers.get(i + 1).backedUp();
-            if (!layer.hasBufferedInput() || aboveBackedUp) { // the layer above unwraps what it holds first
-                plaintext = null;
-                continue;
-            }
-            plaintext = layer.unwrap();
-            if (layer.needsWrap()) {
-                wrapHandshake(i);
-                moved = true;
-            }
-            if (layer.takeFinished()) {
-                CompletableFuture<Void> handshaken = handshakes.get(i);
-                execute(() -> handshaken.complete(null)); // the connect step goes on off this reading thread
-                moved = true;
-            }
-        }
-        if (plaintext != null && plaintext.hasRemaining()) {
-            in.onInput(plaintext); // what came before a close_notify first
+        TlsStack.Decoded decoded = tls.decode(this::sendHandshake);
+        if (decoded.plaintext() != null) {
+            in.onInput(decoded.plaintext());
             return true;
         }
-        for (TlsLayer layer : layers) {
-            if (layer.peerClosed() && !layer.hasBufferedInput()) {
-                endOfInput(in); // the peer's close_notify: nothing more will come
-                return false;
-            }
+        if (decoded.ended()) {
+            endOfInput(in); // the peer's close_notify: nothing more will come
+            return false;
         }
-        return moved;
+        return decoded.moved();
     }
 
-    private void wrapHandshake(int level) throws SSLException {
+    private void sendHandshake(int level) throws SSLException {
         List<WriteCallback> done;
         synchronized (writeLock) {
-            enqueueLocked(encodeBelow(level, layers.get(level).wrapHandshake()), null);
+            enqueueLocked(tls.handshakeBytes(level), null);
             done = flushLocked();
         }
         completeWrites(done);
@@ -571,7 +516,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     private void endOfInput(Inbound in) {
         inputEnded = true;
         inputEndedVolatile = true;
-        failHandshakes(new ClosedChannelException());
+        tls.failHandshakes(new ClosedChannelException());
         boolean closeNow;
         synchronized (writeLock) {
             closeNow = outputShut;
@@ -580,14 +525,6 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             closeChannel();
         }
         in.onEndOfInput();
-    }
-
-    private void failHandshakes(Throwable cause) {
-        for (CompletableFuture<Void> handshake : handshakes) {
-            if (!handshake.isDone()) {
-                execute(() -> handshake.completeExceptionally(cause));
-            }
-        }
     }
 
     /** The socket failed: it is closed, and the inbound told why (on the executor). */
@@ -606,10 +543,8 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     private void sendAlerts() {
         synchronized (writeLock) {
             try {
-                for (int i = layers.size() - 1; i >= 0; i--) {
-                    if (layers.get(i).needsWrap()) {
-                        enqueueLocked(encodeBelow(i, layers.get(i).wrapHandshake()), null);
-                    }
+                for (ByteBuffer[] alert : tls.alerts()) {
+                    enqueueLocked(alert, null);
                 }
                 for (PendingWrite write : writes) {
                     channel.write(write.buffers); // best effort, never waits
