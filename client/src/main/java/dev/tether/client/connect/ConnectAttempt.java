@@ -20,12 +20,7 @@ import dev.tether.runtime.ConnectionOptions;
 import dev.tether.runtime.Transport;
 import dev.tether.runtime.connection.WebSocketConnection;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -47,11 +42,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Each failure says which step failed ({@link Step}). The connect timeout covers resolving and
  * connecting; the handshake timeout everything after, up to the 101.
  *
- * <p>Steps run on the executor; the selector only reports the TCP connect.
+ * <p>Steps run on the executor; the selector only reports the TCP connect ({@link TcpConnect}).
  */
-public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Selectable {
+public final class ConnectAttempt implements Transport.Inbound {
     private enum Phase {
-        RESOLVING("resolving the host name", Step.DNS),
         CONNECTING("connecting", Step.CONNECT),
         PROXY_TLS("the TLS handshake with the proxy", Step.TLS),
         PROXY("the proxy's CONNECT", Step.PROXY),
@@ -93,17 +87,13 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
     private final boolean secure;
     private final AtomicBoolean over = new AtomicBoolean();
 
-    private volatile Phase phase = Phase.RESOLVING;
+    private volatile Phase phase = Phase.CONNECTING;
     private volatile ProxyOptions proxy;
-    private volatile SelectorLoop loop;
-    private volatile SocketChannel channel;
+    private volatile TcpConnect tcp;
     private volatile SocketTransport transport;
     private volatile ScheduledFuture<?> deadline;
     /** Whether the current step waits for bytes from the peer. */
     private volatile boolean awaiting;
-    private List<InetAddress> addresses;
-    private int addressIndex;
-    private InetSocketAddress hop;
     private ProxyConnect tunnel;
     private final UpgradeAnswer answer = new UpgradeAnswer();
 
@@ -140,7 +130,24 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
             fail(new WebSocketConnectException(Step.SETUP, "the connection options' scheduler takes no more tasks", e));
             return;
         }
-        execute(this::resolve);
+        tcp = new TcpConnect(proxy.isDirect() ? host : proxy.host(), proxy.isDirect() ? port : proxy.port(), firstHop(),
+                client::nextLoop, this::execute, new TcpConnect.Outcome() {
+                    @Override
+                    public void connected(SocketChannel channel, SelectionKey key, SelectorLoop loop) {
+                        ConnectAttempt.this.connected(channel, key, loop);
+                    }
+
+                    @Override
+                    public void failed(WebSocketConnectException error) {
+                        fail(error);
+                    }
+
+                    @Override
+                    public boolean over() {
+                        return over.get();
+                    }
+                });
+        tcp.start();
     }
 
     /** The host (as named) and port connected to: the server's, or the proxy's. */
@@ -152,85 +159,10 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         return proxy.isDirect() ? host + ":" + port : "the proxy " + proxy.host() + ":" + proxy.port();
     }
 
-    // ---- resolving and connecting
+    // ---- connected
 
-    private void resolve() {
-        String name = proxy.isDirect() ? host : proxy.host();
-        try {
-            addresses = List.of(InetAddress.getAllByName(unbracketed(name)));
-        } catch (UnknownHostException e) {
-            fail(new WebSocketConnectException(Step.DNS, "could not resolve " + (proxy.isDirect() ? "" : "the proxy ")
-                    + name + ": " + e.getMessage(), e));
-            return;
-        }
-        connectNext(null);
-    }
-
-    private void connectNext(IOException previous) {
-        if (addressIndex >= addresses.size()) {
-            String tried = addresses.size() == 1 ? addresses.get(0).getHostAddress() : addresses.size() + " addresses";
-            fail(new WebSocketConnectException(Step.CONNECT, "could not connect to " + firstHop() + " (" + tried + "): "
-                    + previous.getMessage(), previous));
-            return;
-        }
-        phase = Phase.CONNECTING;
-        hop = new InetSocketAddress(addresses.get(addressIndex++), proxy.isDirect() ? port : proxy.port());
-        try {
-            SocketChannel socket = SocketChannel.open();
-            channel = socket;
-            if (over.get()) { // timed out (or the client closed) while the name was resolving
-                closeQuietly();
-                return;
-            }
-            socket.configureBlocking(false);
-            socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            boolean connected = socket.connect(hop);
-            loop = client.nextLoop();
-            loop.register(socket, connected ? 0 : SelectionKey.OP_CONNECT, this,
-                    key -> {
-                        if (connected) {
-                            execute(() -> connected(key));
-                        }
-                    },
-                    this::notRegistered);
-        } catch (IOException | RuntimeException e) { // connect() throws unchecked ones too (an unsupported address type)
-            closeQuietly();
-            connectNext(e instanceof IOException io ? io : new IOException(e.getMessage(), e));
-        }
-    }
-
-    private void notRegistered(IOException e) {
-        closeQuietly();
-        fail(new WebSocketConnectException(Step.CANCELLED, "the client is closed", e));
-    }
-
-    @Override
-    public void onReady(SelectionKey key, int readyOps) {
-        if ((readyOps & SelectionKey.OP_CONNECT) == 0) {
-            return;
-        }
-        try {
-            if (channel.finishConnect()) {
-                key.interestOps(0);
-                execute(() -> connected(key));
-            } // else: not yet, and OP_CONNECT stays asked for
-        } catch (IOException e) {
-            key.cancel();
-            closeQuietly();
-            execute(() -> connectNext(e));
-        }
-    }
-
-    @Override
-    public void onLoopClosed() {
-        fail(new WebSocketConnectException(Step.CANCELLED, "the client was closed while connecting"));
-    }
-
-    private void connected(SelectionKey key) {
-        if (over.get()) {
-            closeQuietly();
-            return;
-        }
+    /** TCP is up: the handshake's deadline starts, and the steps over the socket begin. */
+    private void connected(SocketChannel channel, SelectionKey key, SelectorLoop loop) {
         cancelDeadline();
         Duration limit = connection.handshakeTimeout();
         try {
@@ -286,7 +218,7 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
         phase = tlsPhase;
         String peer = peerHost + ":" + peerPort;
         try {
-            transport.startTls(tls.newEngine(unbracketed(peerHost), peerPort)).whenComplete((done, error) -> {
+            transport.startTls(tls.newEngine(TcpConnect.unbracketed(peerHost), peerPort)).whenComplete((done, error) -> {
                 if (error == null) {
                     then.run();
                 } else if (!(rootCause(error) instanceof java.nio.channels.ClosedChannelException)) {
@@ -501,17 +433,9 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
     }
 
     private void closeQuietly() {
-        SocketChannel socket = channel;
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // nothing was sent on it
-            }
-            SelectorLoop registeredOn = loop;
-            if (registeredOn != null) {
-                registeredOn.wakeup(); // a registered socket is released when the selector drops its key
-            }
+        TcpConnect connecting = tcp;
+        if (connecting != null) {
+            connecting.close();
         }
     }
 
@@ -521,10 +445,6 @@ public final class ConnectAttempt implements Transport.Inbound, SelectorLoop.Sel
             map.put(name, headers.all(name));
         }
         return Collections.unmodifiableMap(map);
-    }
-
-    private static String unbracketed(String name) {
-        return name.startsWith("[") && name.endsWith("]") ? name.substring(1, name.length() - 1) : name;
     }
 
     private static String abbreviated(String body) {
