@@ -13,8 +13,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -34,11 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * read, unwrap, deliver; when the socket has nothing, ask the selector to say when it has. Each
  * executor thread reads into a buffer of its own, so an idle connection holds no read buffer.
  *
- * <p>Writing: on the caller's thread while the socket takes bytes (gathered; plaintext buffers
- * as they are, TLS records once wrapped); the rest on the executor once the selector says the socket
- * is writable (the selector itself never waits for a writer, which may be encrypting a large
- * message). TLS records leave in the order they were wrapped: wrapping and queueing happen under one
- * lock. A write is reported written when its last byte has gone to the socket.
+ * <p>Writing ({@link SocketWrites}): on the caller's thread while the socket takes bytes (gathered;
+ * plaintext buffers as they are, TLS records once wrapped by the {@link TlsStack}); the rest on the
+ * executor once the selector says the socket is writable. A write is reported written when its last
+ * byte has gone to the socket.
  *
  * <p>Closing: {@link #close()} sends what is queued, then the close_notify of each TLS session, then
  * a FIN, and closes the socket when the server's end arrives or after the linger, whichever is first.
@@ -74,26 +71,9 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     private volatile boolean draining;
     private volatile Throwable failure;
 
-    // ---- writing and closing: guarded by writeLock
-    private final Object writeLock = new Object();
-    private final ArrayDeque<PendingWrite> writes = new ArrayDeque<>();
-    private boolean closeWhenWritten;
-    private volatile boolean outputShut;
+    private final SocketWrites writes;
     /** Closes the socket if the server has not closed its side a while after our FIN. */
     private volatile ScheduledFuture<?> lingerTimer;
-    /** abort() was called, or the socket is closed: nothing more is written or reported. */
-    private volatile boolean closed;
-
-    private record PendingWrite(ByteBuffer[] buffers, WriteCallback callback) {
-        boolean done() {
-            for (ByteBuffer b : buffers) {
-                if (b.hasRemaining()) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
 
     /**
      * @param key    the channel's registration on {@code loop}; the transport attaches itself to it
@@ -112,6 +92,22 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         this.readsPerDispatch = readsPerDispatch;
         this.linger = linger;
         this.tls = new TlsStack(executor);
+        this.writes = new SocketWrites(channel, key, loop, new SocketWrites.Owner() {
+            @Override
+            public void outputShut() {
+                afterFin();
+            }
+
+            @Override
+            public void broke(Throwable error) {
+                SocketTransport.this.broke(error);
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                SocketTransport.this.execute(task);
+            }
+        });
         key.attach(this);
         key.interestOps(0);
     }
@@ -133,17 +129,12 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
      */
     public CompletableFuture<Void> startTls(SSLEngine engine) {
         CompletableFuture<Void> handshaken = new CompletableFuture<>();
-        List<WriteCallback> done;
-        synchronized (writeLock) {
-            try {
-                enqueueLocked(tls.begin(engine, handshaken), null);
-            } catch (SSLException | RuntimeException e) {
-                handshaken.completeExceptionally(e);
-                return handshaken;
-            }
-            done = flushLocked();
+        try {
+            writes.send(() -> tls.begin(engine, handshaken));
+        } catch (IOException | RuntimeException e) {
+            handshaken.completeExceptionally(e);
+            return handshaken;
         }
-        completeWrites(done);
         read(); // the server's flight
         return handshaken;
     }
@@ -176,43 +167,19 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
 
     @Override
     public void write(ByteBuffer[] buffers, WriteCallback callback) {
-        List<WriteCallback> done;
-        Throwable refused = null;
-        synchronized (writeLock) {
-            if (closed || closeWhenWritten) {
-                refused = new ClosedChannelException();
-                done = List.of();
-            } else {
-                try {
-                    enqueueLocked(tls.isEmpty() ? buffers : tls.encode(buffers), callback);
-                } catch (SSLException e) {
-                    refused = e;
-                }
-                done = flushLocked();
-            }
-        }
-        if (refused != null) {
-            Throwable error = refused;
-            execute(() -> callback.failed(error));
-        }
-        completeWrites(done); // here, on the writer's thread: the runtime lets a write complete inside the call
+        // The callback may run in here, on the writer's thread: the runtime lets a write complete inside the call.
+        writes.write(() -> tls.isEmpty() ? buffers : tls.encode(buffers), callback);
     }
 
     @Override
     public void close() {
-        List<WriteCallback> done;
-        synchronized (writeLock) {
-            if (closed || closeWhenWritten) {
-                return;
-            }
-            closeWhenWritten = true;
-            for (ByteBuffer[] closeNotify : tls.closeNotifies()) {
-                enqueueLocked(closeNotify, null);
-            }
-            startLinger(); // from now: a server that stops reading cannot keep the socket open
-            done = flushLocked();
+        if (writes.aborted()) {
+            return;
         }
-        completeWrites(done);
+        if (lingerTimer == null) {
+            startLinger(); // from now: a server that stops reading cannot keep the socket open
+        }
+        writes.close(() -> concat(tls.closeNotifies()));
     }
 
     private void startLinger() {
@@ -225,21 +192,8 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
 
     @Override
     public void abort() {
-        List<WriteCallback> dropped = new ArrayList<>();
-        synchronized (writeLock) { // a flush in progress holds it: once here, no buffer is being read
-            closed = true;
-            for (PendingWrite write : writes) {
-                if (write.callback != null) {
-                    dropped.add(write.callback);
-                }
-            }
-            writes.clear();
-        }
+        writes.abort(); // once back, no buffer handed over is being read
         closeChannel();
-        if (!dropped.isEmpty()) {
-            ClosedChannelException error = new ClosedChannelException();
-            execute(() -> dropped.forEach(callback -> callback.failed(error)));
-        }
         tls.failHandshakes(new ClosedChannelException());
     }
 
@@ -251,7 +205,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         if ((readyOps & SelectionKey.OP_WRITE) != 0) {
             // Not here: a writer may hold the lock while it encrypts a large message, and the selector
             // serves every other socket. Completions run application code, which never runs here either.
-            execute(this::flushWhenWritable);
+            execute(writes::flushWhenWritable);
         }
         if ((readyOps & SelectionKey.OP_READ) != 0) {
             Inbound in = inbound;
@@ -268,64 +222,10 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         broke(new ClosedChannelException());
     }
 
-    // ---- writing
+    // ---- after our FIN
 
-    private void flushWhenWritable() {
-        List<WriteCallback> done;
-        synchronized (writeLock) {
-            done = flushLocked();
-        }
-        completeWrites(done);
-    }
-
-    private void enqueueLocked(ByteBuffer[] buffers, WriteCallback callback) {
-        if (buffers.length > 0 || callback != null) {
-            writes.add(new PendingWrite(buffers, callback));
-        }
-    }
-
-    /** Writes what the socket takes; returns the callbacks of the writes that completed. */
-    private List<WriteCallback> flushLocked() {
-        List<WriteCallback> done = null;
-        try {
-            PendingWrite head;
-            while (!closed && (head = writes.peek()) != null) {
-                if (!head.done()) {
-                    channel.write(head.buffers);
-                    if (!head.done()) {
-                        loop.interest(key, SelectionKey.OP_WRITE);
-                        break;
-                    }
-                }
-                writes.poll();
-                if (head.callback != null) {
-                    if (done == null) {
-                        done = new ArrayList<>(2);
-                    }
-                    done.add(head.callback);
-                }
-            }
-            if (writes.isEmpty() && closeWhenWritten && !outputShut && !closed) {
-                shutOutput();
-            }
-        } catch (IOException | RuntimeException e) {
-            List<WriteCallback> failedWrites = new ArrayList<>();
-            for (PendingWrite write : writes) {
-                if (write.callback != null) {
-                    failedWrites.add(write.callback);
-                }
-            }
-            writes.clear();
-            execute(() -> failedWrites.forEach(callback -> callback.failed(e)));
-            broke(e);
-        }
-        return done == null ? List.of() : done;
-    }
-
-    /** Everything is written: FIN to the server, which closes its side; then (or after the linger) the socket closes. */
-    private void shutOutput() throws IOException {
-        outputShut = true;
-        channel.shutdownOutput();
+    /** Everything is written and the FIN sent: the socket closes when the server's end comes (or after the linger). */
+    private void afterFin() {
         if (inputEndedVolatile) {
             closeChannel();
             return;
@@ -338,14 +238,8 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         }
     }
 
-    private void completeWrites(List<WriteCallback> done) {
-        for (WriteCallback callback : done) {
-            try {
-                callback.written();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a write completion failed", e);
-            }
-        }
+    private static ByteBuffer[] concat(List<ByteBuffer[]> parts) {
+        return parts.stream().flatMap(java.util.Arrays::stream).toArray(ByteBuffer[]::new);
     }
 
     // ---- reading
@@ -376,7 +270,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     private void readWhileWanted() {
         int reads = 0;
         while (true) {
-            if (closed) {
+            if (writes.aborted()) {
                 return; // aborted: the connection knows
             }
             Inbound in = inbound;
@@ -392,7 +286,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             if (inputEnded || in == null) {
                 return;
             }
-            if (outputShut && !in.wantsInput()) {
+            if (writes.outputShut() && !in.wantsInput()) {
                 drainOnSelector(); // nobody wants what is left: the selector watches for the server's end
                 return;
             }
@@ -477,12 +371,13 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     }
 
     private void sendHandshake(int level) throws SSLException {
-        List<WriteCallback> done;
-        synchronized (writeLock) {
-            enqueueLocked(tls.handshakeBytes(level), null);
-            done = flushLocked();
+        try {
+            writes.send(() -> tls.handshakeBytes(level));
+        } catch (SSLException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new SSLException(e);
         }
-        completeWrites(done);
     }
 
     /**
@@ -517,11 +412,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
         inputEnded = true;
         inputEndedVolatile = true;
         tls.failHandshakes(new ClosedChannelException());
-        boolean closeNow;
-        synchronized (writeLock) {
-            closeNow = outputShut;
-        }
-        if (closeNow) {
+        if (writes.outputShut()) {
             closeChannel();
         }
         in.onEndOfInput();
@@ -533,29 +424,11 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
             failure = cause;
         }
         if (cause instanceof SSLException) {
-            sendAlerts(); // the peer learns why (a bad certificate …), not just that the socket closed
+            // The peer learns why (a bad certificate …), not just that the socket closed.
+            writes.writeAlertsNow(() -> concat(tls.alerts()));
         }
         closeChannel();
         read();
-    }
-
-    /** Writes, as far as the socket takes them at once, the alerts the TLS sessions have to send. */
-    private void sendAlerts() {
-        synchronized (writeLock) {
-            try {
-                for (ByteBuffer[] alert : tls.alerts()) {
-                    enqueueLocked(alert, null);
-                }
-                for (PendingWrite write : writes) {
-                    channel.write(write.buffers); // best effort, never waits
-                    if (!write.done()) {
-                        break; // what follows may not overtake the rest of this write
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.DEBUG, "could not send the TLS alert", e);
-            }
-        }
     }
 
     private void closeChannel() {
