@@ -1,6 +1,7 @@
 // node's ws as the outside reference of the load benchmark, and the one server of the client benchmark:
 // an echo server on a free port of 127.0.0.1. Prints "READY <port>"; on stdin, "heap" answers
-// "HEAP <bytes used after GC>" and "count" answers "COUNT <connections open>".
+// "HEAP <bytes used after GC>", "count" answers "COUNT <connections open>", and "idle" answers "IDLE"
+// once no connection is open (at once, or when the last one closes).
 'use strict';
 const http = require('http');
 const readline = require('readline');
@@ -8,8 +9,15 @@ const { WebSocketServer } = require('ws');
 
 const server = http.createServer();
 const wss = new WebSocketServer({ server, path: '/echo', maxPayload: 64 * 1024 * 1024, perMessageDeflate: false });
+let idleWaiters = 0;
+const answerIdle = () => {
+  if (wss.clients.size === 0) {
+    for (; idleWaiters > 0; idleWaiters--) console.log('IDLE');
+  }
+};
 wss.on('connection', (ws) => {
   ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+  ws.on('close', answerIdle); // the server's clients set has dropped it by now
 });
 server.listen(0, '127.0.0.1', () => console.log('READY ' + server.address().port));
 
@@ -20,6 +28,9 @@ readline.createInterface({ input: process.stdin })
       console.log('HEAP ' + process.memoryUsage().heapUsed);
     } else if (line === 'count') {
       console.log('COUNT ' + wss.clients.size);
+    } else if (line === 'idle') {
+      idleWaiters++;
+      answerIdle();
     }
   })
   .on('close', () => process.exit(0));

@@ -376,10 +376,9 @@ public final class ClientProcess {
                 closed == open ? "" : " error=" + (open - closed) + " of " + open + " did not report closed within " + timeoutSeconds + " s");
     }
 
-    private static String mem() throws InterruptedException {
+    private static String mem() {
         for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(100);
+            System.gc(); // G1 collects fully before returning (no -XX:+ExplicitGCInvokesConcurrent here)
         }
         return "MEM heap=" + ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()
                 + " threads=" + ManagementFactory.getThreadMXBean().getThreadCount();
