@@ -105,10 +105,6 @@ public final class SelectorLoop implements AutoCloseable {
         selector.wakeup();
     }
 
-    public boolean inLoop() {
-        return Thread.currentThread() == thread;
-    }
-
     private void run() {
         try {
             while (!closing) {

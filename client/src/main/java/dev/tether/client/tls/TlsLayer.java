@@ -48,10 +48,6 @@ public final class TlsLayer {
         this.engine = engine;
     }
 
-    public SSLEngine engine() {
-        return engine;
-    }
-
     /** Starts the handshake; {@link #wrapHandshake()} then makes the first flight. */
     public void begin() throws SSLException {
         engine.beginHandshake();
