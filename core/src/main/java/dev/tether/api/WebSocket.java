@@ -56,6 +56,12 @@ public interface WebSocket {
     /** Sends a ping with a fresh payload; the stage completes when its pong arrives. */
     CompletionStage<Void> ping();
 
+    /**
+     * Sends an unsolicited pong (at most 125 bytes), e.g. as a one-way heartbeat; pings are answered
+     * without it. The stage completes when the frame has been written.
+     */
+    CompletionStage<Void> pong(ByteBuffer payload);
+
     /** Starts the close handshake with 1000. */
     default void close() {
         close(CloseCodes.NORMAL, "");

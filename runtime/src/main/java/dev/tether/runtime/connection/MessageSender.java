@@ -42,6 +42,8 @@ final class MessageSender {
      * it back meanwhile delays nothing.
      */
     private ByteBuffer[] lastFrame;
+    /** The completion of an unsolicited pong whose driver call is under way, for its frame. */
+    private CompletableFuture<Void> completionOfPong;
 
     MessageSender(WebSocketConnection connection) {
         this.c = connection;
@@ -208,7 +210,9 @@ final class MessageSender {
             lastFrame = null;
             completionOfSend = null;
         }
-        c.outbound.add(kind, buffers, null); // a control frame carries no send's completion
+        CompletableFuture<Void> pongWritten = kind == WireOutput.Kind.CONTROL ? completionOfPong : null;
+        completionOfPong = null;
+        c.outbound.add(kind, buffers, pongWritten); // no send's completion, only an unsolicited pong's
     }
 
     /** Sends a ping; the stage completes when its pong arrives. */
@@ -230,5 +234,27 @@ final class MessageSender {
         }
         c.afterUnlock();
         return pong;
+    }
+
+    /** Sends an unsolicited pong; the stage completes when its frame has been written. */
+    CompletionStage<Void> pong(ByteBuffer payload) {
+        ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
+        CompletableFuture<Void> done = new SendStage<>(c.options.executor());
+        synchronized (c.lock) {
+            ReadyState state = c.driver().readyState();
+            if (state != ReadyState.OPEN || c.transportClosed) {
+                return SendStage.failed(c.options.executor(), new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
+            }
+            completionOfPong = done;
+            try {
+                if (!c.driver().pong(copy)) {
+                    return SendStage.failed(c.options.executor(), new UnsupportedOperationException(c.version() + " has no pong"));
+                }
+            } finally {
+                completionOfPong = null;
+            }
+        }
+        c.afterUnlock();
+        return done;
     }
 }

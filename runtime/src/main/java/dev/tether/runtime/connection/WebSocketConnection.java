@@ -187,6 +187,16 @@ public final class WebSocketConnection implements WebSocket {
         return ping(ByteBuffer.allocate(8).putLong(0, pingCounter.incrementAndGet()));
     }
 
+    @Override
+    public CompletionStage<Void> pong(ByteBuffer payload) {
+        int[] calls = ApplicationCalls.enter();
+        try {
+            return sender.pong(payload);
+        } finally {
+            ApplicationCalls.leave(calls);
+        }
+    }
+
     /** Queues a keepalive ping (its pong is not awaited: any sign of life will do). */
     void keepalivePing() {
         synchronized (lock) {

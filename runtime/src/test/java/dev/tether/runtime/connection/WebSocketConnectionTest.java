@@ -116,6 +116,25 @@ class WebSocketConnectionTest {
     }
 
     @Test
+    @DisplayName("an unsolicited pong goes out as a pong frame, and its stage completes when the frame is written, not before")
+    void unsolicitedPongCompletesWhenWritten() {
+        WebSocketConnection socket = connection(ConnectionOptions.builder().executor(Runnable::run).build());
+        FakeTransport transport = new FakeTransport();
+        socket.start(transport);
+
+        CompletionStage<Void> pong = socket.pong(ByteBuffer.wrap(new byte[]{'h', 'i'}));
+
+        assertArrayEquals(new byte[]{(byte) 0x8A, 2, 'h', 'i'}, transport.take());
+        assertFalse(pong.toCompletableFuture().isDone(), "the socket has not taken the frame yet");
+        transport.completeWrite();
+        assertTrue(pong.toCompletableFuture().isDone() && !pong.toCompletableFuture().isCompletedExceptionally());
+
+        socket.terminate();
+        assertTrue(socket.pong(ByteBuffer.allocate(0)).toCompletableFuture().isCompletedExceptionally(),
+                "a closed connection refuses a pong");
+    }
+
+    @Test
     @DisplayName("a dropped connection lets go of its transport before it fails the send in flight, whose buffers may then be reused")
     void abortDropsTheTransportBeforeFailingTheWriteInFlight() {
         // Completions handed to the executor run at once, so the order below is the order of the calls.
