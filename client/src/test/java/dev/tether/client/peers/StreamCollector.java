@@ -13,7 +13,7 @@ import java.util.function.Predicate;
  * A child process's output stream read to its end on a daemon thread: the text so far, and a
  * wait for a condition on it (woken by each chunk read, never polled).
  */
-final class StreamCollector {
+public final class StreamCollector {
     private final StringBuilder text = new StringBuilder();
     private final Thread thread;
     private boolean ended;
@@ -23,7 +23,7 @@ final class StreamCollector {
         thread.setDaemon(true);
     }
 
-    static StreamCollector start(InputStream in, String name) {
+    public static StreamCollector start(InputStream in, String name) {
         StreamCollector collector = new StreamCollector(in, name);
         collector.thread.start();
         return collector;
@@ -50,12 +50,12 @@ final class StreamCollector {
     }
 
     /** Everything read so far. */
-    synchronized String text() {
+    public synchronized String text() {
         return text.toString();
     }
 
     /** Everything, once the stream ended or {@code timeout} passed (for failure messages after a process exits). */
-    String text(Duration timeout) {
+    public String text(Duration timeout) {
         try {
             thread.join(timeout.toMillis());
         } catch (InterruptedException e) {
@@ -68,7 +68,7 @@ final class StreamCollector {
      * Waits until the text read so far satisfies {@code condition}, the stream ends, or {@code timeout}
      * passes; returns whether the condition held.
      */
-    synchronized boolean await(Predicate<String> condition, Duration timeout) throws InterruptedException {
+    public synchronized boolean await(Predicate<String> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.test(text.toString())) {
             long left = deadline - System.nanoTime();

@@ -10,12 +10,16 @@ final class TestFiles {
 
     /**
      * The client module's directory: Maven's {@code basedir} (surefire sets it, and runs the tests
-     * there), else the working directory if it is the module, else {@code client/} under it (an IDE
-     * running from the repository root).
+     * there), or {@code ../client} beside it (another module's tests using these peers), else the
+     * working directory if it is the module, else {@code client/} under it (an IDE running from the
+     * repository root).
      */
     static Path moduleDir() {
         String basedir = System.getProperty("basedir");
-        if (basedir != null && Files.isDirectory(Path.of(basedir, "src", "test", "node"))) return Path.of(basedir);
+        if (basedir != null && Files.exists(Path.of(basedir, "src", "test", "node", "peer-server.js"))) return Path.of(basedir);
+        if (basedir != null && Files.exists(Path.of(basedir, "..", "client", "src", "test", "node", "peer-server.js"))) {
+            return Path.of(basedir, "..", "client").normalize();
+        }
         Path here = Path.of("").toAbsolutePath();
         if (Files.isDirectory(here.resolve("src/test/node"))) return here;
         if (Files.isDirectory(here.resolve("client/src/test/node"))) return here.resolve("client");

@@ -1,0 +1,30 @@
+package dev.tether.cli;
+
+import dev.tether.cli.console.Console;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Ctrl-C as a person expects it: the first asks for a clean end (a close handshake, a server stop),
+ * the second ends the process at once with status 130.
+ */
+public final class Interrupts {
+    /** The status after a second Ctrl-C (128 + SIGINT, as shells report it). */
+    public static final int STATUS = 130;
+
+    private final AtomicInteger count = new AtomicInteger();
+
+    /** Sends Ctrl-C on {@code console} to {@code firstTime} once, then ends the process. */
+    public static void install(Console console, Runnable firstTime) {
+        Interrupts interrupts = new Interrupts();
+        console.onInterrupt(() -> {
+            if (interrupts.count.incrementAndGet() == 1) {
+                firstTime.run();
+            } else {
+                console.status(console.styles().warning("interrupted"));
+                console.close(); // the terminal as it was, then out
+                Runtime.getRuntime().halt(STATUS);
+            }
+        });
+    }
+}

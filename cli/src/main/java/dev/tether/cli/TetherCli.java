@@ -1,0 +1,83 @@
+package dev.tether.cli;
+
+import dev.tether.cli.connect.ConnectCommand;
+import dev.tether.cli.listen.ListenCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code tether}: the command-line tool. {@code connect} (or wscat's {@code -c}), {@code listen}
+ * (or {@code -l}) and {@code events}; {@code tether <command> --help} explains each option with an
+ * example.
+ */
+@Command(name = "tether", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = Version.class,
+        subcommands = {ConnectCommand.class, ListenCommand.class},
+        description = {"WebSocket and EventSource from the command line, on the Tether library.", ""},
+        footer = {"", "Shortcuts as in wscat: tether -c URL (connect), tether -l PORT (listen).",
+                "Run 'tether <command> --help' for a command's options, with examples."})
+public final class TetherCli implements Callable<Integer> {
+    /** The status of a command line that cannot be run (picocli's too). */
+    public static final int USAGE = 2;
+
+    private TetherCli() {
+    }
+
+    public static void main(String[] args) {
+        quietLogging();
+        System.exit(run(args));
+    }
+
+    /** Runs one command line and returns its exit status. */
+    public static int run(String... args) {
+        CommandLine line = new CommandLine(new TetherCli())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setParameterExceptionHandler((error, parsed) -> {
+                    // The mistake and where to look, not the whole usage text.
+                    CommandLine command = error.getCommandLine();
+                    command.getErr().println("tether: " + error.getMessage());
+                    command.getErr().println("Run '" + command.getCommandSpec().qualifiedName() + " --help' for the options, with examples.");
+                    return USAGE;
+                })
+                .setExecutionExceptionHandler((error, commandLine, parsed) -> {
+                    commandLine.getErr().println("tether: " + Failures.oneLine(error));
+                    return 1;
+                });
+        return line.execute(expandShortcuts(args));
+    }
+
+    /** wscat's {@code -c URL} and {@code -l PORT} as the commands they stand for. */
+    static String[] expandShortcuts(String[] args) {
+        if (args.length == 0) return args;
+        String command = switch (args[0]) {
+            case "-c", "--connect" -> "connect";
+            case "-l", "--listen" -> "listen";
+            default -> null;
+        };
+        if (command == null) return args;
+        String[] expanded = Arrays.copyOf(args, args.length);
+        expanded[0] = command;
+        return expanded;
+    }
+
+    /**
+     * The libraries' log lines on one line each, warnings and up, and none of Jetty's start-up
+     * chatter (its level is in jetty-logging.properties). --no-check warns in the tool's own words.
+     */
+    private static void quietLogging() {
+        System.setProperty("java.util.logging.SimpleFormatter.format", "tether: %4$s: %5$s%6$s%n");
+        Logger.getLogger("").setLevel(Level.WARNING);
+        Logger.getLogger("dev.tether.client.TlsOptions").setLevel(Level.OFF);
+    }
+
+    /** No command: the usage, and the status of a command line that cannot be run. */
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.err);
+        return USAGE;
+    }
+}

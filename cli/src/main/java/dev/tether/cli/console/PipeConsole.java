@@ -1,0 +1,73 @@
+package dev.tether.cli.console;
+
+import org.jline.utils.Signals;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Standard input and output as they are: for pipes and scripts (or a terminal whose output is
+ * redirected). Lines are read as UTF-8; each printed line is flushed at once, so a reader at the
+ * other end of the pipe sees it when it happens.
+ */
+public final class PipeConsole implements Console {
+    private final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Styles styles;
+
+    public PipeConsole(Styles styles) {
+        this.styles = styles;
+        this.out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        this.err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean interactive() {
+        return false;
+    }
+
+    @Override
+    public Styles styles() {
+        return styles;
+    }
+
+    @Override
+    public String readLine() {
+        try {
+            return in.readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read standard input", e);
+        }
+    }
+
+    @Override
+    public void message(String line) {
+        synchronized (this) {
+            out.println(line);
+        }
+    }
+
+    @Override
+    public void status(String line) {
+        synchronized (this) {
+            err.println(line);
+        }
+    }
+
+    @Override
+    public void onInterrupt(Runnable handler) {
+        // A SIGINT handler instead of the JVM's default (exit at once), through JLine's wrapper of the JDK's signal API.
+        Signals.register("INT", handler);
+    }
+
+    @Override
+    public void close() {
+        out.flush();
+        err.flush();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.tether.cli.console;
+
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A person at a terminal: JLine's line editing with history (kept for the session only), a prompt,
+ * and every printed line put above the line being typed, so incoming messages never break it.
+ */
+public final class TerminalConsole implements Console {
+    private static final String PROMPT = "> ";
+
+    private final Terminal terminal;
+    private final LineReader reader;
+    private final Styles styles;
+    private final List<Runnable> interruptHandlers = new CopyOnWriteArrayList<>();
+
+    private TerminalConsole(Terminal terminal, Styles styles) {
+        this.terminal = terminal;
+        this.styles = styles;
+        this.reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("tether")
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // "!" is ordinary text in a message
+                .option(LineReader.Option.INSERT_TAB, true)              // so is a tab: no completion here
+                .build();
+        // Ctrl-C while no line is being read (e.g. while connecting) arrives as a signal.
+        terminal.handle(Terminal.Signal.INT, signal -> interrupted());
+    }
+
+    /** The system terminal (standard input and output must both be one). */
+    public static TerminalConsole open(boolean noColor) {
+        try {
+            Terminal terminal = TerminalBuilder.builder().system(true).name("tether").build();
+            return new TerminalConsole(terminal, Styles.forOutput(true, noColor));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not open the terminal", e);
+        }
+    }
+
+    @Override
+    public boolean interactive() {
+        return true;
+    }
+
+    @Override
+    public Styles styles() {
+        return styles;
+    }
+
+    @Override
+    public String readLine() throws Interrupted {
+        try {
+            return reader.readLine(PROMPT);
+        } catch (UserInterruptException e) {
+            interrupted();
+            throw new Interrupted();
+        } catch (EndOfFileException e) {
+            return null;
+        }
+    }
+
+    private void interrupted() {
+        for (Runnable handler : interruptHandlers) {
+            handler.run();
+        }
+    }
+
+    @Override
+    public void message(String line) {
+        reader.printAbove(line);
+    }
+
+    @Override
+    public void status(String line) {
+        reader.printAbove(line);
+    }
+
+    @Override
+    public void onInterrupt(Runnable handler) {
+        interruptHandlers.add(handler);
+    }
+
+    @Override
+    public void close() {
+        try {
+            terminal.writer().flush();
+            terminal.close();
+        } catch (IOException e) {
+            // the terminal is gone already; nothing to give back
+        }
+    }
+}

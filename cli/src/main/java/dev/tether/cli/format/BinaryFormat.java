@@ -1,0 +1,45 @@
+package dev.tether.cli.format;
+
+import java.nio.ByteBuffer;
+import java.util.Base64;
+
+/** How a binary message is printed: never as raw bytes, which could be anything to a terminal. */
+public enum BinaryFormat {
+    /** Two lower-case hex digits per byte, separated by spaces: {@code 68 65 6c 6c 6f}. */
+    HEX {
+        @Override
+        public String format(ByteBuffer data) {
+            StringBuilder out = new StringBuilder(data.remaining() * 3);
+            for (int i = data.position(); i < data.limit(); i++) {
+                if (i > data.position()) out.append(' ');
+                int b = data.get(i) & 0xff;
+                out.append(DIGITS[b >>> 4]).append(DIGITS[b & 0xf]);
+            }
+            return out.toString();
+        }
+    },
+    /** Standard Base64 with padding: {@code aGVsbG8=}. */
+    BASE64 {
+        @Override
+        public String format(ByteBuffer data) {
+            return Base64.getEncoder().encodeToString(bytes(data));
+        }
+    };
+
+    private static final char[] DIGITS = "0123456789abcdef".toCharArray();
+
+    /** The message from position to limit, the buffer unchanged. */
+    public abstract String format(ByteBuffer data);
+
+    /** How a received binary message reads: its size, then its bytes. */
+    public String describe(ByteBuffer data) {
+        int size = data.remaining();
+        return "[binary, " + size + (size == 1 ? " byte" : " bytes") + "]" + (size == 0 ? "" : " " + format(data));
+    }
+
+    static byte[] bytes(ByteBuffer data) {
+        byte[] bytes = new byte[data.remaining()];
+        data.duplicate().get(bytes);
+        return bytes;
+    }
+}

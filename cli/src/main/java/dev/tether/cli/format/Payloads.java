@@ -1,0 +1,28 @@
+package dev.tether.cli.format;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/** A ping's or pong's payload as a person reads it: quoted text when it is UTF-8, else hex. */
+public final class Payloads {
+    private Payloads() {
+    }
+
+    /** {@code ""} for none, {@code  "text"} for UTF-8, {@code  [hex] 00 ff} otherwise, with a leading space. */
+    public static String describe(ByteBuffer payload, boolean forTerminal) {
+        if (!payload.hasRemaining()) {
+            return "";
+        }
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(payload.duplicate()).toString();
+            return " \"" + (forTerminal ? Printable.escape(text) : text) + "\"";
+        } catch (CharacterCodingException e) {
+            return " [hex] " + BinaryFormat.HEX.format(payload);
+        }
+    }
+}

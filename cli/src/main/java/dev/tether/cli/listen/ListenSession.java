@@ -1,0 +1,156 @@
+package dev.tether.cli.listen;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.api.WebSocket;
+import dev.tether.cli.Failures;
+import dev.tether.cli.Interrupts;
+import dev.tether.cli.console.Console;
+import dev.tether.cli.console.Consoles;
+import dev.tether.cli.format.BinaryFormat;
+import dev.tether.servlet.WebSocketOptions;
+
+import dev.tether.api.CloseStatus;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One run of {@code tether listen}: the server, the clients it prints, and the lines typed or piped
+ * in, sent to every client. Runs until Ctrl-C, SIGTERM or {@code /quit}; the end of piped input
+ * only means there is nothing more to send.
+ */
+final class ListenSession {
+    record Settings(String host, int port, List<String> subprotocols, Integer maxSize, boolean showPingPong,
+                    BinaryFormat binary, boolean noColor) {
+    }
+
+    static final String HELP = String.join("\n",
+            "text                    sends the message to every connected client",
+            "/ping [data]            pings every client (their pongs are printed with -P)",
+            "/close [code [reason]]  closes every client (default 1000); the server goes on",
+            "/clients                lists the connected clients",
+            "/quit                   closes the clients with 1001 and stops (as Ctrl-C does)",
+            "//text                  sends the message /text");
+
+    /** How long the clients get to answer the close when the server stops. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(3);
+
+    private final Settings settings;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+
+    ListenSession(Settings settings) {
+        this.settings = settings;
+    }
+
+    int run() {
+        try (Console console = Consoles.open(settings.noColor())) {
+            Clients clients = new Clients(console, settings);
+            EmbeddedServer server;
+            try {
+                server = EmbeddedServer.start(settings.host(), settings.port(), options(), clients::newListener);
+            } catch (Exception e) {
+                console.status(console.styles().error("tether: cannot serve " + settings.host() + ":" + settings.port()
+                        + ": " + Failures.oneLine(e)));
+                return 1;
+            }
+            Interrupts.install(console, stopRequested::countDown);
+            Thread stopOnTerm = new Thread(() -> stop(clients, server), "tether-stop");
+            Runtime.getRuntime().addShutdownHook(stopOnTerm); // SIGTERM: the clients hear 1001 all the same
+            console.status(console.styles().status("listening on " + server.url()
+                    + " (every path; Ctrl-C to stop)" + (console.interactive() ? "; /help for commands" : "")));
+            Thread input = new Thread(() -> readInput(console, clients), "tether-input");
+            input.setDaemon(true);
+            input.start();
+            stopRequested.await();
+            console.status(console.styles().status("stopping: closing " + clients.open().size() + " client(s) with 1001"));
+            Runtime.getRuntime().removeShutdownHook(stopOnTerm);
+            stop(clients, server);
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Interrupts.STATUS;
+        }
+    }
+
+    /** Closes the clients with 1001 and waits (a few seconds at most) for their answers, then stops the server. */
+    private static void stop(Clients clients, EmbeddedServer server) {
+        List<CompletableFuture<CloseStatus>> closing = new ArrayList<>();
+        for (WebSocket socket : clients.open().values()) {
+            socket.close(CloseCodes.GOING_AWAY, "server stopping");
+            closing.add(socket.closed().toCompletableFuture());
+        }
+        try {
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // a client that does not answer in time is dropped by the stop below
+        }
+        server.stop();
+    }
+
+    private WebSocketOptions options() {
+        WebSocketOptions.Builder options = WebSocketOptions.builder();
+        if (!settings.subprotocols().isEmpty()) options.protocols(settings.subprotocols().toArray(String[]::new));
+        if (settings.maxSize() != null) options.maxLength(settings.maxSize());
+        return options.build();
+    }
+
+    private void readInput(Console console, Clients clients) {
+        while (true) {
+            String line;
+            try {
+                line = console.readLine();
+            } catch (Console.Interrupted e) {
+                continue; // the interrupt handler stops the server
+            }
+            if (line == null) {
+                if (console.interactive()) stopRequested.countDown(); // Ctrl-D
+                return; // piped input is over: nothing more to send, the server goes on
+            }
+            if (console.interactive() && line.startsWith("/") && !line.startsWith("//")) {
+                command(console, clients, line);
+            } else if (!clients.sendToAll(line.startsWith("//") && console.interactive() ? line.substring(1) : line)) {
+                console.status(console.styles().warning("no client is connected: not sent"));
+            }
+        }
+    }
+
+    private void command(Console console, Clients clients, String line) {
+        String[] words = line.split(" ", 2);
+        String argument = words.length > 1 ? words[1] : "";
+        switch (words[0]) {
+            case "/ping" -> clients.open().values().forEach(socket -> socket.ping(
+                    java.nio.ByteBuffer.wrap(argument.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            case "/close" -> closeAll(console, clients, argument);
+            case "/clients" -> {
+                Map<Integer, WebSocket> open = clients.open();
+                console.status(open.isEmpty() ? "no client is connected" : open.entrySet().stream()
+                        .map(e -> "#" + e.getKey() + " " + e.getValue().handshake().remoteAddress() + " " + e.getValue().handshake().uri())
+                        .reduce((a, b) -> a + "\n" + b).orElse(""));
+            }
+            case "/quit", "/exit" -> stopRequested.countDown();
+            case "/help" -> console.status(HELP);
+            default -> console.status(console.styles().warning("unknown command " + words[0] + " (/help lists them)"));
+        }
+    }
+
+    private void closeAll(Console console, Clients clients, String argument) {
+        String[] words = argument.isBlank() ? new String[0] : argument.strip().split(" ", 2);
+        try {
+            int code = words.length > 0 ? Integer.parseInt(words[0]) : CloseCodes.NORMAL;
+            String reason = words.length > 1 ? words[1] : "";
+            CloseCodes.checkSendable(code, reason);
+            clients.open().values().forEach(socket -> socket.close(code, reason));
+        } catch (IllegalArgumentException e) {
+            console.status(console.styles().warning("/close takes a code (1000, 3000-4999, …) and a reason: " + e.getMessage()));
+        }
+    }
+}

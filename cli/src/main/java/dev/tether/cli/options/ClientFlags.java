@@ -1,0 +1,155 @@
+package dev.tether.cli.options;
+
+import dev.tether.client.ProxyOptions;
+import dev.tether.client.TlsOptions;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The options every client mode shares ({@code connect} and {@code events}): request headers,
+ * authentication, TLS, proxy, time and size limits. Checked as a whole by {@link #check()}, which
+ * names the option that is wrong.
+ */
+public final class ClientFlags {
+    @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
+            description = "Adds a request header; repeatable. Example: -H 'X-Api-Key: s3cret'")
+    List<String> headers = new ArrayList<>();
+
+    @Option(names = {"-o", "--origin"}, paramLabel = "ORIGIN",
+            description = "The Origin header to send. Example: -o https://example.com")
+    String origin;
+
+    @Option(names = "--auth", paramLabel = "USER:PASSWORD",
+            description = "HTTP Basic authentication (also taken from user:password@ in the URL). Example: --auth ada:lovelace")
+    String auth;
+
+    @Option(names = "--ca", paramLabel = "FILE",
+            description = "Trusts the CA certificates in this PEM file instead of the system's. Example: --ca ca.pem")
+    Path ca;
+
+    @Option(names = "--cert", paramLabel = "FILE",
+            description = "A client certificate (PEM chain) to present; needs --key. Example: --cert me.pem --key me.key")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "The client certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1, unencrypted).")
+    Path key;
+
+    @Option(names = {"-n", "--no-check"},
+            description = "Skips the server certificate's checks (trust and host name), with a warning. For testing only.")
+    boolean noCheck;
+
+    @Option(names = "--proxy", paramLabel = "URL",
+            description = "An HTTP or HTTPS proxy, with optional user:password@. Example: --proxy http://user:pw@proxy:3128 "
+                    + "(default: the JVM's proxy settings, e.g. -Dhttps.proxyHost)")
+    URI proxy;
+
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "How long connecting may take (DNS and TCP), in seconds. Default: ${DEFAULT-VALUE}")
+    double connectTimeoutSeconds;
+
+    @Option(names = "--max-size", paramLabel = "BYTES", converter = ByteSize.class,
+            description = "The largest message (or event) accepted; larger ones fail. Takes k, m and g suffixes (KiB, MiB, GiB). "
+                    + "Example: --max-size 16m (default: 64m)")
+    Integer maxSize;
+
+    @Option(names = "--no-color", description = "No colours, even on a terminal (NO_COLOR in the environment does the same).")
+    public boolean noColor;
+
+    /** Checks what picocli cannot: throws {@link IllegalArgumentException} naming the option. */
+    public void check() {
+        for (String header : headers) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("--header takes 'Name: value', not '" + header + "'");
+            }
+        }
+        if (auth != null && auth.indexOf(':') < 0) {
+            throw new IllegalArgumentException("--auth takes user:password, not '" + auth + "'");
+        }
+        if ((cert == null) != (key == null)) {
+            throw new IllegalArgumentException("--cert and --key go together: give both or neither");
+        }
+        for (Path file : new Path[]{ca, cert, key}) {
+            if (file != null && !Files.isReadable(file)) {
+                throw new IllegalArgumentException("cannot read " + file);
+            }
+        }
+        if (noCheck && ca != null) {
+            throw new IllegalArgumentException("--no-check and --ca contradict each other: give one");
+        }
+        if (!(connectTimeoutSeconds > 0) || connectTimeoutSeconds > 3600) {
+            throw new IllegalArgumentException("--connect-timeout must be more than 0 and at most 3600 seconds");
+        }
+        if (proxy != null) {
+            String scheme = proxy.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https")) || proxy.getHost() == null) {
+                throw new IllegalArgumentException("--proxy takes http://host:port or https://host:port, not '" + proxy + "'");
+            }
+        }
+    }
+
+    /** The request headers, in order: -H's, then Authorization from --auth or the URL's user info. */
+    public Map<String, String> headers(URI target) {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (String header : headers) {
+            int colon = header.indexOf(':');
+            all.put(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+        }
+        String credentials = auth != null ? auth : decodedUserInfo(target);
+        if (credentials != null) {
+            all.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
+        }
+        return all;
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    public Duration connectTimeout() {
+        return Duration.ofMillis(Math.round(connectTimeoutSeconds * 1000));
+    }
+
+    /** The message size limit, or null for the library's default. */
+    public Integer maxSize() {
+        return maxSize;
+    }
+
+    public boolean insecure() {
+        return noCheck;
+    }
+
+    public TlsOptions tls() {
+        TlsOptions.Builder tls = TlsOptions.builder();
+        if (ca != null) tls.trustPem(ca);
+        if (cert != null) tls.clientCertificatePem(cert, key);
+        if (noCheck) tls.insecureTrustAnyCertificateForTesting();
+        return tls.build();
+    }
+
+    public ProxyOptions proxy() {
+        return proxy == null ? ProxyOptions.system() : ProxyOptions.of(proxy);
+    }
+
+    /** The target without its user info, which goes into the Authorization header instead. */
+    public static URI withoutUserInfo(URI uri) {
+        String info = uri.getRawUserInfo();
+        return info == null ? uri : URI.create(uri.toString().replace(info + "@", ""));
+    }
+
+    private static String decodedUserInfo(URI uri) {
+        String info = uri.getUserInfo(); // decoded
+        return info != null && info.indexOf(':') >= 0 ? info : null;
+    }
+}

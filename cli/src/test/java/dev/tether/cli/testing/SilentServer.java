@@ -1,0 +1,95 @@
+package dev.tether.cli.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A WebSocket server that accepts the upgrade and then says nothing more, ever: it never answers a
+ * close, so a client's close handshake can only end by its timeout (or the user's second Ctrl-C).
+ * One thread accepts on 127.0.0.1; {@link #close} ends it and every connection.
+ */
+public final class SilentServer implements AutoCloseable {
+    private static final Pattern KEY = Pattern.compile("(?im)^sec-websocket-key:\\s*(\\S+)\\s*$");
+
+    private final ServerSocket server;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final Thread acceptor;
+
+    private SilentServer() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        acceptor = new Thread(this::accept, "silent-server");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public static SilentServer start() throws IOException {
+        return new SilentServer();
+    }
+
+    public String url() {
+        return "ws://127.0.0.1:" + server.getLocalPort() + "/";
+    }
+
+    private void accept() {
+        try {
+            while (true) {
+                Socket socket = server.accept();
+                sockets.add(socket);
+                String request = head(socket.getInputStream());
+                Matcher key = KEY.matcher(request);
+                if (!key.find()) {
+                    socket.close();
+                    continue;
+                }
+                String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        + "Sec-WebSocket-Accept: " + accept(key.group(1)) + "\r\n\r\n";
+                socket.getOutputStream().write(response.getBytes(StandardCharsets.US_ASCII));
+                // and nothing more: whatever the client sends stays unread
+            }
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    /** The request head, up to and with its blank line. */
+    private static String head(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int lastFour = 0;
+        int b;
+        while (lastFour != 0x0d0a0d0a && (b = in.read()) != -1) {
+            head.write(b);
+            lastFour = (lastFour << 8) | b;
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static String accept(String key) {
+        try {
+            byte[] sha1 = MessageDigest.getInstance("SHA-1")
+                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder().encodeToString(sha1);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+}
