@@ -1,0 +1,24 @@
+package dev.tether.sse;
+
+/**
+ * An event stream held more than {@link EventStreamParser}'s limit for one event: the data of an
+ * event still open plus the line being read. A client treats it as a failed stream (and may
+ * reconnect); the parser refuses further bytes until {@link EventStreamParser#endOfStream()}.
+ */
+public final class EventTooLargeException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final int limit;
+
+    /** With a message naming {@code limit}. */
+    public EventTooLargeException(int limit) {
+        super("an event of the stream exceeded " + limit + " bytes (its data lines so far and the line being read,"
+                + " as UTF-8): a stream that never ends its event or its line, or a limit set too low for this server");
+        this.limit = limit;
+    }
+
+    /** The limit that was exceeded, in bytes. */
+    public int limit() {
+        return limit;
+    }
+}
