@@ -31,6 +31,8 @@ final class Deployment implements ServletRegistrar {
     boolean containerWebSocket;
     /** SO_SNDBUF of accepted sockets; 0 leaves it to the kernel. */
     int socketSendBuffer;
+    /** The port to listen on; 0 lets the OS choose. */
+    int port;
 
     static Deployment of(Consumer<? super ServletRegistrar> setup) {
         Deployment deployment = new Deployment();
@@ -80,6 +82,13 @@ final class Deployment implements ServletRegistrar {
     public ServletRegistrar socketSendBuffer(int bytes) {
         if (bytes < 1) throw new IllegalArgumentException("a send buffer needs at least 1 byte: " + bytes);
         socketSendBuffer = bytes;
+        return this;
+    }
+
+    @Override
+    public ServletRegistrar port(int port) {
+        if (port < 1 || port > 65535) throw new IllegalArgumentException("not a port: " + port);
+        this.port = port;
         return this;
     }
 }

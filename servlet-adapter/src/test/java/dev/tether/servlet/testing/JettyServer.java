@@ -28,7 +28,7 @@ final class JettyServer implements RunningServer {
         // One acceptor and one selector: enough for tests, and few threads on a small machine.
         ServerConnector connector = new ServerConnector(server, 1, 1);
         connector.setHost("127.0.0.1");
-        connector.setPort(0);
+        connector.setPort(deployment.port);
         if (deployment.socketSendBuffer > 0) connector.setAcceptedSendBufferSize(deployment.socketSendBuffer);
         server.addConnector(connector);
         server.setHandler(context(deployment));

@@ -41,4 +41,10 @@ public interface ServletRegistrar {
      * reading soon makes the server's writes wait, as it does on a busy server.
      */
     ServletRegistrar socketSendBuffer(int bytes);
+
+    /**
+     * Listens on this port of 127.0.0.1 instead of one the OS chooses: a test that stops a server
+     * and starts another where the first was (to see a client reconnect) passes the first one's port.
+     */
+    ServletRegistrar port(int port);
 }

@@ -45,7 +45,7 @@ final class TomcatServer implements RunningServer {
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString()); // Tomcat's work directory; nothing is deployed from disk
         Connector connector = new Connector();
-        connector.setPort(0);
+        connector.setPort(deployment.port);
         connector.setProperty("address", "127.0.0.1");
         if (deployment.socketSendBuffer > 0) {
             if (!connector.setProperty("socket.txBufSize", Integer.toString(deployment.socketSendBuffer))) {
