@@ -120,6 +120,20 @@ public final class TlsOptions {
         return engine;
     }
 
+    /**
+     * The parameters every engine starts from, before the host's own settings (endpoint
+     * identification, SNI): those given to {@link Builder#sslParameters(SSLParameters)}, as an engine
+     * of the context holds them, or the context's defaults. A fresh copy each call. For handing these
+     * options to another TLS client, such as {@link java.net.http.HttpClient}, which sets endpoint
+     * identification {@code "HTTPS"} and SNI itself.
+     */
+    public SSLParameters sslParameters() {
+        SSLEngine engine = sslContext.createSSLEngine();
+        engine.setUseClientMode(true);
+        if (parameters != null) engine.setSSLParameters(parameters);
+        return engine.getSSLParameters();
+    }
+
     /** Whether these options accept any certificate for any host ({@link Builder#insecureTrustAnyCertificateForTesting()}). */
     public boolean isInsecure() {
         return insecure;

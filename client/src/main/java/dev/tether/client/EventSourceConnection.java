@@ -1,0 +1,128 @@
+package dev.tether.client;
+
+import dev.tether.sse.ReceivedEvent;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * One event stream an {@link EventSourceClient} follows, across reconnections: what a browser's
+ * {@code EventSource} object is. It connects, delivers events, reconnects with
+ * {@code Last-Event-ID} when the stream ends or fails, and closes for good when the server refuses
+ * the request, when {@code maxReconnects} runs out, or when {@link #close()} is called. Thread-safe.
+ *
+ * <h2>Listener calls</h2>
+ * The {@link Listener}'s calls for one connection come one at a time, in order, on the client's
+ * executor: never on the thread calling {@link #close()}, never while the client holds a lock.
+ * {@code onOpen} comes before the events of each stream, {@code onReconnecting} between streams,
+ * {@code onClose} exactly once and last. A listener that takes its time slows the reading of its
+ * own stream (the server's writes wait), not other connections. A listener that throws is logged
+ * ({@code System.Logger} {@code dev.tether.client.events.StreamConnection}, WARNING) and the
+ * stream goes on: one bad event does not cost the connection.
+ */
+public interface EventSourceConnection {
+
+    /** Where a connection is, with the numbers of the W3C {@code EventSource.readyState}. */
+    enum State {
+        /** Connecting, or waiting to reconnect. */
+        CONNECTING,
+        /** A stream is open: events arrive. */
+        OPEN,
+        /** Closed for good. */
+        CLOSED
+    }
+
+    /** The request this connection makes, and makes again on each reconnection. */
+    EventSourceRequest request();
+
+    /** The request's URI. */
+    default URI uri() {
+        return request().uri();
+    }
+
+    State state();
+
+    /**
+     * The last event id: the newest {@code id} field a complete event (or blank line) brought,
+     * sent as {@code Last-Event-ID} on the next reconnection; the request's
+     * {@link EventSourceRequest#lastEventId()} until then. Empty for none.
+     */
+    String lastEventId();
+
+    /** The reconnection delay now: the server's latest {@code retry:}, or the request's {@link EventSourceRequest#retry()}. */
+    Duration retryDelay();
+
+    /**
+     * Stops for good: cancels the request under way or the reconnection waiting, and closes the
+     * open stream. The listener hears {@code onClose(connection, null)}, and no other call starts
+     * after this returns. Does nothing when already closed.
+     */
+    void close();
+
+    /**
+     * Completes when the connection has closed and its listener has heard {@code onClose}:
+     * normally after {@link #close()} (or the client's), exceptionally with the
+     * {@link EventSourceException} that closed it otherwise.
+     */
+    CompletionStage<Void> closed();
+
+    /**
+     * The answer that opened a stream.
+     *
+     * @param uri     the URI that answered, after any redirects
+     * @param status  200
+     * @param headers the response's headers (looked up ignoring case); unmodifiable
+     */
+    record Response(URI uri, int status, Map<String, List<String>> headers) {
+        public Response {
+            headers = Map.copyOf(headers);
+        }
+
+        /** The first value of header {@code name} (ignoring case), or null. */
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+                if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) return header.getValue().get(0);
+            }
+            return null;
+        }
+    }
+
+    /** What happens to a connection. Every method has a default that does nothing. See the interface for threads. */
+    interface Listener {
+        /** A stream opened: a 200 with {@code text/event-stream}. Events follow. */
+        default void onOpen(EventSourceConnection connection, Response response) {
+        }
+
+        /** An event was dispatched; {@link ReceivedEvent#id()} is the last event id at that moment. */
+        default void onEvent(EventSourceConnection connection, ReceivedEvent event) {
+        }
+
+        /** The server set the reconnection delay ({@code retry:}). */
+        default void onRetry(EventSourceConnection connection, Duration delay) {
+        }
+
+        /** A comment line came (servers send them to keep quiet streams alive), without its colon. */
+        default void onComment(EventSourceConnection connection, String text) {
+        }
+
+        /**
+         * The stream ended or could not be opened, and the connection will try again after
+         * {@code delay}, sending {@link EventSourceConnection#lastEventId()}. {@code cause} says what
+         * happened (its message is written to be shown: "the server ended the stream", "cannot
+         * connect to 127.0.0.1:8080: Connection refused" …).
+         */
+        default void onReconnecting(EventSourceConnection connection, Duration delay, EventSourceException cause) {
+        }
+
+        /**
+         * The connection closed for good: {@code cause} is null when {@link EventSourceConnection#close()}
+         * (or the client's {@code close()}) closed it, otherwise the failure that ended it (an
+         * {@link EventSourceRefusedException} for a refusal). Called exactly once, last.
+         */
+        default void onClose(EventSourceConnection connection, EventSourceException cause) {
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tether.client;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The server answered an EventSource request with something other than an event stream: a status
+ * other than 200 ({@code 204 No Content} is how a server tells clients to stop reconnecting), or a
+ * 200 whose {@code Content-Type} is not {@code text/event-stream}. As the WHATWG specification says,
+ * the connection then closes for good. Carries the answer: status, content type, headers and the
+ * start of the body, which often says why.
+ */
+public final class EventSourceRefusedException extends EventSourceException {
+    private static final long serialVersionUID = 1L;
+
+    private final URI uri;
+    private final int status;
+    private final String contentType;
+    private final transient Map<String, List<String>> headers;
+    private final String bodyStart;
+
+    /**
+     * @param uri         the URI that answered (after redirects)
+     * @param contentType the {@code Content-Type} header, or null when there was none
+     * @param headers     the response's headers
+     * @param bodyStart   the first bytes of the body as text, or empty
+     */
+    public EventSourceRefusedException(URI uri, int status, String contentType, Map<String, List<String>> headers,
+                                       String bodyStart) {
+        super(Reason.REFUSED, true, describe(uri, status, contentType, bodyStart), null);
+        this.uri = uri;
+        this.status = status;
+        this.contentType = contentType;
+        this.headers = headers == null ? Map.of() : headers;
+        this.bodyStart = bodyStart == null ? "" : bodyStart;
+    }
+
+    /** The URI that answered, after any redirects. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The response's status. */
+    public int status() {
+        return status;
+    }
+
+    /** The response's {@code Content-Type}, or null when it had none. */
+    public String contentType() {
+        return contentType;
+    }
+
+    /** The response's headers (names in any case, looked up ignoring case). Unmodifiable. */
+    public Map<String, List<String>> headers() {
+        return headers == null ? Map.of() : headers;
+    }
+
+    /** The start of the body (at most a few hundred bytes, decoded as UTF-8); empty when there was none. */
+    public String bodyStart() {
+        return bodyStart;
+    }
+
+    private static String describe(URI uri, int status, String contentType, String bodyStart) {
+        String what;
+        if (status == 204) {
+            what = "answered 204 No Content: the server asks EventSource clients to stop reconnecting";
+        } else if (status != 200) {
+            what = "answered " + status + " instead of 200 with an event stream";
+        } else {
+            what = "answered 200 with " + (contentType == null ? "no Content-Type" : "Content-Type " + contentType)
+                    + ", not text/event-stream";
+        }
+        String body = bodyStart == null || bodyStart.isBlank() ? "" : ": " + bodyStart.strip();
+        return uri + " " + what + body;
+    }
+}

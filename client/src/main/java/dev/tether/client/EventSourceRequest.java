@@ -1,0 +1,254 @@
+package dev.tether.client;
+
+import dev.tether.client.events.HeaderValues;
+import dev.tether.sse.EventStreamParser;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What an {@link EventSourceClient} asks for, and how it keeps asking: the stream's URI, request
+ * headers, the last event id to resume after, the reconnection delays and the size limit of one
+ * event. Immutable; {@link #builder(URI)} starts from the defaults.
+ *
+ * <table class="striped">
+ *   <caption>Options and defaults</caption>
+ *   <thead><tr><th>option</th><th>default</th><th>meaning</th></tr></thead>
+ *   <tbody>
+ *     <tr><td>{@link Builder#header(String, String) header}</td><td>none</td><td>extra request headers
+ *         ({@code Authorization}, {@code Cookie} …), sent with every (re)connection; the client sends
+ *         {@code Accept: text/event-stream}, {@code Cache-Control: no-cache} (replaceable) and
+ *         {@code Last-Event-ID} itself</td></tr>
+ *     <tr><td>{@link Builder#lastEventId(String) lastEventId}</td><td>none</td><td>the id to resume
+ *         after on the first connection, sent as {@code Last-Event-ID}; afterwards the stream's own
+ *         last event id is sent</td></tr>
+ *     <tr><td>{@link Builder#retry(Duration) retry}</td><td>3 s (as browsers)</td><td>the reconnection
+ *         delay until the server sets one with a {@code retry:} field</td></tr>
+ *     <tr><td>{@link Builder#maxRetryDelay(Duration) maxRetryDelay}</td><td>30 s</td><td>reconnections
+ *         that fail in a row wait twice as long each time, up to this (never less than the retry
+ *         delay); the first reconnection after a stream that was open waits the plain retry delay</td></tr>
+ *     <tr><td>{@link Builder#maxReconnects(int) maxReconnects}</td><td>unlimited</td><td>reconnections in
+ *         a row without the stream opening in between; when one more would be needed, the connection
+ *         closes with the last failure. 0 never reconnects</td></tr>
+ *     <tr><td>{@link Builder#maxEventBytes(int) maxEventBytes}</td><td>1 MiB</td><td>the most one
+ *         event may hold (its data and the line being read, as UTF-8); a larger one fails the stream,
+ *         which reconnects ({@link EventSourceException.Reason#TOO_LARGE})</td></tr>
+ *   </tbody>
+ * </table>
+ */
+public final class EventSourceRequest {
+    /** The default {@link #retry()}: 3 seconds, as browsers wait. */
+    public static final Duration DEFAULT_RETRY = Duration.ofSeconds(3);
+    /** The default {@link #maxRetryDelay()}: 30 seconds. */
+    public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofSeconds(30);
+
+    private final URI uri;
+    private final Map<String, String> headers;
+    private final String lastEventId;
+    private final Duration retry;
+    private final Duration maxRetryDelay;
+    private final int maxReconnects;
+    private final int maxEventBytes;
+
+    private EventSourceRequest(Builder b) {
+        this.uri = b.uri;
+        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+        this.lastEventId = b.lastEventId;
+        this.retry = b.retry;
+        this.maxRetryDelay = b.maxRetryDelay;
+        this.maxReconnects = b.maxReconnects;
+        this.maxEventBytes = b.maxEventBytes;
+    }
+
+    /** A request for {@code uri} with the default options. */
+    public static EventSourceRequest of(URI uri) {
+        return builder(uri).build();
+    }
+
+    /**
+     * A builder for {@code uri}, an {@code http} or {@code https} URI with a host.
+     *
+     * @throws IllegalArgumentException for another scheme, no host, or a fragment
+     */
+    public static Builder builder(URI uri) {
+        return new Builder(uri);
+    }
+
+    /** The stream's URI; reconnections ask it again (not where a redirect led). */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The extra request headers, in the order given. Unmodifiable. */
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    /** The id to resume after on the first connection; empty for none. */
+    public String lastEventId() {
+        return lastEventId;
+    }
+
+    /** The reconnection delay until the server sends {@code retry:}. */
+    public Duration retry() {
+        return retry;
+    }
+
+    /** The most a reconnection waits after failures in a row (but never less than the retry delay). */
+    public Duration maxRetryDelay() {
+        return maxRetryDelay;
+    }
+
+    /** Reconnections in a row without an open stream before giving up; {@link Integer#MAX_VALUE} for unlimited. */
+    public int maxReconnects() {
+        return maxReconnects;
+    }
+
+    /** The most bytes one event may hold. */
+    public int maxEventBytes() {
+        return maxEventBytes;
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        Builder b = new Builder(uri);
+        b.headers.putAll(headers);
+        b.lastEventId = lastEventId;
+        b.retry = retry;
+        b.maxRetryDelay = maxRetryDelay;
+        b.maxReconnects = maxReconnects;
+        b.maxEventBytes = maxEventBytes;
+        return b;
+    }
+
+    /** The URI and the options, with header names but not their values (which may be secrets). */
+    @Override
+    public String toString() {
+        return "EventSourceRequest[" + uri + (headers.isEmpty() ? "" : ", headers " + headers.keySet())
+                + (lastEventId.isEmpty() ? "" : ", lastEventId " + lastEventId) + ", retry " + retry
+                + ", maxRetryDelay " + maxRetryDelay
+                + (maxReconnects == Integer.MAX_VALUE ? "" : ", maxReconnects " + maxReconnects)
+                + ", maxEventBytes " + maxEventBytes + "]";
+    }
+
+    /** Builds an {@link EventSourceRequest}. Not thread-safe. */
+    public static final class Builder {
+        private final URI uri;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private String lastEventId = "";
+        private Duration retry = DEFAULT_RETRY;
+        private Duration maxRetryDelay = DEFAULT_MAX_RETRY_DELAY;
+        private int maxReconnects = Integer.MAX_VALUE;
+        private int maxEventBytes = EventStreamParser.DEFAULT_MAX_EVENT_BYTES;
+
+        private Builder(URI uri) {
+            Objects.requireNonNull(uri, "uri");
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException("an event stream is fetched over http:// or https://, not: " + uri);
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new IllegalArgumentException("the URI has no host (or one java.net.URI cannot read as a host name): "
+                        + uri);
+            }
+            if (uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("the URI has a fragment, which is never sent to a server: " + uri);
+            }
+            this.uri = uri;
+        }
+
+        /**
+         * An extra request header, replacing one of the same name (ignoring case).
+         *
+         * @throws IllegalArgumentException for a name or value HTTP does not allow, a header
+         *                                  java.net.http writes itself ({@code Host},
+         *                                  {@code Connection}, {@code Content-Length}, {@code Expect},
+         *                                  {@code Upgrade}), {@code Accept} (always
+         *                                  {@code text/event-stream}) or {@code Last-Event-ID} (set
+         *                                  with {@link #lastEventId(String)})
+         */
+        public Builder header(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (name.equalsIgnoreCase("Accept")) {
+                throw new IllegalArgumentException("the Accept header of an EventSource request is always text/event-stream");
+            }
+            if (name.equalsIgnoreCase("Last-Event-ID")) {
+                throw new IllegalArgumentException("set the first Last-Event-ID with lastEventId(…): the client sends the"
+                        + " stream's own last event id on reconnections");
+            }
+            try {
+                HttpRequest.newBuilder(uri).header(name, value); // java.net.http's own checks, now rather than later
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("header " + name + " cannot be sent: " + e.getMessage(), e);
+            }
+            headers.keySet().removeIf(name::equalsIgnoreCase);
+            headers.put(name, value);
+            return this;
+        }
+
+        /**
+         * The id to resume after, sent as {@code Last-Event-ID} on the first connection (say, one
+         * saved by a previous run); reconnections send the stream's own last event id. Empty for
+         * none. Like every id sent back, it must be printable ASCII: java.net.http writes header
+         * values as ASCII.
+         *
+         * @throws IllegalArgumentException if it holds a character other than printable ASCII,
+         *                                  space and tab
+         */
+        public Builder lastEventId(String id) {
+            Objects.requireNonNull(id, "id");
+            if (!HeaderValues.isSendable(id)) {
+                throw new IllegalArgumentException("a Last-Event-ID must be printable ASCII to be sent: \""
+                        + id.replace("\r", "\\r").replace("\n", "\\n") + "\"");
+            }
+            this.lastEventId = id;
+            return this;
+        }
+
+        /** The reconnection delay until the server sends {@code retry:}; zero or more. Default 3 s. */
+        public Builder retry(Duration delay) {
+            this.retry = nonNegative(delay, "retry");
+            return this;
+        }
+
+        /** The most a reconnection waits after failures in a row; zero or more. Default 30 s. */
+        public Builder maxRetryDelay(Duration delay) {
+            this.maxRetryDelay = nonNegative(delay, "maxRetryDelay");
+            return this;
+        }
+
+        /**
+         * How many reconnections in a row may be made without the stream opening in between; 0
+         * never reconnects. Default {@link Integer#MAX_VALUE}: unlimited.
+         */
+        public Builder maxReconnects(int reconnects) {
+            if (reconnects < 0) throw new IllegalArgumentException("maxReconnects must not be negative: " + reconnects);
+            this.maxReconnects = reconnects;
+            return this;
+        }
+
+        /** The most bytes one event may hold (its data and the line being read, as UTF-8); positive. Default 1 MiB. */
+        public Builder maxEventBytes(int bytes) {
+            if (bytes < 1) throw new IllegalArgumentException("maxEventBytes must be at least 1: " + bytes);
+            this.maxEventBytes = bytes;
+            return this;
+        }
+
+        public EventSourceRequest build() {
+            return new EventSourceRequest(this);
+        }
+
+        private static Duration nonNegative(Duration delay, String name) {
+            Objects.requireNonNull(delay, name);
+            if (delay.isNegative()) throw new IllegalArgumentException(name + " must not be negative: " + delay);
+            return delay;
+        }
+    }
+}

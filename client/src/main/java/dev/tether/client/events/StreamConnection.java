@@ -1,0 +1,255 @@
+package dev.tether.client.events;
+
+import dev.tether.client.EventSourceConnection;
+import dev.tether.client.EventSourceException;
+import dev.tether.client.EventSourceRequest;
+import dev.tether.runtime.io.Handoff;
+import dev.tether.runtime.io.SerialEvents;
+import dev.tether.sse.ReceivedEvent;
+
+import java.lang.System.Logger.Level;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * An {@link EventSourceConnection}: the WHATWG EventSource's reconnection loop over
+ * {@link StreamAttempt}s. One attempt at a time; when one ends or fails, the next is scheduled
+ * after the retry delay (doubling while attempts fail in a row, up to {@code maxRetryDelay}), with
+ * the last event id, unless the failure is final or {@code maxReconnects} has run out.
+ *
+ * <p>Threads: the state is guarded by {@code lock}; listener calls, the attempts' parsers and
+ * subscriptions run as serial events drained on the executor, never under the lock and never on
+ * the thread of {@link #close()}. Reconnection timers run on the scheduler and hand the attempt to
+ * the executor.
+ */
+public final class StreamConnection implements EventSourceConnection {
+    private static final System.Logger LOG = System.getLogger(StreamConnection.class.getName());
+    /** The first doubling of a retry delay shorter than this starts from this, so retry 0 cannot spin. */
+    private static final long BACKOFF_FLOOR_MILLIS = 100;
+
+    private final StreamContext context;
+    private final EventSourceRequest request;
+    private final Listener listener;
+    private final Consumer<StreamConnection> whenClosed;
+    private final SerialEvents events = new SerialEvents();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    private final Object lock = new Object();
+    private volatile State state = State.CONNECTING;
+    private volatile String lastEventId;
+    private volatile long retryMillis;
+    private StreamAttempt attempt;
+    private ScheduledFuture<?> reconnection;
+    private int reconnectsInARow;
+
+    /** A connection; {@link #start()} makes its first request. {@code whenClosed} hears it close. */
+    public StreamConnection(StreamContext context, EventSourceRequest request, Listener listener,
+                            Consumer<StreamConnection> whenClosed) {
+        this.context = Objects.requireNonNull(context, "context");
+        this.request = Objects.requireNonNull(request, "request");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.whenClosed = Objects.requireNonNull(whenClosed, "whenClosed");
+        this.lastEventId = request.lastEventId();
+        this.retryMillis = request.retry().toMillis();
+    }
+
+    /** Makes the first request. */
+    public void start() {
+        connect();
+    }
+
+    @Override
+    public EventSourceRequest request() {
+        return request;
+    }
+
+    @Override
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public String lastEventId() {
+        return lastEventId;
+    }
+
+    @Override
+    public Duration retryDelay() {
+        return Duration.ofMillis(retryMillis);
+    }
+
+    @Override
+    public CompletionStage<Void> closed() {
+        return closed.copy();
+    }
+
+    @Override
+    public void close() {
+        StreamAttempt stopping;
+        synchronized (lock) {
+            if (state == State.CLOSED) return;
+            state = State.CLOSED;
+            stopping = attempt;
+            attempt = null;
+            if (reconnection != null) reconnection.cancel(false);
+        }
+        if (stopping != null) stopping.abandon();
+        serially(() -> finish(null));
+    }
+
+    @Override
+    public String toString() {
+        return "EventSourceConnection[" + request.uri() + ", " + state
+                + (lastEventId.isEmpty() ? "" : ", lastEventId " + lastEventId) + "]";
+    }
+
+    // ---- for the attempts
+
+    /** Runs {@code task} after the serial events before it, on the executor, never on this thread's stack. */
+    void serially(Runnable task) {
+        events.add(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "an EventSource connection's step failed for " + request.uri(), e);
+            }
+        });
+        events.drainOn(context.executor());
+    }
+
+    /** A stream opened; false when the attempt is no longer this connection's (closed meanwhile). Serial. */
+    boolean opened(StreamAttempt opening, Response response) {
+        synchronized (lock) {
+            if (opening != attempt || state == State.CLOSED) return false;
+            state = State.OPEN;
+            reconnectsInARow = 0;
+        }
+        call("onOpen", () -> listener.onOpen(this, response));
+        return true;
+    }
+
+    /** The attempt failed or its stream ended: reconnect, or close when that cannot help. Serial. */
+    void attemptFailed(StreamAttempt failed, EventSourceException cause) {
+        EventSourceException closing = null;
+        long delay = 0;
+        synchronized (lock) {
+            if (failed != attempt || state == State.CLOSED) return;
+            attempt = null;
+            if (cause.isFinal()) {
+                closing = cause;
+            } else if (reconnectsInARow >= request.maxReconnects()) {
+                closing = Failures.gaveUp(cause, reconnectsInARow);
+            } else {
+                delay = nextDelay();
+                reconnectsInARow++;
+                state = State.CONNECTING;
+                try {
+                    reconnection = context.scheduler().schedule(
+                            () -> Handoff.execute(context.executor(), this::connect), delay, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    closing = new EventSourceException(cause.reason(), true, "cannot reconnect: the client's scheduler"
+                            + " refused the reconnection (shut down?); the stream ended with: " + cause.getMessage(), cause);
+                }
+            }
+            if (closing != null) state = State.CLOSED;
+        }
+        if (closing != null) {
+            finish(closing);
+        } else {
+            Duration wait = Duration.ofMillis(delay);
+            call("onReconnecting", () -> listener.onReconnecting(this, wait, cause));
+        }
+    }
+
+    void lastEventId(String id) {
+        lastEventId = id;
+    }
+
+    void deliverEvent(ReceivedEvent event) {
+        lastEventId = event.id();
+        if (state != State.CLOSED) call("onEvent", () -> listener.onEvent(this, event));
+    }
+
+    void deliverComment(String text) {
+        if (state != State.CLOSED) call("onComment", () -> listener.onComment(this, text));
+    }
+
+    void retry(long millis) {
+        retryMillis = millis;
+        if (state != State.CLOSED) call("onRetry", () -> listener.onRetry(this, Duration.ofMillis(millis)));
+    }
+
+    // ---- inside
+
+    /**
+     * The plain retry delay after a stream that was open (and for the first failure); then twice as
+     * long for each failure in a row, from at least {@value #BACKOFF_FLOOR_MILLIS} ms, never more
+     * than {@code maxRetryDelay} unless the retry delay itself is more.
+     */
+    private long nextDelay() {
+        long base = retryMillis;
+        if (reconnectsInARow == 0) return base;
+        long cap = Math.max(base, request.maxRetryDelay().toMillis());
+        long start = Math.max(base, BACKOFF_FLOOR_MILLIS);
+        int doublings = Math.min(reconnectsInARow, 40);
+        long grown = start > (Long.MAX_VALUE >> doublings) ? Long.MAX_VALUE : start << doublings;
+        return Math.min(cap, grown);
+    }
+
+    /** A new attempt with the last event id, unless closed meanwhile. */
+    private void connect() {
+        StreamAttempt next;
+        synchronized (lock) {
+            if (state == State.CLOSED) return;
+            reconnection = null;
+            next = new StreamAttempt(this, context, httpRequest(), lastEventId, request.maxEventBytes());
+            attempt = next;
+        }
+        next.start();
+    }
+
+    private HttpRequest httpRequest() {
+        HttpRequest.Builder http = HttpRequest.newBuilder(request.uri()).GET()
+                .timeout(context.connectTimeout())
+                .header("Accept", "text/event-stream")
+                .header("Cache-Control", "no-cache");
+        request.headers().forEach(http::setHeader);
+        String id = lastEventId;
+        if (!id.isEmpty()) {
+            if (HeaderValues.isSendable(id)) {
+                http.header("Last-Event-ID", id);
+            } else {
+                LOG.log(Level.WARNING, () -> "reconnecting to " + request.uri() + " without Last-Event-ID: the last event id \""
+                        + id.replace("\r", "\\r").replace("\n", "\\n") + "\" is not printable ASCII, which java.net.http"
+                        + " cannot send; the server cannot tell what was missed");
+            }
+        }
+        context.proxyHeaders().forEach(http::setHeader);
+        return http.build();
+    }
+
+    /** onClose, then the closed stage and the client's bookkeeping. Serial. */
+    private void finish(EventSourceException cause) {
+        call("onClose", () -> listener.onClose(this, cause));
+        whenClosed.accept(this);
+        if (cause == null) closed.complete(null);
+        else closed.completeExceptionally(cause);
+    }
+
+    /** Calls the listener; what it throws is logged, and the connection goes on. */
+    private void call(String method, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            LOG.log(Level.WARNING, "EventSourceConnection.Listener." + method + " threw for " + request.uri()
+                    + "; the connection goes on", e);
+        }
+    }
+}
