@@ -65,6 +65,12 @@ public final class EventSourceRefusedException extends EventSourceException {
         String what;
         if (status == 204) {
             what = "answered 204 No Content: the server asks EventSource clients to stop reconnecting";
+        } else if (status == 407) {
+            what = "got 407 Proxy Authentication Required from the proxy, which wants credentials"
+                    + " (ProxyOptions.of(http://user:password@host:port))"
+                    + (uri != null && "https".equalsIgnoreCase(uri.getScheme())
+                    ? "; for an https:// stream java.net.http sends Basic credentials on the proxy's CONNECT only when the"
+                    + " JVM was started with -Djdk.http.auth.tunneling.disabledSchemes= (empty)" : "");
         } else if (status != 200) {
             what = "answered " + status + " instead of 200 with an event stream";
         } else {
@@ -72,6 +78,8 @@ public final class EventSourceRefusedException extends EventSourceException {
                     + ", not text/event-stream";
         }
         String body = bodyStart == null || bodyStart.isBlank() ? "" : ": " + bodyStart.strip();
-        return uri + " " + what + body;
+        String shown = String.valueOf(uri);
+        if (shown.length() > 120) shown = shown.substring(0, 117) + "…";
+        return shown + " " + what + body;
     }
 }

@@ -138,6 +138,35 @@ class EventSourceClientTest {
     }
 
     @Test
+    void keepaliveCommentsAreHeard() throws Exception {
+        try (TetherEventServer server = TetherEventServer.start(Container.JETTY, news, null, Duration.ofMillis(50))) {
+            EventLog log = new EventLog();
+            client.connect(server.uri("/events"), log);
+            assertEquals("open 200 /events", log.next());
+            assertEquals("comment ", log.next());
+            assertEquals("comment ", log.next());
+        }
+    }
+
+    @Test
+    void aLastEventIdJavaNetHttpCannotSendIsLeftOutOfTheReconnection() throws Exception {
+        try (TetherEventServer server = server(Container.JETTY)) {
+            EventLog log = new EventLog();
+            EventSourceConnection events = client.connect(server.uri("/events"), log);
+            assertEquals("open 200 /events", log.next());
+            assertEquals("retry 150", log.next());
+            news.broadcast(SseEvent.data("x").id("caf\u00e9"));
+            assertEquals(event("caf\u00e9", "message", "x"), log.next());
+            assertEquals("caf\u00e9", events.lastEventId());
+            server.endStreams();
+            assertEquals("reconnecting ENDED", log.next());
+            assertEquals("open 200 /events", log.next());
+            server.nextRequest();
+            assertFalse(server.nextRequest().containsKey("last-event-id"), "written as ASCII it would be another id");
+        }
+    }
+
+    @Test
     void aListenerThatThrowsIsLoggedAndTheStreamGoesOn() throws Exception {
         try (TetherEventServer server = server(Container.JETTY)) {
             EventLog log = new EventLog() {

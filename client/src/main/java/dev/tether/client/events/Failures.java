@@ -5,6 +5,7 @@ import dev.tether.client.EventSourceException.Reason;
 import dev.tether.client.net.HostLiterals;
 import dev.tether.sse.EventTooLargeException;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -42,7 +43,7 @@ final class Failures {
                     + " connectTimeout (" + show(connectTimeout) + ")", e);
         }
         if (e instanceof HttpTimeoutException) {
-            return new EventSourceException(Reason.TIMEOUT, false, "no answer from " + uri + via + " within connectTimeout ("
+            return new EventSourceException(Reason.TIMEOUT, false, "no answer from " + shown(uri) + via + " within connectTimeout ("
                     + show(connectTimeout) + ")", e);
         }
         if (e instanceof SSLException) {
@@ -54,10 +55,13 @@ final class Failures {
             return new EventSourceException(Reason.CONNECT, false, "cannot connect to " + target + ": the name does not resolve", e);
         }
         if (e instanceof ConnectException) {
-            return new EventSourceException(Reason.CONNECT, false, "cannot connect to " + target + ": " + innermostMessage(e), e);
+            // JDK 17 reports a refused connection as a ConnectException without a message, caused by
+            // a ClosedChannelException without one either.
+            String detail = hasMessage(e) ? innermostMessage(e) : "connection refused";
+            return new EventSourceException(Reason.CONNECT, false, "cannot connect to " + target + ": " + detail, e);
         }
         if (e instanceof UncheckedIOException) {
-            return new EventSourceException(Reason.PROXY, true, "the proxy settings cannot be used for " + uri + ": "
+            return new EventSourceException(Reason.PROXY, true, "the proxy settings cannot be used for " + shown(uri) + ": "
                     + innermostMessage(e), e);
         }
         Matcher tunnel = e.getMessage() == null ? null : TUNNEL_FAILED.matcher(e.getMessage());
@@ -70,22 +74,24 @@ final class Failures {
             return new EventSourceException(Reason.CONNECT, false, "the connection to " + target + " failed before the"
                     + " response: " + innermostMessage(e), e);
         }
-        return new EventSourceException(Reason.CONNECT, true, "could not make the request to " + uri + via + ": " + e, e);
+        return new EventSourceException(Reason.CONNECT, true, "could not make the request to " + shown(uri) + via + ": " + e, e);
     }
 
     /** The server ended an open stream. */
     static EventSourceException ended(URI uri) {
-        return new EventSourceException(Reason.ENDED, false, "the server ended the stream (" + uri + ")", null);
+        return new EventSourceException(Reason.ENDED, false, "the server ended the stream (" + shown(uri) + ")", null);
     }
 
     /** An open stream's connection failed. */
     static EventSourceException broken(Throwable error, URI uri) {
         Throwable e = unwrap(error);
-        return new EventSourceException(Reason.BROKEN, false, "the stream from " + uri + " broke: " + innermostMessage(e), e);
+        String what = e instanceof EOFException ? "the connection closed in the middle of the stream"
+                : "the connection failed: " + innermostMessage(e);
+        return new EventSourceException(Reason.BROKEN, false, "the stream from " + shown(uri) + " broke: " + what, e);
     }
 
     static EventSourceException tooLarge(EventTooLargeException e, URI uri) {
-        return new EventSourceException(Reason.TOO_LARGE, false, e.getMessage() + " (" + uri + "; maxEventBytes "
+        return new EventSourceException(Reason.TOO_LARGE, false, e.getMessage() + " (" + shown(uri) + "; maxEventBytes "
                 + e.limit() + ")", e);
     }
 
@@ -115,6 +121,19 @@ final class Failures {
             e = e.getCause();
         }
         return e;
+    }
+
+    /** The URI for messages, cut short when it is long (a query full of data, say). */
+    static String shown(URI uri) {
+        String text = uri.toString();
+        return text.length() <= 120 ? text : text.substring(0, 117) + "…";
+    }
+
+    private static boolean hasMessage(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+            if (e.getMessage() != null && !e.getMessage().isBlank()) return true;
+        }
+        return false;
     }
 
     private static boolean has(Throwable error, Class<? extends Throwable> type) {

@@ -1,6 +1,7 @@
 package dev.tether.client.events;
 
 import dev.tether.client.EventSourceConnection.Response;
+import dev.tether.client.EventSourceException;
 import dev.tether.client.EventSourceRefusedException;
 import dev.tether.sse.EventStreamParser;
 import dev.tether.sse.EventTooLargeException;
@@ -44,6 +45,8 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
     private volatile boolean abandoned;
     private volatile CompletableFuture<HttpResponse<Void>> response;
     private volatile BodyStart refusal;
+    /** The body handler chose to read an event stream. */
+    private volatile boolean streaming;
 
     // Serial events only.
     private boolean opened;
@@ -87,6 +90,7 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
     @Override
     public BodySubscriber<Void> apply(ResponseInfo info) {
         if (info.statusCode() == 200 && isEventStream(info.headers().firstValue("Content-Type").orElse(null))) {
+            streaming = true;
             return new StreamBody();
         }
         BodyStart body = new BodyStart();
@@ -101,6 +105,11 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
             return;
         }
         BodyStart body = refusal;
+        if (body == null && !streaming) {
+            // java.net.http answers a proxy's 407 to CONNECT without asking the body handler.
+            body = new BodyStart();
+            body.finish();
+        }
         if (body != null) {
             context.scheduler().schedule(body::finish, BODY_START_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             body.text().thenAccept(text -> owner.serially(() -> owner.attemptFailed(this, new EventSourceRefusedException(
@@ -164,7 +173,7 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
         owner.deliverComment(text);
     }
 
-    private dev.tether.client.EventSourceException failure(Throwable error) {
+    private EventSourceException failure(Throwable error) {
         URI uri = request.uri();
         return Failures.beforeResponse(error, uri, HttpClients.via(context.proxy(), uri), context.connectTimeout());
     }
