@@ -1,6 +1,7 @@
 package dev.tether.cli;
 
 import dev.tether.cli.connect.ConnectCommand;
+import dev.tether.cli.events.EventsCommand;
 import dev.tether.cli.listen.ListenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
  * example.
  */
 @Command(name = "tether", mixinStandardHelpOptions = true, usageHelpAutoWidth = true, versionProvider = Version.class,
-        subcommands = {ConnectCommand.class, ListenCommand.class},
+        subcommands = {ConnectCommand.class, ListenCommand.class, EventsCommand.class},
         description = {"WebSocket and EventSource from the command line, on the Tether library.", ""},
         footer = {"", "Shortcuts as in wscat: tether -c URL (connect), tether -l PORT (listen).",
                 "Run 'tether <command> --help' for a command's options, with examples."})
@@ -29,6 +30,7 @@ public final class TetherCli implements Callable<Integer> {
 
     public static void main(String[] args) {
         quietLogging();
+        quickTerminal();
         System.exit(run(args));
     }
 
@@ -75,6 +77,21 @@ public final class TetherCli implements Callable<Integer> {
     }
 
     /** No command: the usage, and the status of a command line that cannot be run. */
+    /**
+     * JLine asks the terminal what it supports and waits for the answers; a terminal that never answers
+     * (a bare pseudo-terminal, some multiplexers) would cost 200 ms per question at every start. A local
+     * terminal answers within milliseconds, and no answer only means a feature we do not use is off.
+     * The grapheme-cluster question is not asked at all. A -D on the command line still wins.
+     */
+    private static void quickTerminal() {
+        if (System.getProperty("org.jline.terminal.probe.timeout") == null) {
+            System.setProperty("org.jline.terminal.probe.timeout", "50");
+        }
+        if (System.getProperty("org.jline.terminal.graphemeCluster") == null) {
+            System.setProperty("org.jline.terminal.graphemeCluster", "false");
+        }
+    }
+
     @Override
     public Integer call() {
         CommandLine.usage(this, System.err);

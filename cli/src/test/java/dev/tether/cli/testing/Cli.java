@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -96,6 +97,16 @@ public final class Cli implements AutoCloseable {
         stdin.close();
     }
 
+    /** Sends SIGINT, as Ctrl-C at a terminal does (to the tool, not to a {@code script} around it). */
+    public void interrupt() throws IOException, InterruptedException {
+        long pid = terminal ? process.descendants().filter(p -> p.info().command().orElse("").endsWith("java"))
+                .findFirst().orElseThrow().pid() : process.pid();
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            fail("kill -INT " + pid + " failed");
+        }
+    }
+
     /** Sends SIGTERM, as {@code kill} does. */
     public void terminate() {
         process.destroy();
@@ -142,6 +153,13 @@ public final class Cli implements AutoCloseable {
             fail("the tool never printed '" + text + "' on standard error" + transcript());
         }
         return err();
+    }
+
+    /** Waits until standard output satisfies {@code condition} (checked after each chunk); {@code what} says what was awaited. */
+    public void awaitOut(Predicate<String> condition, String what) throws InterruptedException {
+        if (!out.await(printed -> condition.test(clean(printed)), WAIT)) {
+            fail("never: " + what + transcript());
+        }
     }
 
     /** Waits for the process to end and returns its status. */
