@@ -6,6 +6,7 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
+import org.jline.utils.InfoCmp;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -93,6 +94,10 @@ public final class TerminalConsole implements Console {
     @Override
     public void close() {
         try {
+            if (reader.isReading()) { // ended by the connection, not by Enter: take the unused prompt off the screen
+                terminal.puts(InfoCmp.Capability.carriage_return);
+                terminal.puts(InfoCmp.Capability.clr_eol);
+            }
             terminal.writer().flush();
             terminal.close();
         } catch (IOException e) {
