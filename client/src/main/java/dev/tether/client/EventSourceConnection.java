@@ -74,7 +74,7 @@ public interface EventSourceConnection {
      *
      * @param uri     the URI that answered, after any redirects
      * @param status  200
-     * @param headers the response's headers (looked up ignoring case); unmodifiable
+     * @param headers the response's headers, unmodifiable; {@link #header(String)} looks one up ignoring case
      */
     record Response(URI uri, int status, Map<String, List<String>> headers) {
         public Response {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.client.EventSourceConnection.State;
 import dev.tether.client.peers.TetherEventServer;
 import dev.tether.runtime.sse.EventBroadcaster;
+import dev.tether.runtime.sse.EventBroadcaster.Joined;
 import dev.tether.servlet.testing.Container;
 import dev.tether.sse.ReceivedEvent;
 import dev.tether.sse.SseEvent;
@@ -62,6 +63,7 @@ class EventSourceClientTest {
             assertEquals("text/event-stream", request.get("accept"));
             assertEquals("no-cache", request.get("cache-control"));
             assertFalse(request.containsKey("last-event-id"), request.toString());
+            assertEquals(Joined.FIRST, server.nextSubscription());
 
             news.broadcast(SseEvent.data("first").id("1"));
             news.broadcast(SseEvent.data("line one\nline two\r\nline three").event("update").id("2"));
@@ -93,6 +95,7 @@ class EventSourceClientTest {
             EventSourceConnection events = client.connect(server.uri("/events"), log);
             assertEquals("open 200 /events", log.next());
             assertEquals("retry 150", log.next());
+            assertEquals(Joined.FIRST, server.nextSubscription());
             news.broadcast(SseEvent.data("one").id("1"));
             news.broadcast(SseEvent.data("two").id("2"));
             assertEquals(event("1", "message", "one"), log.next());
@@ -107,6 +110,7 @@ class EventSourceClientTest {
             assertEquals("retry 150", log.next());
             assertEquals(event("3", "message", "missed a"), log.next());
             assertEquals(event("4", "message", "missed b"), log.next());
+            assertEquals(Joined.RESUMED, server.nextSubscription());
             server.nextRequest();
             assertEquals("2", server.nextRequest().get("last-event-id"));
 
@@ -155,6 +159,7 @@ class EventSourceClientTest {
             EventSourceConnection events = client.connect(server.uri("/events"), log);
             assertEquals("open 200 /events", log.next());
             assertEquals("retry 150", log.next());
+            server.nextSubscription();
             news.broadcast(SseEvent.data("x").id("caf\u00e9"));
             assertEquals(event("caf\u00e9", "message", "x"), log.next());
             assertEquals("caf\u00e9", events.lastEventId());
@@ -179,6 +184,7 @@ class EventSourceClientTest {
             client.connect(server.uri("/events"), log);
             assertEquals("open 200 /events", log.next());
             assertEquals("retry 150", log.next());
+            server.nextSubscription();
             news.broadcast("boom");
             news.broadcast("still here");
             assertEquals(event("", "message", "boom"), log.next());

@@ -55,6 +55,7 @@ class EventSourceTlsProxyTest {
         EventLog log = new EventLog();
         EventSourceConnection events = client.connect(uri, log);
         assertEquals("open 200 /events", log.next());
+        server.nextSubscription();
         news.broadcast("through " + uri.getScheme());
         assertEquals(event("", "message", "through " + uri.getScheme()), log.next());
         events.close();

@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   <li>{@code /redirect}: 302 to {@code /events}.</li>
  * </ul>
  * The broadcaster outlives the server: {@link #restart()} stops the container and starts another on
- * the same port, as a redeployed server comes back. Every request's headers are recorded.
+ * the same port, as a redeployed server comes back. Every request's headers are recorded, and how
+ * each stream joined the broadcaster ({@link #nextSubscription()}).
  */
 public final class TetherEventServer implements AutoCloseable {
     private static final Duration REQUEST_WAIT = Duration.ofSeconds(20);
@@ -48,6 +49,7 @@ public final class TetherEventServer implements AutoCloseable {
     private final EventSourceOptions options;
     private final Set<EventSource> streams = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Map<String, String>> requests = new LinkedBlockingQueue<>();
+    private final BlockingQueue<EventBroadcaster.Joined> subscriptions = new LinkedBlockingQueue<>();
     private volatile RunningServer server;
     private int port;
 
@@ -89,6 +91,17 @@ public final class TetherEventServer implements AutoCloseable {
         return headers;
     }
 
+    /**
+     * How the next {@code /events} stream joined the broadcaster, waiting until it has: a client
+     * hears {@code onOpen} before the server has subscribed its stream, and a broadcast before
+     * that reaches only the replay buffer.
+     */
+    public EventBroadcaster.Joined nextSubscription() throws InterruptedException {
+        EventBroadcaster.Joined joined = subscriptions.poll(REQUEST_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        if (joined == null) fail("no stream subscribed within " + REQUEST_WAIT);
+        return joined;
+    }
+
     /** Ends every open stream, as a server does to make its clients reconnect. */
     public void endStreams() {
         streams.forEach(EventSource::close);
@@ -123,7 +136,7 @@ public final class TetherEventServer implements AutoCloseable {
             requests.add(headers);
             String path = request.getRequestURI();
             if (path.equals("/events")) {
-                news.subscribe(stream(request, response));
+                subscriptions.add(news.subscribe(stream(request, response)));
             } else if (path.equals("/once")) {
                 stream(request, response).send(SseEvent.data(request.getParameter("data")));
             } else if (path.startsWith("/status/")) {
