@@ -2,6 +2,7 @@ package dev.tether.cli.events;
 
 import dev.tether.cli.Failures;
 import dev.tether.cli.Interrupts;
+import dev.tether.cli.TetherCli;
 import dev.tether.cli.console.Console;
 import dev.tether.cli.console.PipeConsole;
 import dev.tether.cli.console.Styles;
@@ -41,12 +42,20 @@ final class EventsSession {
     int run() {
         // Nothing is read from standard input: plain streams, coloured when they are a terminal.
         Styles styles = Styles.forOutput(System.console() != null, flags.noColor);
+        EventSourceClient.Builder builder = EventSourceClient.builder()
+                .connectTimeout(flags.connectTimeout())
+                .tls(flags.tls())
+                .proxy(flags.proxy());
+        EventSourceClient made;
+        try {
+            made = builder.build();
+        } catch (IllegalArgumentException e) { // what java.net.http cannot do, e.g. TLS to the proxy
+            System.err.println("tether: " + Failures.oneLine(e));
+            System.err.println("Run 'tether events --help' for the options, with examples.");
+            return TetherCli.USAGE;
+        }
         try (Console console = new PipeConsole(styles);
-             EventSourceClient client = EventSourceClient.builder()
-                     .connectTimeout(flags.connectTimeout())
-                     .tls(flags.tls())
-                     .proxy(flags.proxy())
-                     .build()) {
+             EventSourceClient client = made) {
             if (flags.insecure()) {
                 console.status(styles.warning(Failures.INSECURE_WARNING));
             }
