@@ -54,6 +54,7 @@ def main():
             pid, fd = pty.fork()
             if pid == 0:
                 fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))  # a 120x40 terminal
+                os.environ["TERM"] = "xterm-256color"
                 os.execvp(command[0], command + ["connect", url, "--no-color"])
             until(fd, rb"/help for commands.*\r?\n.*> ")
             to_prompt.append(time.monotonic() - start)

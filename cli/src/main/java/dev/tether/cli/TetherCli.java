@@ -76,22 +76,20 @@ public final class TetherCli implements Callable<Integer> {
         Logger.getLogger("dev.tether.client.TlsOptions").setLevel(Level.OFF);
     }
 
-    /** No command: the usage, and the status of a command line that cannot be run. */
     /**
-     * JLine asks the terminal what it supports and waits for the answers; a terminal that never answers
-     * (a bare pseudo-terminal, some multiplexers) would cost 200 ms per question at every start. A local
-     * terminal answers within milliseconds, and no answer only means a feature we do not use is off.
-     * The grapheme-cluster question is not asked at all. A -D on the command line still wins.
+     * JLine finds out whether the terminal joins grapheme clusters by writing a test character and
+     * waiting for the terminal to report the cursor; a terminal that never reports (a bare
+     * pseudo-terminal, some multiplexers) made every start wait for the timeout. Messages are
+     * printed, not edited in place, so the answer does not matter to us. A -D on the command line
+     * still wins.
      */
     private static void quickTerminal() {
-        if (System.getProperty("org.jline.terminal.probe.timeout") == null) {
-            System.setProperty("org.jline.terminal.probe.timeout", "50");
-        }
         if (System.getProperty("org.jline.terminal.graphemeCluster") == null) {
             System.setProperty("org.jline.terminal.graphemeCluster", "false");
         }
     }
 
+    /** No command: the usage, and the status of a command line that cannot be run. */
     @Override
     public Integer call() {
         CommandLine.usage(this, System.err);
