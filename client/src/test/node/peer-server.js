@@ -17,6 +17,8 @@
 //   !url                    the upgrade request's target (path and query)
 //   !version                the Sec-WebSocket-Version the client sent
 //   !client-cert            the CN of the client certificate presented on TLS, or `none`
+//   !delay <ms> <text>      <text> handled as if it arrived <ms> milliseconds later (a late answer, a
+//                           command such as `!close 4001 bye` while the client is busy)
 //   !fragments <n> <text>   <text> split into n fragments of one message (ws); faye has no API for
 //                           fragments and answers `unsupported: …`
 // A command the library refuses (e.g. a close code ws will not send) is answered `error: <message>`.
@@ -119,6 +121,13 @@ function onText(peer, text) {
       case '!client-cert':
         peer.send(clientCertificateName(peer.socket), false);
         break;
+      case '!delay': {
+        const gap = rest.indexOf(' ');
+        const ms = Number(gap < 0 ? rest : rest.slice(0, gap));
+        if (!Number.isInteger(ms) || ms < 0) throw new Error(`not a delay in ms: '${rest}'`);
+        setTimeout(() => onText(peer, gap < 0 ? '' : rest.slice(gap + 1)), ms);
+        break;
+      }
       case '!fragments': {
         const gap = rest.indexOf(' ');
         const n = Number(gap < 0 ? rest : rest.slice(0, gap));

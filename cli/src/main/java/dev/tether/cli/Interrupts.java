@@ -6,7 +6,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Ctrl-C as a person expects it: the first asks for a clean end (a close handshake, a server stop),
- * the second ends the process at once with status 130.
+ * the next ends the process at once with status 130. A clean end asked for another way
+ * ({@code /quit}, Ctrl-D) counts as the first.
  */
 public final class Interrupts {
     /** The status after a second Ctrl-C (128 + SIGINT, as shells report it). */
@@ -14,11 +15,14 @@ public final class Interrupts {
 
     private final AtomicInteger count = new AtomicInteger();
 
+    private Interrupts() {
+    }
+
     /** Sends Ctrl-C on {@code console} to {@code firstTime} once, then ends the process. */
-    public static void install(Console console, Runnable firstTime) {
+    public static Interrupts install(Console console, Runnable firstTime) {
         Interrupts interrupts = new Interrupts();
         console.onInterrupt(() -> {
-            if (interrupts.count.incrementAndGet() == 1) {
+            if (interrupts.count.getAndIncrement() == 0) {
                 firstTime.run();
             } else {
                 console.status(console.styles().warning("interrupted"));
@@ -26,5 +30,11 @@ public final class Interrupts {
                 Runtime.getRuntime().halt(STATUS);
             }
         });
+        return interrupts;
+    }
+
+    /** The clean end has been asked for another way: the next Ctrl-C quits at once. */
+    public void endingCleanly() {
+        count.compareAndSet(0, 1);
     }
 }

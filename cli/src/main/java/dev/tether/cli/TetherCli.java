@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 
 import java.util.Arrays;
 import java.util.concurrent.Callable;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -66,14 +67,20 @@ public final class TetherCli implements Callable<Integer> {
         return expanded;
     }
 
+    /** Kept, so that the level set on it outlives a garbage collection (the log manager holds loggers weakly). */
+    private static final Logger INSECURE_TLS_LOG = Logger.getLogger("dev.tether.client.TlsOptions");
+
     /**
      * The libraries' log lines on one line each, warnings and up, and none of Jetty's start-up
      * chatter (its level is in jetty-logging.properties). --no-check warns in the tool's own words.
      */
     private static void quietLogging() {
-        System.setProperty("java.util.logging.SimpleFormatter.format", "tether: %4$s: %5$s%6$s%n");
-        Logger.getLogger("").setLevel(Level.WARNING);
-        Logger.getLogger("dev.tether.client.TlsOptions").setLevel(Level.OFF);
+        Logger root = Logger.getLogger("");
+        root.setLevel(Level.WARNING);
+        for (Handler handler : root.getHandlers()) {
+            handler.setFormatter(new LogLines());
+        }
+        INSECURE_TLS_LOG.setLevel(Level.OFF);
     }
 
     /**

@@ -67,6 +67,11 @@ public final class ConnectCommand implements Callable<Integer> {
             description = "How binary messages are printed: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
     BinaryFormat binaryFormat;
 
+    @Option(names = "--raw",
+            description = "Prints messages exactly as they came, control characters and all (by default they are shown "
+                    + "escaped: a pipe may end at a terminal too). For output read by a program.")
+    boolean raw;
+
     @Mixin
     ClientFlags client;
 
@@ -89,13 +94,14 @@ public final class ConnectCommand implements Callable<Integer> {
         }
         Duration wait = waitSeconds < 0 ? null : Duration.ofMillis(Math.round(waitSeconds * 1000));
         return new ConnectSession(ClientFlags.withoutUserInfo(target), options, new ConnectSession.Settings(
-                execute, wait, showPingPong, binaryFormat, client.noColor, client.insecure())).run();
+                execute, wait, showPingPong, binaryFormat, client.noColor, raw, client.insecure())).run();
     }
 
     private ClientOptions options(URI target) {
         ClientOptions.Builder options = ClientOptions.builder()
                 .protocolVersion(protocolVersion)
                 .connectTimeout(client.connectTimeout())
+                .handshakeTimeout(client.connectTimeout()) // then as long again for TLS, the proxy and the upgrade
                 .tls(client.tls())
                 .proxy(client.proxy());
         if (!subprotocols.isEmpty()) options.protocols(subprotocols.toArray(String[]::new));

@@ -13,12 +13,14 @@ import dev.tether.cli.format.CloseText;
 import dev.tether.client.ClientOptions;
 import dev.tether.client.WebSocketClient;
 
+import java.io.IOError;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,8 +30,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * so a server that closes ends the run even while a line is half typed.
  */
 final class ConnectSession {
+    /** How long SIGTERM waits for the server to answer our 1001. */
+    private static final Duration TERM_GRACE = Duration.ofSeconds(2);
+
     record Settings(List<String> execute, Duration waitAfter, boolean showPingPong, BinaryFormat binary,
-                    boolean noColor, boolean insecure) {
+                    boolean noColor, boolean raw, boolean insecure) {
     }
 
     private final URI target;
@@ -37,7 +42,10 @@ final class ConnectSession {
     private final Settings settings;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private final AtomicBoolean closeRequested = new AtomicBoolean();
+    /** A message that was not sent (refused, or the connection went first): the run did not do its job. */
+    private final AtomicBoolean sendFailed = new AtomicBoolean();
     private volatile WebSocket socket;
+    private volatile Interrupts interrupts;
 
     ConnectSession(URI target, ClientOptions options, Settings settings) {
         this.target = target;
@@ -46,16 +54,19 @@ final class ConnectSession {
     }
 
     int run() {
-        try (Console console = Consoles.open(settings.noColor());
+        try (Console console = Consoles.open(settings.noColor(), settings.raw());
              WebSocketClient client = WebSocketClient.builder().selectorThreads(1).build()) {
-            Interrupts.install(console, () -> requestClose(console, CloseCodes.NORMAL, ""));
+            interrupts = Interrupts.install(console, () -> requestClose(console, CloseCodes.NORMAL, ""));
             if (settings.insecure()) {
                 console.status(console.styles().warning(Failures.INSECURE_WARNING));
             }
-            PrintingListener printer = new PrintingListener(console, settings, this::ended);
+            Thread onTerm = new Thread(this::goAway, "tether-term");
+            Runtime.getRuntime().addShutdownHook(onTerm);
+            PrintingListener printer = new PrintingListener(console, settings, ws -> socket = ws, this::ended);
             try {
-                socket = client.connect(target, options, printer).toCompletableFuture().get();
+                client.connect(target, options, printer).toCompletableFuture().get();
             } catch (ExecutionException e) {
+                removeQuietly(onTerm);
                 console.status(console.styles().error("tether: " + Failures.connectFailure(e.getCause(), target)));
                 if (Failures.isSetup(e.getCause())) {
                     console.status("Run 'tether connect --help' for the options, with examples.");
@@ -65,8 +76,11 @@ final class ConnectSession {
             }
             Thread input = new Thread(() -> sendInput(console, printer), "tether-input");
             input.setDaemon(true); // blocked in a read when the connection ends: the process does not wait for it
+            input.setUncaughtExceptionHandler((thread, error) -> inputFailed(console, error));
             input.start();
-            return exit.get();
+            int status = exit.get();
+            removeQuietly(onTerm);
+            return status;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Interrupts.STATUS;
@@ -75,29 +89,57 @@ final class ConnectSession {
         }
     }
 
-    /** The connection is over: 0 after a clean close that we asked for or the server ended normally, 1 otherwise. */
+    /** SIGTERM (the JVM is going down anyway): tell the server with 1001, and give it a moment to answer. */
+    private void goAway() {
+        WebSocket ws = socket;
+        if (ws == null || exit.isDone()) return;
+        closeRequested.set(true);
+        ws.close(CloseCodes.GOING_AWAY, "");
+        try {
+            ws.closed().toCompletableFuture().get(TERM_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // going down regardless
+        }
+    }
+
+    private static void removeQuietly(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down (SIGTERM came meanwhile): the hook runs, and does nothing
+        }
+    }
+
+    /**
+     * The connection is over: 0 after a clean close that we asked for or the server ended normally,
+     * and every message went out; 1 otherwise.
+     */
     private void ended(CloseStatus status) {
         boolean normal = status.code() == CloseCodes.NORMAL || status.code() == CloseCodes.GOING_AWAY
                 || status.code() == CloseCodes.NO_STATUS;
-        exit.complete(status.wasClean() && (normal || closeRequested.get()) ? 0 : 1);
+        exit.complete(status.wasClean() && (normal || closeRequested.get()) && !sendFailed.get() ? 0 : 1);
     }
 
     private void sendInput(Console console, PrintingListener printer) {
-        try {
-            if (!settings.execute().isEmpty()) {
-                for (String message : settings.execute()) {
-                    send(console, message);
-                }
-                waitThenClose(console);
-            } else if (console.interactive()) {
-                readTyped(console, printer);
-            } else {
-                readPiped(console);
+        if (!settings.execute().isEmpty()) {
+            for (String message : settings.execute()) {
+                send(console, message);
             }
-        } catch (RuntimeException | java.io.IOError e) { // the terminal or standard input failed
-            console.status(console.styles().error("tether: " + Failures.oneLine(e)));
-            requestClose(console, CloseCodes.NORMAL, "");
+            waitThenClose(console);
+        } else if (console.interactive()) {
+            readTyped(console, printer);
+        } else {
+            readPiped(console);
         }
+    }
+
+    /** Reading or sending failed in a way nothing else reports (the terminal went away, say): one line, then close. */
+    private void inputFailed(Console console, Throwable error) {
+        if (exit.isDone()) return; // the session ended under the read: nothing went wrong
+        console.status(console.styles().error("tether: " + Failures.oneLine(error)));
+        requestClose(console, CloseCodes.NORMAL, "");
     }
 
     private void readTyped(Console console, PrintingListener printer) {
@@ -110,7 +152,7 @@ final class ConnectSession {
             } catch (Console.Interrupted e) {
                 continue; // the interrupt handler closes; a second Ctrl-C quits
             }
-            if (line == null) { // Ctrl-D
+            if (line == null) { // Ctrl-D, or the session is over
                 requestClose(console, CloseCodes.NORMAL, "");
                 return;
             }
@@ -128,6 +170,9 @@ final class ConnectSession {
                 line = console.readLine();
             } catch (Console.Interrupted e) {
                 continue; // not from a pipe; the interrupt handler closes all the same
+            } catch (IOError | RuntimeException e) {
+                inputFailed(console, e);
+                return;
             }
             if (line == null) {
                 waitThenClose(console);
@@ -142,6 +187,7 @@ final class ConnectSession {
         try {
             socket.send(message).toCompletableFuture().get();
         } catch (ExecutionException e) {
+            sendFailed.set(true);
             console.status(console.styles().error("not sent: " + Failures.oneLine(e.getCause())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -154,7 +200,7 @@ final class ConnectSession {
         }
         try {
             exit.get(settings.waitAfter().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             requestClose(console, CloseCodes.NORMAL, "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -170,6 +216,7 @@ final class ConnectSession {
             console.close();
             Runtime.getRuntime().halt(Interrupts.STATUS);
         }
+        interrupts.endingCleanly();
         if (closeRequested.compareAndSet(false, true)) {
             if (console.interactive()) {
                 console.status(console.styles().status("closing… (Ctrl-C again to quit at once)"));

@@ -7,7 +7,6 @@ import dev.tether.cli.Failures;
 import dev.tether.cli.console.Console;
 import dev.tether.cli.console.Styles;
 import dev.tether.cli.format.Payloads;
-import dev.tether.cli.format.Printable;
 
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
@@ -21,20 +20,24 @@ final class PrintingListener implements WebSocketListener {
     private final Console console;
     private final Styles styles;
     private final ConnectSession.Settings settings;
+    private final Consumer<WebSocket> opened;
     private final Consumer<CloseStatus> ended;
 
-    PrintingListener(Console console, ConnectSession.Settings settings, Consumer<CloseStatus> ended) {
+    PrintingListener(Console console, ConnectSession.Settings settings, Consumer<WebSocket> opened,
+                     Consumer<CloseStatus> ended) {
         this.console = console;
         this.styles = console.styles();
         this.settings = settings;
+        this.opened = opened;
         this.ended = ended;
     }
 
     @Override
     public void onOpen(WebSocket socket) {
+        opened.accept(socket); // before anything is printed: from now on a signal closes it cleanly
         StringBuilder line = new StringBuilder("connected to ").append(socket.handshake().uri());
-        if (socket.protocol() != null) line.append(", subprotocol ").append(socket.protocol());
-        if (!socket.extensions().isEmpty()) line.append(", extensions ").append(String.join(", ", socket.extensions()));
+        if (socket.protocol() != null) line.append(", subprotocol ").append(console.shown(socket.protocol()));
+        if (!socket.extensions().isEmpty()) line.append(", extensions ").append(console.shown(String.join(", ", socket.extensions())));
         if (!socket.version().equals("hybi-13")) line.append(" (").append(socket.version()).append(')');
         console.status(styles.status(line.toString()));
     }
@@ -52,14 +55,14 @@ final class PrintingListener implements WebSocketListener {
     @Override
     public void onPing(WebSocket socket, ByteBuffer payload) {
         if (settings.showPingPong()) {
-            console.message(styles.control("< ping" + Payloads.describe(payload, console.interactive())));
+            console.message(styles.control("< ping" + Payloads.describe(payload, console::shown)));
         }
     }
 
     @Override
     public void onPong(WebSocket socket, ByteBuffer payload) {
         if (settings.showPingPong()) {
-            console.message(styles.control("< pong" + Payloads.describe(payload, console.interactive())));
+            console.message(styles.control("< pong" + Payloads.describe(payload, console::shown)));
         }
     }
 
@@ -81,6 +84,6 @@ final class PrintingListener implements WebSocketListener {
     }
 
     private String shown(String text) {
-        return console.interactive() ? Printable.escape(text) : text;
+        return console.shown(text);
     }
 }

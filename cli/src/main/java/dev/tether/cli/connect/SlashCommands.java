@@ -62,7 +62,7 @@ final class SlashCommands {
         ByteBuffer payload = controlPayload(data);
         if (payload == null) return;
         long start = System.nanoTime();
-        String shown = Payloads.describe(payload, true);
+        String shown = Payloads.describe(payload, console::shown);
         socket.ping(payload).whenComplete((pong, error) -> {
             if (error == null) {
                 printer.note(String.format("< pong%s after %.2f ms", shown, (System.nanoTime() - start) / 1e6));

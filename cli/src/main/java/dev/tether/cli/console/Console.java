@@ -13,6 +13,12 @@ public interface Console extends AutoCloseable {
     Styles styles();
 
     /**
+     * Text from the network as it may be printed: control characters escaped (a pipe may end at a
+     * terminal too), unless the user asked for {@code --raw}.
+     */
+    String shown(String text);
+
+    /**
      * The next line typed or piped in, without its line end; null at the end of input (Ctrl-D, or the
      * pipe closed).
      *
@@ -26,10 +32,13 @@ public interface Console extends AutoCloseable {
     /** A line about the connection (connected, closed, reconnecting, warnings): standard error. */
     void status(String line);
 
-    /** Runs {@code handler} on every Ctrl-C (SIGINT), whether or not a line is being read. */
+    /**
+     * Runs {@code handler} on every Ctrl-C (SIGINT), whether or not a line is being read, and when
+     * standard output is gone (a pipe's reader quit): either way the user is done.
+     */
     void onInterrupt(Runnable handler);
 
-    /** Gives the terminal back as it was. */
+    /** Gives the terminal back as it was. Printing after it does nothing, and {@link #readLine} returns null. */
     @Override
     void close();
 

@@ -7,13 +7,33 @@ public final class Consoles {
 
     /**
      * A {@link TerminalConsole} when standard input and output are both a terminal, else a
-     * {@link PipeConsole} (colours only if standard output alone is a terminal is not worth guessing:
-     * none then).
+     * {@link PipeConsole} without colours.
+     *
+     * @param raw whether text from the network is printed as it came (control characters and all)
      */
-    public static Console open(boolean noColor) {
-        if (System.console() != null) {
-            return TerminalConsole.open(noColor);
+    public static Console open(boolean noColor, boolean raw) {
+        if (isTerminal()) {
+            return TerminalConsole.open(noColor, raw);
         }
-        return new PipeConsole(Styles.plain());
+        return new PipeConsole(Styles.plain(), raw);
+    }
+
+    /**
+     * Whether standard input and output are both a terminal. {@code System.console()} says so up to
+     * Java 21; from 22 it may return a console for pipes too, and {@code Console.isTerminal()} (22+,
+     * called reflectively: we build for 17) tells.
+     */
+    public static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // before 22, a console means a terminal
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tether.cli.console;
 
+import dev.tether.cli.format.Printable;
 import org.jline.utils.Signals;
 
 import java.io.BufferedReader;
@@ -8,6 +9,9 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Standard input and output as they are: for pipes and scripts (or a terminal whose output is
@@ -19,9 +23,14 @@ public final class PipeConsole implements Console {
     private final PrintStream out;
     private final PrintStream err;
     private final Styles styles;
+    private final boolean raw;
+    private final List<Runnable> interruptHandlers = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean outputGone = new AtomicBoolean();
 
-    public PipeConsole(Styles styles) {
+    /** @param raw whether text from the network is printed as it came, control characters and all */
+    public PipeConsole(Styles styles, boolean raw) {
         this.styles = styles;
+        this.raw = raw;
         this.out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         this.err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
     }
@@ -37,6 +46,11 @@ public final class PipeConsole implements Console {
     }
 
     @Override
+    public String shown(String text) {
+        return raw ? text : Printable.escape(text);
+    }
+
+    @Override
     public String readLine() {
         try {
             return in.readLine();
@@ -47,8 +61,13 @@ public final class PipeConsole implements Console {
 
     @Override
     public void message(String line) {
+        boolean gone;
         synchronized (this) {
             out.println(line);
+            gone = out.checkError(); // PrintStream keeps a broken pipe to itself
+        }
+        if (gone && outputGone.compareAndSet(false, true)) {
+            interruptHandlers.forEach(Runnable::run); // `tether events … | head -2`: head has what it wanted
         }
     }
 
@@ -61,6 +80,7 @@ public final class PipeConsole implements Console {
 
     @Override
     public void onInterrupt(Runnable handler) {
+        interruptHandlers.add(handler);
         // A SIGINT handler instead of the JVM's default (exit at once), through JLine's wrapper of the JDK's signal API.
         Signals.register("INT", handler);
     }

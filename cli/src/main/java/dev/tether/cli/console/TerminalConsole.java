@@ -1,5 +1,6 @@
 package dev.tether.cli.console;
 
+import dev.tether.cli.format.Printable;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -8,6 +9,7 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.InfoCmp;
 
+import java.io.IOError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -24,10 +26,13 @@ public final class TerminalConsole implements Console {
     private final LineReader reader;
     private final Styles styles;
     private final List<Runnable> interruptHandlers = new CopyOnWriteArrayList<>();
+    private final boolean raw;
+    private volatile boolean closed;
 
-    private TerminalConsole(Terminal terminal, Styles styles) {
+    private TerminalConsole(Terminal terminal, Styles styles, boolean raw) {
         this.terminal = terminal;
         this.styles = styles;
+        this.raw = raw;
         this.reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("tether")
@@ -39,10 +44,10 @@ public final class TerminalConsole implements Console {
     }
 
     /** The system terminal (standard input and output must both be one). */
-    public static TerminalConsole open(boolean noColor) {
+    public static TerminalConsole open(boolean noColor, boolean raw) {
         try {
             Terminal terminal = TerminalBuilder.builder().system(true).name("tether").build();
-            return new TerminalConsole(terminal, Styles.forOutput(true, noColor));
+            return new TerminalConsole(terminal, Styles.forOutput(true, noColor), raw);
         } catch (IOException e) {
             throw new UncheckedIOException("could not open the terminal", e);
         }
@@ -59,7 +64,13 @@ public final class TerminalConsole implements Console {
     }
 
     @Override
+    public String shown(String text) {
+        return raw ? text : Printable.escape(text);
+    }
+
+    @Override
     public String readLine() throws Interrupted {
+        if (closed) return null;
         try {
             return reader.readLine(PROMPT);
         } catch (UserInterruptException e) {
@@ -67,6 +78,9 @@ public final class TerminalConsole implements Console {
             throw new Interrupted();
         } catch (EndOfFileException e) {
             return null;
+        } catch (RuntimeException | IOError e) {
+            if (closed) return null; // the session ended under a half-typed line: nothing more to read
+            throw e;
         }
     }
 
@@ -78,12 +92,18 @@ public final class TerminalConsole implements Console {
 
     @Override
     public void message(String line) {
-        reader.printAbove(line);
+        print(line);
     }
 
     @Override
     public void status(String line) {
-        reader.printAbove(line);
+        print(line);
+    }
+
+    private synchronized void print(String line) {
+        if (!closed) { // a listener's last words may race the end of the session
+            reader.printAbove(line);
+        }
     }
 
     @Override
@@ -92,7 +112,9 @@ public final class TerminalConsole implements Console {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
         try {
             if (reader.isReading()) { // ended by the connection, not by Enter: take the unused prompt off the screen
                 terminal.puts(InfoCmp.Capability.carriage_return);

@@ -1,25 +1,24 @@
 package dev.tether.cli.events;
 
-import dev.tether.cli.format.Printable;
 import dev.tether.sse.ReceivedEvent;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 /** How an event reads: {@code tick #5: tick 5} for people, one JSON object per line for scripts. */
 final class EventText {
     private EventText() {
     }
 
-    /** The event's type, and its id after {@code #} when it has one. */
-    static String head(ReceivedEvent event) {
-        return Printable.escape(event.type()) + (event.id().isEmpty() ? "" : " #" + Printable.escape(event.id()));
+    /** The event's type, and its id after {@code #} when it has one, made safe by {@code shown}. */
+    static String head(ReceivedEvent event, UnaryOperator<String> shown) {
+        return shown.apply(event.type()) + (event.id().isEmpty() ? "" : " #" + shown.apply(event.id()));
     }
 
-    /** The data; on a terminal with control characters escaped, lines after the first indented. */
-    static String data(ReceivedEvent event, boolean terminal) {
-        String data = terminal ? Printable.escape(event.data()) : event.data();
-        return data.replace("\n", "\n  ");
+    /** The data made safe by {@code shown}, lines after the first indented. */
+    static String data(ReceivedEvent event, UnaryOperator<String> shown) {
+        return shown.apply(event.data()).replace("\n", "\n  ");
     }
 
     /** {@code {"id":"5","event":"tick","data":"tick 5"}}: every character a JSON string needs escaped is. */
@@ -42,7 +41,7 @@ final class EventText {
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
                 default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                    if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == '\u2028' || c == '\u2029') { // C0, DEL, C1, JS line ends
                         out.append(String.format("\\u%04x", (int) c));
                     } else {
                         out.append(c);

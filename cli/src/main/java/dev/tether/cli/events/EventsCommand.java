@@ -60,6 +60,10 @@ public final class EventsCommand implements Callable<Integer> {
     @Option(names = "--comments", description = "Prints comment lines too (the keepalives some servers send).")
     boolean comments;
 
+    @Option(names = "--raw",
+            description = "Prints event data exactly as it came, control characters and all (by default they are shown escaped).")
+    boolean raw;
+
     @Mixin
     ClientFlags client;
 
@@ -80,7 +84,7 @@ public final class EventsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        return new EventsSession(request, client, new EventsSession.Settings(count, json, comments)).run();
+        return new EventsSession(request, client, new EventsSession.Settings(count, json, comments, raw)).run();
     }
 
     private EventSourceRequest request(URI target) {

@@ -4,6 +4,7 @@ import dev.tether.cli.Failures;
 import dev.tether.cli.Interrupts;
 import dev.tether.cli.TetherCli;
 import dev.tether.cli.console.Console;
+import dev.tether.cli.console.Consoles;
 import dev.tether.cli.console.PipeConsole;
 import dev.tether.cli.console.Styles;
 import dev.tether.cli.options.ClientFlags;
@@ -24,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * retry, reconnecting) to standard error.
  */
 final class EventsSession {
-    record Settings(Long count, boolean json, boolean comments) {
+    record Settings(Long count, boolean json, boolean comments, boolean raw) {
     }
 
     private final EventSourceRequest request;
@@ -41,7 +42,7 @@ final class EventsSession {
 
     int run() {
         // Nothing is read from standard input: plain streams, coloured when they are a terminal.
-        Styles styles = Styles.forOutput(System.console() != null, flags.noColor);
+        Styles styles = Styles.forOutput(Consoles.isTerminal(), flags.noColor);
         EventSourceClient.Builder builder = EventSourceClient.builder()
                 .connectTimeout(flags.connectTimeout())
                 .tls(flags.tls())
@@ -54,7 +55,7 @@ final class EventsSession {
             System.err.println("Run 'tether events --help' for the options, with examples.");
             return TetherCli.USAGE;
         }
-        try (Console console = new PipeConsole(styles);
+        try (Console console = new PipeConsole(styles, settings.raw());
              EventSourceClient client = made) {
             if (flags.insecure()) {
                 console.status(styles.warning(Failures.INSECURE_WARNING));
@@ -85,7 +86,7 @@ final class EventsSession {
 
         @Override
         public void onOpen(EventSourceConnection connection, EventSourceConnection.Response response) {
-            String resumed = connection.lastEventId().isEmpty() ? "" : ", Last-Event-ID: " + connection.lastEventId();
+            String resumed = connection.lastEventId().isEmpty() ? "" : ", Last-Event-ID: " + console.shown(connection.lastEventId());
             console.status(styles.status("connected to " + response.uri() + " (HTTP " + response.status() + resumed + ")"));
         }
 
@@ -93,7 +94,7 @@ final class EventsSession {
         public void onEvent(EventSourceConnection connection, ReceivedEvent event) {
             if (exit.isDone()) return;
             console.message(settings.json() ? EventText.json(event)
-                    : styles.received("< " + EventText.head(event) + ": ") + EventText.data(event, styles.colours()));
+                    : styles.received("< " + EventText.head(event, console::shown) + ": ") + EventText.data(event, console::shown));
             if (settings.count() != null && events.incrementAndGet() >= settings.count()) {
                 connection.close();
                 exit.complete(0);
@@ -108,13 +109,13 @@ final class EventsSession {
         @Override
         public void onComment(EventSourceConnection connection, String text) {
             if (settings.comments()) {
-                console.message(styles.control(": " + EventText.data(new ReceivedEvent("", ReceivedEvent.MESSAGE, text), styles.colours())));
+                console.message(styles.control(": " + console.shown(text)));
             }
         }
 
         @Override
         public void onReconnecting(EventSourceConnection connection, Duration delay, EventSourceException cause) {
-            String resume = connection.lastEventId().isEmpty() ? "" : " with Last-Event-ID: " + connection.lastEventId();
+            String resume = connection.lastEventId().isEmpty() ? "" : " with Last-Event-ID: " + console.shown(connection.lastEventId());
             console.status(styles.warning("disconnected: " + Failures.oneLine(cause) + "; reconnecting in "
                     + EventText.seconds(delay) + resume));
         }

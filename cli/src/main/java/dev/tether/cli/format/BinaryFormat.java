@@ -26,15 +26,23 @@ public enum BinaryFormat {
         }
     };
 
+    /** A binary message shows this many bytes at most: a 64 MiB message is not 192 MB of hex on a screen. */
+    public static final int SHOWN_BYTES = 1024;
+
     private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
     /** The message from position to limit, the buffer unchanged. */
     public abstract String format(ByteBuffer data);
 
-    /** How a received binary message reads: its size, then its bytes. */
+    /** How a received binary message reads: its size, then its bytes (the first {@value #SHOWN_BYTES} of them). */
     public String describe(ByteBuffer data) {
         int size = data.remaining();
-        return "[binary, " + size + (size == 1 ? " byte" : " bytes") + "]" + (size == 0 ? "" : " " + format(data));
+        String head = "[binary, " + size + (size == 1 ? " byte" : " bytes") + "]";
+        if (size == 0) return head;
+        if (size <= SHOWN_BYTES) return head + " " + format(data);
+        ByteBuffer shown = data.duplicate();
+        shown.limit(shown.position() + SHOWN_BYTES);
+        return head + " " + format(shown) + " … (" + (size - SHOWN_BYTES) + " more)";
     }
 
     static byte[] bytes(ByteBuffer data) {

@@ -4,14 +4,15 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.function.UnaryOperator;
 
-/** A ping's or pong's payload as a person reads it: quoted text when it is UTF-8, else hex. */
+/** A ping's or pong's payload as a person reads it: quoted text (as {@code shown} makes it safe) when it is UTF-8, else hex. */
 public final class Payloads {
     private Payloads() {
     }
 
     /** {@code ""} for none, {@code  "text"} for UTF-8, {@code  [hex] 00 ff} otherwise, with a leading space. */
-    public static String describe(ByteBuffer payload, boolean forTerminal) {
+    public static String describe(ByteBuffer payload, UnaryOperator<String> shown) {
         if (!payload.hasRemaining()) {
             return "";
         }
@@ -20,7 +21,7 @@ public final class Payloads {
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(payload.duplicate()).toString();
-            return " \"" + (forTerminal ? Printable.escape(text) : text) + "\"";
+            return " \"" + shown.apply(text) + "\"";
         } catch (CharacterCodingException e) {
             return " [hex] " + BinaryFormat.HEX.format(payload);
         }

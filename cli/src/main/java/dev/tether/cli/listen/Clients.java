@@ -8,12 +8,12 @@ import dev.tether.cli.console.Console;
 import dev.tether.cli.console.Styles;
 import dev.tether.cli.format.CloseText;
 import dev.tether.cli.format.Payloads;
-import dev.tether.cli.format.Printable;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,17 +41,20 @@ final class Clients {
         return new WebSocketListener() {
             @Override
             public void onOpen(WebSocket socket) {
-                open.put(number, socket);
+                synchronized (Clients.this) {
+                    open.put(number, socket);
+                    Clients.this.notifyAll();
+                }
                 InetSocketAddress from = socket.handshake().remoteAddress();
                 console.status(styles.status("client " + tag + " connected from " + address(from) + ": "
-                        + Printable.escape(socket.handshake().uri().toString())
-                        + (socket.protocol() != null ? ", subprotocol " + socket.protocol() : "")
+                        + console.shown(socket.handshake().uri().toString())
+                        + (socket.protocol() != null ? ", subprotocol " + console.shown(socket.protocol()) : "")
                         + (socket.version().equals("hybi-13") ? "" : " (" + socket.version() + ")")));
             }
 
             @Override
             public void onText(WebSocket socket, String text) {
-                console.message(styles.received("< " + tag + ": ") + (console.interactive() ? Printable.escape(text) : text));
+                console.message(styles.received("< " + tag + ": ") + console.shown(text));
             }
 
             @Override
@@ -62,14 +65,14 @@ final class Clients {
             @Override
             public void onPing(WebSocket socket, ByteBuffer payload) {
                 if (settings.showPingPong()) {
-                    console.message(styles.control("< " + tag + ": ping" + Payloads.describe(payload, console.interactive())));
+                    console.message(styles.control("< " + tag + ": ping" + Payloads.describe(payload, console::shown)));
                 }
             }
 
             @Override
             public void onPong(WebSocket socket, ByteBuffer payload) {
                 if (settings.showPingPong()) {
-                    console.message(styles.control("< " + tag + ": pong" + Payloads.describe(payload, console.interactive())));
+                    console.message(styles.control("< " + tag + ": pong" + Payloads.describe(payload, console::shown)));
                 }
             }
 
@@ -91,17 +94,40 @@ final class Clients {
         return open;
     }
 
-    /** Sends {@code text} to every open client; false when there was none. */
-    boolean sendToAll(String text) {
+    /** Waits until a client is connected. */
+    synchronized void awaitAny() throws InterruptedException {
+        while (open.isEmpty()) {
+            wait();
+        }
+    }
+
+    /**
+     * Sends {@code text} to every open client; null when there was none, else a stage that completes
+     * when every send has (a failed one is reported here).
+     */
+    CompletableFuture<Void> sendToAll(String text) {
         List<Map.Entry<Integer, WebSocket>> clients = List.copyOf(open.entrySet());
-        for (Map.Entry<Integer, WebSocket> client : clients) {
-            client.getValue().send(text).whenComplete((sent, error) -> {
+        if (clients.isEmpty()) return null;
+        CompletableFuture<?>[] sends = new CompletableFuture<?>[clients.size()];
+        for (int i = 0; i < sends.length; i++) {
+            Map.Entry<Integer, WebSocket> client = clients.get(i);
+            sends[i] = client.getValue().send(text).toCompletableFuture().handle((sent, error) -> {
                 if (error != null) {
                     console.status(styles.error("not sent to #" + client.getKey() + ": " + Failures.oneLine(error)));
                 }
+                return null;
             });
         }
-        return !clients.isEmpty();
+        return CompletableFuture.allOf(sends);
+    }
+
+    /** {@code #n 127.0.0.1:5555 /path}, one line per client, or a line saying there is none. */
+    String list() {
+        StringBuilder lines = new StringBuilder();
+        open.forEach((number, socket) -> lines.append(lines.length() == 0 ? "" : "\n").append('#').append(number).append(' ')
+                .append(address(socket.handshake().remoteAddress())).append(' ')
+                .append(console.shown(socket.handshake().uri().toString())));
+        return lines.length() == 0 ? "no client is connected" : lines.toString();
     }
 
     private static String address(InetSocketAddress address) {

@@ -71,6 +71,11 @@ final class EmbeddedServer {
         return "ws://" + shown + ":" + connector.getLocalPort() + "/";
     }
 
+    /** Takes no more connections; those open stay. */
+    void stopAccepting() {
+        connector.setAccepting(false);
+    }
+
     /** Stops accepting, drops the connections still open and stops the threads; safe to call twice. */
     void stop() {
         try {

@@ -18,9 +18,10 @@ import java.util.concurrent.Callable;
         description = {"Serves WebSocket on a port: prints what clients send, sends what you type or pipe in.", "",
                 "Every path of PORT speaks WebSocket, on 127.0.0.1 unless --host says otherwise, through Tether's "
                         + "servlet adapter on an embedded Jetty. What each client sends is printed (< #n: …); each line "
-                        + "typed or piped in goes to every connected client; /help lists the slash commands. Ctrl-C "
-                        + "(or SIGTERM) closes the clients with 1001 and stops.", "",
-                "Exit status: 0 when stopped, 1 when the port cannot be served, 2 for a usage error.", ""},
+                        + "typed goes to every connected client; piped lines wait for a client and go out one after another. "
+                        + "/help lists the slash commands. Ctrl-C (or SIGTERM) closes the clients with 1001 and stops.", "",
+                "Exit status: 0 when stopped with Ctrl-C or /quit (143 after SIGTERM), 1 when the port cannot be served, "
+                        + "2 for a usage error.", ""},
         footer = {"", "Examples:",
                 "  tether listen 8080",
                 "  tether listen 0                            (any free port; the URL is printed)",
@@ -54,12 +55,16 @@ public final class ListenCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "No colours, even on a terminal (NO_COLOR in the environment does the same).")
     boolean noColor;
 
+    @Option(names = "--raw",
+            description = "Prints messages exactly as they came, control characters and all (by default they are shown escaped).")
+    boolean raw;
+
     @Override
     public Integer call() {
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "PORT must be from 0 to 65535, not " + port);
         }
         return new ListenSession(new ListenSession.Settings(host, port, subprotocols, maxSize, showPingPong,
-                binaryFormat, noColor)).run();
+                binaryFormat, noColor, raw)).run();
     }
 }

@@ -11,10 +11,11 @@ import dev.tether.servlet.WebSocketOptions;
 
 import dev.tether.api.CloseStatus;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class ListenSession {
     record Settings(String host, int port, List<String> subprotocols, Integer maxSize, boolean showPingPong,
-                    BinaryFormat binary, boolean noColor) {
+                    BinaryFormat binary, boolean noColor, boolean raw) {
     }
 
     static final String HELP = String.join("\n",
@@ -50,7 +51,7 @@ final class ListenSession {
     }
 
     int run() {
-        try (Console console = Consoles.open(settings.noColor())) {
+        try (Console console = Consoles.open(settings.noColor(), settings.raw())) {
             Clients clients = new Clients(console, settings);
             EmbeddedServer server;
             try {
@@ -60,17 +61,25 @@ final class ListenSession {
                         + ": " + Failures.oneLine(e)));
                 return 1;
             }
-            Interrupts.install(console, stopRequested::countDown);
+            Interrupts interrupts = Interrupts.install(console, stopRequested::countDown);
             Thread stopOnTerm = new Thread(() -> stop(clients, server), "tether-stop");
             Runtime.getRuntime().addShutdownHook(stopOnTerm); // SIGTERM: the clients hear 1001 all the same
             console.status(console.styles().status("listening on " + server.url()
                     + " (every path; Ctrl-C to stop)" + (console.interactive() ? "; /help for commands" : "")));
             Thread input = new Thread(() -> readInput(console, clients), "tether-input");
             input.setDaemon(true);
+            input.setUncaughtExceptionHandler((thread, error) -> {
+                console.status(console.styles().error("tether: " + Failures.oneLine(error) + "; nothing more is sent"));
+            });
             input.start();
             stopRequested.await();
+            interrupts.endingCleanly(); // also after /quit or Ctrl-D: a Ctrl-C while stopping quits at once
             console.status(console.styles().status("stopping: closing " + clients.open().size() + " client(s) with 1001"));
-            Runtime.getRuntime().removeShutdownHook(stopOnTerm);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnTerm);
+            } catch (IllegalStateException e) {
+                return Interrupts.STATUS; // SIGTERM came meanwhile: its hook stops the server
+            }
             stop(clients, server);
             return 0;
         } catch (InterruptedException e) {
@@ -81,6 +90,7 @@ final class ListenSession {
 
     /** Closes the clients with 1001 and waits (a few seconds at most) for their answers, then stops the server. */
     private static void stop(Clients clients, EmbeddedServer server) {
+        server.stopAccepting(); // no client comes after the 1001s and misses them
         List<CompletableFuture<CloseStatus>> closing = new ArrayList<>();
         for (WebSocket socket : clients.open().values()) {
             socket.close(CloseCodes.GOING_AWAY, "server stopping");
@@ -115,11 +125,32 @@ final class ListenSession {
                 if (console.interactive()) stopRequested.countDown(); // Ctrl-D
                 return; // piped input is over: nothing more to send, the server goes on
             }
-            if (console.interactive() && line.startsWith("/") && !line.startsWith("//")) {
-                command(console, clients, line);
-            } else if (!clients.sendToAll(line.startsWith("//") && console.interactive() ? line.substring(1) : line)) {
-                console.status(console.styles().warning("no client is connected: not sent"));
+            if (console.interactive()) {
+                typed(console, clients, line);
+            } else {
+                piped(clients, line);
             }
+        }
+    }
+
+    private void typed(Console console, Clients clients, String line) {
+        if (line.startsWith("/") && !line.startsWith("//")) {
+            command(console, clients, line);
+        } else if (clients.sendToAll(line.startsWith("//") ? line.substring(1) : line) == null) {
+            console.status(console.styles().warning("no client is connected: not sent"));
+        }
+    }
+
+    /** A piped line waits for a client, and the next is read once it is written: nothing is dropped, memory stays bounded. */
+    private static void piped(Clients clients, String line) {
+        try {
+            CompletableFuture<Void> sent;
+            while ((sent = clients.sendToAll(line)) == null) {
+                clients.awaitAny();
+            }
+            sent.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -127,19 +158,22 @@ final class ListenSession {
         String[] words = line.split(" ", 2);
         String argument = words.length > 1 ? words[1] : "";
         switch (words[0]) {
-            case "/ping" -> clients.open().values().forEach(socket -> socket.ping(
-                    java.nio.ByteBuffer.wrap(argument.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            case "/ping" -> pingAll(console, clients, argument);
             case "/close" -> closeAll(console, clients, argument);
-            case "/clients" -> {
-                Map<Integer, WebSocket> open = clients.open();
-                console.status(open.isEmpty() ? "no client is connected" : open.entrySet().stream()
-                        .map(e -> "#" + e.getKey() + " " + e.getValue().handshake().remoteAddress() + " " + e.getValue().handshake().uri())
-                        .reduce((a, b) -> a + "\n" + b).orElse(""));
-            }
+            case "/clients" -> console.status(clients.list());
             case "/quit", "/exit" -> stopRequested.countDown();
             case "/help" -> console.status(HELP);
             default -> console.status(console.styles().warning("unknown command " + words[0] + " (/help lists them)"));
         }
+    }
+
+    private static void pingAll(Console console, Clients clients, String data) {
+        byte[] payload = data.getBytes(StandardCharsets.UTF_8);
+        if (payload.length > 125) {
+            console.status(console.styles().warning("a ping carries at most 125 bytes; this is " + payload.length));
+            return;
+        }
+        clients.open().values().forEach(socket -> socket.ping(ByteBuffer.wrap(payload)));
     }
 
     private void closeAll(Console console, Clients clients, String argument) {

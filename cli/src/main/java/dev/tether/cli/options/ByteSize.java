@@ -21,7 +21,9 @@ public final class ByteSize implements ITypeConverter<Integer> {
         }
         long bytes;
         try {
-            bytes = Long.parseLong(text) * unit;
+            bytes = Math.multiplyExact(Long.parseLong(text), unit);
+        } catch (ArithmeticException e) {
+            throw new TypeConversionException("'" + value + "' is out of range: from 1 byte to 2g");
         } catch (NumberFormatException e) {
             throw new TypeConversionException("'" + value + "' is not a size (e.g. 4096, 64k, 16m)");
         }

@@ -55,7 +55,8 @@ public final class ClientFlags {
     URI proxy;
 
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
-            description = "How long connecting may take (DNS and TCP), in seconds. Default: ${DEFAULT-VALUE}")
+            description = "How long connecting may take, in seconds: resolving and TCP, then as long again for TLS, the proxy "
+                    + "and the upgrade (for events: until the response). Default: ${DEFAULT-VALUE}")
     double connectTimeoutSeconds;
 
     @Option(names = "--max-size", paramLabel = "BYTES", converter = ByteSize.class,
@@ -145,7 +146,12 @@ public final class ClientFlags {
     /** The target without its user info, which goes into the Authorization header instead. */
     public static URI withoutUserInfo(URI uri) {
         String info = uri.getRawUserInfo();
-        return info == null ? uri : URI.create(uri.toString().replace(info + "@", ""));
+        if (info == null) return uri;
+        String authority = uri.getRawAuthority().substring(info.length() + 1); // what follows "user:password@"
+        return URI.create(uri.getScheme() + "://" + authority
+                + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                + (uri.getRawFragment() == null ? "" : "#" + uri.getRawFragment()));
     }
 
     private static String decodedUserInfo(URI uri) {

@@ -93,7 +93,7 @@ class ConnectFailuresIT {
     @DisplayName("--ca trusts the test CA: connected over TLS")
     void trustedWithCa() throws Exception {
         try (Cli cli = Cli.piped("connect", "wss://localhost:" + wss.port() + "/", "--ca",
-                TestCertificates.certificate("ca").toString(), "-x", "secure")) {
+                TestCertificates.certificate("ca").toString(), "-x", "secure", "-x", ConnectPipedIT.CLOSE, "-w", "-1")) {
             cli.assertExit(0);
             assertEquals("< secure\n", cli.out(), cli.transcript());
         }
@@ -102,7 +102,7 @@ class ConnectFailuresIT {
     @Test
     @DisplayName("-n connects to an untrusted server, after a warning on standard error")
     void noCheckWarns() throws Exception {
-        try (Cli cli = Cli.piped("connect", "wss://localhost:" + wssWrongHost.port() + "/", "-n", "-x", "anyway")) {
+        try (Cli cli = Cli.piped("connect", "wss://localhost:" + wssWrongHost.port() + "/", "-n", "-x", "anyway", "-x", ConnectPipedIT.CLOSE, "-w", "-1")) {
             cli.assertExit(0);
             assertEquals("< anyway\n", cli.out(), cli.transcript());
             assertTrue(cli.err().startsWith("warning: --no-check: the server's certificate is not checked"), cli.transcript());
@@ -118,7 +118,7 @@ class ConnectFailuresIT {
             String err = failsWithOneLine("connect", ws.uri("/").toString(), "--proxy", proxy.uri().toString());
             assertTrue(err.contains("407"), err);
             try (Cli cli = Cli.piped("connect", ws.uri("/").toString(), "--proxy", proxy.uriWithCredentials().toString(),
-                    "-x", "through")) {
+                    "-x", "through", "-x", ConnectPipedIT.CLOSE, "-w", "-1")) {
                 cli.assertExit(0);
                 assertEquals("< through\n", cli.out(), cli.transcript());
             }

@@ -17,6 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code tether connect} in pipes and scripts, against the example app on Jetty and node's ws. */
 class ConnectPipedIT {
+    /** Ends an exchange with node's ws from its side, after its answers: nothing is left to timing. */
+    static final String CLOSE = "!close 1000 done";
+
     private static ExampleApp app;
     private static NodePeer ws;
 
@@ -33,13 +36,15 @@ class ConnectPipedIT {
     }
 
     @Test
-    @DisplayName("each piped line is sent as a message, each echo printed as '< line'; at the end of input it closes with 1000 and exits 0")
+    @DisplayName("each piped line is sent as a message and each echo printed as '< line'; Ctrl-C then closes with 1000, status 0")
     void pipedLinesAreSentAndEchoesPrinted() throws Exception {
-        try (Cli cli = Cli.piped("connect", app.ws("/echo").toString())) {
-            cli.type("hello\nwörld ✓\n\n");
+        try (Cli cli = Cli.piped("connect", app.ws("/echo").toString(), "-w", "60")) {
+            cli.type("hello\nwörld ✓\n\nlast\n");
             cli.closeInput();
+            cli.awaitOut("< last\n");
+            cli.interrupt();
             cli.assertExit(0);
-            assertEquals("< hello\n< wörld ✓\n< \n", cli.out(), cli.transcript());
+            assertEquals("< hello\n< wörld ✓\n< \n< last\n", cli.out(), cli.transcript());
             assertTrue(cli.err().startsWith("connected to " + app.ws("/echo")), cli.transcript());
             assertTrue(cli.err().contains("closed: 1000 (normal closure)"), cli.transcript());
             assertFalse(cli.rawOut().contains("\u001b"), "no colours in a pipe");
@@ -47,9 +52,20 @@ class ConnectPipedIT {
     }
 
     @Test
-    @DisplayName("-x sends its messages in order without reading standard input, then closes")
-    void executeSendsThenCloses() throws Exception {
-        try (Cli cli = Cli.piped("-c", app.ws("/echo").toString(), "-x", "one", "-x", "two", "-w", "0.2")) {
+    @DisplayName("at the end of piped input it waits (-w, 1 s by default), then closes with 1000: status 0")
+    void endOfInputCloses() throws Exception {
+        try (Cli cli = Cli.piped("connect", app.ws("/echo").toString())) {
+            cli.type("x\n");
+            cli.closeInput();
+            cli.assertExit(0);
+            assertTrue(cli.err().endsWith("closed: 1000 (normal closure)\n"), cli.transcript());
+        }
+    }
+
+    @Test
+    @DisplayName("-x sends its messages in order without reading standard input")
+    void executeSendsInOrder() throws Exception {
+        try (Cli cli = Cli.piped("-c", ws.uri("/").toString(), "-x", "one", "-x", "two", "-x", CLOSE, "-w", "-1")) {
             cli.assertExit(0);
             assertEquals("< one\n< two\n", cli.out(), cli.transcript());
         }
@@ -59,7 +75,7 @@ class ConnectPipedIT {
     @DisplayName("-s, -H, -o and --auth go into the upgrade request; the negotiated subprotocol is printed")
     void handshakeOptionsReachTheServer() throws Exception {
         try (Cli cli = Cli.piped("connect", ws.uri("/echo").toString(), "-s", "superchat", "-s", "chat",
-                "-H", "X-Token: abc 123", "-o", "https://example.test", "--auth", "ada:lövelace", "-x", "!headers")) {
+                "-H", "X-Token: abc 123", "-o", "https://example.test", "--auth", "ada:lövelace", "-x", "!headers", "-x", CLOSE, "-w", "-1")) {
             cli.assertExit(0);
             String headers = cli.out();
             assertTrue(headers.contains("\"x-token\":\"abc 123\""), headers);
@@ -75,7 +91,7 @@ class ConnectPipedIT {
     @DisplayName("user:password@ in the URL becomes Basic authentication, and is not sent in the request target")
     void credentialsInTheUrl() throws Exception {
         String url = "ws://grace:h0pper@127.0.0.1:" + ws.port() + "/secret";
-        try (Cli cli = Cli.piped("connect", url, "-x", "!headers", "-x", "!url")) {
+        try (Cli cli = Cli.piped("connect", url, "-x", "!headers", "-x", "!url", "-x", CLOSE, "-w", "-1")) {
             cli.assertExit(0);
             String basic = Base64.getEncoder().encodeToString("grace:h0pper".getBytes(StandardCharsets.UTF_8));
             assertTrue(cli.out().contains("\"authorization\":\"Basic " + basic + "\""), cli.transcript());
@@ -86,7 +102,7 @@ class ConnectPipedIT {
     @Test
     @DisplayName("-p 8 speaks protocol version 8")
     void protocolVersion8() throws Exception {
-        try (Cli cli = Cli.piped("connect", ws.uri("/").toString(), "-p", "8", "-x", "!version")) {
+        try (Cli cli = Cli.piped("connect", ws.uri("/").toString(), "-p", "8", "-x", "!version", "-x", CLOSE, "-w", "-1")) {
             cli.assertExit(0);
             assertEquals("< 8\n", cli.out(), cli.transcript());
         }
@@ -113,6 +129,20 @@ class ConnectPipedIT {
     }
 
     @Test
+    @DisplayName("control characters from the network are escaped in a pipe too (the pipe may end at a terminal); --raw prints them as they came")
+    void escapedUnlessRaw() throws Exception {
+        String hostile = "\u001b]0;PWNED\u0007\u001b[31mRED";
+        try (Cli cli = Cli.piped("connect", ws.uri("/").toString(), "-x", hostile, "-x", "!close 1000 done", "-w", "-1")) {
+            cli.assertExit(0);
+            assertEquals("< \\e]0;PWNED\\x07\\e[31mRED\n", cli.out(), cli.transcript());
+        }
+        try (Cli cli = Cli.piped("connect", ws.uri("/").toString(), "--raw", "-x", hostile, "-x", "!close 1000 done", "-w", "-1")) {
+            cli.assertExit(0);
+            assertEquals("< " + hostile + "\n", cli.rawOut(), cli.transcript());
+        }
+    }
+
+    @Test
     @DisplayName("a message over --max-size closes the connection with 1009 and exit status 1")
     void maxSize() throws Exception {
         try (Cli cli = Cli.piped("connect", app.ws("/echo").toString(), "--max-size", "8", "-x", "more than eight bytes", "-w", "-1")) {
@@ -123,13 +153,18 @@ class ConnectPipedIT {
     }
 
     @Test
-    @DisplayName("with -w the connection stays open that long after the end of input, so late answers arrive")
+    @DisplayName("-w keeps the connection that long after the end of input, so a late answer arrives; without it, it is not waited for")
     void waitKeepsTheConnectionForLateAnswers() throws Exception {
         try (Cli cli = Cli.piped("connect", ws.uri("/").toString(), "-w", "30")) {
-            cli.type("!ping late\n");
+            cli.type("!delay 1500 late answer\n");
             cli.closeInput();
-            cli.awaitOut("< pong-seen late"); // within the wait, not cut off by the end of input
-            cli.terminate();
+            cli.awaitOut("< late answer"); // after the default wait of 1 s: -w 30 kept the connection
+            cli.interrupt();
+            cli.assertExit(0);
+        }
+        try (Cli cli = Cli.piped("connect", ws.uri("/").toString(), "-w", "0", "-x", "!delay 1500 late answer")) {
+            cli.assertExit(0);
+            assertEquals("", cli.out(), "closed at once, before the answer" + cli.transcript());
         }
     }
 }

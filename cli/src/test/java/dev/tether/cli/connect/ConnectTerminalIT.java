@@ -96,10 +96,50 @@ class ConnectTerminalIT {
     @Test
     @DisplayName("control characters from the server are shown escaped, never sent to the terminal")
     void controlCharactersAreEscaped() throws Exception {
-        try (Cli cli = Cli.inTerminal("connect", ws.uri("/").toString(), "-x", "\u001b[2Jwiped?\u0007")) {
+        try (Cli cli = Cli.inTerminal("connect", ws.uri("/").toString(), "-x", "\u001b[2Jwiped?\u0007",
+                "-x", ConnectPipedIT.CLOSE, "-w", "-1")) {
             cli.awaitOut("< \\e[2Jwiped?\\x07");
             assertFalse(cli.rawOut().contains("\u001b[2J"), cli.transcript());
             cli.assertExit(0);
+        }
+    }
+
+    @Test
+    @DisplayName("the server closes while a line is half typed: the close is printed, the terminal given back, no stack trace")
+    void serverClosesWhileTyping() throws Exception {
+        try (Cli cli = connected()) {
+            cli.type("!delay 300 !close 4001 server says bye" + ENTER);
+            cli.awaitPrompt();
+            cli.type("half a li");
+            cli.awaitOut("closed: 4001 (application's code) \"server says bye\"");
+            cli.assertExit(1);
+            assertFalse(cli.out().contains("Exception"), cli.transcript());
+        }
+    }
+
+    @Test
+    @DisplayName("after /quit a single Ctrl-C quits at once, as the line printed then says")
+    void ctrlCAfterQuitQuitsAtOnce() throws Exception {
+        try (SilentServer silent = SilentServer.start();
+             Cli cli = Cli.inTerminal("connect", silent.url())) {
+            cli.awaitOut("/help for commands");
+            cli.awaitPrompt();
+            cli.type("/quit" + ENTER);
+            cli.awaitOut("closing… (Ctrl-C again to quit at once)");
+            cli.type(CTRL_C);
+            cli.assertExit(130);
+        }
+    }
+
+    @Test
+    @DisplayName("Ctrl-C while the server has not answered the upgrade: 'interrupted while connecting', status 130")
+    void ctrlCWhileConnecting() throws Exception {
+        try (SilentServer mute = SilentServer.startMute();
+             Cli cli = Cli.inTerminal("connect", mute.url())) {
+            mute.awaitConnection();
+            cli.type(CTRL_C);
+            cli.assertExit(130);
+            assertTrue(cli.out().contains("interrupted while connecting"), cli.transcript());
         }
     }
 

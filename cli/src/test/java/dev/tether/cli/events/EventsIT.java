@@ -122,6 +122,30 @@ class EventsIT {
     }
 
     @Test
+    @DisplayName("--max-reconnects: after that many failed attempts in a row it gives up, status 1")
+    void givesUp() throws Exception {
+        int port;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+            port = closed.getLocalPort();
+        }
+        try (Cli cli = Cli.piped("events", "http://127.0.0.1:" + port + "/events", "--max-reconnects", "2", "--retry", "0")) {
+            cli.assertExit(1);
+            assertEquals(2, cli.err().lines().filter(line -> line.startsWith("disconnected: ")).count(), cli.transcript());
+            assertTrue(cli.err().lines().reduce((a, b) -> b).orElse("").startsWith("tether: "), cli.transcript());
+        }
+    }
+
+    @Test
+    @DisplayName("when standard output closes (| head -2), the stream is closed and the tool ends, status 0")
+    void endsWhenOutputCloses() throws Exception {
+        try (Cli cli = Cli.piped("events", app.http("/events").toString())) {
+            cli.awaitOut("< tick");
+            cli.closeOutput();
+            cli.assertExit(0);
+        }
+    }
+
+    @Test
     @DisplayName("Ctrl-C (SIGINT) closes the stream and exits 0")
     void interrupt() throws Exception {
         try (Cli cli = Cli.piped("events", app.http("/events").toString())) {

@@ -29,4 +29,11 @@ class BinaryFormatTest {
         assertEquals("[binary, 2 bytes] KgA=", BinaryFormat.BASE64.describe(ByteBuffer.wrap(new byte[]{42, 0})));
         assertEquals("[binary, 0 bytes]", BinaryFormat.HEX.describe(ByteBuffer.allocate(0)));
     }
+
+    @Test
+    @DisplayName("a large message shows its first 1024 bytes and how many more there are")
+    void largeMessagesAreCut() {
+        String shown = BinaryFormat.HEX.describe(ByteBuffer.allocate(64 << 20));
+        assertEquals("[binary, 67108864 bytes] " + "00 ".repeat(1023) + "00 … (67107840 more)", shown);
+    }
 }

@@ -85,14 +85,48 @@ class ListenIT {
                 node.await("OPEN -");
                 cli.awaitOut("client #1 connected");
                 cli.type("/clients\r");
-                cli.awaitOut("#1 /127.0.0.1:");
+                cli.awaitOut("#1 127.0.0.1:");
                 cli.type("typed\r");
                 node.await("TEXT typed");
+                cli.type("/ping " + "x".repeat(126) + "\r");
+                cli.awaitOut("at most 125 bytes");
+                cli.type("still typing\r");
+                node.await("TEXT still typing");
                 cli.type("/close 4100 bye\r");
                 node.await("CLOSE 4100 bye");
                 cli.type("/quit\r");
                 cli.assertExit(0);
             }
+        }
+    }
+
+    @Test
+    @DisplayName("in a pipe, lines wait for the first client instead of being dropped, and each is sent before the next is read")
+    void pipedLinesWaitForAClient() throws Exception {
+        try (Cli cli = Cli.piped("listen", "0")) {
+            String url = listening(cli);
+            cli.type("early line\n");
+            try (NodeClient node = NodeClient.connect(url)) {
+                node.await("OPEN -");
+                node.await("TEXT early line");
+            }
+            cli.terminate();
+        }
+    }
+
+    @Test
+    @DisplayName("SIGTERM to tether connect closes its connection with 1001, as tether listen reports")
+    void sigtermOnConnectGoesAway() throws Exception {
+        try (Cli listen = Cli.piped("listen", "0")) {
+            String url = listening(listen);
+            try (Cli connect = Cli.piped("connect", url, "-w", "-1")) {
+                listen.awaitErr("client #1 connected");
+                connect.awaitErr("connected to");
+                connect.terminate();
+                listen.awaitErr("client #1 closed: 1001 (going away)");
+                assertEquals(143, connect.awaitExit(), "killed by SIGTERM, after the close" + connect.transcript());
+            }
+            listen.terminate();
         }
     }
 

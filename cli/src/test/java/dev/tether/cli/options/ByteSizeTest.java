@@ -19,7 +19,7 @@ class ByteSizeTest {
 
     @ParameterizedTest(name = "{0}")
     @DisplayName("no size, zero, negative, or past 2 GiB: refused with what was typed")
-    @ValueSource(strings = {"lots", "", "k", "0", "-1", "2g", "9999999999"})
+    @ValueSource(strings = {"lots", "", "k", "0", "-1", "2g", "9999999999", "17179869185g"})
     void refused(String typed) {
         TypeConversionException e = assertThrows(TypeConversionException.class, () -> new ByteSize().convert(typed));
         assertEquals(true, e.getMessage().contains("'" + typed + "'"), e.getMessage());

@@ -97,6 +97,11 @@ public final class Cli implements AutoCloseable {
         stdin.close();
     }
 
+    /** Closes our end of its standard output, as a reader that has what it wanted does (head -2). */
+    public void closeOutput() throws IOException {
+        process.getInputStream().close();
+    }
+
     /** Sends SIGINT, as Ctrl-C at a terminal does (to the tool, not to a {@code script} around it). */
     public void interrupt() throws IOException, InterruptedException {
         long pid = terminal ? process.descendants().filter(p -> p.info().command().orElse("").endsWith("java"))

@@ -12,13 +12,16 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A WebSocket server that accepts the upgrade and then says nothing more, ever: it never answers a
  * close, so a client's close handshake can only end by its timeout (or the user's second Ctrl-C).
- * One thread accepts on 127.0.0.1; {@link #close} ends it and every connection.
+ * Or, {@link #startMute() mute}, one that takes the TCP connection and never answers the upgrade at
+ * all. One thread accepts on 127.0.0.1; {@link #close} ends it and every connection.
  */
 public final class SilentServer implements AutoCloseable {
     private static final Pattern KEY = Pattern.compile("(?im)^sec-websocket-key:\\s*(\\S+)\\s*$");
@@ -26,8 +29,11 @@ public final class SilentServer implements AutoCloseable {
     private final ServerSocket server;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private final boolean mute;
+    private final CountDownLatch connected = new CountDownLatch(1);
 
-    private SilentServer() throws IOException {
+    private SilentServer(boolean mute) throws IOException {
+        this.mute = mute;
         server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = new Thread(this::accept, "silent-server");
         acceptor.setDaemon(true);
@@ -35,7 +41,19 @@ public final class SilentServer implements AutoCloseable {
     }
 
     public static SilentServer start() throws IOException {
-        return new SilentServer();
+        return new SilentServer(false);
+    }
+
+    /** A server that accepts connections and never answers their upgrade requests. */
+    public static SilentServer startMute() throws IOException {
+        return new SilentServer(true);
+    }
+
+    /** Waits until a client has connected (and, unless mute, been upgraded). */
+    public void awaitConnection() throws InterruptedException {
+        if (!connected.await(Cli.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            throw new AssertionError("no client connected to " + url());
+        }
     }
 
     public String url() {
@@ -47,6 +65,10 @@ public final class SilentServer implements AutoCloseable {
             while (true) {
                 Socket socket = server.accept();
                 sockets.add(socket);
+                if (mute) {
+                    connected.countDown();
+                    continue;
+                }
                 String request = head(socket.getInputStream());
                 Matcher key = KEY.matcher(request);
                 if (!key.find()) {
@@ -56,6 +78,7 @@ public final class SilentServer implements AutoCloseable {
                 String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                         + "Sec-WebSocket-Accept: " + accept(key.group(1)) + "\r\n\r\n";
                 socket.getOutputStream().write(response.getBytes(StandardCharsets.US_ASCII));
+                connected.countDown();
                 // and nothing more: whatever the client sends stays unread
             }
         } catch (IOException e) {
