@@ -50,15 +50,21 @@ public interface WebSocket {
         return new MessageWriter(this, 16 * 1024);
     }
 
-    /** Sends a ping (at most 125 bytes); the stage completes when the matching pong arrives. */
+    /**
+     * Sends a ping; the stage completes when the matching pong arrives.
+     *
+     * @throws IllegalArgumentException for a payload of more than 125 bytes
+     */
     CompletionStage<Void> ping(ByteBuffer payload);
 
     /** Sends a ping with a fresh payload; the stage completes when its pong arrives. */
     CompletionStage<Void> ping();
 
     /**
-     * Sends an unsolicited pong (at most 125 bytes), e.g. as a one-way heartbeat; pings are answered
-     * without it. The stage completes when the frame has been written.
+     * Sends an unsolicited pong, e.g. as a one-way heartbeat; pings are answered without it. The
+     * stage completes when the frame has been written.
+     *
+     * @throws IllegalArgumentException for a payload of more than 125 bytes
      */
     CompletionStage<Void> pong(ByteBuffer payload);
 
