@@ -45,7 +45,7 @@ public final class ConnectCommand implements Callable<Integer> {
     List<String> subprotocols = new ArrayList<>();
 
     @Option(names = {"-p", "--protocol-version"}, paramLabel = "8|13", defaultValue = "13",
-            description = "The Sec-WebSocket-Version to speak: 13 (RFC 6455) or 8 (draft hybi-08). Default: ${DEFAULT-VALUE}")
+            description = "The Sec-WebSocket-Version to speak: 13 (RFC 6455) or 8 (draft hybi-08). Example: -p 8. Default: ${DEFAULT-VALUE}")
     int protocolVersion;
 
     @Option(names = {"-x", "--execute"}, paramLabel = "MESSAGE",
@@ -56,20 +56,20 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = {"-w", "--wait"}, paramLabel = "SECONDS", defaultValue = "1",
             description = "After the last message is sent (end of input, or --execute), waits this long for answers "
                     + "before closing (messages that arrive once the close has begun are not printed, as in browsers); "
-                    + "0 closes at once, -1 waits until the server closes. Default: ${DEFAULT-VALUE}")
+                    + "0 closes at once, -1 waits until the server closes. Example: -w 5. Default: ${DEFAULT-VALUE}")
     double waitSeconds;
 
     @Option(names = {"-P", "--show-ping-pong"},
-            description = "Prints the pings and pongs received (the answers to your own /ping are always printed).")
+            description = "Prints the pings and pongs received (the answers to your own /ping are always printed). Example: -P shows < ping \"hi\"")
     boolean showPingPong;
 
     @Option(names = {"-b", "--binary"}, paramLabel = "hex|base64", defaultValue = "hex",
-            description = "How binary messages are printed: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+            description = "How binary messages are printed: ${COMPLETION-CANDIDATES}. Example: -b base64. Default: ${DEFAULT-VALUE}")
     BinaryFormat binaryFormat;
 
     @Option(names = "--raw",
             description = "Prints messages exactly as they came, control characters and all (by default they are shown "
-                    + "escaped: a pipe may end at a terminal too). For output read by a program.")
+                    + "escaped: a pipe may end at a terminal too). For output read by a program. Example: --raw > log.txt")
     boolean raw;
 
     @Mixin

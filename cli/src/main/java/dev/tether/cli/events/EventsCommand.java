@@ -38,30 +38,30 @@ public final class EventsCommand implements Callable<Integer> {
     String url;
 
     @Option(names = "--last-event-id", paramLabel = "ID",
-            description = "Resumes after this event id (sent as Last-Event-ID on the first request).")
+            description = "Resumes after this event id (sent as Last-Event-ID on the first request). Example: --last-event-id 1041")
     String lastEventId;
 
     @Option(names = "--count", paramLabel = "N",
-            description = "Exits (status 0) after N events.")
+            description = "Exits (status 0) after N events. Example: --count 1 (wait for one event)")
     Long count;
 
     @Option(names = "--retry", paramLabel = "SECONDS", defaultValue = "3",
-            description = "The reconnection delay until the server sends retry:. Default: ${DEFAULT-VALUE}")
+            description = "The reconnection delay in seconds until the server sends retry:. Example: --retry 0.5. Default: ${DEFAULT-VALUE}")
     double retrySeconds;
 
     @Option(names = "--max-reconnects", paramLabel = "N",
-            description = "Gives up (status 1) after N reconnections in a row that fail; 0 never reconnects. Default: no limit.")
+            description = "Gives up (status 1) after N reconnections in a row that fail; 0 never reconnects. Example: --max-reconnects 3. Default: no limit.")
     Integer maxReconnects;
 
     @Option(names = "--json",
-            description = "One JSON object per event on standard output ({\"id\":…,\"event\":…,\"data\":…}), for scripts.")
+            description = "One JSON object per event on standard output ({\"id\":…,\"event\":…,\"data\":…}), for scripts. Example: --json | jq .data")
     boolean json;
 
-    @Option(names = "--comments", description = "Prints comment lines too (the keepalives some servers send).")
+    @Option(names = "--comments", description = "Prints comment lines too (the keepalives some servers send), as : text. Example: --comments")
     boolean comments;
 
     @Option(names = "--raw",
-            description = "Prints event data exactly as it came, control characters and all (by default they are shown escaped).")
+            description = "Prints event data exactly as it came, control characters and all (by default they are shown escaped). Example: --raw > events.log")
     boolean raw;
 
     @Mixin

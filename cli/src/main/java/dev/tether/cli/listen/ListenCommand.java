@@ -30,33 +30,33 @@ public final class ListenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PORT", description = "The TCP port; 0 for any free one.")
+    @Parameters(index = "0", paramLabel = "PORT", description = "The TCP port; 0 for any free one (the URL printed says which). Example: 8080")
     int port;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
-            description = "The address to listen on. Default: ${DEFAULT-VALUE} (this machine only); 0.0.0.0 for every IPv4 interface.")
+            description = "The address to listen on. Default: ${DEFAULT-VALUE} (this machine only). Example: --host 0.0.0.0 (every IPv4 interface)")
     String host;
 
     @Option(names = {"-s", "--subprotocol"}, paramLabel = "NAME",
-            description = "A subprotocol to accept when a client offers it (the first offered one that is listed wins); repeatable.")
+            description = "A subprotocol to accept when a client offers it (the first offered one that is listed wins); repeatable. Example: -s chat")
     List<String> subprotocols = new ArrayList<>();
 
     @Option(names = "--max-size", paramLabel = "BYTES", converter = ByteSize.class,
-            description = "The largest message accepted from a client (more closes it with 1009); k, m, g suffixes. Default: 64m")
+            description = "The largest message accepted from a client (more closes it with 1009); k, m, g suffixes. Example: --max-size 1m. Default: 64m")
     Integer maxSize;
 
-    @Option(names = {"-P", "--show-ping-pong"}, description = "Prints the pings and pongs clients send.")
+    @Option(names = {"-P", "--show-ping-pong"}, description = "Prints the pings and pongs clients send. Example: -P shows < #1: ping \"hi\"")
     boolean showPingPong;
 
     @Option(names = {"-b", "--binary"}, paramLabel = "hex|base64", defaultValue = "hex",
-            description = "How binary messages are printed: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}")
+            description = "How binary messages are printed: ${COMPLETION-CANDIDATES}. Example: -b base64. Default: ${DEFAULT-VALUE}")
     BinaryFormat binaryFormat;
 
-    @Option(names = "--no-color", description = "No colours, even on a terminal (NO_COLOR in the environment does the same).")
+    @Option(names = "--no-color", description = "No colours, even on a terminal (NO_COLOR in the environment does the same). Example: --no-color")
     boolean noColor;
 
     @Option(names = "--raw",
-            description = "Prints messages exactly as they came, control characters and all (by default they are shown escaped).")
+            description = "Prints messages exactly as they came, control characters and all (by default they are shown escaped). Example: --raw > log.txt")
     boolean raw;
 
     @Override

@@ -42,11 +42,11 @@ public final class ClientFlags {
     Path cert;
 
     @Option(names = "--key", paramLabel = "FILE",
-            description = "The client certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1, unencrypted).")
+            description = "The client certificate's private key (PEM: PKCS#8, PKCS#1 or SEC1, unencrypted). Example: --key me.key")
     Path key;
 
     @Option(names = {"-n", "--no-check"},
-            description = "Skips the server certificate's checks (trust and host name), with a warning. For testing only.")
+            description = "Skips the server certificate's checks (trust and host name), with a warning. For testing only. Example: -n")
     boolean noCheck;
 
     @Option(names = "--proxy", paramLabel = "URL",
@@ -56,7 +56,7 @@ public final class ClientFlags {
 
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "10",
             description = "How long connecting may take, in seconds: resolving and TCP, then as long again for TLS, the proxy "
-                    + "and the upgrade (for events: until the response). Default: ${DEFAULT-VALUE}")
+                    + "and the upgrade (for events: until the response). Example: --connect-timeout 2.5. Default: ${DEFAULT-VALUE}")
     double connectTimeoutSeconds;
 
     @Option(names = "--max-size", paramLabel = "BYTES", converter = ByteSize.class,
@@ -64,7 +64,7 @@ public final class ClientFlags {
                     + "Example: --max-size 16m (default: 64m)")
     Integer maxSize;
 
-    @Option(names = "--no-color", description = "No colours, even on a terminal (NO_COLOR in the environment does the same).")
+    @Option(names = "--no-color", description = "No colours, even on a terminal (NO_COLOR in the environment does the same). Example: --no-color")
     public boolean noColor;
 
     /** Checks what picocli cannot: throws {@link IllegalArgumentException} naming the option. */
