@@ -3,6 +3,7 @@ package dev.tether.cli.connect;
 import dev.tether.cli.Targets;
 import dev.tether.cli.format.BinaryFormat;
 import dev.tether.cli.options.ClientFlags;
+import dev.tether.cli.options.OutputFlags;
 import dev.tether.client.ClientOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,13 +68,11 @@ public final class ConnectCommand implements Callable<Integer> {
             description = "How binary messages are printed: ${COMPLETION-CANDIDATES}. Example: -b base64. Default: ${DEFAULT-VALUE}")
     BinaryFormat binaryFormat;
 
-    @Option(names = "--raw",
-            description = "Prints messages exactly as they came, control characters and all (by default they are shown "
-                    + "escaped: a pipe may end at a terminal too). For output read by a program. Example: --raw > log.txt")
-    boolean raw;
-
     @Mixin
     ClientFlags client;
+
+    @Mixin
+    OutputFlags output;
 
     @Override
     public Integer call() {
@@ -94,7 +93,7 @@ public final class ConnectCommand implements Callable<Integer> {
         }
         Duration wait = waitSeconds < 0 ? null : Duration.ofMillis(Math.round(waitSeconds * 1000));
         return new ConnectSession(ClientFlags.withoutUserInfo(target), options, new ConnectSession.Settings(
-                execute, wait, showPingPong, binaryFormat, client.noColor, raw, client.insecure())).run();
+                execute, wait, showPingPong, binaryFormat, output.noColor, output.raw, client.insecure())).run();
     }
 
     private ClientOptions options(URI target) {

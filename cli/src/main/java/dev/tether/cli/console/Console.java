@@ -1,5 +1,7 @@
 package dev.tether.cli.console;
 
+import dev.tether.cli.format.Printable;
+
 /**
  * Where the tool reads lines and prints what happens: a terminal with line editing and history, or
  * plain standard input and output for pipes and scripts. Printing is safe from any thread; on a
@@ -12,11 +14,16 @@ public interface Console extends AutoCloseable {
 
     Styles styles();
 
+    /** Whether the user asked for text from the network as it came ({@code --raw}). */
+    boolean raw();
+
     /**
      * Text from the network as it may be printed: control characters escaped (a pipe may end at a
-     * terminal too), unless the user asked for {@code --raw}.
+     * terminal too), unless {@link #raw()}.
      */
-    String shown(String text);
+    default String shown(String text) {
+        return raw() ? text : Printable.escape(text);
+    }
 
     /**
      * The next line typed or piped in, without its line end; null at the end of input (Ctrl-D, or the

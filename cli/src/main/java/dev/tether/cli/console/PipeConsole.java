@@ -1,6 +1,5 @@
 package dev.tether.cli.console;
 
-import dev.tether.cli.format.Printable;
 import org.jline.utils.Signals;
 
 import java.io.BufferedReader;
@@ -46,8 +45,8 @@ public final class PipeConsole implements Console {
     }
 
     @Override
-    public String shown(String text) {
-        return raw ? text : Printable.escape(text);
+    public boolean raw() {
+        return raw;
     }
 
     @Override

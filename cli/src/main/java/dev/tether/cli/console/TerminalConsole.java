@@ -1,6 +1,5 @@
 package dev.tether.cli.console;
 
-import dev.tether.cli.format.Printable;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -64,8 +63,8 @@ public final class TerminalConsole implements Console {
     }
 
     @Override
-    public String shown(String text) {
-        return raw ? text : Printable.escape(text);
+    public boolean raw() {
+        return raw;
     }
 
     @Override

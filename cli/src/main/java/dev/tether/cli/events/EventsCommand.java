@@ -2,6 +2,7 @@ package dev.tether.cli.events;
 
 import dev.tether.cli.Targets;
 import dev.tether.cli.options.ClientFlags;
+import dev.tether.cli.options.OutputFlags;
 import dev.tether.client.EventSourceRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -27,7 +28,7 @@ import java.util.concurrent.Callable;
                         + "(re)opened, 2 for a usage error.", ""},
         footer = {"", "Examples:",
                 "  tether events http://localhost:8080/events",
-                "  tether events https://example.com/feed --last-event-id 1041 -H 'Authorization: Bearer t0ken'",
+                "  tether events https://example.com/feed --last-event-id 1041 -H 'X-Token: t0ken'",
                 "  tether events localhost:8080/events --json --count 10 | jq .data"})
 public final class EventsCommand implements Callable<Integer> {
     @Spec
@@ -60,9 +61,8 @@ public final class EventsCommand implements Callable<Integer> {
     @Option(names = "--comments", description = "Prints comment lines too (the keepalives some servers send), as : text. Example: --comments")
     boolean comments;
 
-    @Option(names = "--raw",
-            description = "Prints event data exactly as it came, control characters and all (by default they are shown escaped). Example: --raw > events.log")
-    boolean raw;
+    @Mixin
+    OutputFlags output;
 
     @Mixin
     ClientFlags client;
@@ -84,7 +84,7 @@ public final class EventsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        return new EventsSession(request, client, new EventsSession.Settings(count, json, comments, raw)).run();
+        return new EventsSession(request, client, new EventsSession.Settings(count, json, comments, output.raw, output.noColor)).run();
     }
 
     private EventSourceRequest request(URI target) {

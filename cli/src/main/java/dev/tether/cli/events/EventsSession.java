@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * retry, reconnecting) to standard error.
  */
 final class EventsSession {
-    record Settings(Long count, boolean json, boolean comments, boolean raw) {
+    record Settings(Long count, boolean json, boolean comments, boolean raw, boolean noColor) {
     }
 
     private final EventSourceRequest request;
@@ -42,7 +42,7 @@ final class EventsSession {
 
     int run() {
         // Nothing is read from standard input: plain streams, coloured when they are a terminal.
-        Styles styles = Styles.forOutput(Consoles.isTerminal(), flags.noColor);
+        Styles styles = Styles.forOutput(Consoles.isTerminal(), settings.noColor());
         EventSourceClient.Builder builder = EventSourceClient.builder()
                 .connectTimeout(flags.connectTimeout())
                 .tls(flags.tls())

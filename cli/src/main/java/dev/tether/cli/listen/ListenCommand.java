@@ -2,7 +2,9 @@ package dev.tether.cli.listen;
 
 import dev.tether.cli.format.BinaryFormat;
 import dev.tether.cli.options.ByteSize;
+import dev.tether.cli.options.OutputFlags;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -52,12 +54,8 @@ public final class ListenCommand implements Callable<Integer> {
             description = "How binary messages are printed: ${COMPLETION-CANDIDATES}. Example: -b base64. Default: ${DEFAULT-VALUE}")
     BinaryFormat binaryFormat;
 
-    @Option(names = "--no-color", description = "No colours, even on a terminal (NO_COLOR in the environment does the same). Example: --no-color")
-    boolean noColor;
-
-    @Option(names = "--raw",
-            description = "Prints messages exactly as they came, control characters and all (by default they are shown escaped). Example: --raw > log.txt")
-    boolean raw;
+    @Mixin
+    OutputFlags output;
 
     @Override
     public Integer call() {
@@ -65,6 +63,6 @@ public final class ListenCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "PORT must be from 0 to 65535, not " + port);
         }
         return new ListenSession(new ListenSession.Settings(host, port, subprotocols, maxSize, showPingPong,
-                binaryFormat, noColor, raw)).run();
+                binaryFormat, output.noColor, output.raw)).run();
     }
 }

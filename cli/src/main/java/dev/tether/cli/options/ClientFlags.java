@@ -61,11 +61,9 @@ public final class ClientFlags {
 
     @Option(names = "--max-size", paramLabel = "BYTES", converter = ByteSize.class,
             description = "The largest message (or event) accepted; larger ones fail. Takes k, m and g suffixes (KiB, MiB, GiB). "
-                    + "Example: --max-size 16m (default: 64m)")
+                    + "Example: --max-size 16m (default: 64m for a message, 1m for an event)")
     Integer maxSize;
 
-    @Option(names = "--no-color", description = "No colours, even on a terminal (NO_COLOR in the environment does the same). Example: --no-color")
-    public boolean noColor;
 
     /** Checks what picocli cannot: throws {@link IllegalArgumentException} naming the option. */
     public void check() {
