@@ -131,7 +131,8 @@ public final class EventStreamParser {
      * Reads every remaining byte of {@code in}, calling the listener for what completes.
      *
      * @throws EventTooLargeException when the event being read outgrows {@link #maxEventBytes()};
-     *                                {@code in} is left at the byte that would have exceeded it, and
+     *                                {@code in} is left just after the last byte of the character
+     *                                that exceeded it (not at that byte), and
      *                                the parser refuses more bytes until {@link #endOfStream()}
      * @throws IllegalStateException  when the parser already threw {@code EventTooLargeException}
      *                                on this stream
