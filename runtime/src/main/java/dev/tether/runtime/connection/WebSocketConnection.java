@@ -392,11 +392,11 @@ public final class WebSocketConnection implements WebSocket {
     void deliver(Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // a checked exception thrown past the compiler too: it is a failing listener all the same
             LOG.log(System.Logger.Level.WARNING, "WebSocket listener failed; closing with 1011", e);
             try {
                 listener.onError(this, e);
-            } catch (RuntimeException | Error again) {
+            } catch (Throwable again) {
                 LOG.log(System.Logger.Level.WARNING, "WebSocket listener's onError failed too", again);
             }
             if (readyState() != ReadyState.CLOSED) {

@@ -1,5 +1,6 @@
 package dev.tether.runtime.io;
 
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -8,6 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs a connection's events one at a time and in order, on whichever thread calls {@link #drain()}
  * first; a thread that finds another already draining leaves its events to it. Callers add events
  * while holding their lock and drain after letting go, so user code never runs under a lock.
+ *
+ * <p>Events should not throw. One that does (a checked exception thrown past the compiler, an
+ * {@link Error}) does not stop the others: the drain runs every event queued, lets go of the queue,
+ * and only then rethrows what the first one threw (an {@code Error} or {@code RuntimeException} as
+ * it is, a checked exception in an {@link UndeclaredThrowableException}), so the queue is never left
+ * claimed by a drain that is gone.
  */
 public final class SerialEvents {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
@@ -20,7 +27,11 @@ public final class SerialEvents {
         queue.add(event);
     }
 
-    /** Runs every queued event, unless another thread is already doing so. Events must not throw. */
+    /**
+     * Runs every queued event, unless another thread is already doing so.
+     *
+     * @throws RuntimeException or {@link Error}: what an event threw, once every event has run
+     */
     public void drain() {
         if (wip.getAndIncrement() != 0) {
             return;
@@ -40,15 +51,32 @@ public final class SerialEvents {
         Handoff.execute(executor, this::drainClaimed); // the claim is ours: refused, it runs here
     }
 
-    /** The drain loop, by the thread that took {@code wip} from 0 (or was handed it). */
+    /**
+     * The drain loop, by the thread that took {@code wip} from 0 (or was handed it). An event that
+     * throws is held, not let through: the claim must be given back by this loop, or nothing queued
+     * later would ever run.
+     */
     private void drainClaimed() {
+        Throwable failure = null;
         int missed = 1;
         do {
             Runnable event;
             while ((event = queue.poll()) != null) {
-                event.run();
+                try {
+                    event.run();
+                } catch (Throwable t) {
+                    if (failure == null) failure = t;
+                    else if (failure != t) failure.addSuppressed(t);
+                }
             }
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
+        if (failure != null) rethrow(failure);
+    }
+
+    private static void rethrow(Throwable failure) {
+        if (failure instanceof RuntimeException e) throw e;
+        if (failure instanceof Error e) throw e;
+        throw new UndeclaredThrowableException(failure, "a serial event threw " + failure);
     }
 }

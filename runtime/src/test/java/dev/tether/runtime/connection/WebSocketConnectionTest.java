@@ -11,6 +11,7 @@ import dev.tether.runtime.RuntimeThreads;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -176,6 +178,42 @@ class WebSocketConnectionTest {
         socket.resume();
         assertTrue(transport.inbound.wantsInput());
         assertEquals(1, transport.demands);
+    }
+
+    @Test
+    @DisplayName("a listener that throws a checked exception past the compiler fails like any listener: onError, close 1011, and the events go on")
+    void aSneakyCheckedExceptionFromAListenerIsHandledLikeAnyOther() {
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        WebSocketListener throwing = new WebSocketListener() {
+            @Override
+            public void onText(WebSocket socket, String text) {
+                events.add("text:" + text);
+                WebSocketConnectionTest.<RuntimeException>sneakyThrow(new IOException("a listener's bug (expected in this test)"));
+            }
+
+            @Override
+            public void onError(WebSocket socket, Throwable error) {
+                errors.add(error);
+            }
+        };
+        WebSocketConnection socket = ServerConnections.answering(ServerConnections.request(), DriverOptions.defaults(Role.SERVER),
+                out -> out, ConnectionOptions.defaults(), throwing);
+        FakeTransport transport = new FakeTransport();
+        transport.writesAtOnce = true;
+        socket.start(transport);
+
+        transport.inbound.onInput(clientText("boom"));
+
+        assertEquals(List.of("text:boom"), events);
+        assertInstanceOf(IOException.class, errors.get(0));
+        assertEquals(ReadyState.CLOSING, socket.readyState(), "closing with 1011, as for any failing listener");
+        transport.inbound.onInput(clientText("next"));
+        assertEquals(List.of("text:boom"), events, "no text after the close was sent; nothing stuck either");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     @Test

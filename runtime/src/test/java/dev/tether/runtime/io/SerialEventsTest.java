@@ -2,10 +2,14 @@ package dev.tether.runtime.io;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.lang.reflect.UndeclaredThrowableException;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One at a time, in order, and handed to an executor only when nobody is draining. */
@@ -76,5 +80,42 @@ class SerialEventsTest {
     void drainOnWithNothingQueuedHandsNothingOver() {
         events.drainOn(handedOver::add);
         assertTrue(handedOver.isEmpty());
+    }
+
+    @Test
+    void anEventThatThrowsACheckedExceptionDoesNotStopTheEventsAfterIt() {
+        IOException sneaky = new IOException("thrown past the compiler (expected in this test)");
+        events.add(() -> ran.add("before"));
+        events.add(() -> SerialEventsTest.<RuntimeException>sneakyThrow(sneaky));
+        events.add(() -> ran.add("after"));
+        UndeclaredThrowableException thrown = assertThrows(UndeclaredThrowableException.class, events::drain);
+        assertSame(sneaky, thrown.getCause(), "reported to the draining thread once the queue is empty");
+        assertEquals(List.of("before", "after"), ran);
+
+        events.add(() -> ran.add("later"));
+        events.drain(); // the claim was released: a later drain runs what comes next
+        assertEquals(List.of("before", "after", "later"), ran);
+    }
+
+    @Test
+    void anErrorIsRethrownAsItIsAfterTheRestRanAndTheQueueIsFreeAgain() {
+        StackOverflowError error = new StackOverflowError("deep listener (expected in this test)");
+        events.add(() -> {
+            throw error;
+        });
+        events.add(() -> ran.add("after"));
+        events.drainOn(handedOver::add);
+        assertSame(error, assertThrows(StackOverflowError.class, () -> handedOver.remove(0).run()));
+        assertEquals(List.of("after"), ran);
+        events.add(() -> ran.add("later"));
+        events.drainOn(handedOver::add);
+        assertEquals(1, handedOver.size(), "nobody holds the claim: the next drain is handed over");
+        handedOver.remove(0).run();
+        assertEquals(List.of("after", "later"), ran);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 }
