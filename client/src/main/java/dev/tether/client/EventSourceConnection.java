@@ -19,9 +19,12 @@ import java.util.concurrent.CompletionStage;
  * executor: never on the thread calling {@link #close()}, never while the client holds a lock.
  * {@code onOpen} comes before the events of each stream, {@code onReconnecting} between streams,
  * {@code onClose} exactly once and last. A listener that takes its time slows the reading of its
- * own stream (the server's writes wait), not other connections. A listener that throws is logged
- * ({@code System.Logger} {@code dev.tether.client.events.StreamConnection}, WARNING) and the
- * stream goes on: one bad event does not cost the connection.
+ * own stream (the server's writes wait), not other connections. A listener that throws, whatever
+ * it throws, is logged ({@code System.Logger} {@code dev.tether.client.events.StreamConnection},
+ * WARNING) and the stream goes on: one bad event does not cost the connection. A
+ * {@link VirtualMachineError} ({@code OutOfMemoryError}, {@code StackOverflowError}) is logged as
+ * an ERROR, the stream goes on all the same, and the error is rethrown to the executor's thread
+ * once the connection's state is whole again.
  */
 public interface EventSourceConnection {
 

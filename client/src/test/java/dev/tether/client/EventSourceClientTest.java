@@ -15,6 +15,7 @@ import dev.tether.servlet.testing.Container;
 import dev.tether.sse.ReceivedEvent;
 import dev.tether.sse.SseEvent;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The EventSource client against Tether's own event streams on embedded Jetty and Tomcat: events in
@@ -171,17 +173,23 @@ class EventSourceClientTest {
         }
     }
 
-    @Test
-    void aListenerThatThrowsIsLoggedAndTheStreamGoesOn() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"runtime", "checked", "stackOverflow"})
+    void aListenerThatThrowsIsLoggedAndTheStreamGoesOn(String kind) throws Exception {
+        Throwable thrown = switch (kind) {
+            case "runtime" -> new IllegalStateException("a listener's bug (expected in this test)");
+            case "checked" -> new IOException("a listener's checked exception thrown past the compiler (expected in this test)");
+            default -> new StackOverflowError("a listener recursing too deep (expected in this test)");
+        };
         try (TetherEventServer server = server(Container.JETTY)) {
             EventLog log = new EventLog() {
                 @Override
                 public void onEvent(EventSourceConnection connection, ReceivedEvent event) {
                     super.onEvent(connection, event);
-                    if (event.data().equals("boom")) throw new IllegalStateException("a listener's bug (expected in this test)");
+                    if (event.data().equals("boom")) EventSourceClientTest.<RuntimeException>sneakyThrow(thrown);
                 }
             };
-            client.connect(server.uri("/events"), log);
+            EventSourceConnection events = client.connect(server.uri("/events"), log);
             assertEquals("open 200 /events", log.next());
             assertEquals("retry 150", log.next());
             server.nextSubscription();
@@ -189,7 +197,15 @@ class EventSourceClientTest {
             news.broadcast("still here");
             assertEquals(event("", "message", "boom"), log.next());
             assertEquals(event("", "message", "still here"), log.next());
+            events.close();
+            assertEquals("close -", log.next());
+            events.closed().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     @Test

@@ -48,6 +48,8 @@ public final class StreamConnection implements EventSourceConnection {
     private StreamAttempt attempt;
     private ScheduledFuture<?> reconnection;
     private int reconnectsInARow;
+    /** A VirtualMachineError a listener threw during the current serial step. Serial events only. */
+    private VirtualMachineError listenerFatal;
 
     /** A connection; {@link #start()} makes its first request. {@code whenClosed} hears it close. */
     public StreamConnection(StreamContext context, EventSourceRequest request, Listener listener,
@@ -112,14 +114,23 @@ public final class StreamConnection implements EventSourceConnection {
 
     // ---- for the attempts
 
-    /** Runs {@code task} after the serial events before it, on the executor, never on this thread's stack. */
+    /**
+     * Runs {@code task} after the serial events before it, on the executor, never on this thread's
+     * stack. A step that throws is logged (it is this library's bug); a {@link VirtualMachineError}
+     * a listener threw during the step is rethrown once the step is over and the connection's state
+     * is whole again, for the executor's thread to report.
+     */
     void serially(Runnable task) {
         events.add(() -> {
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 LOG.log(Level.ERROR, "an EventSource connection's step failed for " + request.uri(), e);
+                if (e instanceof VirtualMachineError) throw e;
             }
+            VirtualMachineError fatal = listenerFatal;
+            listenerFatal = null;
+            if (fatal != null) throw fatal;
         });
         events.drainOn(context.executor());
     }
@@ -243,11 +254,20 @@ public final class StreamConnection implements EventSourceConnection {
         else closed.completeExceptionally(cause);
     }
 
-    /** Calls the listener; what it throws is logged, and the connection goes on. */
+    /**
+     * Calls the listener. Whatever it throws (checked exceptions thrown past the compiler included)
+     * is logged and the connection goes on: the parser, the subscription and the state must stay
+     * whole, or the stream would stall for good. A {@link VirtualMachineError} is logged as an error
+     * and rethrown by {@link #serially} once the step is over. Serial.
+     */
     private void call(String method, Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException | LinkageError | AssertionError e) {
+        } catch (VirtualMachineError e) {
+            LOG.log(Level.ERROR, "EventSourceConnection.Listener." + method + " threw for " + request.uri()
+                    + "; the connection goes on, and the error is rethrown to the executor's thread", e);
+            if (listenerFatal == null) listenerFatal = e;
+        } catch (Throwable e) {
             LOG.log(Level.WARNING, "EventSourceConnection.Listener." + method + " threw for " + request.uri()
                     + "; the connection goes on", e);
         }
