@@ -63,6 +63,11 @@ final class ScriptedServer implements AutoCloseable {
         return URI.create("ws://127.0.0.1:" + port() + path);
     }
 
+    /** {@code http://127.0.0.1:<port><path>}, for the EventSource client. */
+    URI httpUri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
     /** The next request head read, waiting a bounded time. */
     String nextRequest() throws InterruptedException {
         String head = requests.poll(10, TimeUnit.SECONDS);

@@ -135,15 +135,21 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
 
     private void chunk(List<ByteBuffer> buffers) {
         if (abandoned || finished) return;
+        EventTooLargeException tooLarge = null;
         try {
             for (ByteBuffer buffer : buffers) parser.parse(buffer);
         } catch (EventTooLargeException e) {
+            tooLarge = e;
+        } finally {
+            // An id and a blank line move it without an event, also earlier in a chunk that then failed.
+            owner.lastEventId(parser.lastEventId());
+        }
+        if (tooLarge != null) {
             finished = true;
             subscription.cancel();
-            owner.attemptFailed(this, Failures.tooLarge(e, request.uri()));
+            owner.attemptFailed(this, Failures.tooLarge(tooLarge, request.uri()));
             return;
         }
-        owner.lastEventId(parser.lastEventId()); // an id and a blank line move it without an event
         subscription.request(1);
     }
 

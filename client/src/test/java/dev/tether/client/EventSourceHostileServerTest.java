@@ -1,0 +1,55 @@
+package dev.tether.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The EventSource client against raw servers on 127.0.0.1 that misbehave in ways a container
+ * would not: an id and an oversized event in one chunk, and the like.
+ */
+class EventSourceHostileServerTest {
+    private static final String STREAM_HEAD = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n";
+
+    private EventSourceClient client;
+
+    @BeforeEach
+    void startClient() {
+        client = EventSourceClient.builder().proxy(ProxyOptions.none()).build();
+    }
+
+    @AfterEach
+    void stopClient() {
+        client.close();
+    }
+
+    @Test
+    void anIdBeforeAnOversizedEventInTheSameChunkIsKeptForTheReconnection() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) -> answer(socket, out,
+                STREAM_HEAD + "id: 5\n\ndata: " + "x".repeat(2000) + "\n\n", false))) {
+            EventLog log = new EventLog();
+            EventSourceConnection events = client.connect(EventSourceRequest.builder(server.httpUri("/events"))
+                    .maxEventBytes(1000).retry(Duration.ofMillis(10)).build(), log);
+            assertEquals("open 200 /events", log.next());
+            assertEquals("reconnecting TOO_LARGE", log.next());
+            assertEquals("5", events.lastEventId(), "the blank line after id: 5 confirmed it before the event that was too large");
+            server.nextRequest();
+            String reconnection = server.nextRequest();
+            assertTrue(reconnection.contains("\r\nLast-Event-ID: 5\r\n"), reconnection);
+        }
+    }
+
+    /** Writes {@code response} in one write (one chunk for the client, as far as TCP goes), then closes if asked. */
+    private static void answer(Socket socket, OutputStream out, String response, boolean thenClose) throws java.io.IOException {
+        out.write(response.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        if (thenClose) socket.close();
+    }
+}
