@@ -1,12 +1,15 @@
 package dev.tether.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,21 @@ class EventSourceHostileServerTest {
             server.nextRequest();
             String reconnection = server.nextRequest();
             assertTrue(reconnection.contains("\r\nLast-Event-ID: 5\r\n"), reconnection);
+        }
+    }
+
+    @Test
+    void aRefusalIsReportedEvenWhenTheSchedulerRefusesToTimeItsBody() throws Exception {
+        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+        stopped.shutdown();
+        try (ScriptedServer server = ScriptedServer.answering("HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\n"
+                + "Content-Length: 9\r\n\r\nno stream", false);
+             EventSourceClient refusing = EventSourceClient.builder().proxy(ProxyOptions.none()).scheduler(stopped).build()) {
+            EventLog log = new EventLog();
+            refusing.connect(server.httpUri("/events"), log);
+            EventSourceRefusedException refused = assertInstanceOf(EventSourceRefusedException.class, log.awaitClose());
+            assertEquals(404, refused.status());
+            assertEquals("close REFUSED", log.next());
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -111,7 +112,11 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
             body.finish();
         }
         if (body != null) {
-            context.scheduler().schedule(body::finish, BODY_START_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            try {
+                context.scheduler().schedule(body::finish, BODY_START_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) { // the scheduler is shut down: report what came so far, now
+                body.finish();
+            }
             body.text().thenAccept(text -> owner.serially(() -> owner.attemptFailed(this, new EventSourceRefusedException(
                     answer.uri(), answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(null),
                     answer.headers().map(), text))));
