@@ -166,7 +166,9 @@ public final class EventSourceRequest {
         /**
          * An extra request header, replacing one of the same name (ignoring case).
          *
-         * @throws IllegalArgumentException for a name or value HTTP does not allow, a header
+         * @throws IllegalArgumentException for a name HTTP does not allow, a value that is not printable
+         *                                  ASCII (spaces and tabs allowed: java.net.http writes
+         *                                  {@code U+0080}–{@code U+00FF} as {@code ?}), a header
          *                                  java.net.http writes itself ({@code Host},
          *                                  {@code Connection}, {@code Content-Length}, {@code Expect},
          *                                  {@code Upgrade}), {@code Accept} (always
@@ -182,6 +184,10 @@ public final class EventSourceRequest {
             if (name.equalsIgnoreCase("Last-Event-ID")) {
                 throw new IllegalArgumentException("set the first Last-Event-ID with lastEventId(…): the client sends the"
                         + " stream's own last event id on reconnections");
+            }
+            if (!HeaderValues.isSendable(value)) { // the value is not shown: it may be a secret
+                throw new IllegalArgumentException("header " + name + " cannot be sent: its value must be printable ASCII"
+                        + " (spaces and tabs allowed); java.net.http would write other characters as '?' or refuse them");
             }
             try {
                 HttpRequest.newBuilder(uri).header(name, value); // java.net.http's own checks, now rather than later

@@ -52,6 +52,17 @@ class EventSourceRequestTest {
         assertThrows(IllegalArgumentException.class, () -> builder.header("X-Bad", "a\r\nb"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"caf\u00e9", "\u00a0nbsp", "\u00ff", "\u0080", "\u4e2d", "a\u007fb"})
+    void headerValuesJavaNetHttpWouldNotSendAsTheyAreAreRefused(String value) {
+        EventSourceRequest.Builder builder = EventSourceRequest.builder(EVENTS);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> builder.header("X-Name", value));
+        assertTrue(e.getMessage().startsWith("header X-Name cannot be sent: ") && e.getMessage().contains("printable ASCII"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains(value), "the value may be a secret: " + e.getMessage());
+        assertEquals("a\tb ~", builder.header("X-Name", "a\tb ~").build().headers().get("X-Name"));
+    }
+
     @Test
     void numbersAndIdsAreChecked() {
         EventSourceRequest.Builder builder = EventSourceRequest.builder(EVENTS);
