@@ -115,7 +115,9 @@ public interface EventSourceConnection {
          * The stream ended or could not be opened, and the connection will try again after
          * {@code delay}, sending {@link EventSourceConnection#lastEventId()}. {@code cause} says what
          * happened (its message is written to be shown: "the server ended the stream", "cannot
-         * connect to 127.0.0.1:8080: Connection refused" …).
+         * connect to 127.0.0.1:8080: Connection refused" …). When the last event id cannot be sent
+         * (the server sent one that is not printable ASCII, which java.net.http cannot write), the
+         * message ends by saying that the reconnection goes without {@code Last-Event-ID}.
          */
         default void onReconnecting(EventSourceConnection connection, Duration delay, EventSourceException cause) {
         }

@@ -167,6 +167,9 @@ class EventSourceClientTest {
             assertEquals("caf\u00e9", events.lastEventId());
             server.endStreams();
             assertEquals("reconnecting ENDED", log.next());
+            String told = log.reconnectCauses.get(0).getMessage();
+            assertTrue(told.startsWith("the server ended the stream") && told.contains("without Last-Event-ID")
+                    && told.contains("caf\u00e9"), "the listener is told: " + told);
             assertEquals("open 200 /events", log.next());
             server.nextRequest();
             assertFalse(server.nextRequest().containsKey("last-event-id"), "written as ASCII it would be another id");

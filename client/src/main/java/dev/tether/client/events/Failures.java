@@ -102,6 +102,14 @@ final class Failures {
         return new EventSourceException(last.reason(), true, tried + ": " + last.getMessage(), last);
     }
 
+    /** The same failure, its message followed by {@code note}: something the listener should know about what comes next. */
+    static EventSourceException withNote(EventSourceException failure, String note) {
+        EventSourceException noted = new EventSourceException(failure.reason(), failure.isFinal(),
+                failure.getMessage() + "; " + note, failure.getCause());
+        noted.setStackTrace(failure.getStackTrace());
+        return noted;
+    }
+
     /** {@code 3 s}, {@code 2.5 s}, {@code 250 ms}: a delay for people. */
     static String show(Duration delay) {
         long millis = delay.toMillis();

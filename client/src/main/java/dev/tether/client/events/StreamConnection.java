@@ -175,7 +175,9 @@ public final class StreamConnection implements EventSourceConnection {
             finish(closing);
         } else {
             Duration wait = Duration.ofMillis(delay);
-            call("onReconnecting", () -> listener.onReconnecting(this, wait, cause));
+            String id = lastEventId;
+            EventSourceException told = HeaderValues.isSendable(id) ? cause : Failures.withNote(cause, unsendable(id));
+            call("onReconnecting", () -> listener.onReconnecting(this, wait, told));
         }
     }
 
@@ -237,13 +239,17 @@ public final class StreamConnection implements EventSourceConnection {
             if (HeaderValues.isSendable(id)) {
                 http.header("Last-Event-ID", id);
             } else {
-                LOG.log(Level.WARNING, () -> "reconnecting to " + request.uri() + " without Last-Event-ID: the last event id \""
-                        + id.replace("\r", "\\r").replace("\n", "\\n") + "\" is not printable ASCII, which java.net.http"
-                        + " cannot send; the server cannot tell what was missed");
+                LOG.log(Level.WARNING, () -> "reconnecting to " + request.uri() + " " + unsendable(id));
             }
         }
         context.proxyHeaders().forEach(http::setHeader);
         return http.build();
+    }
+
+    /** What a reconnection without the last event id means, for messages. */
+    private static String unsendable(String id) {
+        return "reconnecting without Last-Event-ID: the last event id \"" + id.replace("\r", "\\r").replace("\n", "\\n")
+                + "\" is not printable ASCII, which java.net.http cannot send; the server cannot tell what was missed";
     }
 
     /** onClose, then the closed stage and the client's bookkeeping. Serial. */
