@@ -50,7 +50,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *         answer; a timeout is a failed attempt, retried</td></tr>
  *     <tr><td>{@link Builder#tls(TlsOptions) tls}</td><td>{@link TlsOptions#defaults()}</td><td>trust,
  *         client certificate and parameters for {@code https://}; hostname verification stays on
- *         unless {@link TlsOptions.Builder#insecureTrustAnyCertificateForTesting()}</td></tr>
+ *         unless {@link TlsOptions.Builder#insecureTrustAnyCertificateForTesting()}. Parameters with
+ *         server names (SNI) or ALPN protocols are refused: java.net.http would override them</td></tr>
  *     <tr><td>{@link Builder#proxy(ProxyOptions) proxy}</td><td>{@link ProxyOptions#system()}</td><td>an
  *         {@code http://} proxy (Basic credentials from its URI, {@code Proxy-*} headers),
  *         {@link ProxyOptions#none()}, or the JDK's {@link java.net.ProxySelector}; see below</td></tr>
@@ -198,7 +199,8 @@ public final class EventSourceClient implements AutoCloseable {
          *
          * @throws IllegalArgumentException for proxy options java.net.http cannot honour (TLS to the
          *                                  proxy, {@code CONNECT} headers other than {@code Proxy-*}),
-         *                                  saying which
+         *                                  and for TLS parameters it would silently override (server
+         *                                  names for SNI, ALPN protocols), saying which
          */
         public EventSourceClient build() {
             if (tls == null) tls = TlsOptions.defaults();

@@ -24,6 +24,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -195,5 +197,23 @@ class EventSourceTlsProxyTest {
         assertTrue(header.getMessage().contains("cannot send header X-Tenant to the proxy"), header.getMessage());
         EventSourceClient.builder().proxy(ProxyOptions.of(URI.create("http://proxy.example:3128"))
                 .header("Proxy-Tenant", "blue")).build().close();
+    }
+
+    @Test
+    void tlsParametersJavaNetHttpWouldIgnoreAreRefusedWhenTheClientIsBuilt() {
+        SSLParameters sni = new SSLParameters();
+        sni.setServerNames(List.of(new SNIHostName("front.example")));
+        IllegalArgumentException names = assertThrows(IllegalArgumentException.class, () -> EventSourceClient.builder()
+                .tls(TlsOptions.builder().sslParameters(sni).build()).build());
+        assertTrue(names.getMessage().contains("server names (SNI)") && names.getMessage().contains("front.example"),
+                names.getMessage());
+        SSLParameters alpn = new SSLParameters();
+        alpn.setApplicationProtocols(new String[]{"h2"});
+        IllegalArgumentException protocols = assertThrows(IllegalArgumentException.class, () -> EventSourceClient.builder()
+                .tls(TlsOptions.builder().sslParameters(alpn).build()).build());
+        assertTrue(protocols.getMessage().contains("ALPN") && protocols.getMessage().contains("h2"), protocols.getMessage());
+        SSLParameters protocolsOnly = new SSLParameters();
+        protocolsOnly.setProtocols(new String[]{"TLSv1.3"});
+        EventSourceClient.builder().tls(TlsOptions.builder().sslParameters(protocolsOnly).build()).build().close();
     }
 }

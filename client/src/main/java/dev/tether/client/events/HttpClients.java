@@ -15,11 +15,14 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLParameters;
 
 /**
  * The {@link HttpClient} of an {@code EventSourceClient}, made from the client's own TLS and proxy
@@ -39,7 +42,9 @@ public final class HttpClients {
      *
      * @throws IllegalArgumentException for proxy options java.net.http cannot honour: TLS to the
      *                                  proxy ({@code https://} proxies), or {@code CONNECT} headers
-     *                                  other than {@code Proxy-*}
+     *                                  other than {@code Proxy-*}; for TLS parameters it would
+     *                                  ignore: server names (it sends the URI's host in SNI) and
+     *                                  ALPN protocols (it chooses its own)
      */
     public static HttpClient create(TlsOptions tls, ProxyOptions proxy, Duration connectTimeout, Executor executor) {
         proxyHeaders(proxy); // checks what can be honoured
@@ -49,9 +54,24 @@ public final class HttpClients {
                 .connectTimeout(connectTimeout)
                 .executor(executor)
                 .sslContext(tls.sslContext())
-                .sslParameters(tls.sslParameters())
+                .sslParameters(honoured(tls.sslParameters()))
                 .proxy(selector(proxy))
                 .build();
+    }
+
+    /** {@code parameters}, unless they ask for what java.net.http overrides without a word. */
+    private static SSLParameters honoured(SSLParameters parameters) {
+        List<SNIServerName> names = parameters.getServerNames();
+        if (names != null && !names.isEmpty()) {
+            throw new IllegalArgumentException("the EventSource client cannot use the server names (SNI) of the TlsOptions' "
+                    + "sslParameters " + names + ": java.net.http sends the host of each request's URI instead; leave them out");
+        }
+        String[] protocols = parameters.getApplicationProtocols();
+        if (protocols != null && protocols.length > 0) {
+            throw new IllegalArgumentException("the EventSource client cannot use the ALPN protocols of the TlsOptions' "
+                    + "sslParameters " + Arrays.toString(protocols) + ": java.net.http chooses its own; leave them out");
+        }
+        return parameters;
     }
 
     /**
