@@ -55,7 +55,11 @@ public interface EventSourceConnection {
      */
     String lastEventId();
 
-    /** The reconnection delay now: the server's latest {@code retry:}, or the request's {@link EventSourceRequest#retry()}. */
+    /**
+     * The reconnection delay now: the server's latest {@code retry:}, or the request's
+     * {@link EventSourceRequest#retry()}. A reconnection waits at least
+     * {@link EventSourceRequest#minRetryDelay()}, and longer while reconnections fail in a row.
+     */
     Duration retryDelay();
 
     /**

@@ -30,11 +30,16 @@ import java.util.Objects;
  *         last event id is sent</td></tr>
  *     <tr><td>{@link Builder#retry(Duration) retry}</td><td>3 s (as browsers)</td><td>the reconnection
  *         delay until the server sets one with a {@code retry:} field</td></tr>
+ *     <tr><td>{@link Builder#minRetryDelay(Duration) minRetryDelay}</td><td>500 ms</td><td>the least
+ *         any reconnection waits, whatever the retry delay ({@code retry: 0} included): browsers
+ *         clamp it too, so that a server ending every stream at once cannot make a tight loop</td></tr>
  *     <tr><td>{@link Builder#maxRetryDelay(Duration) maxRetryDelay}</td><td>30 s</td><td>reconnections
- *         that fail in a row wait twice as long each time, up to this (never less than the retry
- *         delay); the first reconnection after a stream that was open waits the plain retry delay</td></tr>
+ *         in a row without a working stream wait twice as long each time, up to this (never less
+ *         than the retry delay); the first reconnection after a working stream waits the plain retry
+ *         delay. A stream works once it has delivered an event or stayed open 30 s: one that the
+ *         server ends at once, without an event, is a failure like a refused connection</td></tr>
  *     <tr><td>{@link Builder#maxReconnects(int) maxReconnects}</td><td>unlimited</td><td>reconnections in
- *         a row without the stream opening in between; when one more would be needed, the connection
+ *         a row without a working stream in between; when one more would be needed, the connection
  *         closes with the last failure. 0 never reconnects</td></tr>
  *     <tr><td>{@link Builder#maxEventBytes(int) maxEventBytes}</td><td>1 MiB</td><td>the most one
  *         event may hold (its data and the line being read, as UTF-8); a larger one fails the stream,
@@ -45,6 +50,8 @@ import java.util.Objects;
 public final class EventSourceRequest {
     /** The default {@link #retry()}: 3 seconds, as browsers wait. */
     public static final Duration DEFAULT_RETRY = Duration.ofSeconds(3);
+    /** The default {@link #minRetryDelay()}: 500 milliseconds. */
+    public static final Duration DEFAULT_MIN_RETRY_DELAY = Duration.ofMillis(500);
     /** The default {@link #maxRetryDelay()}: 30 seconds. */
     public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
@@ -52,6 +59,7 @@ public final class EventSourceRequest {
     private final Map<String, String> headers;
     private final String lastEventId;
     private final Duration retry;
+    private final Duration minRetryDelay;
     private final Duration maxRetryDelay;
     private final int maxReconnects;
     private final int maxEventBytes;
@@ -61,6 +69,7 @@ public final class EventSourceRequest {
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
         this.lastEventId = b.lastEventId;
         this.retry = b.retry;
+        this.minRetryDelay = b.minRetryDelay;
         this.maxRetryDelay = b.maxRetryDelay;
         this.maxReconnects = b.maxReconnects;
         this.maxEventBytes = b.maxEventBytes;
@@ -100,12 +109,20 @@ public final class EventSourceRequest {
         return retry;
     }
 
+    /** The least any reconnection waits, whatever the retry delay. */
+    public Duration minRetryDelay() {
+        return minRetryDelay;
+    }
+
     /** The most a reconnection waits after failures in a row (but never less than the retry delay). */
     public Duration maxRetryDelay() {
         return maxRetryDelay;
     }
 
-    /** Reconnections in a row without an open stream before giving up; {@link Integer#MAX_VALUE} for unlimited. */
+    /**
+     * Reconnections in a row without a working stream (one that delivered an event or stayed open
+     * 30 s) before giving up; {@link Integer#MAX_VALUE} for unlimited.
+     */
     public int maxReconnects() {
         return maxReconnects;
     }
@@ -121,6 +138,7 @@ public final class EventSourceRequest {
         b.headers.putAll(headers);
         b.lastEventId = lastEventId;
         b.retry = retry;
+        b.minRetryDelay = minRetryDelay;
         b.maxRetryDelay = maxRetryDelay;
         b.maxReconnects = maxReconnects;
         b.maxEventBytes = maxEventBytes;
@@ -132,7 +150,7 @@ public final class EventSourceRequest {
     public String toString() {
         return "EventSourceRequest[" + uri + (headers.isEmpty() ? "" : ", headers " + headers.keySet())
                 + (lastEventId.isEmpty() ? "" : ", lastEventId " + lastEventId) + ", retry " + retry
-                + ", maxRetryDelay " + maxRetryDelay
+                + ", minRetryDelay " + minRetryDelay + ", maxRetryDelay " + maxRetryDelay
                 + (maxReconnects == Integer.MAX_VALUE ? "" : ", maxReconnects " + maxReconnects)
                 + ", maxEventBytes " + maxEventBytes + "]";
     }
@@ -143,6 +161,7 @@ public final class EventSourceRequest {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private String lastEventId = "";
         private Duration retry = DEFAULT_RETRY;
+        private Duration minRetryDelay = DEFAULT_MIN_RETRY_DELAY;
         private Duration maxRetryDelay = DEFAULT_MAX_RETRY_DELAY;
         private int maxReconnects = Integer.MAX_VALUE;
         private int maxEventBytes = EventStreamParser.DEFAULT_MAX_EVENT_BYTES;
@@ -218,9 +237,24 @@ public final class EventSourceRequest {
             return this;
         }
 
-        /** The reconnection delay until the server sends {@code retry:}; zero or more. Default 3 s. */
+        /**
+         * The reconnection delay until the server sends {@code retry:}; zero or more (a reconnection
+         * still waits at least {@link #minRetryDelay(Duration) minRetryDelay}). Default 3 s.
+         */
         public Builder retry(Duration delay) {
             this.retry = nonNegative(delay, "retry");
+            return this;
+        }
+
+        /**
+         * The least any reconnection waits, whatever the request's or the server's retry delay;
+         * at least 1 ms. Default 500 ms. Lower it only for a server you trust not to end every
+         * stream at once.
+         */
+        public Builder minRetryDelay(Duration delay) {
+            nonNegative(delay, "minRetryDelay");
+            if (delay.toMillis() < 1) throw new IllegalArgumentException("minRetryDelay must be at least 1 ms: " + delay);
+            this.minRetryDelay = delay;
             return this;
         }
 
@@ -231,8 +265,9 @@ public final class EventSourceRequest {
         }
 
         /**
-         * How many reconnections in a row may be made without the stream opening in between; 0
-         * never reconnects. Default {@link Integer#MAX_VALUE}: unlimited.
+         * How many reconnections in a row may be made without a working stream in between (one that
+         * delivered an event or stayed open 30 s); 0 never reconnects. Default
+         * {@link Integer#MAX_VALUE}: unlimited.
          */
         public Builder maxReconnects(int reconnects) {
             if (reconnects < 0) throw new IllegalArgumentException("maxReconnects must not be negative: " + reconnects);

@@ -24,6 +24,8 @@ class EventLog implements EventSourceConnection.Listener {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     final List<EventSourceException> reconnectCauses = new CopyOnWriteArrayList<>();
     final List<Duration> reconnectDelays = new CopyOnWriteArrayList<>();
+    /** The connection's state as each onReconnecting heard it. */
+    final List<EventSourceConnection.State> reconnectStates = new CopyOnWriteArrayList<>();
     final List<String> threads = new CopyOnWriteArrayList<>();
     /** Completes with the cause given to onClose, or null. */
     final CompletableFuture<EventSourceException> closed = new CompletableFuture<>();
@@ -73,6 +75,7 @@ class EventLog implements EventSourceConnection.Listener {
     public void onReconnecting(EventSourceConnection connection, Duration delay, EventSourceException cause) {
         reconnectCauses.add(cause);
         reconnectDelays.add(delay);
+        reconnectStates.add(connection.state());
         heard("reconnecting " + cause.reason());
     }
 

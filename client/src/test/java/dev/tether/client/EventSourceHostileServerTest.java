@@ -8,8 +8,12 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +65,40 @@ class EventSourceHostileServerTest {
             EventSourceRefusedException refused = assertInstanceOf(EventSourceRefusedException.class, log.awaitClose());
             assertEquals(404, refused.status());
             assertEquals("close REFUSED", log.next());
+        }
+    }
+
+    @Test
+    void retryZeroAndStreamsThatEndAtOnceDoNotMakeATightLoop() throws Exception {
+        List<Long> requestedAt = new CopyOnWriteArrayList<>();
+        CountDownLatch threeRequests = new CountDownLatch(3);
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) -> {
+            requestedAt.add(System.nanoTime()); // stamped by the server: the client's own clock is not trusted here
+            threeRequests.countDown();
+            answer(socket, out, STREAM_HEAD + "retry: 0\n\n", true);
+        })) {
+            EventLog log = new EventLog();
+            EventSourceConnection events = client.connect(server.httpUri("/events"), log);
+            assertTrue(threeRequests.await(20, TimeUnit.SECONDS), "three requests");
+            events.close();
+            long floor = TimeUnit.MILLISECONDS.toNanos(EventSourceRequest.DEFAULT_MIN_RETRY_DELAY.toMillis());
+            long first = requestedAt.get(1) - requestedAt.get(0);
+            long second = requestedAt.get(2) - requestedAt.get(1);
+            assertTrue(first >= floor, "the first reconnection waited " + first / 1_000_000 + " ms");
+            assertTrue(second >= 2 * floor, "a stream that delivered nothing counts as a failure: the backoff doubles,"
+                    + " but the second reconnection waited " + second / 1_000_000 + " ms");
+        }
+    }
+
+    @Test
+    void streamsThatEndWithoutAnEventCountTowardsMaxReconnects() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) ->
+                answer(socket, out, STREAM_HEAD + "retry: 0\n: a comment is not an event\n\n", true))) {
+            EventLog log = new EventLog();
+            client.connect(EventSourceRequest.builder(server.httpUri("/events")).maxReconnects(2).build(), log);
+            EventSourceException cause = log.awaitClose();
+            assertTrue(cause.getMessage().startsWith("gave up after 2 reconnections in a row: the server ended the stream"),
+                    cause.getMessage());
         }
     }
 

@@ -56,7 +56,7 @@ class EventSourceReconnectTest {
         try (TetherEventServer server = TetherEventServer.start(Container.JETTY, news, SERVER_RETRY, Duration.ZERO)) {
             EventLog log = new EventLog();
             EventSourceRequest request = EventSourceRequest.builder(server.uri("/events"))
-                    .maxRetryDelay(Duration.ofMillis(400)).build();
+                    .minRetryDelay(Duration.ofMillis(10)).maxRetryDelay(Duration.ofMillis(400)).build();
             EventSourceConnection events = client.connect(request, log);
             assertEquals("open 200 /events", log.next());
             assertEquals("retry 100", log.next());
@@ -91,7 +91,7 @@ class EventSourceReconnectTest {
     void maxReconnectsGivesUpWithTheLastFailure() throws Exception {
         EventLog log = new EventLog();
         EventSourceRequest request = EventSourceRequest.builder(deadPort()).retry(Duration.ofMillis(10))
-                .maxReconnects(2).build();
+                .minRetryDelay(Duration.ofMillis(10)).maxReconnects(2).build();
         client.connect(request, log);
         assertEquals("reconnecting CONNECT", log.next());
         assertEquals("reconnecting CONNECT", log.next());

@@ -23,6 +23,7 @@ class EventSourceRequestTest {
         assertEquals(Map.of(), request.headers());
         assertEquals("", request.lastEventId());
         assertEquals(Duration.ofSeconds(3), request.retry());
+        assertEquals(Duration.ofMillis(500), request.minRetryDelay());
         assertEquals(Duration.ofSeconds(30), request.maxRetryDelay());
         assertEquals(Integer.MAX_VALUE, request.maxReconnects());
         assertEquals(1 << 20, request.maxEventBytes());
@@ -68,11 +69,16 @@ class EventSourceRequestTest {
         EventSourceRequest.Builder builder = EventSourceRequest.builder(EVENTS);
         assertThrows(IllegalArgumentException.class, () -> builder.retry(Duration.ofMillis(-1)));
         assertThrows(IllegalArgumentException.class, () -> builder.maxRetryDelay(Duration.ofMillis(-1)));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> builder.minRetryDelay(Duration.ZERO)).getMessage()
+                .contains("at least 1 ms"));
+        assertThrows(IllegalArgumentException.class, () -> builder.minRetryDelay(Duration.ofNanos(999_999)));
         assertThrows(IllegalArgumentException.class, () -> builder.maxReconnects(-1));
         assertThrows(IllegalArgumentException.class, () -> builder.maxEventBytes(0));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> builder.lastEventId("caf\u00e9")).getMessage()
                 .contains("printable ASCII"));
-        EventSourceRequest request = builder.retry(Duration.ZERO).maxReconnects(0).lastEventId("41").build();
+        EventSourceRequest request = builder.retry(Duration.ZERO).minRetryDelay(Duration.ofMillis(1)).maxReconnects(0)
+                .lastEventId("41").build();
+        assertEquals(Duration.ofMillis(1), request.toBuilder().build().minRetryDelay());
         assertEquals(request.toString(), request.toBuilder().build().toString());
         assertEquals("41", request.toBuilder().build().lastEventId());
     }

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
 /**
  * An {@link EventSourceConnection}: the WHATWG EventSource's reconnection loop over
  * {@link StreamAttempt}s. One attempt at a time; when one ends or fails, the next is scheduled
- * after the retry delay (doubling while attempts fail in a row, up to {@code maxRetryDelay}), with
- * the last event id, unless the failure is final or {@code maxReconnects} has run out.
+ * after the delay {@link Backoff} gives, with the last event id, unless the failure is final or
+ * {@code maxReconnects} has run out.
  *
  * <p>Threads: the state is guarded by {@code lock}; listener calls, the attempts' parsers and
  * subscriptions run as serial events drained on the executor, never under the lock and never on
@@ -31,8 +31,6 @@ import java.util.function.Consumer;
  */
 public final class StreamConnection implements EventSourceConnection {
     private static final System.Logger LOG = System.getLogger(StreamConnection.class.getName());
-    /** The first doubling of a retry delay shorter than this starts from this, so retry 0 cannot spin. */
-    private static final long BACKOFF_FLOOR_MILLIS = 100;
 
     private final StreamContext context;
     private final EventSourceRequest request;
@@ -47,7 +45,7 @@ public final class StreamConnection implements EventSourceConnection {
     private volatile long retryMillis;
     private StreamAttempt attempt;
     private ScheduledFuture<?> reconnection;
-    private int reconnectsInARow;
+    private final Backoff backoff;
     /** A VirtualMachineError a listener threw during the current serial step. Serial events only. */
     private VirtualMachineError listenerFatal;
 
@@ -60,6 +58,7 @@ public final class StreamConnection implements EventSourceConnection {
         this.whenClosed = Objects.requireNonNull(whenClosed, "whenClosed");
         this.lastEventId = request.lastEventId();
         this.retryMillis = request.retry().toMillis();
+        this.backoff = new Backoff(request);
     }
 
     /** Makes the first request. */
@@ -140,7 +139,7 @@ public final class StreamConnection implements EventSourceConnection {
         synchronized (lock) {
             if (opening != attempt || state == State.CLOSED) return false;
             state = State.OPEN;
-            reconnectsInARow = 0;
+            backoff.opened(System.nanoTime());
         }
         call("onOpen", () -> listener.onOpen(this, response));
         return true;
@@ -153,13 +152,13 @@ public final class StreamConnection implements EventSourceConnection {
         synchronized (lock) {
             if (failed != attempt || state == State.CLOSED) return;
             attempt = null;
+            backoff.ended(System.nanoTime());
             if (cause.isFinal()) {
                 closing = cause;
-            } else if (reconnectsInARow >= request.maxReconnects()) {
-                closing = Failures.gaveUp(cause, reconnectsInARow);
+            } else if (backoff.exhausted()) {
+                closing = Failures.gaveUp(cause, backoff.inARow());
             } else {
-                delay = nextDelay();
-                reconnectsInARow++;
+                delay = backoff.next(retryMillis);
                 state = State.CONNECTING;
                 try {
                     reconnection = context.scheduler().schedule(
@@ -187,6 +186,9 @@ public final class StreamConnection implements EventSourceConnection {
 
     void deliverEvent(ReceivedEvent event) {
         lastEventId = event.id();
+        synchronized (lock) {
+            backoff.delivered();
+        }
         if (state != State.CLOSED) call("onEvent", () -> listener.onEvent(this, event));
     }
 
@@ -200,21 +202,6 @@ public final class StreamConnection implements EventSourceConnection {
     }
 
     // ---- inside
-
-    /**
-     * The plain retry delay after a stream that was open (and for the first failure); then twice as
-     * long for each failure in a row, from at least {@value #BACKOFF_FLOOR_MILLIS} ms, never more
-     * than {@code maxRetryDelay} unless the retry delay itself is more.
-     */
-    private long nextDelay() {
-        long base = retryMillis;
-        if (reconnectsInARow == 0) return base;
-        long cap = Math.max(base, request.maxRetryDelay().toMillis());
-        long start = Math.max(base, BACKOFF_FLOOR_MILLIS);
-        int doublings = Math.min(reconnectsInARow, 40);
-        long grown = start > (Long.MAX_VALUE >> doublings) ? Long.MAX_VALUE : start << doublings;
-        return Math.min(cap, grown);
-    }
 
     /** A new attempt with the last event id, unless closed meanwhile. */
     private void connect() {
