@@ -47,7 +47,8 @@ import java.util.concurrent.ScheduledExecutorService;
  *   <tbody>
  *     <tr><td>{@link Builder#connectTimeout(Duration) connectTimeout}</td><td>10 s</td><td>from each
  *         request to its response's head: the TCP connect, TLS, the proxy's tunnel and the server's
- *         answer; a timeout is a failed attempt, retried</td></tr>
+ *         answer; a timeout is a failed attempt, retried. Once the stream is open, the request's
+ *         {@link EventSourceRequest#idleTimeout() idleTimeout} takes over</td></tr>
  *     <tr><td>{@link Builder#tls(TlsOptions) tls}</td><td>{@link TlsOptions#defaults()}</td><td>trust,
  *         client certificate and parameters for {@code https://}; hostname verification stays on
  *         unless {@link TlsOptions.Builder#insecureTrustAnyCertificateForTesting()}. Parameters with

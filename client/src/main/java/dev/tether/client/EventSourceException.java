@@ -20,7 +20,10 @@ public class EventSourceException extends IOException {
     public enum Reason {
         /** No connection: the name did not resolve, the connection was refused or reset before the response. */
         CONNECT,
-        /** {@code connectTimeout} passed before the response's head arrived. */
+        /**
+         * {@code connectTimeout} passed before the response's head arrived, or {@code idleTimeout}
+         * passed on an open stream without a byte.
+         */
         TIMEOUT,
         /** The TLS handshake failed; final when the server's certificate was refused. */
         TLS,

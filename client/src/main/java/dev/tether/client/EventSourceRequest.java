@@ -44,6 +44,11 @@ import java.util.Objects;
  *     <tr><td>{@link Builder#maxEventBytes(int) maxEventBytes}</td><td>1 MiB</td><td>the most one
  *         event may hold (its data and the line being read, as UTF-8); a larger one fails the stream,
  *         which reconnects ({@link EventSourceException.Reason#TOO_LARGE})</td></tr>
+ *     <tr><td>{@link Builder#idleTimeout(Duration) idleTimeout}</td><td>5 min</td><td>how long an open
+ *         stream may bring nothing at all (a half-open TCP connection brings nothing forever) before
+ *         it is abandoned and reconnected ({@link EventSourceException.Reason#TIMEOUT}); timed from
+ *         the response's head and from each chunk, 0 for never. The client's {@code connectTimeout}
+ *         covers the time before the head</td></tr>
  *   </tbody>
  * </table>
  */
@@ -52,6 +57,8 @@ public final class EventSourceRequest {
     public static final Duration DEFAULT_RETRY = Duration.ofSeconds(3);
     /** The default {@link #minRetryDelay()}: 500 milliseconds. */
     public static final Duration DEFAULT_MIN_RETRY_DELAY = Duration.ofMillis(500);
+    /** The default {@link #idleTimeout()}: 5 minutes. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** The default {@link #maxRetryDelay()}: 30 seconds. */
     public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
@@ -63,6 +70,7 @@ public final class EventSourceRequest {
     private final Duration maxRetryDelay;
     private final int maxReconnects;
     private final int maxEventBytes;
+    private final Duration idleTimeout;
 
     private EventSourceRequest(Builder b) {
         this.uri = b.uri;
@@ -73,6 +81,7 @@ public final class EventSourceRequest {
         this.maxRetryDelay = b.maxRetryDelay;
         this.maxReconnects = b.maxReconnects;
         this.maxEventBytes = b.maxEventBytes;
+        this.idleTimeout = b.idleTimeout;
     }
 
     /** A request for {@code uri} with the default options. */
@@ -132,6 +141,11 @@ public final class EventSourceRequest {
         return maxEventBytes;
     }
 
+    /** How long an open stream may bring nothing before it is abandoned and reconnected; zero for never. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
     /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = new Builder(uri);
@@ -142,6 +156,7 @@ public final class EventSourceRequest {
         b.maxRetryDelay = maxRetryDelay;
         b.maxReconnects = maxReconnects;
         b.maxEventBytes = maxEventBytes;
+        b.idleTimeout = idleTimeout;
         return b;
     }
 
@@ -152,7 +167,7 @@ public final class EventSourceRequest {
                 + (lastEventId.isEmpty() ? "" : ", lastEventId " + lastEventId) + ", retry " + retry
                 + ", minRetryDelay " + minRetryDelay + ", maxRetryDelay " + maxRetryDelay
                 + (maxReconnects == Integer.MAX_VALUE ? "" : ", maxReconnects " + maxReconnects)
-                + ", maxEventBytes " + maxEventBytes + "]";
+                + ", maxEventBytes " + maxEventBytes + ", idleTimeout " + idleTimeout + "]";
     }
 
     /** Builds an {@link EventSourceRequest}. Not thread-safe. */
@@ -165,6 +180,7 @@ public final class EventSourceRequest {
         private Duration maxRetryDelay = DEFAULT_MAX_RETRY_DELAY;
         private int maxReconnects = Integer.MAX_VALUE;
         private int maxEventBytes = EventStreamParser.DEFAULT_MAX_EVENT_BYTES;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
         private Builder(URI uri) {
             Objects.requireNonNull(uri, "uri");
@@ -272,6 +288,17 @@ public final class EventSourceRequest {
         public Builder maxReconnects(int reconnects) {
             if (reconnects < 0) throw new IllegalArgumentException("maxReconnects must not be negative: " + reconnects);
             this.maxReconnects = reconnects;
+            return this;
+        }
+
+        /**
+         * How long an open stream may bring nothing at all (no event, no comment, no byte) before it
+         * is taken for dead, abandoned and reconnected ({@link EventSourceException.Reason#TIMEOUT});
+         * zero for never. Default 5 minutes. For a server that sends keepalive comments, about three
+         * of its intervals (Tether's servers send one every 15 s by default: 45 s).
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = nonNegative(timeout, "idleTimeout");
             return this;
         }
 

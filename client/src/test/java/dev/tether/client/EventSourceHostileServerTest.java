@@ -102,6 +102,51 @@ class EventSourceHostileServerTest {
         }
     }
 
+    @Test
+    void aStreamThatFallsSilentIsAbandonedAfterIdleTimeoutAndReconnected() throws Exception {
+        CountDownLatch droppedByTheClient = new CountDownLatch(1);
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) -> {
+            answer(socket, out, STREAM_HEAD + "data: hello\n\n", false); // then nothing, as over a half-open connection
+            if (socket.getInputStream().read() == -1) droppedByTheClient.countDown();
+        })) {
+            EventLog log = new EventLog();
+            EventSourceConnection events = client.connect(EventSourceRequest.builder(server.httpUri("/events"))
+                    .idleTimeout(Duration.ofMillis(300)).build(), log);
+            assertEquals("open 200 /events", log.next());
+            assertEquals(EventLog.event("", "message", "hello"), log.next());
+            assertEquals("reconnecting TIMEOUT", log.next());
+            String message = log.reconnectCauses.get(0).getMessage();
+            assertTrue(message.startsWith("no data from " + server.httpUri("/events") + " for idleTimeout (300 ms)"), message);
+            assertTrue(droppedByTheClient.await(10, TimeUnit.SECONDS), "the silent connection was closed");
+            assertEquals("open 200 /events", log.next(), "and a new one made");
+            events.close();
+        }
+    }
+
+    @Test
+    void aStreamThatKeepsTalkingOutlivesItsIdleTimeout() throws Exception {
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) -> {
+            answer(socket, out, STREAM_HEAD, false);
+            pacer.scheduleAtFixedRate(() -> {
+                try {
+                    answer(socket, out, ":\n", false);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e); // the client went away: stop
+                }
+            }, 0, 25, TimeUnit.MILLISECONDS);
+        })) {
+            EventLog log = new EventLog();
+            EventSourceConnection events = client.connect(EventSourceRequest.builder(server.httpUri("/events"))
+                    .idleTimeout(Duration.ofMillis(500)).build(), log);
+            assertEquals("open 200 /events", log.next());
+            for (int i = 0; i < 60; i++) assertEquals("comment ", log.next(), "comments every 25 ms, for 1.5 s in all");
+            assertEquals(EventSourceConnection.State.OPEN, events.state());
+        } finally {
+            pacer.shutdownNow();
+        }
+    }
+
     /** Writes {@code response} in one write (one chunk for the client, as far as TCP goes), then closes if asked. */
     private static void answer(Socket socket, OutputStream out, String response, boolean thenClose) throws java.io.IOException {
         out.write(response.getBytes(StandardCharsets.UTF_8));

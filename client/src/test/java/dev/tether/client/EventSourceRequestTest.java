@@ -27,6 +27,7 @@ class EventSourceRequestTest {
         assertEquals(Duration.ofSeconds(30), request.maxRetryDelay());
         assertEquals(Integer.MAX_VALUE, request.maxReconnects());
         assertEquals(1 << 20, request.maxEventBytes());
+        assertEquals(Duration.ofMinutes(5), request.idleTimeout());
     }
 
     @ParameterizedTest
@@ -74,6 +75,9 @@ class EventSourceRequestTest {
         assertThrows(IllegalArgumentException.class, () -> builder.minRetryDelay(Duration.ofNanos(999_999)));
         assertThrows(IllegalArgumentException.class, () -> builder.maxReconnects(-1));
         assertThrows(IllegalArgumentException.class, () -> builder.maxEventBytes(0));
+        assertThrows(IllegalArgumentException.class, () -> builder.idleTimeout(Duration.ofMillis(-1)));
+        assertEquals(Duration.ZERO, EventSourceRequest.builder(EVENTS).idleTimeout(Duration.ZERO).build().toBuilder().build()
+                .idleTimeout(), "zero: never");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> builder.lastEventId("caf\u00e9")).getMessage()
                 .contains("printable ASCII"));
         EventSourceRequest request = builder.retry(Duration.ZERO).minRetryDelay(Duration.ofMillis(1)).maxReconnects(0)

@@ -90,6 +90,12 @@ final class Failures {
         return new EventSourceException(Reason.BROKEN, false, "the stream from " + shown(uri) + " broke: " + what, e);
     }
 
+    /** An open stream brought nothing for {@code idleTimeout}: the connection is taken for dead. */
+    static EventSourceException idle(URI uri, Duration idleTimeout) {
+        return new EventSourceException(Reason.TIMEOUT, false, "no data from " + shown(uri) + " for idleTimeout ("
+                + show(idleTimeout) + "): the connection is taken for dead", null);
+    }
+
     static EventSourceException tooLarge(EventTooLargeException e, URI uri) {
         return new EventSourceException(Reason.TOO_LARGE, false, e.getMessage() + " (" + shown(uri) + "; maxEventBytes "
                 + e.limit() + ")", e);

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.ResponseInfo;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +42,9 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
     private final StreamConnection owner;
     private final StreamContext context;
     private final HttpRequest request;
+    private final Duration idleTimeout;
     private final EventStreamParser parser;
+    private final IdleDeadline idle;
 
     private volatile boolean abandoned;
     private volatile CompletableFuture<HttpResponse<Void>> response;
@@ -55,11 +58,15 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
     private Flow.Subscription subscription;
     private Runnable heldEnd;
 
-    StreamAttempt(StreamConnection owner, StreamContext context, HttpRequest request, String lastEventId, int maxEventBytes) {
+    StreamAttempt(StreamConnection owner, StreamContext context, HttpRequest request, String lastEventId, int maxEventBytes,
+                  Duration idleTimeout) {
         this.owner = owner;
         this.context = context;
         this.request = request;
         this.parser = new EventStreamParser(this, maxEventBytes, lastEventId);
+        this.idleTimeout = idleTimeout;
+        this.idle = new IdleDeadline(context.scheduler(), idleTimeout.toNanos(),
+                () -> owner.serially(this::idleCheck));
     }
 
     /** Sends the request; what comes back goes to the owner. */
@@ -79,6 +86,7 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
     /** Stops this attempt: the request under way is cancelled, the stream's subscription too. Any thread. */
     void abandon() {
         abandoned = true;
+        idle.stop();
         CompletableFuture<HttpResponse<Void>> sent = response;
         if (sent != null) sent.cancel(true);
         BodyStart body = refusal;
@@ -132,6 +140,7 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
             return;
         }
         opened = true;
+        idle.start();
         if (subscription != null) subscription.request(1);
         Runnable end = heldEnd;
         heldEnd = null;
@@ -140,6 +149,7 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
 
     private void chunk(List<ByteBuffer> buffers) {
         if (abandoned || finished) return;
+        idle.touch();
         EventTooLargeException tooLarge = null;
         try {
             for (ByteBuffer buffer : buffers) parser.parse(buffer);
@@ -151,11 +161,27 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
         }
         if (tooLarge != null) {
             finished = true;
+            idle.stop();
             subscription.cancel();
             owner.attemptFailed(this, Failures.tooLarge(tooLarge, request.uri()));
             return;
         }
+        idle.touch(); // from here the server is waited for: a slow listener is not the server's silence
         subscription.request(1);
+    }
+
+    /** The idle timer fired: abandon a stream that has been silent for the whole idleTimeout. */
+    private void idleCheck() {
+        if (abandoned || finished) return;
+        if (!idle.expired()) {
+            idle.rearm();
+            return;
+        }
+        finished = true;
+        idle.stop();
+        if (subscription != null) subscription.cancel();
+        parser.endOfStream();
+        owner.attemptFailed(this, Failures.idle(request.uri(), idleTimeout));
     }
 
     private void ended(Throwable error) {
@@ -165,6 +191,7 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
         }
         if (abandoned || finished) return;
         finished = true;
+        idle.stop();
         parser.endOfStream();
         owner.attemptFailed(this, error == null ? Failures.ended(request.uri()) : Failures.broken(error, request.uri()));
     }

@@ -209,7 +209,8 @@ public final class StreamConnection implements EventSourceConnection {
         synchronized (lock) {
             if (state == State.CLOSED) return;
             reconnection = null;
-            next = new StreamAttempt(this, context, httpRequest(), lastEventId, request.maxEventBytes());
+            next = new StreamAttempt(this, context, httpRequest(), lastEventId, request.maxEventBytes(),
+                    request.idleTimeout());
             attempt = next;
         }
         next.start();
