@@ -36,8 +36,10 @@ import java.util.concurrent.ScheduledExecutorService;
  * }</pre>
  *
  * <p>Built on the JDK's {@link HttpClient}, which the client owns: HTTP/1.1 only (an SSE server
- * behind an {@code h2c} upgrade would confuse streams), redirects followed (never from
- * {@code https} to {@code http}; reconnections ask the original URI again). No thread per stream:
+ * behind an {@code h2c} upgrade would confuse streams). Redirects are followed by the client itself,
+ * up to {@link EventSourceRequest#maxRedirects()}: never from {@code https} to {@code http}, and
+ * without the request's own headers ({@code Authorization}, {@code Cookie} …) once they lead to
+ * another origin; reconnections ask the original URI again. No thread per stream:
  * chunks are read as they come and handed to the listener on the executor, one chunk requested at
  * a time, so a slow listener slows only its own stream.
  *

@@ -7,7 +7,9 @@ import java.util.Map;
 /**
  * The server answered an EventSource request with something other than an event stream: a status
  * other than 200 ({@code 204 No Content} is how a server tells clients to stop reconnecting), or a
- * 200 whose {@code Content-Type} is not {@code text/event-stream}. As the WHATWG specification says,
+ * 200 whose {@code Content-Type} is not {@code text/event-stream}, or a redirect that is not followed
+ * (no {@code Location}, from {@code https} to {@code http}, more than {@code maxRedirects}). As the
+ * WHATWG specification says,
  * the connection then closes for good. Carries the answer: status, content type, headers and the
  * start of the body, which often says why.
  */
@@ -28,7 +30,20 @@ public final class EventSourceRefusedException extends EventSourceException {
      */
     public EventSourceRefusedException(URI uri, int status, String contentType, Map<String, List<String>> headers,
                                        String bodyStart) {
-        super(Reason.REFUSED, true, describe(uri, status, contentType, bodyStart), null);
+        this(uri, status, contentType, headers, bodyStart, null);
+    }
+
+    /**
+     * As {@link #EventSourceRefusedException(URI, int, String, Map, String)}, with a word on why
+     * the answer was not taken further, shown in brackets after the status: a redirect that was
+     * not followed says why ("Location: http://…: a redirect from https:// to http:// is never
+     * followed").
+     *
+     * @param detail why, or null
+     */
+    public EventSourceRefusedException(URI uri, int status, String contentType, Map<String, List<String>> headers,
+                                       String bodyStart, String detail) {
+        super(Reason.REFUSED, true, describe(uri, status, contentType, bodyStart, detail), null);
         this.uri = uri;
         this.status = status;
         this.contentType = contentType;
@@ -61,7 +76,7 @@ public final class EventSourceRefusedException extends EventSourceException {
         return bodyStart;
     }
 
-    private static String describe(URI uri, int status, String contentType, String bodyStart) {
+    private static String describe(URI uri, int status, String contentType, String bodyStart, String detail) {
         String what;
         if (status == 204) {
             what = "answered 204 No Content: the server asks EventSource clients to stop reconnecting";
@@ -77,6 +92,7 @@ public final class EventSourceRefusedException extends EventSourceException {
             what = "answered 200 with " + (contentType == null ? "no Content-Type" : "Content-Type " + contentType)
                     + ", not text/event-stream";
         }
+        if (detail != null && !detail.isBlank()) what += " (" + detail + ")";
         String body = bodyStart == null || bodyStart.isBlank() ? "" : ": " + bodyStart.strip();
         String shown = String.valueOf(uri);
         if (shown.length() > 120) shown = shown.substring(0, 117) + "…";

@@ -22,7 +22,8 @@ import java.util.Objects;
  *   <thead><tr><th>option</th><th>default</th><th>meaning</th></tr></thead>
  *   <tbody>
  *     <tr><td>{@link Builder#header(String, String) header}</td><td>none</td><td>extra request headers
- *         ({@code Authorization}, {@code Cookie} …), sent with every (re)connection; the client sends
+ *         ({@code Authorization}, {@code Cookie} …), sent with every (re)connection to the stream's
+ *         origin, never across a redirect to another (see {@code maxRedirects}); the client sends
  *         {@code Accept: text/event-stream}, {@code Cache-Control: no-cache} (replaceable) and
  *         {@code Last-Event-ID} itself</td></tr>
  *     <tr><td>{@link Builder#lastEventId(String) lastEventId}</td><td>none</td><td>the id to resume
@@ -49,6 +50,12 @@ import java.util.Objects;
  *         it is abandoned and reconnected ({@link EventSourceException.Reason#TIMEOUT}); timed from
  *         the response's head and from each chunk, 0 for never. The client's {@code connectTimeout}
  *         covers the time before the head</td></tr>
+ *     <tr><td>{@link Builder#maxRedirects(int) maxRedirects}</td><td>5</td><td>redirects followed by one
+ *         attempt (relative {@code Location}s resolved). The headers given here go only to the
+ *         stream's own origin (scheme, host, port): once a redirect leads elsewhere, the attempt
+ *         sends none of them, as the Fetch standard drops {@code Authorization}; never from
+ *         {@code https} to {@code http}. A redirect not followed closes the connection
+ *         ({@link EventSourceRefusedException}); reconnections ask the stream's URI again</td></tr>
  *   </tbody>
  * </table>
  */
@@ -59,6 +66,8 @@ public final class EventSourceRequest {
     public static final Duration DEFAULT_MIN_RETRY_DELAY = Duration.ofMillis(500);
     /** The default {@link #idleTimeout()}: 5 minutes. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /** The default {@link #maxRedirects()}: 5. */
+    public static final int DEFAULT_MAX_REDIRECTS = 5;
     /** The default {@link #maxRetryDelay()}: 30 seconds. */
     public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
@@ -71,6 +80,7 @@ public final class EventSourceRequest {
     private final int maxReconnects;
     private final int maxEventBytes;
     private final Duration idleTimeout;
+    private final int maxRedirects;
 
     private EventSourceRequest(Builder b) {
         this.uri = b.uri;
@@ -82,6 +92,7 @@ public final class EventSourceRequest {
         this.maxReconnects = b.maxReconnects;
         this.maxEventBytes = b.maxEventBytes;
         this.idleTimeout = b.idleTimeout;
+        this.maxRedirects = b.maxRedirects;
     }
 
     /** A request for {@code uri} with the default options. */
@@ -146,6 +157,11 @@ public final class EventSourceRequest {
         return idleTimeout;
     }
 
+    /** How many redirects one connection attempt follows. */
+    public int maxRedirects() {
+        return maxRedirects;
+    }
+
     /** A builder starting from these options. */
     public Builder toBuilder() {
         Builder b = new Builder(uri);
@@ -157,6 +173,7 @@ public final class EventSourceRequest {
         b.maxReconnects = maxReconnects;
         b.maxEventBytes = maxEventBytes;
         b.idleTimeout = idleTimeout;
+        b.maxRedirects = maxRedirects;
         return b;
     }
 
@@ -167,7 +184,8 @@ public final class EventSourceRequest {
                 + (lastEventId.isEmpty() ? "" : ", lastEventId " + lastEventId) + ", retry " + retry
                 + ", minRetryDelay " + minRetryDelay + ", maxRetryDelay " + maxRetryDelay
                 + (maxReconnects == Integer.MAX_VALUE ? "" : ", maxReconnects " + maxReconnects)
-                + ", maxEventBytes " + maxEventBytes + ", idleTimeout " + idleTimeout + "]";
+                + ", maxEventBytes " + maxEventBytes + ", idleTimeout " + idleTimeout
+                + ", maxRedirects " + maxRedirects + "]";
     }
 
     /** Builds an {@link EventSourceRequest}. Not thread-safe. */
@@ -181,6 +199,7 @@ public final class EventSourceRequest {
         private int maxReconnects = Integer.MAX_VALUE;
         private int maxEventBytes = EventStreamParser.DEFAULT_MAX_EVENT_BYTES;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private int maxRedirects = DEFAULT_MAX_REDIRECTS;
 
         private Builder(URI uri) {
             Objects.requireNonNull(uri, "uri");
@@ -199,7 +218,8 @@ public final class EventSourceRequest {
         }
 
         /**
-         * An extra request header, replacing one of the same name (ignoring case).
+         * An extra request header, replacing one of the same name (ignoring case). Sent to the
+         * stream's origin only: a redirect to another origin is followed without it.
          *
          * @throws IllegalArgumentException for a name HTTP does not allow, a value that is not printable
          *                                  ASCII (spaces and tabs allowed: java.net.http writes
@@ -299,6 +319,17 @@ public final class EventSourceRequest {
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = nonNegative(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * How many redirects (301, 302, 303, 307, 308) one connection attempt follows; 0 follows
+         * none. Default 5. A redirect beyond them, without a {@code Location}, or from
+         * {@code https} to {@code http} is a refusal: the connection closes.
+         */
+        public Builder maxRedirects(int redirects) {
+            if (redirects < 0) throw new IllegalArgumentException("maxRedirects must not be negative: " + redirects);
+            this.maxRedirects = redirects;
             return this;
         }
 

@@ -28,6 +28,7 @@ class EventSourceRequestTest {
         assertEquals(Integer.MAX_VALUE, request.maxReconnects());
         assertEquals(1 << 20, request.maxEventBytes());
         assertEquals(Duration.ofMinutes(5), request.idleTimeout());
+        assertEquals(5, request.maxRedirects());
     }
 
     @ParameterizedTest
@@ -76,6 +77,8 @@ class EventSourceRequestTest {
         assertThrows(IllegalArgumentException.class, () -> builder.maxReconnects(-1));
         assertThrows(IllegalArgumentException.class, () -> builder.maxEventBytes(0));
         assertThrows(IllegalArgumentException.class, () -> builder.idleTimeout(Duration.ofMillis(-1)));
+        assertThrows(IllegalArgumentException.class, () -> builder.maxRedirects(-1));
+        assertEquals(0, EventSourceRequest.builder(EVENTS).maxRedirects(0).build().toBuilder().build().maxRedirects());
         assertEquals(Duration.ZERO, EventSourceRequest.builder(EVENTS).idleTimeout(Duration.ZERO).build().toBuilder().build()
                 .idleTimeout(), "zero: never");
         assertTrue(assertThrows(IllegalArgumentException.class, () -> builder.lastEventId("caf\u00e9")).getMessage()

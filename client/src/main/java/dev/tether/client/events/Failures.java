@@ -139,7 +139,11 @@ final class Failures {
 
     /** The URI for messages, cut short when it is long (a query full of data, say). */
     static String shown(URI uri) {
-        String text = uri.toString();
+        return shown(uri.toString());
+    }
+
+    /** A URI as the server wrote it, cut short as {@link #shown(URI)}. */
+    static String shown(String text) {
         return text.length() <= 120 ? text : text.substring(0, 117) + "…";
     }
 

@@ -26,8 +26,9 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * The {@link HttpClient} of an {@code EventSourceClient}, made from the client's own TLS and proxy
- * options: HTTP/1.1 only (an SSE server behind an h2c upgrade confuses streams), redirects followed
- * except from {@code https} to {@code http}, TLS from {@link TlsOptions} (java.net.http adds
+ * options: HTTP/1.1 only (an SSE server behind an h2c upgrade confuses streams), no redirects
+ * followed (java.net.http would copy every header to every hop; the attempt follows them itself),
+ * TLS from {@link TlsOptions} (java.net.http adds
  * hostname verification and SNI), the proxy from {@link ProxyOptions} as far as java.net.http can
  * take it.
  */
@@ -50,7 +51,7 @@ public final class HttpClients {
         proxyHeaders(proxy); // checks what can be honoured
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                .followRedirects(HttpClient.Redirect.NEVER) // StreamAttempt follows them, without credentials across origins
                 .connectTimeout(connectTimeout)
                 .executor(executor)
                 .sslContext(tls.sslContext())

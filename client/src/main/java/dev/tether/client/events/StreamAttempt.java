@@ -3,6 +3,8 @@ package dev.tether.client.events;
 import dev.tether.client.EventSourceConnection.Response;
 import dev.tether.client.EventSourceException;
 import dev.tether.client.EventSourceRefusedException;
+import dev.tether.client.EventSourceRequest;
+import dev.tether.client.net.Redirects;
 import dev.tether.sse.EventStreamParser;
 import dev.tether.sse.EventTooLargeException;
 import dev.tether.sse.ReceivedEvent;
@@ -24,11 +26,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request of a {@link StreamConnection}, from {@code sendAsync} to the end of its stream. The
+ * One attempt of a {@link StreamConnection}, from {@code sendAsync} to the end of its stream. The
  * {@link #apply(ResponseInfo) body handler} looks at the status and content type before any body
  * byte is read: an event stream is read chunk by chunk into the parser, one chunk requested at a
- * time, after the connection's listener has heard {@code onOpen}; anything else is a refusal, of
- * which the first bytes are kept for the message.
+ * time, after the connection's listener has heard {@code onOpen}; a redirect is followed with a
+ * new request ({@link StreamRedirect}, {@link StreamRequests}: java.net.http itself follows none,
+ * as it would copy every header to every hop); anything else is a refusal, of which the first
+ * bytes are kept for the message.
  *
  * <p>Everything that touches the parser, the subscription or the listener runs as one of the
  * connection's serial events, so one attempt's calls never overlap and the subscription is used
@@ -41,12 +45,16 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
 
     private final StreamConnection owner;
     private final StreamContext context;
-    private final HttpRequest request;
+    private final StreamRequests requests;
+    private final int maxRedirects;
     private final Duration idleTimeout;
     private final EventStreamParser parser;
     private final IdleDeadline idle;
 
     private volatile boolean abandoned;
+    /** The request of the current hop. */
+    private volatile HttpRequest request;
+    private volatile int redirectsLeft;
     private volatile CompletableFuture<HttpResponse<Void>> response;
     private volatile BodyStart refusal;
     /** The body handler chose to read an event stream. */
@@ -58,19 +66,25 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
     private Flow.Subscription subscription;
     private Runnable heldEnd;
 
-    StreamAttempt(StreamConnection owner, StreamContext context, HttpRequest request, String lastEventId, int maxEventBytes,
-                  Duration idleTimeout) {
+    StreamAttempt(StreamConnection owner, StreamContext context, EventSourceRequest options, String lastEventId) {
         this.owner = owner;
         this.context = context;
-        this.request = request;
-        this.parser = new EventStreamParser(this, maxEventBytes, lastEventId);
-        this.idleTimeout = idleTimeout;
+        this.requests = new StreamRequests(options, context, lastEventId);
+        this.maxRedirects = options.maxRedirects();
+        this.redirectsLeft = maxRedirects;
+        this.parser = new EventStreamParser(this, options.maxEventBytes(), lastEventId);
+        this.idleTimeout = options.idleTimeout();
         this.idle = new IdleDeadline(context.scheduler(), idleTimeout.toNanos(),
                 () -> owner.serially(this::idleCheck));
     }
 
     /** Sends the request; what comes back goes to the owner. */
     void start() {
+        send(requests.first());
+    }
+
+    private void send(HttpRequest hop) {
+        request = hop;
         CompletableFuture<HttpResponse<Void>> sent;
         try {
             sent = context.http().sendAsync(request, this);
@@ -119,18 +133,40 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
             body = new BodyStart();
             body.finish();
         }
-        if (body != null) {
-            try {
-                context.scheduler().schedule(body::finish, BODY_START_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) { // the scheduler is shut down: report what came so far, now
-                body.finish();
+        if (body != null && Redirects.isRedirect(answer.statusCode())) {
+            StreamRedirect redirect = StreamRedirect.of(answer.uri(), answer.headers().firstValue("Location").orElse(null),
+                    redirectsLeft, maxRedirects);
+            if (redirect.followed()) {
+                body.finish(); // its connection is closed rather than kept: a redirect is rare
+                follow(answer.uri(), redirect.target());
+                return;
             }
-            body.text().thenAccept(text -> owner.serially(() -> owner.attemptFailed(this, new EventSourceRefusedException(
-                    answer.uri(), answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(null),
-                    answer.headers().map(), text))));
+            refuse(answer, body, redirect.refusal());
+            return;
+        }
+        if (body != null) {
+            refuse(answer, body, null);
             return;
         }
         owner.serially(() -> opened(answer));
+    }
+
+    private void follow(URI from, URI target) {
+        redirectsLeft--;
+        refusal = null;
+        if (!abandoned) send(requests.next(from, target));
+    }
+
+    /** The answer is not an event stream: the connection ends with it, once the body's start is in. */
+    private void refuse(HttpResponse<Void> answer, BodyStart body, String why) {
+        try {
+            context.scheduler().schedule(body::finish, BODY_START_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) { // the scheduler is shut down: report what came so far, now
+            body.finish();
+        }
+        body.text().thenAccept(text -> owner.serially(() -> owner.attemptFailed(this, new EventSourceRefusedException(
+                answer.uri(), answer.statusCode(), answer.headers().firstValue("Content-Type").orElse(null),
+                answer.headers().map(), text, why))));
     }
 
     private void opened(HttpResponse<Void> answer) {

@@ -8,7 +8,6 @@ import dev.tether.runtime.io.SerialEvents;
 import dev.tether.sse.ReceivedEvent;
 
 import java.lang.System.Logger.Level;
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -175,7 +174,7 @@ public final class StreamConnection implements EventSourceConnection {
         } else {
             Duration wait = Duration.ofMillis(delay);
             String id = lastEventId;
-            EventSourceException told = HeaderValues.isSendable(id) ? cause : Failures.withNote(cause, unsendable(id));
+            EventSourceException told = HeaderValues.isSendable(id) ? cause : Failures.withNote(cause, StreamRequests.unsendable(id));
             call("onReconnecting", () -> listener.onReconnecting(this, wait, told));
         }
     }
@@ -209,35 +208,10 @@ public final class StreamConnection implements EventSourceConnection {
         synchronized (lock) {
             if (state == State.CLOSED) return;
             reconnection = null;
-            next = new StreamAttempt(this, context, httpRequest(), lastEventId, request.maxEventBytes(),
-                    request.idleTimeout());
+            next = new StreamAttempt(this, context, request, lastEventId);
             attempt = next;
         }
         next.start();
-    }
-
-    private HttpRequest httpRequest() {
-        HttpRequest.Builder http = HttpRequest.newBuilder(request.uri()).GET()
-                .timeout(context.connectTimeout())
-                .header("Accept", "text/event-stream")
-                .header("Cache-Control", "no-cache");
-        request.headers().forEach(http::setHeader);
-        String id = lastEventId;
-        if (!id.isEmpty()) {
-            if (HeaderValues.isSendable(id)) {
-                http.header("Last-Event-ID", id);
-            } else {
-                LOG.log(Level.WARNING, () -> "reconnecting to " + request.uri() + " " + unsendable(id));
-            }
-        }
-        context.proxyHeaders().forEach(http::setHeader);
-        return http.build();
-    }
-
-    /** What a reconnection without the last event id means, for messages. */
-    private static String unsendable(String id) {
-        return "reconnecting without Last-Event-ID: the last event id \"" + id.replace("\r", "\\r").replace("\n", "\\n")
-                + "\" is not printable ASCII, which java.net.http cannot send; the server cannot tell what was missed";
     }
 
     /** onClose, then the closed stage and the client's bookkeeping. Serial. */
