@@ -64,8 +64,15 @@ public interface EventSourceConnection {
 
     /**
      * Stops for good: cancels the request under way or the reconnection waiting, and closes the
-     * open stream. The listener hears {@code onClose(connection, null)}, and no other call starts
-     * after this returns. Does nothing when already closed.
+     * open stream. Does nothing when already closed.
+     *
+     * <p>Listener calls that have not begun are dropped, and the listener hears
+     * {@code onClose(connection, null)} after the one call that may be under way. This method does
+     * not wait for that call (it may be made from a listener, or while a listener waits for the
+     * calling thread): one that had begun on the executor when {@code close()} was called may still
+     * run, or just be entering the listener, when this returns. Once {@link #closed()} has
+     * completed, no listener call is running and none will come. Called from a listener, it
+     * guarantees that nothing but {@code onClose} follows.
      */
     void close();
 

@@ -18,6 +18,8 @@ import dev.tether.sse.SseEvent;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -215,11 +217,18 @@ class EventSourceClientTest {
 
     @Test
     void closeStopsTheStreamAndCompletesClosed() throws Exception {
-        try (TetherEventServer server = server(Container.JETTY)) {
-            EventLog log = new EventLog();
+        // The server's keepalive is how it finds that a client went away.
+        try (TetherEventServer server = TetherEventServer.start(Container.JETTY, news, SERVER_RETRY, Duration.ofMillis(50))) {
+            EventLog log = new EventLog() {
+                @Override
+                public void onComment(EventSourceConnection connection, String text) {
+                    // the keepalives: not what this test is about
+                }
+            };
             EventSourceConnection events = client.connect(server.uri("/events"), log);
             assertEquals("open 200 /events", log.next());
             assertEquals("retry 150", log.next());
+            assertEquals(Joined.FIRST, server.nextSubscription());
             events.close();
             events.close();
             assertEquals("close -", log.next());
@@ -227,7 +236,43 @@ class EventSourceClientTest {
             assertEquals(State.CLOSED, events.state());
             events.closed().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertTrue(client.connections().isEmpty());
+            server.awaitStreamsClosed(); // the client's close reached the server: its connection was closed
+            assertEquals(0, news.broadcast("after close").get(10, TimeUnit.SECONDS), "no subscriber is left to send to");
+            assertEquals(0, log.rest().size(), "nothing after onClose: " + log.rest());
+        }
+    }
+
+    @Test
+    void closeDoesNotWaitForTheCallUnderWayAndClosedCompletesOnlyAfterIt() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (TetherEventServer server = server(Container.JETTY)) {
+            EventLog log = new EventLog() {
+                @Override
+                public void onEvent(EventSourceConnection connection, ReceivedEvent event) {
+                    super.onEvent(connection, event);
+                    inside.countDown();
+                    try {
+                        release.await(20, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            EventSourceConnection events = client.connect(server.uri("/events"), log);
+            assertEquals("open 200 /events", log.next());
+            assertEquals("retry 150", log.next());
+            server.nextSubscription();
+            news.broadcast("held");
+            assertTrue(inside.await(10, TimeUnit.SECONDS));
+            events.close(); // returns although the listener is busy: it does not wait for it
+            CompletableFuture<Void> closed = events.closed().toCompletableFuture();
+            assertFalse(closed.isDone(), "onClose, and so closed(), come after the call under way");
             news.broadcast("after close");
+            release.countDown();
+            closed.get(10, TimeUnit.SECONDS);
+            assertEquals(event("", "message", "held"), log.next());
+            assertEquals("close -", log.next());
             assertEquals(0, log.rest().size(), "nothing after onClose: " + log.rest());
         }
     }

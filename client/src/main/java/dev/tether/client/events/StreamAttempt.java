@@ -202,6 +202,7 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
             owner.attemptFailed(this, Failures.tooLarge(tooLarge, request.uri()));
             return;
         }
+        if (abandoned) return; // closed while the listener heard this chunk: ask for no more
         idle.touch(); // from here the server is waited for: a slow listener is not the server's silence
         subscription.request(1);
     }

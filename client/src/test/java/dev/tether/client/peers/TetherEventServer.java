@@ -102,6 +102,16 @@ public final class TetherEventServer implements AutoCloseable {
         return joined;
     }
 
+    /**
+     * Waits until every stream open now has closed on the server's side (a client that went away
+     * is noticed by the container), failing after a while.
+     */
+    public void awaitStreamsClosed() throws Exception {
+        for (EventSource source : Set.copyOf(streams)) {
+            source.closed().toCompletableFuture().get(REQUEST_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     /** Ends every open stream, as a server does to make its clients reconnect. */
     public void endStreams() {
         streams.forEach(EventSource::close);
