@@ -74,9 +74,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * proxies) and {@code CONNECT} headers other than {@code Proxy-*} are refused when the client is
  * built; a SOCKS proxy chosen by the system settings fails the connection.
  *
- * <p>{@link #close()} closes every connection (their listeners hear {@code onClose} with no cause).
- * On JDK 21 and later it also shuts the HttpClient down; on JDK 17 its selector thread ends once
- * the client is no longer referenced.
+ * <h2>Closing, and one client per application</h2>
+ * {@link #close()} closes every connection (their listeners hear {@code onClose} with no cause):
+ * each open stream's body is cancelled, which closes its TCP connection. On JDK 21 and later it
+ * also shuts the HttpClient down. JDK 17 to 20 have no way to: the HttpClient's selector thread,
+ * and any keep-alive connection java.net.http kept idle in its pool (after a refusal or a redirect
+ * whose body was read to its end), stay until the client is garbage-collected or the JDK's
+ * keep-alive timeout ({@code jdk.httpclient.keepalive.timeout}) closes the connection. So make one
+ * client for the application and open every stream on it, rather than a client per stream.
  */
 public final class EventSourceClient implements AutoCloseable {
     private final StreamContext context;
@@ -130,7 +135,11 @@ public final class EventSourceClient implements AutoCloseable {
         return Set.copyOf(open);
     }
 
-    /** Closes every connection (each listener hears {@code onClose} with no cause), then the HttpClient where the JDK can. */
+    /**
+     * Closes every connection (each listener hears {@code onClose} with no cause, and each open
+     * stream's TCP connection is closed), then the HttpClient where the JDK can (21 and later; see
+     * the class description for JDK 17).
+     */
     @Override
     public void close() {
         if (closed) return;

@@ -147,6 +147,23 @@ class EventSourceHostileServerTest {
         }
     }
 
+    @Test
+    void closingTheClientClosesTheOpenStreamsTcpConnection() throws Exception {
+        CountDownLatch droppedByTheClient = new CountDownLatch(1);
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) -> {
+            answer(socket, out, STREAM_HEAD + "data: hello\n\n", false);
+            if (socket.getInputStream().read() == -1) droppedByTheClient.countDown();
+        })) {
+            EventLog log = new EventLog();
+            client.connect(server.httpUri("/events"), log);
+            assertEquals("open 200 /events", log.next());
+            assertEquals(EventLog.event("", "message", "hello"), log.next());
+            client.close();
+            assertEquals("close -", log.next());
+            assertTrue(droppedByTheClient.await(10, TimeUnit.SECONDS), "the stream's connection is closed, not kept");
+        }
+    }
+
     /** Writes {@code response} in one write (one chunk for the client, as far as TCP goes), then closes if asked. */
     private static void answer(Socket socket, OutputStream out, String response, boolean thenClose) throws java.io.IOException {
         out.write(response.getBytes(StandardCharsets.UTF_8));
