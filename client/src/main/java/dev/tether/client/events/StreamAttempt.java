@@ -133,7 +133,12 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
             body = new BodyStart();
             body.finish();
         }
-        if (body != null && Redirects.isRedirect(answer.statusCode())) {
+        if (body == null) {
+            owner.serially(() -> opened(answer));
+            return;
+        }
+        String why = null;
+        if (Redirects.isRedirect(answer.statusCode())) {
             StreamRedirect redirect = StreamRedirect.of(answer.uri(), answer.headers().firstValue("Location").orElse(null),
                     redirectsLeft, maxRedirects);
             if (redirect.followed()) {
@@ -141,14 +146,9 @@ final class StreamAttempt implements HttpResponse.BodyHandler<Void>, EventStream
                 follow(answer.uri(), redirect.target());
                 return;
             }
-            refuse(answer, body, redirect.refusal());
-            return;
+            why = redirect.refusal();
         }
-        if (body != null) {
-            refuse(answer, body, null);
-            return;
-        }
-        owner.serially(() -> opened(answer));
+        refuse(answer, body, why);
     }
 
     private void follow(URI from, URI target) {

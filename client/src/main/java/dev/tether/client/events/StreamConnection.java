@@ -37,6 +37,7 @@ public final class StreamConnection implements EventSourceConnection {
     private final Consumer<StreamConnection> whenClosed;
     private final SerialEvents events = new SerialEvents();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final Backoff backoff; // guarded by lock
 
     private final Object lock = new Object();
     private volatile State state = State.CONNECTING;
@@ -44,7 +45,6 @@ public final class StreamConnection implements EventSourceConnection {
     private volatile long retryMillis;
     private StreamAttempt attempt;
     private ScheduledFuture<?> reconnection;
-    private final Backoff backoff;
     /** A VirtualMachineError a listener threw during the current serial step. Serial events only. */
     private VirtualMachineError listenerFatal;
 
@@ -174,7 +174,8 @@ public final class StreamConnection implements EventSourceConnection {
         } else {
             Duration wait = Duration.ofMillis(delay);
             String id = lastEventId;
-            EventSourceException told = HeaderValues.isSendable(id) ? cause : Failures.withNote(cause, StreamRequests.unsendable(id));
+            EventSourceException told = HeaderValues.isSendable(id) ? cause
+                    : Failures.withNote(cause, StreamRequests.unsendable(id));
             call("onReconnecting", () -> listener.onReconnecting(this, wait, told));
         }
     }
