@@ -47,8 +47,14 @@ public final class EventsCommand implements Callable<Integer> {
     Long count;
 
     @Option(names = "--retry", paramLabel = "SECONDS", defaultValue = "3",
-            description = "The reconnection delay in seconds until the server sends retry:. Example: --retry 0.5. Default: ${DEFAULT-VALUE}")
+            description = "The reconnection delay in seconds until the server sends retry: (0.5 s at least, as browsers clamp it). "
+                    + "Example: --retry 0.5. Default: ${DEFAULT-VALUE}")
     double retrySeconds;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "Reconnects when an open stream brings nothing (not even a keepalive) for this long: a connection "
+                    + "that died without a word; 0 for never. Example: --idle-timeout 45 (3× a 15 s keepalive). Default: ${DEFAULT-VALUE}")
+    double idleTimeoutSeconds;
 
     @Option(names = "--max-reconnects", paramLabel = "N",
             description = "Gives up (status 1) after N reconnections in a row that fail; 0 never reconnects. Example: --max-reconnects 3. Default: no limit.")
@@ -76,6 +82,9 @@ public final class EventsCommand implements Callable<Integer> {
             if (!(retrySeconds >= 0) || retrySeconds > 3600) {
                 throw new IllegalArgumentException("--retry takes 0 to 3600 seconds");
             }
+            if (!(idleTimeoutSeconds >= 0) || idleTimeoutSeconds > 86400) {
+                throw new IllegalArgumentException("--idle-timeout takes 0 (never) to 86400 seconds");
+            }
             if (count != null && count < 1) {
                 throw new IllegalArgumentException("--count takes 1 or more");
             }
@@ -89,7 +98,8 @@ public final class EventsCommand implements Callable<Integer> {
 
     private EventSourceRequest request(URI target) {
         EventSourceRequest.Builder request = EventSourceRequest.builder(ClientFlags.withoutUserInfo(target))
-                .retry(Duration.ofMillis(Math.round(retrySeconds * 1000)));
+                .retry(Duration.ofMillis(Math.round(retrySeconds * 1000)))
+                .idleTimeout(Duration.ofMillis(Math.round(idleTimeoutSeconds * 1000)));
         for (Map.Entry<String, String> header : client.headers(target).entrySet()) {
             request.header(header.getKey(), header.getValue()); // refuses the headers java.net.http writes itself
         }

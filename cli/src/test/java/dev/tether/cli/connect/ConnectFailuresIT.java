@@ -136,6 +136,8 @@ class ConnectFailuresIT {
             "a version that is not 8/13| connect ws://127.0.0.1:1/ -p 7                 | --protocol-version takes 8 or 13",
             "a header the handshake owns| connect ws://127.0.0.1:1/ -H 'Upgrade: no'    | Upgrade",
             "a size that is not one    | connect ws://127.0.0.1:1/ --max-size lots      | is not a size",
+            "events: a negative idle   | events http://127.0.0.1:1/ --idle-timeout -1   | --idle-timeout takes 0",
+            "events: an https proxy    | events http://127.0.0.1:1/ --proxy https://127.0.0.1:1/ | cannot speak TLS to a proxy",
             "no command                |                                                | Usage: tether"})
     void usageErrors(String what, String commandLine, String expected) throws Exception {
         List<String> args = new ArrayList<>();
