@@ -126,7 +126,12 @@ public final class EventSourceClient implements AutoCloseable {
             open.remove(connection);
             throw new IllegalStateException("the EventSourceClient is closed");
         }
-        connection.start();
+        try {
+            connection.start();
+        } catch (RuntimeException | Error e) {
+            open.remove(connection); // it never started: it must not stay among the connections
+            throw e;
+        }
         return connection;
     }
 

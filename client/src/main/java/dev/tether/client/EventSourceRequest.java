@@ -190,6 +190,9 @@ public final class EventSourceRequest {
 
     /** Builds an {@link EventSourceRequest}. Not thread-safe. */
     public static final class Builder {
+        /** The longest delay or timeout taken: far beyond any use, and well inside what nanoseconds in a long hold. */
+        private static final Duration LONGEST = Duration.ofDays(365);
+
         private final URI uri;
         private final Map<String, String> headers = new LinkedHashMap<>();
         private String lastEventId = "";
@@ -344,9 +347,13 @@ public final class EventSourceRequest {
             return new EventSourceRequest(this);
         }
 
+        /** Zero to {@link #LONGEST}: every duration here is turned into milliseconds and nanoseconds. */
         private static Duration nonNegative(Duration delay, String name) {
             Objects.requireNonNull(delay, name);
             if (delay.isNegative()) throw new IllegalArgumentException(name + " must not be negative: " + delay);
+            if (delay.compareTo(LONGEST) > 0) {
+                throw new IllegalArgumentException(name + " must be at most " + LONGEST.toDays() + " days: " + delay);
+            }
             return delay;
         }
     }

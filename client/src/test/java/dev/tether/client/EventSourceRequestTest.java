@@ -71,6 +71,14 @@ class EventSourceRequestTest {
         EventSourceRequest.Builder builder = EventSourceRequest.builder(EVENTS);
         assertThrows(IllegalArgumentException.class, () -> builder.retry(Duration.ofMillis(-1)));
         assertThrows(IllegalArgumentException.class, () -> builder.maxRetryDelay(Duration.ofMillis(-1)));
+        // durations beyond what milliseconds and nanoseconds hold are refused here, not failed later in connect()
+        for (Duration forever : new Duration[]{java.time.temporal.ChronoUnit.FOREVER.getDuration(), Duration.ofDays(366)}) {
+            assertThrows(IllegalArgumentException.class, () -> builder.idleTimeout(forever));
+            assertThrows(IllegalArgumentException.class, () -> builder.retry(forever));
+            assertThrows(IllegalArgumentException.class, () -> builder.maxRetryDelay(forever));
+            assertThrows(IllegalArgumentException.class, () -> builder.minRetryDelay(forever));
+        }
+        builder.idleTimeout(Duration.ofDays(365));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> builder.minRetryDelay(Duration.ZERO)).getMessage()
                 .contains("at least 1 ms"));
         assertThrows(IllegalArgumentException.class, () -> builder.minRetryDelay(Duration.ofNanos(999_999)));

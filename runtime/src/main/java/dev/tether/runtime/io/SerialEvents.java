@@ -54,7 +54,8 @@ public final class SerialEvents {
     /**
      * The drain loop, by the thread that took {@code wip} from 0 (or was handed it). An event that
      * throws is held, not let through: the claim must be given back by this loop, or nothing queued
-     * later would ever run.
+     * later would ever run. Only the first failure is kept, and the catch allocates nothing, so not
+     * even an OutOfMemoryError in a later event can skip the release.
      */
     private void drainClaimed() {
         Throwable failure = null;
@@ -65,8 +66,7 @@ public final class SerialEvents {
                 try {
                     event.run();
                 } catch (Throwable t) {
-                    if (failure == null) failure = t;
-                    else if (failure != t) failure.addSuppressed(t);
+                    if (failure == null) failure = t; // later ones are dropped: they were the events' own to report
                 }
             }
             missed = wip.addAndGet(-missed);

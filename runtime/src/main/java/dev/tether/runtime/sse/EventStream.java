@@ -327,7 +327,8 @@ public final class EventStream implements EventSource {
     private void notify(String event, Runnable call) {
         try {
             call.run();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // a checked exception thrown past the compiler too: the application's close() must not throw it
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             LOG.log(System.Logger.Level.WARNING, "EventSourceListener." + event + " threw for " + url, e);
         }
     }

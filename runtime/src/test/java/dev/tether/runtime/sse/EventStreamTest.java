@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -340,5 +341,27 @@ class EventStreamTest {
         stream.attributes().put("user", "ada");
         assertEquals("ada", stream.attributes().get("user"));
         assertEquals("EventSource[http://localhost/events, OPEN]", stream.toString());
+    }
+
+    @Test
+    @DisplayName("a listener that throws a checked exception past the compiler is logged: close() still closes, and does not throw")
+    void aListenerThrowingPastTheCompilerDoesNotEscapeClose() {
+        EventStream stream = new EventStream(options().build(), new EventSourceListener() {
+            @Override
+            public void onClose(EventSource source) {
+                EventStreamTest.<RuntimeException>sneakyThrow(new java.io.IOException("thrown past the compiler (expected in this test)"));
+            }
+        }, "http://localhost/events", "", responsesCompleted::incrementAndGet, scheduler::nanoTime);
+        stream.start(output);
+
+        stream.close();
+
+        assertTrue(stream.closed().toCompletableFuture().isDone(), "closed all the same");
+        assertEquals(1, responsesCompleted.get());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 }
