@@ -2,6 +2,7 @@
 // A real WebSocket server for the client's tests: node's `ws` or `faye-websocket`, echoing.
 //
 //   node peer-server.js ws|faye [--tls cert.pem key.pem [--ca ca.pem] [--require-client-cert]] [--protocols a,b]
+//                               [--deflate '<ws perMessageDeflate options as JSON, or true>']  (ws only)
 //
 // Listens on 127.0.0.1, port chosen by the OS; prints exactly one line `LISTENING <port>` to stdout
 // when ready, nothing else on stdout; exits when its stdin closes (so a dead test JVM never leaves it
@@ -19,6 +20,7 @@
 //   !client-cert            the CN of the client certificate presented on TLS, or `none`
 //   !delay <ms> <text>      <text> handled as if it arrived <ms> milliseconds later (a late answer, a
 //                           command such as `!close 4001 bye` while the client is busy)
+//   !extensions             the Sec-WebSocket-Extensions the server agreed to (ws), or `none`
 //   !fragments <n> <text>   <text> split into n fragments of one message (ws); faye has no API for
 //                           fragments and answers `unsupported: …`
 // A command the library refuses (e.g. a close code ws will not send) is answered `error: <message>`.
@@ -38,7 +40,7 @@ function usage(problem) {
 }
 
 function parseArgs(argv) {
-  const options = { library: argv[0], tls: null, ca: null, requireClientCert: false, protocols: [] };
+  const options = { library: argv[0], tls: null, ca: null, requireClientCert: false, protocols: [], deflate: false };
   if (options.library !== 'ws' && options.library !== 'faye') usage(`unknown library '${options.library}'`);
   for (let i = 1; i < argv.length; i++) {
     const arg = argv[i];
@@ -50,6 +52,13 @@ function parseArgs(argv) {
       options.ca = fs.readFileSync(argv[++i]);
     } else if (arg === '--require-client-cert') {
       options.requireClientCert = true;
+    } else if (arg === '--deflate') {
+      if (i + 1 >= argv.length) usage('--deflate needs ws perMessageDeflate options as JSON (or true)');
+      try {
+        options.deflate = JSON.parse(argv[++i]);
+      } catch (e) {
+        usage(`--deflate takes JSON: ${e.message}`);
+      }
     } else if (arg === '--protocols') {
       if (i + 1 >= argv.length) usage('--protocols needs a comma-separated list');
       options.protocols = argv[++i].split(',').map((p) => p.trim()).filter((p) => p.length > 0);
@@ -58,6 +67,7 @@ function parseArgs(argv) {
     }
   }
   if ((options.ca || options.requireClientCert) && !options.tls) usage('--ca and --require-client-cert need --tls');
+  if (options.deflate && options.library !== 'ws') usage('--deflate is for ws only');
   if (options.requireClientCert && !options.ca) usage('--require-client-cert needs --ca');
   return options;
 }
@@ -118,6 +128,9 @@ function onText(peer, text) {
       case '!version':
         peer.send(String(peer.request.headers['sec-websocket-version']), false);
         break;
+      case '!extensions':
+        peer.send(peer.extensions ? peer.extensions() || 'none' : 'none', false);
+        break;
       case '!client-cert':
         peer.send(clientCertificateName(peer.socket), false);
         break;
@@ -158,7 +171,7 @@ function wsServer() {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_MESSAGE,
-    perMessageDeflate: false,
+    perMessageDeflate: options.deflate,
     handleProtocols: (offered) => choose([...offered]) || false,
   });
   wss.on('connection', (ws, request) => {
@@ -170,6 +183,7 @@ function wsServer() {
       close: (code, reason) => ws.close(code, reason),
       ping: (data) => ws.ping(data),
       terminate: () => ws.terminate(),
+      extensions: () => ws.extensions,
       fragments: (parts) => parts.forEach((part, i) => ws.send(part, { binary: false, fin: i === parts.length - 1 })),
     };
     ws.on('pong', (data) => {
