@@ -98,13 +98,19 @@ public final class InboundPump implements ReadListener {
             return;
         }
         int missed = 1;
+        Error fatal = null;
         do {
-            readWhileReady();
+            Error error = readWhileReady();
+            if (fatal == null) fatal = error;
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
+        if (fatal != null) {
+            throw fatal; // the input is failed and the claim given back; the container should still see it
+        }
     }
 
-    private void readWhileReady() {
+    /** Reads what it may; an Error from the connection fails the input and is returned, to be thrown once the claim is back. */
+    private Error readWhileReady() {
         ServletInputStream stream = in;
         byte[] buffer = null;
         try {
@@ -114,7 +120,7 @@ public final class InboundPump implements ReadListener {
                     if (!ended.get() && (endReported || stream.isFinished())) {
                         end();
                     }
-                    return;
+                    return null;
                 }
                 if (buffer == null) {
                     buffer = buffer();
@@ -123,7 +129,7 @@ public final class InboundPump implements ReadListener {
                 int n = stream.read(buffer, 0, limit);
                 if (n < 0) {
                     end();
-                    return;
+                    return null;
                 }
                 if (n > 0) {
                     sink.onInput(ByteBuffer.wrap(buffer, 0, n));
@@ -140,7 +146,11 @@ public final class InboundPump implements ReadListener {
             end(); // thrown by this read: whatever came before it has been read
         } catch (IOException | RuntimeException e) {
             onError(e);
+        } catch (Error e) {
+            onError(e);
+            return e;
         }
+        return null;
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The inbound pump against a non-blocking stream whose chunks the test controls. */
@@ -164,6 +165,37 @@ class InboundPumpTest {
         yielding.start(in);
         in.listener.onDataAvailable();
         assertEquals(List.of("bytes:1", "bytes:2", "yield", "bytes:3", "bytes:4", "yield", "bytes:5"), seen);
+    }
+
+    @Test
+    @DisplayName("an Error out of the connection (a listener's StackOverflowError, say) fails the input, then reaches the container")
+    void anErrorFailsTheInputAndFreesThePump() throws IOException {
+        InboundPump failing = new InboundPump(new Transport.Inbound() {
+            @Override
+            public boolean wantsInput() {
+                return true;
+            }
+
+            @Override
+            public void onInput(ByteBuffer bytes) {
+                throw new StackOverflowError("deep (expected in this test)");
+            }
+
+            @Override
+            public void onEndOfInput() {
+                seen.add("end");
+            }
+
+            @Override
+            public void onFailure(Throwable error) {
+                seen.add("failed:" + error.getMessage());
+            }
+        }, 1024, 0);
+        FakeInput in = new FakeInput();
+        in.chunks.add(new byte[1]);
+        failing.start(in);
+        assertThrows(StackOverflowError.class, in.listener::onDataAvailable, "a VirtualMachineError still reaches the container");
+        assertEquals(List.of("failed:deep (expected in this test)"), seen);
     }
 
     @Test
