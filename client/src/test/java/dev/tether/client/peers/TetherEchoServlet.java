@@ -15,7 +15,7 @@ import java.util.TreeMap;
 /**
  * Tether's own server as a peer for the client: echoes text and binary, and obeys the same
  * {@code !commands} as the node peers' {@code peer-server.js} (close, ping, terminate, headers,
- * version, fragments), so one suite runs against every server.
+ * version, extensions, fragments), so one suite runs against every server.
  */
 public final class TetherEchoServlet extends WebSocketServlet {
     private static final long serialVersionUID = 1L;
@@ -23,7 +23,12 @@ public final class TetherEchoServlet extends WebSocketServlet {
     private final transient WebSocketOptions options;
 
     public TetherEchoServlet(String... protocols) {
-        this.options = WebSocketOptions.builder().protocols(protocols).build();
+        this(WebSocketOptions.builder().protocols(protocols).build());
+    }
+
+    /** With the given options (extensions, limits …). */
+    public TetherEchoServlet(WebSocketOptions options) {
+        this.options = options;
     }
 
     @Override
@@ -51,6 +56,7 @@ public final class TetherEchoServlet extends WebSocketServlet {
                     case "terminate" -> socket.terminate();
                     case "headers" -> socket.send(json(headers));
                     case "version" -> socket.send(String.valueOf(socket.handshake().header("Sec-WebSocket-Version")));
+                    case "extensions" -> socket.send(socket.extensions().isEmpty() ? "none" : String.join(", ", socket.extensions()));
                     case "fragments" -> sendFragments(socket, Integer.parseInt(words[1]), words.length > 2 ? words[2] : "");
                     default -> socket.send("unknown command " + words[0]);
                 }

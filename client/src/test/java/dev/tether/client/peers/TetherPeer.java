@@ -1,5 +1,6 @@
 package dev.tether.client.peers;
 
+import dev.tether.servlet.WebSocketOptions;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RunningServer;
 
@@ -16,6 +17,11 @@ public final class TetherPeer implements Peer {
     /** Started on {@code container}, supporting {@code protocols}. */
     public static TetherPeer start(Container container, String... protocols) throws Exception {
         return new TetherPeer(container.start(registrar -> registrar.addServlet("/*", new TetherEchoServlet(protocols))));
+    }
+
+    /** Started on {@code container} with {@code options} (extensions, limits …). */
+    public static TetherPeer start(Container container, WebSocketOptions options) throws Exception {
+        return new TetherPeer(container.start(registrar -> registrar.addServlet("/*", new TetherEchoServlet(options))));
     }
 
     @Override
