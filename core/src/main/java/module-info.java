@@ -8,6 +8,7 @@ module dev.tether.core {
     exports dev.tether.driver.handshake;
     exports dev.tether.handshake;
     exports dev.tether.extension;
+    exports dev.tether.extension.deflate;
     exports dev.tether.message;
     exports dev.tether.protocol;
     exports dev.tether.sse;

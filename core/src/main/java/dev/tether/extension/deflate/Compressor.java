@@ -1,0 +1,112 @@
+package dev.tether.extension.deflate;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.zip.Deflater;
+
+/**
+ * The sending half of permessage-deflate (RFC 7692 §7.2.1): compresses a message, whole or part by
+ * part, into one DEFLATE stream per connection (context takeover) or per message.
+ *
+ * <p>Each part is compressed with a sync flush, so what is sent for a part can be inflated as soon
+ * as it arrives; at the message's end the flush's trailing {@code 00 00 ff ff} is left out, as the
+ * receiver appends it. The {@link Deflater} is created when the first message is compressed (a
+ * connection that never compresses never holds one) and, without context takeover, ended after each
+ * message, so an idle connection holds no zlib memory.
+ */
+final class Compressor {
+    /** The empty stored block's LEN/NLEN that ends a sync flush (RFC 7692 §7.2.1). */
+    static final byte[] TAIL = {0x00, 0x00, (byte) 0xff, (byte) 0xff};
+
+    private final Zlib zlib;
+    private final int level;
+    private final boolean contextPerMessage;
+    private Deflater deflater;
+    private boolean closed;
+
+    /**
+     * @param contextPerMessage no context takeover: every message starts a fresh DEFLATE stream
+     */
+    Compressor(Zlib zlib, int level, boolean contextPerMessage) {
+        this.zlib = zlib;
+        this.level = level;
+        this.contextPerMessage = contextPerMessage;
+    }
+
+    /**
+     * Compresses the next part of a message.
+     *
+     * @param data the bytes, from position to limit; read, not changed
+     * @param last whether the message ends with this part
+     * @return the compressed bytes to send; for the last part never empty (an empty stored block's
+     *         first byte {@code 00} when nothing is left to flush, RFC 7692 §7.2.3.6)
+     * @throws IllegalStateException after {@link #close}
+     */
+    ByteBuffer compress(ByteBuffer data, boolean last) {
+        if (closed) {
+            throw new IllegalStateException("permessage-deflate: compressing after close");
+        }
+        if (deflater == null) {
+            deflater = zlib.deflater(level);
+        }
+        deflater.setInput(data.duplicate()); // the duplicate's position moves, the caller's does not
+        int length = data.remaining();
+        byte[] out = new byte[length + (length >> 12) + (length >> 14) + 64]; // zlib's deflateBound, and a flush
+        int n = 0;
+        while (true) {
+            n += deflater.deflate(out, n, out.length - n, Deflater.SYNC_FLUSH);
+            if (n < out.length) {
+                break; // with room left, zlib has finished the flush
+            }
+            out = Arrays.copyOf(out, out.length * 2);
+        }
+        if (last) {
+            n = endOfMessage(out, n);
+            if (contextPerMessage) {
+                release();
+            }
+        }
+        return ByteBuffer.wrap(out, 0, n);
+    }
+
+    /** Leaves out the flush's tail; when the stream was already flushed, sends the {@code 00} it needs. */
+    private static int endOfMessage(byte[] out, int n) {
+        if (n == 0) {
+            out[0] = 0x00; // with the receiver's 00 00 ff ff: an empty stored block
+            return 1;
+        }
+        if (n < TAIL.length || !endsWithTail(out, n)) {
+            throw new IllegalStateException("permessage-deflate: a sync flush did not end with 00 00 ff ff");
+        }
+        return n - TAIL.length;
+    }
+
+    private static boolean endsWithTail(byte[] out, int n) {
+        for (int i = 0; i < TAIL.length; i++) {
+            if (out[n - TAIL.length + i] != TAIL[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Ends the Deflater if one is held. */
+    private void release() {
+        if (deflater != null) {
+            Deflater held = deflater;
+            deflater = null; // before end(): never ended twice, even if end() throws
+            held.end();
+        }
+    }
+
+    /** Whether a Deflater is held now (its native memory). */
+    boolean holdsContext() {
+        return deflater != null;
+    }
+
+    /** Ends the Deflater, once; compressing afterwards throws. Idempotent. */
+    void close() {
+        closed = true;
+        release();
+    }
+}

@@ -1,0 +1,178 @@
+package dev.tether.extension.deflate;
+
+import dev.tether.api.CloseCodes;
+import dev.tether.extension.FragmentSink;
+import dev.tether.message.Fragment;
+import dev.tether.message.Message;
+import dev.tether.protocol.ProtocolException;
+
+import java.nio.ByteBuffer;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * The receiving half of permessage-deflate (RFC 7692 §7.2.2): inflates the fragments of compressed
+ * messages as they arrive, appending {@code 00 00 ff ff} at each message's end, and passes the
+ * inflated bytes on in chunks.
+ *
+ * <p>Inflation is bounded: the inflated size of one message is counted while inflating, into
+ * chunks never larger than what the limit still allows plus one byte, so a message that inflates
+ * past {@code maxLength} fails with 1009 after at most {@code maxLength + 1} bytes of output, and
+ * no more memory than that is ever taken for it. Invalid DEFLATE data fails with 1007, the code
+ * for data inconsistent with its message (RFC 6455 §7.4.1), which ws and Jetty use as well.
+ *
+ * <p>The {@link Inflater} is created with the first compressed message and, when the peer does not
+ * take over its context, ended after each message, so an idle connection holds no zlib memory.
+ */
+final class Decompressor {
+    /** The largest chunk passed on: inflation output is cut into pieces of at most this size. */
+    static final int CHUNK = 16 * 1024;
+    private static final int FIRST_CHUNK_MIN = 256;
+
+    private final Zlib zlib;
+    private final boolean contextPerMessage;
+    private final long maxLength;
+    private Inflater inflater;
+    private boolean closed;
+
+    // the message being inflated
+    private long inflatedSize;
+    private long compressedSize;
+    /** The peer ended its DEFLATE stream (a block with BFINAL): the rest of the message is ignored. */
+    private boolean streamEnded;
+    private boolean firstOut = true;
+    private int nextChunk;
+    private byte[] chunk;
+    private int filled;
+
+    /**
+     * @param contextPerMessage the peer does not take over its context: a fresh stream per message
+     * @param maxLength         the largest inflated message accepted
+     */
+    Decompressor(Zlib zlib, boolean contextPerMessage, int maxLength) {
+        this.zlib = zlib;
+        this.contextPerMessage = contextPerMessage;
+        this.maxLength = maxLength;
+    }
+
+    /**
+     * Inflates one fragment of a compressed message and passes on what it gives, without RSV1: for
+     * each message exactly one fragment with {@code first} and one with {@code last}, possibly
+     * empty. The fragment's payload is consumed.
+     *
+     * @throws ProtocolException 1007 for invalid DEFLATE data, 1009 past {@code maxLength}
+     * @throws IllegalStateException after {@link #close}
+     */
+    void inflate(Fragment fragment, FragmentSink next) throws ProtocolException {
+        if (closed) {
+            throw new IllegalStateException("permessage-deflate: inflating after close");
+        }
+        if (fragment.first()) {
+            startMessage(fragment.payload().remaining());
+        }
+        int rsv = fragment.rsv() & ~Message.RSV1;
+        ByteBuffer payload = fragment.payload();
+        compressedSize += payload.remaining();
+        if (payload.hasRemaining()) {
+            run(payload, fragment, rsv, next);
+        }
+        if (fragment.last()) {
+            if (compressedSize > 0) { // an empty compressed payload is an empty message (RFC 7692 §7.2.3.6)
+                run(ByteBuffer.wrap(Compressor.TAIL), fragment, rsv, next);
+            }
+            emit(fragment, rsv, true, next);
+            endMessage();
+        } else if (filled > 0) {
+            emit(fragment, rsv, false, next); // pass on what this fragment gave, for streaming
+        }
+    }
+
+    private void startMessage(int firstPayload) {
+        inflatedSize = 0;
+        compressedSize = 0;
+        streamEnded = false;
+        firstOut = true;
+        nextChunk = (int) Math.min(CHUNK, Math.max(FIRST_CHUNK_MIN, 4L * firstPayload));
+        if (inflater == null) {
+            inflater = zlib.inflater();
+        }
+    }
+
+    private void run(ByteBuffer input, Fragment fragment, int rsv, FragmentSink next) throws ProtocolException {
+        if (streamEnded) {
+            return; // RFC 7692 §7.2.3.4: what follows a BFINAL block (the appended tail) is not data
+        }
+        inflater.setInput(input);
+        while (true) {
+            if (chunk == null) {
+                // at most one byte past the limit: enough to know the message is too big
+                chunk = new byte[(int) Math.min(nextChunk, maxLength - inflatedSize + 1)];
+                filled = 0;
+                nextChunk = Math.min(CHUNK, nextChunk * 2);
+            }
+            int n;
+            try {
+                n = inflater.inflate(chunk, filled, chunk.length - filled);
+            } catch (DataFormatException e) {
+                throw new ProtocolException(CloseCodes.INVALID_PAYLOAD,
+                        "permessage-deflate: invalid compressed data: " + e.getMessage());
+            }
+            filled += n;
+            inflatedSize += n;
+            if (inflatedSize > maxLength) {
+                throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
+                        "inflated message exceeds the limit of " + maxLength + " bytes");
+            }
+            if (inflater.finished()) {
+                streamEnded = true;
+                return;
+            }
+            if (inflater.needsDictionary()) {
+                throw new ProtocolException(CloseCodes.INVALID_PAYLOAD,
+                        "permessage-deflate: invalid compressed data: a preset dictionary is asked for");
+            }
+            if (filled == chunk.length) {
+                emit(fragment, rsv, false, next);
+            } else if (n == 0 || inflater.needsInput()) {
+                return; // input used up (zlib fills the output first)
+            }
+        }
+    }
+
+    private void emit(Fragment fragment, int rsv, boolean last, FragmentSink next) throws ProtocolException {
+        ByteBuffer out = chunk == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(chunk, 0, filled);
+        chunk = null;
+        filled = 0;
+        boolean first = firstOut;
+        firstOut = false;
+        next.accept(new Fragment(fragment.type(), rsv, out, first, last));
+    }
+
+    private void endMessage() {
+        if (contextPerMessage) {
+            release();
+        } else if (streamEnded) {
+            inflater.reset(); // the peer ended its stream: its next message starts a new one
+        }
+    }
+
+    private void release() {
+        if (inflater != null) {
+            Inflater held = inflater;
+            inflater = null; // before end(): never ended twice, even if end() throws
+            held.end();
+        }
+    }
+
+    /** Whether an Inflater is held now (its native memory). */
+    boolean holdsContext() {
+        return inflater != null;
+    }
+
+    /** Ends the Inflater, once; inflating afterwards throws. Idempotent. */
+    void close() {
+        closed = true;
+        chunk = null;
+        release();
+    }
+}

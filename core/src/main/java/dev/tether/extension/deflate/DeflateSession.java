@@ -1,0 +1,167 @@
+package dev.tether.extension.deflate;
+
+import dev.tether.extension.ExtensionParams;
+import dev.tether.extension.ExtensionSession;
+import dev.tether.extension.FragmentSink;
+import dev.tether.message.Fragment;
+import dev.tether.message.Message;
+import dev.tether.protocol.ProtocolException;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+
+/**
+ * permessage-deflate on one connection, for either role: compresses what is sent (setting RSV1 on
+ * a message's first frame) and inflates received messages that carry RSV1; others pass through.
+ * Works fragment by fragment, so compressed messages stream both ways. A server session is agreed
+ * on when created; a client session when {@link #activate} accepts the server's response.
+ */
+final class DeflateSession implements ExtensionSession {
+    private final PerMessageDeflate config;
+    private final int maxMessageLength;
+    /** Server: the response; client: the offer. */
+    private final ExtensionParams params;
+    private Compressor compressor;
+    private Decompressor decompressor;
+    private boolean closed;
+
+    private DeflateSession(PerMessageDeflate config, int maxMessageLength, ExtensionParams params) {
+        this.config = config;
+        this.maxMessageLength = maxMessageLength;
+        this.params = params;
+    }
+
+    /** A server session answering with {@code response}, agreed on from the start. */
+    static DeflateSession server(PerMessageDeflate config, int maxMessageLength, ExtensionParams response,
+                                 boolean serverNoContextTakeover, boolean clientNoContextTakeover) {
+        DeflateSession session = new DeflateSession(config, maxMessageLength, response);
+        session.agree(serverNoContextTakeover, clientNoContextTakeover);
+        return session;
+    }
+
+    /** A client session offering {@code offer}, agreed on by {@link #activate}. */
+    static DeflateSession client(PerMessageDeflate config, int maxMessageLength, ExtensionParams offer) {
+        return new DeflateSession(config, maxMessageLength, offer);
+    }
+
+    /**
+     * @param ownNoContextTakeover  this end compresses each message with a fresh stream
+     * @param peerNoContextTakeover the peer does; our Inflater need not outlive a message
+     */
+    private void agree(boolean ownNoContextTakeover, boolean peerNoContextTakeover) {
+        compressor = new Compressor(config.zlib(), config.level(), ownNoContextTakeover);
+        decompressor = new Decompressor(config.zlib(), peerNoContextTakeover, maxMessageLength);
+    }
+
+    @Override
+    public ExtensionParams generateOffer() {
+        return params;
+    }
+
+    @Override
+    public ExtensionParams generateResponse() {
+        return params;
+    }
+
+    /**
+     * Client side: the server's response is acceptable when it follows RFC 7692 §7, answers
+     * {@code server_no_context_takeover} if we asked for it, and leaves us a 15-bit window: a
+     * {@code client_max_window_bits} below 15 asks for a window java.util.zip cannot compress with.
+     */
+    @Override
+    public boolean activate(ExtensionParams response) {
+        if (compressor != null || closed) {
+            throw new IllegalStateException("permessage-deflate: activate called twice or after close");
+        }
+        DeflateParams agreed = DeflateParams.parse(response, true);
+        if (agreed == null) {
+            return false;
+        }
+        if (agreed.clientMaxWindowBits() != DeflateParams.ABSENT
+                && agreed.clientMaxWindowBits() != DeflateParams.MAX_WINDOW_BITS) {
+            return false;
+        }
+        if (config.serverNoContextTakeover() && !agreed.serverNoContextTakeover()) {
+            return false; // §7.1.1.1: a server that accepts the offer answers the parameter
+        }
+        agree(agreed.clientNoContextTakeover() || config.clientNoContextTakeover(), agreed.serverNoContextTakeover());
+        return true;
+    }
+
+    @Override
+    public boolean processesFragments() {
+        return true;
+    }
+
+    @Override
+    public Message processOutgoing(Message message) {
+        requireAgreed();
+        if (message.payload().remaining() < config.threshold()) {
+            return message;
+        }
+        return message.with(message.rsv() | Message.RSV1, compressor.compress(message.payload(), true));
+    }
+
+    @Override
+    public void processOutgoingFragment(Fragment fragment, Consumer<Fragment> next) {
+        requireAgreed();
+        ByteBuffer compressed = compressor.compress(fragment.payload(), fragment.last());
+        if (!compressed.hasRemaining() && !fragment.first() && !fragment.last()) {
+            return; // an empty middle part: nothing to send
+        }
+        next.accept(fragment.with(fragment.rsv() | Message.RSV1, compressed));
+    }
+
+    @Override
+    public void processIncomingFragment(Fragment fragment, FragmentSink next) throws ProtocolException {
+        requireAgreed();
+        if ((fragment.rsv() & Message.RSV1) == 0) {
+            next.accept(fragment);
+        } else {
+            decompressor.inflate(fragment, next);
+        }
+    }
+
+    @Override
+    public Message processIncoming(Message message) throws ProtocolException {
+        requireAgreed();
+        if ((message.rsv() & Message.RSV1) == 0) {
+            return message;
+        }
+        ByteArrayOutputStream inflated = new ByteArrayOutputStream();
+        decompressor.inflate(new Fragment(message.type(), message.rsv(), message.payload().duplicate(), true, true),
+                fragment -> {
+                    ByteBuffer bytes = fragment.payload();
+                    inflated.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+                });
+        return message.with(message.rsv() & ~Message.RSV1, ByteBuffer.wrap(inflated.toByteArray()));
+    }
+
+    private void requireAgreed() {
+        if (closed) {
+            throw new IllegalStateException("permessage-deflate: session used after close");
+        }
+        if (compressor == null) {
+            throw new IllegalStateException("permessage-deflate: session used before the server's response was accepted");
+        }
+    }
+
+    /** Whether a Deflater or an Inflater is held now. */
+    boolean holdsContext() {
+        return compressor != null && (compressor.holdsContext() || decompressor.holdsContext());
+    }
+
+    /** Ends the Deflater and the Inflater if they were created, each exactly once. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        if (compressor != null) {
+            try {
+                compressor.close();
+            } finally {
+                decompressor.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,240 @@
+package dev.tether.extension.deflate;
+
+import dev.tether.extension.Extension;
+import dev.tether.extension.ExtensionContext;
+import dev.tether.extension.ExtensionParams;
+import dev.tether.extension.ExtensionParams.Param;
+import dev.tether.extension.ExtensionSession;
+import dev.tether.message.Message;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.zip.Deflater;
+
+/**
+ * The permessage-deflate extension (RFC 7692), for servers and clients: messages are compressed
+ * with DEFLATE, RSV1 marking those that are. Immutable and shareable; each connection that agrees
+ * on it gets its own session. Off unless registered as an extension of an endpoint or a client.
+ *
+ * <table>
+ *   <caption>Options and their defaults</caption>
+ *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@link Builder#level level}</td><td>{@link Deflater#DEFAULT_COMPRESSION} (zlib's 6, as
+ *       ws uses)</td><td>compression level, 0 (store) to 9 (best)</td></tr>
+ *   <tr><td>{@link Builder#threshold threshold}</td><td>1024 bytes (as ws)</td><td>whole messages
+ *       smaller than this are sent uncompressed, without RSV1; messages sent in fragments are always
+ *       compressed, their size being unknown at the start</td></tr>
+ *   <tr><td>{@link Builder#serverNoContextTakeover serverNoContextTakeover}</td><td>false</td><td>the
+ *       server compresses each message on its own: a server answers {@code server_no_context_takeover},
+ *       a client asks for it (and refuses a response without it)</td></tr>
+ *   <tr><td>{@link Builder#clientNoContextTakeover clientNoContextTakeover}</td><td>false</td><td>the
+ *       client compresses each message on its own: a server answers {@code client_no_context_takeover},
+ *       a client offers it</td></tr>
+ * </table>
+ *
+ * <p><b>Context takeover</b> (the default) compresses better, since a message may refer to the ones
+ * before it, but each side then keeps a zlib context for the life of the connection: about 256 KiB
+ * for a Deflater at level 6 and 40 KiB for an Inflater, in native memory. Without takeover, a side's
+ * Deflater (and the peer's matching Inflater) is ended after each message, so an idle connection
+ * holds none. A connection that never sends a compressed message never creates a Deflater, and one
+ * that never receives one never creates an Inflater. Whatever the path, each is ended exactly once,
+ * at the latest when the connection's extensions are closed.
+ *
+ * <p><b>Window bits.</b> {@code java.util.zip.Deflater} always compresses with a 15-bit window, and
+ * {@code Inflater} inflates any window up to 15 bits. So a server declines an offer with
+ * {@code server_max_window_bits} below 15 (it goes on to the client's next offer, or answers without
+ * permessage-deflate; the handshake never fails for it) and accepts {@code client_max_window_bits},
+ * with or without a value, without limiting the client. A client offers
+ * {@code client_max_window_bits} without a value (any window suits us for inflation), accepts any
+ * {@code server_max_window_bits} in the response, and refuses a response whose
+ * {@code client_max_window_bits} is below 15, which fails the handshake: it asks for a window we
+ * cannot compress with.
+ *
+ * <p><b>Negotiation</b> follows RFC 7692 §7: of several offers a server takes the first it can
+ * honour; an offer with an unknown or repeated parameter, a value on a {@code *_no_context_takeover}
+ * flag or window bits outside 8–15 is declined. The response holds only what was agreed. A client
+ * refuses a response that breaks the same rules.
+ *
+ * <p><b>Receiving</b>: compressed messages are inflated as their frames arrive; the inflated size is
+ * held to the connection's message limit ({@link ExtensionContext#maxMessageLength()}) while
+ * inflating, failing with 1009 before more memory is taken (a decompression bomb costs at most the
+ * limit); invalid DEFLATE data fails with 1007. RSV1 on a continuation or control frame is refused
+ * with 1002 by the frame parser, before it reaches this extension.
+ */
+public final class PerMessageDeflate implements Extension {
+    /** The extension's token in {@code Sec-WebSocket-Extensions}. */
+    public static final String NAME = "permessage-deflate";
+    /** The default {@link Builder#threshold threshold}, in bytes. */
+    public static final int DEFAULT_THRESHOLD = 1024;
+
+    private final int level;
+    private final int threshold;
+    private final boolean serverNoContextTakeover;
+    private final boolean clientNoContextTakeover;
+    private final Zlib zlib;
+
+    private PerMessageDeflate(Builder builder) {
+        this.level = builder.level;
+        this.threshold = builder.threshold;
+        this.serverNoContextTakeover = builder.serverNoContextTakeover;
+        this.clientNoContextTakeover = builder.clientNoContextTakeover;
+        this.zlib = builder.zlib;
+    }
+
+    /** permessage-deflate with every option at its default. */
+    public static PerMessageDeflate withDefaults() {
+        return builder().build();
+    }
+
+    /** A builder with every option at its default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The compression level, {@link Deflater#DEFAULT_COMPRESSION} or 0 to 9. */
+    public int level() {
+        return level;
+    }
+
+    /** Whole messages shorter than this many bytes are sent uncompressed. */
+    public int threshold() {
+        return threshold;
+    }
+
+    /** Whether the server compresses each message with a fresh context. */
+    public boolean serverNoContextTakeover() {
+        return serverNoContextTakeover;
+    }
+
+    /** Whether the client compresses each message with a fresh context. */
+    public boolean clientNoContextTakeover() {
+        return clientNoContextTakeover;
+    }
+
+    Zlib zlib() {
+        return zlib;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int rsvBits() {
+        return Message.RSV1;
+    }
+
+    /**
+     * Answers the first offer this end can honour (see the class comment); null, declining, when
+     * there is none.
+     */
+    @Override
+    public ExtensionSession createServerSession(List<ExtensionParams> offers, ExtensionContext context) {
+        for (ExtensionParams offer : offers) {
+            DeflateParams params = DeflateParams.parse(offer, false);
+            if (params == null || (params.serverMaxWindowBits() != DeflateParams.ABSENT
+                    && params.serverMaxWindowBits() < DeflateParams.MAX_WINDOW_BITS)) {
+                continue;
+            }
+            boolean serverNoTakeover = params.serverNoContextTakeover() || serverNoContextTakeover;
+            boolean clientNoTakeover = params.clientNoContextTakeover() || clientNoContextTakeover;
+            List<Param> response = new ArrayList<>(2);
+            if (serverNoTakeover) {
+                response.add(Param.flag(DeflateParams.SERVER_NO_CONTEXT_TAKEOVER));
+            }
+            if (clientNoTakeover) {
+                response.add(Param.flag(DeflateParams.CLIENT_NO_CONTEXT_TAKEOVER));
+            }
+            return DeflateSession.server(this, context.maxMessageLength(), new ExtensionParams(NAME, response),
+                    serverNoTakeover, clientNoTakeover);
+        }
+        return null;
+    }
+
+    /**
+     * Offers {@code client_max_window_bits} (no value), and the {@code *_no_context_takeover}
+     * parameters this end's options ask for.
+     */
+    @Override
+    public ExtensionSession createClientSession(ExtensionContext context) {
+        List<Param> offer = new ArrayList<>(3);
+        if (serverNoContextTakeover) {
+            offer.add(Param.flag(DeflateParams.SERVER_NO_CONTEXT_TAKEOVER));
+        }
+        if (clientNoContextTakeover) {
+            offer.add(Param.flag(DeflateParams.CLIENT_NO_CONTEXT_TAKEOVER));
+        }
+        offer.add(Param.flag(DeflateParams.CLIENT_MAX_WINDOW_BITS));
+        return DeflateSession.client(this, context.maxMessageLength(), new ExtensionParams(NAME, offer));
+    }
+
+    @Override
+    public String toString() {
+        return NAME + "[level=" + level + ", threshold=" + threshold + ", serverNoContextTakeover="
+                + serverNoContextTakeover + ", clientNoContextTakeover=" + clientNoContextTakeover + "]";
+    }
+
+    /** Builds a {@link PerMessageDeflate}; every option starts at its documented default. */
+    public static final class Builder {
+        private int level = Deflater.DEFAULT_COMPRESSION;
+        private int threshold = DEFAULT_THRESHOLD;
+        private boolean serverNoContextTakeover;
+        private boolean clientNoContextTakeover;
+        private Zlib zlib = Zlib.JDK;
+
+        private Builder() {
+        }
+
+        /**
+         * The compression level: 0 (no compression) to 9 (best, slowest), or
+         * {@link Deflater#DEFAULT_COMPRESSION} for zlib's default, 6.
+         *
+         * @throws IllegalArgumentException outside -1 to 9
+         */
+        public Builder level(int level) {
+            if (level < Deflater.DEFAULT_COMPRESSION || level > Deflater.BEST_COMPRESSION) {
+                throw new IllegalArgumentException("level must be -1 (zlib's default) or 0 to 9: " + level);
+            }
+            this.level = level;
+            return this;
+        }
+
+        /**
+         * Whole messages shorter than {@code bytes} go uncompressed; 0 compresses every message.
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder threshold(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("threshold must not be negative: " + bytes);
+            }
+            this.threshold = bytes;
+            return this;
+        }
+
+        /** Whether the server compresses each message with a fresh context (see the class comment). */
+        public Builder serverNoContextTakeover(boolean noTakeover) {
+            this.serverNoContextTakeover = noTakeover;
+            return this;
+        }
+
+        /** Whether the client compresses each message with a fresh context (see the class comment). */
+        public Builder clientNoContextTakeover(boolean noTakeover) {
+            this.clientNoContextTakeover = noTakeover;
+            return this;
+        }
+
+        /** Tests: where sessions get their Deflaters and Inflaters. */
+        Builder zlib(Zlib zlib) {
+            this.zlib = Objects.requireNonNull(zlib, "zlib");
+            return this;
+        }
+
+        /** The extension, with the options set so far. */
+        public PerMessageDeflate build() {
+            return new PerMessageDeflate(this);
+        }
+    }
+}
