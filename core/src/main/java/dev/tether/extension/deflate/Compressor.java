@@ -17,6 +17,8 @@ import java.util.zip.Deflater;
 final class Compressor {
     /** The empty stored block's LEN/NLEN that ends a sync flush (RFC 7692 §7.2.1). */
     static final byte[] TAIL = {0x00, 0x00, (byte) 0xff, (byte) 0xff};
+    /** Given to a stream as input once it is used up, so it holds no reference to the caller's buffer. */
+    static final byte[] NO_INPUT = new byte[0];
 
     private final Zlib zlib;
     private final int level;
@@ -60,6 +62,7 @@ final class Compressor {
             }
             out = Arrays.copyOf(out, out.length * 2);
         }
+        deflater.setInput(NO_INPUT); // all of it was read: let go of the caller's buffer
         if (last) {
             n = endOfMessage(out, n);
             if (contextPerMessage) {

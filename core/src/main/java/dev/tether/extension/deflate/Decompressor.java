@@ -92,6 +92,8 @@ final class Decompressor {
         compressedSize = 0;
         streamEnded = false;
         firstOut = true;
+        chunk = null; // what a message that failed may have left
+        filled = 0;
         nextChunk = (int) Math.min(CHUNK, Math.max(FIRST_CHUNK_MIN, 4L * firstPayload));
         if (inflater == null) {
             inflater = zlib.inflater();
@@ -149,6 +151,9 @@ final class Decompressor {
     }
 
     private void endMessage() {
+        if (inflater != null) {
+            inflater.setInput(Compressor.NO_INPUT); // let go of the last fragment's buffer
+        }
         if (contextPerMessage) {
             release();
         } else if (streamEnded) {
