@@ -62,6 +62,41 @@ class HybiDriverDeflateTest {
     }
 
     @Test
+    @DisplayName("with deliverFragments, a large compressed message is reported in pieces as it inflates")
+    void streamsInflatedFragments() {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < 100_000; i++) {
+            text.append("line ").append(i).append(": the quick brown fox\n");
+        }
+        byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
+        Deflater deflater = new Deflater(6, true);
+        deflater.setInput(utf8);
+        byte[] out = new byte[utf8.length];
+        int n = deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+        deflater.end();
+        byte[] input = RawFrame.op(Opcode.TEXT).rsv(Message.RSV1).payload(Arrays.copyOf(out, n - 4)).bytes();
+
+        DriverOptions options = Drivers.fragments(DriverOptions.DEFAULT_MAX_LENGTH, 4096);
+        Extensions extensions = new Extensions(List.of(DEFLATE), new ExtensionContext(Role.SERVER, options.maxLength()));
+        extensions.generateResponse("permessage-deflate");
+        Transcript t = new Transcript();
+        HybiDriver driver = new HybiDriver(options, 13, extensions, null, () -> Drivers.FIXED_MASK, t, t, null);
+        driver.start();
+        t.lines.clear();
+        driver.parse(ByteBuffer.wrap(input));
+
+        assertTrue(t.lines.size() > 5, "in pieces: " + t.lines.size());
+        StringBuilder received = new StringBuilder();
+        for (int i = 0; i < t.lines.size(); i++) {
+            String line = t.lines.get(i);
+            String end = i == t.lines.size() - 1 ? ":last" : ":more";
+            assertTrue(line.startsWith("text-fragment:") && line.endsWith(end), line);
+            received.append(line, "text-fragment:".length(), line.length() - end.length());
+        }
+        assertEquals(text.toString(), received.toString());
+    }
+
+    @Test
     @DisplayName("RSV1 on a continuation frame fails with 1002, in the frame parser")
     void rsv1OnAContinuation() {
         byte[] input = concat(RawFrame.op(Opcode.TEXT).rsv(Message.RSV1).fin(false).payload(Arrays.copyOfRange(HELLO, 0, 3)).bytes(),
