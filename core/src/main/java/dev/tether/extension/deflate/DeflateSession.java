@@ -22,6 +22,7 @@ final class DeflateSession implements ExtensionSession {
     private final int maxMessageLength;
     /** Server: the response; client: the offer. */
     private final ExtensionParams params;
+    /** Null before agreement, and when this end does not compress (see {@link #activate}). */
     private Compressor compressor;
     private Decompressor decompressor;
     private boolean closed;
@@ -36,7 +37,7 @@ final class DeflateSession implements ExtensionSession {
     static DeflateSession server(PerMessageDeflate config, int maxMessageLength, ExtensionParams response,
                                  boolean serverNoContextTakeover, boolean clientNoContextTakeover) {
         DeflateSession session = new DeflateSession(config, maxMessageLength, response);
-        session.agree(serverNoContextTakeover, clientNoContextTakeover);
+        session.agree(serverNoContextTakeover, clientNoContextTakeover, true);
         return session;
     }
 
@@ -48,9 +49,11 @@ final class DeflateSession implements ExtensionSession {
     /**
      * @param ownNoContextTakeover  this end compresses each message with a fresh stream
      * @param peerNoContextTakeover the peer does; our Inflater need not outlive a message
+     * @param compressing           whether this end compresses at all: false when the peer limits our
+     *                              window below the 15 bits java.util.zip compresses with
      */
-    private void agree(boolean ownNoContextTakeover, boolean peerNoContextTakeover) {
-        compressor = new Compressor(config.zlib(), config.level(), ownNoContextTakeover);
+    private void agree(boolean ownNoContextTakeover, boolean peerNoContextTakeover, boolean compressing) {
+        compressor = compressing ? new Compressor(config.zlib(), config.level(), ownNoContextTakeover) : null;
         decompressor = new Decompressor(config.zlib(), peerNoContextTakeover, maxMessageLength);
     }
 
@@ -65,27 +68,27 @@ final class DeflateSession implements ExtensionSession {
     }
 
     /**
-     * Client side: the server's response is acceptable when it follows RFC 7692 §7, answers
-     * {@code server_no_context_takeover} if we asked for it, and leaves us a 15-bit window: a
-     * {@code client_max_window_bits} below 15 asks for a window java.util.zip cannot compress with.
+     * Client side: the server's response is acceptable when it follows RFC 7692 §7 and answers
+     * {@code server_no_context_takeover} if we asked for it. A {@code client_max_window_bits} below
+     * 15 asks for a window java.util.zip cannot compress with: we accept it and send every message
+     * uncompressed (RSV1 clear), which RFC 7692 §6 allows, while still inflating the server's.
      */
     @Override
     public boolean activate(ExtensionParams response) {
-        if (compressor != null || closed) {
+        if (decompressor != null || closed) {
             throw new IllegalStateException("permessage-deflate: activate called twice or after close");
         }
         DeflateParams agreed = DeflateParams.parse(response, true);
         if (agreed == null) {
             return false;
         }
-        if (agreed.clientMaxWindowBits() != DeflateParams.ABSENT
-                && agreed.clientMaxWindowBits() != DeflateParams.MAX_WINDOW_BITS) {
-            return false;
-        }
         if (config.serverNoContextTakeover() && !agreed.serverNoContextTakeover()) {
             return false; // §7.1.1.1: a server that accepts the offer answers the parameter
         }
-        agree(agreed.clientNoContextTakeover() || config.clientNoContextTakeover(), agreed.serverNoContextTakeover());
+        boolean fullWindow = agreed.clientMaxWindowBits() == DeflateParams.ABSENT
+                || agreed.clientMaxWindowBits() == DeflateParams.MAX_WINDOW_BITS;
+        agree(agreed.clientNoContextTakeover() || config.clientNoContextTakeover(), agreed.serverNoContextTakeover(),
+                fullWindow);
         return true;
     }
 
@@ -97,7 +100,7 @@ final class DeflateSession implements ExtensionSession {
     @Override
     public Message processOutgoing(Message message) {
         requireAgreed();
-        if (message.payload().remaining() < config.threshold()) {
+        if (compressor == null || message.payload().remaining() < config.threshold()) {
             return message;
         }
         return message.with(message.rsv() | Message.RSV1, compressor.compress(message.payload(), true));
@@ -106,6 +109,10 @@ final class DeflateSession implements ExtensionSession {
     @Override
     public void processOutgoingFragment(Fragment fragment, Consumer<Fragment> next) {
         requireAgreed();
+        if (compressor == null) {
+            next.accept(fragment); // not compressing: sent as it is, RSV1 clear
+            return;
+        }
         ByteBuffer compressed = compressor.compress(fragment.payload(), fragment.last());
         if (!compressed.hasRemaining() && !fragment.first() && !fragment.last()) {
             return; // an empty middle part: nothing to send
@@ -142,24 +149,26 @@ final class DeflateSession implements ExtensionSession {
         if (closed) {
             throw new IllegalStateException("permessage-deflate: session used after close");
         }
-        if (compressor == null) {
+        if (decompressor == null) {
             throw new IllegalStateException("permessage-deflate: session used before the server's response was accepted");
         }
     }
 
     /** Whether a Deflater or an Inflater is held now. */
     boolean holdsContext() {
-        return compressor != null && (compressor.holdsContext() || decompressor.holdsContext());
+        return compressor != null && compressor.holdsContext() || decompressor != null && decompressor.holdsContext();
     }
 
     /** Ends the Deflater and the Inflater if they were created, each exactly once. Idempotent. */
     @Override
     public void close() {
         closed = true;
-        if (compressor != null) {
-            try {
+        try {
+            if (compressor != null) {
                 compressor.close();
-            } finally {
+            }
+        } finally {
+            if (decompressor != null) {
                 decompressor.close();
             }
         }

@@ -46,10 +46,11 @@ import java.util.zip.Deflater;
  * {@code server_max_window_bits} below 15 (it goes on to the client's next offer, or answers without
  * permessage-deflate; the handshake never fails for it) and accepts {@code client_max_window_bits},
  * with or without a value, without limiting the client. A client offers
- * {@code client_max_window_bits} without a value (any window suits us for inflation), accepts any
- * {@code server_max_window_bits} in the response, and refuses a response whose
- * {@code client_max_window_bits} is below 15, which fails the handshake: it asks for a window we
- * cannot compress with.
+ * {@code client_max_window_bits} without a value (any window suits us for inflation) and accepts
+ * any {@code server_max_window_bits} in the response. A response whose
+ * {@code client_max_window_bits} is below 15 asks the client for a window it cannot compress with:
+ * rather than fail the handshake, the client accepts it and sends every message uncompressed (RSV1
+ * clear, which RFC 7692 §6 allows), while it still inflates what the server compresses.
  *
  * <p><b>Negotiation</b> follows RFC 7692 §7: of several offers a server takes the first it can
  * honour; an offer with an unknown or repeated parameter, a value on a {@code *_no_context_takeover}

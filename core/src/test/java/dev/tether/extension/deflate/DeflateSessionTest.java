@@ -139,6 +139,23 @@ class DeflateSessionTest {
     }
 
     @Test
+    void aClientHeldToASmallerWindowSendsUncompressedAndStillInflates() throws ProtocolException {
+        CountingZlib zlib = new CountingZlib();
+        DeflateSession client = Sessions.client(PerMessageDeflate.builder().threshold(0).zlib(zlib).build(),
+                "permessage-deflate; client_max_window_bits=10", MAX);
+        Message message = message(new byte[5000]);
+        assertSame(message, client.processOutgoing(message), "sent as it is, RSV1 clear");
+        List<Fragment> sent = new ArrayList<>();
+        Fragment part = new Fragment(MessageType.BINARY, 0, ByteBuffer.wrap(new byte[100]), true, true);
+        client.processOutgoingFragment(part, sent::add);
+        assertEquals(List.of(part), sent);
+        assertEquals("Hello", new String(inflate(client, List.of(hex("f2 48 cd c9 c9 07 00")))));
+        assertEquals(0, zlib.deflaters.size(), "never a Deflater");
+        client.close();
+        zlib.assertAllEndedOnce();
+    }
+
+    @Test
     void messagesBelowTheThresholdGoUncompressed() {
         DeflateSession session = Sessions.server(PerMessageDeflate.builder().threshold(100).build(), "permessage-deflate", MAX);
         Message small = message(new byte[99]);

@@ -100,7 +100,8 @@ class NegotiationTest {
             false | permessage-deflate; server_max_window_bits=8          | true
             false | permessage-deflate; server_max_window_bits=15         | true
             false | permessage-deflate; client_max_window_bits=15         | true
-            false | permessage-deflate; client_max_window_bits=14         | false
+            false | permessage-deflate; client_max_window_bits=14         | true
+            false | permessage-deflate; client_max_window_bits=8          | true
             false | permessage-deflate; client_max_window_bits            | false
             false | permessage-deflate; server_max_window_bits            | false
             false | permessage-deflate; server_max_window_bits=7          | false
@@ -124,9 +125,9 @@ class NegotiationTest {
         Extensions extensions = new Extensions(List.of(PerMessageDeflate.withDefaults()), CLIENT);
         extensions.generateOffer();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> extensions.activate("permessage-deflate; client_max_window_bits=10"));
+                () -> extensions.activate("permessage-deflate; server_max_window_bits=7"));
         assertEquals("Sec-WebSocket-Extensions: the server accepted \"permessage-deflate\" with parameters the"
-                + " extension rejects: \"permessage-deflate; client_max_window_bits=10\"", e.getMessage());
+                + " extension rejects: \"permessage-deflate; server_max_window_bits=7\"", e.getMessage());
     }
 
     @Test

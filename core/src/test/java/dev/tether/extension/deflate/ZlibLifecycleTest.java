@@ -89,7 +89,7 @@ class ZlibLifecycleTest {
     void aClientSessionOfferedButRefusedOrNeverActivatedHoldsNothing() {
         PerMessageDeflate deflate = deflate(false);
         ExtensionSession refused = deflate.createClientSession(new ExtensionContext(Role.CLIENT, MAX));
-        assertFalse(refused.activate(ExtensionHeader.parse("permessage-deflate; client_max_window_bits=9").get(0)));
+        assertFalse(refused.activate(ExtensionHeader.parse("permessage-deflate; mux").get(0)));
         refused.close();
         assertThrows(IllegalStateException.class, () -> refused.processOutgoing(hello()));
 
