@@ -5,6 +5,7 @@ import dev.tether.cli.format.BinaryFormat;
 import dev.tether.cli.options.ClientFlags;
 import dev.tether.cli.options.OutputFlags;
 import dev.tether.client.ClientOptions;
+import dev.tether.extension.deflate.PerMessageDeflate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,6 +69,11 @@ public final class ConnectCommand implements Callable<Integer> {
             description = "How binary messages are printed: ${COMPLETION-CANDIDATES}. Example: -b base64. Default: ${DEFAULT-VALUE}")
     BinaryFormat binaryFormat;
 
+    @Option(names = "--compress",
+            description = "Offers permessage-deflate (RFC 7692): messages are compressed both ways if the server agrees. "
+                    + "Example: --compress")
+    boolean compress;
+
     @Mixin
     ClientFlags client;
 
@@ -106,6 +112,7 @@ public final class ConnectCommand implements Callable<Integer> {
         if (!subprotocols.isEmpty()) options.protocols(subprotocols.toArray(String[]::new));
         if (client.origin() != null) options.origin(client.origin());
         if (client.maxSize() != null) options.maxLength(client.maxSize());
+        if (compress) options.extension(PerMessageDeflate.withDefaults());
         for (Map.Entry<String, String> header : client.headers(target).entrySet()) {
             options.header(header.getKey(), header.getValue()); // the handshake's own headers are refused here
         }

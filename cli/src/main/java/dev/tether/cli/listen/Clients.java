@@ -49,6 +49,7 @@ final class Clients {
                 console.status(styles.status("client " + tag + " connected from " + address(from) + ": "
                         + console.shown(socket.handshake().uri().toString())
                         + (socket.protocol() != null ? ", subprotocol " + console.shown(socket.protocol()) : "")
+                        + (socket.extensions().isEmpty() ? "" : ", extensions " + console.shown(String.join(", ", socket.extensions())))
                         + (socket.version().equals("hybi-13") ? "" : " (" + socket.version() + ")")));
             }
 

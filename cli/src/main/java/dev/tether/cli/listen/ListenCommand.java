@@ -54,6 +54,10 @@ public final class ListenCommand implements Callable<Integer> {
             description = "How binary messages are printed: ${COMPLETION-CANDIDATES}. Example: -b base64. Default: ${DEFAULT-VALUE}")
     BinaryFormat binaryFormat;
 
+    @Option(names = "--compress",
+            description = "Accepts permessage-deflate (RFC 7692) from clients that offer it. Example: --compress")
+    boolean compress;
+
     @Mixin
     OutputFlags output;
 
@@ -63,6 +67,6 @@ public final class ListenCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "PORT must be from 0 to 65535, not " + port);
         }
         return new ListenSession(new ListenSession.Settings(host, port, subprotocols, maxSize, showPingPong,
-                binaryFormat, output.noColor, output.raw)).run();
+                binaryFormat, output.noColor, output.raw, compress)).run();
     }
 }

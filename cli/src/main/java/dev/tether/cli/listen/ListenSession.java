@@ -1,15 +1,15 @@
 package dev.tether.cli.listen;
 
 import dev.tether.api.CloseCodes;
+import dev.tether.api.CloseStatus;
 import dev.tether.api.WebSocket;
 import dev.tether.cli.Failures;
 import dev.tether.cli.Interrupts;
 import dev.tether.cli.console.Console;
 import dev.tether.cli.console.Consoles;
 import dev.tether.cli.format.BinaryFormat;
+import dev.tether.extension.deflate.PerMessageDeflate;
 import dev.tether.servlet.WebSocketOptions;
-
-import dev.tether.api.CloseStatus;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class ListenSession {
     record Settings(String host, int port, List<String> subprotocols, Integer maxSize, boolean showPingPong,
-                    BinaryFormat binary, boolean noColor, boolean raw) {
+                    BinaryFormat binary, boolean noColor, boolean raw, boolean compress) {
     }
 
     static final String HELP = String.join("\n",
@@ -110,6 +110,7 @@ final class ListenSession {
         WebSocketOptions.Builder options = WebSocketOptions.builder();
         if (!settings.subprotocols().isEmpty()) options.protocols(settings.subprotocols().toArray(String[]::new));
         if (settings.maxSize() != null) options.maxLength(settings.maxSize());
+        if (settings.compress()) options.extension(PerMessageDeflate.withDefaults());
         return options.build();
     }
 

@@ -143,6 +143,18 @@ class ConnectPipedIT {
     }
 
     @Test
+    @DisplayName("--compress offers permessage-deflate: node's ws agrees, and says so")
+    void compress() throws Exception {
+        try (NodePeer deflating = NodePeer.start("ws", "--deflate", "{\"threshold\":0}");
+             Cli cli = Cli.piped("connect", deflating.uri("/").toString(), "--compress", "-x", "!extensions",
+                     "-x", "squeeze me", "-x", CLOSE, "-w", "-1")) {
+            cli.assertExit(0);
+            assertEquals("< permessage-deflate\n< squeeze me\n", cli.out(), cli.transcript());
+            assertTrue(cli.err().contains(", extensions permessage-deflate"), cli.transcript());
+        }
+    }
+
+    @Test
     @DisplayName("a message over --max-size closes the connection with 1009 and exit status 1")
     void maxSize() throws Exception {
         try (Cli cli = Cli.piped("connect", app.ws("/echo").toString(), "--max-size", "8", "-x", "more than eight bytes", "-w", "-1")) {

@@ -131,6 +131,24 @@ class ListenIT {
     }
 
     @Test
+    @DisplayName("--compress: node's ws client offering permessage-deflate gets it, and messages go both ways")
+    void compressed() throws Exception {
+        try (Cli cli = Cli.piped("listen", "0", "--compress")) {
+            String url = listening(cli);
+            try (NodeClient node = NodeClient.connectCompressed(url)) {
+                node.await("EXTENSIONS permessage-deflate");
+                cli.awaitErr(", extensions permessage-deflate");
+                String big = "compressible ".repeat(1000);
+                node.send(big);
+                cli.awaitOut("< #1: " + big + "\n");
+                cli.type(big + "\n");
+                node.await("TEXT " + big);
+            }
+            cli.terminate();
+        }
+    }
+
+    @Test
     @DisplayName("a port already taken: status 1 and why")
     void portTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());

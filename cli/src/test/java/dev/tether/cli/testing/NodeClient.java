@@ -30,13 +30,24 @@ public final class NodeClient implements AutoCloseable {
         StreamCollector.start(process.getErrorStream(), "node-client-err");
     }
 
+    /** Connects offering permessage-deflate (ws's defaults, compressing every message). */
+    public static NodeClient connectCompressed(String url) throws IOException {
+        return start(List.of("--deflate", "{\"threshold\":0}", url));
+    }
+
     public static NodeClient connect(String url, String... protocols) throws IOException {
+        List<String> args = new ArrayList<>(List.of(url));
+        args.addAll(List.of(protocols));
+        return start(args);
+    }
+
+    private static NodeClient start(List<String> args) throws IOException {
         Path dir = Path.of(System.getProperty("basedir", "."), "..", "client", "src", "test", "node").normalize();
         if (!Files.isDirectory(dir.resolve("node_modules/ws"))) {
             fail("node's ws is not installed: run `npm ci --prefix client/src/test/node` (looked in " + dir + ")");
         }
-        List<String> command = new ArrayList<>(List.of("node", "peer-client.js", url));
-        command.addAll(List.of(protocols));
+        List<String> command = new ArrayList<>(List.of("node", "peer-client.js"));
+        command.addAll(args);
         return new NodeClient(new ProcessBuilder(command).directory(dir.toFile()).start());
     }
 
