@@ -2,7 +2,9 @@
 // A real WebSocket server for the client's tests: node's `ws` or `faye-websocket`, echoing.
 //
 //   node peer-server.js ws|faye [--tls cert.pem key.pem [--ca ca.pem] [--require-client-cert]] [--protocols a,b]
-//                               [--deflate '<ws perMessageDeflate options as JSON, or true>']  (ws only)
+//                               [--deflate '<options as JSON, or true>']
+// --deflate turns permessage-deflate on: for ws, its perMessageDeflate options; for faye, the
+// permessage-deflate package configured with them (level, noContextTakeover, maxWindowBits …).
 //
 // Listens on 127.0.0.1, port chosen by the OS; prints exactly one line `LISTENING <port>` to stdout
 // when ready, nothing else on stdout; exits when its stdin closes (so a dead test JVM never leaves it
@@ -67,7 +69,6 @@ function parseArgs(argv) {
     }
   }
   if ((options.ca || options.requireClientCert) && !options.tls) usage('--ca and --require-client-cert need --tls');
-  if (options.deflate && options.library !== 'ws') usage('--deflate is for ws only');
   if (options.requireClientCert && !options.ca) usage('--require-client-cert needs --ca');
   return options;
 }
@@ -205,7 +206,12 @@ function fayeServer() {
       return;
     }
     // faye's server takes the protocols it supports and picks the first offered one among them.
-    const ws = new WebSocket(request, socket, head, options.protocols, { maxLength: MAX_MESSAGE });
+    const extensions = [];
+    if (options.deflate) {
+      const deflate = require('permessage-deflate');
+      extensions.push(options.deflate === true ? deflate : deflate.configure(options.deflate));
+    }
+    const ws = new WebSocket(request, socket, head, options.protocols, { maxLength: MAX_MESSAGE, extensions });
     const peer = {
       request,
       socket,

@@ -26,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * permessage-deflate between real peers: Tether's client against node's {@code ws} with its
- * {@code perMessageDeflate} options (the parameter combinations Autobahn's group 13 uses), and
- * against Tether's own server on Jetty and Tomcat. Each exchange is checked both ways: what was
+ * {@code perMessageDeflate} options (the parameter combinations Autobahn's group 13 uses), against
+ * faye-websocket with faye's {@code permessage-deflate} package, and against Tether's own server on
+ * Jetty and Tomcat. Each exchange is checked both ways: what was
  * negotiated, and messages small and large, compressible and not, that come back whole.
  */
 class DeflateInteropTest {
@@ -103,6 +104,20 @@ class DeflateInteropTest {
             assertTrue(socket.extensions().get(0).startsWith("permessage-deflate"), socket.extensions().toString());
             socket.send("!extensions");
             assertTrue(recorder.nextMessage().startsWith("text:permessage-deflate"), "the server agreed too");
+            exchange(socket, recorder);
+        }
+    }
+
+    @ParameterizedTest(name = "permessage-deflate configured {0}")
+    @DisplayName("against faye-websocket with the permessage-deflate package: negotiated, and messages come back whole")
+    @ValueSource(strings = {"true", "{\"noContextTakeover\":true}", "{\"requestNoContextTakeover\":true}",
+            "{\"maxWindowBits\":9}", "{\"requestMaxWindowBits\":9}", "{\"level\":1}"})
+    void faye(String deflateOptions) throws Exception {
+        try (NodePeer peer = NodePeer.start("faye", "--deflate", deflateOptions)) {
+            Recorder recorder = new Recorder();
+            WebSocket socket = connect(peer.uri("/"), recorder);
+            assertEquals(1, socket.extensions().size(), socket.extensions().toString());
+            assertTrue(socket.extensions().get(0).startsWith("permessage-deflate"), socket.extensions().toString());
             exchange(socket, recorder);
         }
     }
