@@ -148,6 +148,13 @@ async function main() {
   const grace = await openPage(contexts[1], 'grace');
   await bothOpen(ada, grace);
   emit({ event: 'open', ws: await state(ada, 'ws-state'), sse: await state(ada, 'sse-state') });
+  // What the browser negotiates with the server on its own (it always offers permessage-deflate).
+  const echoExtensions = await ada.evaluate(() => new Promise((resolve) => {
+    const probe = new WebSocket(location.origin.replace(/^http/, 'ws') + '/echo');
+    probe.onopen = () => { resolve(probe.extensions); probe.close(); };
+    probe.onerror = () => resolve('error');
+  }));
+  emit({ event: 'compression', echo: echoExtensions });
 
   await waitMembers(ada, ['ada', 'grace']);
   await waitMembers(grace, ['ada', 'grace']);

@@ -248,7 +248,7 @@ abstract class ExampleAppContract extends OnDistribution {
 
     @Test
     @Order(7)
-    @DisplayName("Chromium: two people chat on the page; members, activity and connection state show it")
+    @DisplayName("Chromium: two people chat on the page (compressed); members, activity and connection state show it")
     void browserChat() throws Exception {
         Path shots = screenshots();
         NodeClient.Run run = NodeScript.run(BROWSER_TIMEOUT, "browser.mjs", "chat", base(), shots.toString(), "it-browser");
@@ -256,6 +256,8 @@ abstract class ExampleAppContract extends OnDistribution {
         Map<String, Object> open = run.only("open");
         assertEquals("open", open.get("ws"), run::toString);
         assertEquals("open", open.get("sse"), run::toString);
+        assertTrue(String.valueOf(run.only("compression").get("echo")).startsWith("permessage-deflate"),
+                () -> "Chromium and the server agree on permessage-deflate\n" + run);
         Map<String, Object> members = run.only("members");
         assertEquals(List.of("ada", "grace"), members.get("ada"), run::toString);
         assertEquals(List.of("ada", "grace"), members.get("grace"), run::toString);
