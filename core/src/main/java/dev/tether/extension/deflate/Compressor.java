@@ -13,6 +13,11 @@ import java.util.zip.Deflater;
  * receiver appends it. The {@link Deflater} is created when the first message is compressed (a
  * connection that never compresses never holds one) and, without context takeover, ended after each
  * message, so an idle connection holds no zlib memory.
+ *
+ * <p>Each Deflater is held on a permit of the {@link CompressionContexts} budget shared by the
+ * sessions of one {@link PerMessageDeflate}: taken before it is created, given back when it is
+ * ended, so exactly once for each Deflater whatever ends it. When no permit is free,
+ * {@link #startMessage} says so and the message goes uncompressed; the next one tries again.
  */
 final class Compressor {
     /** The empty stored block's LEN/NLEN that ends a sync flush (RFC 7692 §7.2.1). */
@@ -21,35 +26,66 @@ final class Compressor {
     static final byte[] NO_INPUT = new byte[0];
 
     private final Zlib zlib;
+    private final CompressionContexts contexts;
     private final int level;
     private final boolean contextPerMessage;
     private Deflater deflater;
     private boolean closed;
 
     /**
+     * @param contexts          the budget each Deflater takes a permit of
      * @param contextPerMessage no context takeover: every message starts a fresh DEFLATE stream
      */
-    Compressor(Zlib zlib, int level, boolean contextPerMessage) {
+    Compressor(Zlib zlib, CompressionContexts contexts, int level, boolean contextPerMessage) {
         this.zlib = zlib;
+        this.contexts = contexts;
         this.level = level;
         this.contextPerMessage = contextPerMessage;
     }
 
     /**
-     * Compresses the next part of a message.
+     * Called before a message is compressed: makes sure a Deflater is held, creating one on a permit
+     * of the budget if there is none yet.
+     *
+     * @return whether the message can be compressed; false when no Deflater is held and every permit
+     *         is out: send this message uncompressed (RFC 7692 §6 allows it)
+     * @throws IllegalStateException after {@link #close}
+     */
+    boolean startMessage() {
+        if (closed) {
+            throw new IllegalStateException("permessage-deflate: compressing after close");
+        }
+        if (deflater != null) {
+            return true;
+        }
+        if (!contexts.tryAcquire()) {
+            return false;
+        }
+        try {
+            deflater = zlib.deflater(level);
+        } catch (Throwable e) {
+            contexts.release(); // no Deflater, no permit
+            throw e;
+        }
+        return true;
+    }
+
+    /**
+     * Compresses the next part of a message begun with a successful {@link #startMessage}.
      *
      * @param data the bytes, from position to limit; read, not changed
      * @param last whether the message ends with this part
      * @return the compressed bytes to send; for the last part never empty (an empty stored block's
      *         first byte {@code 00} when nothing is left to flush, RFC 7692 §7.2.3.6)
-     * @throws IllegalStateException after {@link #close}
+     * @throws IllegalStateException after {@link #close}, or without a Deflater (no
+     *                               {@link #startMessage}, or it returned false)
      */
     ByteBuffer compress(ByteBuffer data, boolean last) {
         if (closed) {
             throw new IllegalStateException("permessage-deflate: compressing after close");
         }
         if (deflater == null) {
-            deflater = zlib.deflater(level);
+            throw new IllegalStateException("permessage-deflate: compressing without a compression context");
         }
         deflater.setInput(data.duplicate()); // the duplicate's position moves, the caller's does not
         int length = data.remaining();
@@ -93,12 +129,16 @@ final class Compressor {
         return true;
     }
 
-    /** Ends the Deflater if one is held. */
+    /** Ends the Deflater if one is held, and gives its permit back. */
     private void release() {
         if (deflater != null) {
             Deflater held = deflater;
             deflater = null; // before end(): never ended twice, even if end() throws
-            held.end();
+            try {
+                held.end();
+            } finally {
+                contexts.release(); // once per Deflater, as it is ended once
+            }
         }
     }
 

@@ -25,6 +25,8 @@ final class DeflateSession implements ExtensionSession {
     /** Null before agreement, and when this end does not compress (see {@link #activate}). */
     private Compressor compressor;
     private Decompressor decompressor;
+    /** Whether the message being sent in fragments is compressed: decided on its first fragment. */
+    private boolean compressingMessage;
     private boolean closed;
 
     private DeflateSession(PerMessageDeflate config, int maxMessageLength, ExtensionParams params) {
@@ -53,7 +55,8 @@ final class DeflateSession implements ExtensionSession {
      *                              window below the 15 bits java.util.zip compresses with
      */
     private void agree(boolean ownNoContextTakeover, boolean peerNoContextTakeover, boolean compressing) {
-        compressor = compressing ? new Compressor(config.zlib(), config.level(), ownNoContextTakeover) : null;
+        compressor = compressing ? new Compressor(config.zlib(), config.compressionContexts(), config.level(),
+                ownNoContextTakeover) : null;
         decompressor = new Decompressor(config.zlib(), peerNoContextTakeover, maxMessageLength);
     }
 
@@ -97,19 +100,32 @@ final class DeflateSession implements ExtensionSession {
         return true;
     }
 
+    /**
+     * Compresses a whole message, unless it is below the threshold, this end does not compress, or
+     * no compression context can be had (every permit of {@link PerMessageDeflate#maxCompressionContexts}
+     * is out): then it goes as it is, RSV1 clear.
+     */
     @Override
     public Message processOutgoing(Message message) {
         requireAgreed();
-        if (compressor == null || message.payload().remaining() < config.threshold()) {
+        if (compressor == null || message.payload().remaining() < config.threshold() || !compressor.startMessage()) {
             return message;
         }
         return message.with(message.rsv() | Message.RSV1, compressor.compress(message.payload(), true));
     }
 
+    /**
+     * Compresses a message sent in fragments, deciding on its first fragment: when this end does not
+     * compress or no compression context can be had, every fragment of the message goes as it is,
+     * RSV1 clear.
+     */
     @Override
     public void processOutgoingFragment(Fragment fragment, Consumer<Fragment> next) {
         requireAgreed();
-        if (compressor == null) {
+        if (fragment.first()) {
+            compressingMessage = compressor != null && compressor.startMessage();
+        }
+        if (!compressingMessage) {
             next.accept(fragment); // not compressing: sent as it is, RSV1 clear
             return;
         }
@@ -159,7 +175,10 @@ final class DeflateSession implements ExtensionSession {
         return compressor != null && compressor.holdsContext() || decompressor != null && decompressor.holdsContext();
     }
 
-    /** Ends the Deflater and the Inflater if they were created, each exactly once. Idempotent. */
+    /**
+     * Ends the Deflater and the Inflater if they were created, each exactly once, and gives the
+     * Deflater's compression context permit back. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;

@@ -23,14 +23,18 @@ import java.util.zip.Deflater;
  *   <tr><td>{@link Builder#level level}</td><td>{@link Deflater#DEFAULT_COMPRESSION} (zlib's 6, as
  *       ws uses)</td><td>compression level, 0 (store) to 9 (best)</td></tr>
  *   <tr><td>{@link Builder#threshold threshold}</td><td>1024 bytes (as ws)</td><td>whole messages
- *       smaller than this are sent uncompressed, without RSV1; messages sent in fragments are always
- *       compressed, their size being unknown at the start</td></tr>
+ *       smaller than this are sent uncompressed, without RSV1; messages sent in fragments are
+ *       compressed whatever their size, it being unknown at the start</td></tr>
  *   <tr><td>{@link Builder#serverNoContextTakeover serverNoContextTakeover}</td><td>false</td><td>the
  *       server compresses each message on its own: a server answers {@code server_no_context_takeover},
  *       a client asks for it (and refuses a response without it)</td></tr>
  *   <tr><td>{@link Builder#clientNoContextTakeover clientNoContextTakeover}</td><td>false</td><td>the
  *       client compresses each message on its own: a server answers {@code client_no_context_takeover},
  *       a client offers it</td></tr>
+ *   <tr><td>{@link Builder#maxCompressionContexts maxCompressionContexts}</td><td>
+ *       {@value #DEFAULT_MAX_COMPRESSION_CONTEXTS}</td><td>the most Deflaters (compression contexts)
+ *       that all connections using this instance hold at once; a connection that cannot get one
+ *       sends the message uncompressed and tries again with the next</td></tr>
  * </table>
  *
  * <p><b>Context takeover</b> (the default) compresses better, since a message may refer to the ones
@@ -40,6 +44,27 @@ import java.util.zip.Deflater;
  * holds none. A connection that never sends a compressed message never creates a Deflater, and one
  * that never receives one never creates an Inflater. Whatever the path, each is ended exactly once,
  * at the latest when the connection's extensions are closed.
+ *
+ * <p><b>Memory at many connections.</b> A Deflater is the largest native cost of a connection,
+ * several times an Inflater's (zlib's {@code zconf.h} gives a deflate state of
+ * {@code (1 << (windowBits + 2)) + (1 << (memLevel + 9))} bytes, and {@code java.util.zip} uses a
+ * 15-bit window and zlib's default memLevel of 8). {@link Builder#maxCompressionContexts} bounds
+ * how many exist at once across all connections made with this instance. A connection takes one
+ * of these compression contexts when it first compresses a message and, with context takeover,
+ * keeps it until it closes; without context takeover for its own side it gives it back after each
+ * message, so the cap then bounds only the messages being compressed at the same moment. A
+ * connection that finds every context taken sends that message uncompressed (RSV1 clear, which
+ * RFC 7692 §6 allows; the peer reads it as any other) and tries again for the next one. With
+ * context takeover the first connections to compress keep their contexts, so at many connections
+ * prefer no context takeover for the sending side ({@code serverNoContextTakeover} on a server)
+ * together with the cap. {@link #compressionContextsInUse()} tells how many are held now.
+ *
+ * <p>Inflaters cannot be capped that way: the peer decides what it compresses, and a compressed
+ * message must be inflated. Their memory is bounded by requiring the peer not to take over its
+ * context: {@code clientNoContextTakeover} on a server (the server answers
+ * {@code client_no_context_takeover}, which a client must honour) or {@code serverNoContextTakeover}
+ * on a client (it refuses a server that does not agree). The Inflater is then ended after each
+ * message, so only connections receiving a compressed message at that moment hold one.
  *
  * <p><b>Window bits.</b> {@code java.util.zip.Deflater} always compresses with a 15-bit window, and
  * {@code Inflater} inflates any window up to 15 bits. So a server declines an offer with
@@ -68,12 +93,15 @@ public final class PerMessageDeflate implements Extension {
     public static final String NAME = "permessage-deflate";
     /** The default {@link Builder#threshold threshold}, in bytes. */
     public static final int DEFAULT_THRESHOLD = 1024;
+    /** The default {@link Builder#maxCompressionContexts maxCompressionContexts}. */
+    public static final int DEFAULT_MAX_COMPRESSION_CONTEXTS = 1024;
 
     private final int level;
     private final int threshold;
     private final boolean serverNoContextTakeover;
     private final boolean clientNoContextTakeover;
     private final Zlib zlib;
+    private final CompressionContexts compressionContexts;
 
     private PerMessageDeflate(Builder builder) {
         this.level = builder.level;
@@ -81,6 +109,7 @@ public final class PerMessageDeflate implements Extension {
         this.serverNoContextTakeover = builder.serverNoContextTakeover;
         this.clientNoContextTakeover = builder.clientNoContextTakeover;
         this.zlib = builder.zlib;
+        this.compressionContexts = new CompressionContexts(builder.maxCompressionContexts);
     }
 
     /** permessage-deflate with every option at its default. */
@@ -113,8 +142,28 @@ public final class PerMessageDeflate implements Extension {
         return clientNoContextTakeover;
     }
 
+    /**
+     * The most compression contexts (Deflaters) that the connections using this instance hold at
+     * once; see {@link Builder#maxCompressionContexts}.
+     */
+    public int maxCompressionContexts() {
+        return compressionContexts.max();
+    }
+
+    /**
+     * How many compression contexts (Deflaters) the connections using this instance hold now, at
+     * most {@link #maxCompressionContexts()}: for monitoring. Safe to call from any thread.
+     */
+    public int compressionContextsInUse() {
+        return compressionContexts.inUse();
+    }
+
     Zlib zlib() {
         return zlib;
+    }
+
+    CompressionContexts compressionContexts() {
+        return compressionContexts;
     }
 
     @Override
@@ -174,7 +223,8 @@ public final class PerMessageDeflate implements Extension {
     @Override
     public String toString() {
         return NAME + "[level=" + level + ", threshold=" + threshold + ", serverNoContextTakeover="
-                + serverNoContextTakeover + ", clientNoContextTakeover=" + clientNoContextTakeover + "]";
+                + serverNoContextTakeover + ", clientNoContextTakeover=" + clientNoContextTakeover
+                + ", maxCompressionContexts=" + compressionContexts.max() + "]";
     }
 
     /** Builds a {@link PerMessageDeflate}; every option starts at its documented default. */
@@ -183,6 +233,7 @@ public final class PerMessageDeflate implements Extension {
         private int threshold = DEFAULT_THRESHOLD;
         private boolean serverNoContextTakeover;
         private boolean clientNoContextTakeover;
+        private int maxCompressionContexts = DEFAULT_MAX_COMPRESSION_CONTEXTS;
         private Zlib zlib = Zlib.JDK;
 
         private Builder() {
@@ -224,6 +275,26 @@ public final class PerMessageDeflate implements Extension {
         /** Whether the client compresses each message with a fresh context (see the class comment). */
         public Builder clientNoContextTakeover(boolean noTakeover) {
             this.clientNoContextTakeover = noTakeover;
+            return this;
+        }
+
+        /**
+         * The most compression contexts (Deflaters, this end's outgoing compression state) that all
+         * connections using the built instance may hold at once; default
+         * {@value PerMessageDeflate#DEFAULT_MAX_COMPRESSION_CONTEXTS}. A connection that cannot get one sends that
+         * message uncompressed, RSV1 clear, and tries again with the next. With context takeover a
+         * connection keeps its context from its first compressed message until it closes; without
+         * it, only while a message is being compressed. {@link Integer#MAX_VALUE} sets no cap; 0
+         * compresses nothing while still inflating what the peer compresses. See the class comment,
+         * "Memory at many connections".
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder maxCompressionContexts(int contexts) {
+            if (contexts < 0) {
+                throw new IllegalArgumentException("maxCompressionContexts must not be negative: " + contexts);
+            }
+            this.maxCompressionContexts = contexts;
             return this;
         }
 
