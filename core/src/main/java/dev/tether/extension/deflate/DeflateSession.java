@@ -123,7 +123,10 @@ final class DeflateSession implements ExtensionSession {
     public void processOutgoingFragment(Fragment fragment, Consumer<Fragment> next) {
         requireAgreed();
         if (fragment.first()) {
-            compressingMessage = compressor != null && compressor.startMessage();
+            compressingMessage = false; // and so it stays if no context can be had, or getting one fails
+            if (compressor != null) {
+                compressingMessage = compressor.startMessage();
+            }
         }
         if (!compressingMessage) {
             next.accept(fragment); // not compressing: sent as it is, RSV1 clear

@@ -56,8 +56,8 @@ import java.util.zip.Deflater;
  * connection that finds every context taken sends that message uncompressed (RSV1 clear, which
  * RFC 7692 §6 allows; the peer reads it as any other) and tries again for the next one. With
  * context takeover the first connections to compress keep their contexts, so at many connections
- * prefer no context takeover for the sending side ({@code serverNoContextTakeover} on a server)
- * together with the cap. {@link #compressionContextsInUse()} tells how many are held now.
+ * prefer no context takeover for the sending side ({@code serverNoContextTakeover} on a server,
+ * {@code clientNoContextTakeover} on a client) together with the cap. {@link #compressionContextsInUse()} tells how many are held now.
  *
  * <p>Inflaters cannot be capped that way: the peer decides what it compresses, and a compressed
  * message must be inflated. Their memory is bounded by requiring the peer not to take over its
@@ -280,13 +280,17 @@ public final class PerMessageDeflate implements Extension {
 
         /**
          * The most compression contexts (Deflaters, this end's outgoing compression state) that all
-         * connections using the built instance may hold at once; default
-         * {@value PerMessageDeflate#DEFAULT_MAX_COMPRESSION_CONTEXTS}. A connection that cannot get one sends that
-         * message uncompressed, RSV1 clear, and tries again with the next. With context takeover a
-         * connection keeps its context from its first compressed message until it closes; without
-         * it, only while a message is being compressed. {@link Integer#MAX_VALUE} sets no cap; 0
-         * compresses nothing while still inflating what the peer compresses. See the class comment,
+         * connections using the built instance may hold at once. A connection that cannot get one
+         * sends that message uncompressed, RSV1 clear, and tries again with the next. With context
+         * takeover a connection keeps its context from its first compressed message until it
+         * closes; without it, only while a message is being compressed. See the class comment,
          * "Memory at many connections".
+         *
+         * <p>The default, {@value PerMessageDeflate#DEFAULT_MAX_COMPRESSION_CONTEXTS}, is more than
+         * most servers ever hold, so it changes nothing for them, while it keeps a server that
+         * suddenly has tens of thousands of connections from holding a Deflater for each in native
+         * memory, outside the Java heap and its limit. {@link Integer#MAX_VALUE} sets no cap; 0
+         * compresses nothing while still inflating what the peer compresses.
          *
          * @throws IllegalArgumentException if negative
          */
