@@ -7,6 +7,7 @@ import dev.tether.message.Message;
 import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -110,11 +111,11 @@ final class Decompressor {
                 // at most one byte past the limit: enough to know the message is too big
                 chunk = new byte[(int) Math.min(nextChunk, maxLength - inflatedSize + 1)];
                 filled = 0;
-                nextChunk = Math.min(CHUNK, nextChunk * 2);
             }
             int n;
             try {
-                n = inflater.inflate(chunk, filled, chunk.length - filled);
+                // a chunk used again may be larger than what is left: still at most one byte past the limit
+                n = inflater.inflate(chunk, filled, (int) Math.min(chunk.length - filled, maxLength - inflatedSize + 1));
             } catch (DataFormatException e) {
                 throw new ProtocolException(CloseCodes.INVALID_PAYLOAD,
                         "permessage-deflate: invalid compressed data: " + e.getMessage());
@@ -134,6 +135,7 @@ final class Decompressor {
                         "permessage-deflate: invalid compressed data: a preset dictionary is asked for");
             }
             if (filled == chunk.length) {
+                nextChunk = Math.min(CHUNK, nextChunk * 2); // it filled up: the next may be larger
                 emit(fragment, rsv, false, next);
             } else if (n == 0 || inflater.needsInput()) {
                 return; // input used up (zlib fills the output first)
@@ -141,9 +143,22 @@ final class Decompressor {
         }
     }
 
+    /**
+     * Passes on what was inflated since the last time. A full chunk goes as it is; a partly filled
+     * one goes as a copy of just its bytes and is used again, so a message in many tiny frames costs
+     * memory in proportion to what it inflates to, not a chunk per frame.
+     */
     private void emit(Fragment fragment, int rsv, boolean last, FragmentSink next) throws ProtocolException {
-        ByteBuffer out = chunk == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(chunk, 0, filled);
-        chunk = null;
+        ByteBuffer out;
+        if (chunk == null) {
+            out = ByteBuffer.allocate(0);
+        } else if (filled == chunk.length) {
+            out = ByteBuffer.wrap(chunk);
+            chunk = null;
+        } else {
+            out = ByteBuffer.wrap(Arrays.copyOf(chunk, filled));
+            if (last) chunk = null; // an idle connection keeps no chunk
+        }
         filled = 0;
         boolean first = firstOut;
         firstOut = false;

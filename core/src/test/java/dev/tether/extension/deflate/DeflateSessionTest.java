@@ -7,6 +7,7 @@ import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Role;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -216,6 +217,37 @@ class DeflateSessionTest {
             assertTrue(largest[0] <= Decompressor.CHUNK, "a chunk of " + largest[0]);
             session.close();
         }
+    }
+
+    @Test
+    @DisplayName("a message sent as thousands of one-byte frames costs memory in proportion to what it inflates to, not a chunk per frame")
+    void tinyFragmentsDoNotEachTakeAChunk() throws ProtocolException {
+        byte[] data = data(new Random(11), 10_000, false);
+        java.util.zip.Deflater stored = new java.util.zip.Deflater(java.util.zip.Deflater.NO_COMPRESSION, true);
+        stored.setInput(data);
+        byte[] compressed = new byte[data.length + 1024];
+        int n = stored.deflate(compressed, 0, compressed.length, java.util.zip.Deflater.SYNC_FLUSH);
+        stored.end();
+        int length = n - 4; // without the 00 00 ff ff tail, as a sender strips it
+        DeflateSession session = Sessions.server(PerMessageDeflate.withDefaults(), "permessage-deflate", MAX);
+        long[] capacities = {0};
+        java.io.ByteArrayOutputStream inflated = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < length; i++) {
+            session.processIncomingFragment(new Fragment(MessageType.BINARY, Message.RSV1, // the message's RSV1, on each of its fragments
+                    ByteBuffer.wrap(compressed, i, 1), i == 0, i == length - 1), fragment -> {
+                        capacities[0] += fragment.payload().capacity();
+                        byte[] bytes = new byte[fragment.payload().remaining()];
+                        fragment.payload().get(bytes);
+                        inflated.writeBytes(bytes);
+                    });
+        }
+        byte[] got = inflated.toByteArray();
+        int at = 0;
+        while (at < Math.min(got.length, data.length) && got[at] == data[at]) at++;
+        assertArrayEquals(data, got, "first difference at " + at + " of " + got.length);
+        assertTrue(capacities[0] <= 2L * data.length + Decompressor.CHUNK,
+                "buffers of " + capacities[0] + " bytes passed on for " + data.length + " bytes");
+        session.close();
     }
 
     @Test
