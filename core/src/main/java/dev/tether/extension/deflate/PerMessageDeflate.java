@@ -190,7 +190,11 @@ public final class PerMessageDeflate implements Extension {
             }
             boolean serverNoTakeover = params.serverNoContextTakeover() || serverNoContextTakeover;
             boolean clientNoTakeover = params.clientNoContextTakeover() || clientNoContextTakeover;
-            List<Param> response = new ArrayList<>(2);
+            List<Param> response = new ArrayList<>(3);
+            if (params.serverMaxWindowBits() == DeflateParams.MAX_WINDOW_BITS) {
+                // RFC 7692 §7.1.2.1: an accepted server_max_window_bits is answered, with the same value
+                response.add(new Param(DeflateParams.SERVER_MAX_WINDOW_BITS, Integer.toString(DeflateParams.MAX_WINDOW_BITS)));
+            }
             if (serverNoTakeover) {
                 response.add(Param.flag(DeflateParams.SERVER_NO_CONTEXT_TAKEOVER));
             }

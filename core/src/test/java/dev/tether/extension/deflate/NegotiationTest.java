@@ -34,7 +34,7 @@ class NegotiationTest {
             permessage-deflate; client_max_window_bits                             | permessage-deflate
             permessage-deflate; client_max_window_bits=10                          | permessage-deflate
             permessage-deflate; client_max_window_bits="10"                        | permessage-deflate
-            permessage-deflate; server_max_window_bits=15                          | permessage-deflate
+            permessage-deflate; server_max_window_bits=15                          | permessage-deflate; server_max_window_bits=15
             permessage-deflate; server_no_context_takeover                         | permessage-deflate; server_no_context_takeover
             permessage-deflate; client_no_context_takeover                         | permessage-deflate; client_no_context_takeover
             permessage-deflate; client_no_context_takeover; server_no_context_takeover | permessage-deflate; server_no_context_takeover; client_no_context_takeover
