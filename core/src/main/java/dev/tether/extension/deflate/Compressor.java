@@ -70,6 +70,9 @@ final class Compressor {
         return true;
     }
 
+    /** Unused room a compressed part may keep in its array before it is copied to its size. */
+    private static final int SPARE_ALLOWED = 4096;
+
     /**
      * Compresses the next part of a message begun with a successful {@link #startMessage}.
      *
@@ -87,25 +90,33 @@ final class Compressor {
         if (deflater == null) {
             throw new IllegalStateException("permessage-deflate: compressing without a compression context");
         }
-        deflater.setInput(data.duplicate()); // the duplicate's position moves, the caller's does not
-        int length = data.remaining();
-        byte[] out = new byte[length + (length >> 12) + (length >> 14) + 64]; // zlib's deflateBound, and a flush
-        int n = 0;
-        while (true) {
-            n += deflater.deflate(out, n, out.length - n, Deflater.SYNC_FLUSH);
-            if (n < out.length) {
-                break; // with room left, zlib has finished the flush
+        try {
+            deflater.setInput(data.duplicate()); // the duplicate's position moves, the caller's does not
+            int length = data.remaining();
+            byte[] out = new byte[length + (length >> 12) + (length >> 14) + 64]; // zlib's deflateBound, and a flush
+            int n = 0;
+            while (true) {
+                n += deflater.deflate(out, n, out.length - n, Deflater.SYNC_FLUSH);
+                if (n < out.length) {
+                    break; // with room left, zlib has finished the flush
+                }
+                out = Arrays.copyOf(out, out.length * 2);
             }
-            out = Arrays.copyOf(out, out.length * 2);
-        }
-        deflater.setInput(NO_INPUT); // all of it was read: let go of the caller's buffer
-        if (last) {
-            n = endOfMessage(out, n);
-            if (contextPerMessage) {
-                release();
+            deflater.setInput(NO_INPUT); // all of it was read: let go of the caller's buffer
+            if (last) {
+                n = endOfMessage(out, n);
+                if (contextPerMessage) {
+                    release();
+                }
             }
+            // The frame may wait in the outbound queue: it holds what it compressed to, not the message's size.
+            return ByteBuffer.wrap(out.length - n > SPARE_ALLOWED ? Arrays.copyOf(out, n) : out, 0, n);
+        } catch (RuntimeException | Error e) {
+            // The Deflater took input the peer will never see: with context takeover its next message
+            // could refer back to it. A fresh stream (and the permit back) keeps both ends in step.
+            release();
+            throw e;
         }
-        return ByteBuffer.wrap(out, 0, n);
     }
 
     /** Leaves out the flush's tail; when the stream was already flushed, sends the {@code 00} it needs. */

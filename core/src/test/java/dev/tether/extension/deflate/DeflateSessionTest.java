@@ -251,6 +251,19 @@ class DeflateSessionTest {
     }
 
     @Test
+    @DisplayName("a compressed message holds an array the size of what it compressed to, not of the message (it may wait in a queue)")
+    void compressedOutputIsNotOversized() {
+        byte[] data = data(new Random(5), 1 << 20, true);
+        DeflateSession sender = Sessions.client(PerMessageDeflate.withDefaults(), "permessage-deflate", MAX);
+        Message sent = sender.processOutgoing(new Message(MessageType.BINARY, 0, ByteBuffer.wrap(data)));
+        assertEquals(Message.RSV1, sent.rsv());
+        assertTrue(sent.payload().remaining() < data.length / 4, "compressible: " + sent.payload().remaining());
+        assertTrue(sent.payload().capacity() <= 2 * sent.payload().remaining() + 4096,
+                "an array of " + sent.payload().capacity() + " bytes for " + sent.payload().remaining());
+        sender.close();
+    }
+
+    @Test
     void aMessageOfExactlyTheLimitIsAccepted() throws ProtocolException {
         int limit = 40_000;
         byte[] data = data(new Random(3), limit, true);
