@@ -149,6 +149,24 @@ class ListenIT {
     }
 
     @Test
+    @DisplayName("--compress with a client that limits the server's window to 9 bits: accepted, and node inflates what the server sends")
+    void compressedIntoASmallWindow() throws Exception {
+        try (Cli cli = Cli.piped("listen", "0", "--compress")) {
+            String url = listening(cli);
+            try (NodeClient node = NodeClient.connectCompressed(url, "{\"threshold\":0,\"serverMaxWindowBits\":9}")) {
+                node.await("EXTENSIONS permessage-deflate");
+                cli.awaitErr(", extensions permessage-deflate");
+                // repeats 1,000 bytes apart, past a 9-bit window (zlib does not check that within one
+                // inflate call; the core's tests show no string is matched under such a limit)
+                String far = ("x".repeat(990) + "0123456789").repeat(8);
+                cli.type(far + "\n");
+                node.await("TEXT " + far);
+            }
+            cli.terminate();
+        }
+    }
+
+    @Test
     @DisplayName("a port already taken: status 1 and why")
     void portTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());

@@ -32,7 +32,12 @@ public final class NodeClient implements AutoCloseable {
 
     /** Connects offering permessage-deflate (ws's defaults, compressing every message). */
     public static NodeClient connectCompressed(String url) throws IOException {
-        return start(List.of("--deflate", "{\"threshold\":0}", url));
+        return connectCompressed(url, "{\"threshold\":0}");
+    }
+
+    /** Connects offering permessage-deflate with ws's {@code perMessageDeflate} options as JSON. */
+    public static NodeClient connectCompressed(String url, String deflateOptions) throws IOException {
+        return start(List.of("--deflate", deflateOptions, url));
     }
 
     public static NodeClient connect(String url, String... protocols) throws IOException {

@@ -29,18 +29,23 @@ final class Compressor {
     private final CompressionContexts contexts;
     private final int level;
     private final boolean contextPerMessage;
+    private final boolean huffmanOnly;
     private Deflater deflater;
     private boolean closed;
 
     /**
      * @param contexts          the budget each Deflater takes a permit of
      * @param contextPerMessage no context takeover: every message starts a fresh DEFLATE stream
+     * @param huffmanOnly       the peer's window is smaller than the 15 bits java.util.zip matches
+     *                          strings in: Huffman coding only, which refers back to nothing and so
+     *                          fits any window
      */
-    Compressor(Zlib zlib, CompressionContexts contexts, int level, boolean contextPerMessage) {
+    Compressor(Zlib zlib, CompressionContexts contexts, int level, boolean contextPerMessage, boolean huffmanOnly) {
         this.zlib = zlib;
         this.contexts = contexts;
         this.level = level;
         this.contextPerMessage = contextPerMessage;
+        this.huffmanOnly = huffmanOnly;
     }
 
     /**
@@ -63,6 +68,9 @@ final class Compressor {
         }
         try {
             deflater = zlib.deflater(level);
+            if (huffmanOnly) {
+                deflater.setStrategy(Deflater.HUFFMAN_ONLY);
+            }
         } catch (Throwable e) {
             contexts.release(); // no Deflater, no permit
             throw e;
@@ -97,10 +105,13 @@ final class Compressor {
             int n = 0;
             while (true) {
                 n += deflater.deflate(out, n, out.length - n, Deflater.SYNC_FLUSH);
-                if (n < out.length) {
-                    break; // with room left, zlib has finished the flush
+                if (n < out.length && deflater.needsInput()) {
+                    break; // with room left and the input taken, zlib has finished the flush
                 }
-                out = Arrays.copyOf(out, out.length * 2);
+                if (n == out.length) {
+                    out = Arrays.copyOf(out, out.length * 2);
+                }
+                // else: a strategy just set takes effect in a call of its own, before the input is read
             }
             deflater.setInput(NO_INPUT); // all of it was read: let go of the caller's buffer
             if (last) {

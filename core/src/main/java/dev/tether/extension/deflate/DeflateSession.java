@@ -37,9 +37,10 @@ final class DeflateSession implements ExtensionSession {
 
     /** A server session answering with {@code response}, agreed on from the start. */
     static DeflateSession server(PerMessageDeflate config, int maxMessageLength, ExtensionParams response,
-                                 boolean serverNoContextTakeover, boolean clientNoContextTakeover) {
+                                 boolean serverNoContextTakeover, boolean clientNoContextTakeover,
+                                 boolean serverWindowLimited) {
         DeflateSession session = new DeflateSession(config, maxMessageLength, response);
-        session.agree(serverNoContextTakeover, clientNoContextTakeover, true);
+        session.agree(serverNoContextTakeover, clientNoContextTakeover, serverWindowLimited);
         return session;
     }
 
@@ -51,12 +52,12 @@ final class DeflateSession implements ExtensionSession {
     /**
      * @param ownNoContextTakeover  this end compresses each message with a fresh stream
      * @param peerNoContextTakeover the peer does; our Inflater need not outlive a message
-     * @param compressing           whether this end compresses at all: false when the peer limits our
-     *                              window below the 15 bits java.util.zip compresses with
+     * @param windowLimited         the peer limits our window below the 15 bits java.util.zip
+     *                              matches strings in: we compress with Huffman coding only
      */
-    private void agree(boolean ownNoContextTakeover, boolean peerNoContextTakeover, boolean compressing) {
-        compressor = compressing ? new Compressor(config.zlib(), config.compressionContexts(), config.level(),
-                ownNoContextTakeover) : null;
+    private void agree(boolean ownNoContextTakeover, boolean peerNoContextTakeover, boolean windowLimited) {
+        compressor = new Compressor(config.zlib(), config.compressionContexts(), config.level(),
+                ownNoContextTakeover, windowLimited);
         decompressor = new Decompressor(config.zlib(), peerNoContextTakeover, maxMessageLength);
     }
 
@@ -73,8 +74,8 @@ final class DeflateSession implements ExtensionSession {
     /**
      * Client side: the server's response is acceptable when it follows RFC 7692 §7 and answers
      * {@code server_no_context_takeover} if we asked for it. A {@code client_max_window_bits} below
-     * 15 asks for a window java.util.zip cannot compress with: we accept it and send every message
-     * uncompressed (RSV1 clear), which RFC 7692 §6 allows, while still inflating the server's.
+     * 15 asks for a window smaller than java.util.zip matches strings in: we accept it and compress
+     * with Huffman coding only, which refers back to nothing and so fits any window.
      */
     @Override
     public boolean activate(ExtensionParams response) {
@@ -91,7 +92,7 @@ final class DeflateSession implements ExtensionSession {
         boolean fullWindow = agreed.clientMaxWindowBits() == DeflateParams.ABSENT
                 || agreed.clientMaxWindowBits() == DeflateParams.MAX_WINDOW_BITS;
         agree(agreed.clientNoContextTakeover() || config.clientNoContextTakeover(), agreed.serverNoContextTakeover(),
-                fullWindow);
+                !fullWindow);
         return true;
     }
 

@@ -66,16 +66,14 @@ import java.util.zip.Deflater;
  * on a client (it refuses a server that does not agree). The Inflater is then ended after each
  * message, so only connections receiving a compressed message at that moment hold one.
  *
- * <p><b>Window bits.</b> {@code java.util.zip.Deflater} always compresses with a 15-bit window, and
- * {@code Inflater} inflates any window up to 15 bits. So a server declines an offer with
- * {@code server_max_window_bits} below 15 (it goes on to the client's next offer, or answers without
- * permessage-deflate; the handshake never fails for it) and accepts {@code client_max_window_bits},
+ * <p><b>Window bits.</b> {@code java.util.zip.Deflater} matches strings within a 15-bit window, and
+ * {@code Inflater} inflates any window up to 15 bits. When the peer limits our window below 15 bits
+ * ({@code server_max_window_bits} in a client's offer, {@code client_max_window_bits} in a server's
+ * response), we accept and compress with Huffman coding only ({@code Deflater.HUFFMAN_ONLY}): it
+ * refers back to nothing, so it fits any window, at a lower ratio. A server answers an accepted
+ * {@code server_max_window_bits} with the same value, and accepts {@code client_max_window_bits},
  * with or without a value, without limiting the client. A client offers
- * {@code client_max_window_bits} without a value (any window suits us for inflation) and accepts
- * any {@code server_max_window_bits} in the response. A response whose
- * {@code client_max_window_bits} is below 15 asks the client for a window it cannot compress with:
- * rather than fail the handshake, the client accepts it and sends every message uncompressed (RSV1
- * clear, which RFC 7692 §6 allows), while it still inflates what the server compresses.
+ * {@code client_max_window_bits} without a value (any window suits us for inflation).
  *
  * <p><b>Negotiation</b> follows RFC 7692 §7: of several offers a server takes the first it can
  * honour; an offer with an unknown or repeated parameter, a value on a {@code *_no_context_takeover}
@@ -184,16 +182,15 @@ public final class PerMessageDeflate implements Extension {
     public ExtensionSession createServerSession(List<ExtensionParams> offers, ExtensionContext context) {
         for (ExtensionParams offer : offers) {
             DeflateParams params = DeflateParams.parse(offer, false);
-            if (params == null || (params.serverMaxWindowBits() != DeflateParams.ABSENT
-                    && params.serverMaxWindowBits() < DeflateParams.MAX_WINDOW_BITS)) {
+            if (params == null) {
                 continue;
             }
             boolean serverNoTakeover = params.serverNoContextTakeover() || serverNoContextTakeover;
             boolean clientNoTakeover = params.clientNoContextTakeover() || clientNoContextTakeover;
             List<Param> response = new ArrayList<>(3);
-            if (params.serverMaxWindowBits() == DeflateParams.MAX_WINDOW_BITS) {
+            if (params.serverMaxWindowBits() != DeflateParams.ABSENT) {
                 // RFC 7692 §7.1.2.1: an accepted server_max_window_bits is answered, with the same value
-                response.add(new Param(DeflateParams.SERVER_MAX_WINDOW_BITS, Integer.toString(DeflateParams.MAX_WINDOW_BITS)));
+                response.add(new Param(DeflateParams.SERVER_MAX_WINDOW_BITS, Integer.toString(params.serverMaxWindowBits())));
             }
             if (serverNoTakeover) {
                 response.add(Param.flag(DeflateParams.SERVER_NO_CONTEXT_TAKEOVER));
@@ -201,8 +198,10 @@ public final class PerMessageDeflate implements Extension {
             if (clientNoTakeover) {
                 response.add(Param.flag(DeflateParams.CLIENT_NO_CONTEXT_TAKEOVER));
             }
+            boolean windowLimited = params.serverMaxWindowBits() != DeflateParams.ABSENT
+                    && params.serverMaxWindowBits() < DeflateParams.MAX_WINDOW_BITS;
             return DeflateSession.server(this, context.maxMessageLength(), new ExtensionParams(NAME, response),
-                    serverNoTakeover, clientNoTakeover);
+                    serverNoTakeover, clientNoTakeover, windowLimited);
         }
         return null;
     }

@@ -2,6 +2,7 @@ package dev.tether.extension.deflate;
 
 import dev.tether.api.CloseCodes;
 import dev.tether.extension.ExtensionContext;
+import dev.tether.extension.ExtensionHeader;
 import dev.tether.message.Fragment;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
@@ -140,20 +141,39 @@ class DeflateSessionTest {
     }
 
     @Test
-    void aClientHeldToASmallerWindowSendsUncompressedAndStillInflates() throws ProtocolException {
+    @DisplayName("a client held to a smaller window compresses with Huffman coding only (no references back), which its peer inflates")
+    void aClientHeldToASmallerWindowCompressesHuffmanOnly() throws ProtocolException {
         CountingZlib zlib = new CountingZlib();
         DeflateSession client = Sessions.client(PerMessageDeflate.builder().threshold(0).zlib(zlib).build(),
                 "permessage-deflate; client_max_window_bits=10", MAX);
-        Message message = message(new byte[5000]);
-        assertSame(message, client.processOutgoing(message), "sent as it is, RSV1 clear");
-        List<Fragment> sent = new ArrayList<>();
-        Fragment part = new Fragment(MessageType.BINARY, 0, ByteBuffer.wrap(new byte[100]), true, true);
-        client.processOutgoingFragment(part, sent::add);
-        assertEquals(List.of(part), sent);
+        DeflateSession server = Sessions.server(PerMessageDeflate.withDefaults(),
+                "permessage-deflate; client_max_window_bits=10", MAX);
+        byte[] repetitive = "the same words again and again, ".repeat(200).getBytes();
+        Message sent = client.processOutgoing(message(repetitive));
+        assertEquals(Message.RSV1, sent.rsv());
+        // Huffman coding alone cannot fold the repeats (matching strings would): a proof no string was matched
+        int huffman = sent.payload().remaining();
+        assertTrue(huffman > repetitive.length / 4 && huffman < repetitive.length, "Huffman only: " + huffman);
+        assertArrayEquals(repetitive, inflate(server, List.of(bytes(sent.payload()))));
         assertEquals("Hello", new String(inflate(client, List.of(hex("f2 48 cd c9 c9 07 00")))));
-        assertEquals(0, zlib.deflaters.size(), "never a Deflater");
         client.close();
+        server.close();
         zlib.assertAllEndedOnce();
+    }
+
+    @Test
+    @DisplayName("a server asked for a smaller window answers it and compresses with Huffman coding only; at 15 bits it matches strings")
+    void aServerHeldToASmallerWindowCompressesHuffmanOnly() {
+        byte[] repetitive = "the same words again and again, ".repeat(200).getBytes();
+        DeflateSession limited = Sessions.server(PerMessageDeflate.withDefaults(),
+                "permessage-deflate; server_max_window_bits=9", MAX);
+        assertEquals("permessage-deflate; server_max_window_bits=9", ExtensionHeader.serialize(List.of(limited.generateResponse())));
+        assertTrue(limited.processOutgoing(message(repetitive)).payload().remaining() > repetitive.length / 4);
+        DeflateSession full = Sessions.server(PerMessageDeflate.withDefaults(),
+                "permessage-deflate; server_max_window_bits=15", MAX);
+        assertTrue(full.processOutgoing(message(repetitive)).payload().remaining() < repetitive.length / 10);
+        limited.close();
+        full.close();
     }
 
     @Test

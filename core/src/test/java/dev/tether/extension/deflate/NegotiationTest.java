@@ -38,9 +38,9 @@ class NegotiationTest {
             permessage-deflate; server_no_context_takeover                         | permessage-deflate; server_no_context_takeover
             permessage-deflate; client_no_context_takeover                         | permessage-deflate; client_no_context_takeover
             permessage-deflate; client_no_context_takeover; server_no_context_takeover | permessage-deflate; server_no_context_takeover; client_no_context_takeover
-            permessage-deflate; server_max_window_bits=10                          | declined
-            permessage-deflate; server_max_window_bits=8                           | declined
-            permessage-deflate; server_max_window_bits=10, permessage-deflate; server_no_context_takeover | permessage-deflate; server_no_context_takeover
+            permessage-deflate; server_max_window_bits=10                          | permessage-deflate; server_max_window_bits=10
+            permessage-deflate; server_max_window_bits=8                           | permessage-deflate; server_max_window_bits=8
+            permessage-deflate; server_max_window_bits=10, permessage-deflate; server_no_context_takeover | permessage-deflate; server_max_window_bits=10
             permessage-deflate; server_max_window_bits                             | declined
             permessage-deflate; server_max_window_bits=16                          | declined
             permessage-deflate; server_max_window_bits=015                         | declined
@@ -64,7 +64,7 @@ class NegotiationTest {
             true  | false | permessage-deflate | permessage-deflate; server_no_context_takeover
             false | true  | permessage-deflate | permessage-deflate; client_no_context_takeover
             true  | true  | permessage-deflate | permessage-deflate; server_no_context_takeover; client_no_context_takeover
-            true  | false | permessage-deflate; server_max_window_bits=9 | declined
+            true  | false | permessage-deflate; server_max_window_bits=9 | permessage-deflate; server_max_window_bits=9; server_no_context_takeover
             """)
     void aServerAddsTheNoContextTakeoverItWants(boolean serverNo, boolean clientNo, String offers, String expected) {
         PerMessageDeflate deflate = PerMessageDeflate.builder()
@@ -75,7 +75,7 @@ class NegotiationTest {
     @Test
     void aDeclinedOfferNeverFailsTheHandshake() {
         Extensions extensions = new Extensions(List.of(PerMessageDeflate.withDefaults()), SERVER);
-        assertNull(extensions.generateResponse("permessage-deflate; server_max_window_bits=9, permessage-deflate; x=1"));
+        assertNull(extensions.generateResponse("permessage-deflate; server_max_window_bits=16, permessage-deflate; x=1"));
         assertEquals(List.of(), extensions.names());
     }
 
