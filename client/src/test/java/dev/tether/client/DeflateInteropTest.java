@@ -126,7 +126,7 @@ class DeflateInteropTest {
     @DisplayName("against Tether's server: negotiated, and messages come back whole")
     @EnumSource(Container.class)
     void tetherServer(Container container) throws Exception {
-        WebSocketOptions server = WebSocketOptions.builder().extension(PerMessageDeflate.withDefaults()).build();
+        WebSocketOptions server = WebSocketOptions.builder().extension(PerMessageDeflate.defaults()).build();
         try (TetherPeer peer = TetherPeer.start(container, server)) {
             Recorder recorder = new Recorder();
             WebSocket socket = connect(peer.uri("/"), recorder);

@@ -35,9 +35,9 @@ import java.util.Objects;
  * of events with small data never grows the parser, however long it runs.
  *
  * <pre>{@code
- * EventStreamParser parser = new EventStreamParser(event ->
- *         System.out.println(event.type() + " " + event.id() + ": " + event.data()));
- * parser.parse(ByteBuffer.wrap("data: hello\n\n".getBytes(StandardCharsets.UTF_8)));   // message : hello
+ * List<ReceivedEvent> events = new ArrayList<>();
+ * EventStreamParser parser = new EventStreamParser(events::add);
+ * parser.parse(ByteBuffer.wrap("data: hello\n\n".getBytes(StandardCharsets.UTF_8)));   // events: [message, "hello"]
  * parser.endOfStream();          // the connection ended; the next bytes are a new stream
  * String resumeFrom = parser.lastEventId();
  * }</pre>

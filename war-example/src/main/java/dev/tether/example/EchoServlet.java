@@ -22,7 +22,7 @@ public class EchoServlet extends WebSocketServlet {
             .outboundLimit(128L << 20) // an echo holds at most what the peer sent while it was not reading
             // Offered to clients that ask (browsers do; conformance suites test it): with the defaults,
             // context takeover both ways, the suites' parameters are all answered.
-            .extension(PerMessageDeflate.withDefaults())
+            .extension(PerMessageDeflate.defaults())
             // Echo speaks whatever the client asks for: some clients (node's ws, WebSocket-Node) refuse
             // a server that answers their offer with no subprotocol.
             .handshakeHook(handshake -> {

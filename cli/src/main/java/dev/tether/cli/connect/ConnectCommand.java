@@ -112,7 +112,7 @@ public final class ConnectCommand implements Callable<Integer> {
         if (!subprotocols.isEmpty()) options.protocols(subprotocols.toArray(String[]::new));
         if (client.origin() != null) options.origin(client.origin());
         if (client.maxSize() != null) options.maxLength(client.maxSize());
-        if (compress) options.extension(PerMessageDeflate.withDefaults());
+        if (compress) options.extension(PerMessageDeflate.defaults());
         for (Map.Entry<String, String> header : client.headers(target).entrySet()) {
             options.header(header.getKey(), header.getValue()); // the handshake's own headers are refused here
         }

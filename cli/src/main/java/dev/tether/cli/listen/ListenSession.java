@@ -110,7 +110,7 @@ final class ListenSession {
         WebSocketOptions.Builder options = WebSocketOptions.builder();
         if (!settings.subprotocols().isEmpty()) options.protocols(settings.subprotocols().toArray(String[]::new));
         if (settings.maxSize() != null) options.maxLength(settings.maxSize());
-        if (settings.compress()) options.extension(PerMessageDeflate.withDefaults());
+        if (settings.compress()) options.extension(PerMessageDeflate.defaults());
         return options.build();
     }
 

@@ -1,5 +1,8 @@
 package dev.tether.cli.testing;
 
+import dev.tether.driver.handshake.AcceptKey;
+
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,9 +10,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -76,7 +76,7 @@ public final class SilentServer implements AutoCloseable {
                     continue;
                 }
                 String response = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        + "Sec-WebSocket-Accept: " + accept(key.group(1)) + "\r\n\r\n";
+                        + "Sec-WebSocket-Accept: " + AcceptKey.accept(key.group(1)) + "\r\n\r\n";
                 socket.getOutputStream().write(response.getBytes(StandardCharsets.US_ASCII));
                 connected.countDown();
                 // and nothing more: whatever the client sends stays unread
@@ -96,16 +96,6 @@ public final class SilentServer implements AutoCloseable {
             lastFour = (lastFour << 8) | b;
         }
         return head.toString(StandardCharsets.ISO_8859_1);
-    }
-
-    private static String accept(String key) {
-        try {
-            byte[] sha1 = MessageDigest.getInstance("SHA-1")
-                    .digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(sha1);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

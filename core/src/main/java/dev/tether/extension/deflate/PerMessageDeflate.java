@@ -110,8 +110,11 @@ public final class PerMessageDeflate implements Extension {
         this.compressionContexts = new CompressionContexts(builder.maxCompressionContexts);
     }
 
-    /** permessage-deflate with every option at its default. */
-    public static PerMessageDeflate withDefaults() {
+    /**
+     * A new permessage-deflate with every option at its default; like every instance, with its own
+     * {@link Builder#maxCompressionContexts budget of compression contexts}, shared by the connections it serves.
+     */
+    public static PerMessageDeflate defaults() {
         return builder().build();
     }
 

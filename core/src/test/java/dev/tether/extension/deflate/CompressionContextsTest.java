@@ -193,7 +193,7 @@ class CompressionContextsTest {
 
     @Test
     void theOption() {
-        assertEquals(PerMessageDeflate.DEFAULT_MAX_COMPRESSION_CONTEXTS, PerMessageDeflate.withDefaults().maxCompressionContexts());
+        assertEquals(PerMessageDeflate.DEFAULT_MAX_COMPRESSION_CONTEXTS, PerMessageDeflate.defaults().maxCompressionContexts());
         assertEquals(7, PerMessageDeflate.builder().maxCompressionContexts(7).build().maxCompressionContexts());
         assertTrue(PerMessageDeflate.builder().maxCompressionContexts(7).build().toString().contains("maxCompressionContexts=7"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -129,11 +129,11 @@ class DeflateSessionTest {
     @Test
     void contextTakeoverMakesARepeatedMessageShorter() {
         byte[] data = data(new Random(1), 2000, true);
-        DeflateSession takeover = Sessions.server(PerMessageDeflate.withDefaults(), "permessage-deflate", MAX);
+        DeflateSession takeover = Sessions.server(PerMessageDeflate.defaults(), "permessage-deflate", MAX);
         int first = takeover.processOutgoing(message(data)).payload().remaining();
         assertTrue(takeover.processOutgoing(message(data)).payload().remaining() < first / 4);
 
-        DeflateSession noTakeover = Sessions.client(PerMessageDeflate.withDefaults(),
+        DeflateSession noTakeover = Sessions.client(PerMessageDeflate.defaults(),
                 "permessage-deflate; client_no_context_takeover", MAX);
         byte[] once = bytes(noTakeover.processOutgoing(message(data)).payload());
         assertArrayEquals(once, bytes(noTakeover.processOutgoing(message(data)).payload()),
@@ -146,7 +146,7 @@ class DeflateSessionTest {
         CountingZlib zlib = new CountingZlib();
         DeflateSession client = Sessions.client(PerMessageDeflate.builder().threshold(0).zlib(zlib).build(),
                 "permessage-deflate; client_max_window_bits=10", MAX);
-        DeflateSession server = Sessions.server(PerMessageDeflate.withDefaults(),
+        DeflateSession server = Sessions.server(PerMessageDeflate.defaults(),
                 "permessage-deflate; client_max_window_bits=10", MAX);
         byte[] repetitive = "the same words again and again, ".repeat(200).getBytes();
         Message sent = client.processOutgoing(message(repetitive));
@@ -165,11 +165,11 @@ class DeflateSessionTest {
     @DisplayName("a server asked for a smaller window answers it and compresses with Huffman coding only; at 15 bits it matches strings")
     void aServerHeldToASmallerWindowCompressesHuffmanOnly() {
         byte[] repetitive = "the same words again and again, ".repeat(200).getBytes();
-        DeflateSession limited = Sessions.server(PerMessageDeflate.withDefaults(),
+        DeflateSession limited = Sessions.server(PerMessageDeflate.defaults(),
                 "permessage-deflate; server_max_window_bits=9", MAX);
         assertEquals("permessage-deflate; server_max_window_bits=9", ExtensionHeader.serialize(List.of(limited.generateResponse())));
         assertTrue(limited.processOutgoing(message(repetitive)).payload().remaining() > repetitive.length / 4);
-        DeflateSession full = Sessions.server(PerMessageDeflate.withDefaults(),
+        DeflateSession full = Sessions.server(PerMessageDeflate.defaults(),
                 "permessage-deflate; server_max_window_bits=15", MAX);
         assertTrue(full.processOutgoing(message(repetitive)).payload().remaining() < repetitive.length / 10);
         limited.close();
@@ -186,7 +186,7 @@ class DeflateSessionTest {
 
     @Test
     void messagesWithoutRsv1PassThrough() throws ProtocolException {
-        DeflateSession session = Sessions.server(PerMessageDeflate.withDefaults(), "permessage-deflate", MAX);
+        DeflateSession session = Sessions.server(PerMessageDeflate.defaults(), "permessage-deflate", MAX);
         byte[] plain = hex("f2 48 cd c9 c9 07 00");
         assertArrayEquals(plain, receive(session, 0, List.of(plain)).message());
         Message message = message(plain);
@@ -196,7 +196,7 @@ class DeflateSessionTest {
 
     @Test
     void processIncomingInflatesAWholeMessage() throws ProtocolException {
-        DeflateSession session = Sessions.server(PerMessageDeflate.withDefaults(), "permessage-deflate", MAX);
+        DeflateSession session = Sessions.server(PerMessageDeflate.defaults(), "permessage-deflate", MAX);
         Message inflated = session.processIncoming(new Message(MessageType.TEXT, Message.RSV1,
                 ByteBuffer.wrap(hex("f2 48 cd c9 c9 07 00"))));
         assertEquals(0, inflated.rsv());
@@ -219,7 +219,7 @@ class DeflateSessionTest {
         assertTrue(bomb.length < 1200, "a small frame: " + bomb.length);
         int limit = 64 * 1024;
         for (List<byte[]> parts : List.of(List.of(bomb), Sessions.splits(bomb).get(Sessions.splits(bomb).size() - 1))) {
-            DeflateSession session = Sessions.server(PerMessageDeflate.withDefaults(), "permessage-deflate", limit);
+            DeflateSession session = Sessions.server(PerMessageDeflate.defaults(), "permessage-deflate", limit);
             long[] passedOn = {0};
             long[] largest = {0};
             ProtocolException e = assertThrows(ProtocolException.class, () -> {
@@ -249,7 +249,7 @@ class DeflateSessionTest {
         int n = stored.deflate(compressed, 0, compressed.length, java.util.zip.Deflater.SYNC_FLUSH);
         stored.end();
         int length = n - 4; // without the 00 00 ff ff tail, as a sender strips it
-        DeflateSession session = Sessions.server(PerMessageDeflate.withDefaults(), "permessage-deflate", MAX);
+        DeflateSession session = Sessions.server(PerMessageDeflate.defaults(), "permessage-deflate", MAX);
         long[] capacities = {0};
         java.io.ByteArrayOutputStream inflated = new java.io.ByteArrayOutputStream();
         for (int i = 0; i < length; i++) {
@@ -274,7 +274,7 @@ class DeflateSessionTest {
     @DisplayName("a compressed message holds an array the size of what it compressed to, not of the message (it may wait in a queue)")
     void compressedOutputIsNotOversized() {
         byte[] data = data(new Random(5), 1 << 20, true);
-        DeflateSession sender = Sessions.client(PerMessageDeflate.withDefaults(), "permessage-deflate", MAX);
+        DeflateSession sender = Sessions.client(PerMessageDeflate.defaults(), "permessage-deflate", MAX);
         Message sent = sender.processOutgoing(new Message(MessageType.BINARY, 0, ByteBuffer.wrap(data)));
         assertEquals(Message.RSV1, sent.rsv());
         assertTrue(sent.payload().remaining() < data.length / 4, "compressible: " + sent.payload().remaining());
@@ -287,8 +287,8 @@ class DeflateSessionTest {
     void aMessageOfExactlyTheLimitIsAccepted() throws ProtocolException {
         int limit = 40_000;
         byte[] data = data(new Random(3), limit, true);
-        DeflateSession sender = Sessions.client(PerMessageDeflate.withDefaults(), "permessage-deflate", MAX);
-        DeflateSession receiver = Sessions.server(PerMessageDeflate.withDefaults(), "permessage-deflate", limit);
+        DeflateSession sender = Sessions.client(PerMessageDeflate.defaults(), "permessage-deflate", MAX);
+        DeflateSession receiver = Sessions.server(PerMessageDeflate.defaults(), "permessage-deflate", limit);
         assertArrayEquals(data, inflate(receiver, List.of(bytes(sender.processOutgoing(message(data)).payload()))));
         byte[] over = data(new Random(3), limit + 1, true);
         ProtocolException e = assertThrows(ProtocolException.class,
@@ -298,7 +298,7 @@ class DeflateSessionTest {
 
     @Test
     void invalidDeflateDataFailsWith1007() {
-        DeflateSession session = Sessions.server(PerMessageDeflate.withDefaults(), "permessage-deflate", MAX);
+        DeflateSession session = Sessions.server(PerMessageDeflate.defaults(), "permessage-deflate", MAX);
         ProtocolException e = assertThrows(ProtocolException.class, () -> inflate(session, List.of(hex("ff ff ff ff"))));
         assertEquals(CloseCodes.INVALID_PAYLOAD, e.closeCode());
         assertTrue(e.getMessage().startsWith("permessage-deflate: invalid compressed data: "), e.getMessage());
@@ -306,7 +306,7 @@ class DeflateSessionTest {
 
     @Test
     void aMiddleFragmentWithNothingToSendIsLeftOut() {
-        DeflateSession session = Sessions.server(PerMessageDeflate.withDefaults(), "permessage-deflate", MAX);
+        DeflateSession session = Sessions.server(PerMessageDeflate.defaults(), "permessage-deflate", MAX);
         List<Fragment> wire = new ArrayList<>();
         session.processOutgoingFragment(new Fragment(MessageType.TEXT, 0, ByteBuffer.wrap("Hel".getBytes()), true, false), wire::add);
         session.processOutgoingFragment(new Fragment(MessageType.TEXT, 0, ByteBuffer.allocate(0), false, false), wire::add);

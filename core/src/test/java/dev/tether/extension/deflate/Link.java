@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class Link {
     /** Text-like bytes that compress well. */
     static final byte[] TEXT = text(2000);
-    private static final PerMessageDeflate PEER = PerMessageDeflate.withDefaults();
+    private static final PerMessageDeflate PEER = PerMessageDeflate.defaults();
 
     final DeflateSession sender;
     final DeflateSession peer;

@@ -56,7 +56,7 @@ class NegotiationTest {
             permessage-deflate; mux, permessage-deflate; client_max_window_bits    | permessage-deflate
             """)
     void aServerAnswersTheFirstOfferItCanHonour(String offers, String expected) {
-        assertEquals(expected, answer(PerMessageDeflate.withDefaults(), offers));
+        assertEquals(expected, answer(PerMessageDeflate.defaults(), offers));
     }
 
     @ParameterizedTest(name = "server {0}, client {1}: {2} -> {3}")
@@ -74,7 +74,7 @@ class NegotiationTest {
 
     @Test
     void aDeclinedOfferNeverFailsTheHandshake() {
-        Extensions extensions = new Extensions(List.of(PerMessageDeflate.withDefaults()), SERVER);
+        Extensions extensions = new Extensions(List.of(PerMessageDeflate.defaults()), SERVER);
         assertNull(extensions.generateResponse("permessage-deflate; server_max_window_bits=16, permessage-deflate; x=1"));
         assertEquals(List.of(), extensions.names());
     }
@@ -122,7 +122,7 @@ class NegotiationTest {
 
     @Test
     void aRefusedResponseFailsTheHandshake() {
-        Extensions extensions = new Extensions(List.of(PerMessageDeflate.withDefaults()), CLIENT);
+        Extensions extensions = new Extensions(List.of(PerMessageDeflate.defaults()), CLIENT);
         extensions.generateOffer();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> extensions.activate("permessage-deflate; server_max_window_bits=7"));
@@ -132,8 +132,8 @@ class NegotiationTest {
 
     @Test
     void aClientAndAServerAgreeThroughTheirExtensions() {
-        Extensions client = new Extensions(List.of(PerMessageDeflate.withDefaults()), CLIENT);
-        Extensions server = new Extensions(List.of(PerMessageDeflate.withDefaults()), SERVER);
+        Extensions client = new Extensions(List.of(PerMessageDeflate.defaults()), CLIENT);
+        Extensions server = new Extensions(List.of(PerMessageDeflate.defaults()), SERVER);
         String response = server.generateResponse(client.generateOffer());
         client.activate(response);
         assertEquals("permessage-deflate", response);
@@ -148,7 +148,7 @@ class NegotiationTest {
         assertThrows(IllegalArgumentException.class, () -> PerMessageDeflate.builder().level(10));
         assertThrows(IllegalArgumentException.class, () -> PerMessageDeflate.builder().level(-2));
         assertThrows(IllegalArgumentException.class, () -> PerMessageDeflate.builder().threshold(-1));
-        PerMessageDeflate defaults = PerMessageDeflate.withDefaults();
+        PerMessageDeflate defaults = PerMessageDeflate.defaults();
         assertEquals(-1, defaults.level());
         assertEquals(1024, defaults.threshold());
     }
