@@ -27,10 +27,6 @@ public final class Styles {
         return terminal && !noColor && (noColorEnv == null || noColorEnv.isEmpty()) ? coloured() : plain();
     }
 
-    public boolean colours() {
-        return colours;
-    }
-
     public String received(String text) {
         return paint("36", text); // cyan
     }
