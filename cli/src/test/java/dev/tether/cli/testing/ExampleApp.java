@@ -1,6 +1,7 @@
 package dev.tether.cli.testing;
 
 import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The example WAR ({@code war-example/target/tether-example.war}) on embedded Jetty 12.1, as
  * {@code EmbeddedJetty} runs it for a user, on 127.0.0.1 at a port the OS chose. It can drop every
- * connection and take new ones on the same port with the application still running
+ * open connection with the application still running
  * ({@link #dropConnections}), or restart the whole server there, the application anew ({@link #restart}).
  */
 public final class ExampleApp implements AutoCloseable {
@@ -68,11 +69,12 @@ public final class ExampleApp implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    /** Closes every connection and stops accepting, then accepts again on the same port; the application runs on. */
-    public void dropConnections() throws Exception {
-        connector.stop();
-        connector.setPort(port);
-        connector.start();
+    /**
+     * Drops every open connection, as a network failure or a proxy would; the application runs on,
+     * and the port stays bound (stopping the connector and binding again raced the old socket).
+     */
+    public void dropConnections() {
+        connector.getConnectedEndPoints().forEach(EndPoint::close);
     }
 
     /** Stops the server (the application too) and starts a new one on the same port. */
