@@ -22,6 +22,12 @@ import java.util.zip.Inflater;
  * no more memory than that is ever taken for it. Invalid DEFLATE data fails with 1007, the code
  * for data inconsistent with its message (RFC 6455 §7.4.1), which ws and Jetty use as well.
  *
+ * <p>A peer may end a message's DEFLATE stream with a block that has BFINAL set (RFC 7692
+ * §7.2.3.4). What follows it may only be the empty block of §7.2.1 ({@code 00}) and the tail appended
+ * here; anything else would be data thrown away, and fails with 1007. The peer's next message then
+ * starts a new stream with an empty window: one that refers back past its own start fails with 1007
+ * (no peer known to flush with BFINAL takes over its window afterwards).
+ *
  * <p>The {@link Inflater} is created with the first compressed message and, when the peer does not
  * take over its context, ended after each message, so an idle connection holds no zlib memory.
  */
@@ -29,6 +35,8 @@ final class Decompressor {
     /** The largest chunk passed on: inflation output is cut into pieces of at most this size. */
     static final int CHUNK = 16 * 1024;
     private static final int FIRST_CHUNK_MIN = 256;
+    /** What may follow a block with BFINAL: the empty block the sender appended, then the tail; or part of it. */
+    private static final byte[] AFTER_FINAL_BLOCK = {0x00, 0x00, 0x00, (byte) 0xff, (byte) 0xff};
 
     private final Zlib zlib;
     private final boolean contextPerMessage;
@@ -39,8 +47,11 @@ final class Decompressor {
     // the message being inflated
     private long inflatedSize;
     private long compressedSize;
-    /** The peer ended its DEFLATE stream (a block with BFINAL): the rest of the message is ignored. */
+    /** The peer ended its DEFLATE stream (a block with BFINAL): the rest of the message is checked, not inflated. */
     private boolean streamEnded;
+    /** How many bytes followed the block with BFINAL, and the last of them. */
+    private int afterFinal;
+    private final byte[] afterFinalBytes = new byte[AFTER_FINAL_BLOCK.length];
     private boolean firstOut = true;
     private int nextChunk;
     private byte[] chunk;
@@ -81,6 +92,9 @@ final class Decompressor {
             if (compressedSize > 0) { // an empty compressed payload is an empty message (RFC 7692 §7.2.3.6)
                 run(ByteBuffer.wrap(Compressor.TAIL), fragment, rsv, next);
             }
+            if (streamEnded) {
+                checkAfterFinalBlock();
+            }
             emit(fragment, rsv, true, next);
             endMessage();
         } else if (filled > 0) {
@@ -92,6 +106,7 @@ final class Decompressor {
         inflatedSize = 0;
         compressedSize = 0;
         streamEnded = false;
+        afterFinal = 0;
         firstOut = true;
         chunk = null; // what a message that failed may have left
         filled = 0;
@@ -103,7 +118,8 @@ final class Decompressor {
 
     private void run(ByteBuffer input, Fragment fragment, int rsv, FragmentSink next) throws ProtocolException {
         if (streamEnded) {
-            return; // RFC 7692 §7.2.3.4: what follows a BFINAL block (the appended tail) is not data
+            collectAfterFinalBlock(input);
+            return;
         }
         inflater.setInput(input);
         while (true) {
@@ -128,6 +144,7 @@ final class Decompressor {
             }
             if (inflater.finished()) {
                 streamEnded = true;
+                collectAfterFinalBlock(input); // the inflater has read up to the end of the stream
                 return;
             }
             if (inflater.needsDictionary()) {
@@ -141,6 +158,28 @@ final class Decompressor {
                 return; // input used up (zlib fills the output first)
             }
         }
+    }
+
+    private void collectAfterFinalBlock(ByteBuffer input) throws ProtocolException {
+        while (input.hasRemaining()) {
+            if (afterFinal == afterFinalBytes.length) {
+                throw dataAfterFinalBlock();
+            }
+            afterFinalBytes[afterFinal++] = input.get();
+        }
+    }
+
+    /** What followed the block with BFINAL must be the end of {@link #AFTER_FINAL_BLOCK}. */
+    private void checkAfterFinalBlock() throws ProtocolException {
+        if (!Arrays.equals(afterFinalBytes, 0, afterFinal,
+                AFTER_FINAL_BLOCK, AFTER_FINAL_BLOCK.length - afterFinal, AFTER_FINAL_BLOCK.length)) {
+            throw dataAfterFinalBlock();
+        }
+    }
+
+    private static ProtocolException dataAfterFinalBlock() {
+        return new ProtocolException(CloseCodes.INVALID_PAYLOAD,
+                "permessage-deflate: invalid compressed data: data after the final block");
     }
 
     /**

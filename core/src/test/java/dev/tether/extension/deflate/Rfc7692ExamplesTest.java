@@ -1,11 +1,14 @@
 package dev.tether.extension.deflate;
 
+import dev.tether.api.CloseCodes;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +20,7 @@ import static dev.tether.extension.deflate.Sessions.hex;
 import static dev.tether.extension.deflate.Sessions.inflate;
 import static dev.tether.extension.deflate.Sessions.splits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The byte examples of RFC 7692 §7.2.3, each received whole, split in two at every offset, and one
@@ -71,6 +75,26 @@ class Rfc7692ExamplesTest {
         DeflateSession session = fresh();
         assertEquals(HELLO, new String(inflate(session, List.of(hex("f3 48 cd c9 c9 07 00 00"))), StandardCharsets.UTF_8));
         assertEquals(HELLO, new String(inflate(session, List.of(hex("f2 48 cd c9 c9 07 00"))), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aBfinalBlockMayEndWithoutTheEmptyBlockAfterIt() throws ProtocolException {
+        for (List<byte[]> parts : splits(hex("f3 48 cd c9 c9 07 00"))) {
+            assertEquals(HELLO, new String(inflate(fresh(), parts), StandardCharsets.UTF_8));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @DisplayName("data after a BFINAL block would be lost: it fails with 1007")
+    @ValueSource(strings = {
+            "f3 48 cd c9 c9 07 00 f2 48 cd c9 c9 07 00", // a second "Hello" after the end of the stream
+            "f3 48 cd c9 c9 07 00 00 00",                // the empty block, then more
+            "f3 48 cd c9 c9 07 00 01"})                  // a byte that is not the empty block's header
+    void dataAfterABfinalBlockFailsWith1007(String payload) {
+        for (List<byte[]> parts : splits(hex(payload))) {
+            ProtocolException e = assertThrows(ProtocolException.class, () -> inflate(fresh(), parts));
+            assertEquals(CloseCodes.INVALID_PAYLOAD, e.closeCode(), e.getMessage());
+        }
     }
 
     @Test
