@@ -45,6 +45,10 @@ public final class ServerHandshake {
     private final String version;
     private final String protocol;
     private final List<String> extensions;
+    /** The extensions' sessions agreed on, until the driver takes them; null when there are none. */
+    private final Extensions sessions;
+    private boolean driverMade;
+    private boolean abandoned;
 
     /** Makes the driver once the transport can take events and bytes. */
     @FunctionalInterface
@@ -53,13 +57,14 @@ public final class ServerHandshake {
     }
 
     private ServerHandshake(int status, HttpHeaders headers, String failure, String version, String protocol,
-                            List<String> extensions, DriverFactory factory) {
+                            List<String> extensions, Extensions sessions, DriverFactory factory) {
         this.status = status;
         this.headers = headers;
         this.failure = failure;
         this.version = version;
         this.protocol = protocol;
         this.extensions = extensions;
+        this.sessions = sessions;
         this.factory = factory;
     }
 
@@ -134,7 +139,7 @@ public final class ServerHandshake {
         options.headers().forEach(headers::add);
         int versionNumber = Integer.parseInt(version);
         return new ServerHandshake(101, headers, null, HybiDriver.versionName(versionNumber), protocol, extensions.names(),
-                (events, out, lender) -> new HybiDriver(options, versionNumber, extensions, protocol,
+                extensions, (events, out, lender) -> new HybiDriver(options, versionNumber, extensions, protocol,
                         ThreadLocalRandom.current()::nextInt, events, out, lender));
     }
 
@@ -180,7 +185,7 @@ public final class ServerHandshake {
             headers.set(prefix + "Protocol", protocol);
         }
         options.headers().forEach(headers::add);
-        return new ServerHandshake(101, headers, null, version, protocol, List.of(), drivers.apply(protocol));
+        return new ServerHandshake(101, headers, null, version, protocol, List.of(), null, drivers.apply(protocol));
     }
 
     /** The drafts offer one protocol, echoed when the server supports it. */
@@ -197,7 +202,7 @@ public final class ServerHandshake {
     }
 
     private static ServerHandshake reject(int status, HttpHeaders headers, String reason) {
-        return new ServerHandshake(status, headers, reason, null, null, List.of(), null);
+        return new ServerHandshake(status, headers, reason, null, null, List.of(), null, null);
     }
 
     /** Whether the handshake succeeded: the status is 101 and {@link #newDriver} may be called. */
@@ -239,7 +244,7 @@ public final class ServerHandshake {
      * The driver for this connection, in state {@code CONNECTING}: call {@link Driver#start()} once
      * the response head is on its way.
      *
-     * @throws IllegalStateException when the handshake was refused
+     * @throws IllegalStateException when the handshake was refused or abandoned, or the driver was made already
      */
     public Driver newDriver(DriverEvents events, WireOutput out) {
         return newDriver(events, out, null);
@@ -253,6 +258,26 @@ public final class ServerHandshake {
         if (factory == null) {
             throw new IllegalStateException("the handshake was refused (" + status + "): " + failure);
         }
+        if (abandoned || driverMade) {
+            throw new IllegalStateException(abandoned ? "newDriver after abandon(): the handshake is over"
+                    : "newDriver called twice: the connection has its driver");
+        }
+        driverMade = true;
         return factory.create(events, out, lender);
+    }
+
+    /**
+     * Gives up an accepted handshake that will not be used (the upgrade failed before a driver was
+     * made) and closes the extensions' sessions it agreed on. Once {@link #newDriver} has made the
+     * driver it owns them and this does nothing; calling it again does nothing either.
+     */
+    public void abandon() {
+        if (driverMade || abandoned) {
+            return;
+        }
+        abandoned = true;
+        if (sessions != null) {
+            sessions.close();
+        }
     }
 }

@@ -8,7 +8,7 @@ import dev.tether.message.Message;
 
 import java.util.List;
 
-/** A client extension that changes nothing and counts its sessions and their closes; it offers {@code x-count}. */
+/** An extension that changes nothing and counts its sessions and their closes; it offers and accepts {@code x-count}. */
 final class CountingExtension implements Extension {
     int sessions;
     int closes;
@@ -25,7 +25,28 @@ final class CountingExtension implements Extension {
 
     @Override
     public ExtensionSession createServerSession(List<ExtensionParams> offers, ExtensionContext context) {
-        return null;
+        sessions++;
+        return new ExtensionSession() {
+            @Override
+            public ExtensionParams generateResponse() {
+                return ExtensionParams.of("x-count");
+            }
+
+            @Override
+            public Message processIncoming(Message message) {
+                return message;
+            }
+
+            @Override
+            public Message processOutgoing(Message message) {
+                return message;
+            }
+
+            @Override
+            public void close() {
+                closes++;
+            }
+        };
     }
 
     @Override

@@ -166,6 +166,31 @@ class ServerHandshakeTest {
     }
 
     @Test
+    @DisplayName("an accepted handshake given up before its driver is made closes its extensions' sessions, once")
+    void abandon() {
+        CountingExtension counting = new CountingExtension();
+        DriverOptions options = DriverOptions.builder(Role.SERVER).extension(counting).build();
+        ServerHandshake unused = answer(rfcRequest("Sec-WebSocket-Extensions", "x-count"), options);
+        assertEquals(List.of("x-count"), unused.extensions());
+        unused.abandon();
+        unused.abandon();
+        assertEquals(1, counting.closes);
+        Transcript t = new Transcript();
+        assertEquals("newDriver after abandon(): the handshake is over",
+                assertThrows(IllegalStateException.class, () -> unused.newDriver(t, t)).getMessage());
+
+        counting.closes = 0;
+        ServerHandshake used = answer(rfcRequest("Sec-WebSocket-Extensions", "x-count"), options);
+        Driver driver = used.newDriver(t, t);
+        used.abandon();
+        assertEquals(0, counting.closes, "the driver owns the sessions now: abandon() leaves them alone");
+        assertEquals("newDriver called twice: the connection has its driver",
+                assertThrows(IllegalStateException.class, () -> used.newDriver(t, t)).getMessage());
+        driver.endOfInput();
+        assertEquals(1, counting.closes, "closed by the driver");
+    }
+
+    @Test
     @DisplayName("custom response headers follow the handshake headers, in order")
     void customHeaders() {
         DriverOptions options = DriverOptions.builder(Role.SERVER).header("Set-Cookie", "a=1").header("X-Server", "tether").build();

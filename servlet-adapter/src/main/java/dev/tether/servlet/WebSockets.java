@@ -102,6 +102,23 @@ public final class WebSockets {
             ContainerUpgrade.refuse(response, answer.status(), answer.failure());
             return null;
         }
+        WebSocketConnection socket;
+        try {
+            socket = accept(request, response, answer, context, options, listener);
+        } catch (RuntimeException | Error e) {
+            answer.abandon(); // no driver will close the extensions' sessions agreed on
+            throw e;
+        }
+        ContainerUpgrade.upgrade(request, response,
+                new TransportSettings(options.connection().readBufferSize(), options.readsPerYield()),
+                Upgraded.of(socket::start, socket::startFailed)); // startFailed too if this throws
+        return socket;
+    }
+
+    /** Answers with 101 and the handshake's headers, and makes the connection that will speak on it. */
+    private static WebSocketConnection accept(HttpServletRequest request, HttpServletResponse response,
+                                              ServerHandshake answer, HandshakeContext context,
+                                              WebSocketOptions options, WebSocketListener listener) {
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         List<String> sent = new ArrayList<>(); // name, value …: the handshake view keeps them packed
         BiConsumer<String, String> answerWith = (name, value) -> {
@@ -113,12 +130,8 @@ public final class WebSockets {
         context.responseHeaders().forEach(answerWith);
         boolean writesDirectBuffers = ContainerUpgrade.writesDirectBuffers(request);
         BufferPool lender = listener.acceptsLentBuffers() ? options.connection().lentBuffers(writesDirectBuffers) : null;
-        WebSocketConnection socket = new WebSocketConnection((events, out) -> answer.newDriver(events, out, lender),
+        return new WebSocketConnection((events, out) -> answer.newDriver(events, out, lender),
                 options.connection(), listener, new ServletHandshakeInfo(request, sent), context.attributes(), lender);
-        ContainerUpgrade.upgrade(request, response,
-                new TransportSettings(options.connection().readBufferSize(), options.readsPerYield()),
-                Upgraded.of(socket::start, socket::startFailed)); // startFailed too if this throws
-        return socket;
     }
 
     static List<String> values(HttpServletRequest request, String name) {
