@@ -1,5 +1,6 @@
 package dev.tether.client;
 
+import dev.tether.api.SendOption;
 import dev.tether.api.WebSocket;
 import dev.tether.client.peers.NodePeer;
 import dev.tether.client.peers.TetherPeer;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -135,5 +137,39 @@ class DeflateInteropTest {
             assertTrue(recorder.nextMessage().startsWith("text:permessage-deflate"), "the server agreed too");
             exchange(socket, recorder);
         }
+    }
+
+    @ParameterizedTest
+    @DisplayName("a message sent with NO_COMPRESSION crosses the wire as it is, both ways; others are compressed")
+    @EnumSource(Container.class)
+    void noCompression(Container container) throws Exception {
+        WebSocketOptions server = WebSocketOptions.builder().extension(PerMessageDeflate.defaults()).build();
+        try (TetherPeer peer = TetherPeer.start(container, server)) {
+            Recorder recorder = new Recorder();
+            WebSocket socket = connect(peer.uri("/"), recorder);
+            int size = 64 * 1024;
+            assertTrue(sentBytes(socket, recorder, s -> s.send(new byte[size])) < 1000, "compressed by default");
+            assertTrue(sentBytes(socket, recorder, s -> s.send(new byte[size], SendOption.NO_COMPRESSION)) > size,
+                    "sent as it is");
+
+            long before = socket.bytesReceived();
+            socket.send("!zeros " + size);
+            assertEquals("binary:" + size, recorder.nextMessage());
+            assertTrue(socket.bytesReceived() - before < 1000, "the server compresses by default");
+            before = socket.bytesReceived();
+            socket.send("!zeros " + size + " uncompressed");
+            assertEquals("binary:" + size, recorder.nextMessage());
+            assertTrue(socket.bytesReceived() - before > size, "the server sent it as it is");
+        }
+    }
+
+    /** How many bytes the server received for what {@code send} sends (and one {@code !received}), echoed back whole. */
+    private static long sentBytes(WebSocket socket, Recorder recorder, Consumer<WebSocket> send) throws InterruptedException {
+        socket.send("!received");
+        long before = Long.parseLong(recorder.nextMessage().substring("text:".length()));
+        send.accept(socket);
+        assertTrue(recorder.nextMessage().startsWith("binary:"));
+        socket.send("!received");
+        return Long.parseLong(recorder.nextMessage().substring("text:".length())) - before;
     }
 }

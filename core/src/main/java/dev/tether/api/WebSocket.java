@@ -27,6 +27,20 @@ public interface WebSocket {
     /** Sends a binary message from position to limit; the buffer must not change until the stage completes. */
     CompletionStage<Void> send(ByteBuffer data);
 
+    /** Sends a text message as {@link #send(String)} does, with {@code option}. */
+    CompletionStage<Void> send(String text, SendOption option);
+
+    /** Sends a binary message as {@link #send(byte[])} does, with {@code option}. */
+    default CompletionStage<Void> send(byte[] data, SendOption option) {
+        return send(ByteBuffer.wrap(data), option);
+    }
+
+    /**
+     * Sends a binary message as {@link #send(ByteBuffer)} does, with {@code option}: e.g.
+     * {@code send(jpeg, SendOption.NO_COMPRESSION)} on a connection with permessage-deflate.
+     */
+    CompletionStage<Void> send(ByteBuffer data, SendOption option);
+
     /**
      * Sends one part of a text message sent in fragments; the part with {@code last} ends it. Other
      * messages wait (are queued behind the parts) until the last part is sent.

@@ -2,6 +2,7 @@ package dev.tether.driver;
 
 import dev.tether.api.CloseCodes;
 import dev.tether.api.ReadyState;
+import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 
 import java.nio.ByteBuffer;
@@ -88,6 +89,15 @@ public interface Driver {
     boolean textUtf8(ByteBuffer utf8);
 
     boolean binary(ByteBuffer data);
+
+    /**
+     * Sends a whole message that no extension may compress (see {@link Message#compressible()}):
+     * data that is compressed already. Text carries UTF-8 bytes, not validated. A driver without
+     * extensions sends it as any other message.
+     */
+    default boolean uncompressed(MessageType type, ByteBuffer payload) {
+        return type == MessageType.TEXT ? textUtf8(payload) : binary(payload);
+    }
 
     /**
      * Sends one fragment of a message: the first fragment starts a message of {@code type}, the one

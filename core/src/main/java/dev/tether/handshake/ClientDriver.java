@@ -166,6 +166,13 @@ public final class ClientDriver implements Driver {
     }
 
     @Override
+    public boolean uncompressed(MessageType type, ByteBuffer payload) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(payload, "payload");
+        return connection != null && connection.uncompressed(type, payload);
+    }
+
+    @Override
     public boolean fragment(MessageType type, ByteBuffer data, boolean fin) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");

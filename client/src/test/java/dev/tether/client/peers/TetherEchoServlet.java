@@ -1,5 +1,6 @@
 package dev.tether.client.peers;
 
+import dev.tether.api.SendOption;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.servlet.WebSocketOptions;
@@ -15,7 +16,9 @@ import java.util.TreeMap;
 /**
  * Tether's own server as a peer for the client: echoes text and binary, and obeys the same
  * {@code !commands} as the node peers' {@code peer-server.js} (close, ping, terminate, headers,
- * version, extensions, fragments), so one suite runs against every server.
+ * version, extensions, fragments), so one suite runs against every server; and its own:
+ * {@code !received} answers the bytes received so far, {@code !zeros N [uncompressed]} sends N zero
+ * bytes (with {@link SendOption#NO_COMPRESSION}).
  */
 public final class TetherEchoServlet extends WebSocketServlet {
     private static final long serialVersionUID = 1L;
@@ -57,6 +60,8 @@ public final class TetherEchoServlet extends WebSocketServlet {
                     case "headers" -> socket.send(json(headers));
                     case "version" -> socket.send(String.valueOf(socket.handshake().header("Sec-WebSocket-Version")));
                     case "extensions" -> socket.send(socket.extensions().isEmpty() ? "none" : String.join(", ", socket.extensions()));
+                    case "received" -> socket.send(String.valueOf(socket.bytesReceived()));
+                    case "zeros" -> sendZeros(socket, Integer.parseInt(words[1]), words.length > 2 && words[2].equals("uncompressed"));
                     case "fragments" -> sendFragments(socket, Integer.parseInt(words[1]), words.length > 2 ? words[2] : "");
                     default -> socket.send("unknown command " + words[0]);
                 }
@@ -72,6 +77,14 @@ public final class TetherEchoServlet extends WebSocketServlet {
                 socket.send("pong-seen " + StandardCharsets.UTF_8.decode(payload));
             }
         };
+    }
+
+    private static void sendZeros(WebSocket socket, int count, boolean uncompressed) {
+        if (uncompressed) {
+            socket.send(new byte[count], SendOption.NO_COMPRESSION);
+        } else {
+            socket.send(new byte[count]);
+        }
     }
 
     private static void sendFragments(WebSocket socket, int count, String text) {

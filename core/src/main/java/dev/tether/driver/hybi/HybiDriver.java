@@ -222,7 +222,7 @@ public final class HybiDriver implements Driver {
         if (state != ReadyState.OPEN) {
             return false;
         }
-        outbound.message(MessageType.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        outbound.message(MessageType.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true);
         return true;
     }
 
@@ -232,7 +232,7 @@ public final class HybiDriver implements Driver {
         if (state != ReadyState.OPEN) {
             return false;
         }
-        outbound.message(MessageType.TEXT, utf8);
+        outbound.message(MessageType.TEXT, utf8, true);
         return true;
     }
 
@@ -242,7 +242,18 @@ public final class HybiDriver implements Driver {
         if (state != ReadyState.OPEN) {
             return false;
         }
-        outbound.message(MessageType.BINARY, data);
+        outbound.message(MessageType.BINARY, data, true);
+        return true;
+    }
+
+    @Override
+    public boolean uncompressed(MessageType type, ByteBuffer payload) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(payload, "payload");
+        if (state != ReadyState.OPEN) {
+            return false;
+        }
+        outbound.message(type, payload, false);
         return true;
     }
 

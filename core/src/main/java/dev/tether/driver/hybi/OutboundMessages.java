@@ -37,13 +37,14 @@ final class OutboundMessages {
     /**
      * Sends a whole message as one frame.
      *
+     * @param compressible false for data compressed already (see {@link Message#compressible()})
      * @throws IllegalStateException while a message is being sent in fragments
      */
-    void message(MessageType type, ByteBuffer payload) {
+    void message(MessageType type, ByteBuffer payload, boolean compressible) {
         if (fragmented != null) {
             throw new IllegalStateException("a fragmented message is being sent: send its last fragment first");
         }
-        Message message = new Message(type, 0, payload);
+        Message message = new Message(type, 0, payload, compressible);
         if (!extensions.isEmpty()) {
             message = extensions.processOutgoing(message);
         }

@@ -102,14 +102,15 @@ final class DeflateSession implements ExtensionSession {
     }
 
     /**
-     * Compresses a whole message, unless it is below the threshold, this end does not compress, or
-     * no compression context can be had (every permit of {@link PerMessageDeflate#maxCompressionContexts}
-     * is out): then it goes as it is, RSV1 clear.
+     * Compresses a whole message, unless its sender said it is compressed already, it is below the
+     * threshold, this end does not compress, or no compression context can be had (every permit of
+     * {@link PerMessageDeflate#maxCompressionContexts} is out): then it goes as it is, RSV1 clear.
      */
     @Override
     public Message processOutgoing(Message message) {
         requireAgreed();
-        if (compressor == null || message.payload().remaining() < config.threshold() || !compressor.startMessage()) {
+        if (compressor == null || !message.compressible() || message.payload().remaining() < config.threshold()
+                || !compressor.startMessage()) {
             return message;
         }
         return message.with(message.rsv() | Message.RSV1, compressor.compress(message.payload(), true));

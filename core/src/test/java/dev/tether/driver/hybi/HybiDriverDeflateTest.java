@@ -15,7 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
+import java.util.zip.Inflater;
 
 import static dev.tether.driver.Hex.bytes;
 import static dev.tether.driver.Hex.concat;
@@ -137,12 +139,55 @@ class HybiDriverDeflateTest {
         HybiDriver driver = server(t, DriverOptions.DEFAULT_MAX_LENGTH);
         driver.text("Hello");
         driver.text("Hello");
-        assertEquals(List.of(">DATA c1 07 f2 48 cd c9 c9 07 00", ">DATA c1 05 f2 00 11 00 00"), t.lines);
+        Peer peer = new Peer();
+        assertEquals("Hello", peer.inflate(t.lines.get(0)));
+        assertEquals("Hello", peer.inflate(t.lines.get(1)));
+        assertTrue(t.lines.get(1).length() < t.lines.get(0).length(), "the second refers back to the first: " + t.lines);
         t.lines.clear();
         driver.fragment(MessageType.TEXT, ByteBuffer.wrap("Hel".getBytes(StandardCharsets.UTF_8)), false);
         driver.fragment(MessageType.TEXT, ByteBuffer.wrap("lo".getBytes(StandardCharsets.UTF_8)), true);
         assertEquals(2, t.lines.size());
         assertTrue(t.lines.get(0).startsWith(">DATA 41 "), t.lines.get(0));
         assertTrue(t.lines.get(1).startsWith(">DATA 80 "), t.lines.get(1));
+    }
+
+    @Test
+    @DisplayName("a message sent uncompressed goes as it is, RSV1 clear, and leaves the compression context as it was")
+    void sendsUncompressed() {
+        Transcript t = new Transcript();
+        HybiDriver driver = server(t, DriverOptions.DEFAULT_MAX_LENGTH);
+        driver.text("Hello");
+        driver.uncompressed(MessageType.TEXT, ByteBuffer.wrap("Hello".getBytes(StandardCharsets.UTF_8)));
+        driver.uncompressed(MessageType.BINARY, ByteBuffer.wrap(new byte[] {1, 2}));
+        driver.text("Hello");
+        assertEquals(List.of(">DATA 81 05 48 65 6c 6c 6f", ">DATA 82 02 01 02"), t.lines.subList(1, 3));
+        Peer peer = new Peer();
+        assertEquals("Hello", peer.inflate(t.lines.get(0)));
+        assertEquals("Hello", peer.inflate(t.lines.get(3)));
+        assertTrue(t.lines.get(3).length() < t.lines.get(0).length(),
+                "the last refers back to the first: nothing else went through the Deflater " + t.lines);
+    }
+
+    /**
+     * The receiving end of what the server sent, with context takeover: inflates the payload of a
+     * small compressed text frame as the transcript shows it ({@code >DATA c1 07 f2 48 …}). The
+     * tests check what the bytes mean, not which bytes zlib chose.
+     */
+    private static final class Peer {
+        private final Inflater inflater = new Inflater(true);
+
+        String inflate(String line) {
+            String[] bytes = line.substring(">DATA ".length()).split(" ", 3);
+            assertEquals("c1", bytes[0], "FIN, RSV1, text: " + line);
+            byte[] payload = concat(bytes(bytes[2]), new byte[] {0, 0, (byte) 0xff, (byte) 0xff});
+            assertEquals(Integer.parseInt(bytes[1], 16), payload.length - 4, "a small frame's length: " + line);
+            inflater.setInput(payload);
+            byte[] out = new byte[1024];
+            try {
+                return new String(out, 0, inflater.inflate(out), StandardCharsets.UTF_8);
+            } catch (DataFormatException e) {
+                throw new AssertionError(line, e);
+            }
+        }
     }
 }

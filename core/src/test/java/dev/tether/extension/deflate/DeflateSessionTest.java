@@ -185,6 +185,14 @@ class DeflateSessionTest {
     }
 
     @Test
+    void messagesSaidToBeCompressedAlreadyGoAsTheyAre() {
+        DeflateSession session = Sessions.server(PerMessageDeflate.builder().threshold(0).build(), "permessage-deflate", MAX);
+        Message jpeg = new Message(MessageType.BINARY, 0, ByteBuffer.wrap(new byte[5000]), false);
+        assertSame(jpeg, session.processOutgoing(jpeg));
+        assertFalse(session.holdsContext(), "nothing was compressed: no Deflater");
+    }
+
+    @Test
     void messagesWithoutRsv1PassThrough() throws ProtocolException {
         DeflateSession session = Sessions.server(PerMessageDeflate.defaults(), "permessage-deflate", MAX);
         byte[] plain = hex("f2 48 cd c9 c9 07 00");

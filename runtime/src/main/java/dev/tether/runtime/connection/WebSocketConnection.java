@@ -5,6 +5,7 @@ import dev.tether.api.CloseStatus;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.api.HandshakeInfo;
 import dev.tether.api.ReadyState;
+import dev.tether.api.SendOption;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.driver.Driver;
@@ -23,6 +24,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
@@ -144,6 +146,22 @@ public final class WebSocketConnection implements WebSocket {
     public CompletionStage<Void> send(ByteBuffer data) {
         ByteBuffer view = data.slice();
         CompletionStage<Void> sent = sendData(view.remaining(), Part.WHOLE, d -> d.binary(view));
+        LentBuffer.holdWhileSending(data, sent);
+        return sent;
+    }
+
+    @Override
+    public CompletionStage<Void> send(String text, SendOption option) {
+        Objects.requireNonNull(option, "option");
+        ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        return sendData(utf8.remaining(), Part.WHOLE, d -> d.uncompressed(MessageType.TEXT, utf8));
+    }
+
+    @Override
+    public CompletionStage<Void> send(ByteBuffer data, SendOption option) {
+        Objects.requireNonNull(option, "option");
+        ByteBuffer view = data.slice();
+        CompletionStage<Void> sent = sendData(view.remaining(), Part.WHOLE, d -> d.uncompressed(MessageType.BINARY, view));
         LentBuffer.holdWhileSending(data, sent);
         return sent;
     }
