@@ -96,7 +96,10 @@ public interface Driver {
      * extensions sends it as any other message.
      */
     default boolean uncompressed(MessageType type, ByteBuffer payload) {
-        return type == MessageType.TEXT ? textUtf8(payload) : binary(payload);
+        return switch (type) {
+            case TEXT -> textUtf8(payload);
+            case BINARY -> binary(payload);
+        };
     }
 
     /**

@@ -44,7 +44,11 @@ public interface ExtensionSession {
      */
     Message processIncoming(Message message) throws ProtocolException;
 
-    /** Transforms a message about to be sent. */
+    /**
+     * Transforms a message about to be sent. A compressing extension leaves a message that is not
+     * {@link Message#compressible()} as it is; make the result with {@link Message#with}, which keeps
+     * that flag for the sessions after this one.
+     */
     Message processOutgoing(Message message);
 
     /**

@@ -34,6 +34,8 @@ import java.util.function.Function;
  * → hixie-76; otherwise hixie-75. A request that is not a valid handshake is answered with 400 and a
  * reason (405 for a method other than GET); an unsupported version with 426 and
  * {@code Sec-WebSocket-Version: 13}.
+ *
+ * <p>Not thread-safe: one thread answers, then makes the driver or abandons the handshake.
  */
 public final class ServerHandshake {
     private static final Set<String> HYBI_VERSIONS = Set.of("13", "8", "7");
@@ -45,7 +47,7 @@ public final class ServerHandshake {
     private final String version;
     private final String protocol;
     private final List<String> extensions;
-    /** The extensions' sessions agreed on, until the driver takes them; null when there are none. */
+    /** The extensions' sessions agreed on (RFC 6455), until the driver takes them; null for hixie and refusals. */
     private final Extensions sessions;
     private boolean driverMade;
     private boolean abandoned;
@@ -262,8 +264,11 @@ public final class ServerHandshake {
             throw new IllegalStateException(abandoned ? "newDriver after abandon(): the handshake is over"
                     : "newDriver called twice: the connection has its driver");
         }
-        driverMade = true;
-        return factory.create(events, out, lender);
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(out, "out");
+        Driver driver = factory.create(events, out, lender);
+        driverMade = true; // only now: until the driver exists, abandon() closes the sessions
+        return driver;
     }
 
     /**

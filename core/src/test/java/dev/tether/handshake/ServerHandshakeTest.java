@@ -191,6 +191,18 @@ class ServerHandshakeTest {
     }
 
     @Test
+    @DisplayName("a driver that could not be made leaves its sessions for abandon() to close")
+    void abandonAfterAFailedNewDriver() {
+        CountingExtension counting = new CountingExtension();
+        ServerHandshake answer = answer(rfcRequest("Sec-WebSocket-Extensions", "x-count"),
+                DriverOptions.builder(Role.SERVER).extension(counting).build());
+        Transcript t = new Transcript();
+        assertThrows(NullPointerException.class, () -> answer.newDriver(null, t));
+        answer.abandon();
+        assertEquals(1, counting.closes);
+    }
+
+    @Test
     @DisplayName("custom response headers follow the handshake headers, in order")
     void customHeaders() {
         DriverOptions options = DriverOptions.builder(Role.SERVER).header("Set-Cookie", "a=1").header("X-Server", "tether").build();

@@ -219,41 +219,29 @@ public final class HybiDriver implements Driver {
     @Override
     public boolean text(String text) {
         Objects.requireNonNull(text, "text");
-        if (state != ReadyState.OPEN) {
-            return false;
-        }
-        outbound.message(MessageType.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true);
-        return true;
+        return message(MessageType.TEXT, ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), true);
     }
 
     @Override
     public boolean textUtf8(ByteBuffer utf8) {
-        Objects.requireNonNull(utf8, "utf8");
-        if (state != ReadyState.OPEN) {
-            return false;
-        }
-        outbound.message(MessageType.TEXT, utf8, true);
-        return true;
+        return message(MessageType.TEXT, Objects.requireNonNull(utf8, "utf8"), true);
     }
 
     @Override
     public boolean binary(ByteBuffer data) {
-        Objects.requireNonNull(data, "data");
-        if (state != ReadyState.OPEN) {
-            return false;
-        }
-        outbound.message(MessageType.BINARY, data, true);
-        return true;
+        return message(MessageType.BINARY, Objects.requireNonNull(data, "data"), true);
     }
 
     @Override
     public boolean uncompressed(MessageType type, ByteBuffer payload) {
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(payload, "payload");
+        return message(Objects.requireNonNull(type, "type"), Objects.requireNonNull(payload, "payload"), false);
+    }
+
+    private boolean message(MessageType type, ByteBuffer payload, boolean compressible) {
         if (state != ReadyState.OPEN) {
             return false;
         }
-        outbound.message(type, payload, false);
+        outbound.message(type, payload, compressible);
         return true;
     }
 

@@ -35,7 +35,7 @@ final class Decompressor {
     /** The largest chunk passed on: inflation output is cut into pieces of at most this size. */
     static final int CHUNK = 16 * 1024;
     private static final int FIRST_CHUNK_MIN = 256;
-    /** What may follow a block with BFINAL: the empty block the sender appended, then the tail; or part of it. */
+    /** What may follow a block with BFINAL: the empty block the sender appended (RFC 7692 §7.2.1), then our tail. */
     private static final byte[] AFTER_FINAL_BLOCK = {0x00, 0x00, 0x00, (byte) 0xff, (byte) 0xff};
 
     private final Zlib zlib;
@@ -49,7 +49,7 @@ final class Decompressor {
     private long compressedSize;
     /** The peer ended its DEFLATE stream (a block with BFINAL): the rest of the message is checked, not inflated. */
     private boolean streamEnded;
-    /** How many bytes followed the block with BFINAL, and the last of them. */
+    /** How many bytes followed the block with BFINAL, and the first of them; more than these fail at once. */
     private int afterFinal;
     private final byte[] afterFinalBytes = new byte[AFTER_FINAL_BLOCK.length];
     private boolean firstOut = true;
@@ -169,10 +169,14 @@ final class Decompressor {
         }
     }
 
-    /** What followed the block with BFINAL must be the end of {@link #AFTER_FINAL_BLOCK}. */
+    /**
+     * What followed the block with BFINAL must be nothing (the block took our tail), our tail, or
+     * the sender's empty block and our tail: all a compliant sender can leave.
+     */
     private void checkAfterFinalBlock() throws ProtocolException {
-        if (!Arrays.equals(afterFinalBytes, 0, afterFinal,
-                AFTER_FINAL_BLOCK, AFTER_FINAL_BLOCK.length - afterFinal, AFTER_FINAL_BLOCK.length)) {
+        boolean compliant = afterFinal == 0 || afterFinal >= Compressor.TAIL.length && Arrays.equals(
+                afterFinalBytes, 0, afterFinal, AFTER_FINAL_BLOCK, AFTER_FINAL_BLOCK.length - afterFinal, AFTER_FINAL_BLOCK.length);
+        if (!compliant) {
             throw dataAfterFinalBlock();
         }
     }

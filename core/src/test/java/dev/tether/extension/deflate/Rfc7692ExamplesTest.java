@@ -89,7 +89,8 @@ class Rfc7692ExamplesTest {
     @ValueSource(strings = {
             "f3 48 cd c9 c9 07 00 f2 48 cd c9 c9 07 00", // a second "Hello" after the end of the stream
             "f3 48 cd c9 c9 07 00 00 00",                // the empty block, then more
-            "f3 48 cd c9 c9 07 00 01"})                  // a byte that is not the empty block's header
+            "f3 48 cd c9 c9 07 00 01",                   // a byte that is not the empty block's header
+            "01 02 00 fd ff"})                           // a final stored block that takes part of the tail
     void dataAfterABfinalBlockFailsWith1007(String payload) {
         for (List<byte[]> parts : splits(hex(payload))) {
             ProtocolException e = assertThrows(ProtocolException.class, () -> inflate(fresh(), parts));

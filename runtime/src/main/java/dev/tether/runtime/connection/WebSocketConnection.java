@@ -85,7 +85,12 @@ public final class WebSocketConnection implements WebSocket {
         this.sender = new MessageSender(this);
         this.driver = drivers.create(new ConnectionEvents(this), sender::write);
         this.timers = new ConnectionTimers(this, options);
-        timers.startHandshake(); // last: the timer may fire at once, on another thread, and finds the connection whole
+        try {
+            timers.startHandshake(); // last: the timer may fire at once, on another thread, and finds the connection whole
+        } catch (RuntimeException | Error e) {
+            driver.endOfInput(); // no connection will end it: its extensions' sessions close now
+            throw e;
+        }
     }
 
     /** The transport this connection was made for never came (the upgrade failed): its timers stop. */
@@ -133,8 +138,7 @@ public final class WebSocketConnection implements WebSocket {
 
     @Override
     public CompletionStage<Void> send(String text) {
-        ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        return sendData(utf8.remaining(), Part.WHOLE, d -> d.textUtf8(utf8));
+        return sendText(text, true);
     }
 
     @Override
@@ -144,24 +148,35 @@ public final class WebSocketConnection implements WebSocket {
 
     @Override
     public CompletionStage<Void> send(ByteBuffer data) {
-        ByteBuffer view = data.slice();
-        CompletionStage<Void> sent = sendData(view.remaining(), Part.WHOLE, d -> d.binary(view));
-        LentBuffer.holdWhileSending(data, sent);
-        return sent;
+        return sendBinary(data, true);
     }
 
     @Override
     public CompletionStage<Void> send(String text, SendOption option) {
-        Objects.requireNonNull(option, "option");
-        ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        return sendData(utf8.remaining(), Part.WHOLE, d -> d.uncompressed(MessageType.TEXT, utf8));
+        return sendText(text, compressible(option));
     }
 
     @Override
     public CompletionStage<Void> send(ByteBuffer data, SendOption option) {
-        Objects.requireNonNull(option, "option");
+        return sendBinary(data, compressible(option));
+    }
+
+    private static boolean compressible(SendOption option) {
+        return switch (option) {
+            case NO_COMPRESSION -> false;
+        };
+    }
+
+    private CompletionStage<Void> sendText(String text, boolean compressible) {
+        ByteBuffer utf8 = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        return sendData(utf8.remaining(), Part.WHOLE,
+                compressible ? d -> d.textUtf8(utf8) : d -> d.uncompressed(MessageType.TEXT, utf8));
+    }
+
+    private CompletionStage<Void> sendBinary(ByteBuffer data, boolean compressible) {
         ByteBuffer view = data.slice();
-        CompletionStage<Void> sent = sendData(view.remaining(), Part.WHOLE, d -> d.uncompressed(MessageType.BINARY, view));
+        CompletionStage<Void> sent = sendData(view.remaining(), Part.WHOLE,
+                compressible ? d -> d.binary(view) : d -> d.uncompressed(MessageType.BINARY, view));
         LentBuffer.holdWhileSending(data, sent);
         return sent;
     }

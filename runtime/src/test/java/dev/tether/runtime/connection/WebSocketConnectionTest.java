@@ -5,6 +5,11 @@ import dev.tether.api.ReadyState;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.driver.DriverOptions;
+import dev.tether.extension.Extension;
+import dev.tether.extension.ExtensionContext;
+import dev.tether.extension.ExtensionParams;
+import dev.tether.extension.ExtensionSession;
+import dev.tether.message.Message;
 import dev.tether.protocol.Role;
 import dev.tether.runtime.ConnectionOptions;
 import dev.tether.runtime.RuntimeThreads;
@@ -19,6 +24,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The role-neutral connection over a transport driven by hand: no container, no socket. */
@@ -255,5 +262,58 @@ class WebSocketConnectionTest {
         });
         assertTrue(ran.await(10, TimeUnit.SECONDS));
         assertTrue(name[0].startsWith("tether-") && daemon[0], name[0]);
+    }
+
+    @Test
+    @DisplayName("a connection that fails while it is made (a scheduler shut down) closes the extension sessions of its driver")
+    void failingConstructorClosesTheDriversExtensions() {
+        int[] closes = {0};
+        Extension counting = new Extension() {
+            @Override
+            public String name() {
+                return "x-count";
+            }
+
+            @Override
+            public int rsvBits() {
+                return 0;
+            }
+
+            @Override
+            public ExtensionSession createServerSession(List<ExtensionParams> offers, ExtensionContext context) {
+                return new ExtensionSession() {
+                    @Override
+                    public ExtensionParams generateResponse() {
+                        return ExtensionParams.of("x-count");
+                    }
+
+                    @Override
+                    public Message processIncoming(Message message) {
+                        return message;
+                    }
+
+                    @Override
+                    public Message processOutgoing(Message message) {
+                        return message;
+                    }
+
+                    @Override
+                    public void close() {
+                        closes[0]++;
+                    }
+                };
+            }
+
+            @Override
+            public ExtensionSession createClientSession(ExtensionContext context) {
+                return null;
+            }
+        };
+        ScheduledThreadPoolExecutor shutDown = new ScheduledThreadPoolExecutor(1);
+        shutDown.shutdown();
+        ConnectionOptions options = ConnectionOptions.builder().executor(Runnable::run).scheduler(shutDown).build();
+        assertThrows(RejectedExecutionException.class, () -> ServerConnections.answering(ServerConnections.request("x-count"),
+                DriverOptions.builder(Role.SERVER).extension(counting).build(), out -> out, options, new WebSocketListener() { }));
+        assertEquals(1, closes[0]);
     }
 }
