@@ -2,10 +2,7 @@ package dev.tether.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +26,6 @@ import java.util.function.ToDoubleFunction;
  */
 public final class LoadBenchmark {
     private static final List<String> ALL_SERVERS = List.of("tether-jetty", "jetty-own", "tether-tomcat", "tomcat-own", "node-ws");
-    private static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
-    /** Extra server JVM flags, for profiling only (e.g. {@code -XX:StartFlightRecording=…}); never in published runs. */
-    private static final String EXTRA_SERVER_FLAGS = System.getenv().getOrDefault("BENCH_SERVER_FLAGS", "");
     /**
      * Handshakes the generator keeps in progress while opening S3's connections: enough to keep the
      * server's core busy, and below every server's accept backlog (Jetty's default is the JDK's 50,
@@ -41,7 +35,6 @@ public final class LoadBenchmark {
     private static final int OPEN_WINDOW = 32;
 
     private final PrintStream out = System.out;
-    private final Path nodeScript = Path.of("src-it/node/bench/ws-echo.js").toAbsolutePath();
     private List<String> servers = ALL_SERVERS;
     private List<String> scenarios = List.of("s1", "s2", "s3", "s4");
     /** S3's servers; null for {@link #servers} with Tomcat's upgrade floor beside Tomcat's own. */
@@ -85,13 +78,13 @@ public final class LoadBenchmark {
     private void run() throws Exception {
         out.printf(Locale.ROOT, "Machine: %d cores, %s %s, JDK %s; server flags %s; pinned: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), String.join(" ", JVM_FLAGS), ChildProcess.PINNING ? "servers core 0, generator core 1" : "no (taskset missing)");
+                System.getProperty("java.version"), String.join(" ", ServerProcess.JVM_FLAGS), ChildProcess.PINNING ? "servers core 0, generator core 1" : "no (taskset missing)");
         try (Generator generator = new Generator()) {
             if (scenarios.contains("s1") || scenarios.contains("s2")) {
-                List<Server> running = new ArrayList<>();
+                List<ServerProcess> running = new ArrayList<>();
                 try {
                     for (String kind : servers) {
-                        running.add(new Server(kind, false));
+                        running.add(server(kind, false));
                     }
                     if (scenarios.contains("s1")) {
                         echoScenario(generator, running, "S1: 64-byte text echo, 100 connections x 16 in flight",
@@ -102,7 +95,7 @@ public final class LoadBenchmark {
                                 4, 2, 1 << 20, false, warmupS2);
                     }
                 } finally {
-                    for (Server s : running) {
+                    for (ServerProcess s : running) {
                         s.close();
                     }
                 }
@@ -122,17 +115,17 @@ public final class LoadBenchmark {
                          double slowestToMedian, double genCpu, double serverCpu) {
     }
 
-    private void echoScenario(Generator generator, List<Server> running, String title, int connections, int inflight,
+    private void echoScenario(Generator generator, List<ServerProcess> running, String title, int connections, int inflight,
                               int payload, boolean text, double warmup) throws Exception {
         out.println();
         out.println(title + " (warm-up " + warmup + " s each; " + batches + " batches of " + batchSeconds + " s, medians)");
-        for (Server s : running) {
+        for (ServerProcess s : running) {
             generator.echo(s, connections, inflight, payload, text, warmup, 1);
         }
         Map<String, List<Batch>> results = new LinkedHashMap<>();
         for (int b = 0; b < batches; b++) {
-            for (Server s : running) {
-                results.computeIfAbsent(s.kind, k -> new ArrayList<>())
+            for (ServerProcess s : running) {
+                results.computeIfAbsent(s.name, k -> new ArrayList<>())
                         .add(generator.echo(s, connections, inflight, payload, text, 1, batchSeconds));
             }
         }
@@ -155,17 +148,11 @@ public final class LoadBenchmark {
         if (a == null || b == null || server.equals(anchor)) {
             return "";
         }
-        double[] ratios = new double[Math.min(a.size(), b.size())];
-        for (int i = 0; i < ratios.length; i++) {
-            ratios[i] = a.get(i).messagesPerSecond() / b.get(i).messagesPerSecond();
-        }
-        Arrays.sort(ratios);
-        return String.format(Locale.ROOT, "%.2fx", ratios[ratios.length / 2]);
+        return Figures.perBatchRatio(a, b, Batch::messagesPerSecond);
     }
 
     private static <T> double median(List<T> values, ToDoubleFunction<T> metric) {
-        double[] v = values.stream().mapToDouble(metric).sorted().toArray();
-        return v[v.length / 2];
+        return Figures.median(values, metric);
     }
 
     // ---- S3
@@ -195,7 +182,7 @@ public final class LoadBenchmark {
         }
         Map<String, Row> rows = new LinkedHashMap<>();
         for (String kind : idleServers()) {
-            try (Server s = new Server(kind, true)) {
+            try (ServerProcess s = server(kind, true)) {
                 long heapBefore = s.liveHeap();
                 long rssBefore = s.rssBytes();
                 Opened cold = generator.open(s, idleConnections);
@@ -264,7 +251,7 @@ public final class LoadBenchmark {
         }
         Map<String, Row> rows = new LinkedHashMap<>();
         for (String kind : sseServers) {
-            try (Server s = new Server(kind, false)) {
+            try (ServerProcess s = server(kind, false)) {
                 double[] perBatch = new double[batches];
                 double[] fairness = new double[batches];
                 double[] serverCpu = new double[batches];
@@ -303,63 +290,22 @@ public final class LoadBenchmark {
     }
 
     private static double medianOf(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
+        return Figures.medianOf(values);
     }
 
     private static Map<String, String> fields(String reply) {
-        Map<String, String> f = new LinkedHashMap<>();
-        for (String pair : reply.split(" ")) {
-            String[] kv = pair.split("=", 2);
-            f.put(kv[0], kv[1]);
-        }
-        return f;
+        return Figures.fields(reply);
     }
 
     // ---- processes
 
-    /** The same flags for every server; the idle scenario adds the switch that keeps the JSR-356 echo on default message buffers. */
-    private static List<String> serverFlags(boolean idle) {
-        List<String> flags = new ArrayList<>(JVM_FLAGS);
-        if (idle) {
-            flags.add("-Dbench.idle=true");
-        }
-        if (!EXTRA_SERVER_FLAGS.isBlank()) {
-            flags.addAll(List.of(EXTRA_SERVER_FLAGS.trim().split("\\s+")));
-        }
-        return flags;
-    }
-
-    /** node running the {@code ws} echo, which must have been installed from its lockfile. */
-    private List<String> nodeCommand() {
-        if (!Files.isDirectory(nodeScript.getParent().resolveSibling("node_modules").resolve("ws"))) {
-            throw new IllegalStateException("node's ws is not installed: run `npm ci --prefix src-it/node` from the"
-                    + " repository root (or leave node-ws out of --servers)");
-        }
-        return List.of("node", "--expose-gc", nodeScript.toString());
-    }
-
-    private final class Server extends ChildProcess {
-        // (the jetty-async kind serves only /sse: a plain blocking async servlet)
-        final String kind;
-        final int port;
-
-        Server(String kind, boolean idle) throws Exception {
-            super("bench-", kind, pinned(0, kind.equals("node-ws")
-                    ? nodeCommand()
-                    : java(serverFlags(idle), "dev.tether.bench.server.BenchServer", kind)));
-            this.kind = kind;
-            this.port = Integer.parseInt(await("READY", 60));
-        }
-
-        long liveHeap() throws Exception {
-            return Long.parseLong(send("heap", "HEAP", 60));
-        }
-
-        long rssBytes() throws IOException {
-            return procStatus("VmRSS:")[0] * 1024;
-        }
+    /**
+     * A server with the same flags as every other; the idle scenario adds the switch that keeps the
+     * JSR-356 echo on default message buffers. (The jetty-async kind serves only /sse: a plain blocking
+     * async servlet.)
+     */
+    private static ServerProcess server(String kind, boolean idle) throws Exception {
+        return new ServerProcess(kind, kind, idle ? List.of("-Dbench.idle=true") : List.of(), List.of());
     }
 
     private static final class Generator extends ChildProcess {
@@ -367,7 +313,7 @@ public final class LoadBenchmark {
             super("bench-", "generator", pinned(1, java(List.of("-Xms1g", "-Xmx2g", "-XX:+UseG1GC"), "dev.tether.bench.load.LoadGenerator")));
         }
 
-        Batch echo(Server s, int connections, int inflight, int payload, boolean text, double warmup, double seconds) throws Exception {
+        Batch echo(ServerProcess s, int connections, int inflight, int payload, boolean text, double warmup, double seconds) throws Exception {
             String reply = send(String.format(Locale.ROOT, "echo %d %d %d %d %s %.1f %.1f %d", s.port, connections, inflight,
                     payload, text ? "text" : "binary", warmup, seconds, s.pid()), "RESULT", (long) (warmup + seconds) + 120);
             Map<String, String> f = fields(reply);
@@ -378,7 +324,7 @@ public final class LoadBenchmark {
                     Double.parseDouble(f.get("genCpu")), Double.parseDouble(f.get("serverCpu")));
         }
 
-        Opened open(Server s, int connections) throws Exception {
+        Opened open(ServerProcess s, int connections) throws Exception {
             String reply = send(String.format(Locale.ROOT, "open %d %d %d %d", s.port, connections, OPEN_WINDOW, s.pid()),
                     "OPENED", 600);
             Map<String, String> f = fields(reply);

@@ -13,7 +13,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -125,45 +124,6 @@ public final class LoadGenerator {
         }
     }
 
-    private static SocketChannel connectBlocking(int port) throws IOException {
-        SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        channel.write(ByteBuffer.wrap(upgradeRequest(port)));
-        // The server sends nothing after its 101 until we send, so reading in chunks takes the head only.
-        ByteBuffer response = ByteBuffer.allocate(4096);
-        while (!endsHead(response)) {
-            if (!response.hasRemaining() || channel.read(response) < 0) {
-                throw new IOException("connection closed or head too long during the handshake");
-            }
-        }
-        checkSwitched(response);
-        return channel;
-    }
-
-    private static byte[] upgradeRequest(int port) {
-        String key = Base64.getEncoder().encodeToString(new byte[16]);
-        return ("GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /** Fails unless the response head read into {@code head} (a heap buffer) switches protocols. */
-    private static void checkSwitched(ByteBuffer head) throws IOException {
-        String text = new String(head.array(), 0, head.position(), StandardCharsets.ISO_8859_1);
-        if (!text.startsWith("HTTP/1.1 101")) {
-            throw new IOException("handshake refused: " + text);
-        }
-    }
-
-    /** Whether the bytes read so far hold a whole response head (a refusal may carry a body after it). */
-    private static boolean endsHead(ByteBuffer b) {
-        for (int i = 3; i < b.position(); i++) {
-            if (b.get(i - 3) == '\r' && b.get(i - 2) == '\n' && b.get(i - 1) == '\r' && b.get(i) == '\n') {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** A client frame: FIN, the opcode, the mask bit, the length, a fixed mask key and the masked payload. */
     private static byte[] maskedFrame(int payloadBytes, boolean text) {
         byte[] payload = new byte[payloadBytes];
@@ -203,7 +163,7 @@ public final class LoadGenerator {
         List<Connection> all = new ArrayList<>();
         int readBuffer = Math.max(64 * 1024, Math.min(frame.length * 2, 4 << 20));
         for (int i = 0; i < connections; i++) {
-            SocketChannel channel = connectBlocking(port);
+            SocketChannel channel = Handshake.connect(port, Handshake.request(port, "")).channel();
             channel.configureBlocking(false);
             Connection c = new Connection(channel, inflight, readBuffer);
             channel.register(selector, SelectionKey.OP_READ | SelectionKey.OP_WRITE, c);
@@ -367,7 +327,7 @@ public final class LoadGenerator {
             channel.write(ByteBuffer.wrap(("GET /sse HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1)));
             ByteBuffer head = ByteBuffer.allocate(4096);
-            while (!endsHead(head)) {
+            while (!Handshake.endsHead(head)) {
                 if (!head.hasRemaining() || channel.read(head) < 0) {
                     throw new IOException("SSE subscription refused or closed");
                 }
@@ -435,7 +395,7 @@ public final class LoadGenerator {
      * and every wake-up on both sides to each connection).
      */
     private String open(int port, int connections, int window, long serverPid) throws IOException {
-        byte[] request = upgradeRequest(port);
+        byte[] request = Handshake.request(port, "");
         InetSocketAddress address = new InetSocketAddress("127.0.0.1", port);
         long genCpu = ownCpuNanos();
         long serverCpu = cpuNanosOf(serverPid);
@@ -484,10 +444,10 @@ public final class LoadGenerator {
         if (!head.hasRemaining() || channel.read(head) < 0) {
             throw new IOException("connection closed or head too long during the handshake");
         }
-        if (!endsHead(head)) {
+        if (!Handshake.endsHead(head)) {
             return false;
         }
-        checkSwitched(head);
+        Handshake.checkSwitched(head);
         key.cancel();
         return true;
     }
@@ -548,7 +508,7 @@ public final class LoadGenerator {
 
     // ---- CPU
 
-    private static long ownCpuNanos() {
+    static long ownCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
