@@ -1,5 +1,6 @@
 package dev.tether.bench.server;
 
+import dev.tether.extension.deflate.PerMessageDeflate;
 import jakarta.websocket.server.ServerContainer;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
@@ -20,11 +21,17 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One benchmark server in its own JVM: {@code BenchServer <kind>} starts it on a free port of
- * 127.0.0.1, prints {@code READY <port>}, then answers commands on stdin ({@code heap}: live heap
- * after GC, in bytes) until stdin closes. Kinds: {@code tether-jetty}, {@code tether-tomcat},
- * {@code jetty-own}, {@code tomcat-own}, and for S3 {@code tomcat-floor} (an upgraded connection that
- * no library keeps anything for: see {@link UpgradeFloor}).
+ * One benchmark server in its own JVM: {@code BenchServer <kind> [--deflate <config>]} starts it on a
+ * free port of 127.0.0.1, prints {@code READY <port>}, then answers commands on stdin until stdin
+ * closes: {@code heap} (live heap after GC, in bytes), and for Tether's echo {@code idle} ({@code IDLE
+ * open=…} once no echo connection is open, or after 60 s with the number still open) and
+ * {@code contexts} ({@code CONTEXTS <n>}: {@link PerMessageDeflate#compressionContextsInUse()}).
+ * Kinds: {@code tether-jetty}, {@code tether-tomcat}, {@code jetty-own}, {@code tomcat-own}, and for S3
+ * {@code tomcat-floor} (an upgraded connection that no library keeps anything for: see {@link UpgradeFloor}).
+ * {@code --deflate} turns permessage-deflate on in Tether's echo: {@code defaults}
+ * ({@link PerMessageDeflate#defaults()}), {@code threshold0} (every message compressed, however small),
+ * {@code no-takeover} (no context takeover either way) or {@code uncapped} (the defaults without a cap on
+ * compression contexts). Jetty's and Tomcat's own stacks agree to permessage-deflate without being asked.
  */
 public final class BenchServer {
     private static final Logger QUIET = Logger.getLogger("org.apache");
@@ -35,6 +42,11 @@ public final class BenchServer {
     public static void main(String[] args) throws Exception {
         QUIET.setLevel(Level.WARNING);
         String kind = args[0];
+        if (args.length == 3 && args[1].equals("--deflate") && kind.startsWith("tether-")) {
+            deflate = deflate(args[2]);
+        } else if (args.length != 1) {
+            throw new IllegalArgumentException("usage: BenchServer <kind> [--deflate <config>] (--deflate for tether-* kinds)");
+        }
         AutoCloseable server = switch (kind) {
             case "tether-jetty", "jetty-own", "jetty-async" -> jetty(kind);
             case "tether-tomcat", "tomcat-own", "tomcat-floor" -> tomcat(kind);
@@ -44,6 +56,11 @@ public final class BenchServer {
         for (String line; (line = commands.readLine()) != null; ) {
             if (line.equals("heap")) {
                 System.out.println("HEAP " + liveHeapAfterGc());
+            } else if (line.equals("idle")) {
+                System.out.println("IDLE open=" + TetherEcho.awaitNoneOpen(60));
+            } else if (line.equals("contexts")) {
+                System.out.println(deflate == null ? "ERROR no Tether permessage-deflate in this server"
+                        : "CONTEXTS " + deflate.compressionContextsInUse());
             } else if (line.startsWith("publish ")) {
                 int subscribers = sse.subscribers();
                 long published = sse.publish(Double.parseDouble(line.substring(8)));
@@ -52,6 +69,19 @@ public final class BenchServer {
             System.out.flush();
         }
         server.close();
+    }
+
+    /** Tether's permessage-deflate, when {@code --deflate} turned it on. */
+    private static PerMessageDeflate deflate;
+
+    private static PerMessageDeflate deflate(String config) {
+        return switch (config) {
+            case "defaults" -> PerMessageDeflate.defaults();
+            case "threshold0" -> PerMessageDeflate.builder().threshold(0).build();
+            case "no-takeover" -> PerMessageDeflate.builder().serverNoContextTakeover(true).clientNoContextTakeover(true).build();
+            case "uncapped" -> PerMessageDeflate.builder().maxCompressionContexts(Integer.MAX_VALUE).build();
+            default -> throw new IllegalArgumentException("unknown deflate configuration: " + config);
+        };
     }
 
     private static long liveHeapAfterGc() {
@@ -83,12 +113,14 @@ public final class BenchServer {
         sseHolder.setAsyncSupported(true);
         context.addServlet(sseHolder, "/sse");
         if (tether) {
-            context.addServlet(new ServletHolder(new TetherEcho()), "/echo");
+            context.addServlet(new ServletHolder(new TetherEcho(deflate)), "/echo");
         } else {
             JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
                 if (JsrEcho.LARGE_MESSAGES) {
                     container.setDefaultMaxTextMessageBufferSize(2 << 20);
                     container.setDefaultMaxBinaryMessageBufferSize(2 << 20);
+                } else if (JsrEcho.TEXT_BUFFER > 0) {
+                    container.setDefaultMaxTextMessageBufferSize(JsrEcho.TEXT_BUFFER);
                 }
                 container.addEndpoint(JsrEcho.class);
             });
@@ -123,7 +155,7 @@ public final class BenchServer {
         sseWrapper.setAsyncSupported(true);
         sseWrapper.addMapping("/sse");
         if (kind.equals("tether-tomcat")) {
-            Tomcat.addServlet(context, "echo", new TetherEcho()).addMapping("/echo");
+            Tomcat.addServlet(context, "echo", new TetherEcho(deflate)).addMapping("/echo");
         } else if (kind.equals("tomcat-floor")) {
             Tomcat.addServlet(context, "echo", new UpgradeFloor()).addMapping("/echo");
         } else {
@@ -135,6 +167,8 @@ public final class BenchServer {
                 if (JsrEcho.LARGE_MESSAGES) {
                     container.setDefaultMaxTextMessageBufferSize(2 << 20);
                     container.setDefaultMaxBinaryMessageBufferSize(2 << 20);
+                } else if (JsrEcho.TEXT_BUFFER > 0) {
+                    container.setDefaultMaxTextMessageBufferSize(JsrEcho.TEXT_BUFFER);
                 }
                 try {
                     container.addEndpoint(JsrEcho.class);

@@ -20,12 +20,20 @@ public class JsrEcho {
 
     /** Idle-connection runs keep the containers' default buffers: Tomcat allocates them per session. */
     static final boolean LARGE_MESSAGES = !Boolean.getBoolean("bench.idle");
+    /**
+     * With {@code bench.idle}, a text buffer just large enough for the messages of a run that sends
+     * some ({@code -Dbench.textBuffer=<bytes>}; 0, the default, keeps the container's): Tomcat refuses a
+     * text message larger than its buffer (8 KiB by default) with 1009.
+     */
+    static final int TEXT_BUFFER = Integer.getInteger("bench.textBuffer", 0);
 
     @OnOpen
     public void open(Session session) {
         if (LARGE_MESSAGES) {
             session.setMaxTextMessageBufferSize(2 << 20);
             session.setMaxBinaryMessageBufferSize(2 << 20);
+        } else if (TEXT_BUFFER > 0) {
+            session.setMaxTextMessageBufferSize(TEXT_BUFFER);
         }
         session.setMaxIdleTimeout(0);
     }
