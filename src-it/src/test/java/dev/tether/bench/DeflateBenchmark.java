@@ -76,7 +76,8 @@ import java.util.concurrent.TimeUnit;
  * beside each Tether server and {@code tether-jetty-uncapped}) {@code --soak-servers a,b,…}
  * {@code --scenarios d1,d2,d3,d4,soak} (default d1,d2,d3,d4) {@code --batches N} (5)
  * {@code --batch-seconds S} (4) {@code --connections N} (10,000) {@code --rounds R} (5) {@code --quick}
- * (2 batches of 2 s, short warm-ups, 2,000 connections, 3 soak rounds: for trying it out).
+ * (2 batches of 1.5 s, 1 s warm-ups, 2,000 connections, 3 soak rounds: for trying it out). Warm-ups are
+ * 8 s for D1 and D2 and 5 s for D3; the default scenarios are sized for about 11 minutes, {@code --quick} for under 3.
  */
 public final class DeflateBenchmark {
     private static final List<String> ALL_SERVERS = List.of("tether-jetty", "jetty-own", "tether-tomcat", "tomcat-own",
@@ -121,9 +122,9 @@ public final class DeflateBenchmark {
                 case "--rounds" -> rounds = Math.max(1, Integer.parseInt(args[++i]));
                 case "--quick" -> {
                     bench.batches = 2;
-                    bench.batchSeconds = 2;
-                    bench.warmupSmall = 2;
-                    bench.warmupLarge = 2;
+                    bench.batchSeconds = 1.5;
+                    bench.warmupSmall = 1;
+                    bench.warmupLarge = 1;
                     bench.connections = 2000;
                     bench.rounds = 3;
                 }
