@@ -59,6 +59,21 @@ class ServerProcess extends ChildProcess {
         return Long.parseLong(send("heap", "HEAP", 60));
     }
 
+    /**
+     * Asks the JVM to have glibc give the native memory it keeps for reuse back to the system
+     * ({@code jcmd System.trim_native_heap}, JDK 17.0.9 and later): RSS then shows what is still in
+     * use, not what malloc holds on to after zlib freed it.
+     */
+    void trimNativeHeap() throws IOException, InterruptedException {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process trim = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), "System.trim_native_heap")
+                .redirectErrorStream(true).start();
+        String output = new String(trim.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!trim.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || trim.exitValue() != 0) {
+            throw new IOException("jcmd System.trim_native_heap failed for " + name + ": " + output);
+        }
+    }
+
     /** Resident memory (VmRSS), in bytes. */
     long rssBytes() throws IOException {
         return procStatus("VmRSS:")[0] * 1024;
