@@ -122,6 +122,15 @@ class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** The line of its log that tells best why it failed: an OutOfMemoryError, else the first error or exception; "none" without. */
+    String firstError() throws IOException {
+        try (java.util.stream.Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> !l.startsWith("\t") && (l.contains("Error") || l.contains("Exception")))
+                    .sorted(java.util.Comparator.comparing((String l) -> !l.contains("OutOfMemoryError")))
+                    .findFirst().orElse("none");
+        }
+    }
+
     /** The numbers in the process's {@code /proc/<pid>/status} lines that start with {@code keys} (0 where absent; memory in kB). */
     long[] procStatus(String... keys) throws IOException {
         long[] values = new long[keys.length];

@@ -97,6 +97,8 @@ public final class DeflateBenchmark {
             "-Dbench.textBuffer=" + MEMORY_MESSAGE);
 
     private final PrintStream out = System.out;
+    /** Servers that failed during the run, and why: left out of what follows, and shown as failed. */
+    private final Map<String, String> failed = new LinkedHashMap<>();
     private List<String> servers = ALL_SERVERS;
     private List<String> memoryServers;
     private List<String> soakServers = List.of("tether-jetty", "tether-jetty-nct");
@@ -236,36 +238,62 @@ public final class DeflateBenchmark {
         out.println(title + " (warm-up " + warmup + " s each; " + batches + " batches of " + batchSeconds + " s, medians)");
         long verified = 0;
         for (ServerProcess s : running) {
-            verified += generator.echo(s, connections, inflight, payload, warmup, 1).verified();
+            Batch batch = echoUnlessFailed(generator, s, connections, inflight, payload, warmup, 1);
+            verified += batch == null ? 0 : batch.verified();
         }
         Map<String, List<Batch>> results = new LinkedHashMap<>();
         for (int b = 0; b < batches; b++) {
             for (ServerProcess s : running) {
-                Batch batch = generator.echo(s, connections, inflight, payload, 1, batchSeconds);
-                verified += batch.verified();
-                results.computeIfAbsent(s.name, k -> new ArrayList<>()).add(batch);
+                Batch batch = echoUnlessFailed(generator, s, connections, inflight, payload, 1, batchSeconds);
+                if (batch != null) {
+                    verified += batch.verified();
+                    results.computeIfAbsent(s.name, k -> new ArrayList<>()).add(batch);
+                }
             }
         }
         out.printf(Locale.ROOT, "%-22s %10s %8s %8s %8s %9s %7s %7s %11s %9s %12s %13s%n", "server", "msgs/s", "MB/s",
                 "p50 ms", "p99 ms", "slow/med", "srv CPU", "gen CPU", "compressed", "wire/raw", "vs jetty-own", "vs tomcat-own");
-        for (Map.Entry<String, List<Batch>> e : results.entrySet()) {
-            List<Batch> r = e.getValue();
-            out.printf(Locale.ROOT, "%-22s %10.0f %8.1f %8.2f %8.2f %9.2f %7.2f %7.2f %10.0f%% %9.3f %12s %13s%n", e.getKey(),
+        for (ServerProcess s : running) {
+            List<Batch> r = results.get(s.name);
+            if (failed.containsKey(s.name)) {
+                out.printf(Locale.ROOT, "%-22s FAILED: %s%n", s.name, failed.get(s.name));
+                continue;
+            }
+            out.printf(Locale.ROOT, "%-22s %10.0f %8.1f %8.2f %8.2f %9.2f %7.2f %7.2f %10.0f%% %9.3f %12s %13s%n", s.name,
                     Figures.median(r, Batch::messagesPerSecond), Figures.median(r, Batch::megabytesPerSecond),
                     Figures.median(r, b -> b.p50us() / 1000.0), Figures.median(r, b -> b.p99us() / 1000.0),
                     Figures.median(r, Batch::slowestToMedian), Figures.median(r, Batch::serverCpu),
                     Figures.median(r, Batch::genCpu), 100 * Figures.median(r, Batch::compressedShare),
-                    Figures.median(r, Batch::wireRatio), ratio(results, e.getKey(), "jetty-own"),
-                    ratio(results, e.getKey(), "tomcat-own"));
+                    Figures.median(r, Batch::wireRatio), ratio(results, s.name, "jetty-own"),
+                    ratio(results, s.name, "tomcat-own"));
         }
         out.printf(Locale.ROOT, "(compressed: share of echoes with RSV1; wire/raw: server-to-client payload bytes on the wire"
                 + " over the bytes they carry; echo content checked on every message: %,d, warm-ups included)%n", verified);
     }
 
-    private static String ratio(Map<String, List<Batch>> results, String server, String anchor) {
+    /**
+     * One batch on {@code s}, or null when it failed now or before: a server that fails (one of the
+     * containers' own ran out of heap) is shown as failed, with the first error in its log, and left
+     * out of the rest of the run, instead of ending the run for all.
+     */
+    private Batch echoUnlessFailed(Generator generator, ServerProcess s, int connections, int inflight, int payload,
+                                   double warmup, double seconds) throws IOException {
+        if (failed.containsKey(s.name)) {
+            return null;
+        }
+        try {
+            return generator.echo(s, connections, inflight, payload, warmup, seconds);
+        } catch (Exception e) {
+            failed.put(s.name, e.getMessage() + "; its log: " + s.firstError());
+            return null;
+        }
+    }
+
+    private String ratio(Map<String, List<Batch>> results, String server, String anchor) {
         List<Batch> a = results.get(server);
         List<Batch> b = results.get(anchor);
-        return a == null || b == null || server.equals(anchor) ? "" : Figures.perBatchRatio(a, b, Batch::messagesPerSecond);
+        return a == null || b == null || server.equals(anchor) || failed.containsKey(anchor) ? ""
+                : Figures.perBatchRatio(a, b, Batch::messagesPerSecond);
     }
 
     // ---- D4
