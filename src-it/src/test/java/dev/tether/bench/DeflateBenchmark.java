@@ -306,11 +306,19 @@ public final class DeflateBenchmark {
         record Row(double openSeconds, double compressedShare, double rss, double heap, String contexts, String answer) {
         }
         Map<String, Row> rows = new LinkedHashMap<>();
+        Map<String, String> failedHere = new LinkedHashMap<>(); // each runs on a fresh server: only this scenario's failures
         for (String name : memoryServers()) {
             try (ServerProcess s = server(name, MEMORY_PROPERTIES)) {
                 long heapBefore = s.liveHeap();
                 long rssBefore = s.rssBytes();
-                Map<String, String> f = generator.exchange(s, connections, MEMORY_MESSAGE);
+                Map<String, String> f;
+                try {
+                    f = generator.exchange(s, connections, MEMORY_MESSAGE);
+                } catch (IllegalStateException e) {
+                    failedHere.put(name, e.getMessage() + "; its log: " + s.firstError());
+                    generator.closeAll();
+                    continue;
+                }
                 long heapAfter = s.liveHeap();
                 long rssAfter = s.rssBytes();
                 String contexts = name.startsWith("tether-") ? s.send("contexts", "CONTEXTS", 60) : "";
@@ -323,6 +331,7 @@ public final class DeflateBenchmark {
         }
         out.printf(Locale.ROOT, "%-22s %9s %11s %13s %14s %15s %15s %9s  %s%n", "server", "open s", "compressed",
                 "RSS KiB/conn", "heap KiB/conn", "total KiB/conn", "total vs own", "contexts", "answer");
+        failedHere.forEach((name, why) -> out.printf(Locale.ROOT, "%-22s FAILED: %s%n", name, why));
         rows.forEach((name, row) -> {
             String own = name.contains("tomcat") ? "tomcat-own" : name.contains("jetty") ? "jetty-own" : null;
             Row ownRow = own == null || own.equals(name) ? null : rows.get(own);
