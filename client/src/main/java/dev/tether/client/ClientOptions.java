@@ -60,7 +60,7 @@ public final class ClientOptions {
         if (b.origin != null) {
             b.driver.header("Origin", b.origin);
         }
-        this.driverOptions = b.driver.maxLength(connection.maxLength()).build();
+        this.driverOptions = b.driver.maxLength(connection.maxLength()).messageMemory(connection.messageMemory()).build();
         this.origin = b.origin;
         this.protocolVersion = b.protocolVersion;
         this.connectTimeout = b.connectTimeout;
@@ -126,6 +126,7 @@ public final class ClientOptions {
     public ClientOptions withoutHeaders(Collection<String> names) {
         DriverOptions.Builder driver = DriverOptions.builder(Role.CLIENT)
                 .maxLength(driverOptions.maxLength())
+                .messageMemory(driverOptions.messageMemory())
                 .protocols(driverOptions.protocols().toArray(String[]::new))
                 .deliverFragments(driverOptions.deliverFragments())
                 .fragmentSize(driverOptions.fragmentSize());

@@ -1,6 +1,7 @@
 package dev.tether.driver;
 
 import dev.tether.extension.Extension;
+import dev.tether.message.MemoryBudget;
 import dev.tether.protocol.Role;
 
 import java.util.ArrayList;
@@ -29,6 +30,10 @@ import java.util.Objects;
  *       a larger frame is cut into pieces of this size, counted from its start, so the pieces do not
  *       depend on how the input was split into reads and a peer's one huge frame costs no more than
  *       this much memory until it has arrived. Default {@value #DEFAULT_FRAGMENT_SIZE} (64 KiB).</li>
+ *   <li>{@code messageMemory}: what the messages being received take as they arrive, shared with
+ *       other connections given the same budget; a message that would take more than is left fails
+ *       its connection with 1013 (try again later). Default {@link MemoryBudget#shared()}, a quarter
+ *       of the largest heap for the whole JVM.</li>
  * </ul>
  */
 public final class DriverOptions {
@@ -44,6 +49,7 @@ public final class DriverOptions {
     private final Map<String, String> headers;
     private final boolean deliverFragments;
     private final int fragmentSize;
+    private final MemoryBudget messageMemory;
 
     private DriverOptions(Builder builder) {
         this.role = builder.role;
@@ -53,6 +59,7 @@ public final class DriverOptions {
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
         this.deliverFragments = builder.deliverFragments;
         this.fragmentSize = builder.fragmentSize;
+        this.messageMemory = builder.messageMemory;
     }
 
     public static Builder builder(Role role) {
@@ -92,10 +99,14 @@ public final class DriverOptions {
         return fragmentSize;
     }
 
+    public MemoryBudget messageMemory() {
+        return messageMemory;
+    }
+
     /** These options with {@code names} as the only supported subprotocols. */
     public DriverOptions withProtocols(String... names) {
         Builder b = new Builder(role).maxLength(maxLength).protocols(names)
-                .deliverFragments(deliverFragments).fragmentSize(fragmentSize);
+                .deliverFragments(deliverFragments).fragmentSize(fragmentSize).messageMemory(messageMemory);
         b.extensions.addAll(extensions);
         b.headers.putAll(headers);
         return b.build();
@@ -109,6 +120,7 @@ public final class DriverOptions {
         private final Map<String, String> headers = new LinkedHashMap<>();
         private boolean deliverFragments;
         private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
+        private MemoryBudget messageMemory = MemoryBudget.shared();
 
         private Builder(Role role) {
             this.role = Objects.requireNonNull(role, "role");
@@ -120,6 +132,12 @@ public final class DriverOptions {
                 throw new IllegalArgumentException("maxLength must be 1 to " + (Integer.MAX_VALUE - 8) + " bytes: " + bytes);
             }
             this.maxLength = bytes;
+            return this;
+        }
+
+        /** What messages being received take memory from, shared with the connections given the same budget. */
+        public Builder messageMemory(MemoryBudget budget) {
+            this.messageMemory = Objects.requireNonNull(budget, "budget");
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.tether.runtime;
 
 import dev.tether.driver.DriverOptions;
 import dev.tether.message.BufferPool;
+import dev.tether.message.MemoryBudget;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -17,6 +18,10 @@ import java.util.concurrent.ScheduledExecutorService;
  *   <caption>Options and defaults</caption>
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code maxLength}</td><td>64 MiB − 1</td><td>largest frame and message accepted; more → 1009</td></tr>
+ *   <tr><td>{@code messageMemory}</td><td>{@link MemoryBudget#shared()}: a quarter of {@code -Xmx} for the whole
+ *       JVM</td><td>what messages being received take as their bytes arrive (never past twice what arrived and 4 KiB),
+ *       shared by every connection given the same budget; a message that would take more than is left fails its
+ *       connection with 1013 (try again later)</td></tr>
  *   <tr><td>{@code pingInterval}</td><td>30 s</td><td>keepalive ping period; zero turns keepalive off</td></tr>
  *   <tr><td>{@code pongTimeout}</td><td>30 s</td><td>a peer that sends nothing for this long after a keepalive ping was written is dead: dropped (1006)</td></tr>
  *   <tr><td>{@code closeTimeout}</td><td>30 s</td><td>how long to wait for the peer's close frame (or for our close to be written) before dropping the connection (1006);
@@ -46,6 +51,7 @@ public final class ConnectionOptions {
     private static final ConnectionOptions DEFAULTS = new Builder().build();
 
     private final int maxLength;
+    private final MemoryBudget messageMemory;
     private final Duration pingInterval;
     private final Duration pongTimeout;
     private final Duration closeTimeout;
@@ -64,6 +70,7 @@ public final class ConnectionOptions {
 
     private ConnectionOptions(Settings<?> s) {
         this.maxLength = s.maxLength;
+        this.messageMemory = s.messageMemory;
         this.pingInterval = s.pingInterval;
         this.pongTimeout = s.pongTimeout;
         this.closeTimeout = s.closeTimeout;
@@ -88,6 +95,10 @@ public final class ConnectionOptions {
 
     public int maxLength() {
         return maxLength;
+    }
+
+    public MemoryBudget messageMemory() {
+        return messageMemory;
     }
 
     public Duration pingInterval() {
@@ -173,6 +184,7 @@ public final class ConnectionOptions {
      */
     public abstract static class Settings<B extends Settings<B>> {
         private int maxLength = DriverOptions.DEFAULT_MAX_LENGTH;
+        private MemoryBudget messageMemory = MemoryBudget.shared();
         private Duration pingInterval = Duration.ofSeconds(30);
         private Duration pongTimeout = Duration.ofSeconds(30);
         private Duration closeTimeout = Duration.ofSeconds(30);
@@ -200,6 +212,15 @@ public final class ConnectionOptions {
                 throw new IllegalArgumentException("maxLength must be 1 to " + (Integer.MAX_VALUE - 8) + " bytes: " + bytes);
             }
             this.maxLength = bytes;
+            return self();
+        }
+
+        /**
+         * What messages being received take memory from, shared with every connection given the same
+         * budget; e.g. {@code MemoryBudget.of(256L << 20)} for all of one endpoint's connections.
+         */
+        public B messageMemory(MemoryBudget budget) {
+            this.messageMemory = Objects.requireNonNull(budget, "messageMemory");
             return self();
         }
 

@@ -4,6 +4,7 @@ import dev.tether.api.CloseCodes;
 import dev.tether.driver.DriverEvents;
 import dev.tether.extension.FragmentSink;
 import dev.tether.message.Fragment;
+import dev.tether.message.MemoryBudget;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
 import dev.tether.protocol.ProtocolException;
@@ -23,6 +24,7 @@ final class FragmentDelivery implements FragmentSink {
 
     private final long maxLength;
     private final boolean whole;
+    private final MemoryBudget budget;
     private final DriverEvents events;
     private final BooleanSupplier delivering;
     private final Utf8Validator utf8 = new Utf8Validator();
@@ -35,15 +37,19 @@ final class FragmentDelivery implements FragmentSink {
     /** A whole message being collected, when messages are reported whole. */
     private byte[] collected;
     private int collectedSize;
+    /** What {@link #collected} has taken from {@link #budget}. */
+    private long reserved;
 
     /**
      * @param whole      report each message whole ({@code onText}, {@code onBinary}) rather than its
      *                   fragments
+     * @param budget     what a message being collected is counted against
      * @param delivering whether what is read now is reported (the connection is open)
      */
-    FragmentDelivery(int maxLength, boolean whole, DriverEvents events, BooleanSupplier delivering) {
+    FragmentDelivery(int maxLength, boolean whole, MemoryBudget budget, DriverEvents events, BooleanSupplier delivering) {
         this.maxLength = maxLength;
         this.whole = whole;
+        this.budget = budget;
         this.events = events;
         this.delivering = delivering;
     }
@@ -108,24 +114,36 @@ final class FragmentDelivery implements FragmentSink {
         return ByteBuffer.wrap(text, 0, end);
     }
 
-    private void collect(ByteBuffer payload, boolean last) {
+    private void collect(ByteBuffer payload, boolean last) throws ProtocolException {
         int n = payload.remaining();
         if (last && collected == null) {
             report(payload); // a message in one fragment: no copy
             return;
         }
         if (collected == null || collected.length - collectedSize < n) {
-            long grown = Math.max(collectedSize + (long) n, 2L * (collected == null ? n : collected.length));
-            collected = Arrays.copyOf(collected == null ? EMPTY : collected, (int) Math.min(grown, maxLength));
+            long grown = Math.min(Math.max(collectedSize + (long) n, 2L * (collected == null ? n : collected.length)), maxLength);
+            if (!budget.tryReserve(grown - reserved)) {
+                throw new ProtocolException(CloseCodes.TRY_AGAIN_LATER, "the messages being received hold all the memory"
+                        + " allowed for them (" + budget.limit() + " bytes): try again later");
+            }
+            reserved = grown;
+            collected = Arrays.copyOf(collected == null ? EMPTY : collected, (int) grown);
         }
         payload.get(payload.position(), collected, collectedSize, n);
         collectedSize += n;
         if (last) {
             ByteBuffer message = ByteBuffer.wrap(collected, 0, collectedSize);
-            collected = null;
-            collectedSize = 0;
+            discard(); // the message is the receiver's now
             report(message);
         }
+    }
+
+    /** Drops the message being collected, if any, and gives back what it took from the budget. */
+    void discard() {
+        collected = null;
+        collectedSize = 0;
+        budget.release(reserved);
+        reserved = 0;
     }
 
     private void report(ByteBuffer message) {

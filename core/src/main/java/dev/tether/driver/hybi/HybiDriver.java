@@ -11,6 +11,7 @@ import dev.tether.driver.internal.HeldClose;
 import dev.tether.driver.internal.SendChecks;
 import dev.tether.extension.Extensions;
 import dev.tether.message.BufferPool;
+import dev.tether.message.MemoryBudget;
 import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.protocol.Role;
@@ -74,8 +75,8 @@ public final class HybiDriver implements Driver {
      */
     public HybiDriver(Role role, int version, int maxLength, Extensions extensions, String protocol,
                       IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
-        this(role, version, maxLength, false, DriverOptions.DEFAULT_FRAGMENT_SIZE, extensions, protocol, maskKeys,
-                events, out, lender);
+        this(role, version, maxLength, false, DriverOptions.DEFAULT_FRAGMENT_SIZE, MemoryBudget.shared(), extensions,
+                protocol, maskKeys, events, out, lender);
     }
 
     /**
@@ -91,11 +92,11 @@ public final class HybiDriver implements Driver {
     public HybiDriver(DriverOptions options, int version, Extensions extensions, String protocol,
                       IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
         this(options.role(), version, options.maxLength(), options.deliverFragments(), options.fragmentSize(),
-                extensions, protocol, maskKeys, events, out, lender);
+                options.messageMemory(), extensions, protocol, maskKeys, events, out, lender);
     }
 
     private HybiDriver(Role role, int version, int maxLength, boolean deliverFragments, int fragmentSize,
-                       Extensions extensions, String protocol, IntSupplier maskKeys, DriverEvents events,
+                       MemoryBudget messageMemory, Extensions extensions, String protocol, IntSupplier maskKeys, DriverEvents events,
                        WireOutput out, BufferPool lender) {
         this.version = version;
         this.protocol = protocol;
@@ -103,8 +104,8 @@ public final class HybiDriver implements Driver {
         this.events = Objects.requireNonNull(events, "events");
         this.heldClose = new HeldClose(events.deliversLater());
         this.writer = new FrameWriter(role, maskKeys, Objects.requireNonNull(out, "out"));
-        this.inbound = new InboundMessages(maxLength, deliverFragments, fragmentSize, extensions, lender, events,
-                () -> state == ReadyState.OPEN);
+        this.inbound = new InboundMessages(maxLength, deliverFragments, fragmentSize, messageMemory, extensions, lender,
+                events, () -> state == ReadyState.OPEN);
         this.outbound = new OutboundMessages(extensions, writer);
         this.parser = new FrameParser(role, maxLength, new FrameParser.FrameSink() {
             @Override

@@ -5,6 +5,7 @@ import dev.tether.driver.DriverEvents;
 import dev.tether.extension.Extensions;
 import dev.tether.extension.FragmentSink;
 import dev.tether.message.BufferPool;
+import dev.tether.message.MemoryBudget;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
@@ -38,32 +39,36 @@ final class InboundMessages {
     /** One of the two is null: see the class comment. */
     private final MessageAssembler assembler;
     private final FragmentReader fragments;
+    /** The end of the fragment path, when there is one. */
+    private final FragmentDelivery delivery;
 
     /**
      * @param deliverFragments whether messages are reported as fragments ({@link DriverEvents#onFragment})
      * @param fragmentSize     the largest piece a frame is cut into on the fragment path
+     * @param messageMemory    what the buffers of messages being assembled are counted against
      * @param lender           where large binary messages take their buffers, on the message path and
      *                         without extensions only (an extension may replace the payload it is
      *                         given); null for none
      * @param delivering       whether a message read now reaches the events (the connection is open)
      */
-    InboundMessages(int maxLength, boolean deliverFragments, int fragmentSize, Extensions extensions,
-                    BufferPool lender, DriverEvents events, BooleanSupplier delivering) {
+    InboundMessages(int maxLength, boolean deliverFragments, int fragmentSize, MemoryBudget messageMemory,
+                    Extensions extensions, BufferPool lender, DriverEvents events, BooleanSupplier delivering) {
         this.extensions = extensions;
         this.events = events;
         this.delivering = delivering;
         this.deliverFragments = deliverFragments;
         boolean byFragment = extensions.isEmpty() ? deliverFragments : extensions.processesFragments();
         if (byFragment) {
-            FragmentSink delivery = new FragmentDelivery(maxLength, !deliverFragments, events, delivering);
+            this.delivery = new FragmentDelivery(maxLength, !deliverFragments, messageMemory, events, delivering);
             FragmentSink pipeline = extensions.isEmpty() ? delivery : extensions.incomingFragments(delivery);
             this.fragments = new FragmentReader(maxLength, fragmentSize, pipeline);
             this.assembler = null;
             this.lender = null;
         } else {
             this.lender = extensions.isEmpty() ? lender : null;
-            this.assembler = new MessageAssembler(maxLength, this::onMessage, this.lender);
+            this.assembler = new MessageAssembler(maxLength, this::onMessage, this.lender, messageMemory);
             this.fragments = null;
+            this.delivery = null;
         }
     }
 
@@ -95,6 +100,8 @@ final class InboundMessages {
     void discard() {
         if (assembler != null) {
             assembler.discard();
+        } else {
+            delivery.discard();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tether.driver.hybi;
 
 import dev.tether.api.CloseCodes;
 import dev.tether.message.BufferPool;
+import dev.tether.message.MemoryBudget;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
@@ -13,19 +14,19 @@ import java.util.Arrays;
 /**
  * Assembles data frames into messages: enforces the message size limit before memory is taken,
  * validates text as UTF-8 chunk by chunk so bad text fails on the frame that carries it, and grows
- * its buffer only as bytes actually arrive (a peer that announces a huge frame and sends nothing
- * costs nothing; one that sends part of it, at most 1 MiB or four times that part, whichever is
- * larger).
+ * its buffer only as bytes actually arrive: never past twice what has arrived and a few KiB, so a
+ * peer that announces a huge frame and sends part of it makes this hold little more than it sent.
+ * What the buffer takes is counted against a {@link MemoryBudget} shared by many connections, and
+ * a message that would take more than is left fails with 1013 (try again later).
  *
  * <p>A message whose first frame has RSV bits set belongs to an extension (it may be compressed), so
  * its text is validated after the extension pipeline instead.
  *
  * <p>Given a {@link BufferPool}, a binary message that comes in one frame of a size the pool holds
  * is assembled in a buffer taken from it, handed to the sink as a loan: whoever ends up with it gives
- * it back. The buffer is taken by the rule above, once an array of its own would be the whole frame
- * (with the first read for up to 1 MiB), so a peer that announces frames and stalls holds no more of
- * the pool than it would of the heap. Other messages, and all of them once the pool is at its bound,
- * get buffers of their own.
+ * it back. The buffer is taken once half the frame has arrived (what came before it is copied over
+ * once), so a peer that announces frames and stalls holds no more of the pool than twice what it
+ * sent. Other messages, and all of them once the pool is at its bound, get buffers of their own.
  */
 final class MessageAssembler {
 
@@ -39,15 +40,15 @@ final class MessageAssembler {
         void message(Message message, boolean utf8Checked) throws ProtocolException;
     }
 
-    private static final int INITIAL_CAPACITY = 64 * 1024;
-    /** Up to this size a buffer may run 16 times ahead of what has arrived; past it, four times. */
-    private static final int EAGER_CAPACITY = 1 << 20;
+    /** How far past twice what has arrived a buffer may reach, so that small messages grow in few steps. */
+    private static final int GROWTH_STEP = 4 * 1024;
     /** Text buffers up to this size are kept for the next message; larger ones are let go. */
     private static final int RETAINED_CAPACITY = 16 * 1024;
 
     private final long maxLength;
     private final MessageSink sink;
     private final BufferPool lender;
+    private final MemoryBudget budget;
     private final Utf8Validator utf8 = new Utf8Validator();
 
     private MessageType type;
@@ -64,17 +65,23 @@ final class MessageAssembler {
     /** The frame being read may still be moved to a pooled buffer. */
     private boolean lendable;
     private int size;
+    /** What the message being assembled has taken from {@link #budget}. */
+    private long reserved;
     private byte[] retainedTextBuffer;
 
     MessageAssembler(int maxLength, MessageSink sink) {
-        this(maxLength, sink, null);
+        this(maxLength, sink, null, MemoryBudget.shared());
     }
 
-    /** @param lender where large binary messages take their buffers; null for none */
-    MessageAssembler(int maxLength, MessageSink sink, BufferPool lender) {
+    /**
+     * @param lender where large binary messages take their buffers; null for none
+     * @param budget what the buffers of messages being assembled are counted against
+     */
+    MessageAssembler(int maxLength, MessageSink sink, BufferPool lender, MemoryBudget budget) {
         this.maxLength = maxLength;
         this.sink = sink;
         this.lender = lender;
+        this.budget = budget;
     }
 
     void frameStart(int opcode, boolean fin, int frameRsv, long length) throws ProtocolException {
@@ -100,7 +107,7 @@ final class MessageAssembler {
 
     void payload(ByteBuffer chunk) throws ProtocolException {
         int n = chunk.remaining();
-        if (lendable && capacityFor(size + n, frameLength) >= frameLength) {
+        if (lendable && 2L * (size + n) >= frameLength) {
             borrow();
         }
         if (borrowed != null) {
@@ -140,6 +147,7 @@ final class MessageAssembler {
             deliver(loan);
             return;
         }
+        releaseReserved(); // the buffer is the receiver's now, or retained: it holds at most a small text
         byte[] bytes = buffer == null ? new byte[0] : buffer;
         if (type == MessageType.TEXT) {
             retainedTextBuffer = bytes.length <= RETAINED_CAPACITY ? buffer : null;
@@ -166,6 +174,7 @@ final class MessageAssembler {
         if (borrowed != null && buffer != null) {
             borrowed.put(0, buffer, 0, size);
             buffer = null;
+            releaseReserved(); // the pool bounds what it lends by itself
         }
     }
 
@@ -176,15 +185,37 @@ final class MessageAssembler {
             lender.release(borrowed);
             borrowed = null;
         }
+        buffer = null;
+        releaseReserved();
     }
 
-    /** Makes room for {@code needed} bytes of a message that may grow to {@code bound}; see {@link #capacityFor}. */
-    private void ensureCapacity(int needed, long bound) {
+    /**
+     * Makes room for {@code needed} bytes of a message that may grow to {@code bound} (see
+     * {@link #capacityFor}), taking what the larger buffer adds from the budget.
+     *
+     * @throws ProtocolException 1013 when the budget has not that much left
+     */
+    private void ensureCapacity(int needed, long bound) throws ProtocolException {
         if (buffer != null && buffer.length >= needed) {
             return;
         }
         int capacity = capacityFor(needed, bound);
+        long more = capacity - reserved;
+        if (more > 0) {
+            if (!budget.tryReserve(more)) {
+                throw new ProtocolException(CloseCodes.TRY_AGAIN_LATER, "the messages being received hold all the memory"
+                        + " allowed for them (" + budget.limit() + " bytes): try again later");
+            }
+            reserved += more;
+        }
         buffer = buffer == null || size == 0 ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
+    }
+
+    private void releaseReserved() {
+        if (reserved > 0) {
+            budget.release(reserved);
+            reserved = 0;
+        }
     }
 
     /** The capacity of the buffer being filled, 0 without one; for tests. */
@@ -194,15 +225,13 @@ final class MessageAssembler {
 
     /**
      * The buffer to hold {@code needed} bytes of a message that may grow to {@code bound} (at most
-     * {@code Integer.MAX_VALUE}): never less than needed nor more than the bound, at least 64 KiB,
-     * and otherwise up to 1 MiB, 16 times what has arrived rounded up to a power of two (so a 1 MiB
-     * frame gets its whole buffer with its first 64 KiB read, header and all, and is never copied),
-     * past that four times what has arrived. A large message is thus copied little, while a peer that
-     * only announces one gets little memory for it.
+     * {@code Integer.MAX_VALUE}): never less than needed nor more than the bound, and otherwise twice
+     * what has arrived and {@value #GROWTH_STEP} bytes. A large message is copied a few times as it
+     * grows (each copy twice the last, so less than twice its size in all), while a peer that only
+     * announces one, or sends part of it, gets no more than twice what it sent.
      */
     static int capacityFor(int needed, long bound) {
-        long roundedUp = Long.highestOneBit(needed) == needed ? needed : Long.highestOneBit(needed) << 1;
-        long ahead = Math.max(INITIAL_CAPACITY, Math.max(Math.min(16 * roundedUp, EAGER_CAPACITY), 4L * needed));
+        long ahead = 2L * needed + GROWTH_STEP;
         return Math.toIntExact(Math.max(needed, Math.min(ahead, bound)));
     }
 }

@@ -3,10 +3,14 @@ package dev.tether.driver.hybi;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tether.api.CloseCodes;
 import dev.tether.message.BufferPool;
+import dev.tether.message.MemoryBudget;
 import dev.tether.message.Message;
+import dev.tether.protocol.ProtocolException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** How the assembler takes memory: as bytes arrive, and for a large frame, once. */
+/** How the assembler takes memory: as bytes arrive, never far ahead of them, and within a budget shared by connections. */
 class MessageAssemblerTest {
     private static final int KIB = 1024;
     private static final int MIB = 1 << 20;
@@ -27,14 +31,12 @@ class MessageAssemblerTest {
     @CsvSource({
             // needed,   bound,       capacity
             "1,          125,         125",         // a small frame: no more than it announced
-            "1,          67108863,    65536",       // a 64 MiB announcement and one byte: 64 KiB
-            "1024,       67108863,    65536",
-            "65522,      1048576,     1048576",     // the first 64 KiB read of a 1 MiB frame, less its header: all of it
-            "65522,      67108863,    1048576",     // ... of a 64 MiB frame: 1 MiB
-            "65537,      67108863,    1048576",
-            "1048576,    67108863,    4194304",     // past 1 MiB: four times what came
-            "1048577,    67108863,    4194308",
-            "20000000,   67108863,    67108863",    // past a quarter of the bound: the bound
+            "1,          67108863,    4098",        // a 64 MiB announcement and one byte: twice that and 4 KiB
+            "1024,       67108863,    6144",
+            "65522,      1048576,     135140",      // the first 64 KiB read of a 1 MiB frame, less its header
+            "65537,      67108863,    135170",
+            "1048576,    67108863,    2101248",
+            "40000000,   67108863,    67108863",    // past half the bound: the bound
             "100,        50,          100",         // never less than needed
             "2147483639, 2147483639,  2147483639",  // the largest message there can be
     })
@@ -42,34 +44,44 @@ class MessageAssemblerTest {
         assertEquals(capacity, MessageAssembler.capacityFor(needed, bound));
     }
 
+    /** No buffer past twice what has arrived and the growth step: what a peer can make the assembler hold. */
+    private static void assertHoldsLittleMoreThanArrived(MessageAssembler assembler, long arrived, MemoryBudget budget) {
+        assertTrue(assembler.capacity() <= 2 * arrived + 4 * KIB, assembler.capacity() + " bytes held for " + arrived);
+        assertEquals(assembler.capacity(), budget.reserved(), "what it holds is what it took from the budget");
+    }
+
     @Test
-    @DisplayName("a 1 MiB frame in 64 KiB reads, the first short by its header, is delivered whole in an array of exactly 1 MiB")
+    @DisplayName("a 1 MiB frame in 64 KiB reads never holds more than twice what arrived and 4 KiB, and is delivered in an array of exactly 1 MiB")
     void largeFrameInReads() throws Exception {
         List<Message> delivered = new ArrayList<>();
-        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message));
+        MemoryBudget budget = MemoryBudget.of(64 * MIB);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
         byte[] payload = new byte[MIB];
         new Random(3).nextBytes(payload);
 
         assembler.frameStart(Opcode.BINARY, true, 0, MIB);
-        int first = 64 * KIB - 14;
-        assembler.payload(ByteBuffer.wrap(payload, 0, first));
-        assertEquals(MIB, assembler.capacity(), "the whole buffer comes with the first read");
-        for (int at = first; at < MIB; at += 64 * KIB) {
-            assembler.payload(ByteBuffer.wrap(payload, at, Math.min(64 * KIB, MIB - at)));
-            assertEquals(MIB, assembler.capacity(), "and is never regrown");
+        Set<Integer> capacities = new HashSet<>();
+        for (int at = 0; at < MIB; at += 64 * KIB) {
+            int n = Math.min(64 * KIB, MIB - at);
+            assembler.payload(ByteBuffer.wrap(payload, at, n));
+            assertHoldsLittleMoreThanArrived(assembler, at + n, budget);
+            capacities.add(assembler.capacity());
         }
         assembler.frameEnd(true);
 
+        assertEquals(4, capacities.size(), "regrown three times: " + capacities);
         assertEquals(1, delivered.size());
         assertEquals(MIB, delivered.get(0).payload().array().length);
         assertArrayEquals(payload, delivered.get(0).payload().array());
+        assertEquals(0, budget.reserved(), "delivered: the array is the receiver's, given back to the budget");
     }
 
     @Test
-    @DisplayName("a 4 MiB message in 4,096 fragments of 1 KiB is regrown twice, not once per fragment, and delivered exactly")
+    @DisplayName("a 4 MiB message in 4,096 fragments of 1 KiB grows by doubling, never past twice what arrived and 4 KiB, and is delivered exactly")
     void fragmentedMessageGrowsGeometrically() throws Exception {
         List<Message> delivered = new ArrayList<>();
-        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message));
+        MemoryBudget budget = MemoryBudget.of(64 * MIB);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
         byte[] payload = new byte[4 * MIB];
         new Random(5).nextBytes(payload);
 
@@ -78,13 +90,54 @@ class MessageAssemblerTest {
             boolean last = i == 4095;
             assembler.frameStart(i == 0 ? Opcode.BINARY : Opcode.CONTINUATION, last, 0, KIB);
             assembler.payload(ByteBuffer.wrap(payload, i * KIB, KIB));
+            assertHoldsLittleMoreThanArrived(assembler, (i + 1L) * KIB, budget);
             capacities.add(assembler.capacity());
             assembler.frameEnd(last);
         }
 
-        assertEquals(List.of(64 * KIB, MIB, 4 * (MIB + KIB)), capacities.stream().sorted().toList());
+        assertTrue(capacities.size() <= 11, "regrown by doubling, not per fragment: " + capacities.size() + " sizes");
         assertEquals(1, delivered.size());
         assertArrayEquals(payload, delivered.get(0).payload().array());
+        assertEquals(0, budget.reserved());
+    }
+
+    @Test
+    @DisplayName("a peer that announces a 64 MiB frame and sends 65,537 bytes of it makes the assembler hold twice that and 4 KiB")
+    void aStalledHugeFrameHoldsLittle() throws Exception {
+        MemoryBudget budget = MemoryBudget.of(64 * MIB);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> { }, null, budget);
+        assembler.frameStart(Opcode.BINARY, true, 0, 64 * MIB - 1);
+        assembler.payload(ByteBuffer.wrap(new byte[65_536]));
+        assembler.payload(ByteBuffer.wrap(new byte[1]));
+        assertEquals(2 * 65_536 + 4 * KIB, assembler.capacity(), "grown once, with the first read");
+        assertEquals(assembler.capacity(), budget.reserved());
+        assembler.discard();
+        assertEquals(0, budget.reserved(), "the connection ended: given back");
+    }
+
+    @Test
+    @DisplayName("a message that would take more than the budget has left fails with 1013; the others go on, and what ends gives back")
+    void aSharedBudgetBoundsTheSum() throws Exception {
+        MemoryBudget budget = MemoryBudget.of(MIB);
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler first = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
+        MessageAssembler second = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
+        first.frameStart(Opcode.BINARY, true, 0, 64 * MIB - 1);
+        first.payload(ByteBuffer.wrap(new byte[400 * KIB])); // holds 804 KiB
+        second.frameStart(Opcode.BINARY, true, 0, 300 * KIB);
+        ProtocolException refused = assertThrows(ProtocolException.class, () -> second.payload(ByteBuffer.wrap(new byte[150 * KIB]))); // would take 300 KiB of the 220 left
+        assertEquals(CloseCodes.TRY_AGAIN_LATER, refused.closeCode());
+        assertTrue(refused.getMessage().contains("try again later"), refused.getMessage());
+        second.discard();
+
+        first.discard();
+        assertEquals(0, budget.reserved());
+        MessageAssembler third = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
+        third.frameStart(Opcode.BINARY, true, 0, 300 * KIB);
+        third.payload(ByteBuffer.wrap(new byte[300 * KIB]));
+        third.frameEnd(true);
+        assertEquals(300 * KIB, delivered.get(0).payload().remaining());
+        assertEquals(0, budget.reserved());
     }
 
     @Test
@@ -92,7 +145,7 @@ class MessageAssemblerTest {
     void largeBinaryFrameInALentBuffer() throws Exception {
         BufferPool pool = new BufferPool(true, 4 * MIB, 64 * MIB);
         List<Message> delivered = new ArrayList<>();
-        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool, MemoryBudget.of(64 * MIB));
         byte[] payload = new byte[MIB];
         new Random(7).nextBytes(payload);
 
@@ -120,7 +173,7 @@ class MessageAssemblerTest {
     })
     void otherMessagesAreNotLent(String what, int opcode, boolean fin, int rsv, int length) throws Exception {
         BufferPool pool = new BufferPool(false, 4 * MIB, 64 * MIB);
-        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> { }, pool);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> { }, pool, MemoryBudget.of(64 * MIB));
         assembler.frameStart(opcode, fin, rsv, length);
         assembler.payload(ByteBuffer.wrap(new byte[length]));
         assembler.frameEnd(fin);
@@ -133,7 +186,7 @@ class MessageAssemblerTest {
         BufferPool pool = new BufferPool(true, MIB, MIB);
         ByteBuffer held = pool.take(MIB);
         List<Message> delivered = new ArrayList<>();
-        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool, MemoryBudget.of(64 * MIB));
         byte[] payload = new byte[MIB];
         new Random(9).nextBytes(payload);
         assembler.frameStart(Opcode.BINARY, true, 0, MIB);
@@ -146,20 +199,20 @@ class MessageAssemblerTest {
     }
 
     @Test
-    @DisplayName("a 4 MiB frame moves to a lent buffer once 1 MiB has arrived, as an array of its own would grow to it")
+    @DisplayName("a 4 MiB frame moves to a lent buffer once half of it has arrived, so a stalled peer holds no more of the pool than twice what it sent")
     void poolTakenByTheSameRuleAsAnArray() throws Exception {
         BufferPool pool = new BufferPool(false, 4 * MIB, 64 * MIB);
         List<Message> delivered = new ArrayList<>();
-        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool, MemoryBudget.of(64 * MIB));
         byte[] payload = new byte[4 * MIB];
         new Random(15).nextBytes(payload);
 
         assembler.frameStart(Opcode.BINARY, true, 0, 4 * MIB);
-        for (int at = 0; at < MIB - 64 * KIB; at += 64 * KIB) {
+        for (int at = 0; at < 2 * MIB - 64 * KIB; at += 64 * KIB) {
             assembler.payload(ByteBuffer.wrap(payload, at, 64 * KIB));
-            assertEquals(0, pool.bytes(), "a stalled peer holds no more of the pool than of the heap");
+            assertEquals(0, pool.bytes(), "not before half has arrived");
         }
-        for (int at = MIB - 64 * KIB; at < 4 * MIB; at += 64 * KIB) {
+        for (int at = 2 * MIB - 64 * KIB; at < 4 * MIB; at += 64 * KIB) {
             assembler.payload(ByteBuffer.wrap(payload, at, 64 * KIB));
             assertEquals(1, pool.lentCount());
         }
@@ -173,9 +226,9 @@ class MessageAssemblerTest {
     @DisplayName("a message that will never be finished gives its lent buffer back when discarded")
     void discardGivesBackTheBuffer() throws Exception {
         BufferPool pool = new BufferPool(false, MIB, 64 * MIB);
-        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> { }, pool);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> { }, pool, MemoryBudget.of(64 * MIB));
         assembler.frameStart(Opcode.BINARY, true, 0, MIB);
-        assembler.payload(ByteBuffer.wrap(new byte[64 * KIB]));
+        assembler.payload(ByteBuffer.wrap(new byte[512 * KIB]));
         assertEquals(1, pool.lentCount());
         assembler.discard();
         assertEquals(0, pool.lentCount());
