@@ -31,9 +31,9 @@ import java.util.Objects;
  *       depend on how the input was split into reads and a peer's one huge frame costs no more than
  *       this much memory until it has arrived. Default {@value #DEFAULT_FRAGMENT_SIZE} (64 KiB).</li>
  *   <li>{@code messageMemory}: what the messages being received take as they arrive, shared with
- *       other connections given the same budget; a message that would take more than is left fails
- *       its connection with 1013 (try again later). Default {@link MemoryBudget#shared()}, a quarter
- *       of the largest heap for the whole JVM.</li>
+ *       other connections given the same budget; a message that cannot get what it needs fails its
+ *       connection with 1013 (try again later), one larger than the whole budget with 1009. Default
+ *       {@link MemoryBudget#shared()}, a quarter of the largest heap and at least 64 MiB.</li>
  * </ul>
  */
 public final class DriverOptions {

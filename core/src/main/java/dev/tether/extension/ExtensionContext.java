@@ -1,6 +1,9 @@
 package dev.tether.extension;
 
+import dev.tether.message.MemoryBudget;
 import dev.tether.protocol.Role;
+
+import java.util.Objects;
 
 /**
  * What an extension session may need to know about its connection.
@@ -8,6 +11,19 @@ import dev.tether.protocol.Role;
  * @param role             which end of the connection the session serves
  * @param maxMessageLength the largest message the connection accepts, in bytes; an extension that
  *                         grows incoming messages (inflation) must stop at this size with 1009
+ * @param messageMemory    the budget the connection's incoming messages take memory from; an
+ *                         extension that makes a whole message of its own (inflating one) counts
+ *                         that message's buffer against it, with {@link dev.tether.message.MessageMemory}
  */
-public record ExtensionContext(Role role, int maxMessageLength) {
+public record ExtensionContext(Role role, int maxMessageLength, MemoryBudget messageMemory) {
+
+    public ExtensionContext {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(messageMemory, "messageMemory");
+    }
+
+    /** With the {@linkplain MemoryBudget#shared() shared} budget. */
+    public ExtensionContext(Role role, int maxMessageLength) {
+        this(role, maxMessageLength, MemoryBudget.shared());
+    }
 }

@@ -4,13 +4,21 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How much memory the messages being received may hold at once, across every connection that
- * shares this budget. A message takes memory as its bytes arrive and gives it back when it is
- * delivered or dropped; one that would take more than is left fails its connection with 1013 (try
- * again later) instead of filling the heap. So however many peers announce large messages and send
- * part of them, the sum they make the process hold stays bounded. Thread-safe.
+ * shares this budget. A message takes from it as its buffer grows and gives back when it is
+ * delivered or dropped (see {@link MessageMemory}); one that cannot get what it needs fails its
+ * connection, so however many peers announce large messages and send part of them, the buffers
+ * they make the process hold stay within the budget. Thread-safe.
+ *
+ * <p>What is counted: the buffers messages are assembled in (RFC 6455 and the hixie drafts), and
+ * the output of inflating a whole message. Not counted, each bounded per connection by itself: the
+ * piece of a frame being read on the fragment path (at most the fragment size), a small text
+ * buffer kept for the next message (16 KiB), and buffers lent from a {@link BufferPool} (the pool
+ * has its own bound).
  */
 public final class MemoryBudget {
-    private static final MemoryBudget SHARED = new MemoryBudget(Runtime.getRuntime().maxMemory() / 4);
+    /** The shared budget is never below this, so that a message of the default size limit fits in it. */
+    private static final long SHARED_MINIMUM = 64L << 20;
+    private static final MemoryBudget SHARED = new MemoryBudget(Math.max(Runtime.getRuntime().maxMemory() / 4, SHARED_MINIMUM));
 
     private final long limit;
     private final AtomicLong reserved = new AtomicLong();
@@ -28,8 +36,9 @@ public final class MemoryBudget {
     }
 
     /**
-     * The default, one for the whole JVM: a quarter of the largest heap ({@code -Xmx}), shared by
-     * every connection that is not given a budget of its own, server or client.
+     * The default: a quarter of the largest heap ({@code -Xmx}), and at least 64 MiB, shared by
+     * every connection that is not given a budget of its own, server or client. It is one per class
+     * loader: a web application that bundles Tether has its own.
      */
     public static MemoryBudget shared() {
         return SHARED;
@@ -37,28 +46,46 @@ public final class MemoryBudget {
 
     /** Takes {@code bytes} from the budget if that many are left; false, taking nothing, if not. */
     public boolean tryReserve(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("bytes must not be negative: " + bytes);
-        }
-        long now;
-        do {
-            now = reserved.get();
-            if (bytes > limit - now) {
-                return false;
-            }
-        } while (!reserved.compareAndSet(now, now + bytes));
-        return true;
+        return reserveBetween(bytes, bytes) == bytes;
     }
 
-    /** Gives back {@code bytes} taken with {@link #tryReserve}. */
+    /**
+     * Takes as much as is left up to {@code most}, if that is at least {@code least}: how many
+     * bytes were taken, or -1, taking nothing, when fewer than {@code least} are left.
+     */
+    public long reserveBetween(long least, long most) {
+        if (least < 0 || most < least) {
+            throw new IllegalArgumentException("need 0 <= least <= most: " + least + ", " + most);
+        }
+        while (true) {
+            long now = reserved.get();
+            long taken = Math.min(most, limit - now);
+            if (taken < least) {
+                return -1;
+            }
+            if (reserved.compareAndSet(now, now + taken)) {
+                return taken;
+            }
+        }
+    }
+
+    /**
+     * Gives back {@code bytes} taken before.
+     *
+     * @throws IllegalStateException when more would be given back than is taken (nothing is)
+     */
     public void release(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("bytes must not be negative: " + bytes);
         }
-        long after = reserved.addAndGet(-bytes);
-        if (after < 0) {
-            reserved.addAndGet(bytes);
-            throw new IllegalStateException("released " + bytes + " bytes more than were reserved");
+        while (true) {
+            long now = reserved.get();
+            if (bytes > now) {
+                throw new IllegalStateException("released " + bytes + " bytes, but only " + now + " are reserved");
+            }
+            if (reserved.compareAndSet(now, now - bytes)) {
+                return;
+            }
         }
     }
 

@@ -18,10 +18,10 @@ import java.util.concurrent.ScheduledExecutorService;
  *   <caption>Options and defaults</caption>
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code maxLength}</td><td>64 MiB − 1</td><td>largest frame and message accepted; more → 1009</td></tr>
- *   <tr><td>{@code messageMemory}</td><td>{@link MemoryBudget#shared()}: a quarter of {@code -Xmx} for the whole
- *       JVM</td><td>what messages being received take as their bytes arrive (never past twice what arrived and 4 KiB),
- *       shared by every connection given the same budget; a message that would take more than is left fails its
- *       connection with 1013 (try again later)</td></tr>
+ *   <tr><td>{@code messageMemory}</td><td>{@link MemoryBudget#shared()}: a quarter of {@code -Xmx}, at least
+ *       64 MiB</td><td>what messages being received take as their bytes arrive (never past twice what arrived and
+ *       4 KiB), shared by every connection given the same budget; a message that cannot get what it needs fails its
+ *       connection with 1013 (try again later), one larger than the whole budget with 1009</td></tr>
  *   <tr><td>{@code pingInterval}</td><td>30 s</td><td>keepalive ping period; zero turns keepalive off</td></tr>
  *   <tr><td>{@code pongTimeout}</td><td>30 s</td><td>a peer that sends nothing for this long after a keepalive ping was written is dead: dropped (1006)</td></tr>
  *   <tr><td>{@code closeTimeout}</td><td>30 s</td><td>how long to wait for the peer's close frame (or for our close to be written) before dropping the connection (1006);

@@ -9,13 +9,15 @@ import dev.tether.driver.DriverOptions;
 import dev.tether.driver.WireOutput;
 import dev.tether.driver.internal.HeldClose;
 import dev.tether.driver.internal.SendChecks;
+import dev.tether.message.MemoryBudget;
+import dev.tether.message.MessageMemory;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
 import dev.tether.protocol.ProtocolException;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,30 +42,39 @@ public class Hixie75Driver implements Driver {
     private final int maxLength;
     private final boolean deliverFragments;
 
+    private static final byte[] NO_TEXT = new byte[0];
+    private static final int RETAINED_TEXT = 16 * 1024;
+
     /** {@code CLOSING} is used by hixie-76 only, whose closing handshake hixie-75 lacks. */
     protected ReadyState state = ReadyState.CONNECTING;
 
     private Stage stage = Stage.LEADING_BYTE;
     private long length;
     private boolean closingFrame;
-    private final ByteArrayOutputStream text = new ByteArrayOutputStream();
+    /** The text frame being read; a buffer of up to {@link #RETAINED_TEXT} bytes is kept for the next. */
+    private byte[] text = NO_TEXT;
+    private int textSize;
+    /** What {@link #text} has taken from the connections' budget while it grows. */
+    private final MessageMemory textMemory;
     private final Utf8Validator utf8 = new Utf8Validator();
 
     public Hixie75Driver(int maxLength, String protocol, DriverEvents events, WireOutput out) {
-        this(maxLength, false, protocol, events, out);
+        this(maxLength, false, MemoryBudget.shared(), protocol, events, out);
     }
 
     /**
-     * A driver with {@code options}' {@code maxLength} and {@code deliverFragments}: asked for
+     * A driver with {@code options}' {@code maxLength}, {@code messageMemory} and {@code deliverFragments}: asked for
      * fragments, it delivers each message as one ({@link DriverEvents#onFragment}), as these drafts
      * have no fragmentation.
      */
     public Hixie75Driver(DriverOptions options, String protocol, DriverEvents events, WireOutput out) {
-        this(options.maxLength(), options.deliverFragments(), protocol, events, out);
+        this(options.maxLength(), options.deliverFragments(), options.messageMemory(), protocol, events, out);
     }
 
-    Hixie75Driver(int maxLength, boolean deliverFragments, String protocol, DriverEvents events, WireOutput out) {
+    Hixie75Driver(int maxLength, boolean deliverFragments, MemoryBudget messageMemory, String protocol,
+                  DriverEvents events, WireOutput out) {
         this.maxLength = maxLength;
+        this.textMemory = new MessageMemory(messageMemory);
         this.deliverFragments = deliverFragments;
         this.protocol = protocol;
         this.events = Objects.requireNonNull(events, "events");
@@ -136,7 +147,7 @@ public class Hixie75Driver implements Driver {
                 int type = in.get() & 0xFF;
                 if ((type & 0x80) == 0) {
                     stage = Stage.TEXT;
-                    text.reset();
+                    textSize = 0;
                     utf8.reset();
                 } else {
                     closingFrame = isClosingFrameType(type);
@@ -180,21 +191,21 @@ public class Hixie75Driver implements Driver {
             end++;
         }
         int n = end - start;
-        if (text.size() + n > maxLength) {
+        if (textSize + (long) n > maxLength) {
             throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
-                    "message of at least " + (text.size() + n) + " bytes exceeds the limit of " + maxLength);
+                    "message of at least " + (textSize + (long) n) + " bytes exceeds the limit of " + maxLength);
         }
         ByteBuffer chunk = in.slice(start, n);
         if (!utf8.update(chunk)) {
             throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8");
         }
-        if (chunk.hasArray()) {
-            text.write(chunk.array(), chunk.arrayOffset(), n);
-        } else {
-            byte[] copy = new byte[n]; // a direct input
-            chunk.get(0, copy);
-            text.write(copy, 0, n);
+        if (text.length - textSize < n) {
+            int needed = textSize + n;
+            // as it arrives: never past twice what came and 4 KiB, and within the budget
+            text = Arrays.copyOf(text, textMemory.grow(needed, (int) Math.min(maxLength, 2L * needed + 4096)));
         }
+        chunk.get(0, text, textSize, n);
+        textSize += n;
         if (end == limit) {
             in.position(limit);
             return;
@@ -204,13 +215,24 @@ public class Hixie75Driver implements Driver {
         if (!utf8.isComplete()) {
             throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text frame ends inside a UTF-8 sequence");
         }
+        byte[] message = Arrays.copyOf(text, textSize);
+        releaseText();
         if (state != ReadyState.OPEN) {
             return;
         }
         if (deliverFragments) {
-            events.onFragment(MessageType.TEXT, ByteBuffer.wrap(text.toByteArray()), true);
+            events.onFragment(MessageType.TEXT, ByteBuffer.wrap(message), true);
         } else {
-            events.onText(text.toString(StandardCharsets.UTF_8));
+            events.onText(new String(message, StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Gives back what the text frame took; only a small buffer is kept for the next one. */
+    private void releaseText() {
+        textMemory.release();
+        textSize = 0;
+        if (text.length > RETAINED_TEXT) {
+            text = NO_TEXT;
         }
     }
 
@@ -298,6 +320,10 @@ public class Hixie75Driver implements Driver {
     protected final void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
         heldClose.drop();
-        events.onClose(status);
+        try {
+            releaseText();
+        } finally {
+            events.onClose(status);
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.tether.api.ReadyState;
 import dev.tether.driver.DriverEvents;
 import dev.tether.driver.DriverOptions;
 import dev.tether.driver.WireOutput;
+import dev.tether.message.MemoryBudget;
 import dev.tether.driver.handshake.Hixie76Key;
 import dev.tether.protocol.ProtocolException;
 
@@ -31,15 +32,15 @@ public final class Hixie76Driver extends Hixie75Driver {
 
     /** The keys must already have passed {@link Hixie76Key#keyNumber(String)} (done by the handshake). */
     public Hixie76Driver(String key1, String key2, int maxLength, String protocol, DriverEvents events, WireOutput out) {
-        super(maxLength, false, protocol, events, out);
+        super(maxLength, false, MemoryBudget.shared(), protocol, events, out);
         this.key1 = key1;
         this.key2 = key2;
     }
 
-    /** As above, with {@code options}' {@code maxLength} and {@code deliverFragments} (see {@link Hixie75Driver}). */
+    /** As above, with {@code options}' {@code maxLength}, {@code messageMemory} and {@code deliverFragments} (see {@link Hixie75Driver}). */
     public Hixie76Driver(String key1, String key2, DriverOptions options, String protocol, DriverEvents events,
                          WireOutput out) {
-        super(options.maxLength(), options.deliverFragments(), protocol, events, out);
+        super(options.maxLength(), options.deliverFragments(), options.messageMemory(), protocol, events, out);
         this.key1 = key1;
         this.key2 = key2;
     }

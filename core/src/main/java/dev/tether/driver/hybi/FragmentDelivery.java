@@ -5,6 +5,7 @@ import dev.tether.driver.DriverEvents;
 import dev.tether.extension.FragmentSink;
 import dev.tether.message.Fragment;
 import dev.tether.message.MemoryBudget;
+import dev.tether.message.MessageMemory;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
 import dev.tether.protocol.ProtocolException;
@@ -24,7 +25,7 @@ final class FragmentDelivery implements FragmentSink {
 
     private final long maxLength;
     private final boolean whole;
-    private final MemoryBudget budget;
+    private final MessageMemory memory;
     private final DriverEvents events;
     private final BooleanSupplier delivering;
     private final Utf8Validator utf8 = new Utf8Validator();
@@ -37,8 +38,6 @@ final class FragmentDelivery implements FragmentSink {
     /** A whole message being collected, when messages are reported whole. */
     private byte[] collected;
     private int collectedSize;
-    /** What {@link #collected} has taken from {@link #budget}. */
-    private long reserved;
 
     /**
      * @param whole      report each message whole ({@code onText}, {@code onBinary}) rather than its
@@ -49,7 +48,7 @@ final class FragmentDelivery implements FragmentSink {
     FragmentDelivery(int maxLength, boolean whole, MemoryBudget budget, DriverEvents events, BooleanSupplier delivering) {
         this.maxLength = maxLength;
         this.whole = whole;
-        this.budget = budget;
+        this.memory = new MessageMemory(budget);
         this.events = events;
         this.delivering = delivering;
     }
@@ -121,13 +120,9 @@ final class FragmentDelivery implements FragmentSink {
             return;
         }
         if (collected == null || collected.length - collectedSize < n) {
-            long grown = Math.min(Math.max(collectedSize + (long) n, 2L * (collected == null ? n : collected.length)), maxLength);
-            if (!budget.tryReserve(grown - reserved)) {
-                throw new ProtocolException(CloseCodes.TRY_AGAIN_LATER, "the messages being received hold all the memory"
-                        + " allowed for them (" + budget.limit() + " bytes): try again later");
-            }
-            reserved = grown;
-            collected = Arrays.copyOf(collected == null ? EMPTY : collected, (int) grown);
+            int needed = collectedSize + n; // within maxLength, checked on arrival
+            int wanted = (int) Math.min(Math.max(needed, 2L * (collected == null ? n : collected.length)), maxLength);
+            collected = Arrays.copyOf(collected == null ? EMPTY : collected, memory.grow(needed, wanted));
         }
         payload.get(payload.position(), collected, collectedSize, n);
         collectedSize += n;
@@ -142,8 +137,7 @@ final class FragmentDelivery implements FragmentSink {
     void discard() {
         collected = null;
         collectedSize = 0;
-        budget.release(reserved);
-        reserved = 0;
+        memory.release();
     }
 
     private void report(ByteBuffer message) {

@@ -7,20 +7,23 @@ import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Turns the data frames the parser validated into {@link Fragment}s: one per frame, or, for a frame
  * over the fragment size, one per piece of that size counted from the frame's start. The pieces
- * depend only on the bytes, never on how the input was split into reads; a piece's buffer is taken
- * when its first byte arrives and is never larger than the piece, so a peer that announces a huge
- * frame and sends little of it costs little. Each fragment's payload is a buffer of its own, handed
- * over to the sink.
+ * depend only on the bytes, never on how the input was split into reads. A piece's buffer is taken
+ * when its first bytes arrive and grows with them, never past twice what has arrived and 4 KiB nor
+ * past the piece, so a peer that announces a huge frame and sends little of it costs little. Each
+ * fragment's payload is a buffer of its own, handed over to the sink.
  *
  * <p>The message size limit is checked at each frame's header, before its payload is read, as
  * {@link MessageAssembler} does.
  */
 final class FragmentReader {
     private static final byte[] EMPTY = new byte[0];
+    /** How far past twice what has arrived a piece's buffer may reach. */
+    private static final int GROWTH_STEP = 4 * 1024;
 
     private final long maxLength;
     private final int fragmentSize;
@@ -34,6 +37,8 @@ final class FragmentReader {
     private long size;
     private long frameUnread;
     private byte[] piece;
+    /** The size the piece being read will have once whole. */
+    private int pieceSize;
     private int filled;
 
     FragmentReader(int maxLength, int fragmentSize, FragmentSink sink) {
@@ -62,19 +67,33 @@ final class FragmentReader {
         int at = chunk.position();
         int end = chunk.limit();
         while (at < end) {
+            int available = end - at;
             if (piece == null) {
-                piece = new byte[(int) Math.min(fragmentSize, frameUnread)];
+                pieceSize = (int) Math.min(fragmentSize, frameUnread);
+                piece = new byte[bufferFor(available)];
                 filled = 0;
+            } else if (filled == piece.length) {
+                piece = Arrays.copyOf(piece, bufferFor(filled + (long) available));
             }
-            int n = Math.min(piece.length - filled, end - at);
+            int n = Math.min(piece.length - filled, available);
             chunk.get(at, piece, filled, n);
             at += n;
             filled += n;
             frameUnread -= n;
-            if (filled == piece.length && frameUnread > 0) {
+            if (filled == pieceSize && frameUnread > 0) {
                 hand(false); // a full piece with more of the frame to come
             }
         }
+    }
+
+    /** The size of the buffer the piece being read is in, 0 without one; for tests. */
+    int pieceCapacity() {
+        return piece == null ? 0 : piece.length;
+    }
+
+    /** The buffer for a piece of which {@code arrived} bytes are here. */
+    private int bufferFor(long arrived) {
+        return (int) Math.min(pieceSize, 2 * arrived + GROWTH_STEP);
     }
 
     /** The frame ended: its last piece (or, for an empty frame, an empty one) is handed on. */

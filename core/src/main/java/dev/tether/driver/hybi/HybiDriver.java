@@ -69,7 +69,8 @@ public final class HybiDriver implements Driver {
     /**
      * As above, lending large binary messages from {@code lender} (see
      * {@link DriverEvents#onBinary}); without extensions only, since an extension may replace the
-     * payload it is given.
+     * payload it is given. Messages take memory from the {@linkplain MemoryBudget#shared() shared}
+     * budget.
      *
      * @param lender where binary messages sent in one large frame take their buffers; null for none
      */
@@ -329,11 +330,14 @@ public final class HybiDriver implements Driver {
     private void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
         heldClose.drop();
-        inbound.discard();
         try {
-            extensions.close();
+            inbound.discard();
         } finally {
-            events.onClose(status);
+            try {
+                extensions.close();
+            } finally {
+                events.onClose(status);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tether.driver.hybi;
 import dev.tether.api.CloseCodes;
 import dev.tether.message.BufferPool;
 import dev.tether.message.MemoryBudget;
+import dev.tether.message.MessageMemory;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.message.Utf8Validator;
@@ -16,8 +17,9 @@ import java.util.Arrays;
  * validates text as UTF-8 chunk by chunk so bad text fails on the frame that carries it, and grows
  * its buffer only as bytes actually arrive: never past twice what has arrived and a few KiB, so a
  * peer that announces a huge frame and sends part of it makes this hold little more than it sent.
- * What the buffer takes is counted against a {@link MemoryBudget} shared by many connections, and
- * a message that would take more than is left fails with 1013 (try again later).
+ * What the buffer takes is counted against a {@link MemoryBudget} shared by many connections: a
+ * message that cannot get what it needs fails with 1013 (try again later), or 1009 if it is larger
+ * than the whole budget.
  *
  * <p>A message whose first frame has RSV bits set belongs to an extension (it may be compressed), so
  * its text is validated after the extension pipeline instead.
@@ -48,7 +50,7 @@ final class MessageAssembler {
     private final long maxLength;
     private final MessageSink sink;
     private final BufferPool lender;
-    private final MemoryBudget budget;
+    private final MessageMemory memory;
     private final Utf8Validator utf8 = new Utf8Validator();
 
     private MessageType type;
@@ -65,8 +67,6 @@ final class MessageAssembler {
     /** The frame being read may still be moved to a pooled buffer. */
     private boolean lendable;
     private int size;
-    /** What the message being assembled has taken from {@link #budget}. */
-    private long reserved;
     private byte[] retainedTextBuffer;
 
     MessageAssembler(int maxLength, MessageSink sink) {
@@ -81,7 +81,7 @@ final class MessageAssembler {
         this.maxLength = maxLength;
         this.sink = sink;
         this.lender = lender;
-        this.budget = budget;
+        this.memory = new MessageMemory(budget);
     }
 
     void frameStart(int opcode, boolean fin, int frameRsv, long length) throws ProtocolException {
@@ -190,32 +190,22 @@ final class MessageAssembler {
     }
 
     /**
-     * Makes room for {@code needed} bytes of a message that may grow to {@code bound} (see
-     * {@link #capacityFor}), taking what the larger buffer adds from the budget.
+     * Makes room for {@code needed} bytes of a message that may grow to {@code bound}: as
+     * {@link #capacityFor} says, or less if the budget has less left.
      *
-     * @throws ProtocolException 1013 when the budget has not that much left
+     * @throws ProtocolException 1013 when the budget has not even {@code needed} left, 1009 when the
+     *                           whole budget is less
      */
     private void ensureCapacity(int needed, long bound) throws ProtocolException {
         if (buffer != null && buffer.length >= needed) {
             return;
         }
-        int capacity = capacityFor(needed, bound);
-        long more = capacity - reserved;
-        if (more > 0) {
-            if (!budget.tryReserve(more)) {
-                throw new ProtocolException(CloseCodes.TRY_AGAIN_LATER, "the messages being received hold all the memory"
-                        + " allowed for them (" + budget.limit() + " bytes): try again later");
-            }
-            reserved += more;
-        }
+        int capacity = memory.grow(needed, capacityFor(needed, bound));
         buffer = buffer == null || size == 0 ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
     }
 
     private void releaseReserved() {
-        if (reserved > 0) {
-            budget.release(reserved);
-            reserved = 0;
-        }
+        memory.release();
     }
 
     /** The capacity of the buffer being filled, 0 without one; for tests. */

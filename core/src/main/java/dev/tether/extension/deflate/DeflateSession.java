@@ -1,14 +1,17 @@
 package dev.tether.extension.deflate;
 
+import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.ExtensionParams;
 import dev.tether.extension.ExtensionSession;
 import dev.tether.extension.FragmentSink;
 import dev.tether.message.Fragment;
+import dev.tether.message.MemoryBudget;
 import dev.tether.message.Message;
+import dev.tether.message.MessageMemory;
 import dev.tether.protocol.ProtocolException;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +23,7 @@ import java.util.function.Consumer;
 final class DeflateSession implements ExtensionSession {
     private final PerMessageDeflate config;
     private final int maxMessageLength;
+    private final MemoryBudget messageMemory;
     /** Server: the response; client: the offer. */
     private final ExtensionParams params;
     /** Null before agreement, and when this end does not compress (see {@link #activate}). */
@@ -29,24 +33,25 @@ final class DeflateSession implements ExtensionSession {
     private boolean compressingMessage;
     private boolean closed;
 
-    private DeflateSession(PerMessageDeflate config, int maxMessageLength, ExtensionParams params) {
+    private DeflateSession(PerMessageDeflate config, ExtensionContext context, ExtensionParams params) {
         this.config = config;
-        this.maxMessageLength = maxMessageLength;
+        this.maxMessageLength = context.maxMessageLength();
+        this.messageMemory = context.messageMemory();
         this.params = params;
     }
 
     /** A server session answering with {@code response}, agreed on from the start. */
-    static DeflateSession server(PerMessageDeflate config, int maxMessageLength, ExtensionParams response,
+    static DeflateSession server(PerMessageDeflate config, ExtensionContext context, ExtensionParams response,
                                  boolean serverNoContextTakeover, boolean clientNoContextTakeover,
                                  boolean serverWindowLimited) {
-        DeflateSession session = new DeflateSession(config, maxMessageLength, response);
+        DeflateSession session = new DeflateSession(config, context, response);
         session.agree(serverNoContextTakeover, clientNoContextTakeover, serverWindowLimited);
         return session;
     }
 
     /** A client session offering {@code offer}, agreed on by {@link #activate}. */
-    static DeflateSession client(PerMessageDeflate config, int maxMessageLength, ExtensionParams offer) {
-        return new DeflateSession(config, maxMessageLength, offer);
+    static DeflateSession client(PerMessageDeflate config, ExtensionContext context, ExtensionParams offer) {
+        return new DeflateSession(config, context, offer);
     }
 
     /**
@@ -151,19 +156,55 @@ final class DeflateSession implements ExtensionSession {
         }
     }
 
+    /**
+     * Inflates a whole message (when another active extension works on whole messages only), into
+     * a buffer that grows as inflation gives bytes and is counted against the connection's
+     * {@linkplain ExtensionContext#messageMemory() message memory} until it is passed on.
+     */
     @Override
     public Message processIncoming(Message message) throws ProtocolException {
         requireAgreed();
         if ((message.rsv() & Message.RSV1) == 0) {
             return message;
         }
-        ByteArrayOutputStream inflated = new ByteArrayOutputStream();
-        decompressor.inflate(new Fragment(message.type(), message.rsv(), message.payload().duplicate(), true, true),
-                fragment -> {
-                    ByteBuffer bytes = fragment.payload();
-                    inflated.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
-                });
-        return message.with(message.rsv() & ~Message.RSV1, ByteBuffer.wrap(inflated.toByteArray()));
+        InflatedMessage inflated = new InflatedMessage(new MessageMemory(messageMemory), maxMessageLength);
+        try {
+            decompressor.inflate(new Fragment(message.type(), message.rsv(), message.payload().duplicate(), true, true),
+                    inflated);
+            return message.with(message.rsv() & ~Message.RSV1, inflated.bytes());
+        } finally {
+            inflated.memory.release(); // passed on, or failed: the receiver's from here
+        }
+    }
+
+    /** The inflated bytes of a whole message, in a buffer that grows as they come. */
+    private static final class InflatedMessage implements FragmentSink {
+        private final MessageMemory memory;
+        private final int maxLength;
+        private byte[] bytes = new byte[0];
+        private int size;
+
+        InflatedMessage(MessageMemory memory, int maxLength) {
+            this.memory = memory;
+            this.maxLength = maxLength;
+        }
+
+        @Override
+        public void accept(Fragment fragment) throws ProtocolException {
+            ByteBuffer chunk = fragment.payload();
+            int n = chunk.remaining();
+            if (bytes.length - size < n) {
+                int needed = size + n; // the decompressor stops at maxLength
+                bytes = Arrays.copyOf(bytes, memory.grow(needed, (int) Math.min(maxLength, 2L * needed + 4096)));
+            }
+            chunk.get(chunk.position(), bytes, size, n);
+            size += n;
+        }
+
+        /** The message, in an array of its exact size: the receiver keeps it. */
+        ByteBuffer bytes() {
+            return ByteBuffer.wrap(bytes.length == size ? bytes : Arrays.copyOf(bytes, size));
+        }
     }
 
     private void requireAgreed() {

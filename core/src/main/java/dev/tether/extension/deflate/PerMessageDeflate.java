@@ -203,7 +203,7 @@ public final class PerMessageDeflate implements Extension {
             }
             boolean windowLimited = params.serverMaxWindowBits() != DeflateParams.ABSENT
                     && params.serverMaxWindowBits() < DeflateParams.MAX_WINDOW_BITS;
-            return DeflateSession.server(this, context.maxMessageLength(), new ExtensionParams(NAME, response),
+            return DeflateSession.server(this, context, new ExtensionParams(NAME, response),
                     serverNoTakeover, clientNoTakeover, windowLimited);
         }
         return null;
@@ -223,7 +223,7 @@ public final class PerMessageDeflate implements Extension {
             offer.add(Param.flag(DeflateParams.CLIENT_NO_CONTEXT_TAKEOVER));
         }
         offer.add(Param.flag(DeflateParams.CLIENT_MAX_WINDOW_BITS));
-        return DeflateSession.client(this, context.maxMessageLength(), new ExtensionParams(NAME, offer));
+        return DeflateSession.client(this, context, new ExtensionParams(NAME, offer));
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.tether.driver.Driver;
 import dev.tether.driver.DriverOptions;
 import dev.tether.driver.FeedEveryWay;
 import dev.tether.driver.Transcript;
+import dev.tether.message.MemoryBudget;
 import dev.tether.message.MessageType;
 import dev.tether.protocol.Role;
 import org.junit.jupiter.api.DisplayName;
@@ -87,6 +88,28 @@ abstract class HixieFramingContract {
         Driver driver = openDriver(t, 4);
         driver.parse(ByteBuffer.wrap(bytes("00 61 62 63 64 65")));
         assertTrue(t.lines.contains("error:1009"), t.lines.toString());
+    }
+
+    @Test
+    @DisplayName("text takes memory from the connections' budget as it arrives: 1013 when too little is left, all given back after the frame")
+    void textWithinTheBudget() {
+        MemoryBudget budget = MemoryBudget.of(64 * 1024);
+        DriverOptions options = DriverOptions.builder(Role.SERVER).messageMemory(budget).build();
+        Transcript t = new Transcript();
+        Driver driver = openDriver(t, options);
+        byte[] frame = new byte[20_002];
+        java.util.Arrays.fill(frame, (byte) 'a');
+        frame[0] = 0x00;
+        frame[frame.length - 1] = (byte) 0xFF;
+        driver.parse(ByteBuffer.wrap(frame));
+        assertEquals(List.of("text:" + "a".repeat(20_000)), t.lines);
+        assertEquals(0, budget.reserved(), "given back with the message");
+
+        assertTrue(budget.tryReserve(60 * 1024)); // what other connections hold
+        t.lines.clear();
+        driver.parse(ByteBuffer.wrap(frame, 0, 10_001));
+        assertTrue(t.lines.contains("error:1013"), t.lines.toString());
+        assertEquals(60 * 1024, budget.reserved(), "the failed frame took nothing");
     }
 
     @Test

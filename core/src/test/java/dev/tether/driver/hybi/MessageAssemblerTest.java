@@ -116,26 +116,42 @@ class MessageAssemblerTest {
     }
 
     @Test
-    @DisplayName("a message that would take more than the budget has left fails with 1013; the others go on, and what ends gives back")
+    @DisplayName("messages share the budget: one gets what is left, less than it would like; one that cannot get what it needs fails with 1013, one larger than the whole budget with 1009; what ends gives back")
     void aSharedBudgetBoundsTheSum() throws Exception {
         MemoryBudget budget = MemoryBudget.of(MIB);
         List<Message> delivered = new ArrayList<>();
         MessageAssembler first = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
-        MessageAssembler second = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
         first.frameStart(Opcode.BINARY, true, 0, 64 * MIB - 1);
-        first.payload(ByteBuffer.wrap(new byte[400 * KIB])); // holds 804 KiB
+        first.payload(ByteBuffer.wrap(new byte[400 * KIB]));
+        assertEquals(804 * KIB, budget.reserved(), "twice what came and 4 KiB");
+
+        MessageAssembler second = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
         second.frameStart(Opcode.BINARY, true, 0, 300 * KIB);
-        ProtocolException refused = assertThrows(ProtocolException.class, () -> second.payload(ByteBuffer.wrap(new byte[150 * KIB]))); // would take 300 KiB of the 220 left
+        second.payload(ByteBuffer.wrap(new byte[150 * KIB]));
+        assertEquals(220 * KIB, second.capacity(), "all that was left: less than the 300 KiB it would have taken");
+        assertEquals(MIB, budget.reserved());
+
+        MessageAssembler third = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
+        third.frameStart(Opcode.BINARY, true, 0, 10 * KIB);
+        ProtocolException refused = assertThrows(ProtocolException.class, () -> third.payload(ByteBuffer.wrap(new byte[5 * KIB])));
         assertEquals(CloseCodes.TRY_AGAIN_LATER, refused.closeCode());
-        assertTrue(refused.getMessage().contains("try again later"), refused.getMessage());
-        second.discard();
+        assertEquals("the server is short of memory for messages being received: try again later", refused.getMessage());
+        third.discard();
 
         first.discard();
+        second.discard();
         assertEquals(0, budget.reserved());
-        MessageAssembler third = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
-        third.frameStart(Opcode.BINARY, true, 0, 300 * KIB);
-        third.payload(ByteBuffer.wrap(new byte[300 * KIB]));
-        third.frameEnd(true);
+        MessageAssembler fourth = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
+        fourth.frameStart(Opcode.BINARY, true, 0, 2 * MIB);
+        fourth.payload(ByteBuffer.wrap(new byte[MIB]));
+        ProtocolException tooBig = assertThrows(ProtocolException.class, () -> fourth.payload(ByteBuffer.wrap(new byte[1])));
+        assertEquals(CloseCodes.MESSAGE_TOO_BIG, tooBig.closeCode(), "it could never be received: no use trying again");
+        fourth.discard();
+
+        MessageAssembler fifth = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), null, budget);
+        fifth.frameStart(Opcode.BINARY, true, 0, 300 * KIB);
+        fifth.payload(ByteBuffer.wrap(new byte[300 * KIB]));
+        fifth.frameEnd(true);
         assertEquals(300 * KIB, delivered.get(0).payload().remaining());
         assertEquals(0, budget.reserved());
     }

@@ -4,6 +4,7 @@ import dev.tether.api.CloseCodes;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.ExtensionHeader;
 import dev.tether.message.Fragment;
+import dev.tether.message.MemoryBudget;
 import dev.tether.message.Message;
 import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
@@ -219,6 +220,30 @@ class DeflateSessionTest {
         int n = deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
         deflater.end();
         return Arrays.copyOf(out, n - 4);
+    }
+
+    @Test
+    @DisplayName("a whole message inflated on its own takes its buffer from the connections' budget, and gives it back")
+    void processIncomingCountsAgainstTheBudget() throws ProtocolException {
+        MemoryBudget budget = MemoryBudget.of(64 * 1024);
+        DeflateSession session = (DeflateSession) PerMessageDeflate.defaults().createServerSession(
+                ExtensionHeader.parse("permessage-deflate"), new ExtensionContext(Role.SERVER, MAX, budget));
+        byte[] text = "x".repeat(20_000).getBytes();
+        Deflater deflater = new Deflater(6, true);
+        deflater.setInput(text);
+        byte[] out = new byte[1024];
+        int n = deflater.deflate(out, 0, out.length, Deflater.SYNC_FLUSH);
+        deflater.end();
+        Message compressed = new Message(MessageType.TEXT, Message.RSV1, ByteBuffer.wrap(Arrays.copyOf(out, n - 4)));
+        assertEquals(20_000, session.processIncoming(compressed).payload().remaining());
+        assertEquals(0, budget.reserved(), "given back with the message");
+
+        assertTrue(budget.tryReserve(60 * 1024)); // what other connections hold
+        ProtocolException refused = assertThrows(ProtocolException.class,
+                () -> session.processIncoming(compressed.with(Message.RSV1, ByteBuffer.wrap(Arrays.copyOf(out, n - 4)))));
+        assertEquals(CloseCodes.TRY_AGAIN_LATER, refused.closeCode());
+        assertEquals(60 * 1024, budget.reserved());
+        session.close();
     }
 
     @Test
