@@ -330,6 +330,7 @@ public final class HybiDriver implements Driver {
     private void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
         heldClose.drop();
+        parser.stop(); // what follows in the same read is dropped, as later reads are: nothing is assembled
         try {
             inbound.discard();
         } finally {

@@ -1,5 +1,10 @@
 package dev.tether.driver.hybi;
 
+import dev.tether.driver.DriverOptions;
+import dev.tether.driver.Hex;
+import dev.tether.driver.Transcript;
+import dev.tether.message.MemoryBudget;
+import dev.tether.protocol.Role;
 import dev.tether.driver.Hex;
 import dev.tether.driver.Transcript;
 
@@ -42,6 +47,18 @@ class HybiDriverCloseTest {
         assertTrue(lines.get(0).matches(">CLOSE 88 [0-9a-f]{2} 03 ea.*"), lines.toString());
         assertEquals("error:1002", lines.get(1));
         assertEquals("close:1002:close code " + code + " is not valid on the wire:unclean", lines.get(2));
+    }
+
+    @Test
+    @DisplayName("frames after the peer's close in the same read are dropped, and take no memory (found by FrameParserFuzz)")
+    void framesAfterThePeersCloseTakeNothing() {
+        MemoryBudget budget = MemoryBudget.of(1 << 20);
+        Transcript t = new Transcript();
+        HybiDriver driver = Drivers.started(DriverOptions.builder(Role.SERVER).messageMemory(budget).build(), t);
+        byte[] read = Hex.concat(closeFrame(1000, "bye"), RawFrame.op(Opcode.TEXT).fin(false).payload(new byte[] {'a', 'b'}).bytes());
+        driver.parse(ByteBuffer.wrap(read));
+        assertEquals(List.of(">CLOSE 88 02 03 e8", "close:1000:bye:clean"), t.lines);
+        assertEquals(0, budget.reserved(), "the text frame after the close was not assembled");
     }
 
     @Test
