@@ -182,7 +182,12 @@ public final class ServerHandshake {
         if (origin != null) {
             headers.set(prefix + "Origin", origin);
         }
-        headers.set(prefix + "Location", location(request, host));
+        try {
+            headers.set(prefix + "Location", location(request, host));
+        } catch (IllegalArgumentException notAFieldValue) {
+            // a target with CR, LF, NUL or a character past U+00FF cannot be echoed in the header
+            return reject(400, "the request target cannot be echoed in the " + prefix + "Location header");
+        }
         if (protocol != null) {
             headers.set(prefix + "Protocol", protocol);
         }

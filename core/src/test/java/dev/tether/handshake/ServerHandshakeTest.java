@@ -251,6 +251,17 @@ class ServerHandshakeTest {
     }
 
     @Test
+    @DisplayName("hixie: a request target that cannot stand in the Location header is answered 400, not thrown at (found by ServerHandshakeFuzz)")
+    void hixieTargetThatCannotBeEchoed() {
+        HttpHeaders req = new HttpHeaders().set("Host", "example.com").set("Connection", "Upgrade").set("Upgrade", "WebSocket");
+        for (String target : List.of("/ch\0at", "/a\r\nX-Injected: 1", "/caf\u0100")) {
+            ServerHandshake h = ServerHandshake.answer(HandshakeRequest.of("GET", target, req, false), DEFAULTS);
+            assertEquals(400, h.status(), target);
+            assertTrue(h.failure().contains("Location"), h.failure());
+        }
+    }
+
+    @Test
     @DisplayName("the driver made for each protocol takes deliverFragments and fragmentSize from the options")
     void fragmentOptionsReachTheDriver() {
         DriverOptions options = DriverOptions.builder(Role.SERVER).deliverFragments(true).fragmentSize(2).build();
