@@ -292,7 +292,7 @@ public final class DeflateGenerator {
             try {
                 while (done < connections) {
                     while (started < connections && started - done < window) {
-                        startOpening(selector, address, request, started % frames.count());
+                        Handshake.startOpening(selector, address, request, new Opening(started % frames.count()));
                         started++;
                     }
                     if (selector.select(10_000) == 0) {
@@ -332,29 +332,7 @@ public final class DeflateGenerator {
                 connections, compressed, answer);
     }
 
-    private static void startOpening(Selector selector, InetSocketAddress address, byte[] request, int frame) throws IOException {
-        SocketChannel channel = SocketChannel.open();
-        try {
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            boolean connected = channel.connect(address);
-            SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT, new Opening(frame));
-            if (connected) { // no OP_CONNECT comes for a connection made at once
-                sendRequest(key, request);
-            }
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-    }
 
-    private static void sendRequest(SelectionKey key, byte[] request) throws IOException {
-        // Under 300 bytes into the empty send buffer of a new connection: written whole.
-        if (((SocketChannel) key.channel()).write(ByteBuffer.wrap(request)) != request.length) {
-            throw new IOException("the upgrade request was not written whole");
-        }
-        key.interestOps(SelectionKey.OP_READ);
-    }
 
     /**
      * Takes a connection one step on; cancels its key once the echo has come back whole. Returns the
@@ -364,7 +342,7 @@ public final class DeflateGenerator {
         SocketChannel channel = (SocketChannel) key.channel();
         if (key.isConnectable()) {
             channel.finishConnect();
-            sendRequest(key, request);
+            Handshake.sendRequest(key, request);
             return null;
         }
         if (o.in == null) {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -69,5 +71,35 @@ final class Handshake {
             }
         }
         return false;
+    }
+
+    /**
+     * Starts a non-blocking connection to {@code address}, its key carrying {@code attachment}: the
+     * request goes out once it is connected ({@link #sendRequest}, at once if it connected at once).
+     */
+    static void startOpening(Selector selector, InetSocketAddress address, byte[] request, Object attachment)
+            throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            boolean connected = channel.connect(address);
+            SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT, attachment);
+            if (connected) { // no OP_CONNECT comes for a connection made at once
+                sendRequest(key, request);
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** Writes the upgrade request and waits for the answer. */
+    static void sendRequest(SelectionKey key, byte[] request) throws IOException {
+        // A few hundred bytes into the empty send buffer of a new connection: written whole.
+        if (((SocketChannel) key.channel()).write(ByteBuffer.wrap(request)) != request.length) {
+            throw new IOException("the upgrade request was not written whole");
+        }
+        key.interestOps(SelectionKey.OP_READ);
     }
 }

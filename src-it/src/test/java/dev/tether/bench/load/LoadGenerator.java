@@ -406,7 +406,7 @@ public final class LoadGenerator {
             try {
                 while (opened < connections) {
                     while (started < connections && started - opened < window) {
-                        startHandshake(selector, address, request);
+                        Handshake.startOpening(selector, address, request, ByteBuffer.allocate(4096));
                         started++;
                     }
                     if (selector.select(10_000) == 0) {
@@ -437,7 +437,7 @@ public final class LoadGenerator {
         SocketChannel channel = (SocketChannel) key.channel();
         if (key.isConnectable()) {
             channel.finishConnect();
-            sendRequest(key, request);
+            Handshake.sendRequest(key, request);
             return false;
         }
         ByteBuffer head = (ByteBuffer) key.attachment();
@@ -465,29 +465,7 @@ public final class LoadGenerator {
         }
     }
 
-    private static void startHandshake(Selector selector, InetSocketAddress address, byte[] request) throws IOException {
-        SocketChannel channel = SocketChannel.open();
-        try {
-            channel.configureBlocking(false);
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            boolean connected = channel.connect(address);
-            SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT, ByteBuffer.allocate(4096));
-            if (connected) {
-                sendRequest(key, request);
-            }
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-    }
 
-    private static void sendRequest(SelectionKey key, byte[] request) throws IOException {
-        // Under 200 bytes into the empty send buffer of a new connection: written whole.
-        if (((SocketChannel) key.channel()).write(ByteBuffer.wrap(request)) != request.length) {
-            throw new IOException("the upgrade request was not written whole");
-        }
-        key.interestOps(SelectionKey.OP_READ);
-    }
 
     /**
      * Closes the idle connections with a reset (linger 0), which leaves no socket in TIME_WAIT. Closed
