@@ -26,57 +26,45 @@ final class CountingExtension implements Extension {
     @Override
     public ExtensionSession createServerSession(List<ExtensionParams> offers, ExtensionContext context) {
         sessions++;
-        return new ExtensionSession() {
-            @Override
-            public ExtensionParams generateResponse() {
-                return ExtensionParams.of("x-count");
-            }
-
-            @Override
-            public Message processIncoming(Message message) {
-                return message;
-            }
-
-            @Override
-            public Message processOutgoing(Message message) {
-                return message;
-            }
-
-            @Override
-            public void close() {
-                closes++;
-            }
-        };
+        return new Session();
     }
 
     @Override
     public ExtensionSession createClientSession(ExtensionContext context) {
         sessions++;
-        return new ExtensionSession() {
-            @Override
-            public ExtensionParams generateOffer() {
-                return ExtensionParams.of("x-count");
-            }
+        return new Session();
+    }
 
-            @Override
-            public boolean activate(ExtensionParams response) {
-                return true;
-            }
+    /** Either side's session: offers, accepts and answers {@code x-count}, changes nothing, counts its close. */
+    private final class Session implements ExtensionSession {
+        @Override
+        public ExtensionParams generateOffer() {
+            return ExtensionParams.of("x-count");
+        }
 
-            @Override
-            public Message processIncoming(Message message) {
-                return message;
-            }
+        @Override
+        public boolean activate(ExtensionParams response) {
+            return true;
+        }
 
-            @Override
-            public Message processOutgoing(Message message) {
-                return message;
-            }
+        @Override
+        public ExtensionParams generateResponse() {
+            return ExtensionParams.of("x-count");
+        }
 
-            @Override
-            public void close() {
-                closes++;
-            }
-        };
+        @Override
+        public Message processIncoming(Message message) {
+            return message;
+        }
+
+        @Override
+        public Message processOutgoing(Message message) {
+            return message;
+        }
+
+        @Override
+        public void close() {
+            closes++;
+        }
     }
 }
