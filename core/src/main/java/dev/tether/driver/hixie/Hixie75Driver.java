@@ -191,13 +191,14 @@ public class Hixie75Driver implements Driver {
             end++;
         }
         int n = end - start;
-        if (textSize + (long) n > maxLength) {
-            throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
-                    "message of at least " + (textSize + (long) n) + " bytes exceeds the limit of " + maxLength);
-        }
-        ByteBuffer chunk = in.slice(start, n);
+        int allowed = maxLength - textSize;
+        ByteBuffer chunk = in.slice(start, Math.min(n, allowed));
+        // The first bad byte decides, wherever the reads end: bad UTF-8 before the limit is 1007.
         if (!utf8.update(chunk)) {
             throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text frame is not valid UTF-8");
+        }
+        if (n > allowed) {
+            throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG, "text frame longer than the limit of " + maxLength + " bytes");
         }
         if (text.length - textSize < n) {
             int needed = textSize + n;

@@ -113,6 +113,15 @@ abstract class HixieFramingContract {
     }
 
     @Test
+    @DisplayName("a text frame both over maxLength and not UTF-8 fails with the code of its first bad byte, however it is split (found by HixieFramingFuzz)")
+    void firstBadByteDecides() {
+        List<String> early = FeedEveryWay.feed(t -> openDriver(t, 4), bytes("00 61 c0 62 63 64 65"));
+        assertTrue(early.contains("error:1007"), early.toString()); // the bad byte is the 2nd, within the limit
+        List<String> late = FeedEveryWay.feed(t -> openDriver(t, 4), bytes("00 61 62 63 64 c0 65"));
+        assertTrue(late.contains("error:1009"), late.toString()); // the 5th byte passes the limit first
+    }
+
+    @Test
     @DisplayName("a skipped frame announcing more than maxLength fails with 1009")
     void skippedFrameOverLimit() {
         Transcript t = new Transcript();
