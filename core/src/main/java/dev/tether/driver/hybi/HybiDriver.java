@@ -186,8 +186,8 @@ public final class HybiDriver implements Driver {
             bytes.position(bytes.limit());
             end(() -> fail(e));
         }
-        if (heldClose.isHeld()) {
-            bytes.position(bytes.limit());
+        if (heldClose.isHeld() || state == ReadyState.CLOSED) {
+            bytes.position(bytes.limit()); // what followed the close is read and dropped
         }
     }
 

@@ -2,7 +2,8 @@ package dev.tether.driver.hybi;
 
 import dev.tether.driver.DriverOptions;
 import dev.tether.driver.Transcript;
-import dev.tether.extension.Extension;
+import dev.tether.extension.ExtensionContext;
+import dev.tether.extension.Extensions;
 import dev.tether.extension.deflate.PerMessageDeflate;
 import dev.tether.message.MemoryBudget;
 import dev.tether.protocol.Role;
@@ -45,12 +46,18 @@ public final class FrameParserFuzz {
         if (!wholeRun.lines.equals(splitRun.lines)) {
             throw new AssertionError("split reads changed the events:\n" + wholeRun.lines + "\n" + splitRun.lines);
         }
+        long messageBytes = 0; // fragments of the message being delivered, summed
         for (String line : wholeRun.lines) {
             if (line.startsWith("error:") && !CODES.contains(Integer.parseInt(line.substring(6)))) {
                 throw new AssertionError("unexpected close code: " + line);
             }
-            if ((line.startsWith("text:") && line.length() - 5 > maxLength)) {
-                throw new AssertionError("a message over the limit was delivered");
+            messageBytes += deliveredBytes(line);
+            if (messageBytes > maxLength) {
+                throw new AssertionError("a message over the limit of " + maxLength + " was delivered: " + messageBytes);
+            }
+            boolean moreToCome = line.contains("-fragment:") && line.endsWith(":more");
+            if (!moreToCome) {
+                messageBytes = 0;
             }
         }
         if (whole.reserved() != 0 || split.reserved() != 0) {
@@ -58,13 +65,38 @@ public final class FrameParserFuzz {
         }
     }
 
+    /** The payload bytes an event line reports (text as UTF-8, binary as hex), 0 for other events. */
+    private static long deliveredBytes(String line) {
+        if (line.startsWith("text:")) {
+            return line.substring(5).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        }
+        if (line.startsWith("binary:")) {
+            return (line.length() - 7 + 1) / 3;
+        }
+        if (line.startsWith("text-fragment:") || line.startsWith("binary-fragment:")) {
+            String payload = line.substring(line.indexOf(':') + 1, line.lastIndexOf(':'));
+            return line.startsWith("text") ? payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length : (payload.length() + 1) / 3;
+        }
+        return 0;
+    }
+
     private static Transcript run(Role role, boolean deflate, boolean fragments, int maxLength, MemoryBudget budget,
                                   byte[] wire, Random splits, boolean split) {
+        // pieces above the 4 KiB growth step, so that a piece's buffer grows under fuzzing too
         DriverOptions options = DriverOptions.builder(role).maxLength(maxLength).deliverFragments(fragments)
-                .fragmentSize(512).messageMemory(budget).build();
+                .fragmentSize(5000).messageMemory(budget).build();
         Transcript t = new Transcript();
-        List<Extension> extensions = deflate ? List.of(PerMessageDeflate.builder().threshold(0).build()) : List.of();
-        HybiDriver driver = Drivers.started(options, t, extensions.toArray(Extension[]::new));
+        Extensions extensions = new Extensions(deflate ? List.of(PerMessageDeflate.builder().threshold(0).build()) : List.of(),
+                new ExtensionContext(role, maxLength, budget));
+        if (role == Role.SERVER) {
+            extensions.generateResponse(deflate ? "permessage-deflate" : null);
+        } else {
+            extensions.generateOffer();
+            extensions.activate(null);
+        }
+        HybiDriver driver = new HybiDriver(options, 13, extensions, null, () -> Drivers.FIXED_MASK, t, t, null);
+        driver.start();
+        t.lines.clear();
         byte[] copy = wire.clone(); // parsers unmask in place
         int at = 0;
         while (at < copy.length) {

@@ -5,8 +5,6 @@ import dev.tether.driver.Hex;
 import dev.tether.driver.Transcript;
 import dev.tether.message.MemoryBudget;
 import dev.tether.protocol.Role;
-import dev.tether.driver.Hex;
-import dev.tether.driver.Transcript;
 
 import dev.tether.api.ReadyState;
 import org.junit.jupiter.api.DisplayName;
@@ -56,7 +54,9 @@ class HybiDriverCloseTest {
         Transcript t = new Transcript();
         HybiDriver driver = Drivers.started(DriverOptions.builder(Role.SERVER).messageMemory(budget).build(), t);
         byte[] read = Hex.concat(closeFrame(1000, "bye"), RawFrame.op(Opcode.TEXT).fin(false).payload(new byte[] {'a', 'b'}).bytes());
-        driver.parse(ByteBuffer.wrap(read));
+        ByteBuffer input = ByteBuffer.wrap(read);
+        driver.parse(input);
+        assertEquals(0, input.remaining(), "parse consumes everything, what it drops too");
         assertEquals(List.of(">CLOSE 88 02 03 e8", "close:1000:bye:clean"), t.lines);
         assertEquals(0, budget.reserved(), "the text frame after the close was not assembled");
     }
