@@ -318,6 +318,11 @@ public final class RawWebSocketClient implements AutoCloseable {
         socket.setSoTimeout(Math.toIntExact(Math.max(1, timeout.toMillis())));
     }
 
+    /** Makes {@link #close()} reset the connection (SO_LINGER 0) instead of closing it in order. */
+    public void resetOnClose() throws IOException {
+        socket.setSoLinger(true, 0);
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
