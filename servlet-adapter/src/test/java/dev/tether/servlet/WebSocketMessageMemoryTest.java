@@ -1,6 +1,7 @@
 package dev.tether.servlet;
 
 import dev.tether.api.CloseCodes;
+import dev.tether.api.CloseStatus;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.message.MemoryBudget;
@@ -17,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -147,5 +149,39 @@ class WebSocketMessageMemoryTest {
             assertArrayEquals(message, fits.readFrame(TIMEOUT).payload(), "the others go on");
         }
         awaitState(() -> budget.reserved() == 0, "everything given back: " + budget);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aServerThatStopsEndsItsConnectionsAndGivesBackWhatTheirMessagesHeld(Container container) throws Exception {
+        MemoryBudget budget = MemoryBudget.of(1L << 30);
+        CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+        List<WebSocket> opened = new CopyOnWriteArrayList<>();
+        WebSocketListener listener = new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket socket) {
+                opened.add(socket);
+            }
+
+            @Override
+            public void onClose(WebSocket socket, CloseStatus status) {
+                closed.complete(status);
+            }
+        };
+        WebSocketOptions options = WebSocketOptions.builder().messageMemory(budget).build();
+        RawWebSocketClient peer;
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, listener)))) {
+            peer = RawWebSocketClient.connect(running.wsUri("/ws"));
+            peer.sendRaw(frameHead(1 << 20));
+            peer.sendRaw(new byte[10_000]);
+            awaitState(() -> budget.reserved() > 0, "the half message read: " + budget);
+        } // the server stops with the message half read
+        try {
+            CloseStatus status = closed.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(status.code() == CloseCodes.GOING_AWAY || status.code() == CloseCodes.ABNORMAL, status.toString());
+            awaitState(() -> budget.reserved() == 0, "given back when the server stopped: " + budget);
+        } finally {
+            peer.close();
+        }
     }
 }

@@ -308,10 +308,15 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     /** One step: tells the inbound of a failure, or reads once. Returns whether to go on. */
     private boolean readOnce(Inbound in) {
-        if (closed || failureTold) {
+        if (failureTold) {
             return false;
         }
         Throwable broken = failure;
+        if (broken == null && closed && !inputEnded) {
+            // Closed by Jetty too (Connection.close, as a stopping server closes every connection):
+            // the inbound must learn that it ended, or its connection is never finished.
+            broken = new ClosedChannelException();
+        }
         if (broken != null) {
             failureTold = true;
             in.onFailure(broken);
