@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What peers that misbehave make the server log (java.util.logging, where Tether's System.Logger
  * and Tomcat write): an ordinary disconnect without a close, a reset in the middle of a message and
  * a protocol violation are the peer's business, not the operator's, so 30 of each log nothing at
- * INFO or above. Jetty logs through SLF4J, which has no provider on this class path: its own lines
- * are not counted here, Tether's and Tomcat's are.
+ * INFO or above. What is counted is what reaches java.util.logging: all of Tether's lines, and
+ * Tomcat's at WARNING and above (the test fixture sets {@code org.apache} to WARNING). Jetty logs
+ * through SLF4J to standard error: its lines are not counted here.
  */
 class LogsUnderAttackTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);

@@ -72,4 +72,11 @@ class HeaderTokensTest {
     void notTokens(String text) {
         assertFalse(HeaderTokens.isToken(text));
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(5) // guards against a hang only: the split is linear
+    void aMegabyteOfSpacesAndEmptyElementsSplitsAtOnce() {
+        String value = "chat" + ", \t ".repeat(256 * 1024) + "superchat";
+        assertEquals(List.of("chat", "superchat"), HeaderTokens.split(value));
+    }
 }
