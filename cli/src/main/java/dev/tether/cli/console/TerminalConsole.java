@@ -39,7 +39,11 @@ public final class TerminalConsole implements Console {
                 .option(LineReader.Option.INSERT_TAB, true)              // so is a tab: no completion here
                 .build();
         // Ctrl-C while no line is being read (e.g. while connecting) arrives as a signal.
-        terminal.handle(Terminal.Signal.INT, signal -> interrupted());
+        terminal.handle(Terminal.Signal.INT, signal -> {
+            if (!closed) {
+                interrupted();
+            }
+        });
     }
 
     /** The system terminal (standard input and output must both be one). */
@@ -73,6 +77,9 @@ public final class TerminalConsole implements Console {
         try {
             return reader.readLine(PROMPT);
         } catch (UserInterruptException e) {
+            if (closed) {
+                return null; // the session ended under the prompt (closing the terminal wakes the reader): not a Ctrl-C
+            }
             interrupted();
             throw new Interrupted();
         } catch (EndOfFileException e) {
