@@ -27,6 +27,26 @@ final class AcceptHeader {
         return false;
     }
 
+    /**
+     * Whether {@code values} take anything: no media range at all (no header, or empty), or a
+     * wildcard ({@code *}{@code /*}, {@code text/*}) with a quality above zero.
+     */
+    static boolean takesAnything(Enumeration<String> values) {
+        boolean anyRange = false;
+        if (values != null) {
+            while (values.hasMoreElements()) {
+                String value = values.nextElement();
+                if (value == null) continue;
+                for (String range : value.split(",")) {
+                    if (range.isBlank()) continue;
+                    anyRange = true;
+                    if (matches(range, "*/*") || matches(range, "text/*")) return true;
+                }
+            }
+        }
+        return !anyRange;
+    }
+
     private static boolean matches(String range, String mediaType) {
         String[] parts = range.split(";");
         if (!parts[0].trim().equalsIgnoreCase(mediaType)) return false;

@@ -16,8 +16,10 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A servlet filter that serves EventSource requests on its routes and passes every other request
- * down the chain untouched (a page at the same path keeps working). Register it async-supported.
+ * A servlet filter that serves event streams on its routes and passes every other request down the
+ * chain untouched. A route streams to EventSource requests and to GETs that take anything (curl,
+ * scripts: see {@link EventSources#acceptsEventStream}); a browser opening the path as a page asks
+ * for {@code text/html} and reaches what is behind the filter. Register it async-supported.
  * Routes are added with {@link #route}, in code or in a subclass's {@link #init}; the streams it
  * started are closed when the filter is destroyed.
  *
@@ -72,7 +74,7 @@ public class EventSourceFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http && response instanceof HttpServletResponse httpResponse
-                && EventSources.isEventSource(http)) {
+                && EventSources.acceptsEventStream(http)) {
             Route route = routeFor(pathWithinApplication(http));
             if (route != null) {
                 open.track(EventSources.start(http, httpResponse, route.options, route.listener));

@@ -43,7 +43,7 @@ public abstract class EventSourceServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        if (!EventSources.isEventSource(request)) {
+        if (!EventSources.acceptsEventStream(request)) {
             response.sendError(HttpServletResponse.SC_NOT_ACCEPTABLE, "this resource serves text/event-stream only");
             return;
         }

@@ -52,6 +52,22 @@ public final class EventSources {
         return "GET".equals(request.getMethod()) && AcceptHeader.lists(request.getHeaders("Accept"), "text/event-stream");
     }
 
+    /**
+     * Whether a request to a path that serves nothing but an event stream should get it: an
+     * {@linkplain #isEventSource EventSource request}, or a GET that takes anything, with no
+     * {@code Accept} header or a wildcard ({@code *}{@code /*}, {@code text/*}) and no
+     * {@code text/html} (curl, scripts, command-line clients). A browser opening the path as a page
+     * asks for {@code text/html} and is not given a stream. {@link EventSourceFilter} routes and
+     * {@link EventSourceServlet} answer by this.
+     */
+    public static boolean acceptsEventStream(HttpServletRequest request) {
+        if (isEventSource(request)) {
+            return true;
+        }
+        return "GET".equals(request.getMethod()) && AcceptHeader.takesAnything(request.getHeaders("Accept"))
+                && !AcceptHeader.lists(request.getHeaders("Accept"), "text/html");
+    }
+
     /** As {@link #start(HttpServletRequest, HttpServletResponse, EventSourceOptions, EventSourceListener)} with no listener. */
     public static EventSource start(HttpServletRequest request, HttpServletResponse response, EventSourceOptions options) {
         return start(request, response, options, NO_LISTENER);

@@ -7,6 +7,7 @@ import static org.mockito.Mockito.when;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -15,7 +16,7 @@ class EventSourceDetectionTest {
     private static HttpServletRequest request(String method, String... accept) {
         HttpServletRequest request = mock(HttpServletRequest.class);
         when(request.getMethod()).thenReturn(method);
-        when(request.getHeaders("Accept")).thenReturn(Collections.enumeration(List.of(accept)));
+        when(request.getHeaders("Accept")).thenAnswer(call -> Collections.enumeration(List.of(accept))); // a fresh one each call, as containers give
         return request;
     }
 
@@ -45,5 +46,28 @@ class EventSourceDetectionTest {
     void severalAcceptLinesCountAsOneList() {
         assertEquals(true, EventSources.isEventSource(request("GET", "text/html", "text/event-stream")));
         assertEquals(false, EventSources.isEventSource(request("GET")));
+    }
+
+    @ParameterizedTest(name = "{0} [{1}] -> {2}")
+    @DisplayName("a path that serves only an event stream serves it to curl and scripts too, and passes a browser's page request on")
+    @CsvSource(delimiter = '|', value = {
+            "GET  | text/event-stream                                                       | true",
+            "GET  | */*                                                                     | true",   // curl
+            "GET  | text/*                                                                  | true",
+            "GET  | application/json, */*;q=0.5                                             | true",
+            "GET  | ''                                                                      | true",   // an empty header
+            "GET  | text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8         | false",  // a browser opening the page
+            "GET  | application/json                                                        | false",
+            "GET  | */*;q=0                                                                 | false",
+            "HEAD | */*                                                                     | false",
+            "POST | */*                                                                     | false",
+    })
+    void streamRoutesAcceptAnyClientThatTakesAnything(String method, String accept, boolean expected) {
+        assertEquals(expected, EventSources.acceptsEventStream(request(method, accept)));
+    }
+
+    @org.junit.jupiter.api.Test
+    void noAcceptHeaderTakesAnything() {
+        assertEquals(true, EventSources.acceptsEventStream(request("GET")));
     }
 }

@@ -43,6 +43,22 @@ class EventSourceFilterTest {
         return response.body();
     }
 
+    /** What curl shows first of a stream: its first data line. */
+    private String firstDataLine(RunningServer server, String path, String accept) throws Exception {
+        HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(server.httpUri(path)).header("Accept", accept).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+            assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+            for (String line; (line = lines.readLine()) != null; ) {
+                if (line.startsWith("data:")) {
+                    return line;
+                }
+            }
+            return null;
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void eventSourceRequestsOnARouteBecomeStreamsAndEverythingElsePassesThrough(Container container) throws Exception {
@@ -62,11 +78,12 @@ class EventSourceFilterTest {
                 assertEquals(new Event("message", "hello /events", ""), SseClient.connect(http, server.httpUri("/events")).nextEvent());
                 assertEquals(new Event("message", "hello /feeds/a/b", ""), SseClient.connect(http, server.httpUri("/feeds/a/b")).nextEvent());
                 assertEquals(new Event("message", "hello /feeds", ""), SseClient.connect(http, server.httpUri("/feeds")).nextEvent());
+                assertEquals("data: hello /events", firstDataLine(server, "/events", "*/*"), "curl gets the stream too");
                 assertEquals("page /events", get(server, "/events", "text/html"));
                 assertEquals("page /other", get(server, "/other", "text/event-stream"));
                 assertEquals("page /eventsx", get(server, "/eventsx", "text/event-stream"));
                 assertEquals("page /feedsx", get(server, "/feedsx", "text/event-stream"));
-                assertEquals(3, opened.size());
+                assertEquals(4, opened.size());
             } finally {
                 filter.destroy(); // closes the streams it started
             }
