@@ -47,7 +47,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 abstract class ExampleAppContract extends OnDistribution {
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(120);
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    /** Debian's Chromium, or the one TETHER_CHROMIUM names (browser.mjs reads the same variable). */
+    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("TETHER_CHROMIUM", "/usr/bin/chromium"));
 
 
     /** A short name for file names: "tomcat", "jetty". */
@@ -310,7 +311,7 @@ abstract class ExampleAppContract extends OnDistribution {
     private Path screenshots() throws Exception {
         if (!Files.isExecutable(CHROMIUM)) {
             fail("the browser tests need Chromium at " + CHROMIUM + ": install it with `apt-get install chromium` "
-                    + "(Debian's package; .ci/run installs it in CI)");
+                    + "(Debian's package; .ci/run installs it in CI), or name another in TETHER_CHROMIUM");
         }
         Path dir = ItPaths.property("tether.it.screenshots").resolve(id());
         Files.createDirectories(dir);
