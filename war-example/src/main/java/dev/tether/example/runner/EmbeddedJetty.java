@@ -8,8 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Runs the example WAR, unchanged, on embedded Jetty 12.1 (ee10): port 8080, or {@code $PORT}.
- * Not part of the WAR itself.
+ * Runs the example WAR, unchanged, on embedded Jetty 12.1 (ee10): on 127.0.0.1 (or {@code $HOST};
+ * {@code 0.0.0.0} for every interface), port 8080 (or {@code $PORT}). Stopping it (Ctrl-C) stops
+ * Jetty, which deletes the WAR's unpacked copy. Not part of the WAR itself.
  */
 public final class EmbeddedJetty {
     private EmbeddedJetty() {
@@ -22,8 +23,11 @@ public final class EmbeddedJetty {
             System.exit(2);
         }
         int port = Integer.parseInt(System.getenv().getOrDefault("PORT", "8080"));
+        String host = System.getenv().getOrDefault("HOST", "127.0.0.1");
         Server server = new Server();
+        server.setStopAtShutdown(true); // Ctrl-C stops Jetty, and Jetty deletes the unpacked WAR
         ServerConnector connector = new ServerConnector(server);
+        connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
         WebAppContext webapp = new WebAppContext();
@@ -34,13 +38,21 @@ public final class EmbeddedJetty {
         webapp.setParentLoaderPriority(false);
         server.setHandler(webapp);
         server.start();
-        int actual = connector.getLocalPort();
-        System.out.println("Tether example running on Jetty " + Server.getVersion() + ": http://localhost:" + actual + "/");
-        System.out.println("  Chat page:          http://localhost:" + actual + "/");
-        System.out.println("  Chat rooms:         ws://localhost:" + actual + "/chat/{room}?name={name}");
-        System.out.println("  Activity (SSE):     http://localhost:" + actual + "/activity");
-        System.out.println("  WebSocket echo:     ws://localhost:" + actual + "/echo");
-        System.out.println("  Server-sent events: http://localhost:" + actual + "/events");
+        String address = urlHost(host) + ":" + connector.getLocalPort();
+        System.out.println("Tether example running on Jetty " + Server.getVersion() + " at " + host + ": http://" + address + "/");
+        System.out.println("  Chat page:          http://" + address + "/");
+        System.out.println("  Chat rooms:         ws://" + address + "/chat/{room}?name={name}");
+        System.out.println("  Activity (SSE):     http://" + address + "/activity");
+        System.out.println("  WebSocket echo:     ws://" + address + "/echo");
+        System.out.println("  Server-sent events: http://" + address + "/events");
         server.join();
+    }
+
+    /** The host as a URL names it: every interface is reached on localhost, an IPv6 address in brackets. */
+    private static String urlHost(String host) {
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()) {
+            return "localhost";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
     }
 }
