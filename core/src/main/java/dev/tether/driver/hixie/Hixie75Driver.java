@@ -216,16 +216,14 @@ public class Hixie75Driver implements Driver {
         if (!utf8.isComplete()) {
             throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text frame ends inside a UTF-8 sequence");
         }
-        byte[] message = Arrays.copyOf(text, textSize);
+        if (state == ReadyState.OPEN) {
+            if (deliverFragments) {
+                events.onFragment(MessageType.TEXT, ByteBuffer.wrap(Arrays.copyOf(text, textSize)), true);
+            } else {
+                events.onText(new String(text, 0, textSize, StandardCharsets.UTF_8)); // decoded where it lies
+            }
+        }
         releaseText();
-        if (state != ReadyState.OPEN) {
-            return;
-        }
-        if (deliverFragments) {
-            events.onFragment(MessageType.TEXT, ByteBuffer.wrap(message), true);
-        } else {
-            events.onText(new String(message, StandardCharsets.UTF_8));
-        }
     }
 
     /** Gives back what the text frame took; only a small buffer is kept for the next one. */
