@@ -133,7 +133,10 @@ final class FragmentDelivery implements FragmentSink {
         }
     }
 
-    /** Drops the message being collected, if any, and gives back what it took from the budget. */
+    /**
+     * Lets go of the message being collected and gives back what it took from the budget: when it
+     * was reported (it is the receiver's), or when the connection ended before it did.
+     */
     void discard() {
         collected = null;
         collectedSize = 0;

@@ -147,7 +147,7 @@ final class MessageAssembler {
             deliver(loan);
             return;
         }
-        releaseReserved(); // the buffer is the receiver's now, or retained: it holds at most a small text
+        memory.release(); // the buffer is the receiver's now, or retained: it holds at most a small text
         byte[] bytes = buffer == null ? new byte[0] : buffer;
         if (type == MessageType.TEXT) {
             retainedTextBuffer = bytes.length <= RETAINED_CAPACITY ? buffer : null;
@@ -174,7 +174,7 @@ final class MessageAssembler {
         if (borrowed != null && buffer != null) {
             borrowed.put(0, buffer, 0, size);
             buffer = null;
-            releaseReserved(); // the pool bounds what it lends by itself
+            memory.release(); // the pool bounds what it lends by itself
         }
     }
 
@@ -186,7 +186,7 @@ final class MessageAssembler {
             borrowed = null;
         }
         buffer = null;
-        releaseReserved();
+        memory.release();
     }
 
     /**
@@ -202,10 +202,6 @@ final class MessageAssembler {
         }
         int capacity = memory.grow(needed, capacityFor(needed, bound));
         buffer = buffer == null || size == 0 ? new byte[capacity] : Arrays.copyOf(buffer, capacity);
-    }
-
-    private void releaseReserved() {
-        memory.release();
     }
 
     /** The capacity of the buffer being filled, 0 without one; for tests. */
