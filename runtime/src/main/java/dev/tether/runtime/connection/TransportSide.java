@@ -66,7 +66,10 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
     @Override
     public void onFailure(Throwable error) {
         synchronized (c.lock) {
-            if (c.opened && !c.transportClosed && c.driver().readyState() != ReadyState.CLOSED) {
+            if (c.transportClosed) {
+                return; // we closed it (or aborted it) already: what it reports afterwards ends nothing
+            }
+            if (c.opened && c.driver().readyState() != ReadyState.CLOSED) {
                 c.events.add(() -> c.deliver(() -> c.listener.onError(c, error)));
             }
         }
