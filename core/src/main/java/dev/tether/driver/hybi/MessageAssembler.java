@@ -69,10 +69,6 @@ final class MessageAssembler {
     private int size;
     private byte[] retainedTextBuffer;
 
-    MessageAssembler(int maxLength, MessageSink sink) {
-        this(maxLength, sink, null, MemoryBudget.shared());
-    }
-
     /**
      * @param lender where large binary messages take their buffers; null for none
      * @param budget what the buffers of messages being assembled are counted against
