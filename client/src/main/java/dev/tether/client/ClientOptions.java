@@ -60,7 +60,7 @@ public final class ClientOptions {
         if (b.origin != null) {
             b.driver.header("Origin", b.origin);
         }
-        this.driverOptions = b.driver.maxLength(connection.maxLength()).messageMemory(connection.messageMemory()).build();
+        this.driverOptions = b.driver.maxFrameLength(connection.maxFrameLength()).maxMessageLength(connection.maxMessageLength()).messageMemory(connection.messageMemory()).build();
         this.origin = b.origin;
         this.protocolVersion = b.protocolVersion;
         this.connectTimeout = b.connectTimeout;
@@ -125,7 +125,7 @@ public final class ClientOptions {
      */
     public ClientOptions withoutHeaders(Collection<String> names) {
         DriverOptions.Builder driver = DriverOptions.builder(Role.CLIENT)
-                .maxLength(driverOptions.maxLength())
+                .maxFrameLength(driverOptions.maxFrameLength()).maxMessageLength(driverOptions.maxMessageLength())
                 .messageMemory(driverOptions.messageMemory())
                 .protocols(driverOptions.protocols().toArray(String[]::new))
                 .deliverFragments(driverOptions.deliverFragments())

@@ -32,6 +32,16 @@ public interface DriverEvents {
     default void onOpen() {
     }
 
+    /**
+     * Whether received messages of {@code type} are reported fragment by fragment
+     * ({@link #onFragment}) rather than whole, besides when the driver was made with
+     * {@link DriverOptions#deliverFragments()} (then all are). Asked once per type, when the driver
+     * is made; the answer holds for the connection. Default false.
+     */
+    default boolean wantsFragments(MessageType type) {
+        return false;
+    }
+
     /** A whole, valid text message (unless fragments are delivered: see {@link #onFragment}). */
     default void onText(String text) {
     }
@@ -47,7 +57,8 @@ public interface DriverEvents {
 
     /**
      * The next fragment of a received data message, instead of {@link #onText} and {@link #onBinary},
-     * when the driver was made with {@link DriverOptions#deliverFragments()}. Fragments come in order,
+     * when the driver was made with {@link DriverOptions#deliverFragments()}, or for the types that
+     * {@link #wantsFragments} asks for. Fragments come in order,
      * one message at a time; {@code last} ends a message, and the next fragment begins the next one.
      *
      * <ul>
@@ -59,9 +70,10 @@ public interface DriverEvents {
      *       boundary, so it decodes on its own: the bytes of a character that a frame boundary cuts
      *       are held back and begin the next fragment (a text fragment may thus run up to 3 bytes
      *       over the fragment size).</li>
-     *   <li>The message size limit holds as for whole messages (1009): a frame that would pass it
-     *       fails at its header, before its payload is read, and what extensions make of a message is
-     *       held to it as it comes.</li>
+     *   <li>The frame and message size limits hold as for whole messages (1009): a frame that would
+     *       pass one fails at its header, before its payload is read, and what extensions make of a
+     *       message is held to the message limit as it comes. The message limit may be off
+     *       ({@link DriverOptions#NO_MESSAGE_LIMIT}): a message of any size then streams through.</li>
      *   <li>The buffer is the receiver's to keep; it is never a loan from a
      *       {@link dev.tether.message.BufferPool}.</li>
      *   <li>When an active extension works on whole messages only, each message arrives whole, as one

@@ -15,9 +15,15 @@ import java.util.Objects;
  * The protocol options of a connection. Immutable; build with {@link #builder(Role)}.
  *
  * <ul>
- *   <li>{@code maxLength}: the largest frame payload and the largest assembled message accepted, in
- *       bytes; larger ones fail the connection with 1009 before anything is allocated. Default
+ *   <li>{@code maxFrameLength}: the largest frame payload accepted, in bytes; a larger frame fails
+ *       the connection with 1009 at its header, before anything is allocated. Default
  *       {@value #DEFAULT_MAX_LENGTH} (64 MiB − 1, as in faye's websocket-driver).</li>
+ *   <li>{@code maxMessageLength}: the largest message accepted, all its frames together; larger
+ *       ones fail with 1009 at the header of the frame that passes the limit. Default
+ *       {@value #DEFAULT_MAX_LENGTH}. {@link #NO_MESSAGE_LIMIT} turns it off for messages received
+ *       in fragments, which are then bounded only frame by frame; a message assembled whole is
+ *       always held to {@value #LARGEST_WHOLE_MESSAGE} bytes, the largest array. {@code maxLength}
+ *       sets both limits at once.</li>
  *   <li>{@code protocols}: the subprotocols this end supports, in preference order (the server picks
  *       the first one the client offers that it supports). Default none.</li>
  *   <li>{@code extensions}: the extensions this end supports, in pipeline order. Default none.</li>
@@ -39,11 +45,16 @@ import java.util.Objects;
 public final class DriverOptions {
     /** 64 MiB − 1, faye's default. */
     public static final int DEFAULT_MAX_LENGTH = (1 << 26) - 1;
+    /** The {@code maxMessageLength} that turns the message limit off: messages in fragments may be of any size. */
+    public static final long NO_MESSAGE_LIMIT = Long.MAX_VALUE;
+    /** The largest message assembled whole (the largest array a JVM gives), whatever the message limit. */
+    public static final int LARGEST_WHOLE_MESSAGE = Integer.MAX_VALUE - 8;
     /** 64 KiB: a frame is handed on in pieces of at most this size where fragments are processed. */
     public static final int DEFAULT_FRAGMENT_SIZE = 1 << 16;
 
     private final Role role;
-    private final int maxLength;
+    private final int maxFrameLength;
+    private final long maxMessageLength;
     private final List<String> protocols;
     private final List<Extension> extensions;
     private final Map<String, String> headers;
@@ -53,7 +64,8 @@ public final class DriverOptions {
 
     private DriverOptions(Builder builder) {
         this.role = builder.role;
-        this.maxLength = builder.maxLength;
+        this.maxFrameLength = builder.maxFrameLength;
+        this.maxMessageLength = builder.maxMessageLength;
         this.protocols = List.copyOf(builder.protocols);
         this.extensions = List.copyOf(builder.extensions);
         this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
@@ -75,8 +87,17 @@ public final class DriverOptions {
         return role;
     }
 
-    public int maxLength() {
-        return maxLength;
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    public long maxMessageLength() {
+        return maxMessageLength;
+    }
+
+    /** The message limit for a message assembled whole: {@code maxMessageLength}, at most {@value #LARGEST_WHOLE_MESSAGE}. */
+    public int maxWholeMessageLength() {
+        return (int) Math.min(maxMessageLength, LARGEST_WHOLE_MESSAGE);
     }
 
     public List<String> protocols() {
@@ -105,7 +126,7 @@ public final class DriverOptions {
 
     /** These options with {@code names} as the only supported subprotocols. */
     public DriverOptions withProtocols(String... names) {
-        Builder b = new Builder(role).maxLength(maxLength).protocols(names)
+        Builder b = new Builder(role).maxFrameLength(maxFrameLength).maxMessageLength(maxMessageLength).protocols(names)
                 .deliverFragments(deliverFragments).fragmentSize(fragmentSize).messageMemory(messageMemory);
         b.extensions.addAll(extensions);
         b.headers.putAll(headers);
@@ -114,7 +135,8 @@ public final class DriverOptions {
 
     public static final class Builder {
         private final Role role;
-        private int maxLength = DEFAULT_MAX_LENGTH;
+        private int maxFrameLength = DEFAULT_MAX_LENGTH;
+        private long maxMessageLength = DEFAULT_MAX_LENGTH;
         private final List<String> protocols = new ArrayList<>();
         private final List<Extension> extensions = new ArrayList<>();
         private final Map<String, String> headers = new LinkedHashMap<>();
@@ -126,12 +148,26 @@ public final class DriverOptions {
             this.role = Objects.requireNonNull(role, "role");
         }
 
-        /** The largest frame and message accepted, 1 to {@link Integer#MAX_VALUE} − 8 bytes. */
+        /** Both {@code maxFrameLength} and {@code maxMessageLength}: 1 to {@value #LARGEST_WHOLE_MESSAGE} bytes. */
         public Builder maxLength(int bytes) {
-            if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("maxLength must be 1 to " + (Integer.MAX_VALUE - 8) + " bytes: " + bytes);
+            return maxFrameLength(bytes).maxMessageLength(bytes);
+        }
+
+        /** The largest frame payload accepted, 1 to {@value #LARGEST_WHOLE_MESSAGE} bytes. */
+        public Builder maxFrameLength(int bytes) {
+            if (bytes < 1 || bytes > LARGEST_WHOLE_MESSAGE) {
+                throw new IllegalArgumentException("maxFrameLength must be 1 to " + LARGEST_WHOLE_MESSAGE + " bytes: " + bytes);
             }
-            this.maxLength = bytes;
+            this.maxFrameLength = bytes;
+            return this;
+        }
+
+        /** The largest message accepted, at least 1 byte; {@link #NO_MESSAGE_LIMIT} for none (see the class comment). */
+        public Builder maxMessageLength(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxMessageLength must be at least 1 byte: " + bytes);
+            }
+            this.maxMessageLength = bytes;
             return this;
         }
 

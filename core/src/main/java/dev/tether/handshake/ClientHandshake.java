@@ -136,7 +136,7 @@ public final class ClientHandshake {
                     + "; give one of the two in the options' headers, not both");
         }
         this.key = AcceptKey.newKey(random);
-        this.extensions = new Extensions(options.extensions(), new ExtensionContext(Role.CLIENT, options.maxLength(), options.messageMemory()));
+        this.extensions = new Extensions(options.extensions(), new ExtensionContext(Role.CLIENT, options.maxMessageLength(), options.messageMemory()));
         this.extensionOffer = extensions.generateOffer();
         this.requestHeaders = buildRequestHeaders();
     }

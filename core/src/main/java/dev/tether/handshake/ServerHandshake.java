@@ -119,7 +119,7 @@ public final class ServerHandshake {
         }
         String protocol = offeredProtocols.stream().filter(options.protocols()::contains).findFirst().orElse(null);
 
-        Extensions extensions = new Extensions(options.extensions(), new ExtensionContext(Role.SERVER, options.maxLength(), options.messageMemory()));
+        Extensions extensions = new Extensions(options.extensions(), new ExtensionContext(Role.SERVER, options.maxMessageLength(), options.messageMemory()));
         String extensionResponse;
         try {
             List<String> offers = request.headers("Sec-WebSocket-Extensions");

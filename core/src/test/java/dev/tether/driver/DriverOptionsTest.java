@@ -27,11 +27,36 @@ class DriverOptionsTest {
     }
 
     @Test
+    void maxLengthSetsTheFrameAndTheMessageLimit() {
+        DriverOptions options = DriverOptions.builder(Role.SERVER).maxLength(100).build();
+        assertEquals(100, options.maxFrameLength());
+        assertEquals(100, options.maxMessageLength());
+    }
+
+    @Test
+    void theMessageLimitMayBeOffButAWholeMessageStaysWithinAnArray() {
+        DriverOptions options = DriverOptions.builder(Role.SERVER).maxMessageLength(DriverOptions.NO_MESSAGE_LIMIT).build();
+        assertEquals(Long.MAX_VALUE, options.maxMessageLength());
+        assertEquals(DriverOptions.LARGEST_WHOLE_MESSAGE, options.maxWholeMessageLength());
+        assertEquals(DriverOptions.DEFAULT_MAX_LENGTH, options.maxFrameLength());
+    }
+
+    @Test
+    void limitsOutOfRangeAreRefused() {
+        assertEquals("maxMessageLength must be at least 1 byte: 0", assertThrows(IllegalArgumentException.class,
+                () -> DriverOptions.builder(Role.SERVER).maxMessageLength(0)).getMessage());
+        assertEquals("maxFrameLength must be 1 to 2147483639 bytes: 2147483640", assertThrows(IllegalArgumentException.class,
+                () -> DriverOptions.builder(Role.SERVER).maxFrameLength(Integer.MAX_VALUE - 7)).getMessage());
+    }
+
+    @Test
     void withProtocolsKeepsEverythingElse() {
-        DriverOptions options = DriverOptions.builder(Role.CLIENT).maxLength(100).deliverFragments(true).fragmentSize(10)
+        DriverOptions options = DriverOptions.builder(Role.CLIENT).maxFrameLength(100).maxMessageLength(1000)
+                .deliverFragments(true).fragmentSize(10)
                 .header("Origin", "http://example.com").protocols("a").build().withProtocols("b");
         assertEquals(List.of("b"), options.protocols());
-        assertEquals(100, options.maxLength());
+        assertEquals(100, options.maxFrameLength());
+        assertEquals(1000, options.maxMessageLength());
         assertTrue(options.deliverFragments());
         assertEquals(10, options.fragmentSize());
         assertEquals("http://example.com", options.headers().get("Origin"));

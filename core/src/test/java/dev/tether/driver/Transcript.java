@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Records what a driver reports and writes, as one list of readable lines in the order it happened:
@@ -29,6 +30,9 @@ public final class Transcript implements DriverEvents, WireOutput {
     public Runnable atOpen = () -> {
     };
 
+    /** The types {@link #wantsFragments} asks fragments of; set before the driver is made. */
+    public Set<MessageType> fragmentsOf = Set.of();
+
     private final boolean deliversLater;
 
     public Transcript() {
@@ -47,6 +51,11 @@ public final class Transcript implements DriverEvents, WireOutput {
     @Override
     public boolean deliversLater() {
         return deliversLater;
+    }
+
+    @Override
+    public boolean wantsFragments(MessageType type) {
+        return fragmentsOf.contains(type);
     }
 
     @Override

@@ -17,7 +17,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * <table>
  *   <caption>Options and defaults</caption>
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code maxLength}</td><td>64 MiB − 1</td><td>largest frame and message accepted; more → 1009</td></tr>
+ *   <tr><td>{@code maxFrameLength}</td><td>64 MiB − 1</td><td>largest frame accepted; more → 1009 at the frame's header</td></tr>
+ *   <tr><td>{@code maxMessageLength}</td><td>64 MiB − 1</td><td>largest message accepted, all its frames together; more → 1009.
+ *       {@link DriverOptions#NO_MESSAGE_LIMIT} turns it off for messages the listener receives in parts or as a stream (a
+ *       message received whole is held to an array's size, and to {@code messageMemory}). {@code maxLength(n)} sets both
+ *       limits</td></tr>
  *   <tr><td>{@code messageMemory}</td><td>{@link MemoryBudget#shared()}: a quarter of {@code -Xmx}, at least
  *       64 MiB</td><td>what messages being received take as their bytes arrive (never past twice what arrived and
  *       4 KiB), shared by every connection given the same budget; a message that cannot get what it needs fails its
@@ -28,11 +32,14 @@ import java.util.concurrent.ScheduledExecutorService;
  *       also how long the listener's replies to the messages before a peer's close may hold up the answer to it</td></tr>
  *   <tr><td>{@code idleTimeout}</td><td>off</td><td>no text or binary message received or sent for this long → close
  *       1001; pings, pongs (keepalive's too) and close frames do not count, and a message counts once it has arrived
- *       whole</td></tr>
+ *       whole (one received in parts or as a stream counts with each part)</td></tr>
  *   <tr><td>{@code handshakeTimeout}</td><td>10 s</td><td>from the connection's start to open; longer → dropped</td></tr>
  *   <tr><td>{@code outboundLimit}</td><td>4 MiB</td><td>most bytes queued for one connection; a send that would pass it triggers the overflow policy (a single message always fits an empty queue)</td></tr>
  *   <tr><td>{@code overflowPolicy}</td><td>{@code FAIL_SEND}</td><td>what a send past the limit does</td></tr>
  *   <tr><td>{@code highWaterMark}</td><td>64 KiB</td><td>above it {@code isWritable()} is false and reading pauses; {@code onDrain} when half of it is left</td></tr>
+ *   <tr><td>{@code streamBufferSize}</td><td>256 KiB</td><td>for messages a listener receives as a {@link
+ *       dev.tether.api.ReceiveMode#STREAM stream}: the most unread bytes held for its reader; past it reading from the
+ *       peer pauses until the reader has taken half (one read of the peer's may come on top)</td></tr>
  *   <tr><td>{@code readBufferSize}</td><td>64 KiB</td><td>most bytes a transport reads at once (per-thread buffers that start at 4 KiB and grow to this when reads fill them)</td></tr>
  *   <tr><td>{@code lentBufferMemory}</td><td>32 MiB</td><td>for listeners that {@link
  *       dev.tether.api.WebSocketListener#acceptsLentBuffers() accept lent buffers}: the most memory the pooled buffers of
@@ -50,7 +57,8 @@ public final class ConnectionOptions {
     public static final int LARGEST_LENT_BUFFER = 4 << 20;
     private static final ConnectionOptions DEFAULTS = new Builder().build();
 
-    private final int maxLength;
+    private final int maxFrameLength;
+    private final long maxMessageLength;
     private final MemoryBudget messageMemory;
     private final Duration pingInterval;
     private final Duration pongTimeout;
@@ -61,6 +69,7 @@ public final class ConnectionOptions {
     private final OverflowPolicy overflowPolicy;
     private final long highWaterMark;
     private final int readBufferSize;
+    private final int streamBufferSize;
     private final long lentBufferMemory;
     private final Executor executor;
     private final ScheduledExecutorService scheduler;
@@ -69,7 +78,8 @@ public final class ConnectionOptions {
     private BufferPool directBuffers;
 
     private ConnectionOptions(Settings<?> s) {
-        this.maxLength = s.maxLength;
+        this.maxFrameLength = s.maxFrameLength;
+        this.maxMessageLength = s.maxMessageLength;
         this.messageMemory = s.messageMemory;
         this.pingInterval = s.pingInterval;
         this.pongTimeout = s.pongTimeout;
@@ -80,6 +90,7 @@ public final class ConnectionOptions {
         this.overflowPolicy = s.overflowPolicy;
         this.highWaterMark = s.highWaterMark;
         this.readBufferSize = s.readBufferSize;
+        this.streamBufferSize = s.streamBufferSize;
         this.lentBufferMemory = s.lentBufferMemory;
         this.executor = s.executor;
         this.scheduler = s.scheduler;
@@ -93,8 +104,12 @@ public final class ConnectionOptions {
         return new Builder();
     }
 
-    public int maxLength() {
-        return maxLength;
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    public long maxMessageLength() {
+        return maxMessageLength;
     }
 
     public MemoryBudget messageMemory() {
@@ -131,6 +146,10 @@ public final class ConnectionOptions {
 
     public long highWaterMark() {
         return highWaterMark;
+    }
+
+    public int streamBufferSize() {
+        return streamBufferSize;
     }
 
     public int readBufferSize() {
@@ -183,7 +202,8 @@ public final class ConnectionOptions {
      * @param <B> the concrete builder
      */
     public abstract static class Settings<B extends Settings<B>> {
-        private int maxLength = DriverOptions.DEFAULT_MAX_LENGTH;
+        private int maxFrameLength = DriverOptions.DEFAULT_MAX_LENGTH;
+        private long maxMessageLength = DriverOptions.DEFAULT_MAX_LENGTH;
         private MemoryBudget messageMemory = MemoryBudget.shared();
         private Duration pingInterval = Duration.ofSeconds(30);
         private Duration pongTimeout = Duration.ofSeconds(30);
@@ -194,6 +214,7 @@ public final class ConnectionOptions {
         private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL_SEND;
         private long highWaterMark = 64 << 10;
         private int readBufferSize = 64 << 10;
+        private int streamBufferSize = 256 << 10;
         private long lentBufferMemory = 32L << 20;
         private Executor executor = RuntimeThreads.executor();
         private ScheduledExecutorService scheduler = RuntimeThreads.scheduler();
@@ -206,12 +227,30 @@ public final class ConnectionOptions {
             return (B) this;
         }
 
-        /** The largest frame and message accepted, 1 to {@link Integer#MAX_VALUE} − 8 bytes; more → 1009. */
+        /** Both {@link #maxFrameLength} and {@link #maxMessageLength}: 1 to {@link Integer#MAX_VALUE} − 8 bytes. */
         public B maxLength(int bytes) {
-            if (bytes < 1 || bytes > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException("maxLength must be 1 to " + (Integer.MAX_VALUE - 8) + " bytes: " + bytes);
+            return maxFrameLength(bytes).maxMessageLength(bytes);
+        }
+
+        /** The largest frame accepted, 1 to {@link Integer#MAX_VALUE} − 8 bytes; more → 1009. */
+        public B maxFrameLength(int bytes) {
+            if (bytes < 1 || bytes > DriverOptions.LARGEST_WHOLE_MESSAGE) {
+                throw new IllegalArgumentException("maxFrameLength must be 1 to " + DriverOptions.LARGEST_WHOLE_MESSAGE + " bytes: " + bytes);
             }
-            this.maxLength = bytes;
+            this.maxFrameLength = bytes;
+            return self();
+        }
+
+        /**
+         * The largest message accepted, at least 1 byte; more → 1009. {@link DriverOptions#NO_MESSAGE_LIMIT}
+         * lets messages received in parts or as a stream be of any size, each frame still held to
+         * {@code maxFrameLength}.
+         */
+        public B maxMessageLength(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("maxMessageLength must be at least 1 byte: " + bytes);
+            }
+            this.maxMessageLength = bytes;
             return self();
         }
 
@@ -242,7 +281,7 @@ public final class ConnectionOptions {
         /**
          * Closes the connection (1001) when no text or binary message has been received or sent for
          * this long. Pings and pongs, the keepalive's included, and close frames do not count; a
-         * message counts once it has arrived whole. Zero turns the idle timeout off.
+         * message counts once it has arrived whole, or, received in parts or as a stream, with each part. Zero turns the idle timeout off.
          */
         public B idleTimeout(Duration timeout) {
             this.idleTimeout = nonNegative(timeout, "idleTimeout");
@@ -280,6 +319,15 @@ public final class ConnectionOptions {
                 throw new IllegalArgumentException("readBufferSize must be 128 bytes to 1 MiB: " + bytes);
             }
             this.readBufferSize = bytes;
+            return self();
+        }
+
+        /** The most unread bytes of a message received as a stream held for its reader (see the table above). */
+        public B streamBufferSize(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("streamBufferSize must be at least 1 byte: " + bytes);
+            }
+            this.streamBufferSize = bytes;
             return self();
         }
 

@@ -42,7 +42,7 @@ public final class WebSocketOptions {
 
     private WebSocketOptions(Builder b, ConnectionOptions connection) {
         this.connection = connection;
-        this.driverOptions = b.driver.maxLength(connection.maxLength()).messageMemory(connection.messageMemory()).build();
+        this.driverOptions = b.driver.maxFrameLength(connection.maxFrameLength()).maxMessageLength(connection.maxMessageLength()).messageMemory(connection.messageMemory()).build();
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
         this.readsPerYield = b.readsPerYield;
         this.handshakeHook = b.handshakeHook;

@@ -111,7 +111,7 @@ class WebSocketMessageMemoryTest {
             for (int i = 0; i < peers; i++) {
                 RawWebSocketClient attacker = RawWebSocketClient.connect(running.wsUri("/ws"));
                 attackers.add(attacker);
-                attacker.sendRaw(frameHead(WebSocketOptions.defaults().connection().maxLength()));
+                attacker.sendRaw(frameHead(WebSocketOptions.defaults().connection().maxFrameLength()));
                 attacker.sendRaw(new byte[sent]);
             }
             awaitState(() -> opened.size() == peers && opened.stream().allMatch(s -> s.bytesReceived() == frameHead + sent),
@@ -142,7 +142,7 @@ class WebSocketMessageMemoryTest {
              RawWebSocketClient tooMuch = RawWebSocketClient.connect(running.wsUri("/ws"))) {
             fits.sendFrame(0x82, message, true);
             assertArrayEquals(message, fits.readFrame(TIMEOUT).payload());
-            tooMuch.sendRaw(frameHead(WebSocketOptions.defaults().connection().maxLength()));
+            tooMuch.sendRaw(frameHead(WebSocketOptions.defaults().connection().maxFrameLength()));
             tooMuch.sendRaw(new byte[260 * KIB]); // more than the whole budget: trying again is no use
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, tooMuch.readCloseFrame(TIMEOUT).code());
             fits.sendFrame(0x82, message, true);

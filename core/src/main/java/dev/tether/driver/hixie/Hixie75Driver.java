@@ -63,19 +63,24 @@ public class Hixie75Driver implements Driver {
     }
 
     /**
-     * A driver with {@code options}' {@code maxLength}, {@code messageMemory} and {@code deliverFragments}: asked for
+     * A driver with {@code options}' limits (a message is one frame: both hold), {@code messageMemory} and {@code deliverFragments}: asked for
      * fragments, it delivers each message as one ({@link DriverEvents#onFragment}), as these drafts
      * have no fragmentation.
      */
     public Hixie75Driver(DriverOptions options, String protocol, DriverEvents events, WireOutput out) {
-        this(options.maxLength(), options.deliverFragments(), options.messageMemory(), protocol, events, out);
+        this(messageLimit(options), options.deliverFragments(), options.messageMemory(), protocol, events, out);
+    }
+
+    /** A hixie message is one frame: the lower of the two limits holds it. */
+    static int messageLimit(DriverOptions options) {
+        return Math.min(options.maxFrameLength(), options.maxWholeMessageLength());
     }
 
     Hixie75Driver(int maxLength, boolean deliverFragments, MemoryBudget messageMemory, String protocol,
                   DriverEvents events, WireOutput out) {
         this.maxLength = maxLength;
         this.textMemory = new MessageMemory(messageMemory);
-        this.deliverFragments = deliverFragments;
+        this.deliverFragments = deliverFragments || events.wantsFragments(MessageType.TEXT);
         this.protocol = protocol;
         this.events = Objects.requireNonNull(events, "events");
         this.heldClose = new HeldClose(events.deliversLater());

@@ -37,10 +37,10 @@ public final class Hixie76Driver extends Hixie75Driver {
         this.key2 = key2;
     }
 
-    /** As above, with {@code options}' {@code maxLength}, {@code messageMemory} and {@code deliverFragments} (see {@link Hixie75Driver}). */
+    /** As above, with {@code options}' limits, {@code messageMemory} and {@code deliverFragments} (see {@link Hixie75Driver}). */
     public Hixie76Driver(String key1, String key2, DriverOptions options, String protocol, DriverEvents events,
                          WireOutput out) {
-        super(options.maxLength(), options.deliverFragments(), options.messageMemory(), protocol, events, out);
+        super(Hixie75Driver.messageLimit(options), options.deliverFragments(), options.messageMemory(), protocol, events, out);
         this.key1 = key1;
         this.key2 = key2;
     }

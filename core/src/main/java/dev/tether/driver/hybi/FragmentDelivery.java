@@ -23,8 +23,9 @@ import java.util.function.BooleanSupplier;
 final class FragmentDelivery implements FragmentSink {
     private static final byte[] EMPTY = new byte[0];
 
-    private final long maxLength;
-    private final boolean whole;
+    private final MessageLimits limits;
+    private final boolean wholeText;
+    private final boolean wholeBinary;
     private final MessageMemory memory;
     private final DriverEvents events;
     private final BooleanSupplier delivering;
@@ -32,6 +33,9 @@ final class FragmentDelivery implements FragmentSink {
 
     private boolean inMessage;
     private MessageType type;
+    /** Whether the message being received is reported whole, and its limit (an array's size at most, if so). */
+    private boolean whole;
+    private long maxLength;
     private long size;
     /** The start of a character the last text fragment ended inside, held back for the next one. */
     private byte[] carried = EMPTY;
@@ -40,14 +44,16 @@ final class FragmentDelivery implements FragmentSink {
     private int collectedSize;
 
     /**
-     * @param whole      report each message whole ({@code onText}, {@code onBinary}) rather than its
-     *                   fragments
+     * @param wholeText   report each text message whole ({@code onText}) rather than its fragments
+     * @param wholeBinary the same for binary messages ({@code onBinary})
      * @param budget     what a message being collected is counted against
      * @param delivering whether what is read now is reported (the connection is open)
      */
-    FragmentDelivery(int maxLength, boolean whole, MemoryBudget budget, DriverEvents events, BooleanSupplier delivering) {
-        this.maxLength = maxLength;
-        this.whole = whole;
+    FragmentDelivery(MessageLimits limits, boolean wholeText, boolean wholeBinary, MemoryBudget budget,
+                     DriverEvents events, BooleanSupplier delivering) {
+        this.limits = limits;
+        this.wholeText = wholeText;
+        this.wholeBinary = wholeBinary;
         this.memory = new MessageMemory(budget);
         this.events = events;
         this.delivering = delivering;
@@ -63,6 +69,8 @@ final class FragmentDelivery implements FragmentSink {
         if (fragment.first()) {
             inMessage = true;
             type = fragment.type();
+            whole = type == MessageType.TEXT ? wholeText : wholeBinary;
+            maxLength = limits.of(type);
             size = 0;
             utf8.reset();
             carried = EMPTY;

@@ -25,7 +25,7 @@ final class FragmentReader {
     /** How far past twice what has arrived a piece's buffer may reach. */
     private static final int GROWTH_STEP = 4 * 1024;
 
-    private final long maxLength;
+    private final MessageLimits limits;
     private final int fragmentSize;
     private final FragmentSink sink;
 
@@ -41,8 +41,8 @@ final class FragmentReader {
     private int pieceSize;
     private int filled;
 
-    FragmentReader(int maxLength, int fragmentSize, FragmentSink sink) {
-        this.maxLength = maxLength;
+    FragmentReader(MessageLimits limits, int fragmentSize, FragmentSink sink) {
+        this.limits = limits;
         this.fragmentSize = fragmentSize;
         this.sink = sink;
     }
@@ -54,9 +54,10 @@ final class FragmentReader {
             first = true;
             size = 0;
         }
-        if (size + length > maxLength) {
+        long limit = limits.of(type);
+        if (length > limit - size) { // no overflow: size never passes the limit
             throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
-                    "message of at least " + (size + length) + " bytes exceeds the limit of " + maxLength);
+                    "message of at least " + (size + length) + " bytes exceeds the limit of " + limit);
         }
         size += length;
         frameUnread = length;

@@ -76,13 +76,13 @@ public final class HybiDriver implements Driver {
      */
     public HybiDriver(Role role, int version, int maxLength, Extensions extensions, String protocol,
                       IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
-        this(role, version, maxLength, false, DriverOptions.DEFAULT_FRAGMENT_SIZE, MemoryBudget.shared(), extensions,
-                protocol, maskKeys, events, out, lender);
+        this(role, version, maxLength, maxLength, false, DriverOptions.DEFAULT_FRAGMENT_SIZE, MemoryBudget.shared(),
+                extensions, protocol, maskKeys, events, out, lender);
     }
 
     /**
-     * A driver with {@code options}' role, {@code maxLength}, {@code deliverFragments} and
-     * {@code fragmentSize} (the handshake has used the rest to negotiate {@code extensions} and
+     * A driver with {@code options}' role, limits, {@code deliverFragments}, {@code fragmentSize} and
+     * {@code messageMemory} (the handshake has used the rest to negotiate {@code extensions} and
      * {@code protocol}).
      *
      * @param version  the negotiated {@code Sec-WebSocket-Version} (13, 8 or 7)
@@ -92,23 +92,24 @@ public final class HybiDriver implements Driver {
      */
     public HybiDriver(DriverOptions options, int version, Extensions extensions, String protocol,
                       IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
-        this(options.role(), version, options.maxLength(), options.deliverFragments(), options.fragmentSize(),
-                options.messageMemory(), extensions, protocol, maskKeys, events, out, lender);
+        this(options.role(), version, options.maxFrameLength(), options.maxMessageLength(), options.deliverFragments(),
+                options.fragmentSize(), options.messageMemory(), extensions, protocol, maskKeys, events, out, lender);
     }
 
-    private HybiDriver(Role role, int version, int maxLength, boolean deliverFragments, int fragmentSize,
-                       MemoryBudget messageMemory, Extensions extensions, String protocol, IntSupplier maskKeys, DriverEvents events,
-                       WireOutput out, BufferPool lender) {
+    private HybiDriver(Role role, int version, int maxFrameLength, long maxMessageLength, boolean deliverFragments,
+                       int fragmentSize, MemoryBudget messageMemory, Extensions extensions, String protocol,
+                       IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
         this.version = version;
         this.protocol = protocol;
         this.extensions = Objects.requireNonNull(extensions, "extensions");
         this.events = Objects.requireNonNull(events, "events");
         this.heldClose = new HeldClose(events.deliversLater());
         this.writer = new FrameWriter(role, maskKeys, Objects.requireNonNull(out, "out"));
-        this.inbound = new InboundMessages(maxLength, deliverFragments, fragmentSize, messageMemory, extensions, lender,
+        this.inbound = new InboundMessages(maxMessageLength, deliverFragments || events.wantsFragments(MessageType.TEXT),
+                deliverFragments || events.wantsFragments(MessageType.BINARY), fragmentSize, messageMemory, extensions, lender,
                 events, () -> state == ReadyState.OPEN);
         this.outbound = new OutboundMessages(extensions, writer);
-        this.parser = new FrameParser(role, maxLength, new FrameParser.FrameSink() {
+        this.parser = new FrameParser(role, maxFrameLength, new FrameParser.FrameSink() {
             @Override
             public void dataFrameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {
                 inbound.frameStart(opcode, fin, rsv, length);

@@ -2,6 +2,7 @@ package dev.tether.driver.hybi;
 
 import dev.tether.api.CloseCodes;
 import dev.tether.driver.DriverEvents;
+import dev.tether.driver.DriverOptions;
 import dev.tether.extension.Extensions;
 import dev.tether.extension.FragmentSink;
 import dev.tether.message.BufferPool;
@@ -24,7 +25,7 @@ import java.util.function.BooleanSupplier;
  *   <li>By message, the default: {@link MessageAssembler} assembles each message (lending large
  *       binary ones from the pool, decoding single-frame text where it lies), the extensions work on
  *       it whole, and it is reported whole, or, if fragments were asked for, as one fragment.</li>
- *   <li>By fragment, when fragments were asked for and no extension needs whole messages, or when
+ *   <li>By fragment, when fragments were asked for (for either type) and no extension is active, or when
  *       every extension works on fragments: {@link FragmentReader} cuts frames into fragments, the
  *       extensions work on them one by one, and {@link FragmentDelivery} checks and reports them,
  *       or collects each message and reports it whole.</li>
@@ -34,7 +35,8 @@ final class InboundMessages {
     private final Extensions extensions;
     private final DriverEvents events;
     private final BooleanSupplier delivering;
-    private final boolean deliverFragments;
+    private final boolean textInFragments;
+    private final boolean binaryInFragments;
     private final BufferPool lender;
     /** One of the two is null: see the class comment. */
     private final MessageAssembler assembler;
@@ -43,30 +45,35 @@ final class InboundMessages {
     private final FragmentDelivery delivery;
 
     /**
-     * @param deliverFragments whether messages are reported as fragments ({@link DriverEvents#onFragment})
-     * @param fragmentSize     the largest piece a frame is cut into on the fragment path
-     * @param messageMemory    what the buffers of messages being assembled are counted against
-     * @param lender           where large binary messages take their buffers, on the message path and
-     *                         without extensions only (an extension may replace the payload it is
-     *                         given); null for none
-     * @param delivering       whether a message read now reaches the events (the connection is open)
+     * @param textInFragments   whether text messages are reported as fragments ({@link DriverEvents#onFragment})
+     * @param binaryInFragments the same for binary messages
+     * @param fragmentSize      the largest piece a frame is cut into on the fragment path
+     * @param messageMemory     what the buffers of messages being assembled are counted against
+     * @param lender            where large binary messages take their buffers, on the message path and
+     *                          without extensions only (an extension may replace the payload it is
+     *                          given); null for none
+     * @param delivering        whether a message read now reaches the events (the connection is open)
      */
-    InboundMessages(int maxLength, boolean deliverFragments, int fragmentSize, MemoryBudget messageMemory,
-                    Extensions extensions, BufferPool lender, DriverEvents events, BooleanSupplier delivering) {
+    InboundMessages(long maxMessageLength, boolean textInFragments, boolean binaryInFragments, int fragmentSize,
+                    MemoryBudget messageMemory, Extensions extensions, BufferPool lender, DriverEvents events,
+                    BooleanSupplier delivering) {
         this.extensions = extensions;
         this.events = events;
         this.delivering = delivering;
-        this.deliverFragments = deliverFragments;
-        boolean byFragment = extensions.isEmpty() ? deliverFragments : extensions.processesFragments();
+        this.textInFragments = textInFragments;
+        this.binaryInFragments = binaryInFragments;
+        boolean byFragment = extensions.isEmpty() ? textInFragments || binaryInFragments : extensions.processesFragments();
         if (byFragment) {
-            this.delivery = new FragmentDelivery(maxLength, !deliverFragments, messageMemory, events, delivering);
+            MessageLimits limits = MessageLimits.of(maxMessageLength, textInFragments, binaryInFragments);
+            this.delivery = new FragmentDelivery(limits, !textInFragments, !binaryInFragments, messageMemory, events, delivering);
             FragmentSink pipeline = extensions.isEmpty() ? delivery : extensions.incomingFragments(delivery);
-            this.fragments = new FragmentReader(maxLength, fragmentSize, pipeline);
+            this.fragments = new FragmentReader(limits, fragmentSize, pipeline);
             this.assembler = null;
             this.lender = null;
         } else {
             this.lender = extensions.isEmpty() ? lender : null;
-            this.assembler = new MessageAssembler(maxLength, this::onMessage, this.lender, messageMemory);
+            int wholeLimit = (int) Math.min(maxMessageLength, DriverOptions.LARGEST_WHOLE_MESSAGE);
+            this.assembler = new MessageAssembler(wholeLimit, this::onMessage, this.lender, messageMemory);
             this.fragments = null;
             this.delivery = null;
         }
@@ -120,12 +127,12 @@ final class InboundMessages {
             if (!utf8Checked && !Utf8Validator.isValid(payload)) {
                 throw new ProtocolException(CloseCodes.INVALID_PAYLOAD, "text message is not valid UTF-8");
             }
-            if (deliverFragments) {
+            if (textInFragments) {
                 events.onFragment(MessageType.TEXT, copy(payload), true); // text may be a view of the input
             } else {
                 events.onText(decode(payload));
             }
-        } else if (deliverFragments) {
+        } else if (binaryInFragments) {
             events.onFragment(MessageType.BINARY, payload, true);
         } else {
             events.onBinary(payload);

@@ -61,7 +61,7 @@ final class Decompressor {
      * @param contextPerMessage the peer does not take over its context: a fresh stream per message
      * @param maxLength         the largest inflated message accepted
      */
-    Decompressor(Zlib zlib, boolean contextPerMessage, int maxLength) {
+    Decompressor(Zlib zlib, boolean contextPerMessage, long maxLength) {
         this.zlib = zlib;
         this.contextPerMessage = contextPerMessage;
         this.maxLength = maxLength;
@@ -125,13 +125,13 @@ final class Decompressor {
         while (true) {
             if (chunk == null) {
                 // at most one byte past the limit: enough to know the message is too big
-                chunk = new byte[(int) Math.min(nextChunk, maxLength - inflatedSize + 1)];
+                chunk = new byte[(int) Math.min(nextChunk, roomPastLimit())];
                 filled = 0;
             }
             int n;
             try {
                 // a chunk used again may be larger than what is left: still at most one byte past the limit
-                n = inflater.inflate(chunk, filled, (int) Math.min(chunk.length - filled, maxLength - inflatedSize + 1));
+                n = inflater.inflate(chunk, filled, (int) Math.min(chunk.length - filled, roomPastLimit()));
             } catch (DataFormatException e) {
                 throw new ProtocolException(CloseCodes.INVALID_PAYLOAD,
                         "permessage-deflate: invalid compressed data: " + e.getMessage());
@@ -237,5 +237,11 @@ final class Decompressor {
         closed = true;
         chunk = null;
         release();
+    }
+
+    /** What may still be inflated: up to one byte past the limit, enough to know a message is too big; no limit, none. */
+    private long roomPastLimit() {
+        long left = maxLength - inflatedSize;
+        return left == Long.MAX_VALUE ? left : left + 1;
     }
 }

@@ -1,5 +1,7 @@
 package dev.tether.extension.deflate;
 
+import dev.tether.api.CloseCodes;
+import dev.tether.driver.DriverOptions;
 import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.ExtensionParams;
 import dev.tether.extension.ExtensionSession;
@@ -22,7 +24,7 @@ import java.util.function.Consumer;
  */
 final class DeflateSession implements ExtensionSession {
     private final PerMessageDeflate config;
-    private final int maxMessageLength;
+    private final long maxMessageLength;
     private final MemoryBudget messageMemory;
     /** Server: the response; client: the offer. */
     private final ExtensionParams params;
@@ -167,7 +169,8 @@ final class DeflateSession implements ExtensionSession {
         if ((message.rsv() & Message.RSV1) == 0) {
             return message;
         }
-        InflatedMessage inflated = new InflatedMessage(new MessageMemory(messageMemory), maxMessageLength);
+        InflatedMessage inflated = new InflatedMessage(new MessageMemory(messageMemory),
+                (int) Math.min(maxMessageLength, DriverOptions.LARGEST_WHOLE_MESSAGE));
         try {
             decompressor.inflate(new Fragment(message.type(), message.rsv(), message.payload().duplicate(), true, true),
                     inflated);
@@ -193,8 +196,12 @@ final class DeflateSession implements ExtensionSession {
         public void accept(Fragment fragment) throws ProtocolException {
             ByteBuffer chunk = fragment.payload();
             int n = chunk.remaining();
+            if (n > maxLength - size) { // the decompressor's limit may be past what an array holds
+                throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
+                        "inflated message exceeds the limit of " + maxLength + " bytes");
+            }
             if (bytes.length - size < n) {
-                int needed = size + n; // the decompressor stops at maxLength
+                int needed = size + n;
                 bytes = Arrays.copyOf(bytes, memory.grow(needed, (int) Math.min(maxLength, 2L * needed + 4096)));
             }
             chunk.get(chunk.position(), bytes, size, n);

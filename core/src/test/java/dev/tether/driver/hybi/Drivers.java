@@ -70,7 +70,7 @@ final class Drivers {
     /** A started driver with {@code options} and the client's offers of {@code extensions} accepted. */
     static HybiDriver started(DriverOptions options, Transcript t, Extension... extensions) {
         Extensions negotiated = options.role() == Role.SERVER ? negotiated(List.of(extensions))
-                : new Extensions(List.of(), new ExtensionContext(Role.CLIENT, options.maxLength()));
+                : new Extensions(List.of(), new ExtensionContext(Role.CLIENT, options.maxMessageLength()));
         HybiDriver driver = new HybiDriver(options, 13, negotiated, null, () -> FIXED_MASK, t, t, null);
         driver.start();
         t.lines.clear();

@@ -18,7 +18,7 @@ class FragmentReaderTest {
     @Test
     @DisplayName("a peer that announces a 256 KiB frame and sends one byte makes the reader hold a few KiB, not a 64 KiB piece")
     void oneByteOfAHugeFrame() throws Exception {
-        FragmentReader reader = new FragmentReader(1 << 26, 64 * KIB, fragment -> { });
+        FragmentReader reader = new FragmentReader(new MessageLimits(1 << 26, 1 << 26), 64 * KIB, fragment -> { });
         reader.frameStart(Opcode.BINARY, true, 0, 256 * KIB);
         reader.payload(ByteBuffer.wrap(new byte[1]));
         assertEquals(2 + 4 * KIB, reader.pieceCapacity());
@@ -28,7 +28,7 @@ class FragmentReaderTest {
     @DisplayName("a frame read 1 KiB at a time: its piece grows with what arrived, and the pieces handed on are still 64 KiB each")
     void piecesGrowWithWhatArrived() throws Exception {
         List<Fragment> handed = new ArrayList<>();
-        FragmentReader reader = new FragmentReader(1 << 26, 64 * KIB, handed::add);
+        FragmentReader reader = new FragmentReader(new MessageLimits(1 << 26, 1 << 26), 64 * KIB, handed::add);
         reader.frameStart(Opcode.BINARY, true, 0, 160 * KIB);
         for (int i = 0; i < 160; i++) {
             reader.payload(ByteBuffer.wrap(new byte[KIB]));

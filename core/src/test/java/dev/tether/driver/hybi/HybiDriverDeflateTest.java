@@ -66,6 +66,17 @@ class HybiDriverDeflateTest {
     @Test
     @DisplayName("with deliverFragments, a large compressed message is reported in pieces as it inflates")
     void streamsInflatedFragments() {
+        assertInflatedInPieces(Drivers.fragments(DriverOptions.DEFAULT_MAX_LENGTH, 4096));
+    }
+
+    @Test
+    @DisplayName("with the message limit off, a compressed message inflates in pieces as well (no limit arithmetic overflows)")
+    void streamsInflatedFragmentsWithoutAMessageLimit() {
+        assertInflatedInPieces(DriverOptions.builder(Role.SERVER).maxMessageLength(DriverOptions.NO_MESSAGE_LIMIT)
+                .deliverFragments(true).fragmentSize(4096).build());
+    }
+
+    private static void assertInflatedInPieces(DriverOptions options) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; text.length() < 100_000; i++) {
             text.append("line ").append(i).append(": the quick brown fox\n");
@@ -78,8 +89,7 @@ class HybiDriverDeflateTest {
         deflater.end();
         byte[] input = RawFrame.op(Opcode.TEXT).rsv(Message.RSV1).payload(Arrays.copyOf(out, n - 4)).bytes();
 
-        DriverOptions options = Drivers.fragments(DriverOptions.DEFAULT_MAX_LENGTH, 4096);
-        Extensions extensions = new Extensions(List.of(DEFLATE), new ExtensionContext(Role.SERVER, options.maxLength()));
+        Extensions extensions = new Extensions(List.of(DEFLATE), new ExtensionContext(Role.SERVER, options.maxMessageLength()));
         extensions.generateResponse("permessage-deflate");
         Transcript t = new Transcript();
         HybiDriver driver = new HybiDriver(options, 13, extensions, null, () -> Drivers.FIXED_MASK, t, t, null);
@@ -87,7 +97,7 @@ class HybiDriverDeflateTest {
         t.lines.clear();
         driver.parse(ByteBuffer.wrap(input));
 
-        assertTrue(t.lines.size() > 5, "in pieces: " + t.lines.size());
+        assertTrue(t.lines.size() > 5, "in pieces: " + t.lines);
         StringBuilder received = new StringBuilder();
         for (int i = 0; i < t.lines.size(); i++) {
             String line = t.lines.get(i);

@@ -2,12 +2,14 @@ package dev.tether.driver.hybi;
 
 import dev.tether.driver.DriverOptions;
 import dev.tether.driver.Transcript;
+import dev.tether.message.MessageType;
 import dev.tether.protocol.Role;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 
 import static dev.tether.driver.Hex.bytes;
 import static dev.tether.driver.Hex.concat;
@@ -161,5 +163,71 @@ class HybiDriverFragmentTest {
     void defaultAssembles() {
         byte[] input = concat(RawFrame.text("Hel").fin(false).bytes(), continuation("6c 6f", true));
         assertEquals(List.of("text:Hello"), Drivers.feedEveryWay(Drivers::server, input));
+    }
+
+    /** A server with {@code options} on which the events ask fragments of {@code types} only. */
+    private static List<String> readsAsking(DriverOptions options, Set<MessageType> types, byte[] input) {
+        return Drivers.feedEveryWay(t -> {
+            t.fragmentsOf = types;
+            return Drivers.started(options, t);
+        }, input);
+    }
+
+    @Test
+    @DisplayName("events that ask fragments of binary messages only get text whole and binary in fragments")
+    void fragmentsOfOneTypeOnly() {
+        byte[] input = concat(RawFrame.text("Hel").fin(false).bytes(), continuation("6c 6f", true),
+                RawFrame.op(Opcode.BINARY).payload("01 02").fin(false).bytes(), continuation("03", true),
+                RawFrame.text("!").bytes());
+        DriverOptions options = DriverOptions.builder(Role.SERVER).build();
+        assertEquals(List.of("text:Hello", "binary-fragment:01 02:more", "binary-fragment:03:last", "text:!"),
+                readsAsking(options, Set.of(MessageType.BINARY), input));
+        assertEquals(List.of("text-fragment:Hel:more", "text-fragment:lo:last", "binary:01 02 03", "text-fragment:!:last"),
+                readsAsking(options, Set.of(MessageType.TEXT), input));
+    }
+
+    @Test
+    @DisplayName("with the message limit off, a message of many frames streams through, each frame still held to the frame limit")
+    void noMessageLimit() {
+        DriverOptions options = DriverOptions.builder(Role.SERVER).maxFrameLength(2)
+                .maxMessageLength(DriverOptions.NO_MESSAGE_LIMIT).build();
+        byte[] input = concat(RawFrame.op(Opcode.BINARY).payload("01 02").fin(false).bytes(), continuation("03 04", false),
+                continuation("05 06", false), continuation("07", true));
+        assertEquals(List.of("binary-fragment:01 02:more", "binary-fragment:03 04:more", "binary-fragment:05 06:more",
+                "binary-fragment:07:last"), readsAsking(options, Set.of(MessageType.BINARY), input));
+
+        byte[] tooLargeFrame = concat(RawFrame.op(Opcode.BINARY).payload("01 02").fin(false).bytes(), continuation("03 04 05", true));
+        List<String> lines = readsAsking(options, Set.of(MessageType.BINARY), tooLargeFrame);
+        assertEquals("close:1009:frame of 3 bytes exceeds the limit of 2:unclean", lines.get(lines.size() - 1));
+    }
+
+    @Test
+    @DisplayName("the frame and message limits are apart: frames within one, the message past the other fails at its frame's header")
+    void frameAndMessageLimitsApart() {
+        DriverOptions options = DriverOptions.builder(Role.SERVER).maxFrameLength(2).maxMessageLength(5).build();
+        byte[] input = concat(RawFrame.op(Opcode.BINARY).payload("01 02").fin(false).bytes(), continuation("03 04", false),
+                continuation("05 06", true));
+        List<String> lines = readsAsking(options, Set.of(MessageType.BINARY), input);
+        assertEquals(List.of("binary-fragment:01 02:more", "binary-fragment:03 04:more"), lines.subList(0, 2));
+        assertEquals("close:1009:message of at least 6 bytes exceeds the limit of 5:unclean", lines.get(lines.size() - 1));
+        List<String> whole = readsAsking(options, Set.of(), input);
+        assertEquals("close:1009:message of at least 6 bytes exceeds the limit of 5:unclean", whole.get(whole.size() - 1));
+    }
+
+    @Test
+    @DisplayName("with the message limit off, a type received whole is still held to what an array holds")
+    void wholeMessagesStayWithinAnArray() {
+        MessageLimits limits = MessageLimits.of(DriverOptions.NO_MESSAGE_LIMIT, false, true);
+        assertEquals(DriverOptions.LARGEST_WHOLE_MESSAGE, limits.of(MessageType.TEXT));
+        assertEquals(Long.MAX_VALUE, limits.of(MessageType.BINARY));
+        // a frame header announcing 2^31 bytes on a whole text message fails at once
+        DriverOptions options = DriverOptions.builder(Role.SERVER).maxFrameLength(DriverOptions.LARGEST_WHOLE_MESSAGE)
+                .maxMessageLength(DriverOptions.NO_MESSAGE_LIMIT).build();
+        Transcript t = new Transcript();
+        HybiDriver driver = Drivers.started(options, t);
+        driver.parse(ByteBuffer.wrap(concat(RawFrame.text("ab").fin(false).bytes(),
+                bytes("80 ff 00 00 00 00 7f ff ff f7 37 fa 21 3d"))));
+        assertEquals("close:1009:message of at least 2147483641 bytes exceeds the limit of 2147483639:unclean",
+                t.lines.get(t.lines.size() - 1));
     }
 }
