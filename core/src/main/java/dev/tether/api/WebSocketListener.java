@@ -1,5 +1,10 @@
 package dev.tether.api;
 
+import dev.tether.message.MessageType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 
 /**
@@ -13,8 +18,53 @@ public interface WebSocketListener {
     default void onOpen(WebSocket socket) {
     }
 
+    /**
+     * How messages of {@code type} reach this listener: {@linkplain ReceiveMode#WHOLE whole} (the
+     * default), in {@linkplain ReceiveMode#PARTS parts} as they arrive, or as a
+     * {@linkplain ReceiveMode#STREAM stream}. Asked once for each type when the connection is made,
+     * before {@link #onOpen}; the answers hold for the connection. Large binary messages are
+     * {@linkplain #acceptsLentBuffers() lent} only when received whole.
+     */
+    default ReceiveMode receiveMode(MessageType type) {
+        return ReceiveMode.WHOLE;
+    }
+
     /** A whole text message arrived. */
     default void onText(WebSocket socket, String text) {
+    }
+
+    /**
+     * The next part of a text message received in {@linkplain ReceiveMode#PARTS parts}: the
+     * characters of one frame (or of a {@code fragmentSize} piece of a large one), already checked as
+     * UTF-8. A part ends on a character boundary (a character the peer's frames cut comes whole with
+     * the next part), so it may be empty. {@code last} ends the message; the next part begins the
+     * next one.
+     */
+    default void onTextPart(WebSocket socket, CharSequence text, boolean last) {
+    }
+
+    /**
+     * The next part of a binary message received in {@linkplain ReceiveMode#PARTS parts}: the bytes
+     * of one frame, or of a {@code fragmentSize} piece of a large one; the buffer is the listener's to
+     * keep. It may be empty. {@code last} ends the message.
+     */
+    default void onBinaryPart(WebSocket socket, ByteBuffer data, boolean last) {
+    }
+
+    /**
+     * A text message received as a {@linkplain ReceiveMode#STREAM stream} begins. Called on an
+     * application thread (the connection's executor), as soon as the message's first frame arrives;
+     * the stream gives its characters as they come and ends with the message. Later events of this
+     * connection (the next message, {@link #onClose}) wait until this method returns: read the
+     * message here, or copy what is needed. What is left unread when it returns is skipped. If the
+     * connection ends first, reading fails with an {@link IOException}, which ends this method
+     * without being reported as an error.
+     */
+    default void onTextStream(WebSocket socket, Reader message) throws IOException {
+    }
+
+    /** A binary message received as a {@linkplain ReceiveMode#STREAM stream} begins: as {@link #onTextStream}. */
+    default void onBinaryStream(WebSocket socket, InputStream message) throws IOException {
     }
 
     /**

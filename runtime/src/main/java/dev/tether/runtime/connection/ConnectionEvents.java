@@ -1,6 +1,8 @@
 package dev.tether.runtime.connection;
 
 import dev.tether.api.CloseStatus;
+import dev.tether.api.ReceiveMode;
+import dev.tether.api.WebSocketListener;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.driver.DriverEvents;
 import dev.tether.message.MessageType;
@@ -8,27 +10,46 @@ import dev.tether.protocol.ProtocolException;
 import dev.tether.message.BufferPool;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The driver's events for one connection, called under its lock: each becomes a listener call queued
  * for delivery after the lock is released, in order.
  *
- * <p>The listener gets whole messages. A driver made to deliver fragments
- * ({@code DriverOptions.deliverFragments}, possible through a {@link DriverFactory}) has its fragments
- * assembled here into whole messages (the driver has already validated them and held them to the
- * size limit), rather than lost.
+ * <p>Messages reach the listener as its {@link WebSocketListener#receiveMode} asks, per type: whole;
+ * in parts, one listener call per fragment the driver reports; or as a stream, which a
+ * {@link StreamedMessage} feeds. A driver made to deliver every message in fragments
+ * ({@code DriverOptions.deliverFragments}, possible through a {@link DriverFactory}) has the
+ * fragments of a type the listener takes whole assembled here (the driver has already validated them
+ * and held them to the size limit), rather than lost.
  */
 final class ConnectionEvents implements DriverEvents {
     private final WebSocketConnection c;
-    /** The fragments of the message being received, by a driver that delivers fragments; null between messages. */
+    private final ReceiveMode textMode;
+    private final ReceiveMode binaryMode;
+    /** The fragments of the message being assembled here; null between messages. */
     private ByteArrayOutputStream assembling;
+    /** The message being received as a stream; null between messages. */
+    private StreamedMessage streaming;
 
     ConnectionEvents(WebSocketConnection connection) {
         this.c = connection;
+        this.textMode = Objects.requireNonNull(c.listener.receiveMode(MessageType.TEXT), "receiveMode(TEXT)");
+        this.binaryMode = Objects.requireNonNull(c.listener.receiveMode(MessageType.BINARY), "receiveMode(BINARY)");
+    }
+
+    @Override
+    public boolean wantsFragments(MessageType type) {
+        return mode(type) != ReceiveMode.WHOLE;
+    }
+
+    private ReceiveMode mode(MessageType type) {
+        return type == MessageType.TEXT ? textMode : binaryMode;
     }
 
     @Override
@@ -63,6 +84,36 @@ final class ConnectionEvents implements DriverEvents {
 
     @Override
     public void onFragment(MessageType type, ByteBuffer payload, boolean last) {
+        switch (mode(type)) {
+            case PARTS -> part(type, payload, last);
+            case STREAM -> stream(type, payload, last);
+            case WHOLE -> assemble(type, payload, last);
+        }
+    }
+
+    private void part(MessageType type, ByteBuffer payload, boolean last) {
+        c.timers.activity();
+        if (type == MessageType.TEXT) {
+            String text = StandardCharsets.UTF_8.decode(payload).toString(); // whole characters, validated by the driver
+            c.events.add(() -> c.deliver(() -> c.listener.onTextPart(c, text, last)));
+        } else {
+            c.events.add(() -> c.deliver(() -> c.listener.onBinaryPart(c, payload, last)));
+        }
+    }
+
+    private void stream(MessageType type, ByteBuffer payload, boolean last) {
+        c.timers.activity();
+        if (streaming == null) {
+            streaming = new StreamedMessage(c, type);
+            c.events.add(streaming::start);
+        }
+        streaming.input.offer(payload, last);
+        if (last) {
+            streaming = null;
+        }
+    }
+
+    private void assemble(MessageType type, ByteBuffer payload, boolean last) {
         if (last && assembling == null) { // a message in one fragment: its buffer is ours to keep
             deliverWhole(type, payload);
             return;
@@ -117,6 +168,10 @@ final class ConnectionEvents implements DriverEvents {
 
     @Override
     public void onClose(CloseStatus status) {
+        if (streaming != null) { // its reader learns at once, not when its turn to hear of the close comes
+            streaming.input.fail(new IOException("the connection closed (" + status.code() + ") before the message ended"));
+            streaming = null;
+        }
         List<CompletableFuture<Void>> unanswered = c.pings.drain();
         List<CompletableFuture<Void>> neverSent = c.pending.neverSent();
         c.closeWhenFlushed = true;

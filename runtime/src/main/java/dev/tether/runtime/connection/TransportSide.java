@@ -3,6 +3,7 @@ package dev.tether.runtime.connection;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.api.ReadyState;
 import dev.tether.runtime.Transport;
+import dev.tether.runtime.io.MessageInput;
 import dev.tether.runtime.io.OutboundQueue;
 
 import java.nio.ByteBuffer;
@@ -27,6 +28,10 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
     public boolean wantsInput() {
         if (c.paused) {
             return false;
+        }
+        MessageInput stream = c.streamBeingRead;
+        if (stream != null && (!stream.wantsMore() || c.events.backlog() > StreamedMessage.MOST_EVENTS_BEHIND)) {
+            return false; // its reader, or the end of its reading call, asks for input again
         }
         long highWaterMark = c.options.highWaterMark();
         if (c.outbound.bufferedAmount() <= highWaterMark) {

@@ -16,6 +16,7 @@ import dev.tether.runtime.ConnectionOptions;
 import dev.tether.runtime.Transport;
 import dev.tether.runtime.connection.PendingSends.Part;
 import dev.tether.runtime.io.ApplicationCalls;
+import dev.tether.runtime.io.MessageInput;
 import dev.tether.runtime.io.OutboundQueue;
 import dev.tether.runtime.io.SendStage;
 import dev.tether.runtime.io.SerialEvents;
@@ -69,6 +70,8 @@ public final class WebSocketConnection implements WebSocket {
     boolean heldCloseReleasing;
 
     volatile boolean paused;
+    /** The input of a message the listener is reading as a stream, until its reading call returns. */
+    volatile MessageInput streamBeingRead;
 
     /**
      * @param lender where large binary messages take their buffers, lent to the listener (which must
@@ -336,6 +339,11 @@ public final class WebSocketConnection implements WebSocket {
     @Override
     public void resume() {
         paused = false;
+        demandInput();
+    }
+
+    /** Asks the transport to read again, if it still can: something that held reading back let go. */
+    void demandInput() {
         int[] calls = ApplicationCalls.enter();
         try {
             Transport t;
@@ -426,15 +434,20 @@ public final class WebSocketConnection implements WebSocket {
         try {
             call.run();
         } catch (Throwable e) { // a checked exception thrown past the compiler too: it is a failing listener all the same
-            LOG.log(System.Logger.Level.WARNING, "WebSocket listener failed; closing with 1011", e);
-            try {
-                listener.onError(this, e);
-            } catch (Throwable again) {
-                LOG.log(System.Logger.Level.WARNING, "WebSocket listener's onError failed too", again);
-            }
-            if (readyState() != ReadyState.CLOSED) {
-                close(CloseCodes.INTERNAL_ERROR, "internal error");
-            }
+            listenerFailed(e);
+        }
+    }
+
+    /** A listener method threw {@code e}: reported, and the connection closed with 1011. */
+    void listenerFailed(Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, "WebSocket listener failed; closing with 1011", e);
+        try {
+            listener.onError(this, e);
+        } catch (Throwable again) {
+            LOG.log(System.Logger.Level.WARNING, "WebSocket listener's onError failed too", again);
+        }
+        if (readyState() != ReadyState.CLOSED) {
+            close(CloseCodes.INTERNAL_ERROR, "internal error");
         }
     }
 }

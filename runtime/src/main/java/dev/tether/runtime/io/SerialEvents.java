@@ -10,6 +10,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first; a thread that finds another already draining leaves its events to it. Callers add events
  * while holding their lock and drain after letting go, so user code never runs under a lock.
  *
+ * <p>An event may {@linkplain #suspend() suspend} the queue and go on on another thread; the events
+ * behind it wait until it {@linkplain #resume() resumes} the queue.
+ *
  * <p>Events should not throw. One that does (a checked exception thrown past the compiler, an
  * {@link Error}) does not stop the others: the drain runs every event queued, lets go of the queue,
  * and only then rethrows what the first one threw (an {@code Error} or {@code RuntimeException} as
@@ -19,12 +22,35 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SerialEvents {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
+    private final AtomicInteger backlog = new AtomicInteger();
+    /** An event runs on in another thread ({@link #suspend()}): those behind it wait for {@link #resume()}. */
+    private volatile boolean suspended;
 
     public SerialEvents() {
     }
 
     public void add(Runnable event) {
+        backlog.incrementAndGet();
         queue.add(event);
+    }
+
+    /** How many events are queued and not yet run. */
+    public int backlog() {
+        return backlog.get();
+    }
+
+    /**
+     * Called by an event that goes on on another thread (reading a message as a stream): the events
+     * behind it are not run until {@link #resume()}, so they still come one at a time and in order.
+     */
+    public void suspend() {
+        suspended = true;
+    }
+
+    /** The event that {@linkplain #suspend() suspended} the queue is over: the events behind it run, here. */
+    public void resume() {
+        suspended = false;
+        drain();
     }
 
     /**
@@ -45,7 +71,7 @@ public final class SerialEvents {
      * runs them, and nothing is handed over.
      */
     public void drainOn(Executor executor) {
-        if (queue.isEmpty() || wip.getAndIncrement() != 0) {
+        if (suspended || queue.isEmpty() || wip.getAndIncrement() != 0) {
             return;
         }
         Handoff.execute(executor, this::drainClaimed); // the claim is ours: refused, it runs here
@@ -62,7 +88,8 @@ public final class SerialEvents {
         int missed = 1;
         do {
             Runnable event;
-            while ((event = queue.poll()) != null) {
+            while (!suspended && (event = queue.poll()) != null) {
+                backlog.decrementAndGet();
                 try {
                     event.run();
                 } catch (Throwable t) {

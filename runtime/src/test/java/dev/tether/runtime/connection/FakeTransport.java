@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 
 /** A transport the test drives by hand: writes wait for {@link #completeWrite()} unless {@code writesAtOnce}. */
 final class FakeTransport implements Transport {
@@ -15,7 +16,11 @@ final class FakeTransport implements Transport {
     /** Runs when the connection starts the transport, before the transport takes its inbound. */
     Runnable onStart = () -> { };
     Inbound inbound;
-    int demands;
+    volatile int demands;
+    /** A permit per demand, for tests that wait for one on another thread. */
+    final Semaphore demanded = new Semaphore(0);
+    /** A permit per write. */
+    final Semaphore wrote = new Semaphore(0);
     private WriteCallback pending;
 
     @Override
@@ -28,6 +33,7 @@ final class FakeTransport implements Transport {
     @Override
     public void demand() {
         demands++;
+        demanded.release();
     }
 
     @Override
@@ -37,6 +43,7 @@ final class FakeTransport implements Transport {
             b.get(bytes);
             written.writeBytes(bytes);
         }
+        wrote.release();
         if (writesAtOnce) {
             callback.written();
         } else {

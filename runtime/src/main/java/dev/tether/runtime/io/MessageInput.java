@@ -1,0 +1,238 @@
+package dev.tether.runtime.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * One received message on its way to a reader on another thread: the connection offers its parts
+ * as they arrive (never waiting), the reader takes them through {@link #stream()} or
+ * {@link #reader()}, waiting for more. The connection asks {@link #wantsMore()} before it reads
+ * from the peer; past {@code limit} unread bytes the answer is no, and once the reader has taken the
+ * buffer down to half the limit {@code onRoom} runs (on the reader's thread, outside any lock) so
+ * the connection reads again. What one read of the peer's brings may pass the limit: the bound is
+ * the limit and one read.
+ *
+ * <p>Text parts must each end on a character boundary, as the driver cuts them, so each decodes on
+ * its own.
+ */
+public final class MessageInput {
+    private final long limit;
+    private final Runnable onRoom;
+    // Guarded by this.
+    private final ArrayDeque<ByteBuffer> parts = new ArrayDeque<>();
+    private long buffered;
+    private boolean complete;
+    private boolean abandoned;
+    private IOException failure;
+    /** {@link #wantsMore()} said no: the reader that makes room says so with {@code onRoom}. */
+    private boolean heldBack;
+
+    /**
+     * @param limit  how many unread bytes hold the peer back
+     * @param onRoom run when the reader has made room after the peer was held back
+     */
+    public MessageInput(long limit, Runnable onRoom) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1 byte: " + limit);
+        }
+        this.limit = limit;
+        this.onRoom = onRoom;
+    }
+
+    /** The next part; {@code last} ends the message. Never waits. The buffer is kept until read. */
+    public synchronized void offer(ByteBuffer part, boolean last) {
+        if (complete) {
+            throw new IllegalStateException("the message has ended");
+        }
+        complete = last;
+        if (!abandoned && part.hasRemaining()) {
+            parts.add(part);
+            buffered += part.remaining();
+        }
+        notifyAll();
+    }
+
+    /** The connection ended before the message did: reading fails with {@code cause} once what arrived is read. */
+    public synchronized void fail(IOException cause) {
+        if (!complete && failure == null) {
+            failure = cause;
+            notifyAll();
+        }
+    }
+
+    /** Whether {@code e} is what {@link #fail} made reading throw: the connection's end, not the reader's fault. */
+    public synchronized boolean failedWith(Throwable e) {
+        return e != null && e == failure;
+    }
+
+    /** Whether the peer may be read from for this message: it has not ended, and the reader keeps up. */
+    public synchronized boolean wantsMore() {
+        if (abandoned) {
+            return !complete; // what is left of it is read and dropped
+        }
+        if (complete || failure != null || buffered < limit) {
+            return !complete && failure == null;
+        }
+        heldBack = true;
+        return false;
+    }
+
+    /** Whether the last part has been offered. */
+    public synchronized boolean isComplete() {
+        return complete;
+    }
+
+    /** The reader is done (its method returned): what is unread is dropped, and so is the rest of the message. */
+    public void abandon() {
+        boolean wasHeldBack;
+        synchronized (this) {
+            abandoned = true;
+            parts.clear();
+            buffered = 0;
+            wasHeldBack = heldBack;
+            heldBack = false;
+            notifyAll();
+        }
+        if (wasHeldBack) {
+            onRoom.run();
+        }
+    }
+
+    /** The bytes unread; for tests and monitoring. */
+    public synchronized long buffered() {
+        return buffered;
+    }
+
+    /**
+     * The next part with something left in it, waiting for one; null at the end of the message.
+     *
+     * @throws IOException when the connection ended first, or the reader was interrupted
+     */
+    private ByteBuffer next() throws IOException {
+        synchronized (this) {
+            while (true) {
+                ByteBuffer head = parts.peek();
+                if (head != null && head.hasRemaining()) {
+                    return head;
+                }
+                if (head != null) {
+                    parts.poll();
+                    continue;
+                }
+                if (abandoned) {
+                    throw new IOException("the message stream is closed");
+                }
+                if (complete) {
+                    return null;
+                }
+                if (failure != null) {
+                    throw failure;
+                }
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for the message");
+                }
+            }
+        }
+    }
+
+    /** {@code n} bytes of the head part were read: counts them off, and says so to the connection when that makes room. */
+    private void taken(int n) {
+        boolean room;
+        synchronized (this) {
+            buffered -= n;
+            room = heldBack && buffered <= limit / 2;
+            if (room) {
+                heldBack = false;
+            }
+        }
+        if (room) {
+            onRoom.run();
+        }
+    }
+
+    /** The message's bytes. Reads wait for the peer; {@code close()} skips the rest. */
+    public InputStream stream() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                ByteBuffer head = next();
+                if (head == null) {
+                    return -1;
+                }
+                int b = head.get() & 0xFF;
+                taken(1);
+                return b;
+            }
+
+            @Override
+            public int read(byte[] into, int offset, int length) throws IOException {
+                Objects.checkFromIndexSize(offset, length, into.length);
+                if (length == 0) {
+                    return 0;
+                }
+                ByteBuffer head = next();
+                if (head == null) {
+                    return -1;
+                }
+                int n = Math.min(length, head.remaining());
+                head.get(into, offset, n);
+                taken(n);
+                return n;
+            }
+
+            @Override
+            public int available() {
+                synchronized (MessageInput.this) {
+                    return (int) Math.min(Integer.MAX_VALUE, buffered);
+                }
+            }
+
+            @Override
+            public void close() {
+                abandon();
+            }
+        };
+    }
+
+    /** The message's characters (its parts decoded one by one). Reads wait for the peer; {@code close()} skips the rest. */
+    public Reader reader() {
+        return new Reader() {
+            private CharBuffer decoded = CharBuffer.allocate(0);
+
+            @Override
+            public int read(char[] into, int offset, int length) throws IOException {
+                Objects.checkFromIndexSize(offset, length, into.length);
+                if (length == 0) {
+                    return 0;
+                }
+                while (!decoded.hasRemaining()) {
+                    ByteBuffer head = next();
+                    if (head == null) {
+                        return -1;
+                    }
+                    int n = head.remaining();
+                    decoded = StandardCharsets.UTF_8.decode(head); // whole characters: checked by the driver
+                    taken(n);
+                }
+                int n = Math.min(length, decoded.remaining());
+                decoded.get(into, offset, n);
+                return n;
+            }
+
+            @Override
+            public void close() {
+                abandon();
+            }
+        };
+    }
+}
