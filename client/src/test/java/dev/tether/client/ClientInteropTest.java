@@ -2,7 +2,11 @@ package dev.tether.client;
 
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
+import dev.tether.api.ReceiveMode;
 import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketListener;
+import dev.tether.driver.DriverOptions;
+import dev.tether.message.MessageType;
 import dev.tether.client.peers.Peer;
 import dev.tether.client.peers.PeerKind;
 import org.junit.jupiter.api.AfterAll;
@@ -11,13 +15,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -210,6 +218,49 @@ class ClientInteropTest {
             assertEquals("text:8", eight.nextMessage());
             old.send("still framed the same");
             assertEquals("text:still framed the same", eight.nextMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(PeerKind.class)
+    void largeMessagesArriveAsAStreamAndInParts(PeerKind kind) throws Exception {
+        try (Peer peer = kind.start()) {
+            CompletableFuture<byte[]> streamed = new CompletableFuture<>();
+            StringBuilder text = new StringBuilder();
+            List<Integer> partSizes = new ArrayList<>();
+            CompletableFuture<String> textDone = new CompletableFuture<>();
+            WebSocketListener listener = new WebSocketListener() {
+                @Override
+                public ReceiveMode receiveMode(MessageType type) {
+                    return type == MessageType.BINARY ? ReceiveMode.STREAM : ReceiveMode.PARTS;
+                }
+
+                @Override
+                public void onBinaryStream(WebSocket socket, InputStream message) throws IOException {
+                    streamed.complete(message.readAllBytes());
+                }
+
+                @Override
+                public void onTextPart(WebSocket socket, CharSequence part, boolean last) {
+                    text.append(part);
+                    partSizes.add(part.length());
+                    if (last) {
+                        textDone.complete(text.toString());
+                    }
+                }
+            };
+            ClientOptions options = ClientOptions.builder().proxy(ProxyOptions.none())
+                    .maxMessageLength(DriverOptions.NO_MESSAGE_LIMIT).streamBufferSize(64 * 1024).build();
+            WebSocket socket = client.connect(peer.uri("/echo"), options, listener).toCompletableFuture().get(20, TimeUnit.SECONDS);
+            sockets.add(socket);
+            byte[] data = new byte[3 << 20];
+            new Random(11).nextBytes(data);
+            socket.send(data);
+            assertArrayEquals(data, streamed.get(20, TimeUnit.SECONDS));
+            String letters = "ä".repeat(200_000); // 400,000 bytes: the 64 KiB pieces cut characters in two
+            socket.send(letters);
+            assertEquals(letters, textDone.get(20, TimeUnit.SECONDS));
+            assertTrue(partSizes.size() >= 7, "in parts of at most 64 KiB: " + partSizes);
         }
     }
 }
