@@ -196,7 +196,7 @@ class WebSocketBroadcastTest {
             }
             // Only now does the slow peer read.
             for (int i = 0; i < broadcasts; i++) {
-                RawWebSocketClient.Frame frame = slow.readFrame(TIMEOUT);
+                RawWebSocketClient.Frame frame = slow.readMessage(TIMEOUT);
                 assertEquals(0x2, frame.opcode());
                 assertArrayEquals(sent.get(i), frame.payload(), "broadcast " + i + " arrived as it was sent");
             }

@@ -148,7 +148,7 @@ class WebSocketCloseTest {
             client.sendFrame(0x88, closePayload(4000, "bye"), true);
             client.shutdownOutput();
 
-            RawWebSocketClient.Frame frame = client.readFrame(TIMEOUT);
+            RawWebSocketClient.Frame frame = client.readMessage(TIMEOUT);
             assertEquals(0x2, frame.opcode());
             assertTrue(Arrays.equals(message, frame.payload()), "the whole message");
             assertEquals(4000, client.readCloseFrame(TIMEOUT).code(), "then the Close answer");

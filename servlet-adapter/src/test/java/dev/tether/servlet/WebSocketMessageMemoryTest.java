@@ -141,12 +141,12 @@ class WebSocketMessageMemoryTest {
              RawWebSocketClient fits = RawWebSocketClient.connect(running.wsUri("/ws"));
              RawWebSocketClient tooMuch = RawWebSocketClient.connect(running.wsUri("/ws"))) {
             fits.sendFrame(0x82, message, true);
-            assertArrayEquals(message, fits.readFrame(TIMEOUT).payload());
+            assertArrayEquals(message, fits.readMessage(TIMEOUT).payload());
             tooMuch.sendRaw(frameHead(WebSocketOptions.defaults().connection().maxFrameLength()));
             tooMuch.sendRaw(new byte[260 * KIB]); // more than the whole budget: trying again is no use
             assertEquals(CloseCodes.MESSAGE_TOO_BIG, tooMuch.readCloseFrame(TIMEOUT).code());
             fits.sendFrame(0x82, message, true);
-            assertArrayEquals(message, fits.readFrame(TIMEOUT).payload(), "the others go on");
+            assertArrayEquals(message, fits.readMessage(TIMEOUT).payload(), "the others go on");
         }
         awaitState(() -> budget.reserved() == 0, "everything given back: " + budget);
     }

@@ -91,7 +91,7 @@ class WebSocketRepliesBeforeCloseTest {
                 try (RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
                     client.sendRaw(together(frame(0x82, large, true), text("short"), close(1001),
                             frame(0x89, "late".getBytes(StandardCharsets.UTF_8), true)));
-                    RawWebSocketClient.Frame first = client.readFrame(TIMEOUT);
+                    RawWebSocketClient.Frame first = client.readMessage(TIMEOUT);
                     assertEquals(0x2, first.opcode(), "try " + i);
                     assertArrayEquals(large, first.payload());
                     assertEquals("short", client.readFrame(TIMEOUT).text());

@@ -246,6 +246,32 @@ public final class RawWebSocketClient implements AutoCloseable {
         return new Frame((b0 & 0x80) != 0, (b0 >>> 4) & 7, b0 & 0x0F, payload);
     }
 
+    /**
+     * Reads one data message: its first frame and the continuations up to the one with FIN, as one
+     * frame with the first frame's opcode and RSV bits and the payloads joined. A server splits a
+     * message larger than its {@code sendFrameSize} so. Fails the test if another frame comes between
+     * them (read control frames with {@link #readFrame}) or the message does not arrive in time.
+     */
+    public Frame readMessage(Duration timeout) throws IOException {
+        long deadline = deadline(timeout);
+        Frame first = readFrame(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+        if (first.opcode() != 0x1 && first.opcode() != 0x2) {
+            throw new AssertionFailedError("expected a text or binary frame, got opcode " + first.opcode());
+        }
+        if (first.fin()) return first;
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        payload.writeBytes(first.payload());
+        Frame frame;
+        do {
+            frame = readFrame(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            if (frame.opcode() != 0x0) {
+                throw new AssertionFailedError("expected a continuation frame, got opcode " + frame.opcode());
+            }
+            payload.writeBytes(frame.payload());
+        } while (!frame.fin());
+        return new Frame(true, first.rsv(), first.opcode(), payload.toByteArray());
+    }
+
     /** Reads one frame, which must be a close frame, and gives its code and reason. */
     public CloseFrame readCloseFrame(Duration timeout) throws IOException {
         Frame frame = readFrame(timeout);
