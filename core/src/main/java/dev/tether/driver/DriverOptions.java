@@ -40,6 +40,12 @@ import java.util.Objects;
  *       other connections given the same budget; a message that cannot get what it needs fails its
  *       connection with 1013 (try again later), one larger than the whole budget with 1009. Default
  *       {@link MemoryBudget#shared()}, a quarter of the largest heap and at least 64 MiB.</li>
+ *   <li>{@code sendFrameSize}: the largest frame payload sent. A message (or a part sent with
+ *       {@link Driver#fragment}) whose payload, after the extensions, is larger goes out as several
+ *       frames of at most this size, so that a ping or a pong does not wait behind one huge frame;
+ *       text may be cut inside a character, as RFC 6455 allows. 0 sends every payload as one frame.
+ *       The hixie drafts have no fragments and ignore it. Default {@value #DEFAULT_SEND_FRAME_SIZE}
+ *       (64 KiB).</li>
  * </ul>
  */
 public final class DriverOptions {
@@ -51,6 +57,8 @@ public final class DriverOptions {
     public static final int LARGEST_WHOLE_MESSAGE = Integer.MAX_VALUE - 8;
     /** 64 KiB: a frame is handed on in pieces of at most this size where fragments are processed. */
     public static final int DEFAULT_FRAGMENT_SIZE = 1 << 16;
+    /** 64 KiB: a payload sent is split into frames of at most this size. */
+    public static final int DEFAULT_SEND_FRAME_SIZE = 1 << 16;
 
     private final Role role;
     private final int maxFrameLength;
@@ -61,6 +69,7 @@ public final class DriverOptions {
     private final boolean deliverFragments;
     private final int fragmentSize;
     private final MemoryBudget messageMemory;
+    private final int sendFrameSize;
 
     private DriverOptions(Builder builder) {
         this.role = builder.role;
@@ -72,6 +81,7 @@ public final class DriverOptions {
         this.deliverFragments = builder.deliverFragments;
         this.fragmentSize = builder.fragmentSize;
         this.messageMemory = builder.messageMemory;
+        this.sendFrameSize = builder.sendFrameSize;
     }
 
     public static Builder builder(Role role) {
@@ -124,10 +134,16 @@ public final class DriverOptions {
         return messageMemory;
     }
 
+    /** The largest frame payload sent, larger payloads being split; 0 when payloads are never split. */
+    public int sendFrameSize() {
+        return sendFrameSize;
+    }
+
     /** These options with {@code names} as the only supported subprotocols. */
     public DriverOptions withProtocols(String... names) {
         Builder b = new Builder(role).maxFrameLength(maxFrameLength).maxMessageLength(maxMessageLength).protocols(names)
                 .deliverFragments(deliverFragments).fragmentSize(fragmentSize).messageMemory(messageMemory);
+        b.sendFrameSize(sendFrameSize);
         b.extensions.addAll(extensions);
         b.headers.putAll(headers);
         return b.build();
@@ -143,6 +159,7 @@ public final class DriverOptions {
         private boolean deliverFragments;
         private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
         private MemoryBudget messageMemory = MemoryBudget.shared();
+        private int sendFrameSize = DEFAULT_SEND_FRAME_SIZE;
 
         private Builder(Role role) {
             this.role = Objects.requireNonNull(role, "role");
@@ -207,6 +224,18 @@ public final class DriverOptions {
                 throw new IllegalArgumentException("fragmentSize must be at least 1 byte: " + bytes);
             }
             this.fragmentSize = bytes;
+            return this;
+        }
+
+        /**
+         * The largest frame payload sent: larger messages and parts go out as several frames of at
+         * most this size. 0 sends every payload as one frame.
+         */
+        public Builder sendFrameSize(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("sendFrameSize must not be negative (0 turns splitting off): " + bytes);
+            }
+            this.sendFrameSize = bytes;
             return this;
         }
 

@@ -20,6 +20,15 @@ class DriverOptionsTest {
     }
 
     @Test
+    void sendsAreSplitIntoFramesOf64KiBByDefault() {
+        assertEquals(64 * 1024, DriverOptions.defaults(Role.CLIENT).sendFrameSize());
+        assertEquals(0, DriverOptions.builder(Role.SERVER).sendFrameSize(0).build().sendFrameSize(), "0 turns splitting off");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DriverOptions.builder(Role.SERVER).sendFrameSize(-1));
+        assertEquals("sendFrameSize must not be negative (0 turns splitting off): -1", e.getMessage());
+    }
+
+    @Test
     void fragmentSizeIsAtLeastOneByte() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DriverOptions.builder(Role.SERVER).fragmentSize(0));
@@ -52,13 +61,14 @@ class DriverOptionsTest {
     @Test
     void withProtocolsKeepsEverythingElse() {
         DriverOptions options = DriverOptions.builder(Role.CLIENT).maxFrameLength(100).maxMessageLength(1000)
-                .deliverFragments(true).fragmentSize(10)
+                .deliverFragments(true).fragmentSize(10).sendFrameSize(20)
                 .header("Origin", "http://example.com").protocols("a").build().withProtocols("b");
         assertEquals(List.of("b"), options.protocols());
         assertEquals(100, options.maxFrameLength());
         assertEquals(1000, options.maxMessageLength());
         assertTrue(options.deliverFragments());
         assertEquals(10, options.fragmentSize());
+        assertEquals(20, options.sendFrameSize());
         assertEquals("http://example.com", options.headers().get("Origin"));
     }
 }

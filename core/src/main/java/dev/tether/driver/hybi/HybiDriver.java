@@ -70,20 +70,20 @@ public final class HybiDriver implements Driver {
      * As above, lending large binary messages from {@code lender} (see
      * {@link DriverEvents#onBinary}); without extensions only, since an extension may replace the
      * payload it is given. Messages take memory from the {@linkplain MemoryBudget#shared() shared}
-     * budget.
+     * budget, and are sent in frames of at most {@link DriverOptions#DEFAULT_SEND_FRAME_SIZE} bytes.
      *
      * @param lender where binary messages sent in one large frame take their buffers; null for none
      */
     public HybiDriver(Role role, int version, int maxLength, Extensions extensions, String protocol,
                       IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
         this(role, version, maxLength, maxLength, false, DriverOptions.DEFAULT_FRAGMENT_SIZE, MemoryBudget.shared(),
-                extensions, protocol, maskKeys, events, out, lender);
+                extensions, protocol, maskKeys, events, out, lender, DriverOptions.DEFAULT_SEND_FRAME_SIZE);
     }
 
     /**
-     * A driver with {@code options}' role, limits, {@code deliverFragments}, {@code fragmentSize} and
-     * {@code messageMemory} (the handshake has used the rest to negotiate {@code extensions} and
-     * {@code protocol}).
+     * A driver with {@code options}' role, limits, {@code deliverFragments}, {@code fragmentSize},
+     * {@code messageMemory} and {@code sendFrameSize} (the handshake has used the rest to negotiate
+     * {@code extensions} and {@code protocol}).
      *
      * @param version  the negotiated {@code Sec-WebSocket-Version} (13, 8 or 7)
      * @param maskKeys the source of masking keys (client role); must be unpredictable to the peer
@@ -93,12 +93,13 @@ public final class HybiDriver implements Driver {
     public HybiDriver(DriverOptions options, int version, Extensions extensions, String protocol,
                       IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
         this(options.role(), version, options.maxFrameLength(), options.maxMessageLength(), options.deliverFragments(),
-                options.fragmentSize(), options.messageMemory(), extensions, protocol, maskKeys, events, out, lender);
+                options.fragmentSize(), options.messageMemory(), extensions, protocol, maskKeys, events, out, lender,
+                options.sendFrameSize());
     }
 
     private HybiDriver(Role role, int version, int maxFrameLength, long maxMessageLength, boolean deliverFragments,
                        int fragmentSize, MemoryBudget messageMemory, Extensions extensions, String protocol,
-                       IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
+                       IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender, int sendFrameSize) {
         this.version = version;
         this.protocol = protocol;
         this.extensions = Objects.requireNonNull(extensions, "extensions");
@@ -108,7 +109,7 @@ public final class HybiDriver implements Driver {
         this.inbound = new InboundMessages(maxMessageLength, deliverFragments || events.wantsFragments(MessageType.TEXT),
                 deliverFragments || events.wantsFragments(MessageType.BINARY), fragmentSize, messageMemory, extensions, lender,
                 events, () -> state == ReadyState.OPEN);
-        this.outbound = new OutboundMessages(extensions, writer);
+        this.outbound = new OutboundMessages(extensions, writer, sendFrameSize);
         this.parser = new FrameParser(role, maxFrameLength, new FrameParser.FrameSink() {
             @Override
             public void dataFrameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {

@@ -44,6 +44,14 @@ abstract class HixieFramingContract {
     }
 
     @Test
+    @DisplayName("sendFrameSize does not apply: these drafts have no fragmentation, a text goes out in one frame")
+    void sendFrameSizeIgnored() {
+        Transcript t = new Transcript();
+        openDriver(t, DriverOptions.builder(Role.SERVER).sendFrameSize(2).build()).text("Hello");
+        assertEquals(List.of(">DATA 00 48 65 6c 6c 6f ff"), t.lines);
+    }
+
+    @Test
     @DisplayName("a text frame is 0x00, UTF-8, 0xFF")
     void textFrame() {
         assertEquals(List.of("text:Hello"), reads("00 48 65 6c 6c 6f ff"));
