@@ -60,6 +60,7 @@ public final class ClientOptions {
         if (b.origin != null) {
             b.driver.header("Origin", b.origin);
         }
+        b.driver.sendFrameSize(connection.sendFrameSize());
         this.driverOptions = b.driver.maxFrameLength(connection.maxFrameLength()).maxMessageLength(connection.maxMessageLength()).messageMemory(connection.messageMemory()).build();
         this.origin = b.origin;
         this.protocolVersion = b.protocolVersion;
@@ -129,7 +130,8 @@ public final class ClientOptions {
                 .messageMemory(driverOptions.messageMemory())
                 .protocols(driverOptions.protocols().toArray(String[]::new))
                 .deliverFragments(driverOptions.deliverFragments())
-                .fragmentSize(driverOptions.fragmentSize());
+                .fragmentSize(driverOptions.fragmentSize())
+                .sendFrameSize(driverOptions.sendFrameSize());
         driverOptions.extensions().forEach(driver::extension);
         driverOptions.headers().forEach((name, value) -> {
             if (names.stream().noneMatch(name::equalsIgnoreCase)) {

@@ -40,6 +40,11 @@ import java.util.concurrent.ScheduledExecutorService;
  *   <tr><td>{@code streamBufferSize}</td><td>256 KiB</td><td>for messages a listener receives as a {@link
  *       dev.tether.api.ReceiveMode#STREAM stream}: the most unread bytes held for its reader; past it reading from the
  *       peer pauses until the reader has taken half (one read of the peer's may come on top)</td></tr>
+ *   <tr><td>{@code sendFrameSize}</td><td>64 KiB</td><td>largest frame payload sent: a larger message (or {@code sendPart}),
+ *       compressed or not, goes out as several frames, so that pings and pongs are written between them instead of
+ *       waiting behind the whole message; text may be cut inside a character (RFC 6455 allows it). The send
+ *       completes when its last frame is written. 0 sends each message in one frame. No effect on the hixie
+ *       drafts</td></tr>
  *   <tr><td>{@code readBufferSize}</td><td>64 KiB</td><td>most bytes a transport reads at once (per-thread buffers that start at 4 KiB and grow to this when reads fill them)</td></tr>
  *   <tr><td>{@code lentBufferMemory}</td><td>32 MiB</td><td>for listeners that {@link
  *       dev.tether.api.WebSocketListener#acceptsLentBuffers() accept lent buffers}: the most memory the pooled buffers of
@@ -68,6 +73,7 @@ public final class ConnectionOptions {
     private final long outboundLimit;
     private final OverflowPolicy overflowPolicy;
     private final long highWaterMark;
+    private final int sendFrameSize;
     private final int readBufferSize;
     private final int streamBufferSize;
     private final long lentBufferMemory;
@@ -89,6 +95,7 @@ public final class ConnectionOptions {
         this.outboundLimit = s.outboundLimit;
         this.overflowPolicy = s.overflowPolicy;
         this.highWaterMark = s.highWaterMark;
+        this.sendFrameSize = s.sendFrameSize;
         this.readBufferSize = s.readBufferSize;
         this.streamBufferSize = s.streamBufferSize;
         this.lentBufferMemory = s.lentBufferMemory;
@@ -152,6 +159,11 @@ public final class ConnectionOptions {
         return streamBufferSize;
     }
 
+    /** The largest frame payload sent, larger messages being split; 0 when each goes in one frame. */
+    public int sendFrameSize() {
+        return sendFrameSize;
+    }
+
     public int readBufferSize() {
         return readBufferSize;
     }
@@ -213,6 +225,7 @@ public final class ConnectionOptions {
         private long outboundLimit = 4L << 20;
         private OverflowPolicy overflowPolicy = OverflowPolicy.FAIL_SEND;
         private long highWaterMark = 64 << 10;
+        private int sendFrameSize = DriverOptions.DEFAULT_SEND_FRAME_SIZE;
         private int readBufferSize = 64 << 10;
         private int streamBufferSize = 256 << 10;
         private long lentBufferMemory = 32L << 20;
@@ -311,6 +324,19 @@ public final class ConnectionOptions {
                 throw new IllegalArgumentException("highWaterMark must be at least 1 byte: " + bytes);
             }
             this.highWaterMark = bytes;
+            return self();
+        }
+
+        /**
+         * The largest frame payload sent: a larger message or part goes out as frames of at most this
+         * size, between which pings and pongs may be written. 0 sends each message in one frame, which
+         * a ping or pong then waits behind.
+         */
+        public B sendFrameSize(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("sendFrameSize must not be negative (0 turns splitting off): " + bytes);
+            }
+            this.sendFrameSize = bytes;
             return self();
         }
 

@@ -42,6 +42,7 @@ public final class WebSocketOptions {
 
     private WebSocketOptions(Builder b, ConnectionOptions connection) {
         this.connection = connection;
+        b.driver.sendFrameSize(connection.sendFrameSize());
         this.driverOptions = b.driver.maxFrameLength(connection.maxFrameLength()).maxMessageLength(connection.maxMessageLength()).messageMemory(connection.messageMemory()).build();
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
         this.readsPerYield = b.readsPerYield;

@@ -25,6 +25,19 @@ class WebSocketOptionsTest {
     }
 
     @Test
+    @DisplayName("sends go in frames of at most 64 KiB by default; the size set reaches the driver, 0 turns splitting off")
+    void sendFrameSize() {
+        WebSocketOptions defaults = WebSocketOptions.defaults();
+        assertEquals(64 * 1024, defaults.connection().sendFrameSize());
+        assertEquals(64 * 1024, defaults.driverOptions().sendFrameSize());
+        WebSocketOptions set = WebSocketOptions.builder().sendFrameSize(1000).protocols("chat").build();
+        assertEquals(1000, set.connection().sendFrameSize());
+        assertEquals(1000, set.driverOptions().withProtocols("chat").sendFrameSize(), "as the upgrade hands it to the driver");
+        assertEquals(0, WebSocketOptions.builder().sendFrameSize(0).build().driverOptions().sendFrameSize());
+        assertThrows(IllegalArgumentException.class, () -> WebSocketOptions.builder().sendFrameSize(-1));
+    }
+
+    @Test
     @DisplayName("the read buffer is 128 bytes to 1 MiB")
     void readBufferBounds() {
         assertEquals(128, WebSocketOptions.builder().readBufferSize(128).build().connection().readBufferSize());
