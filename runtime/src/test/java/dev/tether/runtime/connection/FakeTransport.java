@@ -58,6 +58,13 @@ final class FakeTransport implements Transport {
         callback.written();
     }
 
+    /** The write in progress failed. */
+    void failWrite(Throwable error) {
+        WriteCallback callback = pending;
+        pending = null;
+        callback.failed(error);
+    }
+
     boolean writing() {
         return pending != null;
     }
