@@ -6,6 +6,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpUpgradeHandler;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
@@ -27,7 +28,9 @@ import java.util.function.Consumer;
  * {@code ServletInputStream} reports EOF at once ({@code onAllDataRead} right after {@code init}),
  * and bytes the client sends later are parsed as a new HTTP request. So on Jetty ee10 this class
  * takes over the connection through Jetty's own upgrade mechanism instead ({@link JettyTakeover}),
- * and the transport is Jetty's endpoint itself ({@link JettyEndPointTransport}); everywhere else it
+ * and the transport is Jetty's endpoint itself ({@link JettyEndPointTransport}). On Tomcat the
+ * connection is upgraded to a handler of ours on Tomcat's socket ({@code TomcatUpgradeHandler}: over
+ * the servlet streams, a connection that stops reading keeps a core busy). Everywhere else it
  * calls {@code request.upgrade(UpgradeHandler.class)} and the transport is a {@link ServletTransport}
  * over the upgraded servlet streams. <b>Remove the Jetty path once Jetty's portable path works
  * again.</b>
@@ -45,6 +48,11 @@ import java.util.function.Consumer;
 public final class ContainerUpgrade {
     private static final System.Logger LOG = System.getLogger(ContainerUpgrade.class.getName());
     private static final String JETTY_EE10_REQUEST = "org.eclipse.jetty.ee10.servlet.ServletApiRequest";
+    private static final String TOMCAT_PACKAGE = "org.apache.catalina.";
+    private static final String TOMCAT_INTERNAL_HANDLER = "org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler";
+    private static final String TOMCAT_HANDLER = "dev.tether.servlet.upgrade.TomcatUpgradeHandler";
+    /** A system property: {@code true} upgrades on Tomcat the portable way (for tests of that path, or a Tomcat the handler does not link against). */
+    public static final String PORTABLE_ON_TOMCAT = "dev.tether.servlet.portableUpgradeOnTomcat";
     private static final Route PORTABLE = new Portable();
     private static final ConcurrentMap<Class<?>, Route> ROUTES = new ConcurrentHashMap<>();
 
@@ -75,6 +83,12 @@ public final class ContainerUpgrade {
                 }
             };
         }
+    }
+
+    /** An upgrade handler that starts a transport once it has what to start (and the container's connection). */
+    public interface Attachable {
+        /** Hands over what to start, with how its transport reads. */
+        void attach(TransportSettings settings, Upgraded upgraded);
     }
 
     /**
@@ -145,6 +159,9 @@ public final class ContainerUpgrade {
     }
 
     private static Route routeFor(Class<?> requestClass) {
+        if (requestClass.getName().startsWith(TOMCAT_PACKAGE)) {
+            return tomcatRoute(requestClass);
+        }
         ClassLoader containerLoader = requestClass.getClassLoader();
         Class<?> jettyRequest = loadOrNull(JETTY_EE10_REQUEST, containerLoader);
         if (jettyRequest == null || !jettyRequest.isAssignableFrom(requestClass)) {
@@ -160,6 +177,28 @@ public final class ContainerUpgrade {
             LOG.log(Level.WARNING, "On Jetty, but cannot link the Jetty connection takeover; using "
                     + "HttpServletRequest.upgrade, which Jetty 12.1 breaks (input at EOF right after the upgrade). "
                     + "A WEB-INF/jetty-ee10-web.xml exposing the Jetty classes may help.", e);
+            return PORTABLE;
+        }
+    }
+
+    /**
+     * Tomcat's own route ({@code TomcatUpgradeHandler}, compiled apart against Tomcat's classes), if
+     * it links against the Tomcat that made the request and is not turned off; else the portable one.
+     */
+    private static Route tomcatRoute(Class<?> requestClass) {
+        if (Boolean.getBoolean(PORTABLE_ON_TOMCAT)) {
+            return PORTABLE;
+        }
+        try {
+            Class<?> internal = Class.forName(TOMCAT_INTERNAL_HANDLER, false, requestClass.getClassLoader());
+            Class<?> ours = Class.forName(TOMCAT_HANDLER, true, ContainerUpgrade.class.getClassLoader());
+            if (!internal.isAssignableFrom(ours) || !HttpUpgradeHandler.class.isAssignableFrom(ours)) {
+                throw new LinkageError(ours + " was linked against another Tomcat than " + internal);
+            }
+            return new TomcatRoute(ours.asSubclass(HttpUpgradeHandler.class));
+        } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+            LOG.log(Level.WARNING, "On Tomcat, but cannot link Tether's Tomcat upgrade handler; using "
+                    + "HttpServletRequest.upgrade, on which a connection that stops reading keeps a core busy", e);
             return PORTABLE;
         }
     }
@@ -222,6 +261,26 @@ public final class ContainerUpgrade {
         @Override
         public boolean writesDirectBuffers() {
             return false;
+        }
+    }
+
+    /** Tomcat: the connection upgraded to a handler of ours that runs on Tomcat's socket, which is the transport. */
+    private static final class TomcatRoute implements Route {
+        private final Class<? extends HttpUpgradeHandler> handler;
+
+        TomcatRoute(Class<? extends HttpUpgradeHandler> handler) {
+            this.handler = handler;
+        }
+
+        @Override
+        public void upgrade(HttpServletRequest request, HttpServletResponse response, TransportSettings settings,
+                Upgraded upgraded) throws IOException, ServletException {
+            ((Attachable) request.upgrade(handler)).attach(settings, upgraded);
+        }
+
+        @Override
+        public boolean writesDirectBuffers() {
+            return true;
         }
     }
 

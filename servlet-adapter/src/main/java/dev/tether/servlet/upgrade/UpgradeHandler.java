@@ -10,7 +10,7 @@ import jakarta.servlet.http.WebConnection;
  * start ({@link #attach}), whichever comes first: containers differ (older Jetty 12.1 builds call
  * {@code init} inside {@code upgrade()}, Tomcat and newer Jetty after the servlet returns).
  */
-public final class UpgradeHandler implements HttpUpgradeHandler {
+public final class UpgradeHandler implements HttpUpgradeHandler, ContainerUpgrade.Attachable {
     private ContainerUpgrade.TransportSettings settings;
     private ContainerUpgrade.Upgraded upgraded;
     private WebConnection connection;
@@ -21,7 +21,8 @@ public final class UpgradeHandler implements HttpUpgradeHandler {
     }
 
     /** Hands over what to start, with how its transport reads, once the container has called {@link #init}. */
-    void attach(ContainerUpgrade.TransportSettings transportSettings, ContainerUpgrade.Upgraded toStart) {
+    @Override
+    public void attach(ContainerUpgrade.TransportSettings transportSettings, ContainerUpgrade.Upgraded toStart) {
         synchronized (this) {
             this.settings = transportSettings;
             this.upgraded = toStart;

@@ -122,8 +122,10 @@ class ContainerUpgradeTest {
             assertTrue(events.started.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             List<String> log = events.log;
             assertEquals(List.of("servlet returns", "filter returns"), log.subList(0, 2), log::toString);
-            Class<?> transport = container == Container.JETTY ? JettyEndPointTransport.class : ServletTransport.class;
-            assertEquals("start " + transport.getName(), log.get(2), log::toString);
+            String transport = container == Container.JETTY ? JettyEndPointTransport.class.getName()
+                    : Boolean.getBoolean(ContainerUpgrade.PORTABLE_ON_TOMCAT) ? ServletTransport.class.getName()
+                    : "dev.tether.servlet.upgrade.TomcatUpgradeHandler";
+            assertEquals("start " + transport, log.get(2), log::toString);
             assertClosesAfterHalfClose(client);
         }
     }

@@ -1,0 +1,321 @@
+package dev.tether.servlet.upgrade;
+
+import dev.tether.api.ConnectionClosedException;
+import dev.tether.runtime.Transport;
+import jakarta.servlet.http.WebConnection;
+import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
+import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
+import org.apache.tomcat.util.net.SSLSupport;
+import org.apache.tomcat.util.net.SocketEvent;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.CompletionHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A connection on Tomcat, upgraded the way Tomcat's own WebSocket stack is: on its socket, not on
+ * the servlet streams ({@link ContainerUpgrade}'s Tomcat route). Compiled apart from the module,
+ * against Tomcat's classes, and loaded only where they are.
+ *
+ * <p><b>Why:</b> over the servlet streams, a connection that stops reading (paused, backed up, a
+ * streamed message's reader behind) cannot tell Tomcat so: after each {@code onDataAvailable}
+ * Tomcat watches the socket again, finds the unread bytes, and calls again at once, so one such
+ * connection keeps a core busy; and a read resumed from an application thread races the container
+ * thread Tomcat has dispatched meanwhile. Here reading runs only in Tomcat's dispatches, which
+ * Tomcat serializes; a connection that wants no input returns {@link SocketState#SUSPENDED} (Tomcat
+ * then leaves the socket alone), and {@link #demand()} asks Tomcat for a new read dispatch.
+ *
+ * <p>Writes are Tomcat's asynchronous gathering writes, one at a time; a close waits for the write
+ * in progress.
+ */
+public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, Transport, ContainerUpgrade.Attachable {
+    private static final ThreadLocal<ByteBuffer> BUFFERS = new ThreadLocal<>();
+    private static final int FIRST_BUFFER = 4 * 1024;
+    /** Tomcat takes a timeout for every write; ours are the connection's own deadlines. */
+    private static final long NO_TIMEOUT = Long.MAX_VALUE;
+
+    /** The application's class loader, set as the context loader while reading (Tomcat does not bind it for this kind of handler). */
+    private final ClassLoader applicationLoader = Thread.currentThread().getContextClassLoader();
+    private volatile SocketWrapperBase<?> socket;
+    private ContainerUpgrade.TransportSettings settings;
+    private ContainerUpgrade.Upgraded upgraded;
+    private boolean initialized;
+    private boolean started;
+    private volatile Inbound inbound;
+    /** Reading stopped (the connection wanted no input): {@link #demand()} asks Tomcat to dispatch a read. */
+    private final AtomicBoolean suspended = new AtomicBoolean();
+    /** The end of input or a failure was reported: nothing more is read. */
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private int readBufferSize;
+    private int readsPerYield;
+    // Guarded by this.
+    private WriteCallback writing;
+    private boolean closeWhenWritten;
+
+    /** Tomcat creates this class itself (public, no arguments). */
+    public TomcatUpgradeHandler() {
+    }
+
+    @Override
+    public void setSocketWrapper(SocketWrapperBase<?> wrapper) {
+        this.socket = wrapper;
+    }
+
+    @Override
+    public void attach(ContainerUpgrade.TransportSettings transportSettings, ContainerUpgrade.Upgraded toStart) {
+        synchronized (this) {
+            this.settings = transportSettings;
+            this.upgraded = toStart;
+        }
+        startWhenReady();
+    }
+
+    @Override
+    public void init(WebConnection connection) {
+        synchronized (this) {
+            initialized = true;
+        }
+        startWhenReady();
+    }
+
+    private void startWhenReady() {
+        ContainerUpgrade.Upgraded u;
+        synchronized (this) {
+            if (started || upgraded == null || !initialized) {
+                return;
+            }
+            started = true;
+            readBufferSize = settings.readBufferSize();
+            readsPerYield = settings.readsPerYield();
+            u = upgraded;
+            settings = null;
+            upgraded = null;
+        }
+        u.start(this);
+    }
+
+    @Override
+    public void start(Inbound in) {
+        this.inbound = in;
+        // Tomcat dispatches the first read after init; one that came before this found no inbound and suspended.
+        demand();
+    }
+
+    @Override
+    public SocketState upgradeDispatch(SocketEvent status) {
+        return switch (status) {
+            case OPEN_READ -> readWhileWanted();
+            case OPEN_WRITE -> SocketState.UPGRADED; // writes complete through their handlers
+            case STOP -> failed(new ConnectionClosedException("the container is stopping"));
+            default -> failed(new ConnectionClosedException("the connection failed (" + status + ")"));
+        };
+    }
+
+    /** Reads while the connection wants input and bytes are there; in one of Tomcat's dispatches only. */
+    private SocketState readWhileWanted() {
+        Inbound in = inbound;
+        if (in == null || ended.get() || closed.get()) {
+            suspended.set(in == null); // not started yet: start() asks for the read again
+            return SocketState.SUSPENDED;
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(applicationLoader);
+        try {
+            int reads = 0;
+            ByteBuffer buffer = buffer();
+            while (true) {
+                if (!in.wantsInput()) {
+                    suspended.set(true);
+                    // Asked again once the flag is up: a demand that came before it saw nothing to resume.
+                    if (in.wantsInput() && suspended.compareAndSet(true, false)) {
+                        continue;
+                    }
+                    return SocketState.SUSPENDED;
+                }
+                buffer.clear().limit(Math.min(buffer.capacity(), readBufferSize));
+                int n = socket.read(false, buffer);
+                if (n < 0) {
+                    end(in);
+                    return SocketState.SUSPENDED; // nothing more to read: Tomcat need not watch the socket
+                }
+                if (n == 0) {
+                    return SocketState.UPGRADED; // Tomcat watches the socket and dispatches again when bytes come
+                }
+                boolean filled = !buffer.hasRemaining();
+                in.onInput(buffer.flip());
+                if (filled && buffer.capacity() < readBufferSize) {
+                    buffer = grown(buffer.capacity());
+                }
+                if (readsPerYield > 0 && ++reads % readsPerYield == 0) {
+                    Thread.yield(); // as the servlet path does: the selector and other connections get the CPU
+                }
+            }
+        } catch (EOFException e) {
+            end(in);
+            return SocketState.SUSPENDED;
+        } catch (IOException | RuntimeException e) {
+            return failed(e);
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private void end(Inbound in) {
+        if (ended.compareAndSet(false, true)) {
+            in.onEndOfInput();
+        }
+    }
+
+    private SocketState failed(Throwable error) {
+        Inbound in = inbound;
+        if (ended.compareAndSet(false, true) && in != null) {
+            in.onFailure(error);
+        }
+        return SocketState.CLOSED;
+    }
+
+    @Override
+    public void demand() {
+        SocketWrapperBase<?> s = socket;
+        if (s != null && suspended.compareAndSet(true, false)) {
+            s.processSocket(SocketEvent.OPEN_READ, true); // on a container thread, after any dispatch in progress
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer[] buffers, WriteCallback callback) {
+        synchronized (this) {
+            writing = callback;
+        }
+        try {
+            socket.write(SocketWrapperBase.BlockingMode.SEMI_BLOCK, NO_TIMEOUT, TimeUnit.MILLISECONDS, null,
+                    SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, new CompletionHandler<Long, Void>() {
+                        @Override
+                        public void completed(Long written, Void attachment) {
+                            if (written < 0) {
+                                writeEnded(new EOFException("the connection closed while writing"));
+                            } else {
+                                writeEnded(null);
+                            }
+                        }
+
+                        @Override
+                        public void failed(Throwable error, Void attachment) {
+                            writeEnded(error);
+                        }
+                    }, buffers);
+        } catch (RuntimeException e) {
+            writeEnded(e);
+        }
+    }
+
+    /** The write in progress is over: its callback is told, and a close waiting for it happens. */
+    private void writeEnded(Throwable error) {
+        WriteCallback done;
+        boolean close;
+        synchronized (this) {
+            done = writing;
+            close = closeWhenWritten;
+            writing = null;
+            closeWhenWritten = false;
+        }
+        if (close) {
+            closeNow();
+        }
+        if (done == null) {
+            return;
+        }
+        if (error == null) {
+            done.written();
+        } else {
+            done.failed(error);
+        }
+    }
+
+    @Override
+    public boolean writesDirectBuffers() {
+        return true; // Tomcat writes a direct buffer to the socket as it is
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (writing != null) {
+                closeWhenWritten = true;
+                return;
+            }
+        }
+        closeNow();
+    }
+
+    @Override
+    public void abort() {
+        closeNow();
+    }
+
+    private void closeNow() {
+        if (closed.compareAndSet(false, true)) {
+            SocketWrapperBase<?> s = socket;
+            if (s != null) {
+                s.close(); // Tomcat releases the connection and destroys this handler
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        Inbound in = inbound;
+        ContainerUpgrade.Upgraded u;
+        synchronized (this) {
+            u = started ? null : upgraded;
+            upgraded = null;
+        }
+        if (u != null) {
+            u.startFailed(new ConnectionClosedException("the container closed the connection before it started"));
+        } else if (in != null && ended.compareAndSet(false, true)) {
+            in.onFailure(new ConnectionClosedException("the container closed the connection"));
+        }
+    }
+
+    @Override
+    public void timeoutAsync(long now) {
+        // the connection's own deadlines (keepalive, close, idle) run in the runtime
+    }
+
+    @Override
+    public void setSslSupport(SSLSupport sslSupport) {
+        // TLS is the connector's: nothing to learn from it here
+    }
+
+    @Override
+    public void pause() {
+        // the connector is pausing (shutting down): STOP follows, and ends the connection
+    }
+
+    /** The calling thread's read buffer, 4 KiB at first, grown when reads fill it (as the servlet path). */
+    private ByteBuffer buffer() {
+        ByteBuffer buffer = BUFFERS.get();
+        if (buffer == null) {
+            buffer = ByteBuffer.allocate(Math.min(FIRST_BUFFER, readBufferSize));
+            BUFFERS.set(buffer);
+        }
+        return buffer;
+    }
+
+    private ByteBuffer grown(int filled) {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(2L * filled, readBufferSize));
+        BUFFERS.set(buffer);
+        return buffer;
+    }
+
+    @Override
+    public String toString() {
+        return "TomcatUpgradeHandler[" + socket + "]";
+    }
+}
