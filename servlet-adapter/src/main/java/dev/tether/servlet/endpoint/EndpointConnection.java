@@ -3,11 +3,16 @@ package dev.tether.servlet.endpoint;
 import dev.tether.api.CloseCodes;
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
+import dev.tether.api.ReceiveMode;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
+import dev.tether.message.MessageType;
 import dev.tether.servlet.HandshakeContext;
 import dev.tether.servlet.endpoint.EndpointModel.Slot;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
 import java.lang.invoke.MethodHandle;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -16,8 +21,13 @@ import java.util.Map;
  * One connection to an annotated endpoint: the {@link WebSocketListener} that owns the endpoint
  * instance and calls its methods. Made by the router for a handshake, prepared by
  * {@link #handshake} (instance, path values) before the upgrade, bound to its socket at the first
- * event. The connection delivers events one at a time, so no state here is shared between threads
- * at once.
+ * event. The connection delivers events one at a time (a message read as a stream on an
+ * application thread holds the next ones back until its method returns), so no state here is
+ * shared between threads at once.
+ *
+ * <p>Each message type arrives as its {@code @OnMessage} method takes it ({@link #receiveMode}):
+ * whole, in parts (a method with a last-part flag) or as a stream ({@code Reader},
+ * {@code InputStream}).
  */
 final class EndpointConnection implements WebSocketListener {
     private static final System.Logger LOG = System.getLogger(EndpointConnection.class.getName());
@@ -76,20 +86,50 @@ final class EndpointConnection implements WebSocketListener {
         call(socket, Slot.OPEN, null, false);
     }
 
+    /**
+     * As the type's method takes its messages. A type the endpoint has no method for comes in parts,
+     * so that its first part is refused (1003) without the message being assembled first.
+     */
+    @Override
+    public ReceiveMode receiveMode(MessageType type) {
+        EndpointMethod method = model.method(type == MessageType.TEXT ? Slot.TEXT : Slot.BINARY);
+        return method == null ? ReceiveMode.PARTS : method.mode();
+    }
+
     @Override
     public void onText(WebSocket socket, String text) {
-        message(socket, Slot.TEXT, text);
+        message(socket, Slot.TEXT, text, true);
     }
 
     @Override
     public void onBinary(WebSocket socket, ByteBuffer data) {
-        message(socket, Slot.BINARY, data);
+        message(socket, Slot.BINARY, data, true);
+    }
+
+    @Override
+    public void onTextPart(WebSocket socket, CharSequence text, boolean last) {
+        message(socket, Slot.TEXT, text.toString(), last);
+    }
+
+    @Override
+    public void onBinaryPart(WebSocket socket, ByteBuffer data, boolean last) {
+        message(socket, Slot.BINARY, data, last);
+    }
+
+    @Override
+    public void onTextStream(WebSocket socket, Reader message) throws IOException {
+        stream(socket, Slot.TEXT, message);
+    }
+
+    @Override
+    public void onBinaryStream(WebSocket socket, InputStream message) throws IOException {
+        stream(socket, Slot.BINARY, message);
     }
 
     @Override
     public void onPong(WebSocket socket, ByteBuffer payload) {
         if (bind(socket)[Slot.PONG.ordinal()] != null) {
-            message(socket, Slot.PONG, payload);
+            message(socket, Slot.PONG, payload, true);
         }
     }
 
@@ -109,13 +149,18 @@ final class EndpointConnection implements WebSocketListener {
         handles = new MethodHandle[SLOTS.length];
     }
 
-    /** A message for {@code slot}: adapted (decoded), handed to its method, the result sent back. */
-    private void message(WebSocket socket, Slot slot, Object raw) {
+    /**
+     * A message, or the next part of one, for {@code slot}: adapted (decoded), handed to its method
+     * with {@code last}, the result sent back (each part's, for a method that takes parts).
+     */
+    private void message(WebSocket socket, Slot slot, Object raw, boolean last) {
         MethodHandle handle = bind(socket)[slot.ordinal()];
         if (handle == null) {
-            // RFC 6455 §7.4.1: 1003 is for an endpoint that cannot accept this type of data.
-            socket.close(CloseCodes.UNSUPPORTED_DATA, model.type().getSimpleName() + " takes no "
-                    + (slot == Slot.TEXT ? "text" : "binary") + " messages");
+            if (socket.readyState() == ReadyState.OPEN) { // the parts after the first find it closing
+                // RFC 6455 §7.4.1: 1003 is for an endpoint that cannot accept this type of data.
+                socket.close(CloseCodes.UNSUPPORTED_DATA, model.type().getSimpleName() + " takes no "
+                        + (slot == Slot.TEXT ? "text" : "binary") + " messages");
+            }
             return;
         }
         EndpointMethod method = model.method(slot);
@@ -126,7 +171,38 @@ final class EndpointConnection implements WebSocketListener {
             refuse(socket, e);
             return;
         }
-        Object result = call(socket, slot, message, true);
+        reply(socket, method, call(socket, slot, message, last));
+    }
+
+    /**
+     * A message read as a stream, on an application thread: the method reads it as it likes, and
+     * its result is sent back when it returns. When the connection ends before the message does,
+     * reading fails with an {@code IOException} that is the connection's end, not the endpoint's
+     * fault: an {@code IOException} thrown once the connection is closed is let through as it is,
+     * and the connection, which recognises its own, reports nothing but the close that follows (any
+     * other it reports to {@link #onError}, so to {@code @OnError}, itself). Other exceptions go to
+     * {@code @OnError} from here, as from every method.
+     */
+    private void stream(WebSocket socket, Slot slot, Object input) throws IOException {
+        MethodHandle handle = bind(socket)[slot.ordinal()]; // never null: only a type with a method is streamed
+        Object result;
+        try {
+            result = (Object) handle.invokeExact(input, true);
+        } catch (IOException e) {
+            if (socket.readyState() == ReadyState.CLOSED) {
+                throw e;
+            }
+            failed(socket, model.method(slot), e);
+            return;
+        } catch (Throwable t) {
+            failed(socket, model.method(slot), t);
+            return;
+        }
+        reply(socket, model.method(slot), result);
+    }
+
+    /** Sends back what a message method returned, unless null. */
+    private void reply(WebSocket socket, EndpointMethod method, Object result) {
         if (result != null) {
             try {
                 method.returns().send(socket, result).whenComplete(EndpointConnection::logSendFailure);

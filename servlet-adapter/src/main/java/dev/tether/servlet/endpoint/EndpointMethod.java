@@ -1,6 +1,7 @@
 package dev.tether.servlet.endpoint;
 
 import dev.tether.api.HandshakeInfo;
+import dev.tether.api.ReceiveMode;
 import dev.tether.api.WebSocket;
 
 import java.lang.invoke.MethodHandle;
@@ -30,25 +31,29 @@ final class EndpointMethod {
     private final List<String> pathNames;
     private final List<PathValueConverter> converters;
     private final MessageAdapter adapter;
+    private final ReceiveMode mode;
     private final ReturnSender returns;
 
     private EndpointMethod(String description, MethodHandle generic, List<String> pathNames,
-                           List<PathValueConverter> converters, MessageAdapter adapter, ReturnSender returns) {
+                           List<PathValueConverter> converters, MessageAdapter adapter, ReceiveMode mode,
+                           ReturnSender returns) {
         this.description = description;
         this.generic = generic;
         this.pathNames = pathNames;
         this.converters = converters;
         this.adapter = adapter;
+        this.mode = mode;
         this.returns = returns;
     }
 
     /**
      * Adapts {@code direct}, of type {@code (Endpoint, P1..Pn)R}, whose parameter {@code i} takes
      * its value from {@code sources[i]}; path parameters, in order, are named {@code pathNames}.
+     * {@code mode} is how a message method takes its messages ({@code WHOLE} for the others).
      */
     static EndpointMethod adapt(String description, MethodHandle direct, Source[] sources,
                                 List<String> pathNames, List<PathValueConverter> converters,
-                                MessageAdapter adapter, ReturnSender returns) {
+                                MessageAdapter adapter, ReceiveMode mode, ReturnSender returns) {
         MethodType type = direct.type();
         // The event travels as Object and the result comes back as Object (null from a void method).
         MethodType erased = type.changeReturnType(Object.class);
@@ -80,7 +85,8 @@ final class EndpointMethod {
             }
         }
         MethodHandle generic = MethodHandles.permuteArguments(h, MethodType.methodType(Object.class, shape), reorder);
-        return new EndpointMethod(description, generic, List.copyOf(pathNames), List.copyOf(converters), adapter, returns);
+        return new EndpointMethod(description, generic, List.copyOf(pathNames), List.copyOf(converters), adapter, mode,
+                returns);
     }
 
     /**
@@ -111,6 +117,11 @@ final class EndpointMethod {
 
     MessageAdapter adapter() {
         return adapter;
+    }
+
+    /** How the connection delivers this method's messages: whole, in parts or as a stream. */
+    ReceiveMode mode() {
+        return mode;
     }
 
     /** How a returned value is sent, or null for a method that returns void. */

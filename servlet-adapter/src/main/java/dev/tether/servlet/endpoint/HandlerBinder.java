@@ -1,5 +1,6 @@
 package dev.tether.servlet.endpoint;
 
+import dev.tether.api.ReceiveMode;
 import dev.tether.servlet.endpoint.EndpointModel.Slot;
 
 import java.lang.invoke.MethodHandle;
@@ -44,6 +45,7 @@ final class HandlerBinder {
         HandlerParameters parameters = new HandlerParameters(method, where, kind, template, messageTypes, problems);
         Slot slot = null;
         MessageAdapter adapter = MessageAdapter.IDENTITY;
+        ReceiveMode mode = ReceiveMode.WHOLE;
         ReturnSender returns = null;
         switch (kind) {
             case OPEN -> slot = Slot.OPEN;
@@ -63,6 +65,7 @@ final class HandlerBinder {
                     slot = messageTypes.slot(message, where, event);
                     adapter = messageTypes.adapter(message);
                     checkLastFlag(parameters.last(), message, where);
+                    mode = MessageTypes.receiveMode(message, parameters.last() >= 0);
                 }
                 returns = messageTypes.sender(result, where);
             }
@@ -78,7 +81,7 @@ final class HandlerBinder {
             problems.add(where + ": cannot be called from Tether: " + e.getMessage());
             return;
         }
-        methods[slot.ordinal()] = parameters.adapt(direct, adapter, returns);
+        methods[slot.ordinal()] = parameters.adapt(direct, adapter, mode, returns);
     }
 
     private void checkLastFlag(int last, Class<?> message, String where) {

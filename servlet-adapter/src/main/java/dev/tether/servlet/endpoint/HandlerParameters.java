@@ -1,6 +1,7 @@
 package dev.tether.servlet.endpoint;
 
 import dev.tether.api.HandshakeInfo;
+import dev.tether.api.ReceiveMode;
 import dev.tether.api.WebSocket;
 import dev.tether.servlet.endpoint.EndpointMethod.Source;
 
@@ -57,10 +58,10 @@ final class HandlerParameters {
 
     /**
      * Adapts {@code direct}, the handle of this method, to an endpoint method whose parameters take
-     * their values as classified here.
+     * their values as classified here, and whose messages arrive as {@code mode} says.
      */
-    EndpointMethod adapt(MethodHandle direct, MessageAdapter adapter, ReturnSender returns) {
-        return EndpointMethod.adapt(where, direct, sources, pathNames, converters, adapter, returns);
+    EndpointMethod adapt(MethodHandle direct, MessageAdapter adapter, ReceiveMode mode, ReturnSender returns) {
+        return EndpointMethod.adapt(where, direct, sources, pathNames, converters, adapter, mode, returns);
     }
 
     /** The position of the event parameter (message, close status or Throwable), or -1. */

@@ -1,19 +1,16 @@
 package dev.tether.servlet.endpoint;
 
-import java.io.ByteArrayInputStream;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 
 /**
- * Turns a whole message as the connection delivers it ({@code String} or {@code ByteBuffer}) into
- * what an {@code @OnMessage} method takes. Chosen once per method at registration.
+ * Turns what the connection delivers (a whole message or a part as {@code String} or
+ * {@code ByteBuffer}, a stream as {@code Reader} or {@code InputStream}) into what an
+ * {@code @OnMessage} method takes. Chosen once per method at registration.
  */
 @FunctionalInterface
 interface MessageAdapter {
     MessageAdapter IDENTITY = message -> message;
-    MessageAdapter READER = message -> new StringReader((String) message);
     MessageAdapter BYTES = message -> bytes((ByteBuffer) message);
-    MessageAdapter INPUT_STREAM = message -> new ByteArrayInputStream(bytes((ByteBuffer) message));
     MessageAdapter PONG = message -> new PongMessage((ByteBuffer) message);
 
     Object adapt(Object message) throws DecodeException;

@@ -1,5 +1,6 @@
 package dev.tether.servlet.endpoint;
 
+import dev.tether.api.ReceiveMode;
 import dev.tether.servlet.endpoint.EndpointModel.Slot;
 
 import java.io.InputStream;
@@ -39,6 +40,20 @@ final class MessageTypes {
         return t == String.class || t == byte[].class || t == ByteBuffer.class;
     }
 
+    /**
+     * How the connection delivers the messages of a method whose message parameter is {@code t}:
+     * as a stream to a {@code Reader} or {@code InputStream}, in parts to a method with a last-part
+     * flag, else whole (decoders too: they take a whole message).
+     *
+     * @param last whether the method has a last-part flag (already checked to go with {@code t})
+     */
+    static ReceiveMode receiveMode(Class<?> t, boolean last) {
+        if (t == Reader.class || t == InputStream.class) {
+            return ReceiveMode.STREAM;
+        }
+        return last ? ReceiveMode.PARTS : ReceiveMode.WHOLE;
+    }
+
     /** The slot of a message parameter {@code t} at position {@code index}, or null when its decoders clash. */
     Slot slot(Class<?> t, String where, int index) {
         if (t == String.class || t == Reader.class) {
@@ -58,19 +73,17 @@ final class MessageTypes {
         return codecs.textDecoder(t) != null ? Slot.TEXT : Slot.BINARY;
     }
 
-    /** How the payload becomes a message parameter of type {@code t}. */
+    /**
+     * How what the connection delivers (a whole message or a part as {@code String} or
+     * {@code ByteBuffer}, a stream as {@code Reader} or {@code InputStream}) becomes a message
+     * parameter of type {@code t}.
+     */
     MessageAdapter adapter(Class<?> t) {
-        if (t == String.class || t == ByteBuffer.class) {
+        if (t == String.class || t == ByteBuffer.class || t == Reader.class || t == InputStream.class) {
             return MessageAdapter.IDENTITY;
-        }
-        if (t == Reader.class) {
-            return MessageAdapter.READER;
         }
         if (t == byte[].class) {
             return MessageAdapter.BYTES;
-        }
-        if (t == InputStream.class) {
-            return MessageAdapter.INPUT_STREAM;
         }
         if (t == PongMessage.class) {
             return MessageAdapter.PONG;

@@ -96,10 +96,11 @@ class AnnotatedEndpointTest {
             assertEquals("query:x=1", Recorder.await("query:"));
             forms.socket.sendBinary(ByteBuffer.wrap("bytes".getBytes(StandardCharsets.UTF_8)), true).get(10, TimeUnit.SECONDS);
             assertEquals("bytes", forms.next());
-            // Fragments arrive as one whole message, with last = true.
+            // Each fragment is a part of its own, and what each call returns a message of its own.
             parts.socket.sendText("a", false).get(10, TimeUnit.SECONDS);
             parts.socket.sendText("b", true).get(10, TimeUnit.SECONDS);
-            assertEquals("ab:true", parts.next());
+            assertEquals("a:false", parts.next());
+            assertEquals("b:true", parts.next());
             parts.socket.sendBinary(ByteBuffer.wrap(new byte[7]), true).get(10, TimeUnit.SECONDS);
             assertEquals(ByteBuffer.wrap(new byte[]{7, 1}), parts.next());
         }

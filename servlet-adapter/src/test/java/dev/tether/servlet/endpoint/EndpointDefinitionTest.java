@@ -2,12 +2,16 @@ package dev.tether.servlet.endpoint;
 
 import dev.tether.api.CloseStatus;
 import dev.tether.api.HandshakeInfo;
+import dev.tether.api.ReceiveMode;
 import dev.tether.api.WebSocket;
+import dev.tether.message.MessageType;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -51,6 +55,53 @@ class EndpointDefinitionTest {
             assertNotNull(model.method(slot), slot.label);
         }
         assertNull(model.method(EndpointModel.Slot.PONG));
+    }
+
+    @WebSocketEndpoint("/modes/parts-stream")
+    public static class TextPartsBinaryStream {
+        @OnMessage
+        public String onText(String part, boolean last) {
+            return part;
+        }
+
+        @OnMessage
+        public void onBinary(InputStream message) {
+        }
+    }
+
+    @WebSocketEndpoint("/modes/stream-parts")
+    public static class TextStreamBinaryParts {
+        @OnMessage
+        public void onText(WebSocket socket, Reader message) {
+        }
+
+        @OnMessage
+        public void onBinary(boolean last, byte[] part) {
+        }
+    }
+
+    @WebSocketEndpoint("/modes/pongs")
+    public static class PongsOnly {
+        @OnMessage
+        public void onPong(PongMessage pong) {
+        }
+    }
+
+    @Test
+    void eachTypeArrivesAsItsMethodTakesIt() {
+        assertModes(ChatEndpoint.class, ReceiveMode.WHOLE, ReceiveMode.WHOLE);
+        assertModes(TestEndpoints.Points.class, ReceiveMode.WHOLE, ReceiveMode.WHOLE); // decoders take whole messages
+        assertModes(TextPartsBinaryStream.class, ReceiveMode.PARTS, ReceiveMode.STREAM);
+        assertModes(TextStreamBinaryParts.class, ReceiveMode.STREAM, ReceiveMode.PARTS);
+        // No method for the type: refused (1003) at the first part, never assembled.
+        assertModes(PongsOnly.class, ReceiveMode.PARTS, ReceiveMode.PARTS);
+    }
+
+    private static void assertModes(Class<?> type, ReceiveMode text, ReceiveMode binary) {
+        EndpointConnection connection = new EndpointConnection(EndpointIntrospector.read(type, null, handshake -> { }),
+                Map.of(), null);
+        assertEquals(text, connection.receiveMode(MessageType.TEXT), type.getSimpleName() + " text");
+        assertEquals(binary, connection.receiveMode(MessageType.BINARY), type.getSimpleName() + " binary");
     }
 
     @WebSocketEndpoint("/chat/{room}")
