@@ -6,6 +6,7 @@ import dev.tether.runtime.Transport;
 import dev.tether.runtime.io.MessageInput;
 import dev.tether.runtime.io.OutboundQueue;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -117,11 +118,17 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
     /**
      * Under the lock, after parsing: a Close (or violation) the driver holds is answered once the
      * events before it have been delivered, so that replies to the peer's last messages go out
-     * first; the close timeout bounds the wait.
+     * first; the close timeout bounds the wait. A message being read as a stream that has not ended
+     * never will: its read fails now, or its reader, one of those events, would wait for the rest
+     * until the close timeout.
      */
     private void releaseHeldCloseInTurn() {
         if (c.driver().hasHeldClose() && !c.heldCloseReleasing) {
             c.heldCloseReleasing = true;
+            MessageInput stream = c.streamBeingRead;
+            if (stream != null) { // nothing if it has ended: its reader reads it all
+                stream.fail(new IOException("the connection is closing before the message ended"));
+            }
             c.timers.closeStarted();
             c.events.add(() -> {
                 try {

@@ -260,6 +260,21 @@ class ReceiveModeTest {
     }
 
     @Test
+    @DisplayName("stream: a Close in the middle of a streamed message fails the read at once (the rest never comes), and is answered when the reader has returned")
+    void aCloseInTheMiddleFailsTheReadAtOnce() throws Exception {
+        StreamReader reader = new StreamReader();
+        started(reader, options(1 << 20)); // the close timeout (30 s) is not what ends the wait
+        transport.inbound.onInput(frame(OP_BINARY, false, "01 02"));
+        reader.go.countDown();
+        transport.inbound.onInput(frame(0x8, true, "03 e8"));
+        assertTrue(reader.closed.await(10, TimeUnit.SECONDS), "closed before the close timeout: " + events.list());
+        Throwable failure = reader.read.handle((ok, e) -> e).get(10, TimeUnit.SECONDS);
+        assertInstanceOf(IOException.class, failure);
+        assertEquals(List.of("stream", "close:1000"), events.list(), "not reported as the listener's error");
+        assertEquals("88 02 03 e8", HexFormat.ofDelimiter(" ").formatHex(transport.take()), "the peer's Close answered");
+    }
+
+    @Test
     @DisplayName("stream: what the reader leaves unread is skipped, the rest of the message too, and the next message comes")
     void unreadRestIsSkipped() throws Exception {
         CountDownLatch returned = new CountDownLatch(1);
