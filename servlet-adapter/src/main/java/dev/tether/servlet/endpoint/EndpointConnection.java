@@ -118,12 +118,14 @@ final class EndpointConnection implements WebSocketListener {
 
     @Override
     public void onTextStream(WebSocket socket, Reader message) throws IOException {
-        stream(socket, Slot.TEXT, message);
+        WatchedStream.Characters watched = new WatchedStream.Characters(message);
+        stream(socket, Slot.TEXT, watched, watched);
     }
 
     @Override
     public void onBinaryStream(WebSocket socket, InputStream message) throws IOException {
-        stream(socket, Slot.BINARY, message);
+        WatchedStream.Bytes watched = new WatchedStream.Bytes(message);
+        stream(socket, Slot.BINARY, watched, watched);
     }
 
     @Override
@@ -175,26 +177,24 @@ final class EndpointConnection implements WebSocketListener {
     }
 
     /**
-     * A message read as a stream, on an application thread: the method reads it as it likes, and
-     * its result is sent back when it returns. When the connection ends before the message does,
-     * reading fails with an {@code IOException} that is the connection's end, not the endpoint's
-     * fault: an {@code IOException} thrown once the connection is closed is let through as it is,
-     * and the connection, which recognises its own, reports nothing but the close that follows (any
-     * other it reports to {@link #onError}, so to {@code @OnError}, itself). Other exceptions go to
-     * {@code @OnError} from here, as from every method.
+     * A message read as a stream, on an application thread: the method reads {@code input} as it
+     * likes, and its result is sent back when it returns. An {@code IOException} the stream threw
+     * that the method lets through is rethrown as it is, for the connection to judge: when the
+     * connection ends (or starts closing) before the message does, reading fails with an exception
+     * the connection recognises as its own and reports as nothing but the close that follows; any
+     * other failure of the stream it reports to {@link #onError} (so to {@code @OnError}) and
+     * closes with 1011. The method's own exceptions go to {@code @OnError} from here, as from every
+     * method.
      */
-    private void stream(WebSocket socket, Slot slot, Object input) throws IOException {
+    private void stream(WebSocket socket, Slot slot, Object input, WatchedStream watched) throws IOException {
         MethodHandle handle = bind(socket)[slot.ordinal()]; // never null: only a type with a method is streamed
         Object result;
         try {
             result = (Object) handle.invokeExact(input, true);
-        } catch (IOException e) {
-            if (socket.readyState() == ReadyState.CLOSED) {
+        } catch (Throwable t) {
+            if (t instanceof IOException e && e == watched.thrown()) {
                 throw e;
             }
-            failed(socket, model.method(slot), e);
-            return;
-        } catch (Throwable t) {
             failed(socket, model.method(slot), t);
             return;
         }
