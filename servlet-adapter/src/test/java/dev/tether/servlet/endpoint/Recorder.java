@@ -25,18 +25,24 @@ final class Recorder {
 
     /** Waits for the next event that starts with {@code prefix}, skipping others; returns it. */
     static String await(String prefix) throws InterruptedException {
+        List<String> seen = until(prefix);
+        return seen.get(seen.size() - 1);
+    }
+
+    /** Waits for the next event that starts with {@code prefix}; returns the events up to it, it last. */
+    static List<String> until(String prefix) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        List<String> skipped = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
         while (true) {
             long left = deadline - System.nanoTime();
             String event = left <= 0 ? null : EVENTS.poll(left, TimeUnit.NANOSECONDS);
             if (event == null) {
-                fail("no event starting with \"" + prefix + "\" within 10 s; saw " + skipped);
+                fail("no event starting with \"" + prefix + "\" within 10 s; saw " + seen);
             }
+            seen.add(event);
             if (event.startsWith(prefix)) {
-                return event;
+                return seen;
             }
-            skipped.add(event);
         }
     }
 }

@@ -3,13 +3,22 @@ package dev.tether.servlet.endpoint;
 import dev.tether.api.CloseStatus;
 import dev.tether.api.HandshakeInfo;
 import dev.tether.api.WebSocket;
+import dev.tether.driver.DriverOptions;
+import dev.tether.message.MemoryBudget;
+import dev.tether.servlet.WebSocketOptions;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.tether.servlet.endpoint.Recorder.record;
 
@@ -192,6 +201,169 @@ final class TestEndpoints {
         @OnMessage
         public void onText(String text) {
             throw new IllegalStateException("unhandled " + text);
+        }
+    }
+
+    /** Binary parts as {@code byte[]}: each answered with its flag (1 for last) and its bytes. */
+    @WebSocketEndpoint("/parts/bytes")
+    public static class ByteParts {
+        @OnMessage
+        public byte[] onBinary(byte[] part, boolean last) {
+            byte[] tagged = new byte[part.length + 1];
+            tagged[0] = (byte) (last ? 1 : 0);
+            System.arraycopy(part, 0, tagged, 1, part.length);
+            return tagged;
+        }
+    }
+
+    /** Binary parts as {@code ByteBuffer}: each answered as {@link ByteParts} does. */
+    @WebSocketEndpoint("/parts/buffer")
+    public static class BufferParts {
+        @OnMessage
+        public ByteBuffer onBinary(boolean last, ByteBuffer part, WebSocket socket) {
+            ByteBuffer tagged = ByteBuffer.allocate(part.remaining() + 1);
+            return tagged.put((byte) (last ? 1 : 0)).put(part).flip();
+        }
+    }
+
+    /**
+     * Options for messages of any size: no message limit, a small stream buffer and read buffer
+     * (so the bound on what a stream holds is small), and a small memory budget for whole messages.
+     */
+    public static class LargeMessages implements EndpointConfigurator {
+        static final int STREAM_BUFFER = 64 << 10;
+        static final int READ_BUFFER = 16 << 10;
+        static final long MESSAGE_MEMORY = 1 << 20;
+
+        @Override
+        public void configure(Class<?> endpointClass, WebSocketOptions.Builder options) {
+            options.maxMessageLength(DriverOptions.NO_MESSAGE_LIMIT)
+                    .streamBufferSize(STREAM_BUFFER)
+                    .readBufferSize(READ_BUFFER)
+                    .messageMemory(MemoryBudget.of(MESSAGE_MEMORY));
+        }
+    }
+
+    /** Messages of any size, read as streams: each answered with its SHA-256 and its length. */
+    @WebSocketEndpoint(value = "/streams", configurator = LargeMessages.class)
+    public static class Streams {
+        @OnMessage
+        public String onBinary(InputStream message) throws IOException {
+            MessageDigest sha = sha256();
+            byte[] chunk = new byte[8192];
+            long length = 0;
+            for (int n; (n = message.read(chunk)) >= 0; ) {
+                sha.update(chunk, 0, n);
+                length += n;
+            }
+            return HexFormat.of().formatHex(sha.digest()) + " " + length;
+        }
+
+        @OnMessage
+        public String onText(Reader message) throws IOException {
+            String text = readAll(message);
+            return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8))) + " " + text.length();
+        }
+    }
+
+    /** The same options as {@link Streams}, for binary messages taken whole. */
+    @WebSocketEndpoint(value = "/whole", configurator = LargeMessages.class)
+    public static class Whole {
+        @OnMessage
+        public int onBinary(ByteBuffer message) {
+            return message.remaining();
+        }
+    }
+
+    /**
+     * Reads its message only once the test {@linkplain #release lets it}, and notes before each read
+     * how many bytes its stream held: answered with the SHA-256, the length and that most.
+     */
+    @WebSocketEndpoint(value = "/slow", configurator = LargeMessages.class)
+    public static class SlowReader {
+        static final AtomicReference<InputStream> INPUT = new AtomicReference<>();
+        static volatile CountDownLatch started = new CountDownLatch(1);
+        static volatile CountDownLatch release = new CountDownLatch(1);
+
+        static void reset() {
+            INPUT.set(null);
+            started = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+        }
+
+        @OnMessage
+        public String onBinary(InputStream message) throws IOException, InterruptedException {
+            INPUT.set(message);
+            started.countDown();
+            if (!release.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never let the reader read");
+            }
+            MessageDigest sha = sha256();
+            byte[] chunk = new byte[4096];
+            long length = 0;
+            int most = 0;
+            while (true) {
+                most = Math.max(most, message.available());
+                int n = message.read(chunk);
+                if (n < 0) {
+                    break;
+                }
+                sha.update(chunk, 0, n);
+                length += n;
+            }
+            return HexFormat.of().formatHex(sha.digest()) + " " + length + " " + most;
+        }
+    }
+
+    /** Streams the connection ends in the middle of, and a stream method's own IOException. */
+    @WebSocketEndpoint("/ends")
+    public static class StreamEnds {
+        @OnMessage
+        public void onBinary(InputStream message) throws IOException {
+            record("stream:started");
+            try {
+                message.readAllBytes();
+                record("stream:complete");
+            } catch (IOException e) {
+                record("stream:failed:" + e.getMessage());
+                throw e;
+            }
+        }
+
+        @OnMessage
+        public String onText(Reader message) throws IOException {
+            String text = readAll(message);
+            if (text.equals("bad")) {
+                throw new IOException("bad upload");
+            }
+            return "ok " + text;
+        }
+
+        @OnError
+        public void failed(Throwable error) {
+            record("error:" + error.getMessage());
+        }
+
+        @OnClose
+        public void closed(CloseStatus status) {
+            record("close:" + status.code());
+        }
+    }
+
+    static String readAll(Reader reader) throws IOException {
+        StringBuilder text = new StringBuilder();
+        char[] chunk = new char[1000];
+        for (int n; (n = reader.read(chunk)) >= 0; ) {
+            text.append(chunk, 0, n);
+        }
+        return text.toString();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
         }
     }
 }
