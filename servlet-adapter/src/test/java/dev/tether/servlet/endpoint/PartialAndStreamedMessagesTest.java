@@ -34,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The partial forms of {@code @OnMessage} receive each part as it arrives, and {@code Reader} and
@@ -46,8 +45,6 @@ class PartialAndStreamedMessagesTest {
     private static final int TEXT = 0x1;
     private static final int BINARY = 0x2;
     private static final int FIN = 0x80;
-    /** Runs the large streamed messages on Tomcat too (see {@link #assumeNoTomcatReadRace}). */
-    private static final String TOMCAT_STREAMS = "tether.test.tomcatStreams";
 
     @BeforeEach
     void clear() {
@@ -116,7 +113,6 @@ class PartialAndStreamedMessagesTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void anInputStreamReadsAMessageLargerThanAWholeMessageMayBe(Container container) throws Exception {
-        assumeNoTomcatReadRace(container);
         byte[] message = random(8 << 20, 2);
         assertTrue(message.length > LargeMessages.MESSAGE_MEMORY * 4);
         try (RunningServer running = start(container);
@@ -170,7 +166,6 @@ class PartialAndStreamedMessagesTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void theServerStopsReadingWhileTheStreamMethodDoesNot(Container container) throws Exception {
-        assumeNoTomcatReadRace(container);
         int fragment = 8 << 10;
         long bound = LargeMessages.STREAM_BUFFER + LargeMessages.READ_BUFFER + fragment;
         byte[] message = random(16 << 20, 3);
@@ -235,21 +230,6 @@ class PartialAndStreamedMessagesTest {
     }
 
     /**
-     * Known bug, in the servlet transport on Tomcat, not in the endpoints: a stream's reader that
-     * makes room resumes reading from its own thread ({@code Transport.demand()}, so
-     * {@code InboundPump.pump()}), while Tomcat, dispatching a read event on a container thread,
-     * fills its socket buffer ({@code isReadyForRead()}) before it calls {@code onDataAvailable}, so
-     * outside the pump's claim: the two touch Tomcat's read buffer at once and the connection reads
-     * corrupted frames (1002 "RSV bits set on a continuation frame", or a reset), in a third of the
-     * runs of these megabyte transfers. Skipped on Tomcat until the transport reads there only on
-     * container threads; {@code -Dtether.test.tomcatStreams=true} runs them.
-     */
-    private static void assumeNoTomcatReadRace(Container container) {
-        assumeTrue(container != Container.TOMCAT || Boolean.getBoolean(TOMCAT_STREAMS),
-                "Tomcat: a stream's reader resuming input races Tomcat's read dispatch; -D" + TOMCAT_STREAMS + "=true runs it");
-    }
-
-    /**
      * The socket's buffers are full: true once the server's stream is full (it holds the client
      * back), false once the socket takes bytes again (the server was still catching up). Neither can
      * be waited for together with the other, so each wait for the socket is cut short to look at the
@@ -282,6 +262,7 @@ class PartialAndStreamedMessagesTest {
         }
     }
 
+    /** The next message, text, in one frame (as the short answers here are); a close frame is described. */
     private static String nextText(RawWebSocketClient client) throws Exception {
         Frame frame = client.readFrame(TIMEOUT);
         assertEquals(TEXT, frame.opcode(), () -> "a text message, not " + describe(frame));
@@ -289,11 +270,11 @@ class PartialAndStreamedMessagesTest {
         return frame.text();
     }
 
+    /** The next message, binary; the server may send one larger than its frame size in several frames. */
     private static byte[] nextBinary(RawWebSocketClient client) throws Exception {
-        Frame frame = client.readFrame(TIMEOUT);
-        assertEquals(BINARY, frame.opcode(), () -> "a binary message, not " + describe(frame));
-        assertTrue(frame.fin());
-        return frame.payload();
+        Frame message = client.readMessage(TIMEOUT);
+        assertEquals(BINARY, message.opcode(), () -> "a binary message, not " + describe(message));
+        return message.payload();
     }
 
     private static String describe(Frame frame) {
