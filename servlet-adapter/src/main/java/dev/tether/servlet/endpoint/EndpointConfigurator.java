@@ -17,7 +17,11 @@ public interface EndpointConfigurator {
     /**
      * Sets the options of the endpoint's connections, once, at registration. The endpoint's
      * subprotocols and the handshake hook are set by Tether afterwards; use
-     * {@link #beforeHandshake} rather than a {@code handshakeHook}.
+     * {@link #beforeHandshake} rather than a {@code handshakeHook}. For an endpoint whose
+     * {@link OnMessage} methods take messages in parts or as streams, e.g.
+     * {@code options.maxMessageLength(DriverOptions.NO_MESSAGE_LIMIT)} lets those messages be of any
+     * size, and {@code streamBufferSize} sets how much of a streamed message is read ahead of its
+     * method.
      */
     default void configure(Class<?> endpointClass, WebSocketOptions.Builder options) {
     }
