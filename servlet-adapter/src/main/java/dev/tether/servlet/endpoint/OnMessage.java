@@ -45,7 +45,9 @@ import java.lang.annotation.Target;
  * needed; what is left unread when it returns is skipped. If the connection ends before the message
  * does, a read throws an {@code IOException}: let it propagate (declare {@code throws IOException})
  * and it is not reported to {@link OnError}, as it is the connection's end, which {@link OnClose}
- * reports next. Other exceptions go to {@code @OnError}, as from any method.
+ * reports next. Other exceptions go to {@code @OnError}, as from any method (a stream that fails
+ * for another reason, read after its {@code close()} or interrupted, also closes the connection
+ * with 1011).
  *
  * <p>Messages received in parts or as a stream are still held to {@code maxMessageLength}, all their
  * frames together. For messages of any size, set it to {@code DriverOptions.NO_MESSAGE_LIMIT} in the

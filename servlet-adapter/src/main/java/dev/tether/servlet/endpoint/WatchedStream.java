@@ -19,7 +19,7 @@ interface WatchedStream {
 
     /** A message's bytes. */
     final class Bytes extends FilterInputStream implements WatchedStream {
-        private IOException thrown;
+        private volatile IOException thrown;
 
         Bytes(InputStream message) {
             super(message);
@@ -60,7 +60,7 @@ interface WatchedStream {
 
     /** A message's characters. */
     final class Characters extends FilterReader implements WatchedStream {
-        private IOException thrown;
+        private volatile IOException thrown;
 
         Characters(Reader message) {
             super(message);

@@ -229,6 +229,17 @@ class PartialAndStreamedMessagesTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aStreamThatFailsOtherwiseIsAnErrorThatClosesTheConnection(Container container) throws Exception {
+        try (RunningServer running = start(container);
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ends"))) {
+            client.sendFrame(FIN | TEXT, utf8("read after close"), true);
+            assertEquals("error:the message stream is closed", Recorder.await("error:"));
+            assertEquals(CloseCodes.INTERNAL_ERROR, client.readCloseFrame(TIMEOUT).code());
+        }
+    }
+
     /**
      * The socket's buffers are full: true once the server's stream is full (it holds the client
      * back), false once the socket takes bytes again (the server was still catching up). Neither can

@@ -336,6 +336,10 @@ final class TestEndpoints {
             if (text.equals("bad")) {
                 throw new IOException("bad upload");
             }
+            if (text.equals("read after close")) {
+                message.close();
+                message.read(); // the stream's own failure, not the connection's end
+            }
             return "ok " + text;
         }
 
