@@ -39,7 +39,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *   <tr><td>{@code highWaterMark}</td><td>64 KiB</td><td>above it {@code isWritable()} is false and reading pauses; {@code onDrain} when half of it is left</td></tr>
  *   <tr><td>{@code streamBufferSize}</td><td>256 KiB</td><td>for messages a listener receives as a {@link
  *       dev.tether.api.ReceiveMode#STREAM stream}: the most unread bytes held for its reader; past it reading from the
- *       peer pauses until the reader has taken half (one read of the peer's may come on top)</td></tr>
+ *       peer pauses until the reader has taken half (on top of it may come one read of the peer's, and the piece of a frame the driver was filling)</td></tr>
  *   <tr><td>{@code sendFrameSize}</td><td>64 KiB</td><td>largest frame payload sent: a larger message (or {@code sendPart}),
  *       compressed or not, goes out as several frames, so that pings and pongs are written between them instead of
  *       waiting behind the whole message; text may be cut inside a character (RFC 6455 allows it). The send

@@ -16,8 +16,9 @@ import java.util.Objects;
  * {@link #reader()}, waiting for more. The connection asks {@link #wantsMore()} before it reads
  * from the peer; past {@code limit} unread bytes the answer is no, and once the reader has taken the
  * buffer down to half the limit {@code onRoom} runs (on the reader's thread, outside any lock) so
- * the connection reads again. What one read of the peer's brings may pass the limit: the bound is
- * the limit and one read.
+ * the connection reads again. What one read of the peer's brings may pass the limit, and so may the
+ * piece of a frame the driver was filling when it came (at most its {@code fragmentSize}): the bound
+ * is the limit, one read and one piece.
  *
  * <p>Text parts must each end on a character boundary, as the driver cuts them, so each decodes on
  * its own.
