@@ -30,21 +30,26 @@ public abstract class Distribution implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final int START_ATTEMPTS = 3;
 
+    /** The server JVM's options when a test asks for nothing else. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
+
     private final String name;
     private final Path home;
     private final Path base;
     private final Path war;
+    private final List<String> jvmOptions;
     private Path log;
     private Process process;
     private Thread hook;
     private int port;
     private int launches;
 
-    protected Distribution(String name, Path home, Path base, Path war) {
+    protected Distribution(String name, Path home, Path base, Path war, List<String> jvmOptions) {
         this.name = name;
         this.home = home;
         this.base = base;
         this.war = war;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
     /** Creates the instance directory ({@link #base()}) afresh with the WAR deployed as ROOT. */
@@ -67,6 +72,32 @@ public abstract class Distribution implements AutoCloseable {
 
     protected Path war() {
         return war;
+    }
+
+    /** The options the server's JVM runs with ({@link #DEFAULT_JVM_OPTIONS} unless the test chose). */
+    public List<String> jvmOptions() {
+        return jvmOptions;
+    }
+
+    /**
+     * The process id of the server's JVM while it runs (Tomcat's script execs java, so it is the
+     * script's; otherwise a descendant running java).
+     */
+    public long javaPid() {
+        if (process == null) throw new IllegalStateException(name + " is not running");
+        if (isJava(process.toHandle())) return process.pid();
+        return process.descendants().filter(Distribution::isJava).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no java process under " + name + " (pid " + process.pid() + ")"))
+                .pid();
+    }
+
+    /** Whether the server's process is still running. */
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    private static boolean isJava(ProcessHandle handle) {
+        return handle.info().command().map(command -> command.endsWith("/java")).orElse(false);
     }
 
     /** The server's combined stdout and stderr. */

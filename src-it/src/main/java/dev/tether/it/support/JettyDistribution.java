@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,14 +15,22 @@ import java.util.List;
 public final class JettyDistribution extends Distribution {
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
 
-    public JettyDistribution(Path home, Path base, Path war) {
-        super("Jetty " + home.getFileName(), home, base, war);
+    public JettyDistribution(Path home, Path base, Path war, List<String> jvmOptions) {
+        super("Jetty " + home.getFileName(), home, base, war, jvmOptions);
     }
 
     /** From the system properties the build sets (see src-it/pom.xml). */
     public static JettyDistribution fromBuild() {
+        return fromBuild("jetty", DEFAULT_JVM_OPTIONS);
+    }
+
+    /**
+     * From the system properties the build sets, in its own instance directory {@code instance} under
+     * the work directory, its JVM started with {@code jvmOptions} (after {@code java}, before {@code -jar}).
+     */
+    public static JettyDistribution fromBuild(String instance, List<String> jvmOptions) {
         return new JettyDistribution(ItPaths.property("tether.it.jetty.home"),
-                ItPaths.property("tether.it.work").resolve("jetty"), ItPaths.property("tether.it.war"));
+                ItPaths.property("tether.it.work").resolve(instance), ItPaths.property("tether.it.war"), jvmOptions);
     }
 
     @Override
@@ -52,9 +61,13 @@ public final class JettyDistribution extends Distribution {
 
     @Override
     protected ProcessBuilder command(int port) {
-        return new ProcessBuilder(List.of(java(), "-Xmx512m", "-jar", home().resolve("start.jar").toString(),
+        // start.jar runs Jetty in its own JVM (none of these modules makes it fork): the options apply to the server.
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(jvmOptions());
+        command.addAll(List.of("-jar", home().resolve("start.jar").toString(),
                 "jetty.home=" + home(), "jetty.base=" + base(),
-                "jetty.http.host=127.0.0.1", "jetty.http.port=" + port))
-                .directory(base().toFile());
+                "jetty.http.host=127.0.0.1", "jetty.http.port=" + port));
+        return new ProcessBuilder(command).directory(base().toFile());
     }
 }

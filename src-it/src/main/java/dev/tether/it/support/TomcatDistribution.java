@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The Apache Tomcat distribution, run with {@code bin/catalina.sh run}: CATALINA_HOME is the
@@ -12,14 +13,22 @@ import java.nio.file.Path;
  * {@code webapps/ROOT.war}.
  */
 public final class TomcatDistribution extends Distribution {
-    public TomcatDistribution(Path home, Path base, Path war) {
-        super("Tomcat " + home.getFileName(), home, base, war);
+    public TomcatDistribution(Path home, Path base, Path war, List<String> jvmOptions) {
+        super("Tomcat " + home.getFileName(), home, base, war, jvmOptions);
     }
 
     /** From the system properties the build sets (see src-it/pom.xml). */
     public static TomcatDistribution fromBuild() {
+        return fromBuild("tomcat", DEFAULT_JVM_OPTIONS);
+    }
+
+    /**
+     * From the system properties the build sets, in its own instance directory ({@code CATALINA_BASE})
+     * {@code instance} under the work directory, its JVM started with {@code jvmOptions} (CATALINA_OPTS).
+     */
+    public static TomcatDistribution fromBuild(String instance, List<String> jvmOptions) {
         return new TomcatDistribution(ItPaths.property("tether.it.tomcat.home"),
-                ItPaths.property("tether.it.work").resolve("tomcat"), ItPaths.property("tether.it.war"));
+                ItPaths.property("tether.it.work").resolve(instance), ItPaths.property("tether.it.war"), jvmOptions);
     }
 
     @Override
@@ -40,7 +49,9 @@ public final class TomcatDistribution extends Distribution {
         builder.environment().put("CATALINA_BASE", base().toString());
         builder.environment().put("CATALINA_TMPDIR", base().resolve("temp").toString());
         // A connector that cannot bind (the port was taken after we chose it) ends the process at once.
-        builder.environment().put("CATALINA_OPTS", "-Xmx512m -Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true");
+        // (catalina.sh passes CATALINA_OPTS through eval: the options must not contain spaces or quotes.)
+        builder.environment().put("CATALINA_OPTS", String.join(" ", jvmOptions())
+                + " -Dorg.apache.catalina.startup.EXIT_ON_INIT_FAILURE=true");
         builder.environment().remove("CATALINA_PID");
         builder.environment().remove("JAVA_OPTS");
         return builder;
