@@ -28,12 +28,18 @@ class ServerProcess extends ChildProcess {
      * {@code properties} ({@code -D…}, the same for every server of a scenario) after the common flags.
      */
     ServerProcess(String name, String kind, List<String> properties, List<String> args) throws Exception {
-        super("bench-", name, pinned(0, command(kind, properties, args)));
+        this(name, kind, JVM_FLAGS, properties, args);
+    }
+
+    /** As above, with {@code jvmFlags} in place of {@link #JVM_FLAGS} (the same for every server of a run). */
+    ServerProcess(String name, String kind, List<String> jvmFlags, List<String> properties, List<String> args)
+            throws Exception {
+        super("bench-", name, pinned(0, command(kind, jvmFlags, properties, args)));
         this.name = name;
         this.port = Integer.parseInt(await("READY", 60));
     }
 
-    private static List<String> command(String kind, List<String> properties, List<String> args) {
+    private static List<String> command(String kind, List<String> jvmFlags, List<String> properties, List<String> args) {
         if (kind.equals(NODE)) {
             if (!Files.isDirectory(NODE_SCRIPT.getParent().resolveSibling("node_modules").resolve("ws"))) {
                 throw new IllegalStateException("node's ws is not installed: run `npm ci --prefix src-it/node` from the"
@@ -43,7 +49,7 @@ class ServerProcess extends ChildProcess {
             node.addAll(args);
             return node;
         }
-        List<String> flags = new ArrayList<>(JVM_FLAGS);
+        List<String> flags = new ArrayList<>(jvmFlags);
         flags.addAll(properties);
         if (!EXTRA_SERVER_FLAGS.isBlank()) {
             flags.addAll(List.of(EXTRA_SERVER_FLAGS.trim().split("\\s+")));

@@ -28,7 +28,11 @@ import java.util.logging.Logger;
  * {@code contexts} ({@code CONTEXTS <n>}: {@link PerMessageDeflate#compressionContextsInUse()}).
  * Kinds: {@code tether-jetty}, {@code tether-tomcat}, {@code jetty-own}, {@code tomcat-own}, and for S3
  * {@code tomcat-floor} (an upgraded connection that no library keeps anything for: see {@link UpgradeFloor}).
- * {@code --deflate} turns permessage-deflate on in Tether's echo: {@code defaults}
+ * {@code gcpeak} ({@code GCPEAK after=… collections=…}: the most heap in use after any collection since the
+ * last {@code gcpeak}, and how many collections there were: see {@link GcPeak}).
+ * {@code --stream} makes every echo forward each message part by part, of any size: Tether's
+ * {@link TetherPipeEcho} ({@code MessagePipe.echo()}, no message limit), the containers' own
+ * {@link JsrPartialEcho} (JSR-356 partial messages). {@code --deflate} turns permessage-deflate on in Tether's echo: {@code defaults}
  * ({@link PerMessageDeflate#defaults()}), {@code threshold0} (every message compressed, however small),
  * {@code no-takeover} (no context takeover either way) or {@code uncapped} (the defaults without a cap on
  * compression contexts). Jetty's and Tomcat's own stacks agree to permessage-deflate without being asked.
@@ -42,11 +46,20 @@ public final class BenchServer {
     public static void main(String[] args) throws Exception {
         QUIET.setLevel(Level.WARNING);
         String kind = args[0];
-        if (args.length == 3 && args[1].equals("--deflate") && kind.startsWith("tether-")) {
-            deflate = deflate(args[2]);
-        } else if (args.length != 1) {
-            throw new IllegalArgumentException("usage: BenchServer <kind> [--deflate <config>] (--deflate for tether-* kinds)");
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--deflate") && i + 1 < args.length && kind.startsWith("tether-")) {
+                deflate = deflate(args[++i]);
+            } else if (args[i].equals("--stream") && !kind.endsWith("-floor") && !kind.equals("jetty-async")) {
+                stream = true;
+            } else {
+                throw new IllegalArgumentException("usage: BenchServer <kind> [--deflate <config>] [--stream]"
+                        + " (--deflate for tether-* kinds)");
+            }
         }
+        if (stream && deflate != null) {
+            throw new IllegalArgumentException("--stream echoes without permessage-deflate");
+        }
+        GcPeak.install();
         AutoCloseable server = switch (kind) {
             case "tether-jetty", "jetty-own", "jetty-async" -> jetty(kind);
             case "tether-tomcat", "tomcat-own", "tomcat-floor" -> tomcat(kind);
@@ -56,6 +69,8 @@ public final class BenchServer {
         for (String line; (line = commands.readLine()) != null; ) {
             if (line.equals("heap")) {
                 System.out.println("HEAP " + liveHeapAfterGc());
+            } else if (line.equals("gcpeak")) {
+                System.out.println("GCPEAK " + GcPeak.takeReport());
             } else if (line.equals("idle")) {
                 System.out.println("IDLE open=" + TetherEcho.awaitNoneOpen(60));
             } else if (line.equals("contexts")) {
@@ -73,6 +88,8 @@ public final class BenchServer {
 
     /** Tether's permessage-deflate, when {@code --deflate} turned it on. */
     private static PerMessageDeflate deflate;
+    /** {@code --stream}: the echo forwards each message part by part (see {@link TetherPipeEcho}, {@link JsrPartialEcho}). */
+    private static boolean stream;
 
     private static PerMessageDeflate deflate(String config) {
         return switch (config) {
@@ -113,9 +130,15 @@ public final class BenchServer {
         sseHolder.setAsyncSupported(true);
         context.addServlet(sseHolder, "/sse");
         if (tether) {
-            context.addServlet(new ServletHolder(new TetherEcho(deflate)), "/echo");
+            context.addServlet(new ServletHolder(stream ? new TetherPipeEcho() : new TetherEcho(deflate)), "/echo");
         } else {
             JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
+                if (stream) {
+                    container.setDefaultMaxTextMessageBufferSize(JsrPartialEcho.BUFFER);
+                    container.setDefaultMaxBinaryMessageBufferSize(JsrPartialEcho.BUFFER);
+                    container.addEndpoint(JsrPartialEcho.class);
+                    return;
+                }
                 if (JsrEcho.LARGE_MESSAGES) {
                     container.setDefaultMaxTextMessageBufferSize(2 << 20);
                     container.setDefaultMaxBinaryMessageBufferSize(2 << 20);
@@ -155,7 +178,7 @@ public final class BenchServer {
         sseWrapper.setAsyncSupported(true);
         sseWrapper.addMapping("/sse");
         if (kind.equals("tether-tomcat")) {
-            Tomcat.addServlet(context, "echo", new TetherEcho(deflate)).addMapping("/echo");
+            Tomcat.addServlet(context, "echo", stream ? new TetherPipeEcho() : new TetherEcho(deflate)).addMapping("/echo");
         } else if (kind.equals("tomcat-floor")) {
             Tomcat.addServlet(context, "echo", new UpgradeFloor()).addMapping("/echo");
         } else {
@@ -164,6 +187,16 @@ public final class BenchServer {
             context.addServletContainerInitializer(new WsSci(), null);
             context.addServletContainerInitializer((classes, servletContext) -> {
                 ServerContainer container = (ServerContainer) servletContext.getAttribute(ServerContainer.class.getName());
+                if (stream) {
+                    container.setDefaultMaxTextMessageBufferSize(JsrPartialEcho.BUFFER);
+                    container.setDefaultMaxBinaryMessageBufferSize(JsrPartialEcho.BUFFER);
+                    try {
+                        container.addEndpoint(JsrPartialEcho.class);
+                    } catch (jakarta.websocket.DeploymentException e) {
+                        throw new jakarta.servlet.ServletException(e);
+                    }
+                    return;
+                }
                 if (JsrEcho.LARGE_MESSAGES) {
                     container.setDefaultMaxTextMessageBufferSize(2 << 20);
                     container.setDefaultMaxBinaryMessageBufferSize(2 << 20);
