@@ -116,8 +116,9 @@ public final class StreamingEchoClient {
         try {
             readEcho(frames);
         } catch (Throwable e) {
-            socket.close(); // ends the sender too
+            // Whether the sender had failed by itself, before the close below ends it.
             String sending = sender.isCompletedExceptionally() ? "; the sender failed: " + cause(sender) : "";
+            socket.close(); // ends the sender too
             throw new AssertionFailedError(e.getMessage() + " (sent " + progress(sent) + ", echo verified "
                     + progress(received) + sending + ")", e);
         }
