@@ -3,6 +3,7 @@ package dev.tether.runtime.connection;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.api.ReadyState;
 import dev.tether.runtime.Transport;
+import dev.tether.runtime.io.ApplicationCalls;
 import dev.tether.runtime.io.MessageInput;
 import dev.tether.runtime.io.OutboundQueue;
 
@@ -111,7 +112,11 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
         }
         c.deliverEvents();
         if (toResume != null) {
-            toResume.demand();
+            if (ApplicationCalls.inside() || c.events.drainingHere()) {
+                c.demandInput(); // a send that completed at once, in a listener: not read here (see demandInput)
+            } else {
+                toResume.demand(); // the transport's own thread, as its write completed
+            }
         }
     }
 

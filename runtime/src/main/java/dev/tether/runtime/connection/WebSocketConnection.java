@@ -16,6 +16,7 @@ import dev.tether.runtime.ConnectionOptions;
 import dev.tether.runtime.Transport;
 import dev.tether.runtime.connection.PendingSends.Part;
 import dev.tether.runtime.io.ApplicationCalls;
+import dev.tether.runtime.io.Handoff;
 import dev.tether.runtime.io.MessageInput;
 import dev.tether.runtime.io.OutboundQueue;
 import dev.tether.runtime.io.SendStage;
@@ -50,7 +51,8 @@ public final class WebSocketConnection implements WebSocket {
     private final HandshakeInfo handshake;
     private final Map<String, Object> attributes;
     private final Driver driver;
-    final SerialEvents events = new SerialEvents();
+    /** An event that throws past {@link #deliver} (an Error in the listener's error path) ends the connection there. */
+    final SerialEvents events = new SerialEvents(this::eventFailed);
     final OutboundQueue outbound;
     final ConnectionTimers timers;
     final PingTracker pings = new PingTracker(MessageSender.PINGS_AWAITING_PONGS);
@@ -342,19 +344,20 @@ public final class WebSocketConnection implements WebSocket {
         demandInput();
     }
 
-    /** Asks the transport to read again, if it still can: something that held reading back let go. */
+    /**
+     * Asks the transport to read again, if it still can: something that held reading back let go.
+     * Never on the calling thread, which is the application's (a {@code resume()}, a stream's reader
+     * making room, a listener): the transport may read at once, and what it read would be delivered
+     * inside the application's call, or, if this thread is delivering this connection's events
+     * further up its stack, not until those return, while reading went on and the events piled up.
+     */
     void demandInput() {
-        int[] calls = ApplicationCalls.enter();
-        try {
-            Transport t;
-            synchronized (lock) {
-                t = transportClosed ? null : transport;
-            }
-            if (t != null) {
-                t.demand();
-            }
-        } finally {
-            ApplicationCalls.leave(calls);
+        Transport t;
+        synchronized (lock) {
+            t = transportClosed ? null : transport;
+        }
+        if (t != null) {
+            Handoff.execute(options.executor(), t::demand);
         }
     }
 
@@ -436,6 +439,15 @@ public final class WebSocketConnection implements WebSocket {
         } catch (Throwable e) { // a checked exception thrown past the compiler too: it is a failing listener all the same
             listenerFailed(e);
         }
+    }
+
+    /**
+     * An event threw past {@link #deliver} (an {@link Error} even reporting a listener's failure, such
+     * as running out of memory): the connection is dropped at once, before the events behind it run,
+     * so that no message goes on as if a part of it had been delivered, and queued sends fail.
+     */
+    private void eventFailed(Throwable error) {
+        abort(new ConnectionClosedException("the connection's events failed: " + error));
     }
 
     /** A listener method threw {@code e}: reported, and the connection closed with 1011. */

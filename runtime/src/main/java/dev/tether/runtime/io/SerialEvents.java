@@ -1,9 +1,11 @@
 package dev.tether.runtime.io;
 
 import java.lang.reflect.UndeclaredThrowableException;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Runs a connection's events one at a time and in order, on whichever thread calls {@link #drain()}
@@ -25,13 +27,33 @@ public final class SerialEvents {
     private final AtomicInteger backlog = new AtomicInteger();
     /** An event runs on in another thread ({@link #suspend()}): those behind it wait for {@link #resume()}. */
     private volatile boolean suspended;
+    /** The thread running the events now, null when none is. */
+    private volatile Thread drainer;
+
+    private final Consumer<Throwable> onFailure;
 
     public SerialEvents() {
+        this(failure -> { });
+    }
+
+    /**
+     * @param onFailure told at once, on the draining thread, when an event throws, before the events
+     *                  behind it run: an owner whose events belong together (the parts of a message)
+     *                  ends what they belong to there, rather than let the later ones run as if
+     *                  nothing was missing
+     */
+    public SerialEvents(Consumer<Throwable> onFailure) {
+        this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
     }
 
     public void add(Runnable event) {
         backlog.incrementAndGet();
         queue.add(event);
+    }
+
+    /** Whether this thread is running these events now (further up its stack, when it asks). */
+    public boolean drainingHere() {
+        return drainer == Thread.currentThread();
     }
 
     /** How many events are queued and not yet run. */
@@ -87,6 +109,7 @@ public final class SerialEvents {
         Throwable failure = null;
         int missed = 1;
         do {
+            drainer = Thread.currentThread();
             Runnable event;
             while (!suspended && (event = queue.poll()) != null) {
                 backlog.decrementAndGet();
@@ -94,8 +117,14 @@ public final class SerialEvents {
                     event.run();
                 } catch (Throwable t) {
                     if (failure == null) failure = t; // later ones are dropped: they were the events' own to report
+                    try {
+                        onFailure.accept(t);
+                    } catch (Throwable again) {
+                        // kept as it was: the claim must still be given back below
+                    }
                 }
             }
+            drainer = null; // before letting go: the next thread to take the claim sets its own
             missed = wip.addAndGet(-missed);
         } while (missed != 0);
         if (failure != null) rethrow(failure);

@@ -17,6 +17,8 @@ final class FakeTransport implements Transport {
     Runnable onStart = () -> { };
     Inbound inbound;
     volatile int demands;
+    /** The thread each demand came on. */
+    final List<Thread> demandThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** A permit per demand, for tests that wait for one on another thread. */
     final Semaphore demanded = new Semaphore(0);
     /** A permit per write. */
@@ -32,6 +34,7 @@ final class FakeTransport implements Transport {
 
     @Override
     public void demand() {
+        demandThreads.add(Thread.currentThread());
         demands++;
         demanded.release();
     }

@@ -233,10 +233,8 @@ class ReceiveModeTest {
         WebSocketConnection socket = started(reader, options(1 << 20));
         transport.inbound.onInput(frame(OP_BINARY, true, "01 02 03"));
         assertFalse(transport.inbound.wantsInput(), "the message is whole, its reader has not returned: no more reading");
-        int demandsBefore = transport.demands;
         reader.go.countDown();
-        awaitDemand(demandsBefore);
-        assertTrue(transport.inbound.wantsInput());
+        awaitInputWanted(); // asked for again once the reader returned
         transport.inbound.onInput(frame(OP_TEXT, true, "61"));
         awaitEvents(3);
         assertEquals(List.of("stream", "stream-returns", "text-stream:a"), events.list());
@@ -345,6 +343,49 @@ class ReceiveModeTest {
         transport.inbound.onInput(frame(OP_CONTINUATION, true, "ac 21"));
         awaitEvents(1);
         assertEquals(List.of("text-stream:€!"), events.list());
+        socket.terminate();
+    }
+
+    @Test
+    @DisplayName("resume() inside a listener call does not read on that thread: what it read could not be delivered until the call returned, while reading went on")
+    void resumeInsideAListenerReadsElsewhere() throws Exception {
+        CompletableFuture<Thread> listenerThread = new CompletableFuture<>();
+        WebSocketListener resuming = new WebSocketListener() {
+            @Override
+            public void onText(WebSocket socket, String text) {
+                socket.pause();
+                socket.resume();
+                listenerThread.complete(Thread.currentThread());
+            }
+        };
+        WebSocketConnection socket = started(resuming, ConnectionOptions.builder().executor(executor).build());
+        transport.inbound.onInput(frame(OP_TEXT, true, "61"));
+        Thread listener = listenerThread.get(10, TimeUnit.SECONDS);
+        awaitDemand(0);
+        assertFalse(transport.demandThreads.contains(listener), "demanded on " + transport.demandThreads);
+        socket.terminate();
+    }
+
+    @Test
+    @DisplayName("a write that completes on the thread delivering the events (a send inside a listener) asks for input elsewhere")
+    void aFlushInsideEventDeliveryReadsElsewhere() throws Exception {
+        CompletableFuture<Thread> listenerThread = new CompletableFuture<>();
+        WebSocketListener completing = new WebSocketListener() {
+            @Override
+            public void onText(WebSocket socket, String text) {
+                transport.completeWrite(); // the write that backed the connection up completes here
+                listenerThread.complete(Thread.currentThread());
+            }
+        };
+        WebSocketConnection socket = ServerConnections.answering(ServerConnections.request(), DriverOptions.defaults(Role.SERVER),
+                out -> out, ConnectionOptions.builder().executor(executor).highWaterMark(8).outboundLimit(1 << 20).build(), completing);
+        socket.start(transport); // writes wait for completeWrite()
+        socket.send("0123456789");
+        assertFalse(transport.inbound.wantsInput(), "backed up");
+        transport.inbound.onInput(frame(OP_TEXT, true, "61"));
+        Thread listener = listenerThread.get(10, TimeUnit.SECONDS);
+        awaitDemand(0);
+        assertFalse(transport.demandThreads.contains(listener), "demanded on " + transport.demandThreads);
         socket.terminate();
     }
 

@@ -173,7 +173,7 @@ class WebSocketConnectionTest {
     @Test
     @DisplayName("input is parsed and delivered; a paused connection wants none until resumed")
     void pauseAndResume() {
-        WebSocketConnection socket = connection(ConnectionOptions.defaults());
+        WebSocketConnection socket = connection(ConnectionOptions.builder().executor(Runnable::run).build()); // resume's demand goes through it
         FakeTransport transport = new FakeTransport();
         socket.start(transport);
         transport.inbound.onInput(clientText("hi"));

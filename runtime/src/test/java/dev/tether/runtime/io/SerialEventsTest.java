@@ -118,4 +118,17 @@ class SerialEventsTest {
     private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
     }
+
+    @Test
+    void anEventThatThrowsIsReportedAtOnceBeforeTheEventsBehindIt() {
+        List<String> seen = new ArrayList<>();
+        SerialEvents owned = new SerialEvents(failure -> seen.add("failed: " + failure.getMessage()));
+        owned.add(() -> seen.add("first part"));
+        owned.add(() -> {
+            throw new OutOfMemoryError("second part (expected in this test)");
+        });
+        owned.add(() -> seen.add("third part"));
+        assertThrows(OutOfMemoryError.class, owned::drain);
+        assertEquals(List.of("first part", "failed: second part (expected in this test)", "third part"), seen);
+    }
 }
