@@ -75,6 +75,10 @@ public class TetherEcho extends WebSocketServlet {
         WebSocketOptions.Builder builder = WebSocketOptions.builder()
                 .pingInterval(java.time.Duration.ZERO)
                 .outboundLimit(64L << 20);
+        Integer sendFrameSize = Integer.getInteger("bench.sendFrameSize"); // BENCH_SERVER_FLAGS=-Dbench.sendFrameSize=0 …
+        if (sendFrameSize != null) {
+            builder.sendFrameSize(sendFrameSize);
+        }
         if (deflate != null) {
             builder.extension(deflate);
         }
