@@ -101,13 +101,16 @@ class EventSourceStreamTest {
         try (RunningServer server = container.start(r -> r.addServlet("/events", streams)); streams) {
             SseClient client = SseClient.connect(http, server.httpUri("/events"));
             EventSource source = streams.awaitOpen();
+            CompletableFuture<Void> sent = null;
             for (int i = 1; i <= 5; i++) {
                 // The server sends the next event only once the client has the previous one: nothing
                 // else would push this one out of a buffer.
-                source.send("event " + i, null, Integer.toString(i));
+                sent = source.send("event " + i, null, Integer.toString(i)).toCompletableFuture();
                 assertEquals(new Event("message", "event " + i, Integer.toString(i)), client.nextEvent());
                 assertFalse(client.ended.isDone());
             }
+            // The client may read the bytes before the server hears that its write completed: wait for that.
+            sent.get(10, TimeUnit.SECONDS);
             assertEquals(0, source.bufferedAmount());
         }
     }
