@@ -56,9 +56,11 @@ public interface WebSocketListener {
      * application thread (the connection's executor), as soon as the message's first frame arrives;
      * the stream gives its characters as they come and ends with the message. Later events of this
      * connection (the next message, {@link #onClose}) wait until this method returns: read the
-     * message here, or copy what is needed. What is left unread when it returns is skipped. If the
-     * connection ends first, reading fails with an {@link IOException}, which ends this method
-     * without being reported as an error.
+     * message here, or copy what is needed. What is left unread when it returns is skipped, and
+     * nothing after the message is read from the peer before it returns (pings within the message
+     * are answered; past a thousand of them they are no longer reported). If the connection ends
+     * first, reading fails with an {@link IOException}, which ends this method without being
+     * reported as an error.
      */
     default void onTextStream(WebSocket socket, Reader message) throws IOException {
     }

@@ -368,7 +368,9 @@ public final class ConnectionOptions {
 
         /**
          * Where a connection runs what it does not run on the caller's stack (see the table above).
-         * It must not run tasks on the calling thread, and should not queue them behind long ones:
+         * It must not run tasks on the calling thread, and should not queue them behind long ones
+         * (listeners' stream readers hold a thread each for as long as they read: a bounded pool
+         * needs room for them and the rest):
          * events of every connection wait on it.
          */
         public B executor(Executor executor) {

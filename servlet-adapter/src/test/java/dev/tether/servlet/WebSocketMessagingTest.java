@@ -270,6 +270,9 @@ class WebSocketMessagingTest {
                     seen.add(parts[0] + ":" + parts[1]);
                 }
                 assertEquals(threads * perThread, seen.size());
+                // A message can arrive before its sending thread has added its stage to the list.
+                pool.shutdown();
+                assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
                 CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
                 assertEquals(threads * perThread, sends.size());
             } finally {

@@ -1,5 +1,6 @@
 package dev.tether.runtime.connection;
 
+import dev.tether.api.CloseCodes;
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ReceiveMode;
 import dev.tether.api.WebSocketListener;
@@ -8,6 +9,8 @@ import dev.tether.driver.DriverEvents;
 import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.message.BufferPool;
+import dev.tether.message.MemoryBudget;
+import dev.tether.runtime.io.Handoff;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -91,14 +94,37 @@ final class ConnectionEvents implements DriverEvents {
         }
     }
 
+    /**
+     * A part, queued for the listener. Until it is delivered its bytes count against the message
+     * memory: one read of a compressed message can inflate to far more parts than the listener has
+     * taken yet.
+     */
     private void part(MessageType type, ByteBuffer payload, boolean last) {
         c.timers.activity();
+        int size = payload.remaining();
+        MemoryBudget budget = c.options.messageMemory();
+        if (!budget.tryReserve(size)) {
+            refuse("no memory left for the parts of this message");
+            return;
+        }
         if (type == MessageType.TEXT) {
             String text = StandardCharsets.UTF_8.decode(payload).toString(); // whole characters, validated by the driver
-            c.events.add(() -> c.deliver(() -> c.listener.onTextPart(c, text, last)));
+            c.events.add(() -> {
+                budget.release(size);
+                c.deliver(() -> c.listener.onTextPart(c, text, last));
+            });
         } else {
-            c.events.add(() -> c.deliver(() -> c.listener.onBinaryPart(c, payload, last)));
+            c.events.add(() -> {
+                budget.release(size);
+                c.deliver(() -> c.listener.onBinaryPart(c, payload, last));
+            });
         }
+    }
+
+    /** The message being received cannot be held: the connection closes with 1013 (try again later). */
+    private void refuse(String reason) {
+        c.driver().close(CloseCodes.TRY_AGAIN_LATER, reason); // what follows of the message is not reported
+        c.timers.closeStarted();
     }
 
     private void stream(MessageType type, ByteBuffer payload, boolean last) {
@@ -107,9 +133,14 @@ final class ConnectionEvents implements DriverEvents {
             streaming = new StreamedMessage(c, type);
             c.events.add(streaming::start);
         }
-        streaming.input.offer(payload, last);
+        if (!streaming.input.offer(payload, last)) {
+            streaming.input.fail(new IOException("no memory left for this message (1013)"));
+            refuse("no memory left for this message");
+            last = true;
+        }
         if (last) {
             streaming = null;
+            c.streamFed = null;
         }
     }
 
@@ -147,12 +178,25 @@ final class ConnectionEvents implements DriverEvents {
 
     @Override
     public void onPing(ByteBuffer payload) {
-        c.events.add(() -> c.deliver(() -> c.listener.onPing(c, payload)));
+        if (!behindAStream()) {
+            c.events.add(() -> c.deliver(() -> c.listener.onPing(c, payload)));
+        }
+    }
+
+    /** Whether the events wait for a streamed message's reader and hold the most pings and pongs they may: the next is not reported. */
+    private boolean behindAStream() {
+        return c.streamBeingRead != null && c.events.backlog() >= StreamedMessage.MOST_EVENTS_BEHIND;
     }
 
     @Override
     public void onPong(ByteBuffer payload) {
         CompletableFuture<Void> answered = c.pings.acknowledge(payload);
+        if (behindAStream()) {
+            if (answered != null) {
+                Handoff.execute(c.options.executor(), () -> answered.complete(null)); // never under the lock
+            }
+            return;
+        }
         c.events.add(() -> {
             if (answered != null) {
                 answered.complete(null);
@@ -171,6 +215,7 @@ final class ConnectionEvents implements DriverEvents {
         if (streaming != null) { // its reader learns at once, not when its turn to hear of the close comes
             streaming.input.fail(new IOException("the connection closed (" + status.code() + ") before the message ended"));
             streaming = null;
+            c.streamFed = null;
         }
         List<CompletableFuture<Void>> unanswered = c.pings.drain();
         List<CompletableFuture<Void>> neverSent = c.pending.neverSent();

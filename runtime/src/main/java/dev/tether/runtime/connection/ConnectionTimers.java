@@ -88,7 +88,8 @@ final class ConnectionTimers {
      * Sends a keepalive ping, unless the last one is still within its deadline. The peer is alive if,
      * by the deadline, it has sent anything, or taken some of a backlog it had to read: a peer slowly
      * reading a large transfer is not taken for dead, one that neither reads nor writes is. (Without a
-     * backlog, bytes written prove nothing: the kernel takes a small ping for a dead peer too.)
+     * backlog, bytes written prove nothing: the kernel takes a small ping for a dead peer too.) Nor
+     * is it while this end holds reading back: what the peer sent may be waiting unread.
      */
     private void keepalive() {
         long receivedBefore = socket.bytesReceived();
@@ -104,7 +105,8 @@ final class ConnectionTimers {
                     pongDeadline = null;
                 }
                 boolean readSome = backlog && socket.bytesSent() > sentBefore + KEEPALIVE_PING_BYTES;
-                boolean silent = socket.bytesReceived() == receivedBefore && !readSome;
+                // Not while this end holds reading back (paused, a stream's reader behind): the pong may be waiting unread.
+                boolean silent = socket.bytesReceived() == receivedBefore && !readSome && !socket.readingHeldBack();
                 if (silent && socket.readyState() == ReadyState.OPEN) {
                     socket.abort(new ConnectionClosedException("no sign of life within " + limit + " of a keepalive ping"));
                 }

@@ -31,9 +31,13 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
         if (c.paused) {
             return false;
         }
-        MessageInput stream = c.streamBeingRead;
-        if (stream != null && (!stream.wantsMore() || c.events.backlog() > StreamedMessage.MOST_EVENTS_BEHIND)) {
-            return false; // its reader, or the end of its reading call, asks for input again
+        MessageInput fed = c.streamFed;
+        if (fed != null && !fed.wantsMore()) {
+            return false; // its reader asks for input again once it has made room
+        }
+        MessageInput read = c.streamBeingRead;
+        if (read != null && read != fed) {
+            return false; // its message has all arrived: nothing past it until its reader returns, which asks again
         }
         long highWaterMark = c.options.highWaterMark();
         if (c.outbound.bufferedAmount() <= highWaterMark) {
@@ -130,7 +134,7 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
     private void releaseHeldCloseInTurn() {
         if (c.driver().hasHeldClose() && !c.heldCloseReleasing) {
             c.heldCloseReleasing = true;
-            MessageInput stream = c.streamBeingRead;
+            MessageInput stream = c.streamFed;
             if (stream != null) { // nothing if it has ended: its reader reads it all
                 stream.fail(new IOException("the connection is closing before the message ended"));
             }

@@ -72,7 +72,9 @@ public final class WebSocketConnection implements WebSocket {
     boolean heldCloseReleasing;
 
     volatile boolean paused;
-    /** The input of a message the listener is reading as a stream, until its reading call returns. */
+    /** The input of the message being received as a stream, from its first fragment to its last. */
+    volatile MessageInput streamFed;
+    /** The input whose reading call runs, from its start to its return. */
     volatile MessageInput streamBeingRead;
 
     /**
@@ -352,13 +354,42 @@ public final class WebSocketConnection implements WebSocket {
      * further up its stack, not until those return, while reading went on and the events piled up.
      */
     void demandInput() {
-        Transport t;
-        synchronized (lock) {
-            t = transportClosed ? null : transport;
-        }
+        Transport t = transportIfOpen();
         if (t != null) {
             Handoff.execute(options.executor(), t::demand);
         }
+    }
+
+    /**
+     * As {@link #demandInput()}, from a stream's reader (making room, or returning): on its own
+     * thread, which delivers no events meanwhile, unless it is inside a call to a connection or
+     * delivering events after all.
+     */
+    void demandInputFromReader() {
+        if (ApplicationCalls.inside() || events.drainingHere()) {
+            demandInput();
+            return;
+        }
+        Transport t = transportIfOpen();
+        if (t != null) {
+            t.demand();
+        }
+    }
+
+    private Transport transportIfOpen() {
+        synchronized (lock) {
+            return transportClosed ? null : transport;
+        }
+    }
+
+    /**
+     * Whether this end holds reading back (paused, a streamed message's reader behind or still
+     * running): the peer's silence meanwhile is not its own, and the keepalive does not count it.
+     */
+    boolean readingHeldBack() {
+        MessageInput fed = streamFed;
+        MessageInput read = streamBeingRead;
+        return paused || (fed != null && fed.isFull()) || (read != null && read != fed);
     }
 
     @Override
@@ -443,8 +474,9 @@ public final class WebSocketConnection implements WebSocket {
 
     /**
      * An event threw past {@link #deliver} (an {@link Error} even reporting a listener's failure, such
-     * as running out of memory): the connection is dropped at once, before the events behind it run,
-     * so that no message goes on as if a part of it had been delivered, and queued sends fail.
+     * as running out of memory): the connection is dropped at once, on the draining thread, before
+     * the next event runs: the events behind it still come (onClose among them), but whatever they
+     * send fails, so no message goes on to the peer as if a part of it had been delivered.
      */
     private void eventFailed(Throwable error) {
         abort(new ConnectionClosedException("the connection's events failed: " + error));

@@ -1,5 +1,7 @@
 package dev.tether.runtime.io;
 
+import dev.tether.message.MemoryBudget;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -18,7 +20,8 @@ import java.util.Objects;
  * buffer down to half the limit {@code onRoom} runs (on the reader's thread, outside any lock) so
  * the connection reads again. What one read of the peer's brings may pass the limit, and so may the
  * piece of a frame the driver was filling when it came (at most its {@code fragmentSize}): the bound
- * is the limit, one read and one piece.
+ * is the limit, one read and one piece, or, for a compressed message, what one read inflates to.
+ * Unread bytes are counted against a {@link MemoryBudget} as well, so that inflation is bounded too.
  *
  * <p>Text parts must each end on a character boundary, as the driver cuts them, so each decodes on
  * its own.
@@ -26,6 +29,7 @@ import java.util.Objects;
 public final class MessageInput {
     private final long limit;
     private final Runnable onRoom;
+    private final MemoryBudget budget;
     // Guarded by this.
     private final ArrayDeque<ByteBuffer> parts = new ArrayDeque<>();
     private long buffered;
@@ -38,26 +42,39 @@ public final class MessageInput {
     /**
      * @param limit  how many unread bytes hold the peer back
      * @param onRoom run when the reader has made room after the peer was held back
+     * @param budget what the unread bytes are counted against until they are read (inflation can
+     *               bring far more than the limit in one read of the peer's)
      */
-    public MessageInput(long limit, Runnable onRoom) {
+    public MessageInput(long limit, Runnable onRoom, MemoryBudget budget) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be at least 1 byte: " + limit);
         }
         this.limit = limit;
         this.onRoom = onRoom;
+        this.budget = Objects.requireNonNull(budget, "budget");
     }
 
-    /** The next part; {@code last} ends the message. Never waits. The buffer is kept until read. */
-    public synchronized void offer(ByteBuffer part, boolean last) {
+    /**
+     * The next part; {@code last} ends the message. Never waits. The buffer is kept until read.
+     *
+     * @return false when the budget has no room for the part: it is dropped, and the message is
+     *         over for the connection (which fails it)
+     */
+    public synchronized boolean offer(ByteBuffer part, boolean last) {
         if (complete) {
             throw new IllegalStateException("the message has ended");
         }
         complete = last;
-        if (!abandoned && part.hasRemaining()) {
+        int n = part.remaining();
+        if (!abandoned && n > 0) {
+            if (!budget.tryReserve(n)) {
+                return false;
+            }
             parts.add(part);
-            buffered += part.remaining();
+            buffered += n;
         }
         notifyAll();
+        return true;
     }
 
     /** The connection ended before the message did: reading fails with {@code cause} once what arrived is read. */
@@ -85,6 +102,11 @@ public final class MessageInput {
         return false;
     }
 
+    /** Whether the reader has the limit or more unread (without asking, as {@link #wantsMore()} does, to be told of room). */
+    public synchronized boolean isFull() {
+        return !abandoned && buffered >= limit;
+    }
+
     /** Whether the last part has been offered. */
     public synchronized boolean isComplete() {
         return complete;
@@ -96,6 +118,7 @@ public final class MessageInput {
         synchronized (this) {
             abandoned = true;
             parts.clear();
+            budget.release(buffered);
             buffered = 0;
             wasHeldBack = heldBack;
             heldBack = false;
@@ -151,6 +174,7 @@ public final class MessageInput {
         boolean room;
         synchronized (this) {
             buffered -= n;
+            budget.release(n);
             room = heldBack && buffered <= limit / 2;
             if (room) {
                 heldBack = false;

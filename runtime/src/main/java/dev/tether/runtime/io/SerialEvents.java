@@ -38,9 +38,9 @@ public final class SerialEvents {
 
     /**
      * @param onFailure told at once, on the draining thread, when an event throws, before the events
-     *                  behind it run: an owner whose events belong together (the parts of a message)
-     *                  ends what they belong to there, rather than let the later ones run as if
-     *                  nothing was missing
+     *                  behind it run (they still run after it): an owner whose events belong
+     *                  together (the parts of a message) ends what they belong to there, so that
+     *                  the later ones do not go on as if nothing was missing
      */
     public SerialEvents(Consumer<Throwable> onFailure) {
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");

@@ -38,7 +38,10 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     /** Tomcat takes a timeout for every write; ours are the connection's own deadlines. */
     private static final long NO_TIMEOUT = Long.MAX_VALUE;
 
-    /** The application's class loader, set as the context loader while reading (Tomcat does not bind it for this kind of handler). */
+    /**
+     * The application's class loader, set as the context loader whenever this calls into the
+     * connection (and so its listener): Tomcat binds none for this kind of handler.
+     */
     private final ClassLoader applicationLoader = Thread.currentThread().getContextClassLoader();
     private volatile SocketWrapperBase<?> socket;
     private ContainerUpgrade.TransportSettings settings;
@@ -96,7 +99,23 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
             settings = null;
             upgraded = null;
         }
-        u.start(this);
+        inApplication(() -> u.start(this)); // onOpen may be delivered on this thread
+    }
+
+    /** Runs {@code call} with the application's class loader as this thread's context loader. */
+    private void inApplication(Runnable call) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        if (previous == applicationLoader) {
+            call.run();
+            return;
+        }
+        thread.setContextClassLoader(applicationLoader);
+        try {
+            call.run();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     @Override
@@ -111,16 +130,22 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
         return switch (status) {
             case OPEN_READ -> readWhileWanted();
             case OPEN_WRITE -> SocketState.UPGRADED; // writes complete through their handlers
-            case STOP -> failed(new ConnectionClosedException("the container is stopping"));
-            default -> failed(new ConnectionClosedException("the connection failed (" + status + ")"));
+            case STOP -> failedInApplication(new ConnectionClosedException("the container is stopping"));
+            default -> failedInApplication(new ConnectionClosedException("the connection failed (" + status + ")"));
         };
     }
 
     /** Reads while the connection wants input and bytes are there; in one of Tomcat's dispatches only. */
     private SocketState readWhileWanted() {
         Inbound in = inbound;
-        if (in == null || ended.get() || closed.get()) {
-            suspended.set(in == null); // not started yet: start() asks for the read again
+        if (in == null) {
+            suspended.set(true); // not started yet: start() asks for the read again
+            if (inbound == null || !suspended.compareAndSet(true, false)) {
+                return SocketState.SUSPENDED;
+            }
+            in = inbound; // start() came meanwhile, and its demand found nothing suspended yet
+        }
+        if (ended.get() || closed.get()) {
             return SocketState.SUSPENDED;
         }
         Thread thread = Thread.currentThread();
@@ -172,6 +197,11 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
         }
     }
 
+    private SocketState failedInApplication(Throwable error) {
+        inApplication(() -> failed(error));
+        return SocketState.CLOSED;
+    }
+
     private SocketState failed(Throwable error) {
         Inbound in = inbound;
         if (ended.compareAndSet(false, true) && in != null) {
@@ -198,16 +228,12 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
                     SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, new CompletionHandler<Long, Void>() {
                         @Override
                         public void completed(Long written, Void attachment) {
-                            if (written < 0) {
-                                writeEnded(new EOFException("the connection closed while writing"));
-                            } else {
-                                writeEnded(null);
-                            }
+                            inApplication(() -> writeEnded(written < 0 ? new EOFException("the connection closed while writing") : null));
                         }
 
                         @Override
                         public void failed(Throwable error, Void attachment) {
-                            writeEnded(error);
+                            inApplication(() -> writeEnded(error));
                         }
                     }, buffers);
         } catch (RuntimeException e) {
@@ -277,9 +303,9 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
             upgraded = null;
         }
         if (u != null) {
-            u.startFailed(new ConnectionClosedException("the container closed the connection before it started"));
+            inApplication(() -> u.startFailed(new ConnectionClosedException("the container closed the connection before it started")));
         } else if (in != null && ended.compareAndSet(false, true)) {
-            in.onFailure(new ConnectionClosedException("the container closed the connection"));
+            inApplication(() -> in.onFailure(new ConnectionClosedException("the container closed the connection")));
         }
     }
 
