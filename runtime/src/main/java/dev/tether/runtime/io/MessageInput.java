@@ -64,15 +64,15 @@ public final class MessageInput {
         if (complete) {
             throw new IllegalStateException("the message has ended");
         }
-        complete = last;
         int n = part.remaining();
         if (!abandoned && n > 0) {
             if (!budget.tryReserve(n)) {
-                return false;
+                return false; // not complete: the connection fails the message, and the reader learns it
             }
             parts.add(part);
             buffered += n;
         }
+        complete = last;
         notifyAll();
         return true;
     }
@@ -173,6 +173,9 @@ public final class MessageInput {
     private void taken(int n) {
         boolean room;
         synchronized (this) {
+            if (abandoned) {
+                return; // closed while these bytes were being read: abandon() gave back all that was unread
+            }
             buffered -= n;
             budget.release(n);
             room = heldBack && buffered <= limit / 2;
