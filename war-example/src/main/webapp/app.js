@@ -39,10 +39,10 @@
 
   // ------------------------------------------------------------------ state shown in the top bar
 
-  function showState(id, state) {
+  function showState(id, state, label = state) {
     const badge = $(id);
     badge.dataset.state = state;
-    badge.querySelector('.state-label').textContent = state;
+    badge.querySelector('.state-label').textContent = label;
   }
 
   // ------------------------------------------------------------------ rooms list
@@ -415,7 +415,7 @@
     renderRooms();
     if (!validName(name) || !validRoom(room)) {
       chat.room = validRoom(room) ? room : 'lobby';
-      showState('ws-state', 'connecting');
+      showState('ws-state', 'idle', 'not joined'); // nothing connects until a name is given
       askName();
       if (name) {
         $('join-name').value = name;

@@ -89,6 +89,20 @@ public final class ReplayBuffer {
         return new Resume(Resume.Outcome.UNKNOWN, List.of());
     }
 
+    /** The newest {@code count} events (fewer if fewer are kept), oldest first. */
+    public List<byte[]> newest(int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("count must not be negative: " + count);
+        }
+        List<byte[]> newest = new ArrayList<>(Math.min(count, entries.size()));
+        Iterator<Entry> newestFirst = entries.descendingIterator();
+        while (newestFirst.hasNext() && newest.size() < count) {
+            newest.add(newestFirst.next().bytes);
+        }
+        Collections.reverse(newest);
+        return newest;
+    }
+
     /** The id of the newest event that has one, or null. */
     public String newestId() {
         Iterator<Entry> newestFirst = entries.descendingIterator();

@@ -30,6 +30,17 @@ class ReplayBufferTest {
     }
 
     @Test
+    void theNewestFewOldestFirst() {
+        ReplayBuffer buffer = new ReplayBuffer(10, 1 << 20);
+        for (int i = 1; i <= 5; i++) buffer.add(Integer.toString(i), event(Integer.toString(i)));
+        assertEquals(List.of("id: 4\ndata: e4\n\n", "id: 5\ndata: e5\n\n"),
+                buffer.newest(2).stream().map(b -> new String(b, UTF_8)).toList());
+        assertEquals(5, buffer.newest(100).size());
+        assertEquals(List.of(), buffer.newest(0));
+        assertThrows(IllegalArgumentException.class, () -> buffer.newest(-1));
+    }
+
+    @Test
     void theNewestIdReplaysNothing() {
         ReplayBuffer buffer = new ReplayBuffer(10, 1 << 20);
         buffer.add("1", event("1"));

@@ -268,8 +268,8 @@ abstract class ExampleAppContract extends OnDistribution {
         assertEquals(Boolean.FALSE, received.get(0).get("pwned"), run::toString);
         @SuppressWarnings("unchecked")
         List<String> activity = (List<String>) run.only("activity").get("ada");
-        assertTrue(activity.containsAll(List.of("grace joined #it-browser", "grace wrote in #it-browser",
-                "ada wrote in #it-browser")), run::toString);
+        assertTrue(activity.containsAll(List.of("ada joined #it-browser", "grace joined #it-browser",
+                "grace wrote in #it-browser", "ada wrote in #it-browser")), run::toString);
         assertBrowserClean(run);
         assertTrue(run.events("console").isEmpty(), () -> "no console errors\n" + run);
         assertScreenshots(run, shots, "chat-ada.png", "chat-grace.png");

@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@value #EVENT_TYPE}, its data one JSON object
  * {@code {"kind":"join"|"leave"|"message","room":…,"name":…,"members":n,"text":…,"time":millis}},
  * and its id {@code <run>-<n>}: a tag chosen when the application starts, then a counter. The newest
- * 500 events are kept, so a client reconnecting with {@code Last-Event-ID} gets what it missed; an
+ * 500 events are kept, so a client reconnecting with {@code Last-Event-ID} gets what it missed, and
+ * one that arrives for the first time the newest {@value #RECENT} (the page is not empty); an
  * id from an earlier run of the application (a restart) is answered with a {@code reset} event.
  * Thread-safe.
  */
@@ -30,9 +31,15 @@ public final class Activity {
     Activity() {
     }
 
-    /** Sends what a stream missed (or a reset), then every new event until the stream closes. */
+    /** How many of the newest events a first-time visitor's stream starts with. */
+    static final int RECENT = 20;
+
+    /**
+     * Sends what a stream missed (or a reset), or to a first-time stream the newest {@value #RECENT}
+     * events, then every new event until the stream closes.
+     */
     void subscribe(EventSource source) {
-        events.subscribe(source);
+        events.subscribe(source, RECENT);
     }
 
     void joined(String room, String name, int members) {

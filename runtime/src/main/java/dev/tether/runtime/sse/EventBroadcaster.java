@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <h2>Resuming, and the "reset" event</h2>
  * {@link #subscribe} looks at the stream's {@link EventSource#lastEventId()}:
  * <ul>
- *   <li>empty: a first connection, nothing is replayed ({@link Joined#FIRST});</li>
+ *   <li>empty: a first connection, nothing is replayed ({@link Joined#FIRST}), or the newest few
+ *       events if asked for ({@link #subscribe(EventSource, int)});</li>
  *   <li>an id still in the replay buffer: every event broadcast after it is sent first, in order
  *       ({@link Joined#RESUMED});</li>
  *   <li>any other id (too old for the buffer, or from before a restart): the missed events cannot
@@ -113,7 +114,19 @@ public final class EventBroadcaster {
      * broadcast until it closes.
      */
     public Joined subscribe(EventSource source) {
+        return subscribe(source, 0);
+    }
+
+    /**
+     * As {@link #subscribe(EventSource)}, and a stream that comes without {@code Last-Event-ID} (a
+     * first visit, not a reconnection) gets the newest {@code recent} events kept before the new
+     * ones: a chat's recent history, an activity feed that is not empty on arrival.
+     */
+    public Joined subscribe(EventSource source, int recent) {
         Objects.requireNonNull(source, "source");
+        if (recent < 0) {
+            throw new IllegalArgumentException("recent must not be negative: " + recent);
+        }
         Joined joined;
         List<EventStream> toFlush = new ArrayList<>(1);
         synchronized (lock) {
@@ -121,6 +134,7 @@ public final class EventBroadcaster {
             String lastEventId = source.lastEventId();
             if (lastEventId.isEmpty()) {
                 joined = Joined.FIRST;
+                replay.newest(recent).forEach(bytes -> queue(source, bytes, null, toFlush));
             } else {
                 ReplayBuffer.Resume resume = replay.resumeAfter(lastEventId);
                 if (resume.outcome() == ReplayBuffer.Resume.Outcome.REPLAY) {

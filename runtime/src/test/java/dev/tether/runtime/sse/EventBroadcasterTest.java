@@ -80,6 +80,26 @@ class EventBroadcasterTest {
     }
 
     @Test
+    void aFirstVisitCanStartWithTheNewestEventsAndAReconnectionStillResumes() {
+        EventBroadcaster news = new EventBroadcaster(100, 1 << 20, Runnable::run);
+        for (int i = 1; i <= 10; i++) news.broadcast(numbered(i));
+        FakeOutput visitor = new FakeOutput().writesAtOnce(true);
+        assertEquals(EventBroadcaster.Joined.FIRST, news.subscribe(open("", visitor), 3));
+        news.broadcast(numbered(11));
+        assertEquals(ids(8, 11), visitor.ids());
+
+        FakeOutput returning = new FakeOutput().writesAtOnce(true);
+        assertEquals(EventBroadcaster.Joined.RESUMED, news.subscribe(open("5", returning), 3));
+        assertEquals(ids(6, 11), returning.ids(), "what it missed, not the newest three");
+
+        FakeOutput few = new FakeOutput().writesAtOnce(true);
+        EventBroadcaster quiet = new EventBroadcaster(100, 1 << 20, Runnable::run);
+        quiet.broadcast(numbered(1));
+        quiet.subscribe(open("", few), 20);
+        assertEquals(ids(1, 1), few.ids(), "fewer kept than asked for: all of them");
+    }
+
+    @Test
     void anIdTooOldToReplayIsAnsweredWithAResetEvent() {
         EventBroadcaster news = new EventBroadcaster(3, 1 << 20, Runnable::run);
         for (int i = 1; i <= 10; i++) news.broadcast(numbered(i));
