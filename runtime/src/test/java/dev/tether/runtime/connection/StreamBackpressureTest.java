@@ -146,18 +146,8 @@ class StreamBackpressureTest {
     @Test
     @DisplayName("2,000 pings in the middle of a streamed message: reading goes on, the pings are answered, and the message arrives")
     void aPingFloodInsideAStream() throws Exception {
-        CompletableFuture<Integer> read = new CompletableFuture<>();
-        WebSocketListener listener = new WebSocketListener() {
-            @Override
-            public ReceiveMode receiveMode(MessageType type) {
-                return ReceiveMode.STREAM;
-            }
-
-            @Override
-            public void onBinaryStream(WebSocket socket, InputStream message) throws IOException {
-                read.complete(message.readAllBytes().length);
-            }
-        };
+        CompletableFuture<Object> read = new CompletableFuture<>();
+        WebSocketListener listener = StreamListeners.readingAllAfter(new CountDownLatch(0), read);
         WebSocketConnection socket = started(listener, ConnectionOptions.builder().executor(executor).build());
         transport.inbound.onInput(frame(0x02, new byte[10]));
         for (int i = 0; i < 2000; i++) {
@@ -178,18 +168,8 @@ class StreamBackpressureTest {
     void aBoundedExecutor() throws Exception {
         ExecutorService single = Executors.newFixedThreadPool(1);
         try {
-            CompletableFuture<Integer> read = new CompletableFuture<>();
-            WebSocketListener listener = new WebSocketListener() {
-                @Override
-                public ReceiveMode receiveMode(MessageType type) {
-                    return ReceiveMode.STREAM;
-                }
-
-                @Override
-                public void onBinaryStream(WebSocket socket, InputStream message) throws IOException {
-                    read.complete(message.readAllBytes().length);
-                }
-            };
+            CompletableFuture<Object> read = new CompletableFuture<>();
+            WebSocketListener listener = StreamListeners.readingAllAfter(new CountDownLatch(0), read);
             WebSocketConnection socket = started(listener, ConnectionOptions.builder().executor(single).streamBufferSize(1000).build());
             int fed = 0;
             while (fed < 20_000) {
@@ -211,23 +191,7 @@ class StreamBackpressureTest {
     void theKeepaliveWhileReadingIsHeldBack() throws Exception {
         CountDownLatch mayRead = new CountDownLatch(1);
         CompletableFuture<Object> outcome = new CompletableFuture<>();
-        WebSocketListener listener = new WebSocketListener() {
-            @Override
-            public ReceiveMode receiveMode(MessageType type) {
-                return ReceiveMode.STREAM;
-            }
-
-            @Override
-            public void onBinaryStream(WebSocket socket, InputStream message) throws IOException {
-                await(mayRead);
-                try {
-                    outcome.complete(message.readAllBytes().length);
-                } catch (IOException e) {
-                    outcome.complete(e);
-                    throw e;
-                }
-            }
-        };
+        WebSocketListener listener = StreamListeners.readingAllAfter(mayRead, outcome);
         WebSocketConnection socket = started(listener, ConnectionOptions.builder().executor(executor).streamBufferSize(1000)
                 .pingInterval(Duration.ofMillis(50)).pongTimeout(Duration.ofMillis(100)).build());
         transport.inbound.onInput(frame(0x02, new byte[1000]));
@@ -251,23 +215,7 @@ class StreamBackpressureTest {
     void inflationPastTheStreamIsCounted() throws Exception {
         CountDownLatch mayReturn = new CountDownLatch(1);
         CompletableFuture<Object> outcome = new CompletableFuture<>();
-        WebSocketListener listener = new WebSocketListener() {
-            @Override
-            public ReceiveMode receiveMode(MessageType type) {
-                return ReceiveMode.STREAM;
-            }
-
-            @Override
-            public void onBinaryStream(WebSocket socket, InputStream message) throws IOException {
-                await(mayReturn);
-                try {
-                    outcome.complete(message.readAllBytes().length);
-                } catch (IOException e) {
-                    outcome.complete(e);
-                    throw e;
-                }
-            }
-        };
+        WebSocketListener listener = StreamListeners.readingAllAfter(mayReturn, outcome);
         MemoryBudget budget = MemoryBudget.of(4 << 20);
         WebSocketConnection socket = ServerConnections.answering(ServerConnections.request("permessage-deflate"),
                 DriverOptions.builder(Role.SERVER).maxMessageLength(DriverOptions.NO_MESSAGE_LIMIT)
@@ -310,10 +258,6 @@ class StreamBackpressureTest {
     }
 
     private static void await(CountDownLatch latch) {
-        try {
-            assertTrue(latch.await(10, TimeUnit.SECONDS));
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
+        StreamListeners.await(latch);
     }
 }
