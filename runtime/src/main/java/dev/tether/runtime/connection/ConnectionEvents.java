@@ -10,7 +10,6 @@ import dev.tether.message.MessageType;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.message.BufferPool;
 import dev.tether.message.MemoryBudget;
-import dev.tether.runtime.io.Handoff;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The driver's events for one connection, called under its lock: each becomes a listener call queued
@@ -193,7 +193,11 @@ final class ConnectionEvents implements DriverEvents {
         CompletableFuture<Void> answered = c.pings.acknowledge(payload);
         if (behindAStream()) {
             if (answered != null) {
-                Handoff.execute(c.options.executor(), () -> answered.complete(null)); // never under the lock
+                try {
+                    c.options.executor().execute(() -> answered.complete(null)); // never under the lock
+                } catch (RejectedExecutionException refused) {
+                    c.events.add(() -> answered.complete(null)); // not inline: its dependents would run under the lock
+                }
             }
             return;
         }
