@@ -185,7 +185,11 @@ final class ConnectionEvents implements DriverEvents {
 
     /** Whether the events wait for a streamed message's reader and hold the most pings and pongs they may: the next is not reported. */
     private boolean behindAStream() {
-        return c.streamBeingRead != null && c.events.backlog() >= StreamedMessage.MOST_EVENTS_BEHIND;
+        if (c.streamBeingRead == null || c.controlEventsBehindStream >= StreamedMessage.MOST_EVENTS_BEHIND) {
+            return c.streamBeingRead != null;
+        }
+        c.controlEventsBehindStream++; // under the lock
+        return false;
     }
 
     @Override

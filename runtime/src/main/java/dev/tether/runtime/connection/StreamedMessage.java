@@ -31,7 +31,7 @@ final class StreamedMessage {
     StreamedMessage(WebSocketConnection connection, MessageType type) {
         this.c = connection;
         this.type = type;
-        this.input = new MessageInput(c.options.streamBufferSize(), c::demandInputFromReader, c.options.messageMemory());
+        this.input = new MessageInput(c.options.streamBufferSize(), c::demandInputHere, c.options.messageMemory());
         c.streamFed = input;
     }
 
@@ -67,8 +67,11 @@ final class StreamedMessage {
     /** The reader returned: the rest of the message is dropped, the events behind it run, then reading goes on. */
     private void finished() {
         input.abandon();
+        synchronized (c.lock) {
+            c.controlEventsBehindStream = 0; // they run now
+        }
         c.streamBeingRead = null; // the next message's reader is set by its start(), one of the events resumed now
         c.events.resume();
-        c.demandInputFromReader();
+        c.demandInputHere();
     }
 }

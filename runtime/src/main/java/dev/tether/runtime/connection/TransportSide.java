@@ -3,7 +3,6 @@ package dev.tether.runtime.connection;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.api.ReadyState;
 import dev.tether.runtime.Transport;
-import dev.tether.runtime.io.ApplicationCalls;
 import dev.tether.runtime.io.MessageInput;
 import dev.tether.runtime.io.OutboundQueue;
 
@@ -116,11 +115,7 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
         }
         c.deliverEvents();
         if (toResume != null) {
-            if (ApplicationCalls.inside() || c.events.drainingHere()) {
-                c.demandInput(); // a send that completed at once, in a listener: not read here (see demandInput)
-            } else {
-                toResume.demand(); // the transport's own thread, as its write completed
-            }
+            c.demandInputHere(); // on the transport's thread as its write completed; not inside a listener's send
         }
     }
 

@@ -76,6 +76,8 @@ public final class WebSocketConnection implements WebSocket {
     volatile MessageInput streamFed;
     /** The input whose reading call runs, from its start to its return. */
     volatile MessageInput streamBeingRead;
+    /** Ping and pong events queued while a stream's reader runs; guarded by lock, reset when it returns. */
+    int controlEventsBehindStream;
 
     /**
      * @param lender where large binary messages take their buffers, lent to the listener (which must
@@ -361,11 +363,11 @@ public final class WebSocketConnection implements WebSocket {
     }
 
     /**
-     * As {@link #demandInput()}, from a stream's reader (making room, or returning): on its own
-     * thread, which delivers no events meanwhile, unless it is inside a call to a connection or
-     * delivering events after all.
+     * As {@link #demandInput()}, but on this thread when that is safe: a stream's reader (making
+     * room, or returning) or a transport's thread, which deliver no events meanwhile; unless it is
+     * inside a call to a connection or delivering this connection's events after all.
      */
-    void demandInputFromReader() {
+    void demandInputHere() {
         if (ApplicationCalls.inside() || events.drainingHere()) {
             demandInput();
             return;

@@ -24,7 +24,6 @@ import java.util.function.Consumer;
 public final class SerialEvents {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
-    private final AtomicInteger backlog = new AtomicInteger();
     /** An event runs on in another thread ({@link #suspend()}): those behind it wait for {@link #resume()}. */
     private volatile boolean suspended;
     /** The thread running the events now, null when none is. */
@@ -47,18 +46,12 @@ public final class SerialEvents {
     }
 
     public void add(Runnable event) {
-        backlog.incrementAndGet();
         queue.add(event);
     }
 
     /** Whether this thread is running these events now (further up its stack, when it asks). */
     public boolean drainingHere() {
         return drainer == Thread.currentThread();
-    }
-
-    /** How many events are queued and not yet run. */
-    public int backlog() {
-        return backlog.get();
     }
 
     /**
@@ -112,7 +105,6 @@ public final class SerialEvents {
             drainer = Thread.currentThread();
             Runnable event;
             while (!suspended && (event = queue.poll()) != null) {
-                backlog.decrementAndGet();
                 try {
                     event.run();
                 } catch (Throwable t) {

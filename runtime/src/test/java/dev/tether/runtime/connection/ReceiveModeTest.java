@@ -276,18 +276,10 @@ class ReceiveModeTest {
     @DisplayName("stream: what the reader leaves unread is skipped, the rest of the message too, and the next message comes")
     void unreadRestIsSkipped() throws Exception {
         CountDownLatch returned = new CountDownLatch(1);
-        WebSocketListener firstByteOnly = new WebSocketListener() {
-            @Override
-            public ReceiveMode receiveMode(MessageType type) {
-                return ReceiveMode.STREAM;
-            }
-
-            @Override
-            public void onBinaryStream(WebSocket socket, InputStream message) throws IOException {
-                events.add("first byte:" + message.read());
-                returned.countDown();
-            }
-        };
+        WebSocketListener firstByteOnly = StreamListeners.streaming((socket, message) -> {
+            events.add("first byte:" + message.read());
+            returned.countDown();
+        });
         WebSocketConnection socket = started(firstByteOnly, options(4));
         transport.inbound.onInput(frame(OP_BINARY, false, "07 08 09 0a 0b 0c"));
         assertTrue(returned.await(10, TimeUnit.SECONDS));
