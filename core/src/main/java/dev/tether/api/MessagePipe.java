@@ -82,11 +82,14 @@ public class MessagePipe implements WebSocketListener {
 
     /** Holds the source back while the target is backed up, until the part just sent is written. */
     private static void forwarded(WebSocket source, WebSocket to, CompletionStage<Void> sent) {
-        if (!to.isWritable()) {
+        boolean paused = !to.isWritable();
+        if (paused) {
             source.pause();
-            sent.whenComplete((ok, failed) -> source.resume());
         }
         sent.whenComplete((ok, failed) -> {
+            if (paused) {
+                source.resume();
+            }
             if (failed != null && to != source && source.readyState() == ReadyState.OPEN) {
                 source.close(CloseCodes.GOING_AWAY, "the pipe's target failed");
             }

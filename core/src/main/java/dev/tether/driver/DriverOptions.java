@@ -107,6 +107,11 @@ public final class DriverOptions {
 
     /** The message limit for a message assembled whole: {@code maxMessageLength}, at most {@value #LARGEST_WHOLE_MESSAGE}. */
     public int maxWholeMessageLength() {
+        return wholeMessageLimit(maxMessageLength);
+    }
+
+    /** The limit for a message assembled whole under message limit {@code maxMessageLength}: at most {@value #LARGEST_WHOLE_MESSAGE}. */
+    public static int wholeMessageLimit(long maxMessageLength) {
         return (int) Math.min(maxMessageLength, LARGEST_WHOLE_MESSAGE);
     }
 

@@ -72,7 +72,7 @@ final class InboundMessages {
             this.lender = null;
         } else {
             this.lender = extensions.isEmpty() ? lender : null;
-            int wholeLimit = (int) Math.min(maxMessageLength, DriverOptions.LARGEST_WHOLE_MESSAGE);
+            int wholeLimit = DriverOptions.wholeMessageLimit(maxMessageLength);
             this.assembler = new MessageAssembler(wholeLimit, this::onMessage, this.lender, messageMemory);
             this.fragments = null;
             this.delivery = null;

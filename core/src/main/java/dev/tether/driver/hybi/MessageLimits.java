@@ -15,7 +15,7 @@ record MessageLimits(long text, long binary) {
     }
 
     private static long limit(long maxMessageLength, boolean inFragments) {
-        return inFragments ? maxMessageLength : Math.min(maxMessageLength, DriverOptions.LARGEST_WHOLE_MESSAGE);
+        return inFragments ? maxMessageLength : DriverOptions.wholeMessageLimit(maxMessageLength);
     }
 
     long of(MessageType type) {

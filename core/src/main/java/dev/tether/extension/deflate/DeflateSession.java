@@ -170,7 +170,7 @@ final class DeflateSession implements ExtensionSession {
             return message;
         }
         InflatedMessage inflated = new InflatedMessage(new MessageMemory(messageMemory),
-                (int) Math.min(maxMessageLength, DriverOptions.LARGEST_WHOLE_MESSAGE));
+                DriverOptions.wholeMessageLimit(maxMessageLength));
         try {
             decompressor.inflate(new Fragment(message.type(), message.rsv(), message.payload().duplicate(), true, true),
                     inflated);

@@ -108,7 +108,7 @@ final class ConnectionEvents implements DriverEvents {
             return;
         }
         if (type == MessageType.TEXT) {
-            String text = StandardCharsets.UTF_8.decode(payload).toString(); // whole characters, validated by the driver
+            String text = text(payload); // whole characters, validated by the driver
             c.events.add(() -> {
                 budget.release(size);
                 c.deliver(() -> c.listener.onTextPart(c, text, last));
@@ -169,7 +169,7 @@ final class ConnectionEvents implements DriverEvents {
     /** An assembled message: never a loan from the lender, so delivered as it is. */
     private void deliverWhole(MessageType type, ByteBuffer payload) {
         if (type == MessageType.TEXT) {
-            onText(StandardCharsets.UTF_8.decode(payload).toString()); // validated by the driver
+            onText(text(payload)); // validated by the driver
         } else {
             c.timers.activity();
             c.events.add(() -> c.deliver(() -> c.listener.onBinary(c, payload)));
@@ -239,5 +239,13 @@ final class ConnectionEvents implements DriverEvents {
             }
             c.closed.complete(status);
         });
+    }
+
+    /** Validated UTF-8 as a string: decoded from the array where it lies (the driver's buffers are heap), one copy. */
+    private static String text(ByteBuffer utf8) {
+        if (utf8.hasArray()) {
+            return new String(utf8.array(), utf8.arrayOffset() + utf8.position(), utf8.remaining(), StandardCharsets.UTF_8);
+        }
+        return StandardCharsets.UTF_8.decode(utf8.duplicate()).toString();
     }
 }
