@@ -86,7 +86,7 @@ public final class ContainerUpgrade {
     }
 
     /** An upgrade handler that starts a transport once it has what to start (and the container's connection). */
-    public interface Attachable {
+    interface Attachable {
         /** Hands over what to start, with how its transport reads. */
         void attach(TransportSettings settings, Upgraded upgraded);
     }
@@ -129,8 +129,8 @@ public final class ContainerUpgrade {
 
     /**
      * Whether the transport {@link #upgrade} makes of this request writes direct buffers without
-     * copying them: Jetty's endpoint does; the portable path's streams take arrays (a direct buffer is
-     * copied into one).
+     * copying them: Jetty's endpoint and Tomcat's socket do; the portable path's streams take arrays
+     * (a direct buffer is copied into one).
      */
     public static boolean writesDirectBuffers(HttpServletRequest request) {
         return route(request).writesDirectBuffers();

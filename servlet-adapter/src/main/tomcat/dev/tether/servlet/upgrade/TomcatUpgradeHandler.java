@@ -15,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * A connection on Tomcat, upgraded the way Tomcat's own WebSocket stack is: on its socket, not on
@@ -104,15 +105,21 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
 
     /** Runs {@code call} with the application's class loader as this thread's context loader. */
     private void inApplication(Runnable call) {
+        inApplication(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    private <T> T inApplication(Supplier<T> call) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         if (previous == applicationLoader) {
-            call.run();
-            return;
+            return call.get();
         }
         thread.setContextClassLoader(applicationLoader);
         try {
-            call.run();
+            return call.get();
         } finally {
             thread.setContextClassLoader(previous);
         }
@@ -148,9 +155,12 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
         if (ended.get() || closed.get()) {
             return SocketState.SUSPENDED;
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(applicationLoader);
+        Inbound reader = in;
+        return inApplication(() -> readLoop(reader));
+    }
+
+    /** The reading itself, with the application's class loader. */
+    private SocketState readLoop(Inbound in) {
         try {
             int reads = 0;
             ByteBuffer buffer = buffer();
@@ -186,8 +196,6 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
             return SocketState.SUSPENDED;
         } catch (IOException | RuntimeException e) {
             return failed(e);
-        } finally {
-            thread.setContextClassLoader(previous);
         }
     }
 
@@ -225,21 +233,24 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
         }
         try {
             socket.write(SocketWrapperBase.BlockingMode.SEMI_BLOCK, NO_TIMEOUT, TimeUnit.MILLISECONDS, null,
-                    SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, new CompletionHandler<Long, Void>() {
-                        @Override
-                        public void completed(Long written, Void attachment) {
-                            inApplication(() -> writeEnded(written < 0 ? new EOFException("the connection closed while writing") : null));
-                        }
-
-                        @Override
-                        public void failed(Throwable error, Void attachment) {
-                            inApplication(() -> writeEnded(error));
-                        }
-                    }, buffers);
+                    SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, writeCompletion, buffers);
         } catch (RuntimeException e) {
             writeEnded(e);
         }
     }
+
+    /** One for every write: writes are one at a time. */
+    private final CompletionHandler<Long, Void> writeCompletion = new CompletionHandler<>() {
+        @Override
+        public void completed(Long written, Void attachment) {
+            inApplication(() -> writeEnded(written < 0 ? new EOFException("the connection closed while writing") : null));
+        }
+
+        @Override
+        public void failed(Throwable error, Void attachment) {
+            inApplication(() -> writeEnded(error));
+        }
+    };
 
     /** The write in progress is over: its callback is told, and a close waiting for it happens. */
     private void writeEnded(Throwable error) {
@@ -299,7 +310,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
         Inbound in = inbound;
         ContainerUpgrade.Upgraded u;
         synchronized (this) {
-            u = started ? null : upgraded;
+            u = upgraded; // null once started
             upgraded = null;
         }
         if (u != null) {
