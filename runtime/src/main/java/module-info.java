@@ -12,6 +12,8 @@ module dev.tether.runtime {
     exports dev.tether.runtime.connection;
     // Server-sent event streams over an Output, for the adapters (the servlet adapter's EventSources).
     exports dev.tether.runtime.sse;
+    // Topics and presence, in one process or shared by several through a broker.
+    exports dev.tether.runtime.broadcast;
     // The outbound queue, send completions and event delivery, for adapters that drive their own outputs.
     exports dev.tether.runtime.io;
 }

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tether.client.EventSourceConnection.State;
 import dev.tether.client.peers.TetherEventServer;
 import dev.tether.runtime.sse.EventBroadcaster;
-import dev.tether.runtime.sse.EventBroadcaster.Joined;
+import dev.tether.runtime.broadcast.EventTopic.Joined;
 import dev.tether.servlet.testing.Container;
 import dev.tether.sse.ReceivedEvent;
 import dev.tether.sse.SseEvent;

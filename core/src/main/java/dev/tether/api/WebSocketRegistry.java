@@ -15,30 +15,34 @@ import java.util.function.Function;
  * The open connections of an endpoint, for broadcast. A connection leaves by itself when it
  * closes. A broadcast hands the message to each connection's own outbound queue and never waits for
  * any of them, so one slow client cannot hold up the others: it meets its own buffer limit and
- * overflow policy instead.
+ * overflow policy instead. The topic of one process: every member is on this node.
  */
-public final class WebSocketRegistry {
+public final class WebSocketRegistry implements WebSocketTopic {
     private final Set<WebSocket> sockets = ConcurrentHashMap.newKeySet();
 
     public WebSocketRegistry() {
     }
 
     /** Adds {@code socket}; it is removed when it closes. */
+    @Override
     public void add(WebSocket socket) {
         Objects.requireNonNull(socket, "socket");
         sockets.add(socket);
         socket.closed().whenComplete((status, error) -> sockets.remove(socket));
     }
 
+    @Override
     public boolean remove(WebSocket socket) {
         return sockets.remove(socket);
     }
 
+    @Override
     public int size() {
         return sockets.size();
     }
 
     /** A snapshot of the connections. */
+    @Override
     public List<WebSocket> sockets() {
         return List.copyOf(sockets);
     }
@@ -47,6 +51,7 @@ public final class WebSocketRegistry {
      * Sends {@code text} to every open connection. The stage completes when every send has completed
      * or failed, with the number that were written.
      */
+    @Override
     public CompletableFuture<Integer> broadcast(String text) {
         return sendToAll(socket -> socket.send(text));
     }
@@ -57,6 +62,7 @@ public final class WebSocketRegistry {
      * {@link WebSocketListener#onBinary} may be broadcast from that call: the loan lasts until every
      * send of it has completed.
      */
+    @Override
     public CompletableFuture<Integer> broadcast(ByteBuffer data) {
         return sendToAll(socket -> socket.send(data.duplicate()));
     }

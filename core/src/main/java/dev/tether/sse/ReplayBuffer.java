@@ -113,6 +113,23 @@ public final class ReplayBuffer {
         return null;
     }
 
+    /** Whether an event with id {@code id} is kept. */
+    public boolean contains(String id) {
+        Objects.requireNonNull(id, "id");
+        for (Entry entry : entries) {
+            if (id.equals(entry.id)) return true;
+        }
+        return false;
+    }
+
+    /** The id of the oldest event that has one, or null. */
+    public String oldestId() {
+        for (Entry entry : entries) {
+            if (entry.id != null) return entry.id;
+        }
+        return null;
+    }
+
     /** The number of events kept. */
     public int size() {
         return entries.size();

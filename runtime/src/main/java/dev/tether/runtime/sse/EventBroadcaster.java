@@ -3,6 +3,7 @@ package dev.tether.runtime.sse;
 import dev.tether.api.EventSource;
 import dev.tether.api.ReadyState;
 import dev.tether.runtime.RuntimeThreads;
+import dev.tether.runtime.broadcast.EventTopic;
 import dev.tether.runtime.io.Handoff;
 import dev.tether.sse.ReplayBuffer;
 import dev.tether.sse.SseEncoder;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -42,39 +44,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * subscribers outgrow the CPU caches (measured: 2,048 unfinished broadcasts delivered 160k–500k
  * events/s, 256 delivered 1.1M–1.9M).
  *
- * <h2>Resuming, and the "reset" event</h2>
- * {@link #subscribe} looks at the stream's {@link EventSource#lastEventId()}:
- * <ul>
- *   <li>empty: a first connection, nothing is replayed ({@link Joined#FIRST}), or the newest few
- *       events if asked for ({@link #subscribe(EventSource, int)});</li>
- *   <li>an id still in the replay buffer: every event broadcast after it is sent first, in order
- *       ({@link Joined#RESUMED});</li>
- *   <li>any other id (too old for the buffer, or from before a restart): the missed events cannot
- *       be replayed, so the client is sent one event of type {@value #RESET_EVENT} whose data is the
- *       id it asked for and whose id is the newest id in the buffer (or empty), so its next
- *       reconnection resumes from here ({@link Joined#RESET}). A browser client listens with
- *       {@code source.addEventListener("reset", ...)} and reloads its state; the server may also
- *       send a snapshot right after {@code subscribe} returns {@code RESET}.</li>
- * </ul>
- * Only events given an id can be resumed from; events without one are replayed when they come after
- * the client's id.
+ * <h2>Resuming</h2>
+ * The replay buffer is the topic's log: a stream that {@link #subscribe subscribes} with a
+ * {@code Last-Event-ID} the buffer holds is sent every event broadcast after it, and one with any
+ * other id a {@value EventTopic#RESET_EVENT} event, as {@link EventTopic} describes. Only events
+ * given an id can be resumed from; events without one are replayed when they come after the
+ * client's id.
  */
-public final class EventBroadcaster {
-    /** The event type telling a reconnecting client that what it missed cannot be replayed. */
-    public static final String RESET_EVENT = "reset";
+public final class EventBroadcaster implements EventTopic {
     private static final System.Logger LOG = System.getLogger(EventBroadcaster.class.getName());
-
-    /** How a subscriber joined. */
-    public enum Joined {
-        /** No {@code Last-Event-ID}: nothing to replay. */
-        FIRST,
-        /** Its last event id was in the replay buffer: the events after it were sent. */
-        RESUMED,
-        /** Its last event id was unknown: a {@value #RESET_EVENT} event was sent instead. */
-        RESET,
-        /** The stream was already closed: not subscribed. */
-        CLOSED
-    }
 
     private final Object lock = new Object();
     private final ReplayBuffer replay;
@@ -110,7 +88,7 @@ public final class EventBroadcaster {
     }
 
     /**
-     * Adds {@code source}: replays what it missed (see the class comment), then sends it every
+     * Adds {@code source}: replays what it missed (see {@link EventTopic}), then sends it every
      * broadcast until it closes.
      */
     public Joined subscribe(EventSource source) {
@@ -154,20 +132,63 @@ public final class EventBroadcaster {
         return joined;
     }
 
-    /** Removes {@code source}; it stays open. */
-    public boolean unsubscribe(EventSource source) {
-        return subscribers.remove(source);
+    /** As {@link #subscribe(EventSource, int)}, already done when the stage is returned. */
+    @Override
+    public CompletionStage<Joined> join(EventSource source, int recent) {
+        return CompletableFuture.completedFuture(subscribe(source, recent));
     }
 
-    /** As {@link #broadcast(SseEvent)} for {@code SseEvent.data(data)}. */
-    public CompletableFuture<Integer> broadcast(String data) {
-        return broadcast(SseEvent.data(data));
+    /**
+     * For a log kept elsewhere (a broker's), of which the replay buffer holds the newest events:
+     * adds {@code source} after sending it {@code earlier} (events the caller fetched from the log,
+     * encoded, oldest first, the last of them the one with id {@code throughId}) and then the
+     * buffer's events after {@code throughId}, all under the broadcast lock, so that nothing
+     * broadcast meanwhile is missed or sent twice. Returns null, subscribing nothing, when the buffer
+     * no longer holds {@code throughId} (it moved on while the caller fetched: fetch again).
+     */
+    public Joined subscribeAfter(EventSource source, List<byte[]> earlier, String throughId) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(earlier, "earlier");
+        Objects.requireNonNull(throughId, "throughId");
+        List<EventStream> toFlush = new ArrayList<>(1);
+        synchronized (lock) {
+            if (source.readyState() != ReadyState.OPEN) return Joined.CLOSED;
+            ReplayBuffer.Resume resume = replay.resumeAfter(throughId);
+            if (resume.outcome() != ReplayBuffer.Resume.Outcome.REPLAY) return null;
+            earlier.forEach(bytes -> queue(source, bytes, null, toFlush));
+            resume.events().forEach(bytes -> queue(source, bytes, null, toFlush));
+            subscribers.add(source);
+        }
+        source.closed().whenComplete((ok, error) -> subscribers.remove(source));
+        toFlush.forEach(EventStream::flush);
+        return Joined.RESUMED;
+    }
+
+    /** The ids of the oldest and the newest event with one in the replay buffer, or nulls. */
+    public String[] heldIds() {
+        synchronized (lock) {
+            return new String[] {replay.oldestId(), replay.newestId()};
+        }
+    }
+
+    /** Whether the replay buffer holds an event with id {@code id}. */
+    public boolean holds(String id) {
+        synchronized (lock) {
+            return replay.contains(id);
+        }
+    }
+
+    /** Removes {@code source}; it stays open. */
+    @Override
+    public boolean unsubscribe(EventSource source) {
+        return subscribers.remove(source);
     }
 
     /**
      * Keeps {@code event} for replay and sends it to every subscriber. The stage completes, when
      * every send has completed or failed, with the number of subscribers it was written to.
      */
+    @Override
     public CompletableFuture<Integer> broadcast(SseEvent event) {
         byte[] encoded = SseEncoder.encode(event);
         List<CompletableFuture<Void>> sends;
@@ -266,6 +287,7 @@ public final class EventBroadcaster {
     }
 
     /** The number of subscribers. */
+    @Override
     public int size() {
         return subscribers.size();
     }
@@ -276,6 +298,7 @@ public final class EventBroadcaster {
     }
 
     /** Closes every subscriber's stream (e.g. when the application stops). */
+    @Override
     public void closeAll() {
         subscribers().forEach(EventSource::close);
     }
