@@ -1,0 +1,382 @@
+package dev.tether.broker.redis;
+
+import dev.tether.api.WebSocketTopic;
+import dev.tether.runtime.broadcast.Broker;
+import dev.tether.runtime.broadcast.EventTopic;
+import dev.tether.runtime.broadcast.LocalBroker;
+import dev.tether.runtime.broadcast.Presence;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Topics shared by several servers through Redis: WebSocket topics over pub/sub (sharded pub/sub on
+ * a Redis Cluster), event topics over Redis Streams, so a client reconnecting with
+ * {@code Last-Event-ID} to any node gets what it missed, and presence with node heartbeats.
+ *
+ * <pre>{@code
+ * Broker broker = RedisBroker.open(RedisBrokerOptions.builder("redis://127.0.0.1:6379").build());
+ * WebSocketTopic room = broker.webSocketTopic("chat:lobby");
+ * room.add(socket);                 // this node's connection
+ * room.broadcast("hello");          // to the members on every node
+ * EventTopic feed = broker.eventTopic("activity", 1_000, 1 << 20);
+ * feed.join(eventSource, 20);       // replays from Last-Event-ID, whichever node it was sent by
+ * }</pre>
+ *
+ * <h2>When Redis is away</h2>
+ * The connections reconnect with the options' backoff and resubscribe. Publishes made meanwhile wait
+ * in a bounded queue ({@link RedisBrokerOptions#publishQueueLimit()}) for at most
+ * {@link RedisBrokerOptions#publishTimeout()}; past either, the broadcast's stage fails. This node's
+ * own members are sent a broadcast at once, Redis or not. An event topic's reader resumes from the
+ * last stream id it saw, so its subscribers miss nothing the stream still holds; pub/sub carries no
+ * history, so a WebSocket message published while another node was not yet subscribed again is not
+ * delivered there.
+ *
+ * <p>Uses two Lettuce I/O threads, one connection for commands, one for pub/sub and one per event
+ * topic (its reader blocks), and one scheduler thread of its own for heartbeats. Thread-safe.
+ */
+public final class RedisBroker implements Broker {
+    private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
+
+    private final RedisBrokerOptions options;
+    private final long nodeId;
+    private final String node;
+    private final Keys keys;
+    private final RedisLink link;
+    private final Map<String, TopicState> topics = new ConcurrentHashMap<>();
+    private final Map<String, RedisEventTopic> eventTopics = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    private final AtomicLong memberSequence = new AtomicLong();
+    /** Presence writes and their notices under way, which closing waits for. */
+    private final Set<CompletableFuture<?>> presenceWrites = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private RedisBroker(RedisBrokerOptions options) {
+        this.options = options;
+        SecureRandom random = new SecureRandom();
+        long id;
+        do {
+            id = random.nextLong();
+        } while (id == 0);
+        this.nodeId = id;
+        this.node = Long.toHexString(id);
+        this.keys = new Keys(options.keyPrefix());
+        try {
+            this.link = RedisLink.connect(options, this::onMessage);
+        } catch (RedisException e) {
+            throw new BrokerUnavailableException("Redis at " + withoutPasswords(options) + " cannot be reached: " + rootMessage(e)
+                    + ". Start it, give the right address, or let the node run alone"
+                    + " (RedisBrokerOptions.ifUnreachable(RUN_ALONE)).", e);
+        }
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "tether-redis-broker-" + node);
+            thread.setDaemon(true);
+            return thread;
+        });
+        long heartbeat = options.heartbeatInterval().toMillis();
+        scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Connects to Redis.
+     *
+     * @throws BrokerUnavailableException when Redis cannot be reached
+     */
+    public static RedisBroker connect(RedisBrokerOptions options) {
+        return new RedisBroker(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Connects to Redis or, when it cannot be reached and the options say
+     * {@link RedisBrokerOptions.IfUnreachable#RUN_ALONE}, logs a warning and returns a
+     * {@link LocalBroker}: this node then serves its own clients only.
+     *
+     * @throws BrokerUnavailableException when Redis cannot be reached and the options say FAIL
+     */
+    public static Broker open(RedisBrokerOptions options) {
+        try {
+            return connect(options);
+        } catch (BrokerUnavailableException e) {
+            if (options.ifUnreachable() == RedisBrokerOptions.IfUnreachable.FAIL) throw e;
+            LOG.log(System.Logger.Level.WARNING, "RUNNING ALONE: " + e.getMessage()
+                    + " Broadcasts reach this node's clients only, and no other node sees its members.");
+            return new LocalBroker();
+        }
+    }
+
+    /** This node's id, as it appears in presence keys. */
+    public String node() {
+        return node;
+    }
+
+    @Override
+    public WebSocketTopic webSocketTopic(String name) {
+        return new RedisWebSocketTopic(this, Objects.requireNonNull(name, "name"));
+    }
+
+    @Override
+    public EventTopic eventTopic(String name, int replayEvents, long replayBytes) {
+        Objects.requireNonNull(name, "name");
+        if (replayEvents < 1) throw new IllegalArgumentException("replayEvents must be at least 1: " + replayEvents);
+        checkOpen();
+        return eventTopics.computeIfAbsent(name, n -> new RedisEventTopic(this, n, replayEvents, replayBytes));
+    }
+
+    @Override
+    public Presence presence(String name) {
+        return new RedisPresence(this, Objects.requireNonNull(name, "name"));
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    /**
+     * Removes this node's members from every presence (others hear of it at once), stops the event
+     * topics' readers and closes their subscribers' streams, and closes the connections.
+     */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        scheduler.shutdownNow();
+        List<CompletableFuture<?>> goodbyes = new ArrayList<>(presenceWrites);
+        for (TopicState state : topics.values()) {
+            if (state.membersSnapshot().isEmpty()) continue;
+            RedisClusterAsyncCommands<byte[], byte[]> commands = link.commands();
+            goodbyes.add(commands.del(keys.members(state.name, node)).toCompletableFuture()
+                    .thenCompose(n -> commands.zrem(keys.nodes(state.name), Keys.bytes(node)))
+                    .thenCompose(n -> publish(state.name, Envelope.encode(Envelope.PRESENCE, nodeId, new byte[0]))));
+        }
+        try {
+            CompletableFuture.allOf(goodbyes.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "leaving the presences did not finish; they expire instead", e);
+        }
+        eventTopics.values().forEach(RedisEventTopic::stop);
+        link.close();
+    }
+
+    // ---- for the topics of this package ----
+
+    RedisBrokerOptions options() {
+        return options;
+    }
+
+    long nodeId() {
+        return nodeId;
+    }
+
+    Keys keys() {
+        return keys;
+    }
+
+    RedisLink link() {
+        return link;
+    }
+
+    ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    TopicState state(String name) {
+        return topics.get(name);
+    }
+
+    /** Applies {@code change} to the topic's state, made (and its channel subscribed) if there is none. */
+    TopicState update(String name, Consumer<TopicState> change) {
+        checkOpen();
+        return topics.compute(name, (n, state) -> {
+            TopicState updated = state;
+            if (updated == null) {
+                updated = new TopicState(n, keys.channel(n));
+                TopicState subscribing = updated;
+                link.subscribe(updated.channel).whenComplete((ok, error) -> {
+                    if (error == null) {
+                        subscribing.subscribed.complete(null);
+                    } else {
+                        subscribing.subscribed.completeExceptionally(error);
+                        LOG.log(System.Logger.Level.WARNING, "subscribing to topic " + n + " failed", error);
+                    }
+                });
+            }
+            change.accept(updated);
+            return updated;
+        });
+    }
+
+    /** Applies {@code change} to the topic's state if there is one, dropping it (and unsubscribing) once unused. */
+    void updateIfPresent(String name, Consumer<TopicState> change) {
+        topics.computeIfPresent(name, (n, state) -> {
+            change.accept(state);
+            if (!state.unused()) return state;
+            if (!closed) {
+                link.unsubscribe(state.channel);
+            }
+            return null;
+        });
+    }
+
+    /** Publishes on the topic's channel; until the connections close, so closing can still announce. */
+    CompletableFuture<Long> publish(String topic, byte[] message) {
+        try {
+            return link.publish(keys.channel(topic), message).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e); // closed
+        }
+    }
+
+    String newMemberKey() {
+        return String.format("%013d:%s:%d", System.currentTimeMillis(), node, memberSequence.incrementAndGet());
+    }
+
+    /** Writes a new member of this node to Redis, once the topic's channel is subscribed, then announces it. */
+    void entered(TopicState state, String key, String name) {
+        track(state.subscribed.exceptionally(error -> null).thenCompose(ok -> {
+            RedisClusterAsyncCommands<byte[], byte[]> commands = link.commands();
+            byte[] members = keys.members(state.name, node);
+            long timeout = options.presenceTimeout().toMillis();
+            return commands.hset(members, Keys.bytes(key), Keys.bytes(name)).toCompletableFuture()
+                    .thenCompose(n -> commands.pexpire(members, timeout))
+                    .thenCompose(n -> commands.zadd(keys.nodes(state.name), System.currentTimeMillis() + timeout, Keys.bytes(node)));
+        }).handle((ok, error) -> error).thenCompose(error -> announce(state, error, "entering")));
+    }
+
+    /** Removes a member of this node from Redis, then announces it. */
+    void left(TopicState state, String key) {
+        track(link.commands().hdel(keys.members(state.name, node), Keys.bytes(key)).toCompletableFuture()
+                .handle((ok, error) -> error).thenCompose(error -> announce(state, error, "leaving")));
+    }
+
+    private void track(CompletableFuture<?> write) {
+        presenceWrites.add(write);
+        write.whenComplete((ok, error) -> presenceWrites.remove(write));
+    }
+
+    /** Tells this node's listeners at once, and the other nodes through the channel unless the write failed. */
+    private CompletableFuture<?> announce(TopicState state, Throwable error, String what) {
+        if (error != null) {
+            // The heartbeat writes this node's members again once Redis answers.
+            LOG.log(System.Logger.Level.WARNING, what + " the presence of " + state.name + " failed: " + rootMessage(error));
+        }
+        state.notifyListeners();
+        return error == null ? publish(state.name, Envelope.encode(Envelope.PRESENCE, nodeId, new byte[0]))
+                : CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * The names of the members of every node whose heartbeat is current, in the order they entered;
+     * while Redis cannot be read, this node's members.
+     */
+    CompletionStage<List<String>> members(String topic) {
+        long now = System.currentTimeMillis();
+        RedisClusterAsyncCommands<byte[], byte[]> commands = link.commands();
+        return commands.zrangebyscore(keys.nodes(topic), Range.create(now, Long.MAX_VALUE)).toCompletableFuture()
+                .thenCompose(nodes -> {
+                    List<CompletableFuture<Map<byte[], byte[]>>> reads = new ArrayList<>();
+                    for (byte[] live : nodes) {
+                        reads.add(commands.hgetall(keys.members(topic, Keys.text(live))).toCompletableFuture());
+                    }
+                    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
+                        TreeMap<String, String> byEntry = new TreeMap<>();
+                        for (CompletableFuture<Map<byte[], byte[]>> read : reads) {
+                            read.join().forEach((key, name) -> byEntry.put(Keys.text(key), Keys.text(name)));
+                        }
+                        return List.copyOf(byEntry.values());
+                    });
+                })
+                .exceptionally(error -> {
+                    LOG.log(System.Logger.Level.WARNING, "reading the presence of " + topic + " failed (" + rootMessage(error)
+                            + "): listing this node's members only");
+                    TopicState state = topics.get(topic);
+                    return state == null ? List.of() : List.copyOf(state.membersSnapshot().values());
+                });
+    }
+
+    /**
+     * Renews this node's members in every topic (written again in full, so they come back after
+     * Redis lost them), and drops the nodes whose presence expired, telling the listeners.
+     */
+    private void heartbeat() {
+        if (closed) return;
+        long now = System.currentTimeMillis();
+        long timeout = options.presenceTimeout().toMillis();
+        RedisClusterAsyncCommands<byte[], byte[]> commands = link.commands();
+        for (TopicState state : topics.values()) {
+            Map<String, String> members = state.membersSnapshot();
+            byte[] nodes = keys.nodes(state.name);
+            if (!members.isEmpty()) {
+                byte[] hash = keys.members(state.name, node);
+                Map<byte[], byte[]> fields = new java.util.LinkedHashMap<>();
+                members.forEach((key, name) -> fields.put(Keys.bytes(key), Keys.bytes(name)));
+                commands.hset(hash, fields);
+                commands.pexpire(hash, timeout);
+                commands.zadd(nodes, now + timeout, Keys.bytes(node)).thenAccept(added -> {
+                    if (added > 0) announce(state, null, "renewing"); // this node had expired: others drop and re-add it
+                });
+            }
+            if (!state.listeners.isEmpty()) {
+                commands.zremrangebyscore(nodes, Range.create(Long.MIN_VALUE, now)).thenAccept(expired -> {
+                    if (expired > 0) announce(state, null, "expiring");
+                });
+            }
+        }
+    }
+
+    private void onMessage(byte[] channel, byte[] message) {
+        String topic = keys.topicOf(channel);
+        Envelope envelope = topic == null ? null : Envelope.decode(message);
+        if (envelope == null || envelope.origin() == nodeId) return; // not ours, or sent here directly
+        TopicState state = topics.get(topic);
+        if (state == null) return;
+        switch (envelope.kind()) {
+            case Envelope.TEXT -> state.sockets.broadcast(new String(envelope.payload(), envelope.offset(), envelope.length(),
+                    java.nio.charset.StandardCharsets.UTF_8));
+            case Envelope.BINARY -> state.sockets.broadcast(java.nio.ByteBuffer.wrap(envelope.payload(), envelope.offset(), envelope.length()));
+            case Envelope.PRESENCE -> state.notifyListeners();
+            default -> { }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("the Redis broker is closed");
+    }
+
+    /** The URIs as they may be logged: a password in them replaced by {@code ***}. */
+    static String withoutPasswords(RedisBrokerOptions options) {
+        return options.uris().stream().map(uri -> {
+            String user = uri.getRawUserInfo();
+            if (user == null) return uri.toString();
+            int colon = user.indexOf(':');
+            String shown = colon < 0 ? "***" : user.substring(0, colon) + ":***";
+            return uri.toString().replace(user + "@", shown + "@");
+        }).toList().toString();
+    }
+
+    static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        return root.getMessage() == null ? root.toString() : root.getMessage();
+    }
+}

@@ -1,0 +1,232 @@
+package dev.tether.broker.redis;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link RedisBroker} reaches Redis and how it behaves when Redis is away. Immutable; made by
+ * {@link #builder(String...)}. Every limit has a safe default.
+ */
+public final class RedisBrokerOptions {
+    /** What {@link RedisBroker#connect} does when Redis cannot be reached at start. */
+    public enum IfUnreachable {
+        /** Throw {@link BrokerUnavailableException}: the node does not start without its broker. */
+        FAIL,
+        /** Log a warning and run this node alone ({@link dev.tether.runtime.broadcast.LocalBroker}). */
+        RUN_ALONE
+    }
+
+    private final List<URI> uris;
+    private final boolean cluster;
+    private final String keyPrefix;
+    private final Duration connectTimeout;
+    private final Duration publishTimeout;
+    private final int publishQueueLimit;
+    private final Duration reconnectDelayMin;
+    private final Duration reconnectDelayMax;
+    private final Duration heartbeatInterval;
+    private final Duration presenceTimeout;
+    private final IfUnreachable ifUnreachable;
+    private final int streamLength;
+
+    private RedisBrokerOptions(Builder b) {
+        this.uris = List.copyOf(b.uris);
+        this.cluster = b.cluster;
+        this.keyPrefix = b.keyPrefix;
+        this.connectTimeout = b.connectTimeout;
+        this.publishTimeout = b.publishTimeout;
+        this.publishQueueLimit = b.publishQueueLimit;
+        this.reconnectDelayMin = b.reconnectDelayMin;
+        this.reconnectDelayMax = b.reconnectDelayMax;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.presenceTimeout = b.presenceTimeout;
+        this.ifUnreachable = b.ifUnreachable;
+        this.streamLength = b.streamLength;
+    }
+
+    /**
+     * Options for the Redis server at {@code uris}: one {@code redis://host:port} (or {@code rediss://}
+     * for TLS, with {@code redis://user:password@host} for authentication), or a Redis Cluster's
+     * nodes with {@link Builder#cluster(boolean) cluster(true)} (one is enough to find the others).
+     */
+    public static Builder builder(String... uris) {
+        return new Builder(uris);
+    }
+
+    /** The Redis URIs. */
+    public List<URI> uris() {
+        return uris;
+    }
+
+    /** Whether the URIs are a Redis Cluster's: WebSocket topics then use sharded pub/sub. */
+    public boolean cluster() {
+        return cluster;
+    }
+
+    /** What every key and channel name starts with. */
+    public String keyPrefix() {
+        return keyPrefix;
+    }
+
+    /** How long connecting at start may take. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long a publish may wait for Redis (while it is away, too) before its stage fails. */
+    public Duration publishTimeout() {
+        return publishTimeout;
+    }
+
+    /** Most commands queued per connection while Redis is away; past it a publish fails at once. */
+    public int publishQueueLimit() {
+        return publishQueueLimit;
+    }
+
+    /** The first wait before reconnecting; it doubles on each failure up to {@link #reconnectDelayMax()}. */
+    public Duration reconnectDelayMin() {
+        return reconnectDelayMin;
+    }
+
+    /** The longest wait between reconnection attempts. */
+    public Duration reconnectDelayMax() {
+        return reconnectDelayMax;
+    }
+
+    /** How often this node renews its members' presence and looks for nodes whose presence expired. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /**
+     * How long a node's members stay in others' lists after its last heartbeat: a crashed node's
+     * members leave {@link dev.tether.runtime.broadcast.Presence#members()} within this time, and the
+     * listeners hear of it at most one {@link #heartbeatInterval()} later.
+     */
+    public Duration presenceTimeout() {
+        return presenceTimeout;
+    }
+
+    /** What to do when Redis cannot be reached at start. */
+    public IfUnreachable ifUnreachable() {
+        return ifUnreachable;
+    }
+
+    /**
+     * About how many entries an event topic's stream keeps, at least (and at least the topic's
+     * replay length). More than a node mirrors, so a node's reader that falls behind by a burst (the
+     * publishes queued during an outage, all sent at once) still finds every entry, and a client
+     * with an id older than the mirror is replayed from the stream.
+     */
+    public int streamLength() {
+        return streamLength;
+    }
+
+    /** Builds {@link RedisBrokerOptions}. */
+    public static final class Builder {
+        private final List<URI> uris = new ArrayList<>();
+        private boolean cluster;
+        private String keyPrefix = "tether:";
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration publishTimeout = Duration.ofSeconds(10);
+        private int publishQueueLimit = 10_000;
+        private Duration reconnectDelayMin = Duration.ofMillis(100);
+        private Duration reconnectDelayMax = Duration.ofSeconds(5);
+        private Duration heartbeatInterval = Duration.ofSeconds(2);
+        private Duration presenceTimeout = Duration.ofSeconds(10);
+        private IfUnreachable ifUnreachable = IfUnreachable.FAIL;
+        private int streamLength = 10_000;
+
+        private Builder(String... uris) {
+            if (uris.length == 0) throw new IllegalArgumentException("give at least one Redis URI, e.g. redis://127.0.0.1:6379");
+            for (String uri : uris) {
+                URI parsed = URI.create(Objects.requireNonNull(uri, "uri"));
+                if (!"redis".equals(parsed.getScheme()) && !"rediss".equals(parsed.getScheme())) {
+                    throw new IllegalArgumentException("a Redis URI starts with redis:// or rediss://: " + uri);
+                }
+                this.uris.add(parsed);
+            }
+        }
+
+        /** Whether the URIs are a Redis Cluster's (default false). */
+        public Builder cluster(boolean cluster) {
+            this.cluster = cluster;
+            return this;
+        }
+
+        /** What every key and channel name starts with (default {@code tether:}). */
+        public Builder keyPrefix(String keyPrefix) {
+            this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+            return this;
+        }
+
+        /** How long connecting at start may take (default 5 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        /** How long a publish may wait for Redis before its stage fails (default 10 s). */
+        public Builder publishTimeout(Duration timeout) {
+            this.publishTimeout = positive(timeout, "publishTimeout");
+            return this;
+        }
+
+        /** Most commands queued per connection while Redis is away (default 10,000). */
+        public Builder publishQueueLimit(int limit) {
+            if (limit < 1) throw new IllegalArgumentException("publishQueueLimit must be at least 1: " + limit);
+            this.publishQueueLimit = limit;
+            return this;
+        }
+
+        /** The reconnection backoff: from {@code min}, doubling, up to {@code max} (default 100 ms to 5 s). */
+        public Builder reconnectDelay(Duration min, Duration max) {
+            this.reconnectDelayMin = positive(min, "reconnectDelay min");
+            this.reconnectDelayMax = positive(max, "reconnectDelay max");
+            if (max.compareTo(min) < 0) throw new IllegalArgumentException("reconnectDelay max is below min: " + max + " < " + min);
+            return this;
+        }
+
+        /** How often presence is renewed and expired nodes looked for (default 2 s). */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = positive(interval, "heartbeatInterval");
+            return this;
+        }
+
+        /** How long a silent node's members stay present (default 10 s; more than the heartbeat interval). */
+        public Builder presenceTimeout(Duration timeout) {
+            this.presenceTimeout = positive(timeout, "presenceTimeout");
+            return this;
+        }
+
+        /** What to do when Redis cannot be reached at start (default {@link IfUnreachable#FAIL}). */
+        public Builder ifUnreachable(IfUnreachable ifUnreachable) {
+            this.ifUnreachable = Objects.requireNonNull(ifUnreachable, "ifUnreachable");
+            return this;
+        }
+
+        /** About how many entries an event topic's stream keeps, at least (default 10,000). */
+        public Builder streamLength(int entries) {
+            if (entries < 1) throw new IllegalArgumentException("streamLength must be at least 1: " + entries);
+            this.streamLength = entries;
+            return this;
+        }
+
+        public RedisBrokerOptions build() {
+            if (presenceTimeout.compareTo(heartbeatInterval) <= 0) {
+                throw new IllegalArgumentException("presenceTimeout (" + presenceTimeout
+                        + ") must be longer than heartbeatInterval (" + heartbeatInterval + "), or members expire between heartbeats");
+            }
+            return new RedisBrokerOptions(this);
+        }
+
+        private static Duration positive(Duration value, String name) {
+            Objects.requireNonNull(value, name);
+            if (value.isNegative() || value.isZero()) throw new IllegalArgumentException(name + " must be positive: " + value);
+            return value;
+        }
+    }
+}

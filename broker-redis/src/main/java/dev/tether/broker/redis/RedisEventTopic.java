@@ -1,0 +1,369 @@
+package dev.tether.broker.redis;
+
+import dev.tether.api.EventSource;
+import dev.tether.runtime.broadcast.EventTopic;
+import dev.tether.runtime.sse.EventBroadcaster;
+import dev.tether.sse.SseEncoder;
+import dev.tether.sse.SseEvent;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An event topic whose log is a Redis stream: {@code broadcast} appends the event ({@code XADD},
+ * trimmed to about the replay length), and every node's reader follows the stream ({@code XREAD
+ * BLOCK}) and hands each event, with the stream's id as its SSE id, to a local
+ * {@link EventBroadcaster} whose replay buffer mirrors the stream's newest events. All nodes
+ * therefore send the same events with the same ids in the same order, and a client reconnecting
+ * with {@code Last-Event-ID} to any node is sent exactly what it missed:
+ * <ul>
+ *   <li>from the local mirror when it still holds the id;</li>
+ *   <li>for an older id, from the stream ({@code XRANGE}) up to the mirror's oldest event and then
+ *       from the mirror, under the broadcast lock, so nothing is missed or sent twice;</li>
+ *   <li>for an id this node's reader has not reached yet (the client came from a node that read
+ *       further), once the reader has passed it;</li>
+ *   <li>for an id the stream no longer holds (or never did), with the {@code reset} event.</li>
+ * </ul>
+ * Each append carries its node and a sequence number, so an append Redis took twice (re-sent after
+ * a reconnection) is delivered once. The reader resumes from the last id it saw after Redis comes
+ * back; with Redis's append-only file on, nothing acknowledged is lost across a restart.
+ */
+final class RedisEventTopic implements EventTopic {
+    private static final System.Logger LOG = System.getLogger(RedisEventTopic.class.getName());
+    /** How long one XREAD waits for new entries; the connection's command timeout is longer. */
+    private static final Duration READ_BLOCK = Duration.ofSeconds(2);
+    private static final int READ_BATCH = 512;
+    /** How long a join waits for this node's reader to reach the id a client saw on another node. */
+    private static final Duration CATCH_UP = Duration.ofSeconds(2);
+    private static final int JOIN_ATTEMPTS = 3;
+    private static final int ORIGINS_REMEMBERED = 1024;
+    private static final byte DATA = 'd';
+    private static final byte EVENT = 'e';
+    private static final byte RETRY = 'r';
+    private static final byte ORIGIN = 'o';
+    private static final byte SEQUENCE = 's';
+
+    private final RedisBroker broker;
+    private final String name;
+    private final byte[] stream;
+    /** How many entries the stream keeps, about; at least as many as the mirror. */
+    private final int streamLength;
+    /** How many entries the mirror keeps. */
+    private final int mirrorLength;
+    private final EventBroadcaster local;
+    private final StatefulConnection<byte[], byte[]> readerConnection;
+    private final RedisClusterAsyncCommands<byte[], byte[]> reader;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final AtomicLong sequence = new AtomicLong();
+    /** This node's appends not yet delivered here, by sequence. */
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Joins waiting for the reader to pass an id; guarded by itself. */
+    private final List<CatchUp> catchUps = new ArrayList<>();
+    /** The id of the last entry the reader delivered; written by the reader only. */
+    private volatile String lastId = "0-0";
+    /** The sequences delivered per node, for skipping duplicates; the reader's only. */
+    private final Map<Long, SeenSequences> seen = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, SeenSequences> eldest) {
+            return size() > ORIGINS_REMEMBERED;
+        }
+    };
+    private volatile boolean stopped;
+    private int readFailures;
+
+    private static final class Pending {
+        final CompletableFuture<Integer> done = new CompletableFuture<>();
+        volatile String id;
+    }
+
+    private record CatchUp(String id, CompletableFuture<Void> passed) {
+    }
+
+    RedisEventTopic(RedisBroker broker, String name, int replayEvents, long replayBytes) {
+        this.broker = broker;
+        this.name = name;
+        this.stream = broker.keys().stream(name);
+        this.mirrorLength = replayEvents;
+        this.streamLength = Math.max(replayEvents, broker.options().streamLength());
+        this.local = new EventBroadcaster(replayEvents, replayBytes);
+        this.readerConnection = broker.link().openReader();
+        this.reader = broker.link().readerCommands(readerConnection);
+        loadNewest();
+    }
+
+    @Override
+    public CompletionStage<Joined> join(EventSource source, int recent) {
+        Objects.requireNonNull(source, "source");
+        if (recent < 0) throw new IllegalArgumentException("recent must not be negative: " + recent);
+        return ready.thenCompose(v -> join(source, recent, 0, true));
+    }
+
+    private CompletionStage<Joined> join(EventSource source, int recent, int attempt, boolean mayWait) {
+        String lastEventId = source.lastEventId();
+        if (lastEventId.isEmpty() || !StreamIds.valid(lastEventId) || local.holds(lastEventId)) {
+            return CompletableFuture.completedFuture(local.subscribe(source, recent));
+        }
+        String[] held = local.heldIds();
+        String oldest = held[0];
+        String newest = held[1];
+        if ((newest == null || StreamIds.compare(lastEventId, newest) > 0) && mayWait) {
+            // The client saw an event this node's reader has not delivered yet.
+            return caughtUp(lastEventId).thenCompose(v -> join(source, recent, attempt, false));
+        }
+        if (oldest == null || StreamIds.compare(lastEventId, oldest) > 0 || attempt >= JOIN_ATTEMPTS) {
+            return CompletableFuture.completedFuture(local.subscribe(source, recent)); // not in the stream: reset
+        }
+        long most = streamLength * 2L + 2; // approximate trimming keeps somewhat more
+        return reader(commands -> commands.xrange(stream, Range.create(lastEventId, oldest), Limit.from(most)))
+                .thenCompose(entries -> {
+                    if (entries.isEmpty() || !entries.get(0).getId().equals(lastEventId)) {
+                        return CompletableFuture.completedFuture(local.subscribe(source, recent)); // trimmed: reset
+                    }
+                    if (!entries.get(entries.size() - 1).getId().equals(oldest)) {
+                        return join(source, recent, attempt + 1, false); // the mirror moved on meanwhile
+                    }
+                    List<byte[]> earlier = new ArrayList<>(entries.size());
+                    Set<String> seen = new HashSet<>();
+                    for (StreamMessage<byte[], byte[]> entry : entries.subList(1, entries.size())) {
+                        Decoded decoded = decode(entry);
+                        if (decoded != null && seen.add(decoded.origin + ":" + decoded.sequence)) {
+                            earlier.add(SseEncoder.encode(decoded.event));
+                        }
+                    }
+                    Joined joined = local.subscribeAfter(source, earlier, oldest);
+                    return joined != null ? CompletableFuture.completedFuture(joined) : join(source, recent, attempt + 1, false);
+                });
+    }
+
+    /** Completes when the reader has delivered {@code id} or a later entry, or after {@link #CATCH_UP}. */
+    private CompletableFuture<Void> caughtUp(String id) {
+        CatchUp catchUp = new CatchUp(id, new CompletableFuture<>());
+        synchronized (catchUps) {
+            if (StreamIds.compare(lastId, id) >= 0) return CompletableFuture.completedFuture(null);
+            catchUps.add(catchUp);
+        }
+        return catchUp.passed.completeOnTimeout(null, CATCH_UP.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, e) -> {
+                    synchronized (catchUps) {
+                        catchUps.remove(catchUp);
+                    }
+                });
+    }
+
+    @Override
+    public boolean unsubscribe(EventSource source) {
+        return local.unsubscribe(source);
+    }
+
+    @Override
+    public int size() {
+        return local.size();
+    }
+
+    /**
+     * Appends {@code event} to the stream (its own id is replaced by the stream's). The stage
+     * completes when this node's reader has delivered it to this node's subscribers, with how many
+     * it was written to; it fails when Redis did not take it in time or too many appends wait.
+     */
+    @Override
+    public CompletableFuture<Integer> broadcast(SseEvent event) {
+        Objects.requireNonNull(event, "event");
+        if (stopped || broker.closed()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the Redis broker is closed"));
+        }
+        if (pending.size() >= broker.options().publishQueueLimit()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("event topic " + name + ": "
+                    + pending.size() + " appends are waiting for Redis (publishQueueLimit)"));
+        }
+        long seq = sequence.incrementAndGet();
+        Pending append = new Pending();
+        pending.put(seq, append);
+        Map<byte[], byte[]> fields = new LinkedHashMap<>();
+        fields.put(new byte[] {DATA}, Keys.bytes(event.data()));
+        if (event.event() != null) fields.put(new byte[] {EVENT}, Keys.bytes(event.event()));
+        event.retry().ifPresent(retry -> fields.put(new byte[] {RETRY}, Keys.bytes(Long.toString(retry))));
+        fields.put(new byte[] {ORIGIN}, ByteBuffer.allocate(8).putLong(broker.nodeId()).array());
+        fields.put(new byte[] {SEQUENCE}, Keys.bytes(Long.toString(seq)));
+        broker.link().commands().xadd(stream, XAddArgs.Builder.maxlen(streamLength).approximateTrimming(), fields)
+                .whenComplete((id, error) -> {
+                    if (error != null) {
+                        if (pending.remove(seq) != null) append.done.completeExceptionally(error);
+                        return;
+                    }
+                    append.id = id;
+                    if (StreamIds.compare(id, lastId) <= 0 && pending.remove(seq) != null) {
+                        append.done.complete(0); // passed without being delivered (trimmed before it was read)
+                    }
+                });
+        return append.done;
+    }
+
+    @Override
+    public void closeAll() {
+        local.closeAll();
+    }
+
+    /** Stops the reader and closes this node's subscribers' streams; the broker then closes the connection. */
+    void stop() {
+        stopped = true;
+        local.closeAll();
+        IllegalStateException closed = new IllegalStateException("the Redis broker is closed");
+        pending.values().forEach(append -> append.done.completeExceptionally(closed));
+        pending.clear();
+    }
+
+    /** Fills the mirror with the stream's newest entries, then follows the stream from the newest. */
+    private void loadNewest() {
+        reader(commands -> commands.xrevrange(stream, Range.create("-", "+"), Limit.from(mirrorLength)))
+                .whenComplete((newestFirst, error) -> {
+                    if (error != null) {
+                        retry("loading", error, this::loadNewest);
+                        return;
+                    }
+                    List<StreamMessage<byte[], byte[]>> entries = new ArrayList<>(newestFirst);
+                    Collections.reverse(entries);
+                    deliver(entries);
+                    ready.complete(null);
+                    readNext();
+                });
+    }
+
+    @SuppressWarnings("unchecked") // XREAD's offsets are varargs of a generic type: one offset here
+    private void readNext() {
+        if (stopped) return;
+        reader(commands -> commands.xread(XReadArgs.Builder.block(READ_BLOCK).count(READ_BATCH),
+                XReadArgs.StreamOffset.from(stream, lastId)))
+                .whenComplete((entries, error) -> {
+                    if (error != null) {
+                        retry("reading", error, this::readNext);
+                        return;
+                    }
+                    readFailures = 0;
+                    if (entries != null) deliver(entries);
+                    readNext();
+                });
+    }
+
+    private <T> CompletableFuture<T> reader(java.util.function.Function<RedisClusterAsyncCommands<byte[], byte[]>,
+            CompletionStage<T>> command) {
+        try {
+            return command.apply(reader).toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void retry(String what, Throwable error, Runnable again) {
+        if (stopped || broker.closed()) return;
+        long delay = Math.min(broker.options().reconnectDelayMax().toMillis(),
+                broker.options().reconnectDelayMin().toMillis() << Math.min(readFailures++, 10));
+        LOG.log(readFailures == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                () -> what + " event topic " + name + " failed (" + RedisBroker.rootMessage(error) + "); again in " + delay + " ms");
+        broker.scheduler().schedule(again, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** The reader's only way in: entries in stream order, duplicates skipped, this node's appends completed. */
+    private void deliver(List<StreamMessage<byte[], byte[]>> entries) {
+        for (StreamMessage<byte[], byte[]> entry : entries) {
+            Decoded decoded = decode(entry);
+            if (decoded != null) {
+                SeenSequences fromOrigin = seen.get(decoded.origin);
+                boolean firstTime = fromOrigin == null || fromOrigin.firstTime(decoded.sequence);
+                if (fromOrigin == null) {
+                    seen.put(decoded.origin, new SeenSequences(decoded.sequence));
+                } else {
+                    long lost = fromOrigin.giveUpIfTooFarAhead();
+                    if (lost > 0) {
+                        LOG.log(System.Logger.Level.WARNING, "event topic " + name + ": " + lost + " events of node "
+                                + Long.toHexString(decoded.origin) + " never reached this node's reader (they left the"
+                                + " stream first); raise RedisBrokerOptions.streamLength");
+                    }
+                }
+                if (firstTime) {
+                    CompletableFuture<Integer> sent = local.broadcast(decoded.event);
+                    Pending append = decoded.origin == broker.nodeId() ? pending.remove(decoded.sequence) : null;
+                    if (append != null) {
+                        sent.whenComplete((written, error) -> append.done.complete(error == null ? written : 0));
+                    }
+                }
+            }
+            lastId = entry.getId();
+        }
+        if (entries.isEmpty()) return;
+        String through = lastId;
+        for (Iterator<Map.Entry<Long, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+            Pending append = it.next().getValue();
+            if (append.id != null && StreamIds.compare(append.id, through) <= 0) {
+                it.remove();
+                append.done.complete(0);
+            }
+        }
+        List<CatchUp> passed = new ArrayList<>();
+        synchronized (catchUps) {
+            for (CatchUp catchUp : catchUps) {
+                if (StreamIds.compare(catchUp.id, through) <= 0) passed.add(catchUp);
+            }
+        }
+        passed.forEach(catchUp -> catchUp.passed.complete(null));
+    }
+
+    private record Decoded(long origin, long sequence, SseEvent event) {
+    }
+
+    /** The event in a stream entry, with the entry's id; null for an entry this topic did not write. */
+    private static Decoded decode(StreamMessage<byte[], byte[]> entry) {
+        String data = null;
+        String type = null;
+        long retry = -1;
+        long origin = 0;
+        long sequence = -1;
+        for (Map.Entry<byte[], byte[]> field : entry.getBody().entrySet()) {
+            byte[] key = field.getKey();
+            if (key.length != 1) continue;
+            byte[] value = field.getValue();
+            try {
+                switch (key[0]) {
+                    case DATA -> data = Keys.text(value);
+                    case EVENT -> type = Keys.text(value);
+                    case RETRY -> retry = Long.parseLong(Keys.text(value));
+                    case ORIGIN -> origin = value.length == 8 ? ByteBuffer.wrap(value).getLong() : 0;
+                    case SEQUENCE -> sequence = Long.parseLong(Keys.text(value));
+                    default -> { }
+                }
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        if (data == null || sequence < 0) return null;
+        SseEvent event = SseEvent.data(data).id(entry.getId());
+        if (type != null) event = event.event(type);
+        if (retry >= 0) event = event.retry(retry);
+        return new Decoded(origin, sequence, event);
+    }
+
+    @Override
+    public String toString() {
+        return "Redis event topic " + name;
+    }
+}
