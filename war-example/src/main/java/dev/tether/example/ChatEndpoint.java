@@ -24,7 +24,8 @@ import java.util.Map;
  * and digits of any script with single spaces, dots, dashes, underscores or apostrophes between,
  * at most {@value ChatRooms#MAX_NAME} characters. A message text is 1 to {@value ChatRooms#MAX_TEXT}
  * characters (blanks around it dropped); a frame over 4 KiB closes the connection (1009). A room
- * holds at most {@value ChatRooms#MAX_MEMBERS} members; one more is closed with 1013.
+ * holds at most {@value ChatRooms#MAX_MEMBERS} members on each node; one more is closed with 1013.
+ * A connection that arrives while the application stops is closed with 1001.
  *
  * <p>One instance per connection (made by {@link Configurator} with the application's rooms); its
  * methods are called one at a time, so {@link #member} needs no lock. The rooms are shared and
@@ -48,7 +49,9 @@ public class ChatEndpoint {
     @OnOpen
     public void join(WebSocket socket) {
         member = rooms.join(room, name, socket);
-        if (member == null) {
+        if (member == null && rooms.stopped()) {
+            socket.close(CloseCodes.GOING_AWAY, "the server is stopping");
+        } else if (member == null) {
             socket.close(CloseCodes.TRY_AGAIN_LATER, "#" + room + " is full");
         }
     }

@@ -8,7 +8,10 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-/** {@code GET /api/rooms}: the open chat rooms and their member counts, {@code {"rooms":[{"name":"lobby","members":2}]}}. */
+/**
+ * {@code GET /api/rooms}: the open chat rooms and their member counts, {@code {"rooms":[{"name":"lobby","members":2}]}}.
+ * In a cluster, this node's rooms and members: the presence lists a room's members, not the rooms.
+ */
 public class RoomsServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 

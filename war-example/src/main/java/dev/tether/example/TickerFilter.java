@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * The ticker thread belongs to this filter and stops with it, so undeploying the application leaves
  * no thread behind.
+ *
+ * <p>The ticks stay on this node, also when the chat runs as a cluster ({@link Endpoints}): each node
+ * ticks on its own, with its own count, so a client that reconnects to another node resumes after
+ * that node's tick of the same number (or is sent a reset).
  */
 public class TickerFilter extends EventSourceFilter {
     private static final EventSourceOptions OPTIONS = EventSourceOptions.builder()
