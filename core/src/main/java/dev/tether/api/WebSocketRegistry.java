@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -19,6 +20,7 @@ import java.util.function.Function;
  */
 public final class WebSocketRegistry implements WebSocketTopic {
     private final Set<WebSocket> sockets = ConcurrentHashMap.newKeySet();
+    private final List<TopicListener> listeners = new CopyOnWriteArrayList<>();
 
     public WebSocketRegistry() {
     }
@@ -52,8 +54,27 @@ public final class WebSocketRegistry implements WebSocketTopic {
      * or failed, with the number that were written.
      */
     @Override
+    public void addListener(TopicListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeListener(TopicListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Whether any listener is added: a topic of a broker is kept while it has one. */
+    public boolean hasListeners() {
+        return !listeners.isEmpty();
+    }
+
+    @Override
     public CompletableFuture<Integer> broadcast(String text) {
-        return sendToAll(socket -> socket.send(text));
+        CompletableFuture<Integer> sent = sendToAll(socket -> socket.send(text));
+        for (TopicListener listener : listeners) {
+            listener.onText(text);
+        }
+        return sent;
     }
 
     /**
@@ -64,7 +85,11 @@ public final class WebSocketRegistry implements WebSocketTopic {
      */
     @Override
     public CompletableFuture<Integer> broadcast(ByteBuffer data) {
-        return sendToAll(socket -> socket.send(data.duplicate()));
+        CompletableFuture<Integer> sent = sendToAll(socket -> socket.send(data.duplicate()));
+        for (TopicListener listener : listeners) {
+            listener.onBinary(data.asReadOnlyBuffer());
+        }
+        return sent;
     }
 
     private CompletableFuture<Integer> sendToAll(Function<WebSocket, CompletionStage<Void>> send) {

@@ -28,6 +28,12 @@ public interface WebSocketTopic {
     /** A snapshot of this node's members. */
     List<WebSocket> sockets();
 
+    /** Tells {@code listener} of every message broadcast on the topic from now on, on every node. */
+    void addListener(TopicListener listener);
+
+    /** Stops telling {@code listener}. */
+    void removeListener(TopicListener listener);
+
     /**
      * Sends {@code text} to every member on every node. The stage completes, once every send to this
      * node's members has completed or failed and (for a shared topic) the broker has taken the

@@ -135,7 +135,7 @@ final class ChatRooms {
             this.name = name;
             this.topic = broker.webSocketTopic("chat:" + name);
             this.presence = broker.presence("chat:" + name);
-            this.history = new RoomHistory(name, HISTORY);
+            this.history = new RoomHistory(HISTORY);
             this.membersChanged = () -> membersChanged.accept(this);
         }
 
@@ -211,7 +211,7 @@ final class ChatRooms {
                 if (room.closed) continue; // emptied and removed just now: make a new one
                 if (room.members.size() >= MAX_MEMBERS) return null;
                 if (room.members.isEmpty()) {
-                    room.topic.add(room.history);
+                    room.topic.addListener(room.history);
                     room.presence.addListener(room.membersChanged);
                 }
                 String name = uniqueName(room, wantedName);
@@ -261,7 +261,7 @@ final class ChatRooms {
                 room.queueBroadcast(leave);
                 if (room.closed) {
                     room.presence.removeListener(room.membersChanged);
-                    room.outbox.add(() -> room.topic.remove(room.history));
+                    room.outbox.add(() -> room.topic.removeListener(room.history));
                 }
                 member.presence.leave(); // the listener sends the others the new list
                 room.presence.members().thenAccept(names -> activity.left(room.name, member.name(), names.size()));

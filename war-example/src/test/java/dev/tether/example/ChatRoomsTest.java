@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rooms' order of messages, on a broker of one process (as src-it sees it over the wire) and on
- * one whose presence answers later, as a shared broker's does. The peers are {@link RoomHistory}s,
+ * one whose presence answers later, as a shared broker's does. The peers are {@link RecordingPeer}s,
  * which keep what they are sent.
  */
 class ChatRoomsTest {
@@ -33,29 +33,29 @@ class ChatRoomsTest {
     void aloneEveryMemberSeesOneOrderAndTheWelcomeFirst() {
         try (LocalBroker broker = new LocalBroker()) {
             ChatRooms rooms = new ChatRooms(broker, new Activity(broker));
-            RoomHistory ada = peer();
-            ChatRooms.Member adaIn = rooms.join("lobby", "ada", ada);
+            RecordingPeer ada = peer();
+            ChatRooms.Member adaIn = rooms.join("lobby", "ada", ada.socket);
             assertEquals(List.of("welcome ada", "members [ada]"), seen(ada));
-            assertTrue(ada.newest(null).get(0).contains("\"members\":[\"ada\"],\"history\":[]"), ada.newest(null)::toString);
+            assertTrue(ada.received().get(0).contains("\"members\":[\"ada\"],\"history\":[]"), ada.received()::toString);
 
-            RoomHistory grace = peer();
-            rooms.join("lobby", "grace", grace);
+            RecordingPeer grace = peer();
+            rooms.join("lobby", "grace", grace.socket);
             assertEquals(List.of("welcome grace", "members [ada, grace]"), seen(grace));
-            String graceWelcome = grace.newest(null).get(0);
+            String graceWelcome = grace.received().get(0);
             assertTrue(graceWelcome.contains("\"members\":[\"ada\",\"grace\"],\"history\":[{\"type\":\"join\",\"name\":\"ada\""),
                     graceWelcome);
             assertEquals(List.of("welcome ada", "members [ada]", "join grace", "members [ada, grace]"), seen(ada));
 
             rooms.say(adaIn, "hello");
-            RoomHistory ada2 = peer();
-            ChatRooms.Member ada2In = rooms.join("lobby", "ada", ada2);
+            RecordingPeer ada2 = peer();
+            ChatRooms.Member ada2In = rooms.join("lobby", "ada", ada2.socket);
             assertEquals("ada 2", ada2In.name());
             rooms.leave(ada2In);
             assertEquals(List.of("welcome grace", "members [ada, grace]", "message ada", "join ada 2",
                     "members [ada, grace, ada 2]", "leave ada 2", "members [ada, grace]"), seen(grace));
-            assertTrue(ada2.newest(null).get(0).contains("\"history\":[{\"type\":\"join\",\"name\":\"ada\""),
+            assertTrue(ada2.received().get(0).contains("\"history\":[{\"type\":\"join\",\"name\":\"ada\""),
                     "a later joiner's history has what the room said");
-            assertTrue(ada2.newest(null).get(0).contains("\"text\":\"hello\""), ada2.newest(null)::toString);
+            assertTrue(ada2.received().get(0).contains("\"text\":\"hello\""), ada2.received()::toString);
             assertEquals("{\"rooms\":[{\"name\":\"lobby\",\"members\":2}]}", rooms.roomsJson());
         }
     }
@@ -64,16 +64,16 @@ class ChatRoomsTest {
     void theLastOneOutRemovesTheRoomAndWhatItHeldOnTheBroker() {
         try (LocalBroker broker = new LocalBroker()) {
             ChatRooms rooms = new ChatRooms(broker, new Activity(broker));
-            ChatRooms.Member ada = rooms.join("lobby", "ada", peer());
+            ChatRooms.Member ada = rooms.join("lobby", "ada", peer().socket);
             rooms.say(ada, "hello");
             rooms.leave(ada);
             assertEquals("{\"rooms\":[]}", rooms.roomsJson());
             assertEquals(0, broker.webSocketTopic("chat:lobby").size(), "no member, and no history, left in the topic");
             assertEquals(List.of(), broker.presence("chat:lobby").members().toCompletableFuture().join());
 
-            RoomHistory grace = peer();
-            rooms.join("lobby", "grace", grace);
-            assertTrue(grace.newest(null).get(0).contains("\"history\":[]"), "a new room starts afresh: " + grace.newest(null));
+            RecordingPeer grace = peer();
+            rooms.join("lobby", "grace", grace.socket);
+            assertTrue(grace.received().get(0).contains("\"history\":[]"), "a new room starts afresh: " + grace.received());
         }
     }
 
@@ -82,11 +82,11 @@ class ChatRoomsTest {
         try (LocalBroker broker = new LocalBroker()) {
             ChatRooms rooms = new ChatRooms(broker, new Activity(broker));
             for (int i = 0; i < ChatRooms.MAX_MEMBERS; i++) {
-                assertNotNull(rooms.join("lobby", "ada", peer()));
+                assertNotNull(rooms.join("lobby", "ada", peer().socket));
             }
-            assertNull(rooms.join("lobby", "one more", peer()));
+            assertNull(rooms.join("lobby", "one more", peer().socket));
             rooms.stop();
-            assertNull(rooms.join("quiet", "grace", peer()));
+            assertNull(rooms.join("quiet", "grace", peer().socket));
         }
     }
 
@@ -95,8 +95,8 @@ class ChatRoomsTest {
         try (LocalBroker local = new LocalBroker()) {
             LaterPresence broker = new LaterPresence(local);
             ChatRooms rooms = new ChatRooms(broker, new Activity(broker));
-            RoomHistory ada = peer();
-            rooms.join("lobby", "ada", ada);
+            RecordingPeer ada = peer();
+            rooms.join("lobby", "ada", ada.socket);
             assertEquals(List.of(), seen(ada), "nothing before the welcome, which waits for the member list");
             CompletableFuture<List<String>> enteredRead = broker.reads.remove();
             broker.reads.remove().complete(List.of("ada"));
@@ -109,8 +109,8 @@ class ChatRoomsTest {
             otherNode.broadcast(Json.object().put("type", "message").put("from", "bob").put("text", "hi").put("time", 2).toString());
             assertEquals(List.of("welcome ada", "members [ada]", "join bob", "message bob"), seen(ada));
 
-            RoomHistory grace = peer();
-            ChatRooms.Member graceIn = rooms.join("lobby", "grace", grace);
+            RecordingPeer grace = peer();
+            ChatRooms.Member graceIn = rooms.join("lobby", "grace", grace.socket);
             rooms.say(graceIn, "before my welcome");
             assertEquals(List.of(), seen(grace));
             assertEquals(List.of("welcome ada", "members [ada]", "join bob", "message bob", "join grace", "message grace"), seen(ada));
@@ -118,7 +118,7 @@ class ChatRoomsTest {
             // Read before the broker wrote grace: the welcome has her all the same.
             broker.reads.remove().complete(List.of("ada", "bob"));
             assertEquals(List.of("welcome grace", "members [ada, bob, grace]"), seen(grace));
-            String welcome = grace.newest(null).get(0);
+            String welcome = grace.received().get(0);
             assertTrue(welcome.contains("\"members\":[\"ada\",\"bob\",\"grace\"]"), welcome);
             assertEquals(List.of("join ada", "join bob", "message bob", "message grace"), seen(historyOf(welcome)), welcome);
             assertEquals("members [ada, bob]", seen(ada).get(6));
@@ -144,13 +144,13 @@ class ChatRoomsTest {
     // ---------------------------------------------------------------- helpers
 
     /** A member's connection: a history keeps what it is sent. */
-    private static RoomHistory peer() {
-        return new RoomHistory("peer", 1000);
+    private static RecordingPeer peer() {
+        return new RecordingPeer();
     }
 
     /** What {@code peer} was sent, each as "type name" ("members [list]" for member lists). */
-    private static List<String> seen(RoomHistory peer) {
-        return seen(peer.newest(null));
+    private static List<String> seen(RecordingPeer peer) {
+        return seen(peer.received());
     }
 
     private static List<String> seen(List<String> messages) {

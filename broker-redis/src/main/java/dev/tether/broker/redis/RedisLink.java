@@ -65,8 +65,25 @@ abstract class RedisLink implements AutoCloseable {
 
     abstract CompletionStage<Long> publish(byte[] channel, byte[] message);
 
+    /** The connections {@link #openReader()} made, closed with the link. */
+    private final java.util.List<StatefulConnection<byte[], byte[]>> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** A connection of its own, for a reader that blocks (XREAD BLOCK) and so must not hold up others. */
-    abstract StatefulConnection<byte[], byte[]> openReader();
+    final StatefulConnection<byte[], byte[]> openReader() {
+        StatefulConnection<byte[], byte[]> reader = connectReader();
+        readers.add(reader);
+        return reader;
+    }
+
+    abstract StatefulConnection<byte[], byte[]> connectReader();
+
+    /**
+     * Closes the readers before the client: its shutdown would close a cluster connection's node
+     * connections a second time, and log a warning for each.
+     */
+    void closeReaders() {
+        readers.forEach(StatefulConnection::close);
+    }
 
     /** The commands of a connection {@link #openReader()} made. */
     abstract RedisClusterAsyncCommands<byte[], byte[]> readerCommands(StatefulConnection<byte[], byte[]> reader);
@@ -138,7 +155,7 @@ abstract class RedisLink implements AutoCloseable {
         }
 
         @Override
-        StatefulConnection<byte[], byte[]> openReader() {
+        StatefulConnection<byte[], byte[]> connectReader() {
             return client.connect(ByteArrayCodec.INSTANCE);
         }
 
@@ -150,6 +167,7 @@ abstract class RedisLink implements AutoCloseable {
 
         @Override
         public void close() {
+            closeReaders();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
@@ -209,7 +227,7 @@ abstract class RedisLink implements AutoCloseable {
         }
 
         @Override
-        StatefulConnection<byte[], byte[]> openReader() {
+        StatefulConnection<byte[], byte[]> connectReader() {
             return client.connect(ByteArrayCodec.INSTANCE);
         }
 
@@ -221,6 +239,9 @@ abstract class RedisLink implements AutoCloseable {
 
         @Override
         public void close() {
+            closeReaders(); // and the others, for the same reason
+            pubSub.close();
+            commands.close();
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             resources.shutdown(0, 2, TimeUnit.SECONDS);
         }

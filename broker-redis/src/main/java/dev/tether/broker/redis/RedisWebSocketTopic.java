@@ -1,5 +1,6 @@
 package dev.tether.broker.redis;
 
+import dev.tether.api.TopicListener;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketTopic;
 
@@ -48,6 +49,17 @@ final class RedisWebSocketTopic implements WebSocketTopic {
     public List<WebSocket> sockets() {
         TopicState state = broker.state(name);
         return state == null ? List.of() : state.sockets.sockets();
+    }
+
+    @Override
+    public void addListener(TopicListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        broker.update(name, state -> state.sockets.addListener(listener));
+    }
+
+    @Override
+    public void removeListener(TopicListener listener) {
+        broker.updateIfPresent(name, state -> state.sockets.removeListener(listener));
     }
 
     @Override

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * What this node holds of one topic: its WebSocket members, its presence members and the presence
- * listeners. It exists, and its channel is subscribed, while any of them does: the broker makes and
+ * What this node holds of one topic: its WebSocket members and topic listeners (both in
+ * {@link #sockets}), its presence members and the presence listeners. It exists, and its channel is subscribed, while any of them does: the broker makes and
  * drops it under the map's per-key atomicity, so every handle of a topic reaches the same state.
  */
 final class TopicState {
@@ -29,7 +29,7 @@ final class TopicState {
     }
 
     synchronized boolean unused() {
-        return sockets.size() == 0 && members.isEmpty() && listeners.isEmpty();
+        return sockets.size() == 0 && !sockets.hasListeners() && members.isEmpty() && listeners.isEmpty();
     }
 
     synchronized Map<String, String> membersSnapshot() {

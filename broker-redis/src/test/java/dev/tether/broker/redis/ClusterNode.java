@@ -2,6 +2,7 @@ package dev.tether.broker.redis;
 
 import dev.tether.api.EventSource;
 import dev.tether.api.EventSourceListener;
+import dev.tether.api.TopicListener;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.api.WebSocketTopic;
@@ -39,6 +40,8 @@ final class ClusterNode implements AutoCloseable {
     final RunningServer server;
     /** The member lists read after each change the presence listener heard of. */
     final BlockingQueue<List<String>> presenceChanges = new LinkedBlockingQueue<>();
+    /** The text messages a listener of the room heard, from either node. */
+    final BlockingQueue<String> heard = new LinkedBlockingQueue<>();
     /** How each stream of {@code /news} joined, once its missed events are queued. */
     final BlockingQueue<EventTopic.Joined> joins = new LinkedBlockingQueue<>();
 
@@ -48,6 +51,12 @@ final class ClusterNode implements AutoCloseable {
         this.presence = broker.presence(TOPIC);
         this.news = broker.eventTopic(NEWS, replayEvents, replayBytes);
         presence.addListener(() -> presence.members().thenAccept(presenceChanges::add));
+        room.addListener(new TopicListener() {
+            @Override
+            public void onText(String text) {
+                heard.add(text);
+            }
+        });
         this.server = container.start(r -> r.addServlet("/room", new RoomServlet()).addServlet("/news", new NewsServlet()));
     }
 

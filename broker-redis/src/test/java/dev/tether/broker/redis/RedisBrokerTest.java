@@ -94,9 +94,15 @@ class RedisBrokerTest {
                 }
                 assertEquals(1, jetty.room.size());
                 assertEquals(1, tomcat.room.size());
+                for (ClusterNode node : List.of(jetty, tomcat)) {
+                    // A listener hears each text once, whichever node sent it.
+                    assertEquals("hello from jetty", node.heard.poll(10, TimeUnit.SECONDS));
+                    assertEquals("hello from tomcat", node.heard.poll(10, TimeUnit.SECONDS));
+                }
             }
             awaitMembers(jetty, List.of("ada")); // grace left on the other node
             assertNull(ada.messages.poll(200, TimeUnit.MILLISECONDS), "no message twice");
+            assertNull(jetty.heard.poll(0, TimeUnit.MILLISECONDS), "nothing heard twice");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tether.runtime.broadcast;
 
+import dev.tether.api.TopicListener;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketRegistry;
 import dev.tether.api.WebSocketTopic;
@@ -81,9 +82,27 @@ public final class LocalBroker implements Broker {
             boolean[] removed = new boolean[1];
             webSocketTopics.computeIfPresent(name, (n, registry) -> {
                 removed[0] = registry.remove(socket);
-                return registry.size() == 0 ? null : registry;
+                return registry.size() == 0 && !registry.hasListeners() ? null : registry;
             });
             return removed[0];
+        }
+
+        @Override
+        public void addListener(TopicListener listener) {
+            Objects.requireNonNull(listener, "listener");
+            webSocketTopics.compute(name, (n, registry) -> {
+                WebSocketRegistry listened = registry == null ? new WebSocketRegistry() : registry;
+                listened.addListener(listener);
+                return listened;
+            });
+        }
+
+        @Override
+        public void removeListener(TopicListener listener) {
+            webSocketTopics.computeIfPresent(name, (n, registry) -> {
+                registry.removeListener(listener);
+                return registry.size() == 0 && !registry.hasListeners() ? null : registry;
+            });
         }
 
         @Override

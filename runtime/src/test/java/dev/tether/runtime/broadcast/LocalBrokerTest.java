@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
+import dev.tether.api.TopicListener;
 import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketTopic;
 
@@ -73,6 +74,35 @@ class LocalBrokerTest {
             assertEquals(1, broker.webSocketTopic("lobby").broadcast("again").get(5, TimeUnit.SECONDS));
             assertEquals(List.of("again"), grace.received);
             assertEquals(List.of(), ada.received);
+        }
+    }
+
+    @Test
+    void aListenerHearsEveryBroadcastAndHoldsTheTopicWithoutMembers() throws Exception {
+        try (LocalBroker broker = new LocalBroker()) {
+            List<String> heard = new ArrayList<>();
+            TopicListener history = new TopicListener() {
+                @Override
+                public void onText(String text) {
+                    heard.add(text);
+                }
+
+                @Override
+                public void onBinary(java.nio.ByteBuffer data) {
+                    heard.add("bytes " + data.remaining() + (data.isReadOnly() ? " read-only" : ""));
+                }
+            };
+            broker.webSocketTopic("lobby").addListener(history);
+            assertEquals(0, broker.webSocketTopic("lobby").broadcast("to nobody yet").get(5, TimeUnit.SECONDS));
+            Member ada = new Member();
+            broker.webSocketTopic("lobby").add(ada.socket);
+            ada.closed.complete(null);
+            broker.webSocketTopic("lobby").broadcast(java.nio.ByteBuffer.wrap(new byte[3])).get(5, TimeUnit.SECONDS);
+            assertEquals(List.of("to nobody yet", "bytes 3 read-only"), heard);
+
+            broker.webSocketTopic("lobby").removeListener(history);
+            broker.webSocketTopic("lobby").broadcast("after").get(5, TimeUnit.SECONDS);
+            assertEquals(2, heard.size());
         }
     }
 
