@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -32,12 +34,18 @@ public abstract class Distribution implements AutoCloseable {
 
     /** The server JVM's options when a test asks for nothing else. */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx512m");
+    /**
+     * Makes the example WAR a node of a cluster over the Redis it names. Never inherited from the
+     * shell that runs the build: a server is a cluster node only when its test says so ({@link #environment}).
+     */
+    public static final String REDIS_URL_VARIABLE = "TETHER_REDIS_URL";
 
     private final String name;
     private final Path home;
     private final Path base;
     private final Path war;
     private final List<String> jvmOptions;
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private Path log;
     private Process process;
     private Thread hook;
@@ -89,6 +97,15 @@ public abstract class Distribution implements AutoCloseable {
         return process.descendants().filter(Distribution::isJava).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no java process under " + name + " (pid " + process.pid() + ")"))
                 .pid();
+    }
+
+    /**
+     * Sets the environment variable {@code name} of the server's process (for every start from the
+     * next one on), e.g. {@link #REDIS_URL_VARIABLE}; returns this server.
+     */
+    public Distribution environment(String name, String value) {
+        environment.put(name, value);
+        return this;
     }
 
     /** Whether the server's process is still running. */
@@ -156,6 +173,8 @@ public abstract class Distribution implements AutoCloseable {
                     .redirectOutput(log.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(nullFile()));
             builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().remove(REDIS_URL_VARIABLE);
+            builder.environment().putAll(environment);
             process = builder.start();
             hook = Processes.killOnExit(process, name);
             String failure = awaitReady();
