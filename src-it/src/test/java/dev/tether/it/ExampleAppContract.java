@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.tether.it.support.Distribution;
-import dev.tether.it.support.ItPaths;
 import dev.tether.it.support.JdkSession;
 import dev.tether.it.support.JdkSession.Closed;
 import dev.tether.it.support.JdkSession.Message;
@@ -23,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,8 +44,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 abstract class ExampleAppContract extends OnDistribution {
     private static final Duration NODE_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(120);
-    /** Debian's Chromium, or the one TETHER_CHROMIUM names (browser.mjs reads the same variable). */
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("TETHER_CHROMIUM", "/usr/bin/chromium"));
 
 
     /** A short name for file names: "tomcat", "jetty". */
@@ -270,9 +265,9 @@ abstract class ExampleAppContract extends OnDistribution {
         List<String> activity = (List<String>) run.only("activity").get("ada");
         assertTrue(activity.containsAll(List.of("ada joined #it-browser", "grace joined #it-browser",
                 "grace wrote in #it-browser", "ada wrote in #it-browser")), run::toString);
-        assertBrowserClean(run);
+        Chromium.assertClean(run);
         assertTrue(run.events("console").isEmpty(), () -> "no console errors\n" + run);
-        assertScreenshots(run, shots, "chat-ada.png", "chat-grace.png");
+        Chromium.assertScreenshots(run, shots, "chat-ada.png", "chat-grace.png");
     }
 
     @Test
@@ -302,34 +297,14 @@ abstract class ExampleAppContract extends OnDistribution {
             browser.await("done", Duration.ofSeconds(30));
             assertEquals(0, browser.awaitEnd(Duration.ofSeconds(30)), browser::transcript);
             NodeClient.Run run = browser.result();
-            assertBrowserClean(run);
-            assertScreenshots(run, shots, "restart-down-ada.png", "restart-after-ada.png", "restart-after-grace.png");
+            Chromium.assertClean(run);
+            Chromium.assertScreenshots(run, shots, "restart-down-ada.png", "restart-after-ada.png", "restart-after-grace.png");
         }
     }
 
     /** Where this container's screenshots go: src-it/target/screenshots/<id>; fails when Chromium is missing. */
     private Path screenshots() throws Exception {
-        if (!Files.isExecutable(CHROMIUM)) {
-            fail("the browser tests need Chromium at " + CHROMIUM + ": install it with `apt-get install chromium` "
-                    + "(Debian's package; .ci/run installs it in CI), or name another in TETHER_CHROMIUM");
-        }
-        Path dir = ItPaths.property("tether.it.screenshots").resolve(id());
-        Files.createDirectories(dir);
-        return dir;
-    }
-
-    private static void assertBrowserClean(NodeClient.Run run) {
-        assertEquals(List.of(), run.only("offsite").get("urls"), () -> "the browser asked for nothing beyond 127.0.0.1\n" + run);
-        assertEquals(List.of(), run.only("pageErrors").get("errors"), () -> "the page threw\n" + run);
-    }
-
-    private static void assertScreenshots(NodeClient.Run run, Path dir, String... names) throws Exception {
-        List<Object> saved = run.events("screenshot").stream().map(e -> e.get("file")).collect(Collectors.toList());
-        for (String name : names) {
-            Path file = dir.resolve(name);
-            assertTrue(saved.contains(file.toString()), () -> name + " was saved\n" + run);
-            assertTrue(Files.size(file) > 10_000, () -> file + " is a real screenshot");
-        }
+        return Chromium.screenshots(id());
     }
 
     // ---------------------------------------------------------------- helpers
