@@ -4,9 +4,12 @@
 //
 //   node browser.mjs chat    <base url> <screenshot dir> <room>
 //   node browser.mjs restart <base url> <screenshot dir> <room>
+//   node browser.mjs cluster <base url> <screenshot dir> <room> <other node's base url>
 //
 // chat: both join; each sees the other in the members list, the other's messages (as text, never
 // as HTML) and the activity feed; both connection states are "open".
+// cluster: as chat, with grace's page on the other node of the same cluster. The rooms list is not
+// checked: each node counts its own members there.
 // restart: both join, then {"event":"ready"}; on the stdin line "stopped" (the server is down) it
 // waits for both states to show "reconnecting" ({"event":"down"}); on "started" it waits for both
 // to be "open" again and for the chat to work ({"event":"done"}).
@@ -26,9 +29,10 @@ const FLAGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
 
-const [mode, base, shots, room] = process.argv.slice(2);
-if (!['chat', 'restart'].includes(mode) || !base || !shots || !room) {
-  process.stderr.write('usage: node browser.mjs chat|restart <base url> <screenshot dir> <room>\n');
+const [mode, base, shots, room, otherBase] = process.argv.slice(2);
+if (!['chat', 'restart', 'cluster'].includes(mode) || !base || !shots || !room || (mode === 'cluster') !== !!otherBase) {
+  process.stderr.write('usage: node browser.mjs chat|restart <base url> <screenshot dir> <room>\n'
+    + '       node browser.mjs cluster <base url> <screenshot dir> <room> <other node\'s base url>\n');
   process.exit(64);
 }
 
@@ -63,13 +67,13 @@ async function expectLine(wanted) {
 const offsite = [];
 const pageErrors = [];
 
-async function openPage(context, name) {
+async function openPage(context, name, at) {
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') emit({ event: 'console', page: name, text: message.text() });
   });
-  await page.goto(`${base}/?name=${encodeURIComponent(name)}#${room}`);
+  await page.goto(`${at}/?name=${encodeURIComponent(name)}#${room}`);
   return page;
 }
 
@@ -143,9 +147,9 @@ async function main() {
     });
     contexts.push(context);
   }
-  const ada = await openPage(contexts[0], 'ada');
+  const ada = await openPage(contexts[0], 'ada', base);
   await bothStates(ada);
-  const grace = await openPage(contexts[1], 'grace');
+  const grace = await openPage(contexts[1], 'grace', mode === 'cluster' ? otherBase : base);
   await bothOpen(ada, grace);
   emit({ event: 'open', ws: await state(ada, 'ws-state'), sse: await state(ada, 'sse-state') });
   // What the browser negotiates with the server on its own (it always offers permessage-deflate).
@@ -178,11 +182,14 @@ async function main() {
   for (const text of [`grace joined #${room}`, `grace wrote in #${room}`, `ada wrote in #${room}`]) {
     await waitText(ada, '#activity li .text', text);
   }
-  emit({ event: 'activity', ada: await texts(ada, '#activity li .text') });
-  await waitText(ada, `#rooms a[data-room="${room}"] .count`, '2');
-  emit({ event: 'rooms', ada: await texts(ada, '#rooms a') });
+  await waitText(grace, '#activity li .text', `ada wrote in #${room}`);
+  emit({ event: 'activity', ada: await texts(ada, '#activity li .text'), grace: await texts(grace, '#activity li .text') });
+  if (mode !== 'cluster') {
+    await waitText(ada, `#rooms a[data-room="${room}"] .count`, '2');
+    emit({ event: 'rooms', ada: await texts(ada, '#rooms a') });
+  }
 
-  if (mode === 'chat') {
+  if (mode !== 'restart') {
     await shot(ada, 'chat-ada');
     await shot(grace, 'chat-grace');
   } else {

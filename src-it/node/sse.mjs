@@ -7,13 +7,18 @@
 //   node sse.mjs ticker   <base url>           /events: ticks missed while away are replayed in order
 //   node sse.mjs activity <base url> <room>    /activity: chat activity missed while away is replayed
 //   node sse.mjs reset    <base url>           an unknown Last-Event-ID gets a "reset" event, on both streams
+//   node sse.mjs handover <base url> <room> <other node's base url>
+//                                              /activity of a cluster: a stream on the first node closes, and
+//                                              one opened on the other with its last id gets what it missed
 import { EventSource } from 'eventsource';
 import WebSocket from 'ws';
 
 const STEP_MS = 15000;
-const [caseName, base, room] = process.argv.slice(2);
-if (!['ticker', 'activity', 'reset'].includes(caseName) || !base || (caseName === 'activity' && !room)) {
-  process.stderr.write('usage: node sse.mjs ticker|activity|reset <base url> [room]\n');
+const [caseName, base, room, otherBase] = process.argv.slice(2);
+if (!['ticker', 'activity', 'reset', 'handover'].includes(caseName) || !base
+  || (['activity', 'handover'].includes(caseName) && !room) || (caseName === 'handover') !== !!otherBase) {
+  process.stderr.write('usage: node sse.mjs ticker|activity|reset <base url> [room]\n'
+    + '       node sse.mjs handover <base url> <room> <other node\'s base url>\n');
   process.exit(64);
 }
 
@@ -24,12 +29,15 @@ const finish = (status) => {
   process.stdout.write('', () => process.exit(status));
 };
 
-/** An event stream whose events are taken in order with next(); sends Last-Event-ID when given one. */
-function stream(path, lastEventId, types) {
+/**
+ * An event stream (from the server at `at`) whose events are taken in order with next(); sends
+ * Last-Event-ID when given one.
+ */
+function stream(path, lastEventId, types, at = base) {
   const init = lastEventId === undefined ? {} : {
     fetch: (url, options) => fetch(url, { ...options, headers: { ...options.headers, 'Last-Event-ID': lastEventId } }),
   };
-  const source = new EventSource(base + path, init);
+  const source = new EventSource(at + path, init);
   closers.push(() => source.close());
   const queue = [];
   const waiting = [];
@@ -64,30 +72,39 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-/** A chat member over ws: next(type) gives its next JSON message of that type. */
-async function member(name) {
-  const url = base.replace(/^http/, 'ws') + `/chat/${room}?name=${encodeURIComponent(name)}`;
+/**
+ * A chat member over ws (on the server at `at`): next(type[, match]) gives its next JSON message of
+ * that type (for which match is true), heard(from, text) the message `from` wrote.
+ */
+async function member(name, at = base) {
+  const url = at.replace(/^http/, 'ws') + `/chat/${room}?name=${encodeURIComponent(name)}`;
   const socket = new WebSocket(url);
   closers.push(() => socket.terminate());
   const queue = [];
   const waiting = [];
   socket.on('message', (data) => {
     const message = JSON.parse(data.toString());
-    const index = waiting.findIndex((w) => w.type === message.type);
+    const index = waiting.findIndex((w) => w.type === message.type && w.match(message));
     if (index >= 0) waiting.splice(index, 1)[0].resolve(message);
     else queue.push(message);
   });
-  const next = (type) => {
-    const index = queue.findIndex((m) => m.type === type);
+  const next = (type, match = () => true) => {
+    const index = queue.findIndex((m) => m.type === type && match(m));
     if (index >= 0) return Promise.resolve(queue.splice(index, 1)[0]);
-    return within(new Promise((resolve) => waiting.push({ type, resolve })), `${name} got no ${type} message`);
+    return within(new Promise((resolve) => waiting.push({ type, match, resolve })),
+      `${name} got no ${type} message${match.description ? ' ' + match.description : ''}`);
+  };
+  const heard = (from, text) => {
+    const match = (m) => m.from === from && m.text === text;
+    match.description = `from ${from}: ${JSON.stringify(text)}`;
+    return next('message', match);
   };
   await within(new Promise((resolve, reject) => {
     socket.on('open', resolve);
     socket.on('error', reject);
   }), `${name} did not connect to ${url}`);
   await next('welcome');
-  return { say: (text) => socket.send(JSON.stringify({ type: 'message', text })), next, close: () => socket.close() };
+  return { say: (text) => socket.send(JSON.stringify({ type: 'message', text })), next, heard, close: () => socket.close() };
 }
 
 /** The next activity event of our room (other rooms' activity, if any, is skipped). */
@@ -98,6 +115,20 @@ async function nextInRoom(events) {
     if (JSON.parse(event.data).room === room) return event;
   }
 }
+
+/** The events of `events` up to and including the `count`th of our room, every room's kept, in order. */
+async function untilInRoom(events, count) {
+  const taken = [];
+  for (let ours = 0; ours < count;) {
+    const event = await events.next();
+    taken.push(event);
+    if (ofOurRoom(event)) ours++;
+  }
+  return taken;
+}
+
+/** Whether `event` is about our room; any other type than activity (a reset) is too. */
+const ofOurRoom = (event) => event.type !== 'activity' || JSON.parse(event.data).room === room;
 
 async function ticker() {
   const first = stream('/events', undefined, ['tick']);
@@ -151,7 +182,49 @@ async function reset() {
   }
 }
 
-const cases = { ticker, activity, reset };
+// The feed of a cluster, handed over from one node to the other. An observer on the first node
+// stays connected throughout: what it sees is the stream, the same on every node. A client sees
+// two events of our room there and leaves; while it is away grace joins on the other node and she
+// and ada write; the client then reconnects to the other node with the last id it saw. Printed:
+// "first" (its two events), "observed" (everything the observer saw after that id, up to the third
+// event of our room), "resumed" (everything the client got after reconnecting, up to the third of
+// our room: the test wants the two equal), and "live" (both streams up to grace leaving).
+async function handover() {
+  const observer = stream('/activity', undefined, ['activity', 'reset']);
+  const first = stream('/activity', undefined, ['activity', 'reset']);
+  await observer.open();
+  await first.open();
+  const ada = await member('ada');
+  ada.say('before');
+  await ada.heard('ada', 'before');
+  const seen = (await untilInRoom(first, 2)).filter(ofOurRoom);
+  first.close();
+  emit({ event: 'first', events: seen });
+  const lastEventId = seen[seen.length - 1].id;
+
+  // While away, each step seen by the member who did not take it (so the nodes have sent it).
+  const grace = await member('grace', otherBase);
+  await ada.next('join', (m) => m.name === 'grace');
+  grace.say('hello from the other node');
+  await ada.heard('grace', 'hello from the other node');
+  ada.say('and back');
+  await grace.heard('ada', 'and back');
+  const observed = await untilInRoom(observer, 5);
+  const after = observed.findIndex((e) => e.id === lastEventId);
+  check(after >= 0, `the observer saw ${lastEventId}: ${JSON.stringify(observed)}`);
+  emit({ event: 'observed', events: observed.slice(after + 1) });
+
+  const resumed = stream('/activity', lastEventId, ['activity', 'reset'], otherBase);
+  emit({ event: 'resumed', lastEventId, events: await untilInRoom(resumed, 3) });
+  // Live on both: grace leaves.
+  grace.close();
+  emit({ event: 'live', observed: await untilInRoom(observer, 1), resumed: await untilInRoom(resumed, 1) });
+  resumed.close();
+  observer.close();
+  ada.close();
+}
+
+const cases = { ticker, activity, reset, handover };
 cases[caseName]().then(() => {
   emit({ event: 'done' });
   finish(0);
