@@ -61,7 +61,14 @@ public final class RedisBroker implements Broker {
     private final RedisLink link;
     private final Map<String, TopicState> topics = new ConcurrentHashMap<>();
     private final Map<String, RedisEventTopic> eventTopics = new ConcurrentHashMap<>();
+    /**
+     * The broker's own thread: heartbeats, and every command an application or container thread
+     * asks for. Netty keeps per-thread state on any thread that writes to its channels; on a
+     * container's threads that state would hold the web application's classes after it is undeployed.
+     */
     private final ScheduledExecutorService scheduler;
+    private volatile Thread brokerThread;
+    private final java.util.concurrent.ScheduledFuture<?> heartbeats;
     private final AtomicLong memberSequence = new AtomicLong();
     /** Presence writes and their notices under way, which closing waits for. */
     private final Set<CompletableFuture<?>> presenceWrites = ConcurrentHashMap.newKeySet();
@@ -77,20 +84,25 @@ public final class RedisBroker implements Broker {
         this.nodeId = id;
         this.node = Long.toHexString(id);
         this.keys = new Keys(options.keyPrefix());
-        try {
-            this.link = RedisLink.connect(options, this::onMessage);
-        } catch (RedisException e) {
-            throw new BrokerUnavailableException("Redis at " + withoutPasswords(options) + " cannot be reached: " + rootMessage(e)
-                    + ". Start it, give the right address, or let the node run alone"
-                    + " (RedisBrokerOptions.ifUnreachable(RUN_ALONE)).", e);
-        }
         this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "tether-redis-broker-" + node);
             thread.setDaemon(true);
+            brokerThread = thread;
             return thread;
         });
+        try {
+            this.link = onBrokerThread(() -> RedisLink.connect(options, this::onMessage));
+        } catch (RedisException e) {
+            scheduler.shutdownNow();
+            throw new BrokerUnavailableException("Redis at " + withoutPasswords(options) + " cannot be reached: " + rootMessage(e)
+                    + ". Start it, give the right address, or let the node run alone"
+                    + " (RedisBrokerOptions.ifUnreachable(RUN_ALONE)).", e);
+        } catch (RuntimeException | Error e) {
+            scheduler.shutdownNow();
+            throw e;
+        }
         long heartbeat = options.heartbeatInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
+        this.heartbeats = scheduler.scheduleWithFixedDelay(this::heartbeat, heartbeat, heartbeat, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -156,13 +168,12 @@ public final class RedisBroker implements Broker {
     public void close() {
         if (closed) return;
         closed = true;
-        scheduler.shutdownNow();
+        heartbeats.cancel(false);
         List<CompletableFuture<?>> goodbyes = new ArrayList<>(presenceWrites);
         for (TopicState state : topics.values()) {
             if (state.membersSnapshot().isEmpty()) continue;
-            RedisClusterAsyncCommands<byte[], byte[]> commands = link.commands();
-            goodbyes.add(commands.del(keys.members(state.name, node)).toCompletableFuture()
-                    .thenCompose(n -> commands.zrem(keys.nodes(state.name), Keys.bytes(node)))
+            goodbyes.add(call(() -> link.commands().del(keys.members(state.name, node)))
+                    .thenCompose(n -> call(() -> link.commands().zrem(keys.nodes(state.name), Keys.bytes(node))))
                     .thenCompose(n -> publish(state.name, Envelope.encode(Envelope.PRESENCE, nodeId, new byte[0]))));
         }
         try {
@@ -171,10 +182,71 @@ public final class RedisBroker implements Broker {
             LOG.log(System.Logger.Level.DEBUG, "leaving the presences did not finish; they expire instead", e);
         }
         eventTopics.values().forEach(RedisEventTopic::stop);
-        link.close();
+        try {
+            onBrokerThread(() -> {
+                link.close();
+                return null;
+            });
+        } finally {
+            scheduler.shutdownNow();
+        }
     }
 
     // ---- for the topics of this package ----
+
+    /**
+     * Issues a command from the broker's thread, or from this one if it is the broker's or Lettuce's
+     * own; the stage completes on Lettuce's thread. Failed when the broker is closed.
+     */
+    <T> CompletableFuture<T> call(java.util.function.Supplier<? extends CompletionStage<T>> command) {
+        if (onOwnThread()) return issue(command);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            scheduler.execute(() -> issue(command).whenComplete((value, error) -> {
+                if (error == null) result.complete(value);
+                else result.completeExceptionally(error);
+            }));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new IllegalStateException("the Redis broker is closed"));
+        }
+        return result;
+    }
+
+    private static <T> CompletableFuture<T> issue(java.util.function.Supplier<? extends CompletionStage<T>> command) {
+        try {
+            return command.get().toCompletableFuture();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e); // a closed connection throws
+        }
+    }
+
+    /** Runs {@code work} on the broker's thread and waits for it (connecting, closing, opening a reader). */
+    <T> T onBrokerThread(java.util.concurrent.Callable<T> work) {
+        if (onOwnThread()) {
+            try {
+                return work.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return scheduler.submit(work).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the Redis broker worked", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) throw runtime;
+            if (e.getCause() instanceof Error error) throw error;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private boolean onOwnThread() {
+        Thread current = Thread.currentThread();
+        return current == brokerThread || current instanceof io.netty.util.concurrent.FastThreadLocalThread;
+    }
 
     RedisBrokerOptions options() {
         return options;
@@ -212,7 +284,7 @@ public final class RedisBroker implements Broker {
             if (updated == null) {
                 updated = new TopicState(n, keys.channel(n));
                 TopicState subscribing = updated;
-                link.subscribe(updated.channel).whenComplete((ok, error) -> {
+                call(() -> link.subscribe(subscribing.channel)).whenComplete((ok, error) -> {
                     if (error == null) {
                         subscribing.subscribed.complete(null);
                     } else {
@@ -232,7 +304,7 @@ public final class RedisBroker implements Broker {
             change.accept(state);
             if (!state.unused()) return state;
             if (!closed) {
-                link.unsubscribe(state.channel);
+                call(() -> link.unsubscribe(state.channel));
             }
             return null;
         });
@@ -240,11 +312,7 @@ public final class RedisBroker implements Broker {
 
     /** Publishes on the topic's channel; until the connections close, so closing can still announce. */
     CompletableFuture<Long> publish(String topic, byte[] message) {
-        try {
-            return link.publish(keys.channel(topic), message).toCompletableFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e); // closed
-        }
+        return call(() -> link.publish(keys.channel(topic), message));
     }
 
     String newMemberKey() {
@@ -253,19 +321,19 @@ public final class RedisBroker implements Broker {
 
     /** Writes a new member of this node to Redis, once the topic's channel is subscribed, then announces it. */
     void entered(TopicState state, String key, String name) {
-        track(state.subscribed.exceptionally(error -> null).thenCompose(ok -> {
+        track(state.subscribed.exceptionally(error -> null).thenCompose(ok -> call(() -> {
             RedisClusterAsyncCommands<byte[], byte[]> commands = link.commands();
             byte[] members = keys.members(state.name, node);
             long timeout = options.presenceTimeout().toMillis();
             return commands.hset(members, Keys.bytes(key), Keys.bytes(name)).toCompletableFuture()
                     .thenCompose(n -> commands.pexpire(members, timeout))
                     .thenCompose(n -> commands.zadd(keys.nodes(state.name), System.currentTimeMillis() + timeout, Keys.bytes(node)));
-        }).handle((ok, error) -> error).thenCompose(error -> announce(state, error, "entering")));
+        })).handle((ok, error) -> error).thenCompose(error -> announce(state, error, "entering")));
     }
 
     /** Removes a member of this node from Redis, then announces it. */
     void left(TopicState state, String key) {
-        track(link.commands().hdel(keys.members(state.name, node), Keys.bytes(key)).toCompletableFuture()
+        track(call(() -> link.commands().hdel(keys.members(state.name, node), Keys.bytes(key)))
                 .handle((ok, error) -> error).thenCompose(error -> announce(state, error, "leaving")));
     }
 
@@ -292,7 +360,7 @@ public final class RedisBroker implements Broker {
     CompletionStage<List<String>> members(String topic) {
         long now = System.currentTimeMillis();
         RedisClusterAsyncCommands<byte[], byte[]> commands = link.commands();
-        return commands.zrangebyscore(keys.nodes(topic), Range.create(now, Long.MAX_VALUE)).toCompletableFuture()
+        return call(() -> commands.zrangebyscore(keys.nodes(topic), Range.create(now, Long.MAX_VALUE)))
                 .thenCompose(nodes -> {
                     List<CompletableFuture<Map<byte[], byte[]>>> reads = new ArrayList<>();
                     for (byte[] live : nodes) {

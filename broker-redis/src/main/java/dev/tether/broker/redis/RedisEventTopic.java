@@ -107,7 +107,7 @@ final class RedisEventTopic implements EventTopic {
         this.mirrorLength = replayEvents;
         this.streamLength = Math.max(replayEvents, broker.options().streamLength());
         this.local = new EventBroadcaster(replayEvents, replayBytes);
-        this.readerConnection = broker.link().openReader();
+        this.readerConnection = broker.onBrokerThread(() -> broker.link().openReader());
         this.reader = broker.link().readerCommands(readerConnection);
         loadNewest();
     }
@@ -205,7 +205,7 @@ final class RedisEventTopic implements EventTopic {
         event.retry().ifPresent(retry -> fields.put(new byte[] {RETRY}, Keys.bytes(Long.toString(retry))));
         fields.put(new byte[] {ORIGIN}, ByteBuffer.allocate(8).putLong(broker.nodeId()).array());
         fields.put(new byte[] {SEQUENCE}, Keys.bytes(Long.toString(seq)));
-        broker.link().commands().xadd(stream, XAddArgs.Builder.maxlen(streamLength).approximateTrimming(), fields)
+        broker.call(() -> broker.link().commands().xadd(stream, XAddArgs.Builder.maxlen(streamLength).approximateTrimming(), fields))
                 .whenComplete((id, error) -> {
                     if (error != null) {
                         if (pending.remove(seq) != null) append.done.completeExceptionally(error);
@@ -267,11 +267,7 @@ final class RedisEventTopic implements EventTopic {
 
     private <T> CompletableFuture<T> reader(java.util.function.Function<RedisClusterAsyncCommands<byte[], byte[]>,
             CompletionStage<T>> command) {
-        try {
-            return command.apply(reader).toCompletableFuture();
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        return broker.call(() -> command.apply(reader));
     }
 
     private void retry(String what, Throwable error, Runnable again) {
