@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 /**
  * Told of every message broadcast on a {@link WebSocketTopic}, from any node, this one's included:
  * for what a node keeps of a topic beside its connections (a chat room's recent history, a log).
- * Called on the broadcasting thread or a broker's thread, after the message was handed to this node's
- * members; it must not block.
+ * Called on the broadcasting thread or a broker's thread, before the message is handed to this
+ * node's members (so what a member has seen, a listener has too); it must not block.
  */
 public interface TopicListener {
 

@@ -49,10 +49,6 @@ public final class WebSocketRegistry implements WebSocketTopic {
         return List.copyOf(sockets);
     }
 
-    /**
-     * Sends {@code text} to every open connection. The stage completes when every send has completed
-     * or failed, with the number that were written.
-     */
     @Override
     public void addListener(TopicListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -68,13 +64,16 @@ public final class WebSocketRegistry implements WebSocketTopic {
         return !listeners.isEmpty();
     }
 
+    /**
+     * Sends {@code text} to every open connection. The stage completes when every send has completed
+     * or failed, with the number that were written.
+     */
     @Override
     public CompletableFuture<Integer> broadcast(String text) {
-        CompletableFuture<Integer> sent = sendToAll(socket -> socket.send(text));
         for (TopicListener listener : listeners) {
-            listener.onText(text);
+            listener.onText(text); // first: what a member has seen, a listener has too
         }
-        return sent;
+        return sendToAll(socket -> socket.send(text));
     }
 
     /**
@@ -85,11 +84,10 @@ public final class WebSocketRegistry implements WebSocketTopic {
      */
     @Override
     public CompletableFuture<Integer> broadcast(ByteBuffer data) {
-        CompletableFuture<Integer> sent = sendToAll(socket -> socket.send(data.duplicate()));
         for (TopicListener listener : listeners) {
             listener.onBinary(data.asReadOnlyBuffer());
         }
-        return sent;
+        return sendToAll(socket -> socket.send(data.duplicate()));
     }
 
     private CompletableFuture<Integer> sendToAll(Function<WebSocket, CompletionStage<Void>> send) {

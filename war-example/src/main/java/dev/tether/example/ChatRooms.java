@@ -258,7 +258,11 @@ final class ChatRooms {
                 String leave = Json.object().put("type", "leave").put("name", member.name()).put("time", now()).toString();
                 WebSocket socket = member.socket();
                 room.outbox.add(() -> room.topic.remove(socket)); // queued: after its welcome, if that was still to go
-                room.queueBroadcast(leave);
+                if (!room.closed || broker.shared()) {
+                    // Alone, nobody is left to tell (and a room made afresh meanwhile must not hear it);
+                    // shared, the members on other nodes are.
+                    room.queueBroadcast(leave);
+                }
                 if (room.closed) {
                     room.presence.removeListener(room.membersChanged);
                     room.outbox.add(() -> room.topic.removeListener(room.history));

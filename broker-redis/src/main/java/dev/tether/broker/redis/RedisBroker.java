@@ -7,6 +7,7 @@ import dev.tether.runtime.broadcast.LocalBroker;
 import dev.tether.runtime.broadcast.Presence;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 import java.security.SecureRandom;
@@ -48,8 +49,10 @@ import java.util.function.Consumer;
  * history, so a WebSocket message published while another node was not yet subscribed again is not
  * delivered there.
  *
- * <p>Uses two Lettuce I/O threads, one connection for commands, one for pub/sub and one per event
- * topic (its reader blocks), and one scheduler thread of its own for heartbeats. Thread-safe.
+ * <p>Uses Lettuce's threads (two for I/O, two for computation, a timer) and one of its own, for
+ * heartbeats and for issuing the commands other threads ask for; one connection for commands, one
+ * for pub/sub and one per event topic (its reader blocks). Presence expiry compares the nodes'
+ * clocks. Thread-safe.
  */
 public final class RedisBroker implements Broker {
     private static final System.Logger LOG = System.getLogger(RedisBroker.class.getName());
@@ -283,18 +286,33 @@ public final class RedisBroker implements Broker {
             TopicState updated = state;
             if (updated == null) {
                 updated = new TopicState(n, keys.channel(n));
-                TopicState subscribing = updated;
-                call(() -> link.subscribe(subscribing.channel)).whenComplete((ok, error) -> {
-                    if (error == null) {
-                        subscribing.subscribed.complete(null);
-                    } else {
-                        subscribing.subscribed.completeExceptionally(error);
-                        LOG.log(System.Logger.Level.WARNING, "subscribing to topic " + n + " failed", error);
-                    }
-                });
+                subscribe(updated, 0);
             }
             change.accept(updated);
             return updated;
+        });
+    }
+
+    /**
+     * Subscribes to the state's channel, again (with backoff) after a failure while the state is
+     * current: Lettuce resubscribes after a reconnection only what Redis had confirmed, so a
+     * subscription that timed out while Redis was away would otherwise never be made.
+     */
+    private void subscribe(TopicState state, int failures) {
+        call(() -> link.subscribe(state.channel)).whenComplete((ok, error) -> {
+            if (error == null) {
+                state.subscribed.complete(null);
+                return;
+            }
+            if (closed || topics.get(state.name) != state) return;
+            long delay = Math.min(options.reconnectDelayMax().toMillis(), options.reconnectDelayMin().toMillis() << Math.min(failures, 10));
+            LOG.log(failures == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+                    () -> "subscribing to topic " + state.name + " failed (" + rootMessage(error) + "); again in " + delay + " ms");
+            try {
+                scheduler.schedule(() -> subscribe(state, failures + 1), delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // Closed meanwhile.
+            }
         });
     }
 
@@ -316,25 +334,42 @@ public final class RedisBroker implements Broker {
     }
 
     String newMemberKey() {
-        return String.format("%013d:%s:%d", System.currentTimeMillis(), node, memberSequence.incrementAndGet());
+        return String.format("%013d:%s:%019d", System.currentTimeMillis(), node, memberSequence.incrementAndGet());
     }
 
-    /** Writes a new member of this node to Redis, once the topic's channel is subscribed, then announces it. */
-    void entered(TopicState state, String key, String name) {
-        track(state.subscribed.exceptionally(error -> null).thenCompose(ok -> call(() -> {
-            RedisClusterAsyncCommands<byte[], byte[]> commands = link.commands();
-            byte[] members = keys.members(state.name, node);
+    /**
+     * Adds a member of this node, in Redis too, and announces it once the topic's channel is
+     * subscribed (so this node hears the others from the moment they see it). The write is issued
+     * under the state's lock, as leaving and the heartbeat's rewrite are, so Redis sees them in the
+     * order this node made them: a member who left is never written back.
+     */
+    void enter(TopicState state, String key, String name) {
+        CompletableFuture<?> written;
+        synchronized (state) {
+            state.members.put(key, name);
             long timeout = options.presenceTimeout().toMillis();
-            return commands.hset(members, Keys.bytes(key), Keys.bytes(name)).toCompletableFuture()
-                    .thenCompose(n -> commands.pexpire(members, timeout))
-                    .thenCompose(n -> commands.zadd(keys.nodes(state.name), System.currentTimeMillis() + timeout, Keys.bytes(node)));
-        })).handle((ok, error) -> error).thenCompose(error -> announce(state, error, "entering")));
+            byte[] members = keys.members(state.name, node);
+            written = call(() -> link.commands().hset(members, Keys.bytes(key), Keys.bytes(name)));
+            call(() -> link.commands().pexpire(members, timeout));
+            call(() -> link.commands().zadd(keys.nodes(state.name), System.currentTimeMillis() + timeout, Keys.bytes(node)));
+        }
+        track(written.handle((ok, error) -> error)
+                .thenCompose(error -> state.subscribed.handle((ok, e) -> error))
+                .thenCompose(error -> announce(state, error, "entering")));
     }
 
-    /** Removes a member of this node from Redis, then announces it. */
-    void left(TopicState state, String key) {
-        track(call(() -> link.commands().hdel(keys.members(state.name, node), Keys.bytes(key)))
-                .handle((ok, error) -> error).thenCompose(error -> announce(state, error, "leaving")));
+    /** Removes a member of this node, from Redis too (with the node, after its last), then announces it. */
+    boolean leave(TopicState state, String key) {
+        CompletableFuture<?> removed;
+        synchronized (state) {
+            if (state.members.remove(key) == null) return false;
+            removed = call(() -> link.commands().hdel(keys.members(state.name, node), Keys.bytes(key)));
+            if (state.members.isEmpty()) {
+                call(() -> link.commands().zrem(keys.nodes(state.name), Keys.bytes(node)));
+            }
+        }
+        track(removed.handle((ok, error) -> error).thenCompose(error -> announce(state, error, "leaving")));
+        return true;
     }
 
     private void track(CompletableFuture<?> write) {
@@ -387,22 +422,46 @@ public final class RedisBroker implements Broker {
      * Redis lost them), and drops the nodes whose presence expired, telling the listeners.
      */
     private void heartbeat() {
+        try {
+            beat();
+        } catch (RuntimeException e) {
+            // The next beat tries again; one failure must not stop them (presence would expire everywhere).
+            LOG.log(System.Logger.Level.WARNING, "a presence heartbeat failed", e);
+        }
+    }
+
+    /** Replaces a node's members of a topic in one step: what a heartbeat writes. */
+    private static final String REWRITE_MEMBERS = """
+            redis.call('DEL', KEYS[1])
+            for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1""";
+
+    private void beat() {
         if (closed) return;
         long now = System.currentTimeMillis();
         long timeout = options.presenceTimeout().toMillis();
         RedisClusterAsyncCommands<byte[], byte[]> commands = link.commands();
         for (TopicState state : topics.values()) {
-            Map<String, String> members = state.membersSnapshot();
             byte[] nodes = keys.nodes(state.name);
-            if (!members.isEmpty()) {
-                byte[] hash = keys.members(state.name, node);
-                Map<byte[], byte[]> fields = new java.util.LinkedHashMap<>();
-                members.forEach((key, name) -> fields.put(Keys.bytes(key), Keys.bytes(name)));
-                commands.hset(hash, fields);
-                commands.pexpire(hash, timeout);
-                commands.zadd(nodes, now + timeout, Keys.bytes(node)).thenAccept(added -> {
-                    if (added > 0) announce(state, null, "renewing"); // this node had expired: others drop and re-add it
-                });
+            synchronized (state) {
+                if (!state.members.isEmpty()) {
+                    // Written again in full: what a failed write or a restarted Redis lost comes back,
+                    // and nothing that left since does.
+                    List<byte[]> args = new ArrayList<>(1 + 2 * state.members.size());
+                    args.add(Keys.bytes(Long.toString(timeout)));
+                    state.members.forEach((key, name) -> {
+                        args.add(Keys.bytes(key));
+                        args.add(Keys.bytes(name));
+                    });
+                    commands.<Long>eval(REWRITE_MEMBERS, ScriptOutputType.INTEGER, new byte[][] {keys.members(state.name, node)},
+                            args.toArray(byte[][]::new));
+                    commands.zadd(nodes, now + timeout, Keys.bytes(node)).thenAccept(added -> {
+                        if (added > 0) announce(state, null, "renewing"); // this node had expired: others drop and re-add it
+                    });
+                    // The set of nodes goes too once no node renews it (a topic nobody is in any more).
+                    commands.pexpire(nodes, 2 * timeout + options.heartbeatInterval().toMillis());
+                }
             }
             if (!state.listeners.isEmpty()) {
                 commands.zremrangebyscore(nodes, Range.create(Long.MIN_VALUE, now)).thenAccept(expired -> {

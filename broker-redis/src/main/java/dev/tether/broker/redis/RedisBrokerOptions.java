@@ -76,7 +76,10 @@ public final class RedisBrokerOptions {
         return connectTimeout;
     }
 
-    /** How long a publish may wait for Redis (while it is away, too) before its stage fails. */
+    /**
+     * How long a publish may wait for Redis (while it is away, too) before its stage fails, and an
+     * event topic's append for this node's reader to read it back.
+     */
     public Duration publishTimeout() {
         return publishTimeout;
     }
@@ -175,9 +178,12 @@ public final class RedisBrokerOptions {
             return this;
         }
 
-        /** Most commands queued per connection while Redis is away (default 10,000). */
+        /** Most commands queued per connection while Redis is away (default 10,000, at most 16,384). */
         public Builder publishQueueLimit(int limit) {
-            if (limit < 1) throw new IllegalArgumentException("publishQueueLimit must be at least 1: " + limit);
+            if (limit < 1 || limit > SeenSequences.WINDOW) {
+                // Appends queued during an outage may reach the stream reordered by up to this many.
+                throw new IllegalArgumentException("publishQueueLimit must be 1 to " + SeenSequences.WINDOW + ": " + limit);
+            }
             this.publishQueueLimit = limit;
             return this;
         }

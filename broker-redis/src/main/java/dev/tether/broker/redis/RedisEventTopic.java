@@ -51,13 +51,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RedisEventTopic implements EventTopic {
     private static final System.Logger LOG = System.getLogger(RedisEventTopic.class.getName());
-    /** How long one XREAD waits for new entries; the connection's command timeout is longer. */
-    private static final Duration READ_BLOCK = Duration.ofSeconds(2);
+    /** How long one XREAD waits for new entries at most; below the connection's command timeout. */
+    private static final Duration MAX_READ_BLOCK = Duration.ofSeconds(2);
     private static final int READ_BATCH = 512;
+    /** Entries fetched per XRANGE when replaying past the mirror. */
+    private static final int REPLAY_PAGE = 256;
     /** How long a join waits for this node's reader to reach the id a client saw on another node. */
     private static final Duration CATCH_UP = Duration.ofSeconds(2);
     private static final int JOIN_ATTEMPTS = 3;
-    private static final int ORIGINS_REMEMBERED = 1024;
+    private static final int ORIGINS_REMEMBERED = 256;
     private static final byte DATA = 'd';
     private static final byte EVENT = 'e';
     private static final byte RETRY = 'r';
@@ -71,6 +73,9 @@ final class RedisEventTopic implements EventTopic {
     private final int streamLength;
     /** How many entries the mirror keeps. */
     private final int mirrorLength;
+    /** The most encoded bytes a stream is sent to catch up: the mirror's bound. */
+    private final long replayBytes;
+    private final Duration readBlock;
     private final EventBroadcaster local;
     private final StatefulConnection<byte[], byte[]> readerConnection;
     private final RedisClusterAsyncCommands<byte[], byte[]> reader;
@@ -105,6 +110,9 @@ final class RedisEventTopic implements EventTopic {
         this.name = name;
         this.stream = broker.keys().stream(name);
         this.mirrorLength = replayEvents;
+        this.replayBytes = replayBytes;
+        Duration half = broker.options().publishTimeout().dividedBy(2);
+        this.readBlock = half.compareTo(MAX_READ_BLOCK) < 0 ? half : MAX_READ_BLOCK;
         this.streamLength = Math.max(replayEvents, broker.options().streamLength());
         this.local = new EventBroadcaster(replayEvents, replayBytes);
         this.readerConnection = broker.onBrokerThread(() -> broker.link().openReader());
@@ -116,6 +124,7 @@ final class RedisEventTopic implements EventTopic {
     public CompletionStage<Joined> join(EventSource source, int recent) {
         Objects.requireNonNull(source, "source");
         if (recent < 0) throw new IllegalArgumentException("recent must not be negative: " + recent);
+        if (stopped) return CompletableFuture.failedFuture(new IllegalStateException("the Redis broker is closed"));
         return ready.thenCompose(v -> join(source, recent, 0, true));
     }
 
@@ -134,25 +143,56 @@ final class RedisEventTopic implements EventTopic {
         if (oldest == null || StreamIds.compare(lastEventId, oldest) > 0 || attempt >= JOIN_ATTEMPTS) {
             return CompletableFuture.completedFuture(local.subscribe(source, recent)); // not in the stream: reset
         }
-        long most = streamLength * 2L + 2; // approximate trimming keeps somewhat more
-        return reader(commands -> commands.xrange(stream, Range.create(lastEventId, oldest), Limit.from(most)))
+        return replayFrom(lastEventId, oldest, new Replay()).thenCompose(replay -> {
+            if (replay == null) {
+                return CompletableFuture.completedFuture(local.subscribe(source, recent)); // not replayable: reset
+            }
+            if (!oldest.equals(replay.through)) {
+                return join(source, recent, attempt + 1, false); // the mirror moved on meanwhile
+            }
+            Joined joined = local.subscribeAfter(source, replay.events, oldest);
+            return joined != null ? CompletableFuture.completedFuture(joined) : join(source, recent, attempt + 1, false);
+        });
+    }
+
+    /** The events a stream is sent from the stream itself, before the mirror's. */
+    private static final class Replay {
+        final List<byte[]> events = new ArrayList<>();
+        final Set<String> seen = new HashSet<>();
+        long bytes;
+        boolean found;
+        String through;
+    }
+
+    /**
+     * Fetches the entries after {@code after} up to {@code oldest} (the mirror's oldest, included),
+     * a page at a time from the shared connection (the reader's is blocked in XREAD). Null when
+     * {@code after} is not in the stream (trimmed, or never there) or the events to send come to
+     * more than the topic's replay bytes: the client is then sent a reset, not a backlog its stream
+     * could not hold.
+     */
+    private CompletableFuture<Replay> replayFrom(String after, String oldest, Replay replay) {
+        Range<String> range = replay.found ? Range.create("(" + after, oldest) : Range.create(after, oldest);
+        return broker.call(() -> broker.link().commands().xrange(stream, range, Limit.from(REPLAY_PAGE)))
                 .thenCompose(entries -> {
-                    if (entries.isEmpty() || !entries.get(0).getId().equals(lastEventId)) {
-                        return CompletableFuture.completedFuture(local.subscribe(source, recent)); // trimmed: reset
+                    List<StreamMessage<byte[], byte[]>> page = entries;
+                    if (!replay.found) {
+                        if (page.isEmpty() || !page.get(0).getId().equals(after)) return CompletableFuture.completedFuture(null);
+                        replay.found = true;
+                        page = page.subList(1, page.size());
                     }
-                    if (!entries.get(entries.size() - 1).getId().equals(oldest)) {
-                        return join(source, recent, attempt + 1, false); // the mirror moved on meanwhile
-                    }
-                    List<byte[]> earlier = new ArrayList<>(entries.size());
-                    Set<String> seen = new HashSet<>();
-                    for (StreamMessage<byte[], byte[]> entry : entries.subList(1, entries.size())) {
+                    for (StreamMessage<byte[], byte[]> entry : page) {
                         Decoded decoded = decode(entry);
-                        if (decoded != null && seen.add(decoded.origin + ":" + decoded.sequence)) {
-                            earlier.add(SseEncoder.encode(decoded.event));
+                        replay.through = entry.getId();
+                        if (decoded != null && replay.seen.add(decoded.origin + ":" + decoded.sequence)) {
+                            byte[] encoded = SseEncoder.encode(decoded.event);
+                            replay.bytes += encoded.length;
+                            if (replay.bytes > replayBytes) return CompletableFuture.completedFuture(null);
+                            replay.events.add(encoded);
                         }
                     }
-                    Joined joined = local.subscribeAfter(source, earlier, oldest);
-                    return joined != null ? CompletableFuture.completedFuture(joined) : join(source, recent, attempt + 1, false);
+                    boolean done = entries.size() < REPLAY_PAGE || oldest.equals(replay.through);
+                    return done ? CompletableFuture.completedFuture(replay) : replayFrom(replay.through, oldest, replay);
                 });
     }
 
@@ -196,15 +236,15 @@ final class RedisEventTopic implements EventTopic {
             return CompletableFuture.failedFuture(new IllegalStateException("event topic " + name + ": "
                     + pending.size() + " appends are waiting for Redis (publishQueueLimit)"));
         }
-        long seq = sequence.incrementAndGet();
-        Pending append = new Pending();
-        pending.put(seq, append);
         Map<byte[], byte[]> fields = new LinkedHashMap<>();
-        fields.put(new byte[] {DATA}, Keys.bytes(event.data()));
+        if (event.data() != null) fields.put(new byte[] {DATA}, Keys.bytes(event.data()));
         if (event.event() != null) fields.put(new byte[] {EVENT}, Keys.bytes(event.event()));
         event.retry().ifPresent(retry -> fields.put(new byte[] {RETRY}, Keys.bytes(Long.toString(retry))));
         fields.put(new byte[] {ORIGIN}, ByteBuffer.allocate(8).putLong(broker.nodeId()).array());
+        long seq = sequence.incrementAndGet();
         fields.put(new byte[] {SEQUENCE}, Keys.bytes(Long.toString(seq)));
+        Pending append = new Pending();
+        pending.put(seq, append);
         broker.call(() -> broker.link().commands().xadd(stream, XAddArgs.Builder.maxlen(streamLength).approximateTrimming(), fields))
                 .whenComplete((id, error) -> {
                     if (error != null) {
@@ -213,10 +253,23 @@ final class RedisEventTopic implements EventTopic {
                     }
                     append.id = id;
                     if (StreamIds.compare(id, lastId) <= 0 && pending.remove(seq) != null) {
-                        append.done.complete(0); // passed without being delivered (trimmed before it was read)
+                        append.done.completeExceptionally(notDelivered(id));
+                        return;
                     }
+                    // Accepted: delivered here by the reader, or failed, within the publish timeout.
+                    broker.scheduler().schedule(() -> {
+                        if (pending.remove(seq, append)) {
+                            append.done.completeExceptionally(new java.util.concurrent.TimeoutException("event topic " + name
+                                    + ": appended as " + id + " but not read back within " + broker.options().publishTimeout()));
+                        }
+                    }, broker.options().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 });
         return append.done;
+    }
+
+    private IllegalStateException notDelivered(String id) {
+        return new IllegalStateException("event topic " + name + ": appended as " + id
+                + " but it left the stream before this node read it (raise RedisBrokerOptions.streamLength)");
     }
 
     @Override
@@ -227,6 +280,12 @@ final class RedisEventTopic implements EventTopic {
     /** Stops the reader and closes this node's subscribers' streams; the broker then closes the connection. */
     void stop() {
         stopped = true;
+        ready.completeExceptionally(new IllegalStateException("the Redis broker is closed"));
+        List<CatchUp> waiting;
+        synchronized (catchUps) {
+            waiting = new ArrayList<>(catchUps);
+        }
+        waiting.forEach(catchUp -> catchUp.passed.complete(null));
         local.closeAll();
         IllegalStateException closed = new IllegalStateException("the Redis broker is closed");
         pending.values().forEach(append -> append.done.completeExceptionally(closed));
@@ -252,7 +311,7 @@ final class RedisEventTopic implements EventTopic {
     @SuppressWarnings("unchecked") // XREAD's offsets are varargs of a generic type: one offset here
     private void readNext() {
         if (stopped) return;
-        reader(commands -> commands.xread(XReadArgs.Builder.block(READ_BLOCK).count(READ_BATCH),
+        reader(commands -> commands.xread(XReadArgs.Builder.block(readBlock).count(READ_BATCH),
                 XReadArgs.StreamOffset.from(stream, lastId)))
                 .whenComplete((entries, error) -> {
                     if (error != null) {
@@ -288,13 +347,6 @@ final class RedisEventTopic implements EventTopic {
                 boolean firstTime = fromOrigin == null || fromOrigin.firstTime(decoded.sequence);
                 if (fromOrigin == null) {
                     seen.put(decoded.origin, new SeenSequences(decoded.sequence));
-                } else {
-                    long lost = fromOrigin.giveUpIfTooFarAhead();
-                    if (lost > 0) {
-                        LOG.log(System.Logger.Level.WARNING, "event topic " + name + ": " + lost + " events of node "
-                                + Long.toHexString(decoded.origin) + " never reached this node's reader (they left the"
-                                + " stream first); raise RedisBrokerOptions.streamLength");
-                    }
                 }
                 if (firstTime) {
                     CompletableFuture<Integer> sent = local.broadcast(decoded.event);
@@ -312,7 +364,7 @@ final class RedisEventTopic implements EventTopic {
             Pending append = it.next().getValue();
             if (append.id != null && StreamIds.compare(append.id, through) <= 0) {
                 it.remove();
-                append.done.complete(0);
+                append.done.completeExceptionally(notDelivered(append.id));
             }
         }
         List<CatchUp> passed = new ArrayList<>();
@@ -351,8 +403,8 @@ final class RedisEventTopic implements EventTopic {
                 return null;
             }
         }
-        if (data == null || sequence < 0) return null;
-        SseEvent event = SseEvent.data(data).id(entry.getId());
+        if (sequence < 0) return null;
+        SseEvent event = (data == null ? SseEvent.of() : SseEvent.data(data)).id(entry.getId());
         if (type != null) event = event.event(type);
         if (retry >= 0) event = event.retry(retry);
         return new Decoded(origin, sequence, event);

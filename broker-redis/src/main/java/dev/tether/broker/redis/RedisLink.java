@@ -46,7 +46,7 @@ abstract class RedisLink implements AutoCloseable {
         ClientResources resources = ClientResources.builder()
                 .ioThreadPoolSize(2)
                 .computationThreadPoolSize(2)
-                .reconnectDelay(Delay.exponential(options.reconnectDelayMin(), options.reconnectDelayMax(), 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(doubling(options.reconnectDelayMin(), options.reconnectDelayMax()))
                 .build();
         try {
             return options.cluster() ? new Cluster(options, resources, onMessage) : new Standalone(options, resources, onMessage);
@@ -54,6 +54,17 @@ abstract class RedisLink implements AutoCloseable {
             resources.shutdown(0, 2, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /** From {@code min}, doubling at each failed attempt, up to {@code max}: what the options promise. */
+    private static Delay doubling(Duration min, Duration max) {
+        return new Delay() {
+            @Override
+            public Duration createDelay(long attempt) {
+                long millis = min.toMillis() << Math.min(Math.max(attempt - 1, 0), 20);
+                return Duration.ofMillis(Math.min(millis, max.toMillis()));
+            }
+        };
     }
 
     /** Commands on the shared connection. */

@@ -31,12 +31,8 @@ final class RedisPresence implements Presence {
     public Membership enter(String name) {
         Objects.requireNonNull(name, "name");
         String key = broker.newMemberKey();
-        TopicState state = broker.update(topic, s -> {
-            synchronized (s) {
-                s.members.put(key, name);
-            }
-        });
-        broker.entered(state, key, name);
+        // Inside the update: the state cannot be dropped before it has the member.
+        broker.update(topic, state -> broker.enter(state, key, name));
         return new Member(key, name);
     }
 
@@ -77,13 +73,7 @@ final class RedisPresence implements Presence {
 
         @Override
         public void leave() {
-            TopicState[] left = new TopicState[1];
-            broker.updateIfPresent(topic, state -> {
-                synchronized (state) {
-                    if (state.members.remove(key) != null) left[0] = state;
-                }
-            });
-            if (left[0] != null) broker.left(left[0], key);
+            broker.updateIfPresent(topic, state -> broker.leave(state, key));
         }
     }
 }

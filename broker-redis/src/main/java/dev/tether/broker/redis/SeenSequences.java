@@ -1,48 +1,53 @@
 package dev.tether.broker.redis;
 
-import java.util.TreeSet;
-
 /**
  * The sequence numbers of one node's appends that a reader has delivered, to skip an append Redis
- * took twice. Not a highest-seen mark: after a reconnection the client may send the appends it
- * queued in another order than they were made, and a later one arriving first must not hide the
- * earlier ones. Holds every number up to {@link #through()} and the ones above it seen so far; a gap
- * that stays open while {@value #MAX_AHEAD} later numbers arrive is given up as lost. Not
- * thread-safe: the reader's own.
+ * took twice. Appends may reach the stream in another order than they were numbered (two threads
+ * broadcasting at once, or the client re-sending what it queued during an outage), so this is not a
+ * highest-seen mark but a window: the {@value #WINDOW} numbers up to the highest seen, one bit each.
+ * A number further below the highest than that counts as seen: it is older than any reordering.
+ * Fixed size whatever happens to the appends (some never reach Redis). Not thread-safe: the reader's
+ * own.
  */
 final class SeenSequences {
-    static final int MAX_AHEAD = 65_536;
+    /** How far below the highest number an append may still arrive; more than any publish queue. */
+    static final int WINDOW = 1 << 14;
 
-    private long through;
-    private final TreeSet<Long> ahead = new TreeSet<>();
+    private final long[] bits = new long[WINDOW / 64];
+    private long highest;
 
-    /** @param first the first sequence number seen; every earlier one counts as seen */
+    /** @param first the first sequence number seen */
     SeenSequences(long first) {
-        this.through = first;
+        highest = first;
+        mark(first);
     }
 
-    /** Marks {@code sequence} seen; false when it was already (a duplicate). */
+    /** Marks {@code sequence} seen; false when it was already, or is older than the window. */
     boolean firstTime(long sequence) {
-        if (sequence <= through || !ahead.add(sequence)) return false;
-        while (ahead.remove(through + 1)) through++;
+        if (sequence > highest) {
+            for (long n = Math.max(highest + 1, sequence - WINDOW + 1); n < sequence; n++) clear(n);
+            if (sequence - highest >= WINDOW) java.util.Arrays.fill(bits, 0);
+            highest = sequence;
+            mark(sequence);
+            return true;
+        }
+        if (highest - sequence >= WINDOW || isMarked(sequence)) return false;
+        mark(sequence);
         return true;
     }
 
-    /**
-     * How many numbers were given up as lost by the last {@link #firstTime} (zero mostly): the gap
-     * below the oldest number held ahead, once more than {@value #MAX_AHEAD} are.
-     */
-    long giveUpIfTooFarAhead() {
-        if (ahead.size() <= MAX_AHEAD) return 0;
-        long oldest = ahead.first();
-        long lost = oldest - through - 1;
-        through = oldest - 1;
-        while (ahead.remove(through + 1)) through++;
-        return lost;
+    private void mark(long sequence) {
+        int slot = (int) Math.floorMod(sequence, (long) WINDOW);
+        bits[slot >>> 6] |= 1L << slot;
     }
 
-    /** Every number up to this one has been seen. */
-    long through() {
-        return through;
+    private void clear(long sequence) {
+        int slot = (int) Math.floorMod(sequence, (long) WINDOW);
+        bits[slot >>> 6] &= ~(1L << slot);
+    }
+
+    private boolean isMarked(long sequence) {
+        int slot = (int) Math.floorMod(sequence, (long) WINDOW);
+        return (bits[slot >>> 6] & (1L << slot)) != 0;
     }
 }

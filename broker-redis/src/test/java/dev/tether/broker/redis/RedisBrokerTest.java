@@ -63,10 +63,16 @@ class RedisBrokerTest {
 
     /** Waits until the node's presence lists exactly {@code names} (in any order of arrival of changes). */
     static void awaitMembers(ClusterNode node, List<String> names) throws InterruptedException {
+        awaitMembers(node.presenceChanges, names);
+    }
+
+    /** Waits until {@code changes} brings a member list of exactly {@code names}. */
+    static void awaitMembers(java.util.concurrent.BlockingQueue<List<String>> changes, List<String> names)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<String> seen = null;
         while (System.nanoTime() < deadline) {
-            seen = node.presenceChanges.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            seen = changes.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             if (seen != null && seen.stream().sorted().toList().equals(names.stream().sorted().toList())) return;
         }
         throw new AssertionError("members never became " + names + "; last seen " + seen);
@@ -170,8 +176,8 @@ class RedisBrokerTest {
     @Test
     void anIdOlderThanTheNodesMirrorIsReplayedFromTheStreamAndAnUnknownOneIsReset() throws Exception {
         RedisBrokerOptions options = options(redis.uri()).build();
-        // The mirror keeps about two events (by size); the stream keeps a hundred.
-        try (ClusterNode jetty = new ClusterNode(Container.JETTY, RedisBroker.connect(options), 100, 160)) {
+        // The mirror keeps three events; the stream keeps streamLength (10,000).
+        try (ClusterNode jetty = new ClusterNode(Container.JETTY, RedisBroker.connect(options), 3, 1 << 20)) {
             List<String> ids = new ArrayList<>();
             try (EventStreamReader first = EventStreamReader.open(jetty.news(), null)) {
                 jetty.joins.poll(10, TimeUnit.SECONDS);

@@ -1,6 +1,5 @@
 package dev.tether.broker.redis;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +14,6 @@ class SeenSequencesTest {
         assertTrue(seen.firstTime(2));
         assertFalse(seen.firstTime(2));
         assertFalse(seen.firstTime(1));
-        assertEquals(2, seen.through());
     }
 
     @Test
@@ -24,20 +22,26 @@ class SeenSequencesTest {
         SeenSequences seen = new SeenSequences(50);
         assertTrue(seen.firstTime(90));
         for (long n = 51; n <= 89; n++) assertTrue(seen.firstTime(n), "sequence " + n);
-        assertEquals(90, seen.through());
-        for (long n = 51; n <= 90; n++) assertFalse(seen.firstTime(n), "twice: " + n);
-        assertEquals(0, seen.giveUpIfTooFarAhead());
+        for (long n = 50; n <= 90; n++) assertFalse(seen.firstTime(n), "twice: " + n);
     }
 
     @Test
-    void aGapThatNeverFillsIsGivenUpOnceTooMuchIsHeldAhead() {
+    void theFirstNumberSeenIsNotALowWaterMark() {
+        // Two threads' first appends reached the stream as 2, then 1.
+        SeenSequences seen = new SeenSequences(2);
+        assertTrue(seen.firstTime(1));
+        assertFalse(seen.firstTime(1));
+    }
+
+    @Test
+    void numbersThatNeverCameCostNothingAndOldOnesCountAsSeen() {
         SeenSequences seen = new SeenSequences(0);
-        // 1 and 2 never come (they left the stream unread).
-        for (long n = 3; n < 3 + SeenSequences.MAX_AHEAD; n++) assertTrue(seen.firstTime(n));
-        assertEquals(0, seen.giveUpIfTooFarAhead());
-        assertTrue(seen.firstTime(3 + SeenSequences.MAX_AHEAD));
-        assertEquals(2, seen.giveUpIfTooFarAhead());
-        assertEquals(3 + SeenSequences.MAX_AHEAD, seen.through());
-        assertFalse(seen.firstTime(2), "given up: counts as seen");
+        // 1 and 2 never come (their appends failed); everything after arrives.
+        for (long n = 3; n < 3 + 3L * SeenSequences.WINDOW; n++) assertTrue(seen.firstTime(n));
+        assertFalse(seen.firstTime(2), "older than the window");
+        long highest = 2 + 3L * SeenSequences.WINDOW;
+        assertFalse(seen.firstTime(highest - SeenSequences.WINDOW + 1), "in the window, seen");
+        assertTrue(seen.firstTime(highest + 5 * (long) SeenSequences.WINDOW), "a jump past the window");
+        assertTrue(seen.firstTime(highest + 5 * (long) SeenSequences.WINDOW - 1));
     }
 }
