@@ -56,7 +56,8 @@ class NodeFailureTest {
                 RedisBrokerTest.awaitMembers(jetty, List.of("ada"));
                 Duration gone = Duration.ofNanos(System.nanoTime() - killed);
                 Duration stated = options.presenceTimeout().plus(options.heartbeatInterval());
-                assertTrue(gone.compareTo(stated.plusMillis(500)) <= 0, "carol left after " + gone + ", stated " + stated);
+                // The stated bound, and a margin for two JVMs on a busy machine.
+                assertTrue(gone.compareTo(stated.plusMillis(1500)) <= 0, "carol left after " + gone + ", stated " + stated);
             }
         }
     }

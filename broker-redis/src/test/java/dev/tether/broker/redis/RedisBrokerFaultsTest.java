@@ -122,7 +122,6 @@ class RedisBrokerFaultsTest {
                     assertEquals(List.of(), there.presence("room-" + i).members().toCompletableFuture().get(5, TimeUnit.SECONDS));
                 }
                 // And still so after heartbeats have renewed the node's members.
-                Thread.onSpinWait();
                 CompletableFuture<Void> beats = new CompletableFuture<>();
                 here.scheduler().schedule(() -> beats.complete(null), 3 * options.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
                 beats.get(10, TimeUnit.SECONDS);
