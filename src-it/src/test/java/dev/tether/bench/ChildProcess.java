@@ -98,26 +98,40 @@ class ChildProcess implements AutoCloseable {
      * end or the timeout fails it, and a process that did not answer in time is stopped.
      */
     String await(String prefix, double timeoutSeconds) throws Exception {
+        return awaitLine(line -> line.startsWith(prefix), "\"" + prefix + "\"", timeoutSeconds).substring(prefix.length()).trim();
+    }
+
+    /**
+     * The first line that {@code match} accepts, whole; as {@link #await}, an {@code ERROR} line, the
+     * process's end or the timeout fails it ({@code what} names the line awaited in the failure).
+     */
+    String awaitLine(java.util.function.Predicate<String> match, String what, double timeoutSeconds) throws Exception {
         long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
+        java.util.ArrayDeque<String> passed = new java.util.ArrayDeque<>(); // the last lines passed over, for the failure
         while (true) {
             // short polls, so that a process that died is noticed before the timeout
             String line = lines.poll(Math.min(200_000_000L, Math.max(1, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
             if (line == null) {
                 if (!process.isAlive() && lines.isEmpty()) {
-                    throw new IllegalStateException(name + " ended (exit " + process.exitValue() + "; see " + log + ")");
+                    throw new IllegalStateException(name + " ended (exit " + process.exitValue() + "; see " + log
+                            + (passed.isEmpty() ? "" : "; its last lines on stdout: " + String.join(" | ", passed)) + ")");
                 }
                 if (System.nanoTime() - deadline >= 0) {
                     process.destroyForcibly();
-                    throw new IllegalStateException(name + " gave no \"" + prefix + "\" within " + timeoutSeconds
+                    throw new IllegalStateException(name + " gave no " + what + " within " + timeoutSeconds
                             + " s and was stopped (see " + log + ")");
                 }
                 continue;
             }
-            if (line.startsWith(prefix)) {
-                return line.substring(prefix.length()).trim();
+            if (match.test(line)) {
+                return line;
             }
             if (line.startsWith("ERROR")) {
                 throw new IllegalStateException(line.substring("ERROR".length()).trim());
+            }
+            passed.add(line);
+            if (passed.size() > 5) {
+                passed.poll();
             }
         }
     }

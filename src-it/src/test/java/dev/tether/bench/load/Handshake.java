@@ -17,8 +17,13 @@ final class Handshake {
 
     /** An upgrade request for /echo, with {@code extraHeaders} (each line ending in CRLF, or empty). */
     static byte[] request(int port, String extraHeaders) {
+        return request(port, "/echo", extraHeaders);
+    }
+
+    /** An upgrade request for {@code path}, with {@code extraHeaders} (each line ending in CRLF, or empty). */
+    static byte[] request(int port, String path, String extraHeaders) {
         String key = Base64.getEncoder().encodeToString(new byte[16]);
-        return ("GET /echo HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
     }
