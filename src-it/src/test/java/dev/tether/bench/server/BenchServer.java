@@ -28,6 +28,9 @@ import java.util.logging.Logger;
  * {@code contexts} ({@code CONTEXTS <n>}: {@link PerMessageDeflate#compressionContextsInUse()}).
  * Kinds: {@code tether-jetty}, {@code tether-tomcat}, {@code jetty-own}, {@code tomcat-own}, and for S3
  * {@code tomcat-floor} (an upgraded connection that no library keeps anything for: see {@link UpgradeFloor}).
+ * {@code broker-jetty} is the broker benchmark's node ({@link BrokerNode}): {@code --broker local} or
+ * {@code --broker redis=<uri>} (required), {@code --key-prefix <p>} for Redis's keys and channels (default
+ * {@code tether:}), and the command {@code members} ({@code MEMBERS ws=… sse=…}, this node's members of each topic).
  * {@code gcpeak} ({@code GCPEAK after=… collections=…}: the most heap in use after any collection since the
  * last {@code gcpeak}, and how many collections there were: see {@link GcPeak}).
  * {@code --stream} makes every echo forward each message part by part, of any size: Tether's
@@ -46,21 +49,37 @@ public final class BenchServer {
     public static void main(String[] args) throws Exception {
         QUIET.setLevel(Level.WARNING);
         String kind = args[0];
+        String brokerMode = null;
+        String keyPrefix = "tether:";
         for (int i = 1; i < args.length; i++) {
-            if (args[i].equals("--deflate") && i + 1 < args.length && kind.startsWith("tether-")) {
+            if (kind.equals("broker-jetty") && args[i].equals("--broker") && i + 1 < args.length) {
+                brokerMode = args[++i];
+            } else if (kind.equals("broker-jetty") && args[i].equals("--key-prefix") && i + 1 < args.length) {
+                keyPrefix = args[++i];
+            } else if (args[i].equals("--deflate") && i + 1 < args.length && kind.startsWith("tether-")) {
                 deflate = deflate(args[++i]);
             } else if (args[i].equals("--stream") && !kind.endsWith("-floor") && !kind.equals("jetty-async")) {
                 stream = true;
             } else {
                 throw new IllegalArgumentException("usage: BenchServer <kind> [--deflate <config>] [--stream]"
-                        + " (--deflate for tether-* kinds)");
+                        + " (--deflate for tether-* kinds), or BenchServer broker-jetty --broker local|redis=<uri>"
+                        + " [--key-prefix <p>]");
             }
         }
         if (stream && deflate != null) {
             throw new IllegalArgumentException("--stream echoes without permessage-deflate");
         }
         GcPeak.install();
-        AutoCloseable server = switch (kind) {
+        BrokerNode node = null;
+        if (kind.equals("broker-jetty")) {
+            if (brokerMode == null) {
+                throw new IllegalArgumentException("broker-jetty needs --broker local|redis=<uri>");
+            }
+            node = BrokerNode.start(brokerMode, keyPrefix);
+            System.out.println("READY " + node.port());
+        }
+        BrokerNode brokerNode = node;
+        AutoCloseable server = brokerNode != null ? brokerNode::close : switch (kind) {
             case "tether-jetty", "jetty-own", "jetty-async" -> jetty(kind);
             case "tether-tomcat", "tomcat-own", "tomcat-floor" -> tomcat(kind);
             default -> throw new IllegalArgumentException("unknown server kind: " + kind);
@@ -73,6 +92,8 @@ public final class BenchServer {
                 System.out.println("GCPEAK " + GcPeak.takeReport());
             } else if (line.equals("idle")) {
                 System.out.println("IDLE open=" + TetherEcho.awaitNoneOpen(60));
+            } else if (line.equals("members")) {
+                System.out.println(brokerNode == null ? "ERROR not a broker node" : "MEMBERS " + brokerNode.members());
             } else if (line.equals("contexts")) {
                 System.out.println(deflate == null ? "ERROR no Tether permessage-deflate in this server"
                         : "CONTEXTS " + deflate.compressionContextsInUse());
