@@ -71,7 +71,11 @@ public final class WebSocketRegistry implements WebSocketTopic {
     @Override
     public CompletableFuture<Integer> broadcast(String text) {
         for (TopicListener listener : listeners) {
-            listener.onText(text); // first: what a member has seen, a listener has too
+            try {
+                listener.onText(text); // first: what a member has seen, a listener has too
+            } catch (RuntimeException e) {
+                listenerFailed(listener, e);
+            }
         }
         return sendToAll(socket -> socket.send(text));
     }
@@ -85,9 +89,18 @@ public final class WebSocketRegistry implements WebSocketTopic {
     @Override
     public CompletableFuture<Integer> broadcast(ByteBuffer data) {
         for (TopicListener listener : listeners) {
-            listener.onBinary(data.asReadOnlyBuffer());
+            try {
+                listener.onBinary(data.asReadOnlyBuffer());
+            } catch (RuntimeException e) {
+                listenerFailed(listener, e);
+            }
         }
         return sendToAll(socket -> socket.send(data.duplicate()));
+    }
+
+    /** A listener's bug is logged; the message still goes to the members and the other listeners. */
+    private static void listenerFailed(TopicListener listener, RuntimeException e) {
+        System.getLogger(WebSocketRegistry.class.getName()).log(System.Logger.Level.WARNING, "topic listener " + listener + " failed", e);
     }
 
     private CompletableFuture<Integer> sendToAll(Function<WebSocket, CompletionStage<Void>> send) {

@@ -69,13 +69,14 @@ public final class RedisBroker implements Broker {
      * asks for. Netty keeps per-thread state on any thread that writes to its channels; on a
      * container's threads that state would hold the web application's classes after it is undeployed.
      */
-    private final ScheduledExecutorService scheduler;
+    private final java.util.concurrent.ScheduledThreadPoolExecutor scheduler;
     private volatile Thread brokerThread;
     private final java.util.concurrent.ScheduledFuture<?> heartbeats;
     private final AtomicLong memberSequence = new AtomicLong();
     /** Presence writes and their notices under way, which closing waits for. */
     private final Set<CompletableFuture<?>> presenceWrites = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RedisBroker(RedisBrokerOptions options) {
         this.options = options;
@@ -87,12 +88,14 @@ public final class RedisBroker implements Broker {
         this.nodeId = id;
         this.node = Long.toHexString(id);
         this.keys = new Keys(options.keyPrefix());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+        this.scheduler = new java.util.concurrent.ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "tether-redis-broker-" + node);
             thread.setDaemon(true);
             brokerThread = thread;
             return thread;
         });
+        scheduler.setRemoveOnCancelPolicy(true); // an append's deadline leaves the queue when it is delivered
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // closing: queued commands still fail
         try {
             this.link = onBrokerThread(() -> RedisLink.connect(options, this::onMessage));
         } catch (RedisException e) {
@@ -169,9 +172,10 @@ public final class RedisBroker implements Broker {
      */
     @Override
     public void close() {
-        if (closed) return;
+        if (!closing.compareAndSet(false, true)) return;
         closed = true;
         heartbeats.cancel(false);
+        topics.values().forEach(TopicState::drop);
         List<CompletableFuture<?>> goodbyes = new ArrayList<>(presenceWrites);
         for (TopicState state : topics.values()) {
             if (state.membersSnapshot().isEmpty()) continue;
@@ -191,15 +195,15 @@ public final class RedisBroker implements Broker {
                 return null;
             });
         } finally {
-            scheduler.shutdownNow();
+            scheduler.shutdown(); // commands still queued run on the closed link and fail: none left waiting
         }
     }
 
     // ---- for the topics of this package ----
 
     /**
-     * Issues a command from the broker's thread, or from this one if it is the broker's or Lettuce's
-     * own; the stage completes on Lettuce's thread. Failed when the broker is closed.
+     * Issues a command from the broker's thread (at once if this is it, else queued in order); the
+     * stage completes on Lettuce's thread. Failed when the broker is closed.
      */
     <T> CompletableFuture<T> call(java.util.function.Supplier<? extends CompletionStage<T>> command) {
         if (onOwnThread()) return issue(command);
@@ -236,6 +240,8 @@ public final class RedisBroker implements Broker {
         }
         try {
             return scheduler.submit(work).get();
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new IllegalStateException("the Redis broker is closed", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while the Redis broker worked", e);
@@ -246,9 +252,12 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /**
+     * Only the broker's thread issues directly: from any other (Lettuce's too) a command is queued
+     * behind those already waiting, so Redis sees commands in the order they were made.
+     */
     private boolean onOwnThread() {
-        Thread current = Thread.currentThread();
-        return current == brokerThread || current instanceof io.netty.util.concurrent.FastThreadLocalThread;
+        return Thread.currentThread() == brokerThread;
     }
 
     RedisBrokerOptions options() {
@@ -299,19 +308,41 @@ public final class RedisBroker implements Broker {
      * subscription that timed out while Redis was away would otherwise never be made.
      */
     private void subscribe(TopicState state, int failures) {
+        if (state.dropped()) {
+            state.subscribed.completeExceptionally(new IllegalStateException("topic " + state.name + " was let go"));
+            return;
+        }
         call(() -> link.subscribe(state.channel)).whenComplete((ok, error) -> {
             if (error == null) {
                 state.subscribed.complete(null);
                 return;
             }
-            if (closed || topics.get(state.name) != state) return;
+            if (closed || state.dropped()) {
+                state.subscribed.completeExceptionally(error);
+                return;
+            }
             long delay = Math.min(options.reconnectDelayMax().toMillis(), options.reconnectDelayMin().toMillis() << Math.min(failures, 10));
             LOG.log(failures == 0 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
                     () -> "subscribing to topic " + state.name + " failed (" + rootMessage(error) + "); again in " + delay + " ms");
             try {
                 scheduler.schedule(() -> subscribe(state, failures + 1), delay, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException closing) {
-                // Closed meanwhile.
+                state.subscribed.completeExceptionally(error);
+            }
+        });
+    }
+
+    /** Unsubscribes a state let go, again after a failure unless the topic is in use again meanwhile. */
+    private void unsubscribe(TopicState state, int failures) {
+        call(() -> link.unsubscribe(state.channel)).whenComplete((ok, error) -> {
+            if (error == null || closed || topics.containsKey(state.name)) return;
+            long delay = Math.min(options.reconnectDelayMax().toMillis(), options.reconnectDelayMin().toMillis() << Math.min(failures, 10));
+            try {
+                scheduler.schedule(() -> {
+                    if (!topics.containsKey(state.name)) unsubscribe(state, failures + 1);
+                }, delay, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // Closed: the connection goes, and its subscriptions with it.
             }
         });
     }
@@ -321,8 +352,9 @@ public final class RedisBroker implements Broker {
         topics.computeIfPresent(name, (n, state) -> {
             change.accept(state);
             if (!state.unused()) return state;
+            state.drop();
             if (!closed) {
-                call(() -> link.unsubscribe(state.channel));
+                unsubscribe(state, 0);
             }
             return null;
         });
@@ -352,10 +384,14 @@ public final class RedisBroker implements Broker {
             written = call(() -> link.commands().hset(members, Keys.bytes(key), Keys.bytes(name)));
             call(() -> link.commands().pexpire(members, timeout));
             call(() -> link.commands().zadd(keys.nodes(state.name), System.currentTimeMillis() + timeout, Keys.bytes(node)));
+            call(() -> link.commands().pexpire(keys.nodes(state.name), nodesLifetime()));
         }
-        track(written.handle((ok, error) -> error)
-                .thenCompose(error -> state.subscribed.handle((ok, e) -> error))
-                .thenCompose(error -> announce(state, error, "entering")));
+        // This node's listeners hear of it once written; the others once this node also hears them.
+        track(written.handle((ok, error) -> {
+            tellListeners(state, error, "entering");
+            return error;
+        }).thenCompose(error -> state.subscribed.handle((ok, e) -> error))
+                .thenCompose(error -> error == null ? notice(state) : CompletableFuture.completedFuture(null)));
     }
 
     /** Removes a member of this node, from Redis too (with the node, after its last), then announces it. */
@@ -372,6 +408,11 @@ public final class RedisBroker implements Broker {
         return true;
     }
 
+    /** How long a topic's set of nodes outlives its last renewal. */
+    private long nodesLifetime() {
+        return 2 * options.presenceTimeout().toMillis() + options.heartbeatInterval().toMillis();
+    }
+
     private void track(CompletableFuture<?> write) {
         presenceWrites.add(write);
         write.whenComplete((ok, error) -> presenceWrites.remove(write));
@@ -379,13 +420,21 @@ public final class RedisBroker implements Broker {
 
     /** Tells this node's listeners at once, and the other nodes through the channel unless the write failed. */
     private CompletableFuture<?> announce(TopicState state, Throwable error, String what) {
+        tellListeners(state, error, what);
+        return error == null ? notice(state) : CompletableFuture.completedFuture(null);
+    }
+
+    private static void tellListeners(TopicState state, Throwable error, String what) {
         if (error != null) {
             // The heartbeat writes this node's members again once Redis answers.
             LOG.log(System.Logger.Level.WARNING, what + " the presence of " + state.name + " failed: " + rootMessage(error));
         }
         state.notifyListeners();
-        return error == null ? publish(state.name, Envelope.encode(Envelope.PRESENCE, nodeId, new byte[0]))
-                : CompletableFuture.completedFuture(null);
+    }
+
+    /** Tells the other nodes that the topic's presence changed. */
+    private CompletableFuture<Long> notice(TopicState state) {
+        return publish(state.name, Envelope.encode(Envelope.PRESENCE, nodeId, new byte[0]));
     }
 
     /**
@@ -399,7 +448,8 @@ public final class RedisBroker implements Broker {
                 .thenCompose(nodes -> {
                     List<CompletableFuture<Map<byte[], byte[]>>> reads = new ArrayList<>();
                     for (byte[] live : nodes) {
-                        reads.add(commands.hgetall(keys.members(topic, Keys.text(live))).toCompletableFuture());
+                        byte[] hash = keys.members(topic, Keys.text(live));
+                        reads.add(call(() -> link.commands().hgetall(hash)));
                     }
                     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
                         TreeMap<String, String> byEntry = new TreeMap<>();
@@ -460,7 +510,7 @@ public final class RedisBroker implements Broker {
                         if (added > 0) announce(state, null, "renewing"); // this node had expired: others drop and re-add it
                     });
                     // The set of nodes goes too once no node renews it (a topic nobody is in any more).
-                    commands.pexpire(nodes, 2 * timeout + options.heartbeatInterval().toMillis());
+                    commands.pexpire(nodes, nodesLifetime());
                 }
             }
             if (!state.listeners.isEmpty()) {

@@ -100,6 +100,13 @@ final class RedisEventTopic implements EventTopic {
     private static final class Pending {
         final CompletableFuture<Integer> done = new CompletableFuture<>();
         volatile String id;
+        /** Fails the append if it is not read back in time; cancelled when it is. */
+        volatile java.util.concurrent.ScheduledFuture<?> deadline;
+
+        void settle() {
+            java.util.concurrent.ScheduledFuture<?> pendingDeadline = deadline;
+            if (pendingDeadline != null) pendingDeadline.cancel(false);
+        }
     }
 
     private record CatchUp(String id, CompletableFuture<Void> passed) {
@@ -112,7 +119,8 @@ final class RedisEventTopic implements EventTopic {
         this.mirrorLength = replayEvents;
         this.replayBytes = replayBytes;
         Duration half = broker.options().publishTimeout().dividedBy(2);
-        this.readBlock = half.compareTo(MAX_READ_BLOCK) < 0 ? half : MAX_READ_BLOCK;
+        Duration block = half.compareTo(MAX_READ_BLOCK) < 0 ? half : MAX_READ_BLOCK;
+        this.readBlock = block.toMillis() < 1 ? Duration.ofMillis(1) : block; // BLOCK 0 would wait for ever
         this.streamLength = Math.max(replayEvents, broker.options().streamLength());
         this.local = new EventBroadcaster(replayEvents, replayBytes);
         this.readerConnection = broker.onBrokerThread(() -> broker.link().openReader());
@@ -160,7 +168,6 @@ final class RedisEventTopic implements EventTopic {
         final List<byte[]> events = new ArrayList<>();
         final Set<String> seen = new HashSet<>();
         long bytes;
-        boolean found;
         String through;
     }
 
@@ -171,17 +178,13 @@ final class RedisEventTopic implements EventTopic {
      * more than the topic's replay bytes: the client is then sent a reset, not a backlog its stream
      * could not hold.
      */
-    private CompletableFuture<Replay> replayFrom(String after, String oldest, Replay replay) {
-        Range<String> range = replay.found ? Range.create("(" + after, oldest) : Range.create(after, oldest);
-        return broker.call(() -> broker.link().commands().xrange(stream, range, Limit.from(REPLAY_PAGE)))
+    private CompletableFuture<Replay> replayFrom(String from, String oldest, Replay replay) {
+        // Each page starts at the last entry taken, included: if it is gone, the stream was trimmed
+        // past it meanwhile and what follows would skip events, so the client gets a reset instead.
+        return broker.call(() -> broker.link().commands().xrange(stream, Range.create(from, oldest), Limit.from(REPLAY_PAGE + 1)))
                 .thenCompose(entries -> {
-                    List<StreamMessage<byte[], byte[]>> page = entries;
-                    if (!replay.found) {
-                        if (page.isEmpty() || !page.get(0).getId().equals(after)) return CompletableFuture.completedFuture(null);
-                        replay.found = true;
-                        page = page.subList(1, page.size());
-                    }
-                    for (StreamMessage<byte[], byte[]> entry : page) {
+                    if (entries.isEmpty() || !entries.get(0).getId().equals(from)) return CompletableFuture.completedFuture(null);
+                    for (StreamMessage<byte[], byte[]> entry : entries.subList(1, entries.size())) {
                         Decoded decoded = decode(entry);
                         replay.through = entry.getId();
                         if (decoded != null && replay.seen.add(decoded.origin + ":" + decoded.sequence)) {
@@ -191,7 +194,7 @@ final class RedisEventTopic implements EventTopic {
                             replay.events.add(encoded);
                         }
                     }
-                    boolean done = entries.size() < REPLAY_PAGE || oldest.equals(replay.through);
+                    boolean done = entries.size() <= REPLAY_PAGE || oldest.equals(replay.through);
                     return done ? CompletableFuture.completedFuture(replay) : replayFrom(replay.through, oldest, replay);
                 });
     }
@@ -245,6 +248,10 @@ final class RedisEventTopic implements EventTopic {
         fields.put(new byte[] {SEQUENCE}, Keys.bytes(Long.toString(seq)));
         Pending append = new Pending();
         pending.put(seq, append);
+        if (stopped) { // closed meanwhile: stop() may have swept the map already
+            if (pending.remove(seq) != null) append.done.completeExceptionally(new IllegalStateException("the Redis broker is closed"));
+            return append.done;
+        }
         broker.call(() -> broker.link().commands().xadd(stream, XAddArgs.Builder.maxlen(streamLength).approximateTrimming(), fields))
                 .whenComplete((id, error) -> {
                     if (error != null) {
@@ -257,12 +264,17 @@ final class RedisEventTopic implements EventTopic {
                         return;
                     }
                     // Accepted: delivered here by the reader, or failed, within the publish timeout.
-                    broker.scheduler().schedule(() -> {
-                        if (pending.remove(seq, append)) {
-                            append.done.completeExceptionally(new java.util.concurrent.TimeoutException("event topic " + name
-                                    + ": appended as " + id + " but not read back within " + broker.options().publishTimeout()));
-                        }
-                    }, broker.options().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    try {
+                        append.deadline = broker.scheduler().schedule(() -> {
+                            if (pending.remove(seq, append)) {
+                                append.done.completeExceptionally(new java.util.concurrent.TimeoutException("event topic " + name
+                                        + ": appended as " + id + " but not read back within " + broker.options().publishTimeout()));
+                            }
+                        }, broker.options().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (java.util.concurrent.RejectedExecutionException closed) {
+                        if (pending.remove(seq, append)) append.done.completeExceptionally(new IllegalStateException("the Redis broker is closed"));
+                    }
+                    if (!pending.containsKey(seq)) append.settle(); // delivered while the deadline was being set
                 });
         return append.done;
     }
@@ -288,8 +300,13 @@ final class RedisEventTopic implements EventTopic {
         waiting.forEach(catchUp -> catchUp.passed.complete(null));
         local.closeAll();
         IllegalStateException closed = new IllegalStateException("the Redis broker is closed");
-        pending.values().forEach(append -> append.done.completeExceptionally(closed));
-        pending.clear();
+        for (Long seq : pending.keySet()) {
+            Pending append = pending.remove(seq);
+            if (append != null) {
+                append.settle();
+                append.done.completeExceptionally(closed);
+            }
+        }
     }
 
     /** Fills the mirror with the stream's newest entries, then follows the stream from the newest. */
@@ -352,6 +369,7 @@ final class RedisEventTopic implements EventTopic {
                     CompletableFuture<Integer> sent = local.broadcast(decoded.event);
                     Pending append = decoded.origin == broker.nodeId() ? pending.remove(decoded.sequence) : null;
                     if (append != null) {
+                        append.settle();
                         sent.whenComplete((written, error) -> append.done.complete(error == null ? written : 0));
                     }
                 }
@@ -364,6 +382,7 @@ final class RedisEventTopic implements EventTopic {
             Pending append = it.next().getValue();
             if (append.id != null && StreamIds.compare(append.id, through) <= 0) {
                 it.remove();
+                append.settle();
                 append.done.completeExceptionally(notDelivered(append.id));
             }
         }

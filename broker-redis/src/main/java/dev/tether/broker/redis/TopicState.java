@@ -28,6 +28,17 @@ final class TopicState {
         this.channel = channel;
     }
 
+    /** Set when the broker lets the state go (unused, or closing): its subscription is no longer wanted. */
+    private volatile boolean dropped;
+
+    void drop() {
+        dropped = true;
+    }
+
+    boolean dropped() {
+        return dropped;
+    }
+
     synchronized boolean unused() {
         return sockets.size() == 0 && !sockets.hasListeners() && members.isEmpty() && listeners.isEmpty();
     }

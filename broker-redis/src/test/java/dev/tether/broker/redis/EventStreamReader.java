@@ -23,6 +23,8 @@ final class EventStreamReader implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /** The values of the {@code retry:} lines received, in order. */
+    final BlockingQueue<String> retries = new LinkedBlockingQueue<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
     private volatile Stream<String> lines;
 
@@ -49,6 +51,8 @@ final class EventStreamReader implements AutoCloseable {
                         type[0] = value(line);
                     } else if (line.startsWith("id:")) {
                         id[0] = value(line);
+                    } else if (line.startsWith("retry:")) {
+                        retries.add(value(line));
                     }
                 });
             } catch (RuntimeException closed) {

@@ -31,7 +31,7 @@ class RedisBrokerFaultsTest {
             ExecutorService publishers = Executors.newFixedThreadPool(16);
             try (ClusterNode jetty = new ClusterNode(Container.JETTY, RedisBroker.connect(options), 1000, 1 << 20);
                  EventStreamReader reader = EventStreamReader.open(jetty.news(), null)) {
-                jetty.joins.poll(10, TimeUnit.SECONDS);
+                assertEquals(Joined.FIRST, jetty.joins.poll(10, TimeUnit.SECONDS));
                 for (int round = 0; round < 10; round++) {
                     // Each round a node that has not appended before: its first appends race each other.
                     try (RedisBroker fresh = RedisBroker.connect(options)) {
@@ -78,6 +78,37 @@ class RedisBrokerFaultsTest {
     }
 
     @Test
+    void aReplayOfManyPagesFromTheStreamSendsEachMissedEventOnceInOrder() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            RedisBrokerOptions options = RedisBrokerTest.options(redis.uri()).build();
+            // The mirror keeps three events: 600 missed ones come from the stream, three pages of them.
+            try (ClusterNode jetty = new ClusterNode(Container.JETTY, RedisBroker.connect(options), 3, 1 << 20)) {
+                String first;
+                try (EventStreamReader reader = EventStreamReader.open(jetty.news(), null)) {
+                    jetty.joins.poll(10, TimeUnit.SECONDS);
+                    jetty.news.broadcast(SseEvent.data("0")).get(10, TimeUnit.SECONDS);
+                    first = reader.next().id();
+                }
+                List<CompletableFuture<Integer>> sends = new ArrayList<>();
+                for (int i = 1; i <= 600; i++) sends.add(jetty.news.broadcast(SseEvent.data(Integer.toString(i))));
+                for (CompletableFuture<Integer> send : sends) send.get(30, TimeUnit.SECONDS);
+                try (EventStreamReader back = EventStreamReader.open(jetty.news(), first)) {
+                    assertEquals(Joined.RESUMED, jetty.joins.poll(10, TimeUnit.SECONDS));
+                    String previous = first;
+                    for (int i = 1; i <= 600; i++) {
+                        Event event = back.next();
+                        assertEquals(Integer.toString(i), event.data());
+                        assertTrue(StreamIds.compare(event.id(), previous) > 0);
+                        previous = event.id();
+                    }
+                    jetty.news.broadcast(SseEvent.data("live")).get(10, TimeUnit.SECONDS);
+                    assertEquals("live", back.next().data(), "then the live events, nothing twice between");
+                }
+            }
+        }
+    }
+
+    @Test
     void aTopicOpenedWhileRedisIsAwayHearsTheOtherNodesOnceItIsBack() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
             RedisBrokerOptions options = RedisBrokerTest.options(redis.uri()).publishTimeout(Duration.ofSeconds(1)).build();
@@ -91,7 +122,9 @@ class RedisBrokerFaultsTest {
                     }
                 });
                 // Longer than the publish timeout: the subscription made now times out.
-                assertEquals(null, heard.poll(2500, TimeUnit.MILLISECONDS));
+                CompletableFuture<Void> timedOut = new CompletableFuture<>();
+                here.scheduler().schedule(() -> timedOut.complete(null), 2500, TimeUnit.MILLISECONDS);
+                timedOut.get(10, TimeUnit.SECONDS);
                 redis.restart();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
                 String got = null;
@@ -107,13 +140,14 @@ class RedisBrokerFaultsTest {
     @Test
     void aMemberWhoLeftRightAfterEnteringDoesNotStayPresent() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
-            RedisBrokerOptions options = RedisBrokerTest.options(redis.uri()).build();
+            // Members expire after 5 s: only a ghost written back could keep one, not a late heartbeat.
+            RedisBrokerOptions options = RedisBrokerTest.options(redis.uri()).presenceTimeout(Duration.ofSeconds(5)).build();
             try (RedisBroker here = RedisBroker.connect(options); RedisBroker there = RedisBroker.connect(options)) {
                 LinkedBlockingQueue<List<String>> seen = new LinkedBlockingQueue<>();
                 Presence watched = there.presence("room");
                 watched.addListener(() -> watched.members().thenAccept(seen::add));
                 for (int i = 0; i < 20; i++) {
-                    here.presence("room-" + i).enter("ghost").leave(); // a fresh topic each time: enter waits for its subscription
+                    here.presence("room-" + i).enter("ghost").leave(); // a fresh topic each time
                 }
                 here.presence("room").enter("ghost").leave();
                 here.presence("room").enter("real");
@@ -141,6 +175,7 @@ class RedisBrokerFaultsTest {
                 jetty.news.broadcast(SseEvent.data("after")).get(10, TimeUnit.SECONDS);
                 Event after = reader.next();
                 assertEquals("after", after.data());
+                assertEquals("3000", reader.retries.poll(10, TimeUnit.SECONDS), "the event without data was sent too");
             }
         }
     }
