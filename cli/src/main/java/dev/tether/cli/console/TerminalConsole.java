@@ -48,6 +48,14 @@ public final class TerminalConsole implements Console {
 
     /** The system terminal (standard input and output must both be one). */
     public static TerminalConsole open(boolean noColor, boolean raw) {
+        // One Ctrl-C must reach the interrupt handlers once: a second one quits at once. While a line
+        // is read, JLine turns ISIG off and Ctrl-C arrives as a character (a UserInterruptException);
+        // its "software signals", on by default, would also raise SIGINT from the input pump for that
+        // same byte, which interrupts the reading thread. When the interrupt won the race, readLine
+        // ended on it and the byte, still unread, ended the next readLine as a second Ctrl-C: status
+        // 130 instead of the close. Without them, the kernel decides: a signal while no line is read
+        // (ISIG on), the character while one is.
+        System.setProperty(TerminalBuilder.PROP_SOFTWARE_SIGNALS, "false");
         try {
             Terminal terminal = TerminalBuilder.builder().system(true).name("tether").build();
             return new TerminalConsole(terminal, Styles.forOutput(true, noColor), raw);
