@@ -200,18 +200,12 @@ public final class BrokerBenchmark {
         print(setups, paced, max, webSocket);
     }
 
-    /** Waits until the node counts {@code count} members of the topic (at most 30 s). */
+    /** Waits until the node counts {@code count} members of the topic: the node answers once they have joined (at most 30 s). */
     private static void awaitMembers(ServerProcess node, String kind, int count) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        String members = "";
-        while (System.nanoTime() < deadline) {
-            members = node.send("members", "MEMBERS", 30);
-            if (Figures.fields(members).get(kind).equals(Integer.toString(count))) {
-                return;
-            }
-            Thread.sleep(100);
+        String members = node.send("await-members " + kind + " " + count, "MEMBERS", 40);
+        if (!Figures.fields(members).get(kind).equals(Integer.toString(count))) {
+            throw new IllegalStateException(node.name + " has " + members + " after 30 s, not " + kind + "=" + count);
         }
-        throw new IllegalStateException(node.name + " has " + members + " after 30 s, not " + kind + "=" + count);
     }
 
     private static String pids(Setup s, RedisProcess redis) {

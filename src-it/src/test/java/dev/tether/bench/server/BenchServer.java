@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  * {@code tomcat-floor} (an upgraded connection that no library keeps anything for: see {@link UpgradeFloor}).
  * {@code broker-jetty} is the broker benchmark's node ({@link BrokerNode}): {@code --broker local} or
  * {@code --broker redis=<uri>} (required), {@code --key-prefix <p>} for Redis's keys and channels (default
- * {@code tether:}), and the command {@code members} ({@code MEMBERS ws=… sse=…}, this node's members of each topic).
+ * {@code tether:}), and the command {@code await-members ws|sse <count>} ({@code MEMBERS ws=… sse=…}, this node's members of each topic,
+ * once that many are here or after 30 s).
  * {@code gcpeak} ({@code GCPEAK after=… collections=…}: the most heap in use after any collection since the
  * last {@code gcpeak}, and how many collections there were: see {@link GcPeak}).
  * {@code --stream} makes every echo forward each message part by part, of any size: Tether's
@@ -92,8 +93,10 @@ public final class BenchServer {
                 System.out.println("GCPEAK " + GcPeak.takeReport());
             } else if (line.equals("idle")) {
                 System.out.println("IDLE open=" + TetherEcho.awaitNoneOpen(60));
-            } else if (line.equals("members")) {
-                System.out.println(brokerNode == null ? "ERROR not a broker node" : "MEMBERS " + brokerNode.members());
+            } else if (line.startsWith("await-members ")) { // await-members <ws|sse> <count>
+                String[] words = line.split(" ");
+                System.out.println(brokerNode == null ? "ERROR not a broker node"
+                        : "MEMBERS " + brokerNode.awaitMembers(words[1], Integer.parseInt(words[2]), 30));
             } else if (line.equals("contexts")) {
                 System.out.println(deflate == null ? "ERROR no Tether permessage-deflate in this server"
                         : "CONTEXTS " + deflate.compressionContextsInUse());

@@ -50,6 +50,8 @@ final class BrokerNode {
     private final EventTopic events;
     private final Server server;
     private final int port;
+    /** Notified whenever a connection or stream joins or leaves here: what {@link #awaitMembers} waits on. */
+    private final Object membersChanged = new Object();
 
     private BrokerNode(Broker broker) throws Exception {
         this.broker = broker;
@@ -62,9 +64,9 @@ final class BrokerNode {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new Members(sockets)), "/topic");
+        context.addServlet(new ServletHolder(new Members(sockets, this::membersChanged)), "/topic");
         context.addServlet(new ServletHolder(new Control(sockets, events)), "/control");
-        ServletHolder sse = new ServletHolder(new Subscribe(events));
+        ServletHolder sse = new ServletHolder(new Subscribe(events, this::membersChanged));
         sse.setAsyncSupported(true);
         context.addServlet(sse, "/events");
         server.setHandler(context);
@@ -103,6 +105,27 @@ final class BrokerNode {
         return "ws=" + sockets.size() + " sse=" + events.size();
     }
 
+    /**
+     * Waits until {@code kind} ({@code ws} or {@code sse}) counts {@code count} members here, woken by
+     * each join and leave, at most {@code seconds}; then {@link #members()}.
+     */
+    String awaitMembers(String kind, int count, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        synchronized (membersChanged) {
+            for (long left; (kind.equals("ws") ? sockets.size() : events.size()) != count
+                    && (left = deadline - System.nanoTime()) > 0; ) {
+                membersChanged.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return members();
+    }
+
+    private void membersChanged() {
+        synchronized (membersChanged) {
+            membersChanged.notifyAll();
+        }
+    }
+
     void close() throws Exception {
         try {
             broker.close();
@@ -121,11 +144,13 @@ final class BrokerNode {
         private final transient WebSocketOptions options = socketOptions();
         private final transient WebSocketListener join;
 
-        Members(WebSocketTopic topic) {
+        Members(WebSocketTopic topic, Runnable changed) {
             this.join = new WebSocketListener() {
                 @Override
                 public void onOpen(WebSocket socket) {
                     topic.add(socket);
+                    changed.run();
+                    socket.closed().whenComplete((status, error) -> changed.run());
                 }
             };
         }
@@ -184,17 +209,20 @@ final class BrokerNode {
     private static final class Subscribe extends HttpServlet {
         private static final long serialVersionUID = 1L;
         private final transient EventTopic events;
+        private final transient Runnable changed;
         private final transient EventSourceOptions options = EventSourceOptions.builder()
                 .pingInterval(Duration.ZERO).bufferLimit(4 << 20).build();
 
-        Subscribe(EventTopic events) {
+        Subscribe(EventTopic events, Runnable changed) {
             this.events = events;
+            this.changed = changed;
         }
 
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) {
             EventSource source = EventSources.start(request, response, options);
-            events.join(source, 0);
+            events.join(source, 0).whenComplete((joined, error) -> changed.run());
+            source.closed().whenComplete((ok, error) -> changed.run());
         }
     }
 }
