@@ -4,7 +4,8 @@
 //
 // Events: {"event":"open","protocol":…}, {"event":"sent",…message}, {"event":"message",…message},
 // {"event":"pong","data":…}, {"event":"close","code":…,"reason":…}, {"event":"error","message":…},
-// {"event":"connectFailed","message":…}, {"event":"unsupported","what":…}, {"event":"timeout"}; a message is {type, length, sha256[, text]}.
+// {"event":"connectFailed","message":…}, {"event":"unsupported","what":…},
+// {"event":"timeout","sent":…,"received":…,"bytesReceived":…}; a message is {type, length, sha256[, text]}.
 //
 // Usage: node <adapter>.js <case> <url> [close code] [close reason]
 // Cases: text, binary, fragmented, large, burst, ping, close, subprotocol.
@@ -84,8 +85,12 @@ function run(adapter) {
     process.stderr.write('usage: node ' + adapter.name + '.js <case> <url> [close code] [close reason]\n');
     process.exit(64);
   }
+  const messages = messagesFor(caseName);
+  let received = 0;
+  let bytesReceived = 0;
   const timer = setTimeout(() => {
-    emit({ event: 'timeout' });
+    // What had come back by then: a stall and a slow run look different.
+    emit({ event: 'timeout', sent: messages.length, received, bytesReceived });
     process.exit(2);
   }, CASE_TIMEOUT_MS);
   const finish = (status) => {
@@ -94,9 +99,7 @@ function run(adapter) {
     process.stdout.write('', () => process.exit(status));
   };
 
-  const messages = messagesFor(caseName);
   const protocols = caseName === 'subprotocol' ? ['chat.v2', 'chat.v1'] : [];
-  let received = 0;
   let connection;
 
   const closeWhenDone = () => {
@@ -144,6 +147,7 @@ function run(adapter) {
       }
     },
     message(type, buffer) {
+      bytesReceived += buffer.length;
       emit({ event: 'message', ...describe(type, buffer) });
       if (++received === messages.length) closeWhenDone();
     },

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -50,9 +52,25 @@ public final class NodeClient {
             return events.stream().map(e -> String.valueOf(e.get("event"))).collect(Collectors.toList());
         }
 
+        /** Output longer than this many lines is shown as its head and tail: the failure's end stays in view. */
+        private static final int SHOWN_HEAD = 10;
+        private static final int SHOWN_TAIL = 40;
+
         @Override
         public String toString() {
-            return "$ " + command + "\nexit " + exit + "\n--- stdout ---\n" + stdout + "--- stderr ---\n" + stderr;
+            Map<Object, Long> counts = events.stream()
+                    .collect(Collectors.groupingBy(e -> e.get("event"), LinkedHashMap::new, Collectors.counting()));
+            return "$ " + command + "\nexit " + exit + "; events " + counts
+                    + "\n--- stdout ---\n" + shortened(stdout) + "--- stderr ---\n" + shortened(stderr);
+        }
+
+        private static String shortened(String output) {
+            String[] lines = output.split("\n", -1);
+            if (lines.length <= SHOWN_HEAD + SHOWN_TAIL + 1) return output;
+            int left = lines.length - SHOWN_HEAD - SHOWN_TAIL;
+            return String.join("\n", Arrays.asList(lines).subList(0, SHOWN_HEAD))
+                    + "\n… " + left + " lines …\n"
+                    + String.join("\n", Arrays.asList(lines).subList(lines.length - SHOWN_TAIL, lines.length));
         }
     }
 

@@ -1,11 +1,20 @@
 package dev.tether.it.support;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
-/** Prints the tail of the servers' logs when a test fails; the test class says which servers. */
+/**
+ * Prints the tail of the servers' logs when a test fails, and the server threads that were inside
+ * Tether's code then (a stall shows where it waits); the test class says which servers.
+ */
 public final class ServerLogOnFailure implements TestWatcher {
     /** Implemented by test classes that run against several distributions at once (a cluster). */
     public interface HasServers {
@@ -33,6 +42,48 @@ public final class ServerLogOnFailure implements TestWatcher {
         for (Distribution server : has.servers()) {
             System.out.println("[src-it] " + test + " failed on " + server
                     + "; last " + LINES + " lines of " + server.log() + ":\n" + server.tail(LINES) + "\n[src-it] end of log");
+            if (server.isRunning()) {
+                System.out.println("[src-it] " + server + "'s threads in Tether's code:\n" + tetherThreads(server) + "[src-it] end of threads");
+            }
         }
+    }
+
+    private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(20);
+
+    /** The stacks of the server's threads with a Tether frame in them, from {@code jcmd Thread.print}. */
+    static String tetherThreads(Distribution server) {
+        String dump;
+        try {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(server.javaPid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            byte[] out = jcmd.getInputStream().readAllBytes();
+            if (!jcmd.waitFor(JCMD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) jcmd.destroyForcibly();
+            dump = new String(out, StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return "(no thread dump: " + e + ")\n";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(no thread dump: interrupted)\n";
+        }
+        StringBuilder shown = new StringBuilder();
+        for (String thread : stacks(dump)) {
+            if (thread.contains("dev.tether.")) shown.append(thread).append('\n');
+        }
+        return shown.length() == 0 ? "(none)\n" : shown.toString();
+    }
+
+    /** A thread dump cut into one block per thread (blocks start with a quoted thread name). */
+    private static List<String> stacks(String dump) {
+        List<String> stacks = new ArrayList<>();
+        StringBuilder current = null;
+        for (String line : dump.split("\n")) {
+            if (line.startsWith("\"")) {
+                if (current != null) stacks.add(current.toString());
+                current = new StringBuilder();
+            }
+            if (current != null && !line.isBlank()) current.append(line).append('\n');
+        }
+        if (current != null) stacks.add(current.toString());
+        return stacks;
     }
 }
