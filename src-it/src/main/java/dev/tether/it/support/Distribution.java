@@ -250,7 +250,7 @@ public abstract class Distribution implements AutoCloseable {
     }
 
     /** A port nothing listens on now, as the OS chose it. */
-    protected static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -1,0 +1,314 @@
+package dev.tether.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tether.it.support.Distribution;
+import dev.tether.it.support.ItPaths;
+import dev.tether.it.support.JdkSession;
+import dev.tether.it.support.Processes;
+import dev.tether.it.support.ReadmeSnippets;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.SimpleJavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * README's install and first-app sections, followed as a new user would: the coordinates are the
+ * build's, the servlets compile against {@code tether-servlet} and the servlet API alone, and each
+ * embedded main, compiled against its container as README names it, serves the chat and the feed.
+ * Only the port is changed (a free one instead of 8080).
+ */
+@DisplayName("README's first app, compiled from its snippets and run on embedded Jetty and Tomcat")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FirstAppIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+    private static final String FIRST_APP = "## A first app in 5 minutes";
+    private static final List<String> SERVLETS = List.of("com.example.ChatServlet", "com.example.NewsServlet");
+
+    private Path readme;
+    private Path work;
+    private Map<String, String> sources;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    void readReadme() throws IOException {
+        readme = ItPaths.property("tether.it.readme");
+        work = ItPaths.property("tether.it.work").resolve("first-app");
+        deleteTree(work);
+        Files.createDirectories(work);
+        sources = ReadmeSnippets.section(readme, FIRST_APP).javaClasses();
+        for (String name : List.of("com.example.ChatServlet", "com.example.NewsServlet", "com.example.JettyMain", "com.example.TomcatMain")) {
+            assertTrue(sources.containsKey(name), () -> "README's first app has no " + name + ": " + sources.keySet());
+        }
+    }
+
+    @Test
+    @DisplayName("Install names the BOM and artifacts the build makes, at the build's version")
+    void installCoordinates() throws IOException {
+        ReadmeSnippets install = ReadmeSnippets.section(readme, "## Install");
+        List<String> ids = install.artifactIds();
+        assertTrue(ids.contains("tether-bom"), () -> "Install imports no tether-bom: " + ids);
+        String bom = Files.readString(readme.resolveSibling("bom").resolve("pom.xml"), StandardCharsets.UTF_8);
+        for (String id : ids) {
+            if (!id.equals("tether-bom")) {
+                assertTrue(bom.contains("<artifactId>" + id + "</artifactId>"), () -> "the BOM does not manage " + id);
+            }
+        }
+        Matcher version = Pattern.compile("<version>([^<]+)</version>").matcher(install.blocks("xml").get(0).text());
+        assertTrue(version.find(), "Install's BOM import has no version");
+        String built = System.getProperty("tether.it.version");
+        assertEquals(built.replace("-SNAPSHOT", ""), version.group(1), "the version README gives, against the build's " + built);
+    }
+
+    @Test
+    @DisplayName("the two servlets compile against tether-servlet and the servlet API, nothing else")
+    void servletsNeedOnlyTetherAndTheServletApi() throws IOException {
+        compileServlets();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"com.example.JettyMain", "com.example.TomcatMain"})
+    @DisplayName("the embedded main serves the chat over WebSocket and its feed as server-sent events")
+    void chatAndFeed(String main) throws Exception {
+        Path servlets = compileServlets();
+        String container = main.endsWith("JettyMain") ? "jetty" : "tomcat";
+        List<Path> containerJars = classPath(container.equals("jetty") ? FirstAppIT::isJetty : FirstAppIT::isTomcat);
+        int port = Distribution.freePort();
+        String source = sources.get(main);
+        String onPort = source.replace("setPort(8080)", "setPort(" + port + ")");
+        assertNotEquals(source, onPort, main + " no longer sets port 8080: update this test");
+        Path mainClasses = compile(container, Map.of(main, onPort), concat(List.of(servlets), tetherAndServletApi(), containerJars));
+
+        Path log = work.resolve(container + ".log");
+        List<Path> runPath = concat(List.of(mainClasses, servlets), tetherAndServletApi(), containerJars);
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", join(runPath), main)
+                .redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        Thread hook = Processes.killOnExit(server, main);
+        boolean passed = false;
+        try {
+            awaitReady(server, port, log);
+            try (Feed feed = new Feed(http, URI.create("http://127.0.0.1:" + port + "/events"))) {
+                JdkSession chat = JdkSession.open(http, URI.create("ws://127.0.0.1:" + port + "/chat"));
+                assertEquals("welcome: 1 connected", chat.next(JdkSession.Message.class).string());
+                JdkSession.await(chat.socket().sendText("hello from the README", true));
+                assertEquals("hello from the README", chat.next(JdkSession.Message.class).string());
+                feed.awaitEvent("chat", "hello from the README");
+                JdkSession.await(chat.socket().sendClose(1000, "bye"));
+                assertEquals(1000, chat.next(JdkSession.Closed.class).code());
+                feed.awaitEvent("left", "1000 bye");
+            }
+            passed = true;
+        } finally {
+            Processes.stopTree(server, Duration.ofSeconds(10));
+            Processes.removeHook(hook);
+            if (!passed) System.out.println("[src-it] " + main + "'s output (" + log + "):\n" + Files.readString(log, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** Polls GET /chat until the servlet answers 426 (it speaks WebSocket only); fails when the process ends first. */
+    private void awaitReady(Process server, int port, Path log) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/chat")).timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 426) return;
+                last = "GET /chat answered " + status;
+            } catch (IOException e) {
+                last = "GET /chat: " + e;
+            }
+            // The pause between polls doubles as the check that the server still runs.
+            if (Processes.awaitExit(server, Duration.ofMillis(200))) {
+                fail("the app exited with " + server.exitValue() + " (" + last + "):\n" + Files.readString(log, StandardCharsets.ISO_8859_1));
+            }
+        }
+        fail("the app did not answer within " + TIMEOUT + " (" + last + ")");
+    }
+
+    // ---------------------------------------------------------------- compiling
+
+    private Path compileServlets() throws IOException {
+        Map<String, String> servlets = sources.entrySet().stream().filter(e -> SERVLETS.contains(e.getKey()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        return compile("servlets", servlets, tetherAndServletApi());
+    }
+
+    /** Compiles {@code units} (class name to source) against {@code classPath} into work/name; fails with javac's messages. */
+    private Path compile(String name, Map<String, String> units, List<Path> classPath) throws IOException {
+        Path out = work.resolve(name + "-classes");
+        deleteTree(out);
+        Files.createDirectories(out);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        List<JavaFileObject> files = new ArrayList<>();
+        units.forEach((className, source) -> files.add(new Source(className, source)));
+        try (StandardJavaFileManager fileManager = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+            List<String> options = List.of("--release", "17", "-classpath", join(classPath), "-d", out.toString());
+            boolean ok = javac.getTask(null, fileManager, diagnostics, options, null, files).call();
+            if (!ok) {
+                fail("README's " + units.keySet() + " do not compile against " + classPath + ":\n"
+                        + diagnostics.getDiagnostics().stream().map(Object::toString).collect(Collectors.joining("\n")));
+            }
+        }
+        return out;
+    }
+
+    private static final class Source extends SimpleJavaFileObject {
+        private final String text;
+
+        Source(String className, String text) {
+            super(URI.create("string:///" + className.replace('.', '/') + Kind.SOURCE.extension), Kind.SOURCE);
+            this.text = text;
+        }
+
+        @Override
+        public CharSequence getCharContent(boolean ignoreEncodingErrors) {
+            return text;
+        }
+    }
+
+    // ---------------------------------------------------------------- class paths, from this test's own
+
+    /** What README says to add: tether-servlet (with tether-runtime and tether-core) and the servlet API. */
+    private static List<Path> tetherAndServletApi() {
+        return classPath(FirstAppIT::isTetherServlet);
+    }
+
+    private static boolean isTetherServlet(String file) {
+        return !file.contains("-tests") && (file.startsWith("tether-core-") || file.startsWith("tether-runtime-")
+                || file.startsWith("tether-servlet-") || file.startsWith("jakarta.servlet-api-"));
+    }
+
+    /** jetty-ee10-servlet and what it brings (Jetty's server, its logging API and binding); no WebSocket stack. */
+    private static boolean isJetty(String file) {
+        return (file.startsWith("jetty-") && !file.contains("websocket") && !file.startsWith("jetty-client"))
+                || file.startsWith("slf4j-api-");
+    }
+
+    /** tomcat-embed-core and what it brings; no WebSocket stack. */
+    private static boolean isTomcat(String file) {
+        return file.startsWith("tomcat-embed-core-") || file.startsWith("tomcat-annotations-api-");
+    }
+
+    private static List<Path> classPath(Predicate<String> wanted) {
+        List<Path> found = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(Path::of).filter(p -> p.getFileName() != null && wanted.test(p.getFileName().toString())).toList();
+        if (found.isEmpty()) throw new IllegalStateException("nothing on this test's class path is wanted here");
+        return found;
+    }
+
+    private static List<Path> concat(List<Path> first, List<Path> second, List<Path> third) {
+        return Stream.of(first, second, third).flatMap(List::stream).toList();
+    }
+
+    private static String join(List<Path> paths) {
+        return paths.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    // ---------------------------------------------------------------- the feed, read as curl reads it
+
+    /**
+     * GET /events with {@code Accept: *}{@code /*}, as curl sends it; its events, read on a thread of
+     * their own, as (type, data) pairs.
+     */
+    private static final class Feed implements AutoCloseable {
+        private final BlockingQueue<String[]> events = new LinkedBlockingQueue<>();
+        private volatile Stream<String> lines;
+
+        Feed(HttpClient http, URI uri) throws IOException, InterruptedException {
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "*/*").build();
+            HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
+            assertEquals(200, response.statusCode(), "GET /events");
+            assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse("").split(";")[0].trim());
+            lines = response.body();
+            Thread reader = new Thread(this::read, "feed reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            String type = "message";
+            StringBuilder data = new StringBuilder();
+            try {
+                for (String line : (Iterable<String>) lines::iterator) {
+                    if (line.isEmpty()) {
+                        if (data.length() > 0) events.add(new String[] {type, data.toString()});
+                        type = "message";
+                        data.setLength(0);
+                    } else if (line.startsWith("event:")) {
+                        type = line.substring(6).trim();
+                    } else if (line.startsWith("data:")) {
+                        if (data.length() > 0) data.append('\n');
+                        data.append(line.substring(5).stripLeading());
+                    }
+                }
+            } catch (UncheckedIOException e) {
+                // closed by the test, or the server stopped: nothing more comes
+            }
+        }
+
+        /** Waits for the event of {@code type} with {@code data}, skipping others (the ticks). */
+        void awaitEvent(String type, String data) throws InterruptedException {
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            List<String> seen = new ArrayList<>();
+            while (true) {
+                String[] event = events.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (event == null) fail("no '" + type + "' event with data '" + data + "' on /events within " + TIMEOUT + "; saw " + seen);
+                if (event[0].equals(type) && event[1].equals(data)) return;
+                seen.add(event[0] + ": " + event[1]);
+            }
+        }
+
+        @Override
+        public void close() {
+            Stream<String> open = lines;
+            if (open != null) open.close();
+        }
+    }
+}
