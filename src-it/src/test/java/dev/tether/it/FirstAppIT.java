@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.tether.it.support.Distribution;
 import dev.tether.it.support.ItPaths;
 import dev.tether.it.support.JdkSession;
+import dev.tether.it.support.JettyDistribution;
 import dev.tether.it.support.Processes;
 import dev.tether.it.support.ReadmeSnippets;
+import dev.tether.it.support.TomcatDistribution;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -34,6 +36,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
@@ -50,10 +54,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * README's install and first-app sections, followed as a new user would: the coordinates are the
  * build's, the servlets compile against {@code tether-servlet} and the servlet API alone, and each
- * embedded main, compiled against its container as README names it, serves the chat and the feed.
- * Only the port is changed (a free one instead of 8080).
+ * embedded main, compiled against its container as README names it, serves the chat and the feed,
+ * as does a WAR of them in each stock distribution. Only the port is changed (a free one instead of
+ * 8080).
  */
-@DisplayName("README's first app, compiled from its snippets and run on embedded Jetty and Tomcat")
+@DisplayName("README's first app, compiled from its snippets and run on embedded Jetty and Tomcat and as a WAR")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FirstAppIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -125,22 +130,90 @@ class FirstAppIT {
         boolean passed = false;
         try {
             awaitReady(server, port, log);
-            try (Feed feed = new Feed(http, URI.create("http://127.0.0.1:" + port + "/events"))) {
-                JdkSession chat = JdkSession.open(http, URI.create("ws://127.0.0.1:" + port + "/chat"));
-                assertEquals("welcome: 1 connected", chat.next(JdkSession.Message.class).string());
-                JdkSession.await(chat.socket().sendText("hello from the README", true));
-                assertEquals("hello from the README", chat.next(JdkSession.Message.class).string());
-                feed.awaitEvent("chat", "hello from the README");
-                JdkSession.await(chat.socket().sendClose(1000, "bye"));
-                assertEquals(1000, chat.next(JdkSession.Closed.class).code());
-                feed.awaitEvent("left", "1000 bye");
-            }
+            chatAndFeedOn(port);
             passed = true;
         } finally {
             Processes.stopTree(server, Duration.ofSeconds(10));
             Processes.removeHook(hook);
             if (!passed) System.out.println("[src-it] " + main + "'s output (" + log + "):\n" + Files.readString(log, StandardCharsets.ISO_8859_1));
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"tomcat", "jetty"})
+    @DisplayName("packaged as a WAR and deployed to the stock distribution: by its annotations on Tomcat, by README's web.xml on Jetty")
+    void inAWar(String container) throws Exception {
+        Path servlets = compileServlets();
+        // Tomcat reads the annotations; the Jetty distribution runs without its annotations module, as README's
+        // metadata-complete case: the servlets are declared in README's web.xml.
+        String webXml = container.equals("jetty") ? webXml() : null;
+        Path war = war(container, servlets, webXml);
+        Path home = ItPaths.property("tether.it." + container + ".home");
+        Path base = work.resolve(container + "-war");
+        Distribution server = (container.equals("jetty")
+                ? new JettyDistribution(home, base, war, Distribution.DEFAULT_JVM_OPTIONS)
+                : new TomcatDistribution(home, base, war, Distribution.DEFAULT_JVM_OPTIONS)).readyPath("/chat");
+        boolean passed = false;
+        try {
+            server.start();
+            chatAndFeedOn(server.port());
+            passed = true;
+        } finally {
+            server.stop();
+            if (!passed && server.log() != null) System.out.println("[src-it] " + server + "'s log:\n" + server.tail(80));
+        }
+    }
+
+    /** A client of the chat and one of the feed, as README's "Try it" has them. */
+    private void chatAndFeedOn(int port) throws Exception {
+        try (Feed feed = new Feed(http, URI.create("http://127.0.0.1:" + port + "/events"))) {
+            JdkSession chat = JdkSession.open(http, URI.create("ws://127.0.0.1:" + port + "/chat"));
+            assertEquals("welcome: 1 connected", chat.next(JdkSession.Message.class).string());
+            JdkSession.await(chat.socket().sendText("hello from the README", true));
+            assertEquals("hello from the README", chat.next(JdkSession.Message.class).string());
+            feed.awaitEvent("chat", "hello from the README");
+            JdkSession.await(chat.socket().sendClose(1000, "bye"));
+            assertEquals(1000, chat.next(JdkSession.Closed.class).code());
+            feed.awaitEvent("left", "1000 bye");
+        }
+    }
+
+    /** README's servlet declarations in a Servlet 6 web.xml that reads no annotations. */
+    private String webXml() throws IOException {
+        List<ReadmeSnippets.Block> xml = ReadmeSnippets.section(readme, FIRST_APP).blocks("xml");
+        String declarations = xml.stream().map(ReadmeSnippets.Block::text).filter(t -> t.contains("<servlet-class>"))
+                .findFirst().orElseThrow(() -> new AssertionError("README's first app has no web.xml servlet declarations"));
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\" metadata-complete=\"true\">\n"
+                + declarations + "</web-app>\n";
+    }
+
+    /** A WAR of the compiled servlets, README's libraries in WEB-INF/lib (not the servlet API), and {@code webXml} if given. */
+    private Path war(String name, Path classes, String webXml) throws IOException {
+        Path war = work.resolve(name + "-first-app.war");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(war))) {
+            try (Stream<Path> files = Files.walk(classes)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    zip.putNextEntry(new ZipEntry("WEB-INF/classes/" + classes.relativize(file).toString().replace(File.separatorChar, '/')));
+                    Files.copy(file, zip);
+                    zip.closeEntry();
+                }
+            }
+            for (Path lib : tetherAndServletApi()) {
+                String file = lib.getFileName().toString();
+                if (file.startsWith("jakarta.servlet-api-")) continue; // the container's
+                if (!Files.isRegularFile(lib)) throw new IllegalStateException("not a jar (run through mvn verify): " + lib);
+                zip.putNextEntry(new ZipEntry("WEB-INF/lib/" + file));
+                Files.copy(lib, zip);
+                zip.closeEntry();
+            }
+            if (webXml != null) {
+                zip.putNextEntry(new ZipEntry("WEB-INF/web.xml"));
+                zip.write(webXml.getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+        return war;
     }
 
     /** Polls GET /chat until the servlet answers 426 (it speaks WebSocket only); fails when the process ends first. */

@@ -51,6 +51,7 @@ public abstract class Distribution implements AutoCloseable {
     private Thread hook;
     private int port;
     private int launches;
+    private String readyPath = "/echo";
 
     protected Distribution(String name, Path home, Path base, Path war, List<String> jvmOptions) {
         this.name = name;
@@ -189,19 +190,28 @@ public abstract class Distribution implements AutoCloseable {
         }
     }
 
-    /** Polls GET /echo until it answers 426, the process dies or the deadline passes; null when ready. */
+    /**
+     * The WebSocket servlet's path whose 426 answer to a plain GET says the application is up
+     * ({@code /echo}, the example's, unless set); returns this server.
+     */
+    public Distribution readyPath(String path) {
+        this.readyPath = path;
+        return this;
+    }
+
+    /** Polls GET on the ready path until it answers 426, the process dies or the deadline passes; null when ready. */
     private String awaitReady() throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(http("/echo")).timeout(Duration.ofSeconds(5)).GET().build();
+        HttpRequest request = HttpRequest.newBuilder(http(readyPath)).timeout(Duration.ofSeconds(5)).GET().build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         String last = "no answer";
         while (System.nanoTime() - deadline < 0) {
             try {
                 int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
                 if (status == READY_STATUS) return null;
-                last = "GET /echo answered " + status;
+                last = "GET " + readyPath + " answered " + status;
             } catch (IOException e) {
-                last = "GET /echo: " + e;
+                last = "GET " + readyPath + ": " + e;
             }
             // The pause between polls doubles as the check that the server is still running.
             if (Processes.awaitExit(process, Duration.ofMillis(200))) {
