@@ -71,51 +71,101 @@ public final class ClientOptions {
         this.readsPerDispatch = b.readsPerDispatch;
     }
 
+    /**
+     * The options with every default, as in the table above.
+     *
+     * @return the shared default options
+     */
     public static ClientOptions defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * Starts options of one's own, from the defaults.
+     *
+     * @return a builder holding every default
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** What every connection has, server's or client's: limits, deadlines, the outbound queue, threads. */
+    /**
+     * What every connection has, server's or client's: limits, deadlines, the outbound queue, threads.
+     *
+     * @return the shared connection options
+     */
     public ConnectionOptions connection() {
         return connection;
     }
 
-    /** The protocol options handed to the core: subprotocols, extensions, headers, maxLength. */
+    /**
+     * The protocol options handed to the core: subprotocols, extensions, headers, maxLength.
+     *
+     * @return the driver options of the client's handshake and frames, the {@code Origin} among their headers
+     */
     public DriverOptions driverOptions() {
         return driverOptions;
     }
 
-    /** The {@code Origin} to send, or null. */
+    /**
+     * The {@code Origin} to send, or null.
+     *
+     * @return the origin, or null when none is sent
+     */
     public String origin() {
         return origin;
     }
 
-    /** 13 or 8. */
+    /**
+     * 13 or 8.
+     *
+     * @return the WebSocket version requested: 13 (RFC 6455) or 8 (hybi-08)
+     */
     public int protocolVersion() {
         return protocolVersion;
     }
 
+    /**
+     * How long name resolution and the TCP connect may take together.
+     *
+     * @return the connect timeout; positive
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
 
-    /** The TLS settings for {@code wss://}; null for {@link TlsOptions#defaults()}, made when first needed. */
+    /**
+     * The TLS settings for {@code wss://}; null for {@link TlsOptions#defaults()}, made when first needed.
+     *
+     * @return the TLS options set on the builder, or null when none were
+     */
     public TlsOptions tls() {
         return tls;
     }
 
+    /**
+     * The proxy to connect through.
+     *
+     * @return the proxy options; {@link ProxyOptions#system()} unless others were set
+     */
     public ProxyOptions proxy() {
         return proxy;
     }
 
+    /**
+     * How many redirects a connect follows before the handshake fails.
+     *
+     * @return the redirects followed; 0 follows none
+     */
     public int maxRedirects() {
         return maxRedirects;
     }
 
+    /**
+     * Socket reads a connection makes in one turn on the executor before it waits for the selector again.
+     *
+     * @return the reads per turn; at least 1
+     */
     public int readsPerDispatch() {
         return readsPerDispatch;
     }
@@ -123,6 +173,9 @@ public final class ClientOptions {
     /**
      * A copy without the request headers named (ignoring case): a redirect to another origin drops
      * {@code Authorization} and {@code Cookie} so.
+     *
+     * @param names the names of the headers to leave out
+     * @return options equal to these but for the headers named
      */
     public ClientOptions withoutHeaders(Collection<String> names) {
         DriverOptions.Builder driver = DriverOptions.builder(Role.CLIENT)
@@ -167,29 +220,58 @@ public final class ClientOptions {
         private Builder() {
         }
 
-        /** Subprotocols to offer, in preference order. */
+        /**
+         * Subprotocols to offer, in preference order.
+         *
+         * @param names the subprotocols, added after any offered already
+         * @return this builder
+         */
         public Builder protocols(String... names) {
             driver.protocols(names);
             return this;
         }
 
+        /**
+         * An extension to offer; the extensions run in the order added.
+         *
+         * @param extension the extension, added after any offered already
+         * @return this builder
+         */
         public Builder extension(Extension extension) {
             driver.extension(extension);
             return this;
         }
 
-        /** An extra request header; the handshake's own ({@code Upgrade}, {@code Sec-WebSocket-*} …) are refused. */
+        /**
+         * An extra request header; the handshake's own ({@code Upgrade}, {@code Sec-WebSocket-*} …) are refused.
+         *
+         * @param name  the header's name
+         * @param value its value; replaces an earlier value for the same name
+         * @return this builder
+         */
         public Builder header(String name, String value) {
             driver.header(name, value);
             return this;
         }
 
+        /**
+         * The {@code Origin} to send ({@code Sec-WebSocket-Origin} for version 8). Default: none.
+         *
+         * @param origin the origin, such as {@code https://example.com}
+         * @return this builder
+         */
         public Builder origin(String origin) {
             this.origin = Objects.requireNonNull(origin, "origin");
             return this;
         }
 
-        /** 13 (RFC 6455, the default) or 8 (hybi-08). */
+        /**
+         * 13 (RFC 6455, the default) or 8 (hybi-08).
+         *
+         * @param version the WebSocket version to request: 13 or 8
+         * @return this builder
+         * @throws IllegalArgumentException for any other version
+         */
         public Builder protocolVersion(int version) {
             if (version != 13 && version != 8) {
                 throw new IllegalArgumentException("protocolVersion must be 13 or 8: " + version);
@@ -198,7 +280,13 @@ public final class ClientOptions {
             return this;
         }
 
-        /** How long name resolution and the TCP connect may take together; positive. */
+        /**
+         * How long name resolution and the TCP connect may take together; positive.
+         *
+         * @param timeout the connect timeout; default 10 seconds
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder connectTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "connectTimeout");
             if (timeout.isNegative() || timeout.isZero()) {
@@ -208,18 +296,35 @@ public final class ClientOptions {
             return this;
         }
 
+        /**
+         * The TLS settings for {@code wss://}: trust, client certificate, hostname verification.
+         *
+         * @param tls the TLS options; default {@link TlsOptions#defaults()}
+         * @return this builder
+         */
         public Builder tls(TlsOptions tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 
-        /** {@link ProxyOptions#of}, {@link ProxyOptions#none()} or (the default) {@link ProxyOptions#system()}. */
+        /**
+         * {@link ProxyOptions#of}, {@link ProxyOptions#none()} or (the default) {@link ProxyOptions#system()}.
+         *
+         * @param proxy the proxy to connect through
+         * @return this builder
+         */
         public Builder proxy(ProxyOptions proxy) {
             this.proxy = Objects.requireNonNull(proxy, "proxy");
             return this;
         }
 
-        /** How many redirects to follow; 0 (the default) follows none. */
+        /**
+         * How many redirects to follow; 0 (the default) follows none.
+         *
+         * @param redirects the most redirects one connect follows; not negative
+         * @return this builder
+         * @throws IllegalArgumentException if {@code redirects} is negative
+         */
         public Builder maxRedirects(int redirects) {
             if (redirects < 0) {
                 throw new IllegalArgumentException("maxRedirects must not be negative: " + redirects);
@@ -228,7 +333,13 @@ public final class ClientOptions {
             return this;
         }
 
-        /** Socket reads in one turn on the executor before the connection waits for the selector again; at least 1. */
+        /**
+         * Socket reads in one turn on the executor before the connection waits for the selector again; at least 1.
+         *
+         * @param reads the reads per turn; default 4
+         * @return this builder
+         * @throws IllegalArgumentException if {@code reads} is less than 1
+         */
         public Builder readsPerDispatch(int reads) {
             if (reads < 1) {
                 throw new IllegalArgumentException("readsPerDispatch must be at least 1: " + reads);
@@ -237,6 +348,11 @@ public final class ClientOptions {
             return this;
         }
 
+        /**
+         * Makes the options.
+         *
+         * @return immutable options holding what was set here and the defaults for the rest
+         */
         public ClientOptions build() {
             return new ClientOptions(this, connectionOptions());
         }

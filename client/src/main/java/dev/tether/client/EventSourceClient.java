@@ -94,16 +94,32 @@ public final class EventSourceClient implements AutoCloseable {
                 HttpClients.proxyHeaders(b.proxy));
     }
 
-    /** A client with the default options. */
+    /**
+     * A client with the default options.
+     *
+     * @return a new client; close it when done
+     */
     public static EventSourceClient create() {
         return builder().build();
     }
 
+    /**
+     * Starts a client with other options.
+     *
+     * @return a builder holding the defaults of the table above
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** As {@link #connect(EventSourceRequest, EventSourceConnection.Listener)} with the default options for {@code uri}. */
+    /**
+     * As {@link #connect(EventSourceRequest, EventSourceConnection.Listener)} with the default options for {@code uri}.
+     *
+     * @param uri      the stream's {@code http://} or {@code https://} URI
+     * @param listener hears what happens to the connection
+     * @return the connection, still {@code CONNECTING}
+     * @throws IllegalStateException if this client is closed
+     */
     public EventSourceConnection connect(URI uri, EventSourceConnection.Listener listener) {
         return connect(EventSourceRequest.of(uri), listener);
     }
@@ -114,6 +130,9 @@ public final class EventSourceClient implements AutoCloseable {
      * never fails for the network's reasons: a server that cannot be reached is retried
      * ({@code onReconnecting}), one that refuses closes the connection ({@code onClose}).
      *
+     * @param request  the stream to follow, with its headers, retry and limits
+     * @param listener hears what happens to the connection
+     * @return the connection, still {@code CONNECTING}
      * @throws IllegalStateException if this client is closed
      */
     public EventSourceConnection connect(EventSourceRequest request, EventSourceConnection.Listener listener) {
@@ -135,7 +154,11 @@ public final class EventSourceClient implements AutoCloseable {
         return connection;
     }
 
-    /** The connections not closed yet. */
+    /**
+     * The connections not closed yet.
+     *
+     * @return a snapshot of the open connections, unmodifiable
+     */
     public Set<EventSourceConnection> connections() {
         return Set.copyOf(open);
     }
@@ -177,7 +200,13 @@ public final class EventSourceClient implements AutoCloseable {
         private Builder() {
         }
 
-        /** From each request to its response's head (connecting, TLS, the proxy, the answer); positive. Default 10 s. */
+        /**
+         * From each request to its response's head (connecting, TLS, the proxy, the answer); positive. Default 10 s.
+         *
+         * @param timeout the longest wait for a response's head
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder connectTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "connectTimeout");
             if (timeout.isZero() || timeout.isNegative()) {
@@ -187,25 +216,45 @@ public final class EventSourceClient implements AutoCloseable {
             return this;
         }
 
-        /** TLS for {@code https://} streams. Default {@link TlsOptions#defaults()}. */
+        /**
+         * TLS for {@code https://} streams. Default {@link TlsOptions#defaults()}.
+         *
+         * @param tls the TLS options: trust, client certificate, parameters
+         * @return this builder
+         */
         public Builder tls(TlsOptions tls) {
             this.tls = Objects.requireNonNull(tls, "tls");
             return this;
         }
 
-        /** The proxy: {@link ProxyOptions#of}, {@link ProxyOptions#none()} or (default) {@link ProxyOptions#system()}. */
+        /**
+         * The proxy: {@link ProxyOptions#of}, {@link ProxyOptions#none()} or (default) {@link ProxyOptions#system()}.
+         *
+         * @param proxy the proxy options; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder proxy(ProxyOptions proxy) {
             this.proxy = Objects.requireNonNull(proxy, "proxy");
             return this;
         }
 
-        /** Runs listener calls and java.net.http's work. Default: the runtime's shared daemon threads. */
+        /**
+         * Runs listener calls and java.net.http's work. Default: the runtime's shared daemon threads.
+         *
+         * @param executor the executor for listener calls and the HttpClient
+         * @return this builder
+         */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
-        /** Times reconnections; its tasks only hand work to the executor. Default: the runtime's timer thread. */
+        /**
+         * Times reconnections; its tasks only hand work to the executor. Default: the runtime's timer thread.
+         *
+         * @param scheduler the scheduler for reconnection delays and timeouts
+         * @return this builder
+         */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
@@ -214,6 +263,7 @@ public final class EventSourceClient implements AutoCloseable {
         /**
          * The client.
          *
+         * @return a new client with these options; close it when done
          * @throws IllegalArgumentException for proxy options java.net.http cannot honour (TLS to the
          *                                  proxy, {@code CONNECT} headers other than {@code Proxy-*}),
          *                                  and for TLS parameters it would silently override (server

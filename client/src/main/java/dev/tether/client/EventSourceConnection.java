@@ -38,20 +38,35 @@ public interface EventSourceConnection {
         CLOSED
     }
 
-    /** The request this connection makes, and makes again on each reconnection. */
+    /**
+     * The request this connection makes, and makes again on each reconnection.
+     *
+     * @return the request the connection was opened with
+     */
     EventSourceRequest request();
 
-    /** The request's URI. */
+    /**
+     * The request's URI.
+     *
+     * @return the URI first requested, before any redirects
+     */
     default URI uri() {
         return request().uri();
     }
 
+    /**
+     * Where the connection is now: connecting (or waiting to reconnect), open, or closed for good.
+     *
+     * @return the current state
+     */
     State state();
 
     /**
      * The last event id: the newest {@code id} field a complete event (or blank line) brought,
      * sent as {@code Last-Event-ID} on the next reconnection; the request's
      * {@link EventSourceRequest#lastEventId()} until then. Empty for none.
+     *
+     * @return the last event id, or the empty string when there is none
      */
     String lastEventId();
 
@@ -59,6 +74,8 @@ public interface EventSourceConnection {
      * The reconnection delay now: the server's latest {@code retry:}, or the request's
      * {@link EventSourceRequest#retry()}. A reconnection waits at least
      * {@link EventSourceRequest#minRetryDelay()}, and longer while reconnections fail in a row.
+     *
+     * @return the delay the server or the request set; the wait itself may be longer
      */
     Duration retryDelay();
 
@@ -80,6 +97,8 @@ public interface EventSourceConnection {
      * Completes when the connection has closed and its listener has heard {@code onClose}:
      * normally after {@link #close()} (or the client's), exceptionally with the
      * {@link EventSourceException} that closed it otherwise.
+     *
+     * @return a stage completed once the connection is closed and {@code onClose} has returned
      */
     CompletionStage<Void> closed();
 
@@ -91,11 +110,23 @@ public interface EventSourceConnection {
      * @param headers the response's headers, unmodifiable; {@link #header(String)} looks one up ignoring case
      */
     record Response(URI uri, int status, Map<String, List<String>> headers) {
+        /**
+         * Copies the headers.
+         *
+         * @param uri     the URI that answered, after any redirects
+         * @param status  the response's status code
+         * @param headers the response's headers; copied
+         */
         public Response {
             headers = Map.copyOf(headers);
         }
 
-        /** The first value of header {@code name} (ignoring case), or null. */
+        /**
+         * The first value of header {@code name} (ignoring case), or null.
+         *
+         * @param name the header's name, in any case
+         * @return the header's first value, or null when the response has no such header
+         */
         public String header(String name) {
             for (Map.Entry<String, List<String>> header : headers.entrySet()) {
                 if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) return header.getValue().get(0);
@@ -106,19 +137,39 @@ public interface EventSourceConnection {
 
     /** What happens to a connection. Every method has a default that does nothing. See the interface for threads. */
     interface Listener {
-        /** A stream opened: a 200 with {@code text/event-stream}. Events follow. */
+        /**
+         * A stream opened: a 200 with {@code text/event-stream}. Events follow.
+         *
+         * @param connection the connection whose stream opened
+         * @param response   the answer that opened it
+         */
         default void onOpen(EventSourceConnection connection, Response response) {
         }
 
-        /** An event was dispatched; {@link ReceivedEvent#id()} is the last event id at that moment. */
+        /**
+         * An event was dispatched; {@link ReceivedEvent#id()} is the last event id at that moment.
+         *
+         * @param connection the connection that received it
+         * @param event      the event: its type, data and id
+         */
         default void onEvent(EventSourceConnection connection, ReceivedEvent event) {
         }
 
-        /** The server set the reconnection delay ({@code retry:}). */
+        /**
+         * The server set the reconnection delay ({@code retry:}).
+         *
+         * @param connection the connection whose stream carried the field
+         * @param delay      the new reconnection delay
+         */
         default void onRetry(EventSourceConnection connection, Duration delay) {
         }
 
-        /** A comment line came (servers send them to keep quiet streams alive), without its colon. */
+        /**
+         * A comment line came (servers send them to keep quiet streams alive), without its colon.
+         *
+         * @param connection the connection whose stream carried the comment
+         * @param text       the comment, without its colon and one space after it
+         */
         default void onComment(EventSourceConnection connection, String text) {
         }
 
@@ -129,6 +180,10 @@ public interface EventSourceConnection {
          * connect to 127.0.0.1:8080: Connection refused" …). When the last event id cannot be sent
          * (the server sent one that is not printable ASCII, which java.net.http cannot write), the
          * message ends by saying that the reconnection goes without {@code Last-Event-ID}.
+         *
+         * @param connection the connection that will reconnect
+         * @param delay      how long it waits before the next request
+         * @param cause      why the stream ended or could not be opened
          */
         default void onReconnecting(EventSourceConnection connection, Duration delay, EventSourceException cause) {
         }
@@ -137,6 +192,9 @@ public interface EventSourceConnection {
          * The connection closed for good: {@code cause} is null when {@link EventSourceConnection#close()}
          * (or the client's {@code close()}) closed it, otherwise the failure that ended it (an
          * {@link EventSourceRefusedException} for a refusal). Called exactly once, last.
+         *
+         * @param connection the connection that closed
+         * @param cause      the failure that closed it, or null when it was closed on purpose
          */
         default void onClose(EventSourceConnection connection, EventSourceException cause) {
         }

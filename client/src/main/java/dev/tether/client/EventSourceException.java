@@ -42,17 +42,30 @@ public class EventSourceException extends IOException {
         TOO_LARGE
     }
 
+    /** The kind of failure. */
     private final Reason reason;
+    /** Whether the failure closes the connection for good. */
     private final boolean isFinal;
 
-    /** A failure of kind {@code reason}; {@code isFinal} when reconnecting cannot help. */
+    /**
+     * A failure of kind {@code reason}; {@code isFinal} when reconnecting cannot help.
+     *
+     * @param reason  the kind of failure; not null
+     * @param isFinal true when the connection closes for good, false when it reconnects
+     * @param message what went wrong and where, for people
+     * @param cause   what the JDK reported, or null when it reported nothing
+     */
     public EventSourceException(Reason reason, boolean isFinal, String message, Throwable cause) {
         super(message, cause);
         this.reason = Objects.requireNonNull(reason, "reason");
         this.isFinal = isFinal;
     }
 
-    /** The kind of failure. */
+    /**
+     * The kind of failure.
+     *
+     * @return the reason; never null
+     */
     public Reason reason() {
         return reason;
     }
@@ -60,6 +73,8 @@ public class EventSourceException extends IOException {
     /**
      * Whether this failure closes the connection for good (a refusal, a certificate the client does
      * not trust …) rather than making it reconnect.
+     *
+     * @return true when the connection closes for good, false when it reconnects
      */
     public boolean isFinal() {
         return isFinal;

@@ -16,14 +16,21 @@ import java.util.Map;
 public final class EventSourceRefusedException extends EventSourceException {
     private static final long serialVersionUID = 1L;
 
+    /** The URI that answered, after any redirects. */
     private final URI uri;
+    /** The response's status code. */
     private final int status;
+    /** The response's {@code Content-Type}, or null when it had none. */
     private final String contentType;
     private final transient Map<String, List<String>> headers;
+    /** The start of the response's body as text; empty when there was none. */
     private final String bodyStart;
 
     /**
+     * A refusal by the server at {@code uri}; the message says what the answer was.
+     *
      * @param uri         the URI that answered (after redirects)
+     * @param status      the response's status code
      * @param contentType the {@code Content-Type} header, or null when there was none
      * @param headers     the response's headers
      * @param bodyStart   the first bytes of the body as text, or empty
@@ -39,7 +46,12 @@ public final class EventSourceRefusedException extends EventSourceException {
      * not followed says why ("Location: http://…: a redirect from https:// to http:// is never
      * followed").
      *
-     * @param detail why, or null
+     * @param uri         the URI that answered (after redirects)
+     * @param status      the response's status code
+     * @param contentType the {@code Content-Type} header, or null when there was none
+     * @param headers     the response's headers
+     * @param bodyStart   the first bytes of the body as text, or empty
+     * @param detail      why, or null
      */
     public EventSourceRefusedException(URI uri, int status, String contentType, Map<String, List<String>> headers,
                                        String bodyStart, String detail) {
@@ -51,27 +63,48 @@ public final class EventSourceRefusedException extends EventSourceException {
         this.bodyStart = bodyStart == null ? "" : bodyStart;
     }
 
-    /** The URI that answered, after any redirects. */
+    /**
+     * The URI that answered, after any redirects.
+     *
+     * @return the URI of the refusing answer
+     */
     public URI uri() {
         return uri;
     }
 
-    /** The response's status. */
+    /**
+     * The response's status.
+     *
+     * @return the status code: 204, a 4xx or 5xx, a redirect not followed, or 200 with the wrong content type
+     */
     public int status() {
         return status;
     }
 
-    /** The response's {@code Content-Type}, or null when it had none. */
+    /**
+     * The response's {@code Content-Type}, or null when it had none.
+     *
+     * @return the content type as sent, or null
+     */
     public String contentType() {
         return contentType;
     }
 
-    /** The response's headers (names in any case, looked up ignoring case). Unmodifiable. */
+    /**
+     * The response's headers (names in any case, looked up ignoring case). Unmodifiable.
+     *
+     * @return the headers of the answer; empty when there were none, or after deserialization
+     *         (they are not serialized)
+     */
     public Map<String, List<String>> headers() {
         return headers == null ? Map.of() : headers;
     }
 
-    /** The start of the body (at most a few hundred bytes, decoded as UTF-8); empty when there was none. */
+    /**
+     * The start of the body (at most a few hundred bytes, decoded as UTF-8); empty when there was none.
+     *
+     * @return the start of the body, often the server's reason for the refusal; never null
+     */
     public String bodyStart() {
         return bodyStart;
     }

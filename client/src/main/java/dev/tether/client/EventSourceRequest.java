@@ -95,7 +95,13 @@ public final class EventSourceRequest {
         this.maxRedirects = b.maxRedirects;
     }
 
-    /** A request for {@code uri} with the default options. */
+    /**
+     * A request for {@code uri} with the default options.
+     *
+     * @param uri the stream's {@code http} or {@code https} URI, with a host and without a fragment
+     * @return a request with every default of the table above
+     * @throws IllegalArgumentException for another scheme, no host, or a fragment
+     */
     public static EventSourceRequest of(URI uri) {
         return builder(uri).build();
     }
@@ -103,38 +109,64 @@ public final class EventSourceRequest {
     /**
      * A builder for {@code uri}, an {@code http} or {@code https} URI with a host.
      *
+     * @param uri the stream's URI
+     * @return a builder holding {@code uri} and the defaults
      * @throws IllegalArgumentException for another scheme, no host, or a fragment
      */
     public static Builder builder(URI uri) {
         return new Builder(uri);
     }
 
-    /** The stream's URI; reconnections ask it again (not where a redirect led). */
+    /**
+     * The stream's URI; reconnections ask it again (not where a redirect led).
+     *
+     * @return the URI given to the builder
+     */
     public URI uri() {
         return uri;
     }
 
-    /** The extra request headers, in the order given. Unmodifiable. */
+    /**
+     * The extra request headers, in the order given. Unmodifiable.
+     *
+     * @return the headers by name; empty when none were given
+     */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /** The id to resume after on the first connection; empty for none. */
+    /**
+     * The id to resume after on the first connection; empty for none.
+     *
+     * @return the first {@code Last-Event-ID} to send, or the empty string
+     */
     public String lastEventId() {
         return lastEventId;
     }
 
-    /** The reconnection delay until the server sends {@code retry:}. */
+    /**
+     * The reconnection delay until the server sends {@code retry:}.
+     *
+     * @return the initial reconnection delay; zero or more
+     */
     public Duration retry() {
         return retry;
     }
 
-    /** The least any reconnection waits, whatever the retry delay. */
+    /**
+     * The least any reconnection waits, whatever the retry delay.
+     *
+     * @return the shortest reconnection delay; at least 1 ms
+     */
     public Duration minRetryDelay() {
         return minRetryDelay;
     }
 
-    /** The most a reconnection waits after failures in a row (but never less than the retry delay). */
+    /**
+     * The most a reconnection waits after failures in a row (but never less than the retry delay).
+     *
+     * @return the cap of the backoff
+     */
     public Duration maxRetryDelay() {
         return maxRetryDelay;
     }
@@ -142,27 +174,45 @@ public final class EventSourceRequest {
     /**
      * Reconnections in a row without a working stream (one that delivered an event or stayed open
      * 30 s) before giving up; {@link Integer#MAX_VALUE} for unlimited.
+     *
+     * @return the most failed reconnections in a row; 0 never reconnects
      */
     public int maxReconnects() {
         return maxReconnects;
     }
 
-    /** The most bytes one event may hold. */
+    /**
+     * The most bytes one event may hold.
+     *
+     * @return the limit of one event's data and the line being read, in UTF-8 bytes
+     */
     public int maxEventBytes() {
         return maxEventBytes;
     }
 
-    /** How long an open stream may bring nothing before it is abandoned and reconnected; zero for never. */
+    /**
+     * How long an open stream may bring nothing before it is abandoned and reconnected; zero for never.
+     *
+     * @return the idle timeout of an open stream
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
 
-    /** How many redirects one connection attempt follows. */
+    /**
+     * How many redirects one connection attempt follows.
+     *
+     * @return the most redirects followed; 0 follows none
+     */
     public int maxRedirects() {
         return maxRedirects;
     }
 
-    /** A builder starting from these options. */
+    /**
+     * A builder starting from these options.
+     *
+     * @return a new builder holding this request's URI and options
+     */
     public Builder toBuilder() {
         Builder b = new Builder(uri);
         b.headers.putAll(headers);
@@ -232,6 +282,10 @@ public final class EventSourceRequest {
          *                                  {@code Upgrade}), {@code Accept} (always
          *                                  {@code text/event-stream}) or {@code Last-Event-ID} (set
          *                                  with {@link #lastEventId(String)})
+         *
+         * @param name  the header's name
+         * @param value the header's value, printable ASCII
+         * @return this builder
          */
         public Builder header(String name, String value) {
             Objects.requireNonNull(name, "name");
@@ -263,6 +317,8 @@ public final class EventSourceRequest {
          * none. Like every id sent back, it must be printable ASCII: java.net.http writes header
          * values as ASCII.
          *
+         * @param id the last event id, printable ASCII; empty for none
+         * @return this builder
          * @throws IllegalArgumentException if it holds a character other than printable ASCII,
          *                                  space and tab
          */
@@ -279,6 +335,10 @@ public final class EventSourceRequest {
         /**
          * The reconnection delay until the server sends {@code retry:}; zero or more (a reconnection
          * still waits at least {@link #minRetryDelay(Duration) minRetryDelay}). Default 3 s.
+         *
+         * @param delay the initial reconnection delay, at most 365 days
+         * @return this builder
+         * @throws IllegalArgumentException if {@code delay} is negative or longer than 365 days
          */
         public Builder retry(Duration delay) {
             this.retry = nonNegative(delay, "retry");
@@ -289,6 +349,10 @@ public final class EventSourceRequest {
          * The least any reconnection waits, whatever the request's or the server's retry delay;
          * at least 1 ms. Default 500 ms. Lower it only for a server you trust not to end every
          * stream at once.
+         *
+         * @param delay the shortest reconnection delay, 1 ms to 365 days
+         * @return this builder
+         * @throws IllegalArgumentException if {@code delay} is under 1 ms or longer than 365 days
          */
         public Builder minRetryDelay(Duration delay) {
             nonNegative(delay, "minRetryDelay");
@@ -297,7 +361,13 @@ public final class EventSourceRequest {
             return this;
         }
 
-        /** The most a reconnection waits after failures in a row; zero or more. Default 30 s. */
+        /**
+         * The most a reconnection waits after failures in a row; zero or more. Default 30 s.
+         *
+         * @param delay the cap of the backoff, at most 365 days
+         * @return this builder
+         * @throws IllegalArgumentException if {@code delay} is negative or longer than 365 days
+         */
         public Builder maxRetryDelay(Duration delay) {
             this.maxRetryDelay = nonNegative(delay, "maxRetryDelay");
             return this;
@@ -307,6 +377,10 @@ public final class EventSourceRequest {
          * How many reconnections in a row may be made without a working stream in between (one that
          * delivered an event or stayed open 30 s); 0 never reconnects. Default
          * {@link Integer#MAX_VALUE}: unlimited.
+         *
+         * @param reconnects the most failed reconnections in a row; not negative
+         * @return this builder
+         * @throws IllegalArgumentException if {@code reconnects} is negative
          */
         public Builder maxReconnects(int reconnects) {
             if (reconnects < 0) throw new IllegalArgumentException("maxReconnects must not be negative: " + reconnects);
@@ -319,6 +393,10 @@ public final class EventSourceRequest {
          * is taken for dead, abandoned and reconnected ({@link EventSourceException.Reason#TIMEOUT});
          * zero for never. Default 5 minutes. For a server that sends keepalive comments, about three
          * of its intervals (Tether's servers send one every 15 s by default: 45 s).
+         *
+         * @param timeout the idle timeout, zero to 365 days
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is negative or longer than 365 days
          */
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = nonNegative(timeout, "idleTimeout");
@@ -329,6 +407,10 @@ public final class EventSourceRequest {
          * How many redirects (301, 302, 303, 307, 308) one connection attempt follows; 0 follows
          * none. Default 5. A redirect beyond them, without a {@code Location}, or from
          * {@code https} to {@code http} is a refusal: the connection closes.
+         *
+         * @param redirects the most redirects one attempt follows; not negative
+         * @return this builder
+         * @throws IllegalArgumentException if {@code redirects} is negative
          */
         public Builder maxRedirects(int redirects) {
             if (redirects < 0) throw new IllegalArgumentException("maxRedirects must not be negative: " + redirects);
@@ -336,13 +418,24 @@ public final class EventSourceRequest {
             return this;
         }
 
-        /** The most bytes one event may hold (its data and the line being read, as UTF-8); positive. Default 1 MiB. */
+        /**
+         * The most bytes one event may hold (its data and the line being read, as UTF-8); positive. Default 1 MiB.
+         *
+         * @param bytes the limit of one event, in bytes
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is less than 1
+         */
         public Builder maxEventBytes(int bytes) {
             if (bytes < 1) throw new IllegalArgumentException("maxEventBytes must be at least 1: " + bytes);
             this.maxEventBytes = bytes;
             return this;
         }
 
+        /**
+         * Makes the request.
+         *
+         * @return an immutable request holding what was set here and the defaults for the rest
+         */
         public EventSourceRequest build() {
             return new EventSourceRequest(this);
         }

@@ -79,18 +79,31 @@ public final class ProxyOptions {
         this.tls = tls;
     }
 
-    /** The default: the proxy the JDK's {@link ProxySelector#getDefault()} chooses for each server, asked at connect time. */
+    /**
+     * The default: the proxy the JDK's {@link ProxySelector#getDefault()} chooses for each server, asked at connect time.
+     *
+     * @return options that ask the default selector on each connect
+     */
     public static ProxyOptions system() {
         return new ProxyOptions(Kind.SYSTEM, null, null, -1, false, null, null, Map.of(), null);
     }
 
-    /** The proxy {@code selector} chooses for each server (for tests, or a PAC-backed selector). */
+    /**
+     * The proxy {@code selector} chooses for each server (for tests, or a PAC-backed selector).
+     *
+     * @param selector the selector to ask on each connect
+     * @return options that ask {@code selector} on each connect
+     */
     public static ProxyOptions system(ProxySelector selector) {
         Objects.requireNonNull(selector, "selector");
         return new ProxyOptions(Kind.SYSTEM, selector, null, -1, false, null, null, Map.of(), null);
     }
 
-    /** No proxy: connect directly, whatever the system settings say. */
+    /**
+     * No proxy: connect directly, whatever the system settings say.
+     *
+     * @return the shared options for direct connections
+     */
     public static ProxyOptions none() {
         return NONE;
     }
@@ -101,6 +114,8 @@ public final class ProxyOptions {
      * see {@link #tls(TlsOptions)}). A user name and password, percent-decoded as UTF-8
      * ({@code %40} for {@code @}, {@code %3A} for {@code :}), are sent as {@code Basic} credentials.
      *
+     * @param proxy the proxy's URI, {@code http://} or {@code https://}, with optional user info
+     * @return options that tunnel every connection through this proxy
      * @throws IllegalArgumentException for any other scheme (SOCKS is not supported), no host, a path,
      *                                  query or fragment, or malformed percent-encoding; the message
      *                                  says which
@@ -148,6 +163,9 @@ public final class ProxyOptions {
      * say), replacing those of the URI. On {@link #system()} options the headers go to whichever
      * proxy is chosen.
      *
+     * @param name  the header's name, an HTTP token
+     * @param value the header's value
+     * @return a copy of these options with the header added
      * @throws IllegalArgumentException if the name is not an HTTP token, is {@code Host} (which the
      *                                  client writes), or the value holds CR, LF, NUL or characters
      *                                  above U+00FF
@@ -176,6 +194,8 @@ public final class ProxyOptions {
      * A copy that speaks TLS to an {@code https} proxy with these options (default:
      * {@link TlsOptions#defaults()}). The server's own TLS, inside the tunnel, has its own options.
      *
+     * @param tls the TLS options for the connection to the proxy
+     * @return a copy of these options with {@code tls} for the proxy
      * @throws IllegalStateException on {@link #none()}, which has no proxy
      */
     public ProxyOptions tls(TlsOptions tls) {
@@ -191,6 +211,8 @@ public final class ProxyOptions {
      * direct connection gives {@link #none()}, an HTTP proxy gives the options of that proxy (with the
      * headers and TLS options given here).
      *
+     * @param webSocketUri the {@code ws://} or {@code wss://} URI being connected to
+     * @return options that are never {@link #system()} ones: {@link #none()}, or one proxy's
      * @throws WebSocketConnectException with {@link Step#SETUP} when the selector chooses a SOCKS
      *                                   proxy, which is not supported, or fails, or the URI is not
      *                                   a {@code ws://} or {@code wss://} URI with a host
@@ -246,42 +268,74 @@ public final class ProxyOptions {
         }
     }
 
-    /** Whether there is no proxy: {@link #none()}, or what {@link #resolveFor} made of a direct choice. */
+    /**
+     * Whether there is no proxy: {@link #none()}, or what {@link #resolveFor} made of a direct choice.
+     *
+     * @return true when connections go directly to the server
+     */
     public boolean isDirect() {
         return kind == Kind.NONE;
     }
 
-    /** Whether these are {@link #system()} options, to be {@linkplain #resolveFor resolved} per connection. */
+    /**
+     * Whether these are {@link #system()} options, to be {@linkplain #resolveFor resolved} per connection.
+     *
+     * @return true when a selector chooses the proxy at connect time
+     */
     public boolean isSystem() {
         return kind == Kind.SYSTEM;
     }
 
-    /** The proxy's host as given (an IPv6 literal without brackets), or null without a proxy of its own. */
+    /**
+     * The proxy's host as given (an IPv6 literal without brackets), or null without a proxy of its own.
+     *
+     * @return the proxy's host name or address literal, or null for {@link #none()} and {@link #system()} options
+     */
     public String host() {
         return host;
     }
 
-    /** The proxy's port (80 or 443 unless given), or -1 without a proxy of its own. */
+    /**
+     * The proxy's port (80 or 443 unless given), or -1 without a proxy of its own.
+     *
+     * @return the proxy's port, or -1 for {@link #none()} and {@link #system()} options
+     */
     public int port() {
         return port;
     }
 
-    /** Whether the client speaks TLS to the proxy ({@code https://}). */
+    /**
+     * Whether the client speaks TLS to the proxy ({@code https://}).
+     *
+     * @return true for an {@code https://} proxy
+     */
     public boolean secure() {
         return secure;
     }
 
-    /** The TLS options for an {@code https} proxy: those given to {@link #tls(TlsOptions)}, or {@link TlsOptions#defaults()}. */
+    /**
+     * The TLS options for an {@code https} proxy: those given to {@link #tls(TlsOptions)}, or {@link TlsOptions#defaults()}.
+     *
+     * @return the TLS options for the connection to the proxy; never null
+     */
     public TlsOptions tls() {
         return tls != null ? tls : TlsOptions.defaults();
     }
 
-    /** The extra {@code CONNECT} headers, in the order given. Unmodifiable. */
+    /**
+     * The extra {@code CONNECT} headers, in the order given. Unmodifiable.
+     *
+     * @return the headers by name, without {@code Proxy-Authorization}; empty when none were given
+     */
     public Map<String, String> headers() {
         return headers;
     }
 
-    /** The {@code Proxy-Authorization} value sent with {@code CONNECT} ({@code "Basic …"} from the URI's user info), or null. */
+    /**
+     * The {@code Proxy-Authorization} value sent with {@code CONNECT} ({@code "Basic …"} from the URI's user info), or null.
+     *
+     * @return the credentials sent to the proxy, or null when none are
+     */
     public String authorization() {
         return authorization;
     }

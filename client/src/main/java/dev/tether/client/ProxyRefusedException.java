@@ -16,11 +16,15 @@ import java.util.stream.Stream;
 public class ProxyRefusedException extends WebSocketConnectException {
     private static final long serialVersionUID = 1L;
 
+    /** The status code of the proxy's answer to {@code CONNECT}. */
     private final int status;
+    /** The proxy's response headers, names compared ignoring case; unmodifiable. */
     @SuppressWarnings("serial") // an unmodifiable TreeMap of unmodifiable lists: serializable in fact
     private final Map<String, List<String>> headers;
 
     /**
+     * A refusal of the tunnel by the proxy; its {@link #step()} is {@link Step#PROXY}.
+     *
      * @param message what happened, for people
      * @param status  the proxy's status code
      * @param headers the proxy's response headers; copied
@@ -34,7 +38,11 @@ public class ProxyRefusedException extends WebSocketConnectException {
         this.headers = Collections.unmodifiableMap(copy);
     }
 
-    /** The proxy's status code: 407, 403, 502 … */
+    /**
+     * The proxy's status code: 407, 403, 502 …
+     *
+     * @return the status code of the proxy's answer to {@code CONNECT}, never a 2xx
+     */
     public int status() {
         return status;
     }
@@ -42,6 +50,8 @@ public class ProxyRefusedException extends WebSocketConnectException {
     /**
      * The proxy's response headers, names compared ignoring case (so {@code get("proxy-authenticate")}
      * finds {@code Proxy-Authenticate}), each with its values in the order received. Unmodifiable.
+     *
+     * @return the headers of the proxy's answer; empty when it sent none
      */
     public Map<String, List<String>> headers() {
         return headers;

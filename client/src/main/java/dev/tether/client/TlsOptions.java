@@ -82,6 +82,7 @@ public final class TlsOptions {
      * The JDK's default {@link SSLContext} (its trust store, and any {@code javax.net.ssl.*} system
      * properties), with host name verification on.
      *
+     * @return options using the JDK's default context and trust store
      * @throws IllegalStateException if the JDK cannot provide its default context (a broken trust
      *                               store configuration, say); the cause says why
      */
@@ -89,12 +90,21 @@ public final class TlsOptions {
         return new TlsOptions(defaultContext(), null, false, false, "default SSLContext");
     }
 
-    /** A builder starting from the {@linkplain #defaults() defaults}. */
+    /**
+     * A builder starting from the {@linkplain #defaults() defaults}.
+     *
+     * @return a new builder with nothing set
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The context every engine comes from. */
+    /**
+     * The context every engine comes from.
+     *
+     * @return the caller's context, one built from the PEM files or for insecure testing, or the
+     *         JDK's default
+     */
     public SSLContext sslContext() {
         return sslContext;
     }
@@ -107,6 +117,7 @@ public final class TlsOptions {
      * @param peerHost the host as in the URI: a name, an IPv4 literal, or an IPv6 literal with or
      *                 without brackets; the certificate must be valid for it
      * @param peerPort the port, which the JDK uses with the host to find sessions to resume
+     * @return a new engine in client mode, its handshake not begun
      */
     public SSLEngine newEngine(String peerHost, int peerPort) {
         String host = HostLiterals.unbracketed(Objects.requireNonNull(peerHost, "peerHost"));
@@ -126,6 +137,8 @@ public final class TlsOptions {
      * of the context holds them, or the context's defaults. A fresh copy each call. For handing these
      * options to another TLS client, such as {@link java.net.http.HttpClient}, which sets endpoint
      * identification {@code "HTTPS"} and SNI itself.
+     *
+     * @return a copy of the parameters, without endpoint identification or host-derived SNI
      */
     public SSLParameters sslParameters() {
         SSLEngine engine = sslContext.createSSLEngine();
@@ -134,7 +147,11 @@ public final class TlsOptions {
         return engine.getSSLParameters();
     }
 
-    /** Whether these options accept any certificate for any host ({@link Builder#insecureTrustAnyCertificateForTesting()}). */
+    /**
+     * Whether these options accept any certificate for any host ({@link Builder#insecureTrustAnyCertificateForTesting()}).
+     *
+     * @return true when certificates and host names are not checked
+     */
     public boolean isInsecure() {
         return insecure;
     }
@@ -187,6 +204,9 @@ public final class TlsOptions {
          * The context engines come from, instead of the JDK's default. Its trust and key managers
          * are used as they are; cannot be combined with {@link #trustPem} or
          * {@link #clientCertificatePem}.
+         *
+         * @param sslContext the context to create engines from
+         * @return this builder
          */
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
@@ -200,6 +220,9 @@ public final class TlsOptions {
          * options. Their endpoint
          * identification algorithm is ignored (it is always {@code "HTTPS"}); server names, if
          * they give any, are sent in SNI instead of the host's.
+         *
+         * @param sslParameters the parameters to apply to every engine
+         * @return this builder
          */
         public Builder sslParameters(SSLParameters sslParameters) {
             this.sslParameters = Objects.requireNonNull(sslParameters, "sslParameters");
@@ -209,6 +232,9 @@ public final class TlsOptions {
         /**
          * Trust exactly the certificates in this PEM file (one CA, a bundle, or a server's own
          * self-signed certificate) instead of the JDK's trust store.
+         *
+         * @param caBundle the PEM file of the certificates to trust; read by {@link #build()}
+         * @return this builder
          */
         public Builder trustPem(Path caBundle) {
             this.trustPem = Objects.requireNonNull(caBundle, "caBundle");
@@ -221,6 +247,10 @@ public final class TlsOptions {
          * PKCS#8 ({@code PRIVATE KEY}), PKCS#1 ({@code RSA PRIVATE KEY}) or SEC1
          * ({@code EC PRIVATE KEY}). An encrypted key is refused with the openssl command that
          * decrypts it. Both paths may name the same file.
+         *
+         * @param certificateChain the PEM file of the certificate chain, the client's certificate first
+         * @param privateKey       the PEM file of the unencrypted private key of the client's certificate
+         * @return this builder
          */
         public Builder clientCertificatePem(Path certificateChain, Path privateKey) {
             this.certificateChainPem = Objects.requireNonNull(certificateChain, "certificateChain");
@@ -233,6 +263,8 @@ public final class TlsOptions {
          * else. Connections are encrypted but not authenticated, so anyone on the path can read and
          * change them. For tests against throwaway certificates; never in production. Building
          * options with this switch logs a warning.
+         *
+         * @return this builder
          */
         public Builder insecureTrustAnyCertificateForTesting() {
             this.insecure = true;
@@ -242,6 +274,7 @@ public final class TlsOptions {
         /**
          * The options; reads the PEM files.
          *
+         * @return immutable options for any number of connections
          * @throws IllegalArgumentException when options conflict (naming them), or a file is
          *                                  missing, holds no certificate, holds a bad or encrypted
          *                                  key, or the key does not belong to the certificate

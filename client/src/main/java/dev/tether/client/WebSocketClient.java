@@ -64,16 +64,33 @@ public final class WebSocketClient implements AutoCloseable {
         }
     }
 
-    /** A client with the default options and selector threads. */
+    /**
+     * A client with the default options and selector threads.
+     *
+     * @return a new client, its selector threads started; close it when done
+     */
     public static WebSocketClient create() {
         return builder().build();
     }
 
+    /**
+     * Starts a client with other options or another number of selector threads.
+     *
+     * @return a builder with the defaults of {@link #create()}
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Connects with the client's default options. */
+    /**
+     * Connects with the client's default options; otherwise as
+     * {@link #connect(URI, ClientOptions, WebSocketListener)}.
+     *
+     * @param uri      the server's {@code ws://} or {@code wss://} URI
+     * @param listener hears the socket's events once it is open
+     * @return a stage that completes with the open socket, or fails with a
+     *         {@link WebSocketConnectException}
+     */
     public CompletionStage<WebSocket> connect(URI uri, WebSocketListener listener) {
         return connect(uri, defaults, listener);
     }
@@ -84,6 +101,12 @@ public final class WebSocketClient implements AutoCloseable {
      * {@link WebSocketListener#onOpen}; it fails with a {@link WebSocketConnectException} saying
      * which step failed ({@link WebSocketHandshakeException} when the server refused the upgrade),
      * and the listener then hears nothing.
+     *
+     * @param uri      the server's {@code ws://} or {@code wss://} URI
+     * @param options  the options of this connection (TLS, proxy, timeouts, redirects …)
+     * @param listener hears the socket's events once it is open
+     * @return a stage that completes with the open socket, or fails with a
+     *         {@link WebSocketConnectException}
      */
     public CompletionStage<WebSocket> connect(URI uri, ClientOptions options, WebSocketListener listener) {
         Objects.requireNonNull(uri, "uri");
@@ -128,7 +151,13 @@ public final class WebSocketClient implements AutoCloseable {
         private Builder() {
         }
 
-        /** Selector threads; they only watch sockets, so one or two serve many thousands. Default: 2 (1 on one core). */
+        /**
+         * Selector threads; they only watch sockets, so one or two serve many thousands. Default: 2 (1 on one core).
+         *
+         * @param threads the number of selector threads, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code threads} is less than 1
+         */
         public Builder selectorThreads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("selectorThreads must be at least 1: " + threads);
@@ -137,12 +166,22 @@ public final class WebSocketClient implements AutoCloseable {
             return this;
         }
 
-        /** The options {@link #connect(URI, WebSocketListener)} uses. */
+        /**
+         * The options {@link #connect(URI, WebSocketListener)} uses.
+         *
+         * @param options the client's default connection options; default {@link ClientOptions#defaults()}
+         * @return this builder
+         */
         public Builder options(ClientOptions options) {
             this.options = Objects.requireNonNull(options, "options");
             return this;
         }
 
+        /**
+         * Makes the client and starts its selector threads.
+         *
+         * @return a new client; close it when done
+         */
         public WebSocketClient build() {
             return new WebSocketClient(this);
         }

@@ -30,18 +30,37 @@ public class WebSocketConnectException extends IOException {
         CANCELLED
     }
 
+    /** The step of the connect that failed. */
     private final Step step;
 
+    /**
+     * A connect that failed at {@code step}, with the exception that made it fail.
+     *
+     * @param step    where the connect failed; not null
+     * @param message what went wrong, for people
+     * @param cause   the underlying failure (an {@link java.net.UnknownHostException}, an
+     *                {@link javax.net.ssl.SSLHandshakeException} …), or null when there is none
+     */
     public WebSocketConnectException(Step step, String message, Throwable cause) {
         super(message, cause);
         this.step = Objects.requireNonNull(step, "step");
     }
 
+    /**
+     * A connect that failed at {@code step}, without an underlying exception.
+     *
+     * @param step    where the connect failed; not null
+     * @param message what went wrong, for people
+     */
     public WebSocketConnectException(Step step, String message) {
         this(step, message, null);
     }
 
-    /** Where the connect failed. */
+    /**
+     * Where the connect failed.
+     *
+     * @return the step of the connect that failed; never null
+     */
     public Step step() {
         return step;
     }
