@@ -103,85 +103,188 @@ public final class ConnectionOptions {
         this.scheduler = s.scheduler;
     }
 
+    /**
+     * The options with every default, as the class comment lists them.
+     *
+     * @return the shared default options
+     */
     public static ConnectionOptions defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The largest frame payload accepted; a larger frame closes the connection with 1009.
+     *
+     * @return the limit in bytes
+     */
     public int maxFrameLength() {
         return maxFrameLength;
     }
 
+    /**
+     * The largest message accepted, all its frames together; a larger one closes the connection with 1009.
+     *
+     * @return the limit in bytes, or {@link DriverOptions#NO_MESSAGE_LIMIT} when messages received in parts or as a
+     *         stream may be of any size
+     */
     public long maxMessageLength() {
         return maxMessageLength;
     }
 
+    /**
+     * What messages being received take memory from as their bytes arrive.
+     *
+     * @return the budget, shared by every connection given it
+     */
     public MemoryBudget messageMemory() {
         return messageMemory;
     }
 
+    /**
+     * The keepalive ping period.
+     *
+     * @return the period, or zero when keepalive is off
+     */
     public Duration pingInterval() {
         return pingInterval;
     }
 
+    /**
+     * How long a peer may send nothing after a keepalive ping was written before it is dropped (1006).
+     *
+     * @return the timeout, positive
+     */
     public Duration pongTimeout() {
         return pongTimeout;
     }
 
+    /**
+     * How long to wait for the peer's close frame, or for our close to be written, before dropping
+     * the connection (1006).
+     *
+     * @return the timeout, positive
+     */
     public Duration closeTimeout() {
         return closeTimeout;
     }
 
+    /**
+     * How long the connection may go without a text or binary message before it is closed with 1001.
+     *
+     * @return the timeout, or zero when off
+     */
     public Duration idleTimeout() {
         return idleTimeout;
     }
 
+    /**
+     * How long the connection may take from its start to open before it is dropped.
+     *
+     * @return the timeout, positive
+     */
     public Duration handshakeTimeout() {
         return handshakeTimeout;
     }
 
+    /**
+     * The most bytes queued for one connection; a send that would pass it triggers the overflow policy.
+     *
+     * @return the limit in bytes, at least 1
+     */
     public long outboundLimit() {
         return outboundLimit;
     }
 
+    /**
+     * What a send that would pass {@link #outboundLimit()} does.
+     *
+     * @return the overflow policy
+     */
     public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
     }
 
+    /**
+     * The queued bytes above which {@code isWritable()} is false and reading pauses; {@code onDrain}
+     * comes when half of it is left.
+     *
+     * @return the mark in bytes, at most {@link #outboundLimit()}
+     */
     public long highWaterMark() {
         return highWaterMark;
     }
 
+    /**
+     * The most unread bytes of a message received as a stream held for its reader; past it reading
+     * from the peer pauses until the reader has taken half.
+     *
+     * @return the size in bytes
+     */
     public int streamBufferSize() {
         return streamBufferSize;
     }
 
-    /** The largest frame payload sent, larger messages being split; 0 when each goes in one frame. */
+    /**
+     * The largest frame payload sent, larger messages being split; 0 when each goes in one frame.
+     *
+     * @return the size in bytes, or 0
+     */
     public int sendFrameSize() {
         return sendFrameSize;
     }
 
+    /**
+     * The most bytes a transport reads at once.
+     *
+     * @return the size in bytes, 128 to 1 MiB
+     */
     public int readBufferSize() {
         return readBufferSize;
     }
 
-    /** The most memory the lent message buffers of each kind take; 0 when none are lent. */
+    /**
+     * The most memory the lent message buffers of each kind take; 0 when none are lent.
+     *
+     * @return the memory in bytes per buffer kind, or 0
+     */
     public long lentBufferMemory() {
         return lentBufferMemory;
     }
 
+    /**
+     * Where a connection runs timer tasks, events due while the application is inside a call, and
+     * send completions past the inline depth.
+     *
+     * @return the executor
+     */
     public Executor executor() {
         return executor;
     }
 
+    /**
+     * What times the keepalive, close, idle and handshake deadlines.
+     *
+     * @return the scheduler
+     */
     public ScheduledExecutorService scheduler() {
         return scheduler;
     }
 
-    /** The pool lent message buffers of one kind come from, shared by these options' connections; null when none are lent. */
+    /**
+     * The pool lent message buffers of one kind come from, shared by these options' connections; null when none are lent.
+     *
+     * @param direct true for the pool of direct buffers, false for that of heap buffers
+     * @return the pool, made on first use, or null when {@link #lentBufferMemory()} is 0
+     */
     public synchronized BufferPool lentBuffers(boolean direct) {
         if (lentBufferMemory == 0) {
             return null;
@@ -203,6 +306,12 @@ public final class ConnectionOptions {
         private Builder() {
         }
 
+        /**
+         * The options as set so far.
+         *
+         * @return immutable options
+         * @throws IllegalArgumentException if {@code highWaterMark} exceeds {@code outboundLimit}
+         */
         public ConnectionOptions build() {
             return connectionOptions();
         }
@@ -232,6 +341,7 @@ public final class ConnectionOptions {
         private Executor executor = RuntimeThreads.executor();
         private ScheduledExecutorService scheduler = RuntimeThreads.scheduler();
 
+        /** Settings holding every default. */
         protected Settings() {
         }
 
@@ -240,12 +350,22 @@ public final class ConnectionOptions {
             return (B) this;
         }
 
-        /** Both {@link #maxFrameLength} and {@link #maxMessageLength}: 1 to {@link Integer#MAX_VALUE} − 8 bytes. */
+        /**
+         * Both {@link #maxFrameLength} and {@link #maxMessageLength}: 1 to {@link Integer#MAX_VALUE} − 8 bytes.
+         *
+         * @param bytes the largest frame and the largest message accepted
+         * @return this builder
+         */
         public B maxLength(int bytes) {
             return maxFrameLength(bytes).maxMessageLength(bytes);
         }
 
-        /** The largest frame accepted, 1 to {@link Integer#MAX_VALUE} − 8 bytes; more → 1009. */
+        /**
+         * The largest frame accepted, 1 to {@link Integer#MAX_VALUE} − 8 bytes; more → 1009.
+         *
+         * @param bytes the limit; 64 MiB − 1 by default
+         * @return this builder
+         */
         public B maxFrameLength(int bytes) {
             if (bytes < 1 || bytes > DriverOptions.LARGEST_WHOLE_MESSAGE) {
                 throw new IllegalArgumentException("maxFrameLength must be 1 to " + DriverOptions.LARGEST_WHOLE_MESSAGE + " bytes: " + bytes);
@@ -258,6 +378,9 @@ public final class ConnectionOptions {
          * The largest message accepted, at least 1 byte; more → 1009. {@link DriverOptions#NO_MESSAGE_LIMIT}
          * lets messages received in parts or as a stream be of any size, each frame still held to
          * {@code maxFrameLength}.
+         *
+         * @param bytes the limit; 64 MiB − 1 by default
+         * @return this builder
          */
         public B maxMessageLength(long bytes) {
             if (bytes < 1) {
@@ -270,22 +393,46 @@ public final class ConnectionOptions {
         /**
          * What messages being received take memory from, shared with every connection given the same
          * budget; e.g. {@code MemoryBudget.of(256L << 20)} for all of one endpoint's connections.
+         *
+         * @param budget the budget; {@link MemoryBudget#shared()} by default
+         * @return this builder
          */
         public B messageMemory(MemoryBudget budget) {
             this.messageMemory = Objects.requireNonNull(budget, "messageMemory");
             return self();
         }
 
+        /**
+         * The keepalive ping period.
+         *
+         * @param interval the period, not negative; zero turns keepalive off; 30 s by default
+         * @return this builder
+         */
         public B pingInterval(Duration interval) {
             this.pingInterval = nonNegative(interval, "pingInterval");
             return self();
         }
 
+        /**
+         * How long a peer may send nothing after a keepalive ping was written before it is taken for
+         * dead and dropped (1006).
+         *
+         * @param timeout the timeout, positive; 30 s by default
+         * @return this builder
+         */
         public B pongTimeout(Duration timeout) {
             this.pongTimeout = positive(timeout, "pongTimeout");
             return self();
         }
 
+        /**
+         * How long to wait for the peer's close frame (or for our close to be written) before dropping
+         * the connection (1006); also how long the listener's replies to the messages before a peer's
+         * close may hold up the answer to it.
+         *
+         * @param timeout the timeout, positive; 30 s by default
+         * @return this builder
+         */
         public B closeTimeout(Duration timeout) {
             this.closeTimeout = positive(timeout, "closeTimeout");
             return self();
@@ -295,17 +442,33 @@ public final class ConnectionOptions {
          * Closes the connection (1001) when no text or binary message has been received or sent for
          * this long. Pings and pongs, the keepalive's included, and close frames do not count; a
          * message counts once it has arrived whole, or, received in parts or as a stream, with each part. Zero turns the idle timeout off.
+         *
+         * @param timeout the timeout, not negative; off by default
+         * @return this builder
          */
         public B idleTimeout(Duration timeout) {
             this.idleTimeout = nonNegative(timeout, "idleTimeout");
             return self();
         }
 
+        /**
+         * How long the connection may take from its start to open; longer, it is dropped.
+         *
+         * @param timeout the timeout, positive; 10 s by default
+         * @return this builder
+         */
         public B handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = positive(timeout, "handshakeTimeout");
             return self();
         }
 
+        /**
+         * The most bytes queued for one connection; a send that would pass it triggers the overflow
+         * policy (a single message always fits an empty queue).
+         *
+         * @param bytes the limit, at least 1 and not below {@code highWaterMark}; 4 MiB by default
+         * @return this builder
+         */
         public B outboundLimit(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("outboundLimit must be at least 1 byte: " + bytes);
@@ -314,11 +477,24 @@ public final class ConnectionOptions {
             return self();
         }
 
+        /**
+         * What a send that would pass {@code outboundLimit} does.
+         *
+         * @param policy the policy; {@link OverflowPolicy#FAIL_SEND} by default
+         * @return this builder
+         */
         public B overflowPolicy(OverflowPolicy policy) {
             this.overflowPolicy = Objects.requireNonNull(policy, "policy");
             return self();
         }
 
+        /**
+         * The queued bytes above which {@code isWritable()} is false and reading pauses; {@code onDrain}
+         * comes when half of it is left.
+         *
+         * @param bytes the mark, at least 1 and at most {@code outboundLimit}; 64 KiB by default
+         * @return this builder
+         */
         public B highWaterMark(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("highWaterMark must be at least 1 byte: " + bytes);
@@ -331,6 +507,9 @@ public final class ConnectionOptions {
          * The largest frame payload sent: a larger message or part goes out as frames of at most this
          * size, between which pings and pongs may be written. 0 sends each message in one frame, which
          * a ping or pong then waits behind.
+         *
+         * @param bytes the size, not negative; 64 KiB by default
+         * @return this builder
          */
         public B sendFrameSize(int bytes) {
             if (bytes < 0) {
@@ -340,6 +519,13 @@ public final class ConnectionOptions {
             return self();
         }
 
+        /**
+         * The most bytes a transport reads at once (per-thread buffers that start smaller and grow to
+         * this when reads fill them).
+         *
+         * @param bytes the size, 128 bytes to 1 MiB; 64 KiB by default
+         * @return this builder
+         */
         public B readBufferSize(int bytes) {
             if (bytes < 128 || bytes > 1 << 20) {
                 throw new IllegalArgumentException("readBufferSize must be 128 bytes to 1 MiB: " + bytes);
@@ -348,7 +534,12 @@ public final class ConnectionOptions {
             return self();
         }
 
-        /** The most unread bytes of a message received as a stream held for its reader (see the table above). */
+        /**
+         * The most unread bytes of a message received as a stream held for its reader (see the table above).
+         *
+         * @param bytes the size, at least 1; 256 KiB by default
+         * @return this builder
+         */
         public B streamBufferSize(int bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("streamBufferSize must be at least 1 byte: " + bytes);
@@ -357,7 +548,12 @@ public final class ConnectionOptions {
             return self();
         }
 
-        /** The most memory pooled message buffers of one kind take (see the table above); 0 lends none. */
+        /**
+         * The most memory pooled message buffers of one kind take (see the table above); 0 lends none.
+         *
+         * @param bytes the memory per buffer kind, not negative; 32 MiB by default
+         * @return this builder
+         */
         public B lentBufferMemory(long bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("lentBufferMemory must not be negative: " + bytes);
@@ -372,19 +568,32 @@ public final class ConnectionOptions {
          * (listeners' stream readers hold a thread each for as long as they read: a bounded pool
          * needs room for them and the rest):
          * events of every connection wait on it.
+         *
+         * @param executor the executor; {@link RuntimeThreads#executor()} by default
+         * @return this builder
          */
         public B executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return self();
         }
 
-        /** What times the connections' deadlines; its tasks are short and hand their work to the executor. */
+        /**
+         * What times the connections' deadlines; its tasks are short and hand their work to the executor.
+         *
+         * @param scheduler the scheduler; {@link RuntimeThreads#scheduler()} by default
+         * @return this builder
+         */
         public B scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return self();
         }
 
-        /** These settings as options, checked for consistency. */
+        /**
+         * These settings as options, checked for consistency.
+         *
+         * @return immutable options holding the current settings
+         * @throws IllegalArgumentException if {@code highWaterMark} exceeds {@code outboundLimit}
+         */
         protected final ConnectionOptions connectionOptions() {
             if (highWaterMark > outboundLimit) {
                 throw new IllegalArgumentException("highWaterMark (" + highWaterMark + ") must not exceed outboundLimit (" + outboundLimit + ")");

@@ -14,7 +14,11 @@ public interface Output {
         /** Every byte has left for the socket, and the buffers are the caller's again. */
         void written();
 
-        /** The write failed; the buffers are the caller's again. */
+        /**
+         * The write failed; the buffers are the caller's again.
+         *
+         * @param error why the write failed
+         */
         void failed(Throwable error);
     }
 
@@ -23,6 +27,9 @@ public interface Output {
      * their positions). Not called again before {@code callback}, which may run inside this call
      * (the bytes went at once) or later on any thread. The caller leaves the buffers alone until
      * then; the output does not keep them after.
+     *
+     * @param buffers the bytes to write, in order
+     * @param callback told once, when every byte has left or the write has failed
      */
     void write(ByteBuffer[] buffers, WriteCallback callback);
 }

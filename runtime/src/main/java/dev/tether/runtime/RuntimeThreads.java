@@ -26,12 +26,20 @@ public final class RuntimeThreads {
     private RuntimeThreads() {
     }
 
-    /** The shared timer thread: schedules only; due tasks are handed to an executor. */
+    /**
+     * The shared timer thread: schedules only; due tasks are handed to an executor.
+     *
+     * @return the one scheduler shared by every connection's deadlines
+     */
     public static ScheduledExecutorService scheduler() {
         return SCHEDULER;
     }
 
-    /** The shared pool of daemon threads. */
+    /**
+     * The shared pool of daemon threads.
+     *
+     * @return an executor that runs each task at once, on an idle thread or a new one
+     */
     public static Executor executor() {
         return EXECUTOR;
     }

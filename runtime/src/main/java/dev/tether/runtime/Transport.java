@@ -19,20 +19,36 @@ public interface Transport extends Output {
 
     /** What the transport tells its connection. */
     interface Inbound {
-        /** Whether to read now; false while paused, closed or backed up. Any thread may ask. */
+        /**
+         * Whether to read now; false while paused, closed or backed up. Any thread may ask.
+         *
+         * @return true if the connection takes input now
+         */
         boolean wantsInput();
 
-        /** The next bytes, valid only during the call: consumed before it returns. */
+        /**
+         * The next bytes, valid only during the call: consumed before it returns.
+         *
+         * @param bytes the bytes read, from position to limit
+         */
         void onInput(ByteBuffer bytes);
 
         /** The peer closed its side; nothing more will be read. Not a failure: output may go on. */
         void onEndOfInput();
 
-        /** The connection broke (reset, container shutdown …): reading and writing are over. */
+        /**
+         * The connection broke (reset, container shutdown …): reading and writing are over.
+         *
+         * @param error what broke it
+         */
         void onFailure(Throwable error);
     }
 
-    /** Starts delivering input to {@code inbound}, as far as it wants it. Called once. */
+    /**
+     * Starts delivering input to {@code inbound}, as far as it wants it. Called once.
+     *
+     * @param inbound the connection the input and the end of it go to
+     */
     void start(Inbound inbound);
 
     /** The connection wants input again (it asks {@link Inbound#wantsInput()}). Any thread. */
@@ -41,6 +57,8 @@ public interface Transport extends Output {
     /**
      * Whether a direct buffer is written as it is: true where {@link #write} hands it to the socket
      * without copying it into an array (so lending direct message buffers saves a copy).
+     *
+     * @return true if direct buffers reach the socket without a copy; false by default
      */
     default boolean writesDirectBuffers() {
         return false;

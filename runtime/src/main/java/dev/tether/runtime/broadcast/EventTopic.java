@@ -48,13 +48,27 @@ public interface EventTopic {
      * Adds {@code source}, one of this node's streams: sends what it missed (see the class comment),
      * or to a stream without {@code Last-Event-ID} the newest {@code recent} events, then every
      * broadcast until it closes. The stage completes once the missed events are queued to it.
+     *
+     * @param source the stream to add, with the {@code Last-Event-ID} it came with
+     * @param recent how many of the newest events a stream without {@code Last-Event-ID} is sent
+     * @return a stage completed with how the stream joined ({@link Joined#CLOSED} if it was closed
+     *         already and nothing was subscribed)
      */
     CompletionStage<Joined> join(EventSource source, int recent);
 
-    /** Removes {@code source}; it stays open. */
+    /**
+     * Removes {@code source}; it stays open.
+     *
+     * @param source the stream to remove
+     * @return true if it was a subscriber
+     */
     boolean unsubscribe(EventSource source);
 
-    /** The number of this node's subscribers. */
+    /**
+     * The number of this node's subscribers.
+     *
+     * @return how many streams on this node are subscribed
+     */
     int size();
 
     /**
@@ -62,10 +76,18 @@ public interface EventTopic {
      * every send to this node's subscribers has completed or failed, with the number of them it was
      * written to; it fails when the log (a broker) could not take the event. A shared log gives
      * events its own ids, in place of the event's.
+     *
+     * @param event the event to log and send
+     * @return a future completed with the number of this node's subscribers the event was written to
      */
     CompletableFuture<Integer> broadcast(SseEvent event);
 
-    /** As {@link #broadcast(SseEvent)} for {@code SseEvent.data(data)}. */
+    /**
+     * As {@link #broadcast(SseEvent)} for {@code SseEvent.data(data)}.
+     *
+     * @param data the event's data
+     * @return a future completed with the number of this node's subscribers the event was written to
+     */
     default CompletableFuture<Integer> broadcast(String data) {
         return broadcast(SseEvent.data(data));
     }

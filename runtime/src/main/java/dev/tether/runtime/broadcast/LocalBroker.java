@@ -25,6 +25,7 @@ public final class LocalBroker implements Broker {
     private final Map<String, EventBroadcaster> eventTopics = new ConcurrentHashMap<>();
     private final Map<String, LocalPresence.State> presences = new ConcurrentHashMap<>();
 
+    /** A broker of this process, holding no topics yet. */
     public LocalBroker() {
     }
 

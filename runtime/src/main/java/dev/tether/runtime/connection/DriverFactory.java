@@ -10,5 +10,12 @@ import dev.tether.driver.WireOutput;
  */
 @FunctionalInterface
 public interface DriverFactory {
+    /**
+     * Makes the driver of one connection.
+     *
+     * @param events where the driver reports what it parsed: messages, pings, close, failures
+     * @param output where the driver writes its frames and handshake bytes
+     * @return the driver, not started yet
+     */
     Driver create(DriverEvents events, WireOutput output);
 }

@@ -80,6 +80,15 @@ public final class WebSocketConnection implements WebSocket {
     int controlEventsBehindStream;
 
     /**
+     * A connection in state {@code CONNECTING}, its handshake deadline running; it reads and writes
+     * nothing until {@link #start}.
+     *
+     * @param drivers makes the connection's driver, wired to its events and its outbound queue
+     * @param options the connection's limits, deadlines, outbound queue settings and threads
+     * @param listener told the connection's events
+     * @param handshake the opening handshake, as {@link #handshake()} returns it
+     * @param attributes the map {@link #attributes()} returns, kept as given: it must be thread-safe
+     *               and modifiable (it may hold what the handshake hook attached)
      * @param lender where large binary messages take their buffers, lent to the listener (which must
      *               {@link WebSocketListener#acceptsLentBuffers() accept them}); null for none
      */
@@ -102,12 +111,20 @@ public final class WebSocketConnection implements WebSocket {
         }
     }
 
-    /** The transport this connection was made for never came (the upgrade failed): its timers stop. */
+    /**
+     * The transport this connection was made for never came (the upgrade failed): its timers stop.
+     *
+     * @param cause why the transport never came, named in the exception the connection is aborted with
+     */
     public void startFailed(Throwable cause) {
         abort(new ConnectionClosedException("the connection could not start: " + cause));
     }
 
-    /** Starts the protocol on {@code transport}: output is written to it and input read from it. */
+    /**
+     * Starts the protocol on {@code transport}: output is written to it and input read from it.
+     *
+     * @param transport the connection's byte stream; aborted at once if the connection is already over
+     */
     public void start(Transport transport) {
         boolean alreadyOver;
         synchronized (lock) {

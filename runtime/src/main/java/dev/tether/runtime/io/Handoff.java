@@ -17,7 +17,12 @@ public final class Handoff {
     private Handoff() {
     }
 
-    /** Runs {@code task} on {@code executor}, or here if the executor refuses it. */
+    /**
+     * Runs {@code task} on {@code executor}, or here if the executor refuses it.
+     *
+     * @param executor where the task should run
+     * @param task the work to hand over
+     */
     public static void execute(Executor executor, Runnable task) {
         try {
             executor.execute(task);

@@ -57,8 +57,11 @@ public final class MessageInput {
     /**
      * The next part; {@code last} ends the message. Never waits. The buffer is kept until read.
      *
+     * @param part the part's bytes, from position to limit; text ends on a character boundary
+     * @param last true if this part ends the message
      * @return false when the budget has no room for the part: it is dropped, and the message is
      *         over for the connection (which fails it)
+     * @throws IllegalStateException if the last part was offered already
      */
     public synchronized boolean offer(ByteBuffer part, boolean last) {
         if (complete) {
@@ -77,7 +80,11 @@ public final class MessageInput {
         return true;
     }
 
-    /** The connection ended before the message did: reading fails with {@code cause} once what arrived is read. */
+    /**
+     * The connection ended before the message did: reading fails with {@code cause} once what arrived is read.
+     *
+     * @param cause what the reader's next read past the arrived bytes throws
+     */
     public synchronized void fail(IOException cause) {
         if (!complete && failure == null) {
             failure = cause;
@@ -85,12 +92,22 @@ public final class MessageInput {
         }
     }
 
-    /** Whether {@code e} is what {@link #fail} made reading throw: the connection's end, not the reader's fault. */
+    /**
+     * Whether {@code e} is what {@link #fail} made reading throw: the connection's end, not the reader's fault.
+     *
+     * @param e what the reader threw, or null
+     * @return true if {@code e} is the very exception given to {@link #fail}
+     */
     public synchronized boolean failedWith(Throwable e) {
         return e != null && e == failure;
     }
 
-    /** Whether the peer may be read from for this message: it has not ended, and the reader keeps up. */
+    /**
+     * Whether the peer may be read from for this message: it has not ended, and the reader keeps up.
+     *
+     * @return true if more of the message is wanted now; false also holds the peer back until
+     *         {@code onRoom} runs
+     */
     public synchronized boolean wantsMore() {
         if (abandoned) {
             return !complete; // what is left of it is read and dropped
@@ -102,12 +119,20 @@ public final class MessageInput {
         return false;
     }
 
-    /** Whether the reader has the limit or more unread (without asking, as {@link #wantsMore()} does, to be told of room). */
+    /**
+     * Whether the reader has the limit or more unread (without asking, as {@link #wantsMore()} does, to be told of room).
+     *
+     * @return true if the unread bytes have reached the limit
+     */
     public synchronized boolean isFull() {
         return !abandoned && buffered >= limit;
     }
 
-    /** Whether the last part has been offered. */
+    /**
+     * Whether the last part has been offered.
+     *
+     * @return true once a part was offered with {@code last}
+     */
     public synchronized boolean isComplete() {
         return complete;
     }
@@ -129,7 +154,11 @@ public final class MessageInput {
         }
     }
 
-    /** The bytes unread; for tests and monitoring. */
+    /**
+     * The bytes unread; for tests and monitoring.
+     *
+     * @return the bytes offered and not yet read or dropped
+     */
     public synchronized long buffered() {
         return buffered;
     }
@@ -188,7 +217,11 @@ public final class MessageInput {
         }
     }
 
-    /** The message's bytes. Reads wait for the peer; {@code close()} skips the rest. */
+    /**
+     * The message's bytes. Reads wait for the peer; {@code close()} skips the rest.
+     *
+     * @return a new stream over the message's unread bytes, at its end once the last part is read
+     */
     public InputStream stream() {
         return new InputStream() {
             @Override
@@ -232,7 +265,11 @@ public final class MessageInput {
         };
     }
 
-    /** The message's characters (its parts decoded one by one). Reads wait for the peer; {@code close()} skips the rest. */
+    /**
+     * The message's characters (its parts decoded one by one). Reads wait for the peer; {@code close()} skips the rest.
+     *
+     * @return a new reader over the message's unread bytes, decoded as UTF-8
+     */
     public Reader reader() {
         return new Reader() {
             private CharBuffer decoded = CharBuffer.allocate(0);

@@ -25,10 +25,18 @@ public final class OutboundQueue {
 
     /** What the queue tells its connection, always outside any lock. */
     public interface Owner {
-        /** A flush ended with {@code buffered} bytes still queued (0 when everything was written). */
+        /**
+         * A flush ended with {@code buffered} bytes still queued (0 when everything was written).
+         *
+         * @param buffered the bytes queued and not yet written, a write in progress included
+         */
         void flushed(long buffered);
 
-        /** Writing failed: the connection is broken. */
+        /**
+         * Writing failed: the connection is broken.
+         *
+         * @param error what the output failed the write with
+         */
         void writeFailed(Throwable error);
     }
 
@@ -58,13 +66,26 @@ public final class OutboundQueue {
     private Thread writer;
     private boolean completedInline;
 
-    /** @param pool where completions run when they may not run on the completing thread */
+    /**
+     * An empty queue that writes nothing until {@link #start}.
+     *
+     * @param owner told after each flush how much is left, and when a write fails
+     * @param pool where completions run when they may not run on the completing thread
+     */
     public OutboundQueue(Owner owner, Executor pool) {
         this.owner = owner;
         this.pool = pool;
     }
 
-    /** Queues one frame; {@code done} (may be null) is completed when it is written. */
+    /**
+     * Queues one frame; {@code done} (may be null) is completed when it is written.
+     *
+     * @param kind how the frame is ordered: {@link WireOutput.Kind#CONTROL} frames go ahead of the
+     *        queued others, which keep their order
+     * @param buffers the frame's bytes, not to be changed until it is written
+     * @param done completed when the frame is written, failed if the queue was or is aborted first;
+     *        may be null
+     */
     public void add(WireOutput.Kind kind, ByteBuffer[] buffers, CompletableFuture<Void> done) {
         long size = 0;
         for (ByteBuffer b : buffers) {
@@ -84,7 +105,11 @@ public final class OutboundQueue {
         }
     }
 
-    /** Bytes queued and not yet written. */
+    /**
+     * Bytes queued and not yet written.
+     *
+     * @return the bytes not yet reported written, a write in progress included
+     */
     public long bufferedAmount() {
         return buffered.get();
     }
@@ -92,17 +117,27 @@ public final class OutboundQueue {
     /**
      * Whether everything has gone out: nothing queued and no write in progress. Only then may the
      * connection close without cutting a frame short.
+     *
+     * @return true if nothing is queued and no write is in progress
      */
     public synchronized boolean allWritten() {
         return buffered.get() == 0 && inFlight == null;
     }
 
-    /** Bytes written so far: grows while the peer reads. */
+    /**
+     * Bytes written so far: grows while the peer reads.
+     *
+     * @return the bytes whose writes the output has reported done
+     */
     public long bytesWritten() {
         return written.get();
     }
 
-    /** Starts writing to {@code transport}. */
+    /**
+     * Starts writing to {@code transport}.
+     *
+     * @param transport where the queued frames and those queued later are written
+     */
     public void start(Output transport) {
         synchronized (this) {
             this.transport = transport;
@@ -215,6 +250,8 @@ public final class OutboundQueue {
     /**
      * Fails every queued frame and the write in progress with {@code cause} and refuses new ones.
      * Idempotent.
+     *
+     * @param cause what the frames' completions fail with
      */
     public void abort(Throwable cause) {
         List<CompletableFuture<Void>> failed = new ArrayList<>();

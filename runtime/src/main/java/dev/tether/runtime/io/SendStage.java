@@ -22,6 +22,8 @@ import java.util.function.Supplier;
  * stages that nothing waits on yet complete there; any other (a send of another thread, written or
  * failed by this one's flush) completes on the executor, so no other code runs inside this caller's call,
  * under its locks.
+ *
+ * @param <T> the type of the send's result
  */
 public final class SendStage<T> extends CompletableFuture<T> {
     /** Levels of dependents run inline on one thread before the next goes to the pool. */
@@ -38,7 +40,13 @@ public final class SendStage<T> extends CompletableFuture<T> {
         this.pool = pool;
     }
 
-    /** A stage failed with {@code error}, settled by the same rule. */
+    /**
+     * A stage failed with {@code error}, settled by the same rule.
+     *
+     * @param pool where dependents past the inline depth run
+     * @param error what the send failed with
+     * @return the failed stage (or one failing soon, on {@code pool}, when the rule says so)
+     */
     public static SendStage<Void> failed(Executor pool, Throwable error) {
         SendStage<Void> stage = new SendStage<>(pool);
         settle(pool, List.of(stage), error);
@@ -48,6 +56,10 @@ public final class SendStage<T> extends CompletableFuture<T> {
     /**
      * Completes {@code stages}: exceptionally with {@code error}, normally when it is null; on
      * {@code pool} where the rule says they may not complete here.
+     *
+     * @param pool where the stages complete when they may not complete on this thread
+     * @param stages the stages to complete
+     * @param error what they fail with, or null to complete them normally
      */
     public static void settle(Executor pool, List<? extends CompletableFuture<Void>> stages, Throwable error) {
         int[] depth = DEPTH.get();

@@ -31,6 +31,7 @@ public final class SerialEvents {
 
     private final Consumer<Throwable> onFailure;
 
+    /** Events whose failures are only rethrown by the drain, not reported as they happen. */
     public SerialEvents() {
         this(failure -> { });
     }
@@ -45,11 +46,20 @@ public final class SerialEvents {
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
     }
 
+    /**
+     * Queues {@code event} behind the others; it runs at the next {@link #drain()}.
+     *
+     * @param event the event to run, which should not throw
+     */
     public void add(Runnable event) {
         queue.add(event);
     }
 
-    /** Whether this thread is running these events now (further up its stack, when it asks). */
+    /**
+     * Whether this thread is running these events now (further up its stack, when it asks).
+     *
+     * @return true if the calling thread is the one draining
+     */
     public boolean drainingHere() {
         return drainer == Thread.currentThread();
     }
@@ -84,6 +94,8 @@ public final class SerialEvents {
      * As {@link #drain()}, but never on this thread: when nobody is draining, the events are run on
      * {@code executor}; when somebody is (this thread, further up its stack, included), that drainer
      * runs them, and nothing is handed over.
+     *
+     * @param executor where the events run when nobody is draining
      */
     public void drainOn(Executor executor) {
         if (suspended || queue.isEmpty() || wip.getAndIncrement() != 0) {

@@ -15,23 +15,46 @@ public final class Timers {
     private final ScheduledExecutorService scheduler;
     private final Executor executor;
 
+    /**
+     * Timers that wait on {@code scheduler} and run their tasks on {@code executor}.
+     *
+     * @param scheduler what times the deadlines; it only hands the due tasks over
+     * @param executor where the due tasks run
+     */
     public Timers(ScheduledExecutorService scheduler, Executor executor) {
         this.scheduler = scheduler;
         this.executor = executor;
     }
 
-    /** Runs {@code task} once after {@code delay}. */
+    /**
+     * Runs {@code task} once after {@code delay}.
+     *
+     * @param delay how long to wait
+     * @param task the work to run on the executor when the delay has passed
+     * @return the scheduled timer, to cancel with {@link #cancel}
+     */
     public ScheduledFuture<?> once(Duration delay, Runnable task) {
         return scheduler.schedule(() -> Handoff.execute(executor, task), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    /** Runs {@code task} every {@code period}, first after one period. */
+    /**
+     * Runs {@code task} every {@code period}, first after one period.
+     *
+     * @param period the time between two runs, positive
+     * @param task the work to run on the executor each time
+     * @return the scheduled timer, to cancel with {@link #cancel}
+     */
     public ScheduledFuture<?> every(Duration period, Runnable task) {
         long nanos = period.toNanos();
         return scheduler.scheduleAtFixedRate(() -> Handoff.execute(executor, task), nanos, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Cancels {@code timer} if there is one; returns null for assigning back. */
+    /**
+     * Cancels {@code timer} if there is one; returns null for assigning back.
+     *
+     * @param timer the timer to cancel, or null; a run in progress is not interrupted
+     * @return null
+     */
     public static ScheduledFuture<?> cancel(ScheduledFuture<?> timer) {
         if (timer != null) {
             timer.cancel(false);

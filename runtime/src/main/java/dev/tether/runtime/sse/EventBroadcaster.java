@@ -71,6 +71,9 @@ public final class EventBroadcaster implements EventTopic {
      * A broadcaster that keeps the newest events for replay, at most {@code replayEvents} of them
      * and at most {@code replayBytes} encoded bytes; writes run on the runtime's shared
      * daemon threads ({@link RuntimeThreads#executor()}).
+     *
+     * @param replayEvents the most events kept for replay, not negative; 0 keeps none
+     * @param replayBytes the most encoded bytes of them kept for replay, not negative
      */
     public EventBroadcaster(int replayEvents, long replayBytes) {
         this(replayEvents, replayBytes, RuntimeThreads.executor());
@@ -81,6 +84,10 @@ public final class EventBroadcaster implements EventTopic {
      * passes never block (writes are non-blocking), but the completions of the broadcasts' stages
      * run in them: a callback on a broadcast's stage must not wait for another broadcast (compose
      * instead), or the pass that would write it waits on itself.
+     *
+     * @param replayEvents the most events kept for replay, not negative; 0 keeps none
+     * @param replayBytes the most encoded bytes of them kept for replay, not negative
+     * @param flusher runs the flush passes that write the queued events
      */
     public EventBroadcaster(int replayEvents, long replayBytes, Executor flusher) {
         this.replay = new ReplayBuffer(replayEvents, replayBytes);
@@ -90,6 +97,9 @@ public final class EventBroadcaster implements EventTopic {
     /**
      * Adds {@code source}: replays what it missed (see {@link EventTopic}), then sends it every
      * broadcast until it closes.
+     *
+     * @param source the stream to add, with the {@code Last-Event-ID} it came with
+     * @return how the stream joined; {@link Joined#CLOSED} if it was closed already
      */
     public Joined subscribe(EventSource source) {
         return subscribe(source, 0);
@@ -99,6 +109,12 @@ public final class EventBroadcaster implements EventTopic {
      * As {@link #subscribe(EventSource)}, and a stream that comes without {@code Last-Event-ID} (a
      * first visit, not a reconnection) gets the newest {@code recent} events kept before the new
      * ones: a chat's recent history, an activity feed that is not empty on arrival.
+     *
+     * @param source the stream to add, with the {@code Last-Event-ID} it came with
+     * @param recent how many of the newest kept events a stream without {@code Last-Event-ID} is
+     *        sent; not negative
+     * @return how the stream joined; {@link Joined#CLOSED} if it was closed already
+     * @throws IllegalArgumentException if {@code recent} is negative
      */
     public Joined subscribe(EventSource source, int recent) {
         Objects.requireNonNull(source, "source");
@@ -145,6 +161,12 @@ public final class EventBroadcaster implements EventTopic {
      * buffer's events after {@code throughId}, all under the broadcast lock, so that nothing
      * broadcast meanwhile is missed or sent twice. Returns null, subscribing nothing, when the buffer
      * no longer holds {@code throughId} (it moved on while the caller fetched: fetch again).
+     *
+     * @param source the stream to add
+     * @param earlier the encoded events fetched from the log, oldest first, ending with {@code throughId}
+     * @param throughId the id of the last event in {@code earlier}
+     * @return {@link Joined#RESUMED} once subscribed, {@link Joined#CLOSED} if the stream was closed
+     *         already, or null if the buffer no longer holds {@code throughId}
      */
     public Joined subscribeAfter(EventSource source, List<byte[]> earlier, String throughId) {
         Objects.requireNonNull(source, "source");
@@ -164,14 +186,23 @@ public final class EventBroadcaster implements EventTopic {
         return Joined.RESUMED;
     }
 
-    /** The ids of the oldest and the newest event with one in the replay buffer, or nulls. */
+    /**
+     * The ids of the oldest and the newest event with one in the replay buffer, or nulls.
+     *
+     * @return a two-element array: the oldest id and the newest, each null when no kept event has one
+     */
     public String[] heldIds() {
         synchronized (lock) {
             return new String[] {replay.oldestId(), replay.newestId()};
         }
     }
 
-    /** Whether the replay buffer holds an event with id {@code id}. */
+    /**
+     * Whether the replay buffer holds an event with id {@code id}.
+     *
+     * @param id the event id to look for
+     * @return true if a kept event has that id
+     */
     public boolean holds(String id) {
         synchronized (lock) {
             return replay.contains(id);
@@ -292,7 +323,11 @@ public final class EventBroadcaster implements EventTopic {
         return subscribers.size();
     }
 
-    /** A snapshot of the subscribers. */
+    /**
+     * A snapshot of the subscribers.
+     *
+     * @return an unmodifiable copy of the subscribed streams, in no particular order
+     */
     public List<EventSource> subscribers() {
         return List.copyOf(subscribers);
     }

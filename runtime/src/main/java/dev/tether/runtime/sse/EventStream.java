@@ -78,6 +78,8 @@ public final class EventStream implements EventSource {
     /**
      * A stream not started yet.
      *
+     * @param options          the stream's options: buffer limit, overflow policy, keepalive, threads
+     * @param listener         told when the stream opens and when it closes
      * @param url              the URL the client requested, query string included
      * @param lastEventId      the client's {@code Last-Event-ID}; empty on a first connection
      * @param completeResponse run once when the stream ends (e.g. completes the async response); may
@@ -108,6 +110,9 @@ public final class EventStream implements EventSource {
      * set, then opens the stream (the keepalive starts, the listener's {@code onOpen} runs, on this
      * thread unless another is delivering this stream's events). Called once; does nothing when the
      * stream has already ended.
+     *
+     * @param output the response body, its head already sent
+     * @throws IllegalStateException if the stream was started before
      */
     public void start(Output output) {
         Objects.requireNonNull(output, "output");

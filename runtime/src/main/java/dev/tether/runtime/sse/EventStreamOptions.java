@@ -62,40 +62,84 @@ public final class EventStreamOptions {
         this.scheduler = s.scheduler;
     }
 
+    /**
+     * The options with every default, as the class comment lists them.
+     *
+     * @return the shared default options
+     */
     public static EventStreamOptions defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The reconnection delay sent first on every stream, if any. */
+    /**
+     * The reconnection delay sent first on every stream, if any.
+     *
+     * @return the {@code retry} delay, or empty when none is sent
+     */
     public Optional<Duration> retry() {
         return Optional.ofNullable(retry);
     }
 
-    /** The keepalive comment period; zero when off. */
+    /**
+     * The keepalive comment period; zero when off.
+     *
+     * @return the period of the keepalive ping, or zero
+     */
     public Duration pingInterval() {
         return pingInterval;
     }
 
+    /**
+     * The most bytes queued for one client; a send that would pass it triggers the overflow policy.
+     *
+     * @return the limit in bytes, at least 1
+     */
     public long bufferLimit() {
         return bufferLimit;
     }
 
+    /**
+     * What a send that would pass the buffer limit does.
+     *
+     * @return the overflow policy
+     */
     public OverflowPolicy overflowPolicy() {
         return overflowPolicy;
     }
 
+    /**
+     * How long a client may take no queued bytes before it is dropped; also the longest
+     * {@code close()} waits for queued events.
+     *
+     * @return the stall timeout, positive
+     */
     public Duration stallTimeout() {
         return stallTimeout;
     }
 
+    /**
+     * Where a stream runs pings, the stall deadline and completions off the caller's stack.
+     *
+     * @return the executor
+     */
     public Executor executor() {
         return executor;
     }
 
+    /**
+     * What times the pings and the stall deadline.
+     *
+     * @return the scheduler
+     */
     public ScheduledExecutorService scheduler() {
         return scheduler;
     }
@@ -105,6 +149,11 @@ public final class EventStreamOptions {
         private Builder() {
         }
 
+        /**
+         * The options as set so far.
+         *
+         * @return immutable options
+         */
         public EventStreamOptions build() {
             return eventStreamOptions();
         }
@@ -125,6 +174,7 @@ public final class EventStreamOptions {
         private Executor executor = RuntimeThreads.executor();
         private ScheduledExecutorService scheduler = RuntimeThreads.scheduler();
 
+        /** Settings holding every default. */
         protected Settings() {
         }
 
@@ -133,7 +183,12 @@ public final class EventStreamOptions {
             return (B) this;
         }
 
-        /** Sends {@code retry: <millis>} first on every stream. */
+        /**
+         * Sends {@code retry: <millis>} first on every stream.
+         *
+         * @param delay the client's reconnection delay, not negative
+         * @return this builder
+         */
         public B retry(Duration delay) {
             if (Objects.requireNonNull(delay, "retry").isNegative()) {
                 throw new IllegalArgumentException("retry must not be negative: " + delay);
@@ -142,7 +197,12 @@ public final class EventStreamOptions {
             return self();
         }
 
-        /** Zero turns the keepalive ping off (and with it the detection of clients that are gone without a trace). */
+        /**
+         * Zero turns the keepalive ping off (and with it the detection of clients that are gone without a trace).
+         *
+         * @param interval the period of the keepalive ping, not negative; 15 s by default
+         * @return this builder
+         */
         public B pingInterval(Duration interval) {
             if (Objects.requireNonNull(interval, "pingInterval").isNegative()) {
                 throw new IllegalArgumentException("pingInterval must not be negative: " + interval);
@@ -151,6 +211,13 @@ public final class EventStreamOptions {
             return self();
         }
 
+        /**
+         * The most bytes queued for one client; a send that would pass it triggers the overflow
+         * policy (one event always fits an empty queue).
+         *
+         * @param bytes the limit, at least 1; 1 MiB by default
+         * @return this builder
+         */
         public B bufferLimit(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("bufferLimit must be at least 1 byte: " + bytes);
@@ -159,11 +226,24 @@ public final class EventStreamOptions {
             return self();
         }
 
+        /**
+         * What a send that would pass the buffer limit does.
+         *
+         * @param policy the policy; {@link OverflowPolicy#CLOSE} by default
+         * @return this builder
+         */
         public B overflowPolicy(OverflowPolicy policy) {
             this.overflowPolicy = Objects.requireNonNull(policy, "policy");
             return self();
         }
 
+        /**
+         * How long a client may take no queued bytes before it is dropped (checked at each ping);
+         * also the longest {@code close()} waits for queued events.
+         *
+         * @param timeout the timeout, positive; 60 s by default
+         * @return this builder
+         */
         public B stallTimeout(Duration timeout) {
             if (Objects.requireNonNull(timeout, "stallTimeout").isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("stallTimeout must be positive: " + timeout);
@@ -172,19 +252,33 @@ public final class EventStreamOptions {
             return self();
         }
 
-        /** Where a stream runs what it does not run on the caller's stack; never the caller's thread. */
+        /**
+         * Where a stream runs what it does not run on the caller's stack; never the caller's thread.
+         *
+         * @param executor the executor; {@link RuntimeThreads#executor()} by default
+         * @return this builder
+         */
         public B executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return self();
         }
 
-        /** What times the pings and the stall deadline; its tasks only hand work to the executor. */
+        /**
+         * What times the pings and the stall deadline; its tasks only hand work to the executor.
+         *
+         * @param scheduler the scheduler; {@link RuntimeThreads#scheduler()} by default
+         * @return this builder
+         */
         public B scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return self();
         }
 
-        /** These settings as options. */
+        /**
+         * These settings as options.
+         *
+         * @return immutable options holding the current settings
+         */
         protected final EventStreamOptions eventStreamOptions() {
             return new EventStreamOptions(this);
         }

@@ -14,17 +14,27 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class OpenStreams {
     private final Set<EventSource> open = ConcurrentHashMap.newKeySet();
 
+    /** An empty set of streams. */
     public OpenStreams() {
     }
 
-    /** Remembers {@code source} until it closes; returns it. */
+    /**
+     * Remembers {@code source} until it closes; returns it.
+     *
+     * @param source the stream to close with the others
+     * @return {@code source}, for chaining
+     */
     public EventSource track(EventSource source) {
         open.add(source);
         source.closed().whenComplete((ok, error) -> open.remove(source));
         return source;
     }
 
-    /** The number of streams still open. */
+    /**
+     * The number of streams still open.
+     *
+     * @return how many tracked streams have not closed yet
+     */
     public int size() {
         return open.size();
     }
