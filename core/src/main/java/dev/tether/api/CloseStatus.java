@@ -12,6 +12,14 @@ import java.util.Objects;
  * @param wasClean true when the close handshake completed in both directions
  */
 public record CloseStatus(int code, String reason, boolean wasClean) {
+    /**
+     * Checks the components.
+     *
+     * @param code     the close code
+     * @param reason   the close reason, empty for none
+     * @param wasClean whether the close handshake completed in both directions
+     * @throws NullPointerException if {@code reason} is null
+     */
     public CloseStatus {
         Objects.requireNonNull(reason, "reason");
     }

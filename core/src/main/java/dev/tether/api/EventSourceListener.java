@@ -6,13 +6,19 @@ package dev.tether.api;
  */
 public interface EventSourceListener {
 
-    /** The response head has been sent; events may be sent and will arrive. */
+    /**
+     * The response head has been sent; events may be sent and will arrive.
+     *
+     * @param source the stream that opened
+     */
     default void onOpen(EventSource source) {
     }
 
     /**
      * The stream is over: the application closed it, or the client went away (noticed at the latest
      * by the next keepalive ping that cannot be written). Called exactly once per stream that opened.
+     *
+     * @param source the stream that ended
      */
     default void onClose(EventSource source) {
     }

@@ -39,17 +39,28 @@ public class MessagePipe implements WebSocketListener {
     /**
      * A pipe to the connection {@code target} gives for the source it is the listener of: the source
      * itself for an echo, or another connection.
+     *
+     * @param target maps the source connection to the connection its messages go to
      */
     protected MessagePipe(UnaryOperator<WebSocket> target) {
         this.target = Objects.requireNonNull(target, "target");
     }
 
-    /** A listener that sends each message back where it came from. */
+    /**
+     * A listener that sends each message back where it came from.
+     *
+     * @return a new echo pipe, for one source connection
+     */
     public static MessagePipe echo() {
         return new MessagePipe(source -> source);
     }
 
-    /** A listener that forwards each message to {@code target}. */
+    /**
+     * A listener that forwards each message to {@code target}.
+     *
+     * @param target the connection the messages go to
+     * @return a new pipe to {@code target}, for one source connection
+     */
     public static MessagePipe to(WebSocket target) {
         Objects.requireNonNull(target, "target");
         return new MessagePipe(source -> target);

@@ -7,6 +7,11 @@ package dev.tether.api;
 public class OutboundOverflowException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the detail message: the size refused and the limit it would pass
+     */
     public OutboundOverflowException(String message) {
         super(message);
     }

@@ -10,11 +10,19 @@ import java.nio.ByteBuffer;
  */
 public interface TopicListener {
 
-    /** A text message was broadcast. */
+    /**
+     * A text message was broadcast.
+     *
+     * @param text the message
+     */
     default void onText(String text) {
     }
 
-    /** A binary message was broadcast; {@code data} is a read-only view, valid during the call. */
+    /**
+     * A binary message was broadcast; {@code data} is a read-only view, valid during the call.
+     *
+     * @param data the message, read-only and valid only during the call
+     */
     default void onBinary(ByteBuffer data) {
     }
 }

@@ -14,7 +14,11 @@ import java.nio.ByteBuffer;
  */
 public interface WebSocketListener {
 
-    /** The connection is open; messages may be sent and will arrive. */
+    /**
+     * The connection is open; messages may be sent and will arrive.
+     *
+     * @param socket the connection that opened
+     */
     default void onOpen(WebSocket socket) {
     }
 
@@ -24,12 +28,20 @@ public interface WebSocketListener {
      * {@linkplain ReceiveMode#STREAM stream}. Asked once for each type when the connection is made,
      * before {@link #onOpen}; the answers hold for the connection. Large binary messages are
      * {@linkplain #acceptsLentBuffers() lent} only when received whole.
+     *
+     * @param type the message type asked about
+     * @return how messages of {@code type} are delivered on this connection
      */
     default ReceiveMode receiveMode(MessageType type) {
         return ReceiveMode.WHOLE;
     }
 
-    /** A whole text message arrived. */
+    /**
+     * A whole text message arrived.
+     *
+     * @param socket the connection it arrived on
+     * @param text   the message
+     */
     default void onText(WebSocket socket, String text) {
     }
 
@@ -39,6 +51,10 @@ public interface WebSocketListener {
      * UTF-8. A part ends on a character boundary (a character the peer's frames cut comes whole with
      * the next part), so it may be empty. {@code last} ends the message; the next part begins the
      * next one.
+     *
+     * @param socket the connection it arrived on
+     * @param text   the part's characters, possibly none
+     * @param last   whether this part ends the message
      */
     default void onTextPart(WebSocket socket, CharSequence text, boolean last) {
     }
@@ -47,6 +63,10 @@ public interface WebSocketListener {
      * The next part of a binary message received in {@linkplain ReceiveMode#PARTS parts}: the bytes
      * of one frame, or of a {@code fragmentSize} piece of a large one; the buffer is the listener's to
      * keep. It may be empty. {@code last} ends the message.
+     *
+     * @param socket the connection it arrived on
+     * @param data   the part's bytes, the listener's to keep
+     * @param last   whether this part ends the message
      */
     default void onBinaryPart(WebSocket socket, ByteBuffer data, boolean last) {
     }
@@ -61,17 +81,32 @@ public interface WebSocketListener {
      * are answered; past a thousand of them they are no longer reported). If the connection ends
      * first, reading fails with an {@link IOException}, which ends this method without being
      * reported as an error.
+     *
+     * @param socket  the connection it arrives on
+     * @param message the message's characters, ending with the message
+     * @throws IOException when reading {@code message} fails, as when the connection ends first; not
+     *                     reported as an error
      */
     default void onTextStream(WebSocket socket, Reader message) throws IOException {
     }
 
-    /** A binary message received as a {@linkplain ReceiveMode#STREAM stream} begins: as {@link #onTextStream}. */
+    /**
+     * A binary message received as a {@linkplain ReceiveMode#STREAM stream} begins: as {@link #onTextStream}.
+     *
+     * @param socket  the connection it arrives on
+     * @param message the message's bytes, ending with the message
+     * @throws IOException when reading {@code message} fails, as when the connection ends first; not
+     *                     reported as an error
+     */
     default void onBinaryStream(WebSocket socket, InputStream message) throws IOException {
     }
 
     /**
      * A whole binary message arrived. The buffer is the listener's to keep, unless it
      * {@link #acceptsLentBuffers() accepts lent buffers}.
+     *
+     * @param socket the connection it arrived on
+     * @param data   the message, from position to limit
      */
     default void onBinary(WebSocket socket, ByteBuffer data) {
     }
@@ -87,16 +122,28 @@ public interface WebSocketListener {
      * copies nothing. Anything else (keeping it, sending it from another thread or after the call)
      * needs a copy. Read it from position to limit: its capacity, and a heap buffer's
      * {@code array()}, run past the message with bytes of earlier ones. Default false.
+     *
+     * @return true to take large binary messages in lent, pooled buffers
      */
     default boolean acceptsLentBuffers() {
         return false;
     }
 
-    /** A ping arrived; the pong has already been sent. */
+    /**
+     * A ping arrived; the pong has already been sent.
+     *
+     * @param socket  the connection it arrived on
+     * @param payload the ping's application data
+     */
     default void onPing(WebSocket socket, ByteBuffer payload) {
     }
 
-    /** A pong arrived, whether it answers one of our pings or not. */
+    /**
+     * A pong arrived, whether it answers one of our pings or not.
+     *
+     * @param socket  the connection it arrived on
+     * @param payload the pong's application data
+     */
     default void onPong(WebSocket socket, ByteBuffer payload) {
     }
 
@@ -104,6 +151,9 @@ public interface WebSocketListener {
      * Something went wrong: the peer broke the protocol, the connection failed, a limit was hit or a
      * listener method threw. {@link #onClose} follows when the error ends the connection. Reported only
      * for a connection that opened.
+     *
+     * @param socket the connection it happened on
+     * @param error  what went wrong
      */
     default void onError(WebSocket socket, Throwable error) {
     }
@@ -112,6 +162,9 @@ public interface WebSocketListener {
      * The connection is over. Called exactly once per connection that opened, and never for one that
      * did not (a handshake that timed out or failed reports nothing here; {@link WebSocket#closed()}
      * completes for it all the same).
+     *
+     * @param socket the connection that ended
+     * @param status the close code and reason, and whether the close was clean
      */
     default void onClose(WebSocket socket, CloseStatus status) {
     }
@@ -119,6 +172,8 @@ public interface WebSocketListener {
     /**
      * What was buffered for sending has been written, after {@link WebSocket#isWritable()} had turned
      * false: a good moment to send more.
+     *
+     * @param socket the connection that drained
      */
     default void onDrain(WebSocket socket) {
     }

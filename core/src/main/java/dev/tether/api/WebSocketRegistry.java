@@ -22,6 +22,7 @@ public final class WebSocketRegistry implements WebSocketTopic {
     private final Set<WebSocket> sockets = ConcurrentHashMap.newKeySet();
     private final List<TopicListener> listeners = new CopyOnWriteArrayList<>();
 
+    /** Creates an empty registry, with no connections and no listeners. */
     public WebSocketRegistry() {
     }
 
@@ -59,7 +60,11 @@ public final class WebSocketRegistry implements WebSocketTopic {
         listeners.remove(listener);
     }
 
-    /** Whether any listener is added: a topic of a broker is kept while it has one. */
+    /**
+     * Whether any listener is added: a topic of a broker is kept while it has one.
+     *
+     * @return true while at least one {@link TopicListener} is added
+     */
     public boolean hasListeners() {
         return !listeners.isEmpty();
     }

@@ -19,6 +19,8 @@ public interface DriverEvents {
      * violation, inside {@code parse}: it holds it ({@link Driver#hasHeldClose()}) until the owner has
      * delivered the events before it and calls {@link Driver#releaseHeldClose()}, so that what the
      * application sends in reply to the peer's last messages goes out before the close frame.
+     *
+     * @return true when the owner queues these events and delivers them after {@code parse} returns
      */
     default boolean deliversLater() {
         return false;
@@ -37,12 +39,19 @@ public interface DriverEvents {
      * ({@link #onFragment}) rather than whole, besides when the driver was made with
      * {@link DriverOptions#deliverFragments()} (then all are). Asked once per type, when the driver
      * is made; the answer holds for the connection. Default false.
+     *
+     * @param type the message type asked about
+     * @return true to receive messages of {@code type} through {@link #onFragment}
      */
     default boolean wantsFragments(MessageType type) {
         return false;
     }
 
-    /** A whole, valid text message (unless fragments are delivered: see {@link #onFragment}). */
+    /**
+     * A whole, valid text message (unless fragments are delivered: see {@link #onFragment}).
+     *
+     * @param text the message
+     */
     default void onText(String text) {
     }
 
@@ -51,6 +60,8 @@ public interface DriverEvents {
      * the receiver's to keep, unless the driver was given a
      * {@link dev.tether.message.BufferPool}: then the buffer may be a loan from it, and the receiver
      * gives it back ({@code release}) once done with it.
+     *
+     * @param data the message, from position to limit
      */
     default void onBinary(ByteBuffer data) {
     }
@@ -88,21 +99,35 @@ public interface DriverEvents {
     default void onFragment(MessageType type, ByteBuffer payload, boolean last) {
     }
 
-    /** A ping arrived (the pong has already been written); the buffer is the receiver's to keep. */
+    /**
+     * A ping arrived (the pong has already been written); the buffer is the receiver's to keep.
+     *
+     * @param payload the ping's application data
+     */
     default void onPing(ByteBuffer payload) {
     }
 
-    /** A pong arrived, solicited or not; the buffer is the receiver's to keep. */
+    /**
+     * A pong arrived, solicited or not; the buffer is the receiver's to keep.
+     *
+     * @param payload the pong's application data, to match against pending pings
+     */
     default void onPong(ByteBuffer payload) {
     }
 
-    /** The peer broke the protocol; {@link #onClose} follows at once. */
+    /**
+     * The peer broke the protocol; {@link #onClose} follows at once.
+     *
+     * @param error what the peer did wrong, with the close code it calls for
+     */
     default void onError(ProtocolException error) {
     }
 
     /**
      * The connection is over at the protocol level (state {@code CLOSED}): the transport flushes
      * what is queued and then closes the connection. Reported exactly once.
+     *
+     * @param status the close code and reason, and whether the close handshake completed
      */
     default void onClose(CloseStatus status) {
     }

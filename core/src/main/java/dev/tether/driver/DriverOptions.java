@@ -84,67 +84,141 @@ public final class DriverOptions {
         this.sendFrameSize = builder.sendFrameSize;
     }
 
+    /**
+     * Starts options for one end of a connection, every option at its default.
+     *
+     * @param role whether the driver is the client or the server end
+     * @return a new builder
+     */
     public static Builder builder(Role role) {
         return new Builder(role);
     }
 
-    /** The defaults for {@code role}. */
+    /**
+     * The defaults for {@code role}.
+     *
+     * @param role whether the driver is the client or the server end
+     * @return the options with every option at its default
+     */
     public static DriverOptions defaults(Role role) {
         return builder(role).build();
     }
 
+    /**
+     * Which end of the connection the driver is.
+     *
+     * @return the client or the server role
+     */
     public Role role() {
         return role;
     }
 
+    /**
+     * The largest frame payload accepted ({@code maxFrameLength}).
+     *
+     * @return the frame limit, in bytes
+     */
     public int maxFrameLength() {
         return maxFrameLength;
     }
 
+    /**
+     * The largest message accepted, all its frames together ({@code maxMessageLength}).
+     *
+     * @return the message limit, in bytes, or {@link #NO_MESSAGE_LIMIT} when it is off
+     */
     public long maxMessageLength() {
         return maxMessageLength;
     }
 
-    /** The message limit for a message assembled whole: {@code maxMessageLength}, at most {@value #LARGEST_WHOLE_MESSAGE}. */
+    /**
+     * The message limit for a message assembled whole: {@code maxMessageLength}, at most {@value #LARGEST_WHOLE_MESSAGE}.
+     *
+     * @return the limit for a whole message, in bytes
+     */
     public int maxWholeMessageLength() {
         return wholeMessageLimit(maxMessageLength);
     }
 
-    /** The limit for a message assembled whole under message limit {@code maxMessageLength}: at most {@value #LARGEST_WHOLE_MESSAGE}. */
+    /**
+     * The limit for a message assembled whole under message limit {@code maxMessageLength}: at most {@value #LARGEST_WHOLE_MESSAGE}.
+     *
+     * @param maxMessageLength a message limit, in bytes, or {@link #NO_MESSAGE_LIMIT}
+     * @return the smaller of {@code maxMessageLength} and {@value #LARGEST_WHOLE_MESSAGE}
+     */
     public static int wholeMessageLimit(long maxMessageLength) {
         return (int) Math.min(maxMessageLength, LARGEST_WHOLE_MESSAGE);
     }
 
+    /**
+     * The subprotocols this end supports, in preference order.
+     *
+     * @return the subprotocol names, unmodifiable; empty for none
+     */
     public List<String> protocols() {
         return protocols;
     }
 
+    /**
+     * The extensions this end supports, in pipeline order.
+     *
+     * @return the extensions, unmodifiable; empty for none
+     */
     public List<Extension> extensions() {
         return extensions;
     }
 
+    /**
+     * The extra headers for the handshake (request or response).
+     *
+     * @return the header names and values in the order added, unmodifiable
+     */
     public Map<String, String> headers() {
         return headers;
     }
 
+    /**
+     * Whether received data messages reach the owner fragment by fragment, through {@link DriverEvents#onFragment}.
+     *
+     * @return true when every data message is delivered in fragments
+     */
     public boolean deliverFragments() {
         return deliverFragments;
     }
 
+    /**
+     * The largest piece a received frame is handed on in where fragments are processed.
+     *
+     * @return the piece size, in bytes
+     */
     public int fragmentSize() {
         return fragmentSize;
     }
 
+    /**
+     * What the messages being received take memory from, shared with other connections given the same budget.
+     *
+     * @return the memory budget of received messages
+     */
     public MemoryBudget messageMemory() {
         return messageMemory;
     }
 
-    /** The largest frame payload sent, larger payloads being split; 0 when payloads are never split. */
+    /**
+     * The largest frame payload sent, larger payloads being split; 0 when payloads are never split.
+     *
+     * @return the send frame size, in bytes, or 0
+     */
     public int sendFrameSize() {
         return sendFrameSize;
     }
 
-    /** These options with {@code names} as the only supported subprotocols. */
+    /**
+     * These options with {@code names} as the only supported subprotocols.
+     *
+     * @param names the subprotocols, in preference order
+     * @return new options, equal to these but for the subprotocols
+     */
     public DriverOptions withProtocols(String... names) {
         Builder b = new Builder(role).maxFrameLength(maxFrameLength).maxMessageLength(maxMessageLength).protocols(names)
                 .deliverFragments(deliverFragments).fragmentSize(fragmentSize).messageMemory(messageMemory);
@@ -154,6 +228,7 @@ public final class DriverOptions {
         return b.build();
     }
 
+    /** Builds {@link DriverOptions}; each option not set keeps its default. Not thread-safe. */
     public static final class Builder {
         private final Role role;
         private int maxFrameLength = DEFAULT_MAX_LENGTH;
@@ -170,12 +245,24 @@ public final class DriverOptions {
             this.role = Objects.requireNonNull(role, "role");
         }
 
-        /** Both {@code maxFrameLength} and {@code maxMessageLength}: 1 to {@value #LARGEST_WHOLE_MESSAGE} bytes. */
+        /**
+         * Both {@code maxFrameLength} and {@code maxMessageLength}: 1 to {@value #LARGEST_WHOLE_MESSAGE} bytes.
+         *
+         * @param bytes the limit for frames and messages, in bytes
+         * @return this builder
+         * @throws IllegalArgumentException for a value out of range
+         */
         public Builder maxLength(int bytes) {
             return maxFrameLength(bytes).maxMessageLength(bytes);
         }
 
-        /** The largest frame payload accepted, 1 to {@value #LARGEST_WHOLE_MESSAGE} bytes. */
+        /**
+         * The largest frame payload accepted, 1 to {@value #LARGEST_WHOLE_MESSAGE} bytes.
+         *
+         * @param bytes the frame limit, in bytes
+         * @return this builder
+         * @throws IllegalArgumentException for a value out of range
+         */
         public Builder maxFrameLength(int bytes) {
             if (bytes < 1 || bytes > LARGEST_WHOLE_MESSAGE) {
                 throw new IllegalArgumentException("maxFrameLength must be 1 to " + LARGEST_WHOLE_MESSAGE + " bytes: " + bytes);
@@ -184,7 +271,13 @@ public final class DriverOptions {
             return this;
         }
 
-        /** The largest message accepted, at least 1 byte; {@link #NO_MESSAGE_LIMIT} for none (see the class comment). */
+        /**
+         * The largest message accepted, at least 1 byte; {@link #NO_MESSAGE_LIMIT} for none (see the class comment).
+         *
+         * @param bytes the message limit, in bytes
+         * @return this builder
+         * @throws IllegalArgumentException for a value under 1
+         */
         public Builder maxMessageLength(long bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("maxMessageLength must be at least 1 byte: " + bytes);
@@ -193,12 +286,23 @@ public final class DriverOptions {
             return this;
         }
 
-        /** What messages being received take memory from, shared with the connections given the same budget. */
+        /**
+         * What messages being received take memory from, shared with the connections given the same budget.
+         *
+         * @param budget the memory budget to draw from
+         * @return this builder
+         */
         public Builder messageMemory(MemoryBudget budget) {
             this.messageMemory = Objects.requireNonNull(budget, "budget");
             return this;
         }
 
+        /**
+         * Adds subprotocols this end supports, after any added before, in preference order.
+         *
+         * @param names the subprotocol names
+         * @return this builder
+         */
         public Builder protocols(String... names) {
             for (String name : names) {
                 protocols.add(Objects.requireNonNull(name, "protocol"));
@@ -206,24 +310,47 @@ public final class DriverOptions {
             return this;
         }
 
+        /**
+         * Adds an extension this end supports, after any added before (pipeline order).
+         *
+         * @param extension the extension
+         * @return this builder
+         */
         public Builder extension(Extension extension) {
             extensions.add(Objects.requireNonNull(extension, "extension"));
             return this;
         }
 
-        /** Adds a handshake header; a later value for the same name replaces the earlier one. */
+        /**
+         * Adds a handshake header; a later value for the same name replaces the earlier one.
+         *
+         * @param name  the header name
+         * @param value the header value
+         * @return this builder
+         */
         public Builder header(String name, String value) {
             headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** Whether received messages are delivered fragment by fragment ({@link DriverEvents#onFragment}). */
+        /**
+         * Whether received messages are delivered fragment by fragment ({@link DriverEvents#onFragment}).
+         *
+         * @param fragments true to deliver every data message in fragments
+         * @return this builder
+         */
         public Builder deliverFragments(boolean fragments) {
             this.deliverFragments = fragments;
             return this;
         }
 
-        /** The largest piece a received frame is handed on in where fragments are processed; at least 1 byte. */
+        /**
+         * The largest piece a received frame is handed on in where fragments are processed; at least 1 byte.
+         *
+         * @param bytes the piece size, in bytes
+         * @return this builder
+         * @throws IllegalArgumentException for a value under 1
+         */
         public Builder fragmentSize(int bytes) {
             if (bytes < 1) {
                 throw new IllegalArgumentException("fragmentSize must be at least 1 byte: " + bytes);
@@ -235,6 +362,10 @@ public final class DriverOptions {
         /**
          * The largest frame payload sent: larger messages and parts go out as several frames of at
          * most this size. 0 sends every payload as one frame.
+         *
+         * @param bytes the send frame size, in bytes, or 0
+         * @return this builder
+         * @throws IllegalArgumentException for a negative value
          */
         public Builder sendFrameSize(int bytes) {
             if (bytes < 0) {
@@ -244,6 +375,11 @@ public final class DriverOptions {
             return this;
         }
 
+        /**
+         * Makes the options.
+         *
+         * @return immutable options with what was set here
+         */
         public DriverOptions build() {
             return new DriverOptions(this);
         }

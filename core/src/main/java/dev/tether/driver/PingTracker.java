@@ -34,6 +34,8 @@ public final class PingTracker {
     /**
      * Registers a ping just sent.
      *
+     * @param payload the ping's payload, from position to limit; copied, so the caller may reuse it
+     * @return a future for the caller to complete when the matching pong is {@link #acknowledge acknowledged}
      * @throws IllegalStateException when {@code limit} pings are already waiting
      */
     public CompletableFuture<Void> expect(ByteBuffer payload) {
@@ -45,7 +47,12 @@ public final class PingTracker {
         return future;
     }
 
-    /** Removes and returns the future of the oldest pending ping whose payload equals the pong's, or null. */
+    /**
+     * Removes and returns the future of the oldest pending ping whose payload equals the pong's, or null.
+     *
+     * @param pongPayload the payload of a pong that arrived, from position to limit
+     * @return the matched ping's future, not yet completed, or null when no pending ping matches
+     */
     public CompletableFuture<Void> acknowledge(ByteBuffer pongPayload) {
         for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
             Pending p = it.next();
@@ -57,7 +64,11 @@ public final class PingTracker {
         return null;
     }
 
-    /** Removes and returns every pending future, for the caller to fail when the connection closes. */
+    /**
+     * Removes and returns every pending future, for the caller to fail when the connection closes.
+     *
+     * @return the futures of all pings still waiting, oldest first; empty when none was
+     */
     public List<CompletableFuture<Void>> drain() {
         List<CompletableFuture<Void>> all = new ArrayList<>(pending.size());
         pending.forEach(p -> all.add(p.future));
@@ -65,6 +76,11 @@ public final class PingTracker {
         return all;
     }
 
+    /**
+     * The number of pings waiting for their pongs.
+     *
+     * @return how many pings are pending, at most the limit
+     */
     public int size() {
         return pending.size();
     }

@@ -24,5 +24,11 @@ public interface WireOutput {
         CLOSE
     }
 
+    /**
+     * Takes one whole frame, or one handshake body, to write.
+     *
+     * @param kind    how it may be ordered against what is already queued
+     * @param buffers its bytes, in order, each from position to limit
+     */
     void write(Kind kind, ByteBuffer... buffers);
 }

@@ -24,6 +24,9 @@ public final class AcceptKey {
     /**
      * The {@code Sec-WebSocket-Accept} value for {@code secWebSocketKey}: base64 of the SHA-1 of the
      * key (as sent, ISO-8859-1) followed by the WebSocket GUID.
+     *
+     * @param secWebSocketKey the client's {@code Sec-WebSocket-Key} value, as sent
+     * @return the {@code Sec-WebSocket-Accept} value the server answers with
      */
     public static String accept(String secWebSocketKey) {
         Objects.requireNonNull(secWebSocketKey, "secWebSocketKey");
@@ -36,6 +39,9 @@ public final class AcceptKey {
      * decoding to exactly 16 bytes, with nothing else (no whitespace, no missing padding). Like
      * {@link Base64#getDecoder()}, it does not insist that the unused low bits of the last character
      * be zero.
+     *
+     * @param key a {@code Sec-WebSocket-Key} value, or null
+     * @return true when {@code key} is well-formed; false for null or anything else
      */
     public static boolean isValidKey(String key) {
         if (key == null || key.length() != KEY_CHARS || !key.endsWith("==")) return false;
@@ -45,7 +51,12 @@ public final class AcceptKey {
         return true;
     }
 
-    /** A fresh {@code Sec-WebSocket-Key}: 16 bytes from {@code random}, base64. Pass a {@link java.security.SecureRandom}. */
+    /**
+     * A fresh {@code Sec-WebSocket-Key}: 16 bytes from {@code random}, base64. Pass a {@link java.security.SecureRandom}.
+     *
+     * @param random the source of the key's bytes
+     * @return a new key of 24 base64 characters
+     */
     public static String newKey(Random random) {
         Objects.requireNonNull(random, "random");
         byte[] nonce = new byte[KEY_BYTES];

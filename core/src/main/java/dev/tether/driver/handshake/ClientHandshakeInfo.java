@@ -37,11 +37,14 @@ public final class ClientHandshakeInfo implements HandshakeInfo {
     }
 
     /**
+     * Describes the handshake of a client socket from what it sent and what the server answered.
+     *
      * @param uri            the URI connected to ({@code ws://} or {@code wss://})
      * @param requestHeaders the headers the request carried
      * @param response       the server's response head
      * @param remoteAddress  the server's address as the transport connected to it (a proxy's, through
      *                       one); may be unresolved
+     * @return the handshake, holding copies of the headers given
      */
     public static ClientHandshakeInfo of(URI uri, HttpHeaders requestHeaders, HttpResponseHead response,
                                          InetSocketAddress remoteAddress) {

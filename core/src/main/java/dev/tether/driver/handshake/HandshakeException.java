@@ -7,6 +7,11 @@ package dev.tether.driver.handshake;
 public class HandshakeException extends Exception {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what was wrong with the handshake
+     */
     public HandshakeException(String message) {
         super(message);
     }

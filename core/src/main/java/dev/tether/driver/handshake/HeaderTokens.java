@@ -26,6 +26,9 @@ public final class HeaderTokens {
      * The elements of a comma-separated list, in order, with surrounding spaces and tabs trimmed and
      * empty elements ({@code "a, ,b,"}) dropped. A comma inside a quoted-string (as in an extension
      * parameter {@code x="a,b"}) does not split; the quotes are kept in the element.
+     *
+     * @param value one header value
+     * @return the list's elements, trimmed; empty when there are none
      */
     public static List<String> split(String value) {
         Objects.requireNonNull(value, "value");
@@ -50,6 +53,10 @@ public final class HeaderTokens {
     /**
      * Whether any of the header lines {@code headerValues} (each possibly a comma-separated list)
      * has an element equal to {@code token}, ignoring ASCII case.
+     *
+     * @param headerValues every value of one header, e.g. all {@code Connection} lines
+     * @param token        the token looked for, e.g. {@code Upgrade}
+     * @return true when some element of some value equals {@code token}
      */
     public static boolean containsToken(List<String> headerValues, String token) {
         Objects.requireNonNull(token, "token");
@@ -61,7 +68,12 @@ public final class HeaderTokens {
         return false;
     }
 
-    /** Whether {@code text} is a non-empty RFC 7230 token: only tchar characters. */
+    /**
+     * Whether {@code text} is a non-empty RFC 7230 token: only tchar characters.
+     *
+     * @param text the text to check
+     * @return true when {@code text} is a token
+     */
     public static boolean isToken(String text) {
         Objects.requireNonNull(text, "text");
         if (text.isEmpty()) return false;

@@ -21,6 +21,8 @@ public final class Hixie76Key {
      * The key's number: its digits read as one decimal number, divided by its number of spaces
      * (U+0020); every other character is ignored.
      *
+     * @param key a {@code Sec-WebSocket-Key1} or {@code Sec-WebSocket-Key2} value
+     * @return the key's number, 0 to 2^32-1
      * @throws IllegalArgumentException if the key has no spaces or no digits, if its digits overflow
      *                                  a long, if they are not an integral multiple of the spaces, or if
      *                                  the quotient exceeds 2^32-1
@@ -63,6 +65,10 @@ public final class Hixie76Key {
      * The 16-byte response the server sends after its handshake head: MD5 of key1's number and
      * key2's number, each as 32-bit big-endian, followed by {@code key3}.
      *
+     * @param key1 the {@code Sec-WebSocket-Key1} value
+     * @param key2 the {@code Sec-WebSocket-Key2} value
+     * @param key3 the 8 bytes that follow the request head
+     * @return the 16-byte MD5 digest to send
      * @throws IllegalArgumentException if a key is invalid (see {@link #keyNumber}) or {@code key3}
      *                                  is not 8 bytes
      */

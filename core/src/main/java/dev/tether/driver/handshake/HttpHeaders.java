@@ -40,7 +40,12 @@ public final class HttpHeaders {
         this.readOnly = readOnly;
     }
 
-    /** A modifiable copy of {@code headers}, independent of it. */
+    /**
+     * A modifiable copy of {@code headers}, independent of it.
+     *
+     * @param headers the headers to copy; a read-only view may be copied too
+     * @return a new, modifiable instance with the same fields in the same order
+     */
     public static HttpHeaders copyOf(HttpHeaders headers) {
         return new HttpHeaders(new ArrayList<>(headers.fields), false);
     }
@@ -48,6 +53,8 @@ public final class HttpHeaders {
     /**
      * A view of these headers that throws {@link UnsupportedOperationException} on {@link #add} and
      * {@link #set}; it shows later changes made through this instance.
+     *
+     * @return a read-only view; this instance when it is one already
      */
     public HttpHeaders readOnlyView() {
         return readOnly ? this : new HttpHeaders(fields, true);
@@ -56,6 +63,8 @@ public final class HttpHeaders {
     /**
      * Appends the field {@code name: value}, after any existing fields of that name.
      *
+     * @param name  the field name, an RFC 7230 token
+     * @param value the field value
      * @return this, for chaining
      * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF, NUL or a
      *                                  character above U+00FF
@@ -70,6 +79,8 @@ public final class HttpHeaders {
      * Replaces every field named {@code name} with the single field {@code name: value}, at the
      * position of the first one replaced (or at the end when there was none).
      *
+     * @param name  the field name, an RFC 7230 token; matched ignoring ASCII case
+     * @param value the field value
      * @return this, for chaining
      * @throws IllegalArgumentException as {@link #add}
      */
@@ -87,7 +98,12 @@ public final class HttpHeaders {
         return this;
     }
 
-    /** The first value of {@code name}, or null when there is none. */
+    /**
+     * The first value of {@code name}, or null when there is none.
+     *
+     * @param name the field name, matched ignoring ASCII case
+     * @return the value of the first field of that name, or null
+     */
     public String first(String name) {
         Objects.requireNonNull(name, "name");
         for (Field field : fields) {
@@ -96,7 +112,12 @@ public final class HttpHeaders {
         return null;
     }
 
-    /** Every value of {@code name}, in order; empty when there is none. The list is unmodifiable. */
+    /**
+     * Every value of {@code name}, in order; empty when there is none. The list is unmodifiable.
+     *
+     * @param name the field name, matched ignoring ASCII case
+     * @return the values of every field of that name, a snapshot
+     */
     public List<String> all(String name) {
         Objects.requireNonNull(name, "name");
         List<String> values = new ArrayList<>(2);
@@ -106,7 +127,12 @@ public final class HttpHeaders {
         return Collections.unmodifiableList(values);
     }
 
-    /** Whether there is at least one field named {@code name}. */
+    /**
+     * Whether there is at least one field named {@code name}.
+     *
+     * @param name the field name, matched ignoring ASCII case
+     * @return true when a field of that name is present
+     */
     public boolean contains(String name) {
         return first(name) != null;
     }
@@ -114,6 +140,8 @@ public final class HttpHeaders {
     /**
      * The distinct names, in order of first appearance, each spelled as it was first added. The list
      * is unmodifiable.
+     *
+     * @return the field names, one per name whatever its case, a snapshot
      */
     public List<String> names() {
         List<String> names = new ArrayList<>();
@@ -125,7 +153,11 @@ public final class HttpHeaders {
         return Collections.unmodifiableList(names);
     }
 
-    /** Calls {@code action} with each field's name (as spelled) and value, in order. */
+    /**
+     * Calls {@code action} with each field's name (as spelled) and value, in order.
+     *
+     * @param action called with the name and value of each field
+     */
     public void forEach(BiConsumer<? super String, ? super String> action) {
         Objects.requireNonNull(action, "action");
         for (Field field : fields) {
@@ -133,11 +165,20 @@ public final class HttpHeaders {
         }
     }
 
-    /** The number of fields; a name with three values counts three. */
+    /**
+     * The number of fields; a name with three values counts three.
+     *
+     * @return how many fields there are
+     */
     public int size() {
         return fields.size();
     }
 
+    /**
+     * Whether there are no fields.
+     *
+     * @return true when there is no field at all
+     */
     public boolean isEmpty() {
         return fields.isEmpty();
     }

@@ -11,6 +11,14 @@ import java.util.Objects;
  * @param headers the header fields in order (read-only when produced by the parser)
  */
 public record HttpResponseHead(int status, String reason, HttpHeaders headers) {
+    /**
+     * Checks the components.
+     *
+     * @param status  the status code
+     * @param reason  the reason phrase, possibly empty
+     * @param headers the header fields in order
+     * @throws NullPointerException if {@code reason} or {@code headers} is null
+     */
     public HttpResponseHead {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(headers, "headers");

@@ -55,6 +55,7 @@ public final class HttpResponseHeadParser {
     /**
      * A parser allowing heads of up to {@code maxHeadBytes} bytes, line ends included.
      *
+     * @param maxHeadBytes the most bytes the head may have, line ends included
      * @throws IllegalArgumentException if {@code maxHeadBytes} is not positive
      */
     public HttpResponseHeadParser(int maxHeadBytes) {
@@ -68,6 +69,7 @@ public final class HttpResponseHeadParser {
     /**
      * Consumes bytes from {@code in} until the head is complete.
      *
+     * @param in the bytes read from the server, from position to limit
      * @return the head, with {@code in} positioned just after its blank line; or null when {@code in}
      *         ran out first (all of it consumed; call again with more bytes)
      * @throws HandshakeException if the bytes are not a valid response head or exceed a limit
