@@ -41,8 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A publisher that broadcasts faster than the subscribers read should pace itself on the
  * stages {@code broadcast} returns, keeping a few hundred unfinished: every queued event costs an
  * entry in every subscriber's queue, and backlogs of thousands of events across a thousand
- * subscribers outgrow the CPU caches (measured: 2,048 unfinished broadcasts delivered 160k–500k
- * events/s, 256 delivered 1.1M–1.9M).
+ * subscribers outgrow the CPU caches (README's figures show how much slower that is).
  *
  * <h2>Resuming</h2>
  * The replay buffer is the topic's log: a stream that {@link #subscribe subscribes} with a

@@ -108,8 +108,8 @@ public final class EventStream implements EventSource {
     /**
      * Starts writing to {@code output}, the response body after its head: sends {@code retry} if
      * set, then opens the stream (the keepalive starts, the listener's {@code onOpen} runs, on this
-     * thread unless another is delivering this stream's events). Called once; does nothing when the
-     * stream has already ended.
+     * thread unless another is delivering this stream's events). Called once; on a stream that
+     * has already ended it writes nothing.
      *
      * @param output the response body, its head already sent
      * @throws IllegalStateException if the stream was started before
