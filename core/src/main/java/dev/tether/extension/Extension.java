@@ -9,21 +9,38 @@ import java.util.List;
  */
 public interface Extension {
 
-    /** The token used in {@code Sec-WebSocket-Extensions}, e.g. {@code permessage-deflate}. */
+    /**
+     * The token used in {@code Sec-WebSocket-Extensions}, e.g. {@code permessage-deflate}.
+     *
+     * @return the extension's name, an RFC 7230 token
+     */
     String name();
 
     /**
      * The RSV bits this extension sets on messages ({@code Message.RSV1} …). Two extensions that
      * claim the same bit are never both active on one connection: the first negotiated wins.
+     *
+     * @return a mask of {@code Message.RSV1} … {@code Message.RSV3}; 0 for an extension that sets none
      */
     int rsvBits();
 
     /**
      * Server side: answers the client's offers for this extension, in the client's order of
      * preference. Returns {@code null} to decline them all.
+     *
+     * @param offers  every offer of this extension in the request, most preferred first; never empty
+     * @param context the connection the session would serve
+     * @return the session for the offer accepted, whose {@link ExtensionSession#generateResponse()}
+     *         is sent in the response; {@code null} to decline
      */
     ExtensionSession createServerSession(List<ExtensionParams> offers, ExtensionContext context);
 
-    /** Client side: a session whose {@link ExtensionSession#generateOffer()} is sent in the request. */
+    /**
+     * Client side: a session whose {@link ExtensionSession#generateOffer()} is sent in the request.
+     *
+     * @param context the connection the session would serve
+     * @return the session to make the offer and, if the server accepts it, to run; {@code null} to
+     *         offer nothing
+     */
     ExtensionSession createClientSession(ExtensionContext context);
 }

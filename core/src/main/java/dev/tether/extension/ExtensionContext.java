@@ -19,12 +19,24 @@ import java.util.Objects;
  */
 public record ExtensionContext(Role role, long maxMessageLength, MemoryBudget messageMemory) {
 
+    /**
+     * Checks that {@code role} and {@code messageMemory} are not null.
+     *
+     * @param role             which end of the connection the session serves
+     * @param maxMessageLength the largest message the connection accepts, in bytes
+     * @param messageMemory    the budget the connection's incoming messages take memory from
+     */
     public ExtensionContext {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(messageMemory, "messageMemory");
     }
 
-    /** With the {@linkplain MemoryBudget#shared() shared} budget. */
+    /**
+     * With the {@linkplain MemoryBudget#shared() shared} budget.
+     *
+     * @param role             which end of the connection the session serves
+     * @param maxMessageLength the largest message the connection accepts, in bytes
+     */
     public ExtensionContext(Role role, long maxMessageLength) {
         this(role, maxMessageLength, MemoryBudget.shared());
     }

@@ -50,6 +50,8 @@ public final class ExtensionHeader {
      * A value that is not a token is written as a quoted-string, with {@code "} and {@code \}
      * escaped.
      *
+     * @param elements the elements to write, in order; at least one
+     * @return the header value
      * @throws IllegalArgumentException if a name is not a token, a value holds a character no
      *                                  quoted-string can carry (controls other than tab, or
      *                                  anything above U+00FF), or {@code elements} is empty
@@ -79,6 +81,7 @@ public final class ExtensionHeader {
      * Groups elements by extension name: names in order of first appearance, each with its elements
      * in header order (a client's offers for one extension, most preferred first).
      *
+     * @param elements the elements of a header, as {@link #parse} returns them
      * @return an unmodifiable map of unmodifiable lists
      */
     public static Map<String, List<ExtensionParams>> groupByName(List<ExtensionParams> elements) {

@@ -20,20 +20,34 @@ import java.util.function.Consumer;
  */
 public interface ExtensionSession {
 
-    /** Client side: the parameters to offer in the request. */
+    /**
+     * Client side: the parameters to offer in the request. The default throws
+     * {@link UnsupportedOperationException}: a server session has no offer.
+     *
+     * @return the offer, named as this session's extension; {@code null} to offer nothing
+     */
     default ExtensionParams generateOffer() {
         throw new UnsupportedOperationException("not a client session");
     }
 
     /**
      * Client side: accepts the server's response parameters; returns false when they are not
-     * acceptable, which fails the handshake.
+     * acceptable, which fails the handshake. The default throws
+     * {@link UnsupportedOperationException}: a server session is not activated.
+     *
+     * @param response the server's element for this extension
+     * @return true to run with these parameters, false to refuse them
      */
     default boolean activate(ExtensionParams response) {
         throw new UnsupportedOperationException("not a client session");
     }
 
-    /** Server side: the parameters to answer with. */
+    /**
+     * Server side: the parameters to answer with. The default throws
+     * {@link UnsupportedOperationException}: a client session has no response.
+     *
+     * @return the response, named as this session's extension; not null
+     */
     default ExtensionParams generateResponse() {
         throw new UnsupportedOperationException("not a server session");
     }
@@ -41,6 +55,10 @@ public interface ExtensionSession {
     /**
      * Transforms a received message. Throws with 1007/1009/1010 … when the message is bad; a
      * message without this extension's RSV bits should normally pass through unchanged.
+     *
+     * @param message the message as received, or as the session after this one made it
+     * @return the transformed message; not null
+     * @throws ProtocolException when the message is bad; the connection fails with its close code
      */
     Message processIncoming(Message message) throws ProtocolException;
 
@@ -48,6 +66,10 @@ public interface ExtensionSession {
      * Transforms a message about to be sent. A compressing extension leaves a message that is not
      * {@link Message#compressible()} as it is; make the result with {@link Message#with}, which keeps
      * that flag for the sessions after this one.
+     *
+     * @param message the message as the application sent it, or as the session before this one
+     *                made it
+     * @return the transformed message; not null
      */
     Message processOutgoing(Message message);
 
@@ -56,6 +78,8 @@ public interface ExtensionSession {
      * {@link #processIncomingFragment} and {@link #processOutgoingFragment}. Asked once, when the
      * driver is created. Default false: each received message is assembled before this session sees
      * it, and fragments sent bypass it.
+     *
+     * @return true when this session implements the fragment methods
      */
     default boolean processesFragments() {
         return false;
@@ -68,6 +92,10 @@ public interface ExtensionSession {
      * (the same one for a single fragment), in order. The fragment given is this session's to keep;
      * what it passes on is {@code next}'s. Throws with 1007/1009/1010 … when the message is bad.
      * Called only if {@link #processesFragments()}; the default passes the fragment on unchanged.
+     *
+     * @param fragment the next fragment received, or as the session after this one made it
+     * @param next     where to pass the result: the session before this one, or the driver
+     * @throws ProtocolException when the message is bad; the connection fails with its close code
      */
     default void processIncomingFragment(Fragment fragment, FragmentSink next) throws ProtocolException {
         next.accept(fragment);
@@ -79,6 +107,9 @@ public interface ExtensionSession {
      * {@code first} are those the message goes out with. The payload given belongs to the caller:
      * read it, do not change it. Called only if {@link #processesFragments()}; the default passes the
      * fragment on unchanged.
+     *
+     * @param fragment the next fragment sent, or as the session before this one made it
+     * @param next     where to pass the result: the session after this one, or the wire
      */
     default void processOutgoingFragment(Fragment fragment, Consumer<Fragment> next) {
         next.accept(fragment);

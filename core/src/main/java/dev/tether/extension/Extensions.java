@@ -212,17 +212,27 @@ public final class Extensions {
      * The RSV bits the active extensions may set, as a mask of {@link Message#RSV1} … Per RFC 7692
      * §6, and faye's {@code validFrameRsv}, the frame parser allows them only on the first frame of
      * a data message, never on a continuation or control frame.
+     *
+     * @return the union of the active extensions' RSV bits; 0 when none is active
      */
     public int allowedRsv() {
         return reservations.bits();
     }
 
-    /** The names of the active extensions, in pipeline (outgoing) order. */
+    /**
+     * The names of the active extensions, in pipeline (outgoing) order.
+     *
+     * @return an unmodifiable list; empty before negotiation and when nothing was agreed
+     */
     public List<String> names() {
         return active.names();
     }
 
-    /** Whether no extension is active, so messages pass through unchanged. */
+    /**
+     * Whether no extension is active, so messages pass through unchanged.
+     *
+     * @return true when no session is active
+     */
     public boolean isEmpty() {
         return active.isEmpty();
     }
@@ -230,6 +240,9 @@ public final class Extensions {
     /**
      * Runs a received message through the active sessions, last negotiated first.
      *
+     * @param message the message as received
+     * @return the message as the first negotiated session leaves it; {@code message} itself when no
+     *         extension is active
      * @throws ProtocolException    from the first session that finds the message bad; later
      *                              sessions do not see it
      * @throws IllegalStateException after {@link #close}
@@ -242,6 +255,9 @@ public final class Extensions {
     /**
      * Runs a message about to be sent through the active sessions, first negotiated first.
      *
+     * @param message the message as the application sent it
+     * @return the message to frame, as the last negotiated session leaves it; {@code message} itself
+     *         when no extension is active
      * @throws IllegalStateException after {@link #close}
      */
     public Message processOutgoing(Message message) {
@@ -253,6 +269,9 @@ public final class Extensions {
      * Whether messages can go through the active sessions fragment by fragment: every one of them
      * {@linkplain ExtensionSession#processesFragments() processes fragments}. True when none is
      * active, as there is nothing to assemble a message for.
+     *
+     * @return true when received and sent fragments may go through {@link #incomingFragments} and
+     *         {@link #outgoingFragments}
      */
     public boolean processesFragments() {
         return active.processesFragments();
@@ -262,6 +281,8 @@ public final class Extensions {
      * The pipeline for received fragments, ending in {@code delivery}: a sink that runs each fragment
      * through the active sessions, last negotiated first. Build it once, after negotiation.
      *
+     * @param delivery where the fragments go once every session has transformed them: the driver
+     * @return the sink to pass each received fragment to, in order
      * @throws IllegalStateException unless {@link #processesFragments()}; and, from the sink, after
      *                               {@link #close} or when a session passes on null
      */
@@ -278,6 +299,8 @@ public final class Extensions {
      * The pipeline for fragments sent, ending in {@code wire}: runs each fragment through the active
      * sessions, first negotiated first.
      *
+     * @param wire where the fragments go once every session has transformed them, to be framed
+     * @return the consumer to pass each fragment sent to, in order
      * @throws IllegalStateException as {@link #incomingFragments}
      */
     public Consumer<Fragment> outgoingFragments(Consumer<Fragment> wire) {

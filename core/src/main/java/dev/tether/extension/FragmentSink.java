@@ -14,6 +14,7 @@ public interface FragmentSink {
     /**
      * Takes the next fragment; its payload is the receiver's from then on.
      *
+     * @param fragment the next fragment of the message, in order
      * @throws ProtocolException when the message is bad; the connection fails with its close code
      */
     void accept(Fragment fragment) throws ProtocolException;

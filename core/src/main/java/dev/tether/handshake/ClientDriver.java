@@ -40,7 +40,15 @@ public final class ClientDriver implements Driver {
     private HttpResponseHead response;
     private Driver connection;
 
-    /** @param maskKeys the source of masking keys; must be unpredictable to the server */
+    /**
+     * A client connection that has sent nothing yet: {@link #start()} writes the request head.
+     *
+     * @param handshake the handshake to make, not yet validated; this driver validates it and
+     *                  abandons it on failure
+     * @param maskKeys  the source of masking keys; must be unpredictable to the server
+     * @param events    where the connection's events go, handshake failure included
+     * @param out       where the request head and then the frames are written
+     */
     public ClientDriver(ClientHandshake handshake, IntSupplier maskKeys, DriverEvents events, WireOutput out) {
         this.handshake = Objects.requireNonNull(handshake, "handshake");
         this.maskKeys = Objects.requireNonNull(maskKeys, "maskKeys");
@@ -48,7 +56,11 @@ public final class ClientDriver implements Driver {
         this.out = Objects.requireNonNull(out, "out");
     }
 
-    /** The server's response head (status and headers), once it has arrived; null before. */
+    /**
+     * The server's response head (status and headers), once it has arrived; null before.
+     *
+     * @return the response head, whether or not it passed validation; or null
+     */
     public HttpResponseHead handshakeResponse() {
         return response;
     }

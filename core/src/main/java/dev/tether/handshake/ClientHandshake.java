@@ -95,7 +95,10 @@ public final class ClientHandshake {
      * A handshake for {@code Sec-WebSocket-Version} {@code version}. For version 8 an {@code Origin}
      * in the options' headers is sent as {@code Sec-WebSocket-Origin}, where that draft has it.
      *
+     * @param uri     a {@code ws://} or {@code wss://} URI with a host
+     * @param options client options, as for {@link #ClientHandshake(URI, DriverOptions, Random)}
      * @param version 13 (RFC 6455) or 8 (hybi-08)
+     * @param random  the source of the key; pass a {@link java.security.SecureRandom}
      * @throws IllegalArgumentException for another version, for version 8 with both {@code Origin} and
      *                                  {@code Sec-WebSocket-Origin} in the options' headers, and as
      *                                  {@link #ClientHandshake(URI, DriverOptions, Random)}
@@ -141,24 +144,40 @@ public final class ClientHandshake {
         this.requestHeaders = buildRequestHeaders();
     }
 
-    /** The {@code Sec-WebSocket-Version} sent: 13 or 8. */
+    /**
+     * The {@code Sec-WebSocket-Version} sent: 13 or 8.
+     *
+     * @return the version this handshake speaks
+     */
     public int version() {
         return version;
     }
 
-    /** The {@code Sec-WebSocket-Key} sent. */
+    /**
+     * The {@code Sec-WebSocket-Key} sent.
+     *
+     * @return the key: 16 random bytes in base64
+     */
     public String key() {
         return key;
     }
 
-    /** The request head to write, ending with the blank line. */
+    /**
+     * The request head to write, ending with the blank line.
+     *
+     * @return the request line and headers, in ISO-8859-1; a new array on each call
+     */
     public byte[] requestHead() {
         StringBuilder head = new StringBuilder("GET ").append(target()).append(" HTTP/1.1\r\n");
         requestHeaders().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** The headers of the request, in the order {@link #requestHead()} writes them (read-only). */
+    /**
+     * The headers of the request, in the order {@link #requestHead()} writes them (read-only).
+     *
+     * @return a read-only view of the request headers
+     */
     public HttpHeaders requestHeaders() {
         return requestHeaders;
     }
@@ -185,7 +204,9 @@ public final class ClientHandshake {
      * This handshake as the client socket's {@link HandshakeInfo}: the URI, the request headers sent,
      * and {@code response}, whether or not it passed {@link #validate}.
      *
+     * @param response      the server's response head
      * @param remoteAddress the server's address as the transport connected to it; may be unresolved
+     * @return an immutable description of the handshake
      */
     public HandshakeInfo info(HttpResponseHead response, InetSocketAddress remoteAddress) {
         return ClientHandshakeInfo.of(uri, requestHeaders(), response, remoteAddress);
@@ -216,6 +237,7 @@ public final class ClientHandshake {
      * Checks the server's response; on success the subprotocol and extensions are agreed and
      * {@link #newDriver} may be called. A handshake checks one response: call this once.
      *
+     * @param response the server's response head
      * @throws HandshakeException    naming the first check that failed; the handshake is then over,
      *                               and {@link #abandon()} releases its extensions
      * @throws IllegalStateException if a response was already checked, or the handshake abandoned
@@ -283,7 +305,12 @@ public final class ClientHandshake {
         return versions.isEmpty() ? "" : "; the server speaks Sec-WebSocket-Version " + String.join(", ", versions);
     }
 
-    /** The subprotocol the server chose, or null; set by a {@link #validate} that succeeded. */
+    /**
+     * The subprotocol the server chose, or null; set by a {@link #validate} that succeeded.
+     *
+     * @return one of the subprotocols offered, or null when the server chose none or the response
+     *         has not been validated
+     */
     public String protocol() {
         return protocol;
     }
@@ -296,6 +323,9 @@ public final class ClientHandshake {
      * reports {@link DriverEvents#onOpen()}; feed it the bytes that followed the response head.
      *
      * @param maskKeys the source of masking keys; must be unpredictable to the server
+     * @param events   where the driver reports what happens on the connection
+     * @param out      where the driver writes its frames
+     * @return the connection's driver, not yet started
      * @throws IllegalStateException before a successful {@link #validate}, after {@link #abandon()},
      *                               or when called a second time: a handshake makes one driver
      */
@@ -307,6 +337,13 @@ public final class ClientHandshake {
      * As {@link #newDriver(IntSupplier, DriverEvents, WireOutput)}, lending large binary messages
      * from {@code lender} when they are delivered whole and no extension is active (see
      * {@link DriverEvents#onBinary}); null for none.
+     *
+     * @param maskKeys the source of masking keys; must be unpredictable to the server
+     * @param events   where the driver reports what happens on the connection
+     * @param out      where the driver writes its frames
+     * @param lender   the pool to lend large received binary messages from; null to allocate each
+     * @return the connection's driver, not yet started
+     * @throws IllegalStateException as {@link #newDriver(IntSupplier, DriverEvents, WireOutput)}
      */
     public Driver newDriver(IntSupplier maskKeys, DriverEvents events, WireOutput out, BufferPool lender) {
         Objects.requireNonNull(maskKeys, "maskKeys");

@@ -70,7 +70,15 @@ public final class ServerHandshake {
         this.factory = factory;
     }
 
-    /** Answers {@code request} with the server's {@code options}. Never throws for bad input. */
+    /**
+     * Answers {@code request} with the server's {@code options}. Never throws for bad input.
+     *
+     * @param request the handshake request, as the transport parsed it
+     * @param options the server's options: subprotocols, extensions and extra response headers
+     * @return the answer: accepted (status 101) with the negotiated protocol, or refused with a
+     *         status and a {@linkplain #failure() reason}
+     * @throws IllegalArgumentException if {@code options} are not server options
+     */
     public static ServerHandshake answer(HandshakeRequest request, DriverOptions options) {
         Objects.requireNonNull(request, "request");
         if (options.role() != Role.SERVER) {
@@ -212,37 +220,66 @@ public final class ServerHandshake {
         return new ServerHandshake(status, headers, reason, null, null, List.of(), null, null);
     }
 
-    /** Whether the handshake succeeded: the status is 101 and {@link #newDriver} may be called. */
+    /**
+     * Whether the handshake succeeded: the status is 101 and {@link #newDriver} may be called.
+     *
+     * @return true when accepted, false when refused
+     */
     public boolean accepted() {
         return factory != null;
     }
 
-    /** 101 when accepted; otherwise 400, 405 or 426. */
+    /**
+     * 101 when accepted; otherwise 400, 405 or 426.
+     *
+     * @return the HTTP status to answer with
+     */
     public int status() {
         return status;
     }
 
-    /** The response headers in order (read-only). */
+    /**
+     * The response headers in order (read-only).
+     *
+     * @return a read-only view of the headers to send with {@link #status()}
+     */
     public HttpHeaders headers() {
         return headers.readOnlyView();
     }
 
-    /** Why the handshake was refused, for the response body; null when accepted. */
+    /**
+     * Why the handshake was refused, for the response body; null when accepted.
+     *
+     * @return the reason, naming the check the request failed; or null
+     */
     public String failure() {
         return failure;
     }
 
-    /** The protocol chosen: {@code hybi-13}, {@code hixie-76} …; null when refused. */
+    /**
+     * The protocol chosen: {@code hybi-13}, {@code hixie-76} …; null when refused.
+     *
+     * @return the name of the protocol version the driver speaks, or null
+     */
     public String version() {
         return version;
     }
 
-    /** The subprotocol agreed on, or null. */
+    /**
+     * The subprotocol agreed on, or null.
+     *
+     * @return the first subprotocol the client offered that the server supports; null when there
+     *         is none or the handshake was refused
+     */
     public String protocol() {
         return protocol;
     }
 
-    /** The extensions agreed on, in pipeline order. */
+    /**
+     * The extensions agreed on, in pipeline order.
+     *
+     * @return the extension names; empty for hixie, for a refusal, and when none was agreed
+     */
     public List<String> extensions() {
         return extensions;
     }
@@ -251,6 +288,9 @@ public final class ServerHandshake {
      * The driver for this connection, in state {@code CONNECTING}: call {@link Driver#start()} once
      * the response head is on its way.
      *
+     * @param events where the driver reports what happens on the connection
+     * @param out    where the driver writes its bytes
+     * @return the connection's driver, speaking the negotiated protocol
      * @throws IllegalStateException when the handshake was refused or abandoned, or the driver was made already
      */
     public Driver newDriver(DriverEvents events, WireOutput out) {
@@ -260,6 +300,12 @@ public final class ServerHandshake {
     /**
      * As {@link #newDriver(DriverEvents, WireOutput)}, lending large binary messages from
      * {@code lender} where the protocol allows (see {@link DriverEvents#onBinary}); null for none.
+     *
+     * @param events where the driver reports what happens on the connection
+     * @param out    where the driver writes its bytes
+     * @param lender the pool to lend large received binary messages from; null to allocate each
+     * @return the connection's driver, speaking the negotiated protocol
+     * @throws IllegalStateException as {@link #newDriver(DriverEvents, WireOutput)}
      */
     public Driver newDriver(DriverEvents events, WireOutput out, BufferPool lender) {
         if (factory == null) {

@@ -55,11 +55,20 @@ public final class BufferPool {
         }
     }
 
+    /**
+     * Whether this pool lends direct buffers.
+     *
+     * @return true for direct buffers, false for heap buffers
+     */
     public boolean isDirect() {
         return direct;
     }
 
-    /** The largest buffer this pool lends. */
+    /**
+     * The largest buffer this pool lends.
+     *
+     * @return the largest size {@link #take} serves, in bytes; a power of two
+     */
     public int largest() {
         return largest;
     }
@@ -68,6 +77,9 @@ public final class BufferPool {
      * A buffer of {@code size} bytes (position 0, limit {@code size}, big-endian; its capacity may be
      * larger, and what lies past the limit is left from earlier use), or null when {@code size} is
      * outside this pool's sizes, the pool is at its bound, or the memory cannot be had.
+     *
+     * @param size the bytes needed, {@value #SMALLEST} to {@link #largest()} for a pooled buffer
+     * @return the buffer, lent until {@link #release}; or null, and the caller allocates its own
      */
     public ByteBuffer take(int size) {
         if (size < SMALLEST || size > largest) {
@@ -105,6 +117,8 @@ public final class BufferPool {
      * Gives back a buffer from {@link #take}; the caller must not use it again. A buffer this pool
      * did not lend (or that was given back already) is ignored, so a receiver may give back every
      * message buffer it got, pooled or not.
+     *
+     * @param buffer the buffer to give back
      */
     public synchronized void release(ByteBuffer buffer) {
         if (lent.remove(buffer)) {
@@ -112,12 +126,20 @@ public final class BufferPool {
         }
     }
 
-    /** Bytes of the buffers lent and free; for tests and monitoring. */
+    /**
+     * Bytes of the buffers lent and free; for tests and monitoring.
+     *
+     * @return the capacity of every buffer the pool accounts for, at most {@code maxBytes}
+     */
     public synchronized long bytes() {
         return bytes;
     }
 
-    /** Buffers lent and not yet given back; for tests and monitoring. */
+    /**
+     * Buffers lent and not yet given back; for tests and monitoring.
+     *
+     * @return the number of buffers lent now
+     */
     public synchronized int lentCount() {
         return lent.size();
     }

@@ -20,6 +20,16 @@ import java.util.Objects;
  */
 public record Fragment(MessageType type, int rsv, ByteBuffer payload, boolean first, boolean last) {
 
+    /**
+     * Checks that {@code type} and {@code payload} are not null and {@code rsv} holds RSV bits only.
+     *
+     * @param type    the message's type
+     * @param rsv     the message's RSV bits, within {@link Message#RSV_MASK}
+     * @param payload the bytes, from position to limit
+     * @param first   whether this fragment begins its message
+     * @param last    whether this fragment ends its message
+     * @throws IllegalArgumentException if {@code rsv} has a bit outside {@link Message#RSV_MASK}
+     */
     public Fragment {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(payload, "payload");
@@ -28,7 +38,13 @@ public record Fragment(MessageType type, int rsv, ByteBuffer payload, boolean fi
         }
     }
 
-    /** The same place in the same message, with other RSV bits and payload. */
+    /**
+     * The same place in the same message, with other RSV bits and payload.
+     *
+     * @param newRsv     the RSV bits of the new fragment
+     * @param newPayload the payload of the new fragment
+     * @return a new fragment with this one's type, {@code first} and {@code last}
+     */
     public Fragment with(int newRsv, ByteBuffer newPayload) {
         return new Fragment(type, newRsv, newPayload, first, last);
     }

@@ -30,7 +30,13 @@ public final class MemoryBudget {
         this.limit = limit;
     }
 
-    /** A budget of {@code bytes} for the connections given it. */
+    /**
+     * A budget of {@code bytes} for the connections given it.
+     *
+     * @param bytes the most the messages being received may hold at once, 0 or more
+     * @return a new budget, nothing taken from it yet
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
     public static MemoryBudget of(long bytes) {
         return new MemoryBudget(bytes);
     }
@@ -39,12 +45,20 @@ public final class MemoryBudget {
      * The default: a quarter of the largest heap ({@code -Xmx}), and at least 64 MiB, shared by
      * every connection that is not given a budget of its own, server or client. It is one per class
      * loader: a web application that bundles Tether has its own.
+     *
+     * @return the shared budget, the same instance on every call
      */
     public static MemoryBudget shared() {
         return SHARED;
     }
 
-    /** Takes {@code bytes} from the budget if that many are left; false, taking nothing, if not. */
+    /**
+     * Takes {@code bytes} from the budget if that many are left; false, taking nothing, if not.
+     *
+     * @param bytes how many bytes to take, 0 or more
+     * @return true when they were taken, to be given back with {@link #release}
+     * @throws IllegalArgumentException if {@code bytes} is negative
+     */
     public boolean tryReserve(long bytes) {
         return reserveBetween(bytes, bytes) == bytes;
     }
@@ -52,6 +66,12 @@ public final class MemoryBudget {
     /**
      * Takes as much as is left up to {@code most}, if that is at least {@code least}: how many
      * bytes were taken, or -1, taking nothing, when fewer than {@code least} are left.
+     *
+     * @param least the fewest bytes that will do, 0 or more
+     * @param most  the bytes wanted, at least {@code least}
+     * @return the bytes taken, from {@code least} to {@code most}, to be given back with
+     *         {@link #release}; or -1
+     * @throws IllegalArgumentException unless {@code 0 <= least <= most}
      */
     public long reserveBetween(long least, long most) {
         if (least < 0 || most < least) {
@@ -72,6 +92,8 @@ public final class MemoryBudget {
     /**
      * Gives back {@code bytes} taken before.
      *
+     * @param bytes how many bytes to give back, 0 or more
+     * @throws IllegalArgumentException if {@code bytes} is negative
      * @throws IllegalStateException when more would be given back than is taken (nothing is)
      */
     public void release(long bytes) {
@@ -89,12 +111,20 @@ public final class MemoryBudget {
         }
     }
 
-    /** Bytes taken now. */
+    /**
+     * Bytes taken now.
+     *
+     * @return the bytes taken and not yet given back, across every connection sharing the budget
+     */
     public long reserved() {
         return reserved.get();
     }
 
-    /** The most that may be taken at once. */
+    /**
+     * The most that may be taken at once.
+     *
+     * @return the budget's size in bytes
+     */
     public long limit() {
         return limit;
     }

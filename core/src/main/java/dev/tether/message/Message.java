@@ -16,11 +16,27 @@ import java.util.Objects;
  *                     passes it on as it is. Always true for received messages.
  */
 public record Message(MessageType type, int rsv, ByteBuffer payload, boolean compressible) {
+    /**
+     * The RSV1 bit of a frame's first byte (RFC 6455 §5.2); permessage-deflate marks compressed
+     * messages with it.
+     */
     public static final int RSV1 = 0x40;
+    /** The RSV2 bit of a frame's first byte (RFC 6455 §5.2). */
     public static final int RSV2 = 0x20;
+    /** The RSV3 bit of a frame's first byte (RFC 6455 §5.2). */
     public static final int RSV3 = 0x10;
+    /** All three RSV bits: {@code rsv} values and extensions' claims must lie within it. */
     public static final int RSV_MASK = RSV1 | RSV2 | RSV3;
 
+    /**
+     * Checks that {@code type} and {@code payload} are not null and {@code rsv} holds RSV bits only.
+     *
+     * @param type         text or binary
+     * @param rsv          RSV bits, within {@link #RSV_MASK}
+     * @param payload      the payload, from position to limit
+     * @param compressible false when the payload is compressed already
+     * @throws IllegalArgumentException if {@code rsv} has a bit outside {@link #RSV_MASK}
+     */
     public Message {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(payload, "payload");
@@ -29,12 +45,24 @@ public record Message(MessageType type, int rsv, ByteBuffer payload, boolean com
         }
     }
 
-    /** A message that extensions may compress. */
+    /**
+     * A message that extensions may compress.
+     *
+     * @param type    text or binary
+     * @param rsv     RSV bits, within {@link #RSV_MASK}
+     * @param payload the payload, from position to limit
+     */
     public Message(MessageType type, int rsv, ByteBuffer payload) {
         this(type, rsv, payload, true);
     }
 
-    /** The same message with other RSV bits and payload. */
+    /**
+     * The same message with other RSV bits and payload.
+     *
+     * @param newRsv     the RSV bits of the new message
+     * @param newPayload the payload of the new message
+     * @return a new message with this one's type and {@code compressible} flag
+     */
     public Message with(int newRsv, ByteBuffer newPayload) {
         return new Message(type, newRsv, newPayload, compressible);
     }

@@ -12,6 +12,11 @@ public final class MessageMemory {
     private final MemoryBudget budget;
     private long reserved;
 
+    /**
+     * Memory for one message, nothing taken yet.
+     *
+     * @param budget the budget the message takes from
+     */
     public MessageMemory(MemoryBudget budget) {
         this.budget = budget;
     }
@@ -21,6 +26,10 @@ public final class MessageMemory {
      * budget has it, or as much of it as is left, down to {@code needed}. What the message held
      * before counts towards it.
      *
+     * @param needed the bytes the buffer must hold
+     * @param wanted the capacity the buffer would like, usually more than {@code needed} to grow in
+     *               fewer steps
+     * @return the capacity the buffer may have, at least {@code needed}
      * @throws ProtocolException 1009 when {@code needed} is more than the whole budget (the message
      *                           can never be received), 1013 when it is more than is left now
      */
@@ -51,7 +60,11 @@ public final class MessageMemory {
         }
     }
 
-    /** What the message holds now, in bytes. */
+    /**
+     * What the message holds now, in bytes.
+     *
+     * @return the bytes taken from the budget for this message and not yet given back
+     */
     public long reserved() {
         return reserved;
     }

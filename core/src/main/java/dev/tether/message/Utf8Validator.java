@@ -112,6 +112,7 @@ public final class Utf8Validator {
     /**
      * Feeds the bytes from position to limit, without moving the position.
      *
+     * @param bytes the next bytes of the stream
      * @return false as soon as the bytes fed so far cannot be the start of valid UTF-8; once false,
      *         every later call returns false until {@link #reset()}
      */
@@ -129,6 +130,9 @@ public final class Utf8Validator {
     /**
      * Feeds {@code length} bytes of {@code bytes} from {@code offset}.
      *
+     * @param bytes  the array holding the next bytes of the stream
+     * @param offset the index of the first byte to feed
+     * @param length how many bytes to feed
      * @return false as soon as the bytes fed so far cannot be the start of valid UTF-8; once false,
      *         every later call returns false until {@link #reset()}
      * @throws IndexOutOfBoundsException if the range is not within {@code bytes}
@@ -141,12 +145,20 @@ public final class Utf8Validator {
         return state != REJECT;
     }
 
-    /** True when everything fed so far is valid UTF-8 and ends on a character boundary. */
+    /**
+     * True when everything fed so far is valid UTF-8 and ends on a character boundary.
+     *
+     * @return whether the stream could end here: the check to make at the end of a message
+     */
     public boolean isComplete() {
         return state == ACCEPT;
     }
 
-    /** False once an invalid byte has been fed; a truncated last character still counts as valid. */
+    /**
+     * False once an invalid byte has been fed; a truncated last character still counts as valid.
+     *
+     * @return whether the bytes fed so far can be the start of valid UTF-8
+     */
     public boolean isValid() {
         return state != REJECT;
     }
@@ -156,13 +168,26 @@ public final class Utf8Validator {
         state = ACCEPT;
     }
 
-    /** True when the range is complete, valid UTF-8. */
+    /**
+     * True when the range is complete, valid UTF-8.
+     *
+     * @param bytes  the array holding the text
+     * @param offset the index of its first byte
+     * @param length its length in bytes
+     * @return whether the range is valid UTF-8 ending on a character boundary
+     * @throws IndexOutOfBoundsException if the range is not within {@code bytes}
+     */
     public static boolean isValid(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         return advance(bytes, offset, offset + length, ACCEPT) == ACCEPT;
     }
 
-    /** True when the bytes from position to limit are complete, valid UTF-8; the position does not move. */
+    /**
+     * True when the bytes from position to limit are complete, valid UTF-8; the position does not move.
+     *
+     * @param bytes the text
+     * @return whether the bytes are valid UTF-8 ending on a character boundary
+     */
     public static boolean isValid(ByteBuffer bytes) {
         Utf8Validator validator = new Utf8Validator();
         return validator.update(bytes) && validator.isComplete();

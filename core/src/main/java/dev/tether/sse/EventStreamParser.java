@@ -61,16 +61,26 @@ public final class EventStreamParser {
      */
     @FunctionalInterface
     public interface Listener {
-        /** An event was dispatched (a blank line ended an event with data). */
+        /**
+         * An event was dispatched (a blank line ended an event with data).
+         *
+         * @param event the event, with the last event id as it stands after it
+         */
         void onEvent(ReceivedEvent event);
 
-        /** A {@code retry} field set the reconnection time, in milliseconds. Does nothing by default. */
+        /**
+         * A {@code retry} field set the reconnection time, in milliseconds. Does nothing by default.
+         *
+         * @param millis the new reconnection time, 0 or more
+         */
         default void onRetry(long millis) {
         }
 
         /**
          * A comment line (the server's keepalive, often), without its colon and one space after it.
          * Does nothing by default.
+         *
+         * @param text the comment's text; empty for a line that is only {@code ':'}
          */
         default void onComment(String text) {
         }
@@ -100,7 +110,11 @@ public final class EventStreamParser {
     private String lastEventIdBuffer;
     private String lastEventId;
 
-    /** A parser with the {@linkplain #DEFAULT_MAX_EVENT_BYTES default limit} and no last event id. */
+    /**
+     * A parser with the {@linkplain #DEFAULT_MAX_EVENT_BYTES default limit} and no last event id.
+     *
+     * @param listener what receives the events, {@code retry} values and comments found
+     */
     public EventStreamParser(Listener listener) {
         this(listener, DEFAULT_MAX_EVENT_BYTES, "");
     }
@@ -110,6 +124,10 @@ public final class EventStreamParser {
      * {@code lastEventId} (the one a client sent in {@code Last-Event-ID}, so events without an
      * {@code id} field carry it, as browsers do after reconnecting; {@code ""} for none).
      *
+     * @param listener      what receives the events, {@code retry} values and comments found
+     * @param maxEventBytes the most one event may hold, in UTF-8 bytes (see the class comment); at
+     *                      least 1
+     * @param lastEventId   the last event id to start from; {@code ""} for none
      * @throws IllegalArgumentException if {@code maxEventBytes} is not positive, or
      *                                  {@code lastEventId} contains U+0000 (no id field can set that)
      */
@@ -130,6 +148,8 @@ public final class EventStreamParser {
     /**
      * Reads every remaining byte of {@code in}, calling the listener for what completes.
      *
+     * @param in the next bytes of the stream, from position to limit; the position moves to the limit
+     *           unless a listener or this method throws
      * @throws EventTooLargeException when the event being read outgrows {@link #maxEventBytes()};
      *                                {@code in} is left just after the last byte of the character
      *                                that exceeded it (not at that byte), and
@@ -201,12 +221,18 @@ public final class EventStreamParser {
      * The last event id: the newest {@code id} value that a blank line has confirmed (the one a
      * reconnecting client sends in {@code Last-Event-ID}), or the one the parser started with.
      * Empty when there is none.
+     *
+     * @return the last event id, never null
      */
     public String lastEventId() {
         return lastEventId;
     }
 
-    /** The most bytes one event may hold: its data so far and the line being read, as UTF-8. */
+    /**
+     * The most bytes one event may hold: its data so far and the line being read, as UTF-8.
+     *
+     * @return the limit given at construction, or {@link #DEFAULT_MAX_EVENT_BYTES}
+     */
     public int maxEventBytes() {
         return maxEventBytes;
     }

@@ -20,14 +20,27 @@ public record ReceivedEvent(String id, String type, String data) {
     /** The type of an event with no {@code event} field. */
     public static final String MESSAGE = "message";
 
-    /** @throws NullPointerException if any component is null */
+    /**
+     * Checks that no component is null.
+     *
+     * @param id   the stream's last event id when the event was dispatched; empty for none
+     * @param type the event type
+     * @param data the event's data lines joined with {@code "\n"}
+     * @throws NullPointerException if any component is null
+     */
     public ReceivedEvent {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(data, "data");
     }
 
-    /** An event of type {@code message} with this data and last event id. */
+    /**
+     * An event of type {@code message} with this data and last event id.
+     *
+     * @param id   the stream's last event id; empty for none
+     * @param data the event's data lines joined with {@code "\n"}
+     * @return the event, of type {@link #MESSAGE}
+     */
     public static ReceivedEvent message(String id, String data) {
         return new ReceivedEvent(id, MESSAGE, data);
     }

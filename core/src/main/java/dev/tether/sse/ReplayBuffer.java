@@ -19,7 +19,13 @@ import java.util.Objects;
  */
 public final class ReplayBuffer {
 
-    /** What a reconnecting client needs, computed by {@link #resumeAfter(String)}. */
+    /**
+     * What a reconnecting client needs, computed by {@link #resumeAfter(String)}.
+     *
+     * @param outcome whether the client's last event id was found
+     * @param events  for {@link Outcome#REPLAY}, the encoded events sent after it, oldest first;
+     *                empty for {@link Outcome#UNKNOWN}. The arrays are the buffer's: do not change them
+     */
     public record Resume(Outcome outcome, List<byte[]> events) {
         /** How the client's last event id relates to the buffer. */
         public enum Outcome {
@@ -29,6 +35,12 @@ public final class ReplayBuffer {
             UNKNOWN
         }
 
+        /**
+         * Checks that {@code outcome} is not null and keeps an unmodifiable copy of {@code events}.
+         *
+         * @param outcome whether the client's last event id was found
+         * @param events  the encoded events to send, oldest first
+         */
         public Resume {
             Objects.requireNonNull(outcome, "outcome");
             events = List.copyOf(events);
@@ -57,6 +69,12 @@ public final class ReplayBuffer {
     /**
      * Keeps one encoded event. {@code id} is the event's id field, or null when it has none; the
      * array is kept as it is and must not change.
+     *
+     * <p>An event too large to keep (or any event, when {@code maxEvents} is 0) empties the buffer,
+     * since a resume from an older id would otherwise skip it.
+     *
+     * @param id      the event's id, or null
+     * @param encoded the event as sent on the stream, e.g. from {@link SseEncoder}
      */
     public void add(String id, byte[] encoded) {
         Objects.requireNonNull(encoded, "encoded");
@@ -73,7 +91,13 @@ public final class ReplayBuffer {
         }
     }
 
-    /** The events sent after the newest event with id {@code lastEventId}, or {@code UNKNOWN}. */
+    /**
+     * The events sent after the newest event with id {@code lastEventId}, or {@code UNKNOWN}.
+     *
+     * @param lastEventId the {@code Last-Event-ID} the client sent
+     * @return {@link Resume.Outcome#REPLAY} with the events after that id, oldest first; or
+     *         {@link Resume.Outcome#UNKNOWN} with none when no event kept has that id
+     */
     public Resume resumeAfter(String lastEventId) {
         Objects.requireNonNull(lastEventId, "lastEventId");
         List<byte[]> after = new ArrayList<>();
@@ -89,7 +113,13 @@ public final class ReplayBuffer {
         return new Resume(Resume.Outcome.UNKNOWN, List.of());
     }
 
-    /** The newest {@code count} events (fewer if fewer are kept), oldest first. */
+    /**
+     * The newest {@code count} events (fewer if fewer are kept), oldest first.
+     *
+     * @param count how many events at most, 0 or more
+     * @return the encoded events, oldest first; the arrays are the buffer's, not to be changed
+     * @throws IllegalArgumentException if {@code count} is negative
+     */
     public List<byte[]> newest(int count) {
         if (count < 0) {
             throw new IllegalArgumentException("count must not be negative: " + count);
@@ -103,7 +133,11 @@ public final class ReplayBuffer {
         return newest;
     }
 
-    /** The id of the newest event that has one, or null. */
+    /**
+     * The id of the newest event that has one, or null.
+     *
+     * @return the newest id kept; null when no event kept has an id
+     */
     public String newestId() {
         Iterator<Entry> newestFirst = entries.descendingIterator();
         while (newestFirst.hasNext()) {
@@ -113,7 +147,12 @@ public final class ReplayBuffer {
         return null;
     }
 
-    /** Whether an event with id {@code id} is kept. */
+    /**
+     * Whether an event with id {@code id} is kept.
+     *
+     * @param id the event id to look for
+     * @return true when {@link #resumeAfter} would answer {@link Resume.Outcome#REPLAY} for it
+     */
     public boolean contains(String id) {
         Objects.requireNonNull(id, "id");
         for (Entry entry : entries) {
@@ -122,7 +161,11 @@ public final class ReplayBuffer {
         return false;
     }
 
-    /** The id of the oldest event that has one, or null. */
+    /**
+     * The id of the oldest event that has one, or null.
+     *
+     * @return the oldest id kept; null when no event kept has an id
+     */
     public String oldestId() {
         for (Entry entry : entries) {
             if (entry.id != null) return entry.id;
@@ -130,12 +173,20 @@ public final class ReplayBuffer {
         return null;
     }
 
-    /** The number of events kept. */
+    /**
+     * The number of events kept.
+     *
+     * @return the events kept, with or without an id; at most {@code maxEvents}
+     */
     public int size() {
         return entries.size();
     }
 
-    /** The encoded bytes kept. */
+    /**
+     * The encoded bytes kept.
+     *
+     * @return the total length of the events kept; at most {@code maxBytes}
+     */
     public long bytes() {
         return bytes;
     }

@@ -38,6 +38,9 @@ public final class SseEncoder {
      * trailing break yields a last, empty {@code data: } line and empty data one {@code data: } line,
      * so the client's {@code event.data} equals {@link SseEvent#data()} with breaks normalised to
      * {@code \n}. An event with no fields encodes as the blank line alone, which dispatches nothing.
+     *
+     * @param event the event to encode
+     * @return the event's bytes on the stream, UTF-8, ending in the blank line
      */
     public static byte[] encode(SseEvent event) {
         Objects.requireNonNull(event, "event");
@@ -70,6 +73,9 @@ public final class SseEncoder {
      * <p>No blank line follows: a comment is not an event, and a blank line would only dispatch an
      * event left unfinished, which {@link #encode(SseEvent)} never does. Comments may therefore be
      * written between any two encoded events.
+     *
+     * @param text the comment, any text; empty for a heartbeat
+     * @return the comment lines as UTF-8
      */
     public static byte[] comment(String text) {
         Objects.requireNonNull(text, "text");
@@ -82,6 +88,8 @@ public final class SseEncoder {
      * A {@code retry: millis} line and a blank line: sets the client's reconnection delay without
      * dispatching an event.
      *
+     * @param millis the reconnection delay, in milliseconds
+     * @return the two lines as ASCII bytes
      * @throws IllegalArgumentException if {@code millis} is negative
      */
     public static byte[] retry(long millis) {

@@ -41,6 +41,7 @@ public final class SseEvent {
      *
      * @param data any text; CRLF, CR and LF each count as one line break. Empty data is allowed and
      *             dispatches an event with empty data.
+     * @return a new event with that data and no other field
      * @throws NullPointerException if {@code data} is null
      */
     public static SseEvent data(String data) {
@@ -51,6 +52,8 @@ public final class SseEvent {
     /**
      * An event with no fields yet. With no data the client dispatches nothing, so this is the start
      * of an event that only sets the last event id ({@code of().id("42")}) or the reconnection time.
+     *
+     * @return the event with no fields, a shared instance
      */
     public static SseEvent of() {
         return EMPTY;
@@ -59,6 +62,8 @@ public final class SseEvent {
     /**
      * This event with the event type {@code event} (the client's listener name).
      *
+     * @param event the event type, non-empty and on one line
+     * @return a new event with this one's other fields
      * @throws IllegalArgumentException if {@code event} is empty (clients would read it as
      *                                  {@code message}) or contains CR or LF
      */
@@ -75,6 +80,8 @@ public final class SseEvent {
      * This event with the id {@code id}, which becomes the client's last event id (sent back in
      * {@code Last-Event-ID} on reconnection). The empty string is allowed: it resets that id.
      *
+     * @param id the event id, on one line
+     * @return a new event with this one's other fields
      * @throws IllegalArgumentException if {@code id} contains CR, LF or NUL (clients ignore ids with NUL)
      */
     public SseEvent id(String id) {
@@ -89,6 +96,8 @@ public final class SseEvent {
     /**
      * This event with a {@code retry} field: the client's reconnection delay in milliseconds.
      *
+     * @param millis the reconnection delay in milliseconds, 0 or more
+     * @return a new event with this one's other fields
      * @throws IllegalArgumentException if {@code millis} is negative
      */
     public SseEvent retry(long millis) {
@@ -98,22 +107,38 @@ public final class SseEvent {
         return new SseEvent(data, event, id, millis);
     }
 
-    /** The data, or null when the event has no data lines. */
+    /**
+     * The data, or null when the event has no data lines.
+     *
+     * @return the data as given, line breaks not yet normalised; or null
+     */
     public String data() {
         return data;
     }
 
-    /** The event type, or null when unset (clients then dispatch {@code message}). */
+    /**
+     * The event type, or null when unset (clients then dispatch {@code message}).
+     *
+     * @return the event type, or null
+     */
     public String event() {
         return event;
     }
 
-    /** The id, or null when the event has no id field. */
+    /**
+     * The id, or null when the event has no id field.
+     *
+     * @return the id, possibly empty; or null
+     */
     public String id() {
         return id;
     }
 
-    /** The reconnection delay in milliseconds, or empty when the event has no retry field. */
+    /**
+     * The reconnection delay in milliseconds, or empty when the event has no retry field.
+     *
+     * @return the delay, or an empty {@code OptionalLong}
+     */
     public OptionalLong retry() {
         return retry == NO_RETRY ? OptionalLong.empty() : OptionalLong.of(retry);
     }

@@ -113,32 +113,54 @@ public final class PerMessageDeflate implements Extension {
     /**
      * A new permessage-deflate with every option at its default; like every instance, with its own
      * {@link Builder#maxCompressionContexts budget of compression contexts}, shared by the connections it serves.
+     *
+     * @return a new instance, the same as {@code builder().build()}
      */
     public static PerMessageDeflate defaults() {
         return builder().build();
     }
 
-    /** A builder with every option at its default. */
+    /**
+     * A builder with every option at its default.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The compression level, {@link Deflater#DEFAULT_COMPRESSION} or 0 to 9. */
+    /**
+     * The compression level, {@link Deflater#DEFAULT_COMPRESSION} or 0 to 9.
+     *
+     * @return the level messages sent are compressed at
+     */
     public int level() {
         return level;
     }
 
-    /** Whole messages shorter than this many bytes are sent uncompressed. */
+    /**
+     * Whole messages shorter than this many bytes are sent uncompressed.
+     *
+     * @return the threshold in bytes; 0 when every message is compressed
+     */
     public int threshold() {
         return threshold;
     }
 
-    /** Whether the server compresses each message with a fresh context. */
+    /**
+     * Whether the server compresses each message with a fresh context.
+     *
+     * @return true when this end asks for, or answers, {@code server_no_context_takeover}
+     */
     public boolean serverNoContextTakeover() {
         return serverNoContextTakeover;
     }
 
-    /** Whether the client compresses each message with a fresh context. */
+    /**
+     * Whether the client compresses each message with a fresh context.
+     *
+     * @return true when this end offers, or answers, {@code client_no_context_takeover}
+     */
     public boolean clientNoContextTakeover() {
         return clientNoContextTakeover;
     }
@@ -146,6 +168,8 @@ public final class PerMessageDeflate implements Extension {
     /**
      * The most compression contexts (Deflaters) that the connections using this instance hold at
      * once; see {@link Builder#maxCompressionContexts}.
+     *
+     * @return the cap; {@link Integer#MAX_VALUE} for none
      */
     public int maxCompressionContexts() {
         return compressionContexts.max();
@@ -154,6 +178,8 @@ public final class PerMessageDeflate implements Extension {
     /**
      * How many compression contexts (Deflaters) the connections using this instance hold now, at
      * most {@link #maxCompressionContexts()}: for monitoring. Safe to call from any thread.
+     *
+     * @return the number of contexts taken and not yet given back
      */
     public int compressionContextsInUse() {
         return compressionContexts.inUse();
@@ -249,6 +275,8 @@ public final class PerMessageDeflate implements Extension {
          * The compression level: 0 (no compression) to 9 (best, slowest), or
          * {@link Deflater#DEFAULT_COMPRESSION} for zlib's default, 6.
          *
+         * @param level the level, -1 to 9
+         * @return this builder
          * @throws IllegalArgumentException outside -1 to 9
          */
         public Builder level(int level) {
@@ -262,6 +290,8 @@ public final class PerMessageDeflate implements Extension {
         /**
          * Whole messages shorter than {@code bytes} go uncompressed; 0 compresses every message.
          *
+         * @param bytes the smallest payload size compressed, in bytes
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder threshold(int bytes) {
@@ -272,13 +302,23 @@ public final class PerMessageDeflate implements Extension {
             return this;
         }
 
-        /** Whether the server compresses each message with a fresh context (see the class comment). */
+        /**
+         * Whether the server compresses each message with a fresh context (see the class comment).
+         *
+         * @param noTakeover true for {@code server_no_context_takeover}
+         * @return this builder
+         */
         public Builder serverNoContextTakeover(boolean noTakeover) {
             this.serverNoContextTakeover = noTakeover;
             return this;
         }
 
-        /** Whether the client compresses each message with a fresh context (see the class comment). */
+        /**
+         * Whether the client compresses each message with a fresh context (see the class comment).
+         *
+         * @param noTakeover true for {@code client_no_context_takeover}
+         * @return this builder
+         */
         public Builder clientNoContextTakeover(boolean noTakeover) {
             this.clientNoContextTakeover = noTakeover;
             return this;
@@ -298,6 +338,8 @@ public final class PerMessageDeflate implements Extension {
          * memory, outside the Java heap and its limit. {@link Integer#MAX_VALUE} sets no cap; 0
          * compresses nothing while still inflating what the peer compresses.
          *
+         * @param contexts the cap, 0 or more
+         * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder maxCompressionContexts(int contexts) {
@@ -314,7 +356,11 @@ public final class PerMessageDeflate implements Extension {
             return this;
         }
 
-        /** The extension, with the options set so far. */
+        /**
+         * The extension, with the options set so far.
+         *
+         * @return a new instance, with its own budget of compression contexts
+         */
         public PerMessageDeflate build() {
             return new PerMessageDeflate(this);
         }
