@@ -13,10 +13,14 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>A send returns a stage that completes when the message's bytes have been written to the
  * connection, and fails when they cannot be: the connection closed first, the outbound buffer limit
- * was hit, or the write failed. Nothing is dropped silently. Sends made before the connection opens
- * are queued and written in order when it does.
+ * was hit, or the write failed. Nothing is dropped silently. Messages and a close sent before the
+ * connection opens are queued and written in order when it does; a ping or pong needs an open
+ * connection, and its stage fails before.
  */
 public interface WebSocket {
+    /** The most bytes a ping's or a pong's payload may carry (RFC 6455 §5.5: control frames are short). */
+    int MAX_CONTROL_PAYLOAD = 125;
+
 
     /**
      * Sends a text message.
@@ -135,6 +139,7 @@ public interface WebSocket {
      *
      * @param payload the pong's application data, at most 125 bytes
      * @return a stage that completes once the pong is written, or fails with why it could not be
+     *         (the connection is not open, or the write failed)
      * @throws IllegalArgumentException for a payload of more than 125 bytes
      */
     CompletionStage<Void> pong(ByteBuffer payload);

@@ -1,5 +1,7 @@
 package dev.tether.driver.internal;
 
+import dev.tether.api.WebSocket;
+
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -9,7 +11,7 @@ import java.util.Objects;
  */
 public final class SendChecks {
     /** RFC 6455 §5.5: control frames carry at most 125 bytes. */
-    public static final int MAX_CONTROL_PAYLOAD = 125;
+    public static final int MAX_CONTROL_PAYLOAD = WebSocket.MAX_CONTROL_PAYLOAD;
 
     private SendChecks() {
     }

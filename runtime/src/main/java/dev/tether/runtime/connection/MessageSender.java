@@ -4,6 +4,7 @@ import dev.tether.api.CloseCodes;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.api.OutboundOverflowException;
 import dev.tether.api.ReadyState;
+import dev.tether.api.WebSocket;
 import dev.tether.driver.Driver;
 import dev.tether.driver.WireOutput;
 import dev.tether.runtime.connection.PendingSends.Part;
@@ -217,6 +218,7 @@ final class MessageSender {
 
     /** Sends a ping; the stage completes when its pong arrives. */
     CompletionStage<Void> ping(ByteBuffer payload) {
+        checkControlPayload(payload); // an argument error whatever the state, as the driver's own
         ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
         CompletableFuture<Void> pong;
         synchronized (c.lock) {
@@ -236,8 +238,16 @@ final class MessageSender {
         return pong;
     }
 
+    private static void checkControlPayload(ByteBuffer payload) {
+        if (payload.remaining() > WebSocket.MAX_CONTROL_PAYLOAD) {
+            throw new IllegalArgumentException("control frame payload of " + payload.remaining()
+                    + " bytes: at most " + WebSocket.MAX_CONTROL_PAYLOAD);
+        }
+    }
+
     /** Sends an unsolicited pong; the stage completes when its frame has been written. */
     CompletionStage<Void> pong(ByteBuffer payload) {
+        checkControlPayload(payload);
         ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
         CompletableFuture<Void> done = new SendStage<>(c.options.executor());
         synchronized (c.lock) {

@@ -125,6 +125,23 @@ class WebSocketConnectionTest {
     }
 
     @Test
+    @DisplayName("a ping or pong payload over 125 bytes is refused at the call, whatever the state: an argument error, not a failed send")
+    void oversizedControlPayloadIsAnArgumentErrorInEveryState() {
+        ByteBuffer tooLong = ByteBuffer.allocate(126);
+        WebSocketConnection socket = connection(ConnectionOptions.builder().executor(Runnable::run).build());
+        assertThrows(IllegalArgumentException.class, () -> socket.ping(tooLong), "connecting");
+        assertThrows(IllegalArgumentException.class, () -> socket.pong(tooLong), "connecting");
+        socket.start(new FakeTransport());
+        assertThrows(IllegalArgumentException.class, () -> socket.ping(tooLong), "open");
+        assertThrows(IllegalArgumentException.class, () -> socket.pong(tooLong), "open");
+        socket.terminate();
+        assertThrows(IllegalArgumentException.class, () -> socket.ping(tooLong), "closed");
+        assertThrows(IllegalArgumentException.class, () -> socket.pong(tooLong), "closed");
+        assertTrue(socket.ping(ByteBuffer.allocate(125)).toCompletableFuture().isCompletedExceptionally(),
+                "125 bytes pass the check; the closed connection then fails the stage");
+    }
+
+    @Test
     @DisplayName("an unsolicited pong goes out as a pong frame, and its stage completes when the frame is written, not before")
     void unsolicitedPongCompletesWhenWritten() {
         WebSocketConnection socket = connection(ConnectionOptions.builder().executor(Runnable::run).build());
