@@ -21,6 +21,10 @@ public final class Failures {
     /**
      * Why connecting to {@code target} failed, in one line; a certificate problem says so plainly, and
      * what to do about it.
+     *
+     * @param error  what the connect attempt failed with, wrapped or not
+     * @param target the URL that was connected to, for the host and port named in the line
+     * @return the reason in one line, without control characters
      */
     public static String connectFailure(Throwable error, URI target) {
         String line = oneLine(error);
@@ -35,7 +39,12 @@ public final class Failures {
         return line;
     }
 
-    /** Whether the client refused the options before connecting (a header the handshake owns, say): a usage error. */
+    /**
+     * Whether the client refused the options before connecting (a header the handshake owns, say): a usage error.
+     *
+     * @param error what the connect attempt failed with
+     * @return true when {@code error} is a {@link WebSocketConnectException} at step {@code SETUP}
+     */
     public static boolean isSetup(Throwable error) {
         return error instanceof WebSocketConnectException connect && connect.step() == WebSocketConnectException.Step.SETUP;
     }
@@ -52,6 +61,14 @@ public final class Failures {
         return false;
     }
 
+    /**
+     * The message of {@code error} in one line: the cause of a {@code CompletionException} or
+     * {@code ExecutionException}, else the exception itself, with its class name when it has no
+     * message, and control characters escaped.
+     *
+     * @param error the failure to tell
+     * @return the message, printable and without line breaks
+     */
     public static String oneLine(Throwable error) {
         Throwable shown = error;
         while ((shown instanceof CompletionException || shown instanceof ExecutionException) && shown.getCause() != null) {

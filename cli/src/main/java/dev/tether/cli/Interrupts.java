@@ -18,7 +18,13 @@ public final class Interrupts {
     private Interrupts() {
     }
 
-    /** Sends Ctrl-C on {@code console} to {@code firstTime} once, then ends the process. */
+    /**
+     * Sends Ctrl-C on {@code console} to {@code firstTime} once, then ends the process.
+     *
+     * @param console   the console whose interrupts are handled
+     * @param firstTime what the first Ctrl-C runs: the start of a clean end
+     * @return the handler, to tell of a clean end asked for another way
+     */
     public static Interrupts install(Console console, Runnable firstTime) {
         Interrupts interrupts = new Interrupts();
         console.onInterrupt(() -> {

@@ -9,7 +9,14 @@ public final class Targets {
     private Targets() {
     }
 
-    /** A {@code ws://} or {@code wss://} URI from {@code ws://…}, {@code wss://…}, {@code http(s)://…} or {@code host:port/path}. */
+    /**
+     * A {@code ws://} or {@code wss://} URI from {@code ws://…}, {@code wss://…}, {@code http(s)://…} or {@code host:port/path}.
+     *
+     * @param typed the URL as typed; without a scheme it is taken as {@code ws://}
+     * @return the WebSocket URI
+     * @throws IllegalArgumentException if {@code typed} is not a valid URL, has no host, or has
+     *                                  another scheme
+     */
     public static URI webSocket(String typed) {
         URI uri = parse(typed, "ws");
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
@@ -21,7 +28,14 @@ public final class Targets {
         };
     }
 
-    /** An {@code http://} or {@code https://} URI from either, or from {@code host:port/path}. */
+    /**
+     * An {@code http://} or {@code https://} URI from either, or from {@code host:port/path}.
+     *
+     * @param typed the URL as typed; without a scheme it is taken as {@code http://}
+     * @return the HTTP URI
+     * @throws IllegalArgumentException if {@code typed} is not a valid URL, has no host, or has
+     *                                  another scheme
+     */
     public static URI http(String typed) {
         URI uri = parse(typed, "http");
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);

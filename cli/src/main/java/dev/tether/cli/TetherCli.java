@@ -29,13 +29,24 @@ public final class TetherCli implements Callable<Integer> {
     private TetherCli() {
     }
 
+    /**
+     * Runs the command line and exits with its status.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         quietLogging();
         quickTerminal();
         System.exit(run(args));
     }
 
-    /** Runs one command line and returns its exit status. */
+    /**
+     * Runs one command line and returns its exit status.
+     *
+     * @param args the command line, wscat's {@code -c} and {@code -l} included
+     * @return 0 on success, {@link #USAGE} for a command line that cannot be run, else the
+     *         command's own failure status
+     */
     public static int run(String... args) {
         CommandLine line = new CommandLine(new TetherCli())
                 .setCaseInsensitiveEnumValuesAllowed(true)

@@ -28,17 +28,30 @@ public final class HandshakeContext {
         this.offeredProtocols = List.copyOf(offered);
     }
 
-    /** The upgrade request, with everything the container offers (session, cookies, principal …). */
+    /**
+     * The upgrade request, with everything the container offers (session, cookies, principal …).
+     *
+     * @return the servlet request that carries the handshake
+     */
     public HttpServletRequest request() {
         return request;
     }
 
-    /** The subprotocols the client offers, in its order. */
+    /**
+     * The subprotocols the client offers, in its order.
+     *
+     * @return the tokens of every {@code Sec-WebSocket-Protocol} header, unmodifiable; empty when none is offered
+     */
     public List<String> offeredProtocols() {
         return offeredProtocols;
     }
 
-    /** Chooses the subprotocol instead of the options' preference order; must be one the client offered. */
+    /**
+     * Chooses the subprotocol instead of the options' preference order; must be one the client offered.
+     *
+     * @param protocol the subprotocol the connection will speak, one of {@link #offeredProtocols()}
+     * @throws IllegalArgumentException if the client did not offer {@code protocol}
+     */
     public void selectProtocol(String protocol) {
         if (!offeredProtocols.contains(protocol)) {
             throw new IllegalArgumentException("subprotocol \"" + protocol + "\" was not offered; offered: " + offeredProtocols);
@@ -50,6 +63,8 @@ public final class HandshakeContext {
      * Adds the header {@code name: value} to the 101 response, after any added before: a header may
      * have several values, e.g. one {@code Set-Cookie} per cookie.
      *
+     * @param name  the header name, an HTTP token
+     * @param value the header value
      * @throws IllegalArgumentException if the name is not an HTTP token, or the value holds CR, LF,
      *                                  NUL or a character above U+00FF
      */
@@ -57,7 +72,14 @@ public final class HandshakeContext {
         responseHeaders.add(name, value);
     }
 
-    /** Refuses the handshake with {@code status} (400–599) and a plain-text body. */
+    /**
+     * Refuses the handshake with {@code status} (400–599) and a plain-text body. A later call
+     * replaces an earlier one.
+     *
+     * @param status the HTTP status of the refusal, 400–599
+     * @param body   the plain-text body of the refusal; null for none
+     * @throws IllegalArgumentException if {@code status} is not a 4xx or 5xx status
+     */
     public void reject(int status, String body) {
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("a rejection is a 4xx or 5xx status, not " + status);
@@ -66,7 +88,11 @@ public final class HandshakeContext {
         this.rejectBody = body == null ? "" : body;
     }
 
-    /** Attributes the connection will carry ({@code WebSocket.attributes()}). */
+    /**
+     * Attributes the connection will carry ({@code WebSocket.attributes()}).
+     *
+     * @return the connection's attribute map, mutable and safe to use from several threads
+     */
     public Map<String, Object> attributes() {
         return attributes;
     }

@@ -49,35 +49,65 @@ public final class WebSocketOptions {
         this.handshakeHook = b.handshakeHook;
     }
 
+    /**
+     * The defaults, as listed above and in {@link ConnectionOptions}.
+     *
+     * @return the options a builder builds when nothing is set
+     */
     public static WebSocketOptions defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * Starts options from the defaults.
+     *
+     * @return a new builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** What every connection has, server's or client's: limits, deadlines, the outbound queue, threads. */
+    /**
+     * What every connection has, server's or client's: limits, deadlines, the outbound queue, threads.
+     *
+     * @return the options shared with clients
+     */
     public ConnectionOptions connection() {
         return connection;
     }
 
-    /** The protocol options handed to the core (subprotocols, extensions, headers, maxLength). */
+    /**
+     * The protocol options handed to the core (subprotocols, extensions, headers, maxLength).
+     *
+     * @return the server-side driver options, with the frame and message limits of {@link #connection()}
+     */
     public DriverOptions driverOptions() {
         return driverOptions;
     }
 
-    /** Allowed origins in lower case; empty means any. */
+    /**
+     * Allowed origins in lower case; empty means any.
+     *
+     * @return the origins that may connect, unmodifiable
+     */
     public Set<String> allowedOrigins() {
         return allowedOrigins;
     }
 
-    /** Reads after which a connection's thread yields the CPU; 0 for never. */
+    /**
+     * Reads after which a connection's thread yields the CPU; 0 for never.
+     *
+     * @return the number of reads between yields, or 0
+     */
     public int readsPerYield() {
         return readsPerYield;
     }
 
-    /** The hook that sees every handshake before it is answered, or null. */
+    /**
+     * The hook that sees every handshake before it is answered, or null.
+     *
+     * @return the handshake hook, or null when none is set
+     */
     public HandshakeHook handshakeHook() {
         return handshakeHook;
     }
@@ -92,22 +122,51 @@ public final class WebSocketOptions {
         private Builder() {
         }
 
+        /**
+         * Adds subprotocols the server supports, after any added before. The handshake answers with
+         * the first subprotocol in the client's offer that is among them, unless a
+         * {@link HandshakeHook} selects another ({@link HandshakeContext#selectProtocol}).
+         *
+         * @param names the subprotocol names
+         * @return this builder
+         */
         public Builder protocols(String... names) {
             driver.protocols(names);
             return this;
         }
 
+        /**
+         * Adds an extension the server supports, after any added before.
+         *
+         * @param extension the extension, placed in the pipeline after those added before
+         * @return this builder
+         */
         public Builder extension(Extension extension) {
             driver.extension(extension);
             return this;
         }
 
+        /**
+         * Adds a header to every 101 response; a later value for the same name replaces the earlier
+         * one. A {@link HandshakeHook} can add headers for one handshake
+         * ({@link HandshakeContext#header}).
+         *
+         * @param name  the header name
+         * @param value the header value
+         * @return this builder
+         */
         public Builder header(String name, String value) {
             driver.header(name, value);
             return this;
         }
 
-        /** Only these origins may connect (compared ignoring case); requests without an Origin are let through. */
+        /**
+         * Only these origins may connect (compared ignoring case); requests without an Origin are let through.
+         * Origins are added to those given before; others are refused with 403.
+         *
+         * @param origins the allowed origins, e.g. {@code https://example.com}
+         * @return this builder
+         */
         public Builder allowedOrigins(String... origins) {
             List<String> list = new ArrayList<>();
             for (String o : origins) {
@@ -122,6 +181,10 @@ public final class WebSocketOptions {
          * turns yielding off. A busy connection otherwise keeps reading on its thread for as long as its
          * peer keeps sending, while the container's selector, one thread among many, notices the other
          * connections late: under load they starve.
+         *
+         * @param reads the number of reads between yields, 0 or more; default 2
+         * @return this builder
+         * @throws IllegalArgumentException if {@code reads} is negative
          */
         public Builder readsPerYield(int reads) {
             if (reads < 0) {
@@ -131,11 +194,22 @@ public final class WebSocketOptions {
             return this;
         }
 
+        /**
+         * Sets the hook that sees every handshake before it is answered.
+         *
+         * @param hook the hook; null for none
+         * @return this builder
+         */
         public Builder handshakeHook(HandshakeHook hook) {
             this.handshakeHook = hook;
             return this;
         }
 
+        /**
+         * Builds the options from what is set.
+         *
+         * @return the immutable options
+         */
         public WebSocketOptions build() {
             return new WebSocketOptions(this, connectionOptions());
         }

@@ -26,15 +26,25 @@ import java.io.IOException;
 public abstract class WebSocketServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
+    /** A servlet with the default {@link #options()}; subclasses provide {@link #newListener}. */
     protected WebSocketServlet() {
     }
 
-    /** The options for connections made by this servlet; override to change the defaults. */
+    /**
+     * The options for connections made by this servlet; override to change the defaults.
+     *
+     * @return the options for the next connection; called on every handshake
+     */
     protected WebSocketOptions options() {
         return WebSocketOptions.defaults();
     }
 
-    /** The listener for one new connection; its handshake request is {@code request}. */
+    /**
+     * The listener for one new connection; its handshake request is {@code request}.
+     *
+     * @param request the handshake request
+     * @return the listener for the connection, not null
+     */
     protected abstract WebSocketListener newListener(HttpServletRequest request);
 
     @Override

@@ -46,6 +46,9 @@ public final class WebSockets {
      * Whether {@code request} asks to become a WebSocket: a GET with {@code Upgrade: websocket} and
      * {@code Connection: Upgrade} (tokens in comma lists, any case). Every draft, hixie-75 included,
      * sends these two headers.
+     *
+     * @param request the request to look at
+     * @return true when {@code request} is a WebSocket handshake
      */
     public static boolean isWebSocket(HttpServletRequest request) {
         return "GET".equals(request.getMethod())
@@ -60,8 +63,14 @@ public final class WebSockets {
      * <p>A refused handshake is answered here (403 for an origin not allowed, the hook's own
      * status, 400/405/426 for protocol errors, each with a plain-text reason) and null is returned.
      *
+     * @param request  the handshake request
+     * @param response the response the handshake is answered on
+     * @param options  how the connection behaves
+     * @param listener the listener for the connection's events
      * @return the new connection, in state {@code CONNECTING} (sends are queued until it opens), or
      *         null when the handshake was refused
+     * @throws IOException      if the refusal could not be written, or the container failed to upgrade
+     * @throws ServletException if the container cannot upgrade this connection
      */
     public static WebSocket upgrade(HttpServletRequest request, HttpServletResponse response,
                                     WebSocketOptions options, WebSocketListener listener)

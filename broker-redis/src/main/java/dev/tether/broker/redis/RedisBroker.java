@@ -113,7 +113,10 @@ public final class RedisBroker implements Broker {
     /**
      * Connects to Redis.
      *
-     * @throws BrokerUnavailableException when Redis cannot be reached
+     * @param options where Redis is and how the broker behaves
+     * @return the connected broker, to close when the node stops
+     * @throws BrokerUnavailableException when Redis cannot be reached, whatever
+     *                                    {@link RedisBrokerOptions#ifUnreachable()} says
      */
     public static RedisBroker connect(RedisBrokerOptions options) {
         return new RedisBroker(Objects.requireNonNull(options, "options"));
@@ -124,6 +127,9 @@ public final class RedisBroker implements Broker {
      * {@link RedisBrokerOptions.IfUnreachable#RUN_ALONE}, logs a warning and returns a
      * {@link LocalBroker}: this node then serves its own clients only.
      *
+     * @param options where Redis is and how the broker behaves
+     * @return a {@link RedisBroker}, or a {@link LocalBroker} when Redis cannot be reached and the
+     *         options say {@code RUN_ALONE}
      * @throws BrokerUnavailableException when Redis cannot be reached and the options say FAIL
      */
     public static Broker open(RedisBrokerOptions options) {
@@ -137,7 +143,11 @@ public final class RedisBroker implements Broker {
         }
     }
 
-    /** This node's id, as it appears in presence keys. */
+    /**
+     * This node's id, as it appears in presence keys.
+     *
+     * @return the node id in hexadecimal, drawn at random when the broker was made
+     */
     public String node() {
         return node;
     }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * {@link #builder(String...)}. Every limit has a safe default.
  */
 public final class RedisBrokerOptions {
-    /** What {@link RedisBroker#connect} does when Redis cannot be reached at start. */
+    /** What {@link RedisBroker#open} does when Redis cannot be reached at start. */
     public enum IfUnreachable {
         /** Throw {@link BrokerUnavailableException}: the node does not start without its broker. */
         FAIL,
@@ -51,27 +51,48 @@ public final class RedisBrokerOptions {
      * Options for the Redis server at {@code uris}: one {@code redis://host:port} (or {@code rediss://}
      * for TLS, with {@code redis://user:password@host} for authentication), or a Redis Cluster's
      * nodes with {@link Builder#cluster(boolean) cluster(true)} (one is enough to find the others).
+     *
+     * @param uris one or more {@code redis://} or {@code rediss://} URIs
+     * @return a builder holding the URIs and the defaults
+     * @throws IllegalArgumentException if no URI is given, or one is not a {@code redis://} or
+     *                                  {@code rediss://} URI
      */
     public static Builder builder(String... uris) {
         return new Builder(uris);
     }
 
-    /** The Redis URIs. */
+    /**
+     * The Redis URIs.
+     *
+     * @return the URIs given to {@link #builder(String...)}, in order; unmodifiable
+     */
     public List<URI> uris() {
         return uris;
     }
 
-    /** Whether the URIs are a Redis Cluster's: WebSocket topics then use sharded pub/sub. */
+    /**
+     * Whether the URIs are a Redis Cluster's: WebSocket topics then use sharded pub/sub.
+     *
+     * @return true for a Redis Cluster, false for a single server
+     */
     public boolean cluster() {
         return cluster;
     }
 
-    /** What every key and channel name starts with. */
+    /**
+     * What every key and channel name starts with.
+     *
+     * @return the key prefix, {@code tether:} unless set
+     */
     public String keyPrefix() {
         return keyPrefix;
     }
 
-    /** How long connecting at start may take. */
+    /**
+     * How long connecting at start may take.
+     *
+     * @return the connect timeout, positive
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -79,27 +100,45 @@ public final class RedisBrokerOptions {
     /**
      * How long a publish may wait for Redis (while it is away, too) before its stage fails, and an
      * event topic's append for this node's reader to read it back.
+     *
+     * @return the publish timeout, positive
      */
     public Duration publishTimeout() {
         return publishTimeout;
     }
 
-    /** Most commands queued per connection while Redis is away; past it a publish fails at once. */
+    /**
+     * Most commands queued per connection while Redis is away; past it a publish fails at once.
+     *
+     * @return the queue limit, 1 to 16,384
+     */
     public int publishQueueLimit() {
         return publishQueueLimit;
     }
 
-    /** The first wait before reconnecting; it doubles on each failure up to {@link #reconnectDelayMax()}. */
+    /**
+     * The first wait before reconnecting; it doubles on each failure up to {@link #reconnectDelayMax()}.
+     *
+     * @return the shortest reconnection delay, positive
+     */
     public Duration reconnectDelayMin() {
         return reconnectDelayMin;
     }
 
-    /** The longest wait between reconnection attempts. */
+    /**
+     * The longest wait between reconnection attempts.
+     *
+     * @return the longest reconnection delay, at least {@link #reconnectDelayMin()}
+     */
     public Duration reconnectDelayMax() {
         return reconnectDelayMax;
     }
 
-    /** How often this node renews its members' presence and looks for nodes whose presence expired. */
+    /**
+     * How often this node renews its members' presence and looks for nodes whose presence expired.
+     *
+     * @return the heartbeat interval, positive
+     */
     public Duration heartbeatInterval() {
         return heartbeatInterval;
     }
@@ -108,12 +147,18 @@ public final class RedisBrokerOptions {
      * How long a node's members stay in others' lists after its last heartbeat: a crashed node's
      * members leave {@link dev.tether.runtime.broadcast.Presence#members()} within this time, and the
      * listeners hear of it at most one {@link #heartbeatInterval()} later.
+     *
+     * @return the presence timeout, longer than {@link #heartbeatInterval()}
      */
     public Duration presenceTimeout() {
         return presenceTimeout;
     }
 
-    /** What to do when Redis cannot be reached at start. */
+    /**
+     * What to do when Redis cannot be reached at start.
+     *
+     * @return {@link IfUnreachable#FAIL} unless set
+     */
     public IfUnreachable ifUnreachable() {
         return ifUnreachable;
     }
@@ -123,6 +168,8 @@ public final class RedisBrokerOptions {
      * replay length). More than a node mirrors, so a node's reader that falls behind by a burst (the
      * publishes queued during an outage, all sent at once) still finds every entry, and a client
      * with an id older than the mirror is replayed from the stream.
+     *
+     * @return the approximate least number of entries a stream keeps, at least 1
      */
     public int streamLength() {
         return streamLength;
@@ -154,31 +201,61 @@ public final class RedisBrokerOptions {
             }
         }
 
-        /** Whether the URIs are a Redis Cluster's (default false). */
+        /**
+         * Whether the URIs are a Redis Cluster's (default false).
+         *
+         * @param cluster true when the URIs are nodes of a Redis Cluster
+         * @return this builder
+         */
         public Builder cluster(boolean cluster) {
             this.cluster = cluster;
             return this;
         }
 
-        /** What every key and channel name starts with (default {@code tether:}). */
+        /**
+         * What every key and channel name starts with (default {@code tether:}).
+         *
+         * @param keyPrefix the prefix; nodes that share topics must use the same one
+         * @return this builder
+         */
         public Builder keyPrefix(String keyPrefix) {
             this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
             return this;
         }
 
-        /** How long connecting at start may take (default 5 s). */
+        /**
+         * How long connecting at start may take (default 5 s).
+         *
+         * @param timeout the connect timeout, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = positive(timeout, "connectTimeout");
             return this;
         }
 
-        /** How long a publish may wait for Redis before its stage fails (default 10 s). */
+        /**
+         * How long a publish may wait for Redis before its stage fails (default 10 s).
+         *
+         * @param timeout the publish timeout, positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder publishTimeout(Duration timeout) {
             this.publishTimeout = positive(timeout, "publishTimeout");
             return this;
         }
 
-        /** Most commands queued per connection while Redis is away (default 10,000, at most 16,384). */
+        /**
+         * Most commands queued per connection while Redis is away (default 10,000, at most 16,384).
+         * The cap is the window of sequence numbers an event topic's reader remembers: appends queued
+         * during an outage may reach the stream reordered by up to this many.
+         *
+         * @param limit the queue limit, 1 to 16,384
+         * @return this builder
+         * @throws IllegalArgumentException if {@code limit} is out of range
+         */
         public Builder publishQueueLimit(int limit) {
             if (limit < 1 || limit > SeenSequences.WINDOW) {
                 // Appends queued during an outage may reach the stream reordered by up to this many.
@@ -188,7 +265,14 @@ public final class RedisBrokerOptions {
             return this;
         }
 
-        /** The reconnection backoff: from {@code min}, doubling, up to {@code max} (default 100 ms to 5 s). */
+        /**
+         * The reconnection backoff: from {@code min}, doubling, up to {@code max} (default 100 ms to 5 s).
+         *
+         * @param min the first delay, positive
+         * @param max the longest delay, at least {@code min}
+         * @return this builder
+         * @throws IllegalArgumentException if a delay is zero or negative, or {@code max} is below {@code min}
+         */
         public Builder reconnectDelay(Duration min, Duration max) {
             this.reconnectDelayMin = positive(min, "reconnectDelay min");
             this.reconnectDelayMax = positive(max, "reconnectDelay max");
@@ -196,31 +280,60 @@ public final class RedisBrokerOptions {
             return this;
         }
 
-        /** How often presence is renewed and expired nodes looked for (default 2 s). */
+        /**
+         * How often presence is renewed and expired nodes looked for (default 2 s).
+         *
+         * @param interval the heartbeat interval, positive and shorter than the presence timeout
+         * @return this builder
+         * @throws IllegalArgumentException if {@code interval} is zero or negative
+         */
         public Builder heartbeatInterval(Duration interval) {
             this.heartbeatInterval = positive(interval, "heartbeatInterval");
             return this;
         }
 
-        /** How long a silent node's members stay present (default 10 s; more than the heartbeat interval). */
+        /**
+         * How long a silent node's members stay present (default 10 s; more than the heartbeat interval).
+         *
+         * @param timeout the presence timeout, longer than the heartbeat interval
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Builder presenceTimeout(Duration timeout) {
             this.presenceTimeout = positive(timeout, "presenceTimeout");
             return this;
         }
 
-        /** What to do when Redis cannot be reached at start (default {@link IfUnreachable#FAIL}). */
+        /**
+         * What to do when Redis cannot be reached at start (default {@link IfUnreachable#FAIL}).
+         *
+         * @param ifUnreachable fail, or run this node alone
+         * @return this builder
+         */
         public Builder ifUnreachable(IfUnreachable ifUnreachable) {
             this.ifUnreachable = Objects.requireNonNull(ifUnreachable, "ifUnreachable");
             return this;
         }
 
-        /** About how many entries an event topic's stream keeps, at least (default 10,000). */
+        /**
+         * About how many entries an event topic's stream keeps, at least (default 10,000).
+         *
+         * @param entries the approximate least number of entries, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code entries} is below 1
+         */
         public Builder streamLength(int entries) {
             if (entries < 1) throw new IllegalArgumentException("streamLength must be at least 1: " + entries);
             this.streamLength = entries;
             return this;
         }
 
+        /**
+         * Builds the options from what is set.
+         *
+         * @return the immutable options
+         * @throws IllegalArgumentException if the presence timeout is not longer than the heartbeat interval
+         */
         public RedisBrokerOptions build() {
             if (presenceTimeout.compareTo(heartbeatInterval) <= 0) {
                 throw new IllegalArgumentException("presenceTimeout (" + presenceTimeout

@@ -9,7 +9,9 @@ public final class Consoles {
      * A {@link TerminalConsole} when standard input and output are both a terminal, else a
      * {@link PipeConsole} without colours.
      *
-     * @param raw whether text from the network is printed as it came (control characters and all)
+     * @param noColor whether colours are off even on a terminal ({@code --no-color})
+     * @param raw     whether text from the network is printed as it came (control characters and all)
+     * @return the console, to close when the command ends
      */
     public static Console open(boolean noColor, boolean raw) {
         if (isTerminal()) {
@@ -22,6 +24,8 @@ public final class Consoles {
      * Whether standard input and output are both a terminal. {@code System.console()} says so up to
      * Java 21; from 22 it may return a console for pipes too, and {@code Console.isTerminal()} (22+,
      * called reflectively: we build for 17) tells.
+     *
+     * @return true when standard input and output are both a terminal
      */
     public static boolean isTerminal() {
         java.io.Console console = System.console();

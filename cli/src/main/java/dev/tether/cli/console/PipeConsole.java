@@ -26,7 +26,12 @@ public final class PipeConsole implements Console {
     private final List<Runnable> interruptHandlers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean outputGone = new AtomicBoolean();
 
-    /** @param raw whether text from the network is printed as it came, control characters and all */
+    /**
+     * A console over this process's standard input, output and error.
+     *
+     * @param styles the colours lines are printed in, usually {@link Styles#plain()}
+     * @param raw    whether text from the network is printed as it came, control characters and all
+     */
     public PipeConsole(Styles styles, boolean raw) {
         this.styles = styles;
         this.raw = raw;

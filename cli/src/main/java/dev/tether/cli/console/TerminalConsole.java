@@ -46,7 +46,14 @@ public final class TerminalConsole implements Console {
         });
     }
 
-    /** The system terminal (standard input and output must both be one). */
+    /**
+     * The system terminal (standard input and output must both be one).
+     *
+     * @param noColor whether colours are off even on a terminal ({@code --no-color}); {@code NO_COLOR} turns them off too
+     * @param raw     whether text from the network is printed as it came, control characters and all
+     * @return the console, to close to give the terminal back
+     * @throws UncheckedIOException if the terminal cannot be opened
+     */
     public static TerminalConsole open(boolean noColor, boolean raw) {
         // One Ctrl-C must reach the interrupt handlers once: a second one quits at once. While a line
         // is read, JLine turns ISIG off and Ctrl-C arrives as a character (a UserInterruptException);

@@ -31,10 +31,20 @@ public enum BinaryFormat {
 
     private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
-    /** The message from position to limit, the buffer unchanged. */
+    /**
+     * The message from position to limit, the buffer unchanged.
+     *
+     * @param data the bytes to format, from position to limit
+     * @return all of those bytes in this format
+     */
     public abstract String format(ByteBuffer data);
 
-    /** How a received binary message reads: its size, then its bytes (the first {@value #SHOWN_BYTES} of them). */
+    /**
+     * How a received binary message reads: its size, then its bytes (the first {@value #SHOWN_BYTES} of them).
+     *
+     * @param data the message, from position to limit; left unchanged
+     * @return e.g. {@code [binary, 5 bytes] 68 65 6c 6c 6f}, with how many bytes were left out when it is longer
+     */
     public String describe(ByteBuffer data) {
         int size = data.remaining();
         String head = "[binary, " + size + (size == 1 ? " byte" : " bytes") + "]";

@@ -7,6 +7,13 @@ public final class CloseText {
     private CloseText() {
     }
 
+    /**
+     * A close status in one line: its code, the code's meaning, the reason if any (escaped), and
+     * whether the close handshake was missing.
+     *
+     * @param status the status the connection closed with
+     * @return e.g. {@code 1000 (normal closure) "bye"} or {@code 1006 (connection lost), without a close handshake}
+     */
     public static String describe(CloseStatus status) {
         String text = status.code() + " (" + meaning(status.code()) + ")";
         if (!status.reason().isEmpty()) {
@@ -15,7 +22,13 @@ public final class CloseText {
         return status.wasClean() ? text : text + ", without a close handshake";
     }
 
-    /** RFC 6455's (and IANA's) name of a close code, or its range's. */
+    /**
+     * RFC 6455's (and IANA's) name of a close code, or its range's.
+     *
+     * @param code the close code
+     * @return e.g. {@code normal closure} for 1000, {@code application's code} for 4000–4999, else
+     *         {@code unknown code}
+     */
     public static String meaning(int code) {
         return switch (code) {
             case 1000 -> "normal closure";

@@ -11,7 +11,13 @@ public final class Payloads {
     private Payloads() {
     }
 
-    /** {@code ""} for none, {@code  "text"} for UTF-8, {@code  [hex] 00 ff} otherwise, with a leading space. */
+    /**
+     * {@code ""} for none, {@code  "text"} for UTF-8, {@code  [hex] 00 ff} otherwise, with a leading space.
+     *
+     * @param payload the ping's or pong's payload, from position to limit; left unchanged
+     * @param shown   what makes decoded text fit to print, e.g. {@link Printable#escape}
+     * @return the payload to append to the line that reports the ping or pong
+     */
     public static String describe(ByteBuffer payload, UnaryOperator<String> shown) {
         if (!payload.hasRemaining()) {
             return "";

@@ -9,7 +9,13 @@ public final class Printable {
     private Printable() {
     }
 
-    /** {@code text} with every control character but LF and TAB shown as {@code \e}, {@code \r}, {@code \x07} or {@code \u009b}. */
+    /**
+     * {@code text} with every control character but LF and TAB shown as {@code \e}, {@code \r}, {@code \x07} or {@code \x9b};
+     * bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) as <code>&#92;u202e</code>.
+     *
+     * @param text the text from the network
+     * @return {@code text} itself when it holds nothing to escape, else the escaped copy
+     */
     public static String escape(String text) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {

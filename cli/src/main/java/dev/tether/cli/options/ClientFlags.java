@@ -98,7 +98,12 @@ public final class ClientFlags {
         }
     }
 
-    /** The request headers, in order: -H's, then Authorization from --auth or the URL's user info. */
+    /**
+     * The request headers, in order: -H's, then Authorization from --auth or the URL's user info.
+     *
+     * @param target the URL as typed, whose {@code user:password@} gives Basic credentials when {@code --auth} is not set
+     * @return the headers by name; a name given twice keeps its last value
+     */
     public Map<String, String> headers(URI target) {
         Map<String, String> all = new LinkedHashMap<>();
         for (String header : headers) {
@@ -112,23 +117,47 @@ public final class ClientFlags {
         return all;
     }
 
+    /**
+     * The {@code Origin} header to send ({@code --origin}).
+     *
+     * @return the origin, or null to send none
+     */
     public String origin() {
         return origin;
     }
 
+    /**
+     * How long connecting may take ({@code --connect-timeout}).
+     *
+     * @return the connect timeout, to the millisecond
+     */
     public Duration connectTimeout() {
         return Duration.ofMillis(Math.round(connectTimeoutSeconds * 1000));
     }
 
-    /** The message size limit, or null for the library's default. */
+    /**
+     * The message size limit, or null for the library's default.
+     *
+     * @return the largest message or event accepted, in bytes ({@code --max-size}), or null
+     */
     public Integer maxSize() {
         return maxSize;
     }
 
+    /**
+     * Whether the server's certificate goes unchecked ({@code --no-check}).
+     *
+     * @return true when certificate checks are off
+     */
     public boolean insecure() {
         return noCheck;
     }
 
+    /**
+     * The TLS options from {@code --ca}, {@code --cert} and {@code --key}, and {@code --no-check}.
+     *
+     * @return the TLS options; the JDK's trust store and no client certificate when none of these is given
+     */
     public TlsOptions tls() {
         TlsOptions.Builder tls = TlsOptions.builder();
         if (ca != null) tls.trustPem(ca);
@@ -137,11 +166,21 @@ public final class ClientFlags {
         return tls.build();
     }
 
+    /**
+     * The proxy from {@code --proxy}.
+     *
+     * @return the proxy given, or the JVM's proxy settings when none is
+     */
     public ProxyOptions proxy() {
         return proxy == null ? ProxyOptions.system() : ProxyOptions.of(proxy);
     }
 
-    /** The target without its user info, which goes into the Authorization header instead. */
+    /**
+     * The target without its user info, which goes into the Authorization header instead.
+     *
+     * @param uri the URL as typed
+     * @return {@code uri} itself when it has no user info, else a copy without it
+     */
     public static URI withoutUserInfo(URI uri) {
         String info = uri.getRawUserInfo();
         if (info == null) return uri;

@@ -11,6 +11,13 @@ import java.nio.ByteBuffer;
 @FunctionalInterface
 public interface BinaryEncoder<T> {
 
-    /** Encodes one value (the buffer is sent from position to limit and must not change afterwards). */
+    /**
+     * Encodes one value (the buffer is sent from position to limit and must not change afterwards).
+     * As with {@link TextEncoder}, an exception goes to the endpoint's {@code @OnError} and nothing is sent.
+     *
+     * @param value what the {@code @OnMessage} method returned
+     * @return the binary message to send
+     * @throws Exception anything, when {@code value} cannot be encoded
+     */
     ByteBuffer encode(T value) throws Exception;
 }

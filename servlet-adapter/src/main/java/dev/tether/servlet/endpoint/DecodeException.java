@@ -19,12 +19,20 @@ public final class DecodeException extends Exception {
         this.data = data;
     }
 
-    /** The text message that could not be decoded, or null for a binary one. */
+    /**
+     * The text message that could not be decoded, or null for a binary one.
+     *
+     * @return the refused text message, or null
+     */
     public String text() {
         return text;
     }
 
-    /** A read-only view of the binary message that could not be decoded, or null for a text one. */
+    /**
+     * A read-only view of the binary message that could not be decoded, or null for a text one.
+     *
+     * @return a new read-only view of the refused binary message, or null
+     */
     public ByteBuffer data() {
         return data == null ? null : data.asReadOnlyBuffer();
     }

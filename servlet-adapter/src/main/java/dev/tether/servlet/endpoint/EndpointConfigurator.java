@@ -22,6 +22,9 @@ public interface EndpointConfigurator {
      * {@code options.maxMessageLength(DriverOptions.NO_MESSAGE_LIMIT)} lets those messages be of any
      * size, and {@code streamBufferSize} sets how much of a streamed message is read ahead of its
      * method.
+     *
+     * @param endpointClass the endpoint class being registered
+     * @param options       the builder of its connections' options, holding the defaults
      */
     default void configure(Class<?> endpointClass, WebSocketOptions.Builder options) {
     }
@@ -30,6 +33,9 @@ public interface EndpointConfigurator {
      * Checks a handshake routed to the endpoint before it is answered: origin, authentication,
      * subprotocol. Returning without {@link EndpointHandshake#reject} accepts it; an exception
      * refuses it with 500.
+     *
+     * @param handshake the handshake routed to the endpoint, and where the decisions are recorded
+     * @throws Exception anything; the handshake is then refused with 500
      */
     default void beforeHandshake(EndpointHandshake handshake) throws Exception {
     }
@@ -38,6 +44,12 @@ public interface EndpointConfigurator {
      * The endpoint instance for one accepted handshake. The default makes a new one per connection
      * with the public no-arg constructor; a DI container may return a managed (even shared) instance.
      * An exception refuses the handshake with 500.
+     *
+     * @param <T>           the endpoint type
+     * @param endpointClass the endpoint class the handshake was routed to
+     * @param handshake     the accepted handshake
+     * @return the endpoint instance that will receive the connection's events, not null
+     * @throws Exception anything; the handshake is then refused with 500
      */
     default <T> T newInstance(Class<T> endpointClass, EndpointHandshake handshake) throws Exception {
         return endpointClass.getConstructor().newInstance();

@@ -18,12 +18,20 @@ public final class EndpointDefinitionException extends RuntimeException {
         this.problems = List.copyOf(problems);
     }
 
-    /** The class that was refused. */
+    /**
+     * The class that was refused.
+     *
+     * @return the endpoint class that cannot be served
+     */
     public Class<?> endpointClass() {
         return endpointClass;
     }
 
-    /** What is wrong with it, one rule broken per entry. */
+    /**
+     * What is wrong with it, one rule broken per entry.
+     *
+     * @return the problems, at least one; unmodifiable
+     */
     public List<String> problems() {
         return problems;
     }

@@ -24,6 +24,7 @@ public final class EndpointInitializer implements ServletContainerInitializer {
 
     private static final System.Logger LOG = System.getLogger(EndpointInitializer.class.getName());
 
+    /** Made by the container, which finds this class through {@code META-INF/services}. */
     public EndpointInitializer() {
     }
 

@@ -41,6 +41,8 @@ public final class EndpointRegistry {
      * Validates and registers endpoint classes, each with the configurator its annotation names.
      * Registering a class again does nothing.
      *
+     * @param context         the web application to serve the endpoints in
+     * @param endpointClasses the classes annotated {@link WebSocketEndpoint}
      * @throws EndpointDefinitionException when a class is not a valid endpoint, or would serve the
      *                                     same requests as one registered before
      * @throws IllegalStateException       when the context no longer accepts servlets, or a URL
@@ -54,6 +56,14 @@ public final class EndpointRegistry {
      * Validates and registers endpoint classes, all with {@code configurator} (e.g. one that takes
      * instances from a DI container) instead of the one their annotation names.
      *
+     * @param context         the web application to serve the endpoints in
+     * @param configurator    the configurator for every class listed; null for the one each annotation names
+     * @param endpointClasses the classes annotated {@link WebSocketEndpoint}
+     * @throws EndpointDefinitionException when a class is not a valid endpoint, or would serve the
+     *                                     same requests as one registered before
+     * @throws IllegalStateException       when the context no longer accepts servlets, a URL pattern
+     *                                     an endpoint needs is mapped to another servlet, or a class
+     *                                     is registered already with another configurator
      * @see #register(ServletContext, Class[])
      */
     public static void register(ServletContext context, EndpointConfigurator configurator, Class<?>... endpointClasses) {

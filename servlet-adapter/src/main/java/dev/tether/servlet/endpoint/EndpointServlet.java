@@ -44,6 +44,7 @@ public class EndpointServlet extends HttpServlet {
     /**
      * A servlet serving {@code endpointClasses}, each with the configurator its annotation names.
      *
+     * @param endpointClasses the classes annotated {@link WebSocketEndpoint}
      * @throws EndpointDefinitionException when a class is not a valid endpoint
      */
     public EndpointServlet(Class<?>... endpointClasses) {
@@ -54,6 +55,8 @@ public class EndpointServlet extends HttpServlet {
      * A servlet serving {@code endpointClasses}, all with {@code configurator} (e.g. one that takes
      * instances from a DI container) instead of the one their annotation names.
      *
+     * @param configurator    the configurator for every class listed; null for the one each annotation names
+     * @param endpointClasses the classes annotated {@link WebSocketEndpoint}
      * @throws EndpointDefinitionException when a class is not a valid endpoint
      */
     public EndpointServlet(EndpointConfigurator configurator, Class<?>... endpointClasses) {

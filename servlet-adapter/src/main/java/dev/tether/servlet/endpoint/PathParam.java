@@ -16,6 +16,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.PARAMETER)
 public @interface PathParam {
 
-    /** The variable's name, as written between the braces of the template. */
+    /**
+     * The variable's name, as written between the braces of the template.
+     *
+     * @return the name of the template variable
+     */
     String value();
 }

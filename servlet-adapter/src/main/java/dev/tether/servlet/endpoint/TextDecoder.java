@@ -14,6 +14,10 @@ public interface TextDecoder<T> {
     /**
      * Decodes one whole text message. Any exception refuses the message: the endpoint's
      * {@code @OnError} receives a {@link DecodeException} and the connection is closed with 1007.
+     *
+     * @param text the whole text message
+     * @return the value passed to the {@code @OnMessage} method
+     * @throws Exception anything, when {@code text} cannot be decoded
      */
     T decode(String text) throws Exception;
 }

@@ -9,6 +9,12 @@ package dev.tether.servlet.endpoint;
 @FunctionalInterface
 public interface TextEncoder<T> {
 
-    /** Encodes one value; an exception goes to the endpoint's {@code @OnError} and nothing is sent. */
+    /**
+     * Encodes one value; an exception goes to the endpoint's {@code @OnError} and nothing is sent.
+     *
+     * @param value what the {@code @OnMessage} method returned
+     * @return the text message to send
+     * @throws Exception anything, when {@code value} cannot be encoded
+     */
     String encode(T value) throws Exception;
 }

@@ -26,6 +26,8 @@ public @interface WebSocketEndpoint {
     /**
      * The path template, relative to the web application's context path: literal segments and
      * whole-segment variables, e.g. {@code /chat/{room}} or {@code /games/{id}/moves}.
+     *
+     * @return the path template, starting with {@code /}
      */
     String value();
 
@@ -33,6 +35,8 @@ public @interface WebSocketEndpoint {
      * The subprotocols this endpoint speaks, in preference order. When not empty, a client must
      * offer one of them to be routed here; when empty, the endpoint takes any request and selects
      * no subprotocol.
+     *
+     * @return the subprotocols; empty for none
      */
     String[] subprotocols() default {};
 
@@ -40,18 +44,24 @@ public @interface WebSocketEndpoint {
      * The configurator that checks handshakes, supplies instances and sets connection options;
      * instantiated once, with its public no-arg constructor. The default accepts every handshake
      * and makes a new instance per connection.
+     *
+     * @return the configurator class; {@code EndpointConfigurator.class} itself for the defaults
      */
     Class<? extends EndpointConfigurator> configurator() default EndpointConfigurator.class;
 
     /**
      * Decoders ({@code TextDecoder}, {@code BinaryDecoder}) for the message types of
      * {@link OnMessage} methods; each is instantiated once and shared by all connections.
+     *
+     * @return the decoder classes; empty for none
      */
     Class<?>[] decoders() default {};
 
     /**
      * Encoders ({@code TextEncoder}, {@code BinaryEncoder}) for the return types of
      * {@link OnMessage} methods; each is instantiated once and shared by all connections.
+     *
+     * @return the encoder classes; empty for none
      */
     Class<?>[] encoders() default {};
 }

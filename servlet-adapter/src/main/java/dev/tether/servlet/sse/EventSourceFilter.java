@@ -44,10 +44,19 @@ public class EventSourceFilter implements Filter {
     private final List<Route> routes = new CopyOnWriteArrayList<>();
     private final OpenStreams open = new OpenStreams();
 
+    /** A filter with no routes yet: add them with {@link #route}. */
     public EventSourceFilter() {
     }
 
-    /** As {@link #route(String, EventSourceOptions, EventSourceListener)} with the default options. */
+    /**
+     * As {@link #route(String, EventSourceOptions, EventSourceListener)} with the default options.
+     *
+     * @param path     the path within the web application, exact or ending in {@code /*}
+     * @param listener the listener for the events of every stream on this route
+     * @return this filter
+     * @throws IllegalArgumentException if {@code path} does not start with {@code /}, or has a
+     *                                  {@code *} other than a final {@code /*}
+     */
     public final EventSourceFilter route(String path, EventSourceListener listener) {
         return route(path, EventSourceOptions.defaults(), listener);
     }
@@ -56,6 +65,13 @@ public class EventSourceFilter implements Filter {
      * Serves EventSource requests for {@code path} (within the web application, e.g.
      * {@code /events}; {@code /events/*} also matches everything below it) with a stream using
      * {@code options}, whose events go to {@code listener}. The first matching route wins.
+     *
+     * @param path     the path within the web application, exact or ending in {@code /*}
+     * @param options  how the streams on this route behave
+     * @param listener the listener for the events of every stream on this route
+     * @return this filter
+     * @throws IllegalArgumentException if {@code path} does not start with {@code /}, or has a
+     *                                  {@code *} other than a final {@code /*}
      */
     public final EventSourceFilter route(String path, EventSourceOptions options, EventSourceListener listener) {
         Objects.requireNonNull(path, "path");

@@ -36,20 +36,38 @@ public final class EventSourceOptions {
         this.headers = Map.copyOf(b.headers);
     }
 
+    /**
+     * The defaults: no extra headers, and those of {@link EventStreamOptions}.
+     *
+     * @return the options a builder builds when nothing is set
+     */
     public static EventSourceOptions defaults() {
         return DEFAULTS;
     }
 
+    /**
+     * Starts options from the defaults.
+     *
+     * @return a new builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** What every stream has, whatever carries it: retry, keepalive, buffer limit and policy, threads. */
+    /**
+     * What every stream has, whatever carries it: retry, keepalive, buffer limit and policy, threads.
+     *
+     * @return the options of the stream itself
+     */
     public EventStreamOptions stream() {
         return stream;
     }
 
-    /** Extra response headers. */
+    /**
+     * Extra response headers.
+     *
+     * @return the headers set on every stream's response, by name; unmodifiable
+     */
     public Map<String, String> headers() {
         return headers;
     }
@@ -64,6 +82,9 @@ public final class EventSourceOptions {
         /**
          * Adds a response header, replacing an earlier one of the same name.
          *
+         * @param name  the header name; any case
+         * @param value the header value
+         * @return this builder
          * @throws IllegalArgumentException for Content-Type, Content-Length, Transfer-Encoding and
          *                                  Connection, which the stream controls
          */
@@ -78,6 +99,11 @@ public final class EventSourceOptions {
             return this;
         }
 
+        /**
+         * Builds the options from what is set.
+         *
+         * @return the immutable options
+         */
         public EventSourceOptions build() {
             return new EventSourceOptions(this, eventStreamOptions());
         }

@@ -30,15 +30,25 @@ public abstract class EventSourceServlet extends HttpServlet {
 
     private final transient OpenStreams open = new OpenStreams();
 
+    /** A servlet with the default {@link #options()}; subclasses provide {@link #newListener}. */
     protected EventSourceServlet() {
     }
 
-    /** The options for streams started by this servlet; override to change the defaults. */
+    /**
+     * The options for streams started by this servlet; override to change the defaults.
+     *
+     * @return the options for the next stream; called on every request that gets one
+     */
     protected EventSourceOptions options() {
         return EventSourceOptions.defaults();
     }
 
-    /** The listener for one new stream; its request is {@code request}. */
+    /**
+     * The listener for one new stream; its request is {@code request}.
+     *
+     * @param request the EventSource request
+     * @return the listener for the stream, not null
+     */
     protected abstract EventSourceListener newListener(HttpServletRequest request);
 
     @Override

@@ -47,6 +47,9 @@ public final class EventSources {
      * {@code text/event-stream} (among any other media ranges, any case, with parameters; not with
      * {@code q=0}). Wildcards such as {@code *}{@code /*} do not count: browsers and EventSource
      * clients name the type.
+     *
+     * @param request the request to look at
+     * @return true when {@code request} asks for an event stream by name
      */
     public static boolean isEventSource(HttpServletRequest request) {
         return "GET".equals(request.getMethod()) && AcceptHeader.lists(request.getHeaders("Accept"), "text/event-stream");
@@ -59,6 +62,9 @@ public final class EventSources {
      * {@code text/html} (curl, scripts, command-line clients). A browser opening the path as a page
      * asks for {@code text/html} and is not given a stream. {@link EventSourceFilter} routes and
      * {@link EventSourceServlet} answer by this.
+     *
+     * @param request the request to look at
+     * @return true when {@code request} should be answered with an event stream
      */
     public static boolean acceptsEventStream(HttpServletRequest request) {
         if (isEventSource(request)) {
@@ -68,7 +74,16 @@ public final class EventSources {
                 && !AcceptHeader.lists(request.getHeaders("Accept"), "text/html");
     }
 
-    /** As {@link #start(HttpServletRequest, HttpServletResponse, EventSourceOptions, EventSourceListener)} with no listener. */
+    /**
+     * As {@link #start(HttpServletRequest, HttpServletResponse, EventSourceOptions, EventSourceListener)} with no listener.
+     *
+     * @param request  the EventSource request, async-supported
+     * @param response the response the stream is written to, not yet committed
+     * @param options  how the response and the stream behave
+     * @return the open stream, or a {@code CLOSED} one when the client is already gone
+     * @throws IllegalStateException when the request does not support async processing, or the
+     *                               response is already committed
+     */
     public static EventSource start(HttpServletRequest request, HttpServletResponse response, EventSourceOptions options) {
         return start(request, response, options, NO_LISTENER);
     }
@@ -82,8 +97,14 @@ public final class EventSources {
      * <p>When the client is already gone the returned stream is {@code CLOSED} and no listener event
      * fires.
      *
+     * @param request  the EventSource request, async-supported
+     * @param response the response the stream is written to, not yet committed
+     * @param options  how the response and the stream behave
+     * @param listener the listener for the stream's events
+     * @return the open stream, or a {@code CLOSED} one when the client is already gone
      * @throws IllegalStateException when the request does not support async processing: mark the
-     *                               servlet and every filter in front of it async-supported
+     *                               servlet and every filter in front of it async-supported; also
+     *                               when the response is already committed
      */
     public static EventSource start(HttpServletRequest request, HttpServletResponse response,
                                     EventSourceOptions options, EventSourceListener listener) {
