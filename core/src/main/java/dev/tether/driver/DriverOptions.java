@@ -24,8 +24,8 @@ import java.util.Objects;
  *       in fragments, which are then bounded only frame by frame; a message assembled whole is
  *       always held to {@value #LARGEST_WHOLE_MESSAGE} bytes, the largest array. {@code maxLength}
  *       sets both limits at once.</li>
- *   <li>{@code protocols}: the subprotocols this end supports, in preference order (the server picks
- *       the first one the client offers that it supports). Default none.</li>
+ *   <li>{@code protocols}: the subprotocols this end supports (a client offers them in this order;
+ *       the server picks the first one the client offers that it supports). Default none.</li>
  *   <li>{@code extensions}: the extensions this end supports, in pipeline order. Default none.</li>
  *   <li>{@code headers}: extra headers for the handshake (request or response). Default none.</li>
  *   <li>{@code deliverFragments}: whether received data messages reach the owner fragment by

@@ -47,7 +47,8 @@ public final class HandshakeContext {
     }
 
     /**
-     * Chooses the subprotocol instead of the options' preference order; must be one the client offered.
+     * Chooses the subprotocol instead of the default (the first one the client offers that the options
+     * support); must be one the client offered.
      *
      * @param protocol the subprotocol the connection will speak, one of {@link #offeredProtocols()}
      * @throws IllegalArgumentException if the client did not offer {@code protocol}

@@ -20,7 +20,7 @@ import java.util.Set;
  * <table>
  *   <caption>The server's own options and defaults (the shared ones are in {@link ConnectionOptions})</caption>
  *   <tr><th>option</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code protocols}</td><td>none</td><td>subprotocols supported, in preference order</td></tr>
+ *   <tr><td>{@code protocols}</td><td>none</td><td>subprotocols supported; the first one the client offers that is among them is chosen</td></tr>
  *   <tr><td>{@code extension}</td><td>none</td><td>extensions supported, in pipeline order</td></tr>
  *   <tr><td>{@code header}</td><td>none</td><td>extra headers in every 101 response</td></tr>
  *   <tr><td>{@code allowedOrigins}</td><td>any</td><td>when set, other {@code Origin}s get 403</td></tr>

@@ -32,8 +32,8 @@ public @interface WebSocketEndpoint {
     String value();
 
     /**
-     * The subprotocols this endpoint speaks, in preference order. When not empty, a client must
-     * offer one of them to be routed here; when empty, the endpoint takes any request and selects
+     * The subprotocols this endpoint speaks. When not empty, a client must offer one of them to be
+     * routed here, and the first one it offers that is among them is chosen; when empty, the endpoint takes any request and selects
      * no subprotocol.
      *
      * @return the subprotocols; empty for none
