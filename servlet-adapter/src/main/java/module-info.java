@@ -8,7 +8,6 @@ module dev.tether.servlet {
     requires static org.eclipse.jetty.server;
     requires static org.eclipse.jetty.io;
     requires static org.eclipse.jetty.util;
-    requires static org.eclipse.jetty.ee10.servlet;
 
     exports dev.tether.servlet;
     exports dev.tether.servlet.sse;

@@ -59,7 +59,7 @@ class WebSocketMessagingTest {
     void echoesLargeMessagesFromLentBuffers(Container container) throws Exception {
         WebSocketOptions options = WebSocketOptions.builder().build(); // a pool of its own
         // Jetty's endpoint and Tomcat's socket (our routes there) write ByteBuffers; the servlet streams take arrays.
-        boolean direct = container == Container.JETTY || !Boolean.getBoolean(ContainerUpgrade.PORTABLE_ON_TOMCAT);
+        boolean direct = container.isJetty() || !Boolean.getBoolean(ContainerUpgrade.PORTABLE_ON_TOMCAT);
         List<Boolean> directness = new java.util.concurrent.CopyOnWriteArrayList<>();
         RecordingListener server = new RecordingListener() {
             @Override

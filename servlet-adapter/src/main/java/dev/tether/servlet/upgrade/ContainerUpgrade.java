@@ -12,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -26,8 +27,9 @@ import java.util.function.Consumer;
  * the head of a body-less GET (since Jetty PR #12240), completing the HTTP message and leaving a
  * sticky EOF chunk in its {@code HttpStreamOverHTTP1}. After the upgrade the handler's
  * {@code ServletInputStream} reports EOF at once ({@code onAllDataRead} right after {@code init}),
- * and bytes the client sends later are parsed as a new HTTP request. So on Jetty ee10 this class
- * takes over the connection through Jetty's own upgrade mechanism instead ({@link JettyTakeover}),
+ * and bytes the client sends later are parsed as a new HTTP request; the same in ee11. So on Jetty,
+ * in either environment, this class takes over the connection through Jetty's own upgrade mechanism
+ * instead ({@link JettyTakeover}),
  * and the transport is Jetty's endpoint itself ({@link JettyEndPointTransport}). On Tomcat the
  * connection is upgraded to a handler of ours on Tomcat's socket ({@code TomcatUpgradeHandler}: over
  * the servlet streams, a connection that stops reading keeps a core busy). Everywhere else it
@@ -36,7 +38,7 @@ import java.util.function.Consumer;
  * again.</b>
  *
  * <p>Which path a request takes is decided once per request class (the container's, under any
- * {@link ServletRequestWrapper}s): Jetty ee10 if that class is Jetty's ee10 request and the Jetty
+ * {@link ServletRequestWrapper}s): Jetty if that class is Jetty's ee10 or ee11 request and the Jetty
  * classes can be linked against. In a web application on a stock Jetty, whose class loader hides
  * Jetty's classes, the Jetty classes of ours are defined again under Jetty's own class loader (see
  * {@link TakeoverClassLoader}): no {@code WEB-INF/jetty-ee10-web.xml} is needed. If that fails, a
@@ -47,7 +49,9 @@ import java.util.function.Consumer;
  */
 public final class ContainerUpgrade {
     private static final System.Logger LOG = System.getLogger(ContainerUpgrade.class.getName());
-    private static final String JETTY_EE10_REQUEST = "org.eclipse.jetty.ee10.servlet.ServletApiRequest";
+    /** Jetty's servlet request classes of the environments the takeover knows: ee10 (Servlet 6.0) and ee11 (6.1). */
+    private static final List<String> JETTY_REQUESTS = List.of(
+            "org.eclipse.jetty.ee10.servlet.ServletApiRequest", "org.eclipse.jetty.ee11.servlet.ServletApiRequest");
     private static final String TOMCAT_PACKAGE = "org.apache.catalina.";
     private static final String TOMCAT_INTERNAL_HANDLER = "org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler";
     private static final String TOMCAT_HANDLER = "dev.tether.servlet.upgrade.TomcatUpgradeHandler";
@@ -163,10 +167,11 @@ public final class ContainerUpgrade {
             return tomcatRoute(requestClass);
         }
         ClassLoader containerLoader = requestClass.getClassLoader();
-        Class<?> jettyRequest = loadOrNull(JETTY_EE10_REQUEST, containerLoader);
-        if (jettyRequest == null || !jettyRequest.isAssignableFrom(requestClass)) {
+        Class<?> jettyRequest = JETTY_REQUESTS.stream().map(name -> loadOrNull(name, containerLoader))
+                .filter(c -> c != null && c.isAssignableFrom(requestClass)).findFirst().orElse(null);
+        if (jettyRequest == null) {
             if (requestClass.getName().startsWith("org.eclipse.jetty.")) {
-                LOG.log(Level.WARNING, "{0} is a Jetty request but not ee10: using HttpServletRequest.upgrade, "
+                LOG.log(Level.WARNING, "{0} is a Jetty request of neither ee10 nor ee11: using HttpServletRequest.upgrade, "
                         + "which Jetty 12.1 breaks (input at EOF right after the upgrade)", requestClass.getName());
             }
             return PORTABLE;
@@ -176,7 +181,7 @@ public final class ContainerUpgrade {
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             LOG.log(Level.WARNING, "On Jetty, but cannot link the Jetty connection takeover; using "
                     + "HttpServletRequest.upgrade, which Jetty 12.1 breaks (input at EOF right after the upgrade). "
-                    + "A WEB-INF/jetty-ee10-web.xml exposing the Jetty classes may help.", e);
+                    + "A WEB-INF/jetty-ee10-web.xml (or jetty-ee11-web.xml) exposing the Jetty classes may help.", e);
             return PORTABLE;
         }
     }
@@ -209,7 +214,7 @@ public final class ContainerUpgrade {
      */
     private static Method takeoverEntryPoint(Class<?> jettyRequest, ClassLoader containerLoader)
             throws ReflectiveOperationException {
-        if (loadOrNull(JETTY_EE10_REQUEST, ContainerUpgrade.class.getClassLoader()) == jettyRequest) {
+        if (loadOrNull(jettyRequest.getName(), ContainerUpgrade.class.getClassLoader()) == jettyRequest) {
             try {
                 return entryPoint(JettyTakeover.class);
             } catch (LinkageError e) {
@@ -284,7 +289,7 @@ public final class ContainerUpgrade {
         }
     }
 
-    /** Jetty ee10: we hand Jetty a connection of ours, which is the transport. */
+    /** Jetty (ee10, ee11): we hand Jetty a connection of ours, which is the transport. */
     static final class JettyRoute implements Route {
         private final Method takeOver;
 

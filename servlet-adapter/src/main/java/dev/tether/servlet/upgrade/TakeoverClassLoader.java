@@ -28,7 +28,7 @@ final class TakeoverClassLoader extends ClassLoader {
     private final ClassLoader ours;
 
     /**
-     * @param jettyLoader the loader of Jetty's ee10 request class: it sees the servlet API and Jetty
+     * @param jettyLoader the loader of Jetty's servlet request class (ee10 or ee11): it sees the servlet API and Jetty
      * @param ours        the web application's loader, which loaded this class: every other class of ours
      */
     TakeoverClassLoader(ClassLoader jettyLoader, ClassLoader ours) {

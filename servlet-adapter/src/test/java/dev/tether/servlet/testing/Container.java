@@ -12,7 +12,14 @@ public enum Container {
     JETTY {
         @Override
         public RunningServer start(Consumer<? super ServletRegistrar> setup) throws Exception {
-            return JettyServer.start(Deployment.of(setup));
+            return JettyServer.start(Deployment.of(setup), "ee10", JettyEe10Context::of);
+        }
+    },
+    /** Jetty 12.1 with the ee11 (Servlet 6.1) environment. */
+    JETTY_EE11 {
+        @Override
+        public RunningServer start(Consumer<? super ServletRegistrar> setup) throws Exception {
+            return JettyServer.start(Deployment.of(setup), "ee11", JettyEe11Context::of);
         }
     },
     /** Tomcat 11 (Servlet 6.1), embedded. */
@@ -22,6 +29,11 @@ public enum Container {
             return TomcatServer.start(Deployment.of(setup));
         }
     };
+
+    /** Whether this is Jetty (either environment): Tether takes its connections over through Jetty's core. */
+    public boolean isJetty() {
+        return this == JETTY || this == JETTY_EE11;
+    }
 
     /** Deploys what {@code setup} registers at the root context and starts the container. */
     public abstract RunningServer start(Consumer<? super ServletRegistrar> setup) throws Exception;

@@ -1,27 +1,28 @@
 package dev.tether.servlet.testing;
 
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.ServletContainerInitializer;
-import java.util.EnumSet;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import java.util.function.Function;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** Embedded Jetty 12.1, ee10: one {@link ServletContextHandler} at "/" behind one HTTP/1.1 connector. */
+/**
+ * Embedded Jetty 12.1: one servlet context at "/" of one environment ({@link JettyEe10Context},
+ * {@link JettyEe11Context}) behind one HTTP/1.1 connector.
+ */
 final class JettyServer implements RunningServer {
     private final Server server;
     private final ServerConnector connector;
+    private final String environment;
 
-    private JettyServer(Server server, ServerConnector connector) {
+    private JettyServer(Server server, ServerConnector connector, String environment) {
         this.server = server;
         this.connector = connector;
+        this.environment = environment;
     }
 
-    static JettyServer start(Deployment deployment) throws Exception {
+    /** Starts {@code deployment} in the servlet context {@code context} makes of it, in {@code environment} (ee10, ee11). */
+    static JettyServer start(Deployment deployment, String environment, Function<Deployment, Handler> context) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("jetty-test");
         Server server = new Server(threads);
@@ -31,8 +32,8 @@ final class JettyServer implements RunningServer {
         connector.setPort(deployment.port);
         if (deployment.socketSendBuffer > 0) connector.setAcceptedSendBufferSize(deployment.socketSendBuffer);
         server.addConnector(connector);
-        server.setHandler(context(deployment));
-        JettyServer running = new JettyServer(server, connector);
+        server.setHandler(context.apply(deployment));
+        JettyServer running = new JettyServer(server, connector, environment);
         try {
             server.start();
         } catch (Exception e) {
@@ -42,36 +43,9 @@ final class JettyServer implements RunningServer {
         return running;
     }
 
-    private static ServletContextHandler context(Deployment deployment) {
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        deployment.initParameters.forEach(context::setInitParameter);
-        ServletContainerInitializer attributes = (classes, servletContext) ->
-                deployment.attributes.forEach(servletContext::setAttribute);
-        context.addServletContainerInitializer(attributes);
-        if (deployment.containerWebSocket) {
-            JakartaWebSocketServletContainerInitializer.configure(context, null);
-        }
-        for (Deployment.Initializer i : deployment.initializers) {
-            context.addServletContainerInitializer(i.initializer(), i.handlesTypes().toArray(Class<?>[]::new));
-        }
-        for (Deployment.FilterMapping f : deployment.filters) {
-            FilterHolder holder = new FilterHolder(f.filter());
-            holder.setName(f.name());
-            holder.setAsyncSupported(true);
-            context.addFilter(holder, f.mapping(), EnumSet.of(DispatcherType.REQUEST));
-        }
-        for (Deployment.ServletMapping s : deployment.servlets) {
-            ServletHolder holder = new ServletHolder(s.name(), s.servlet());
-            holder.setAsyncSupported(true);
-            context.addServlet(holder, s.mapping());
-        }
-        return context;
-    }
-
     @Override
     public String name() {
-        return "Jetty " + Server.getVersion();
+        return "Jetty " + Server.getVersion() + " " + environment;
     }
 
     @Override

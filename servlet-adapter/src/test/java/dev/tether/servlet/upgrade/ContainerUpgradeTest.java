@@ -93,7 +93,7 @@ class ContainerUpgradeTest {
             byte[] echoed = client.readExactly(payload.length, TIMEOUT);
             sent.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             assertArrayEquals(payload, echoed);
-            if (container == Container.JETTY) {
+            if (container.isJetty()) {
                 // Our Jetty transport fills its whole read buffer from a streaming socket, not 4 KiB at
                 // a time (Tomcat reads at most its 8 KiB socket buffer at once: its choice, not ours).
                 assertTrue(events.largestRead.get() > 8192, () -> "largest read " + events.largestRead);
@@ -122,7 +122,7 @@ class ContainerUpgradeTest {
             assertTrue(events.started.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             List<String> log = events.log;
             assertEquals(List.of("servlet returns", "filter returns"), log.subList(0, 2), log::toString);
-            String transport = container == Container.JETTY ? JettyEndPointTransport.class.getName()
+            String transport = container.isJetty() ? JettyEndPointTransport.class.getName()
                     : Boolean.getBoolean(ContainerUpgrade.PORTABLE_ON_TOMCAT) ? ServletTransport.class.getName()
                     : "dev.tether.servlet.upgrade.TomcatUpgradeHandler";
             assertEquals("start " + transport, log.get(2), log::toString);

@@ -9,14 +9,25 @@ import java.util.List;
 
 /**
  * The Eclipse Jetty 12.1 distribution ({@code jetty-home}): a base under target made with
- * {@code start.jar --add-modules=http,ee10-deploy}, the WAR as {@code webapps/ROOT.war}, then run
- * with {@code jetty.http.host=127.0.0.1 jetty.http.port=<free>}.
+ * {@code start.jar --add-modules=http,ee10-deploy} (or {@code ee11-deploy}: the environment the WAR
+ * is deployed in), the WAR as {@code webapps/ROOT.war}, then run with
+ * {@code jetty.http.host=127.0.0.1 jetty.http.port=<free>}.
  */
 public final class JettyDistribution extends Distribution {
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(60);
+    /** Jetty's default environment for a WAR here, as README's set-up has it. */
+    public static final String EE10 = "ee10";
+
+    private final String environment;
 
     public JettyDistribution(Path home, Path base, Path war, List<String> jvmOptions) {
-        super("Jetty " + home.getFileName(), home, base, war, jvmOptions);
+        this(home, base, war, jvmOptions, EE10);
+    }
+
+    /** @param environment the Jakarta EE environment the WAR is deployed in: {@code ee10} or {@code ee11} */
+    public JettyDistribution(Path home, Path base, Path war, List<String> jvmOptions, String environment) {
+        super("Jetty " + home.getFileName() + " " + environment, home, base, war, jvmOptions);
+        this.environment = environment;
     }
 
     /** From the system properties the build sets (see src-it/pom.xml). */
@@ -29,15 +40,20 @@ public final class JettyDistribution extends Distribution {
      * the work directory, its JVM started with {@code jvmOptions} (after {@code java}, before {@code -jar}).
      */
     public static JettyDistribution fromBuild(String instance, List<String> jvmOptions) {
+        return fromBuild(instance, jvmOptions, EE10);
+    }
+
+    /** As {@link #fromBuild(String, List)}, the WAR deployed in {@code environment} ({@code ee10}, {@code ee11}). */
+    public static JettyDistribution fromBuild(String instance, List<String> jvmOptions, String environment) {
         return new JettyDistribution(ItPaths.property("tether.it.jetty.home"),
-                ItPaths.property("tether.it.work").resolve(instance), ItPaths.property("tether.it.war"), jvmOptions);
+                ItPaths.property("tether.it.work").resolve(instance), ItPaths.property("tether.it.war"), jvmOptions, environment);
     }
 
     @Override
     protected void prepare() throws IOException, InterruptedException {
         Path out = base().resolve("add-modules.log");
         Process create = new ProcessBuilder(java(), "-jar", home().resolve("start.jar").toString(),
-                "jetty.home=" + home(), "jetty.base=" + base(), "--add-modules=http,ee10-deploy")
+                "jetty.home=" + home(), "jetty.base=" + base(), "--add-modules=http," + environment + "-deploy")
                 .directory(base().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(out.toFile())
