@@ -21,7 +21,6 @@ public interface WebSocket {
     /** The most bytes a ping's or a pong's payload may carry (RFC 6455 §5.5: control frames are short). */
     int MAX_CONTROL_PAYLOAD = 125;
 
-
     /**
      * Sends a text message.
      *

@@ -121,8 +121,9 @@ class FirstAppIT {
 
         Path log = work.resolve(container + ".log");
         List<Path> runPath = concat(List.of(mainClasses, servlets), tetherAndServletApi(), containerJars);
+        Path tmp = Files.createDirectories(work.resolve(container + "-tmp")); // TomcatMain's temporary base stays under target
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", join(runPath), main)
+                "-Djava.io.tmpdir=" + tmp, "-cp", join(runPath), main)
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
@@ -166,8 +167,8 @@ class FirstAppIT {
 
     /** A client of the chat and one of the feed, as README's "Try it" has them. */
     private void chatAndFeedOn(int port) throws Exception {
-        try (Feed feed = new Feed(http, URI.create("http://127.0.0.1:" + port + "/events"))) {
-            JdkSession chat = JdkSession.open(http, URI.create("ws://127.0.0.1:" + port + "/chat"));
+        try (Feed feed = new Feed(http, URI.create("http://127.0.0.1:" + port + "/events"));
+                JdkSession chat = JdkSession.open(http, URI.create("ws://127.0.0.1:" + port + "/chat"))) {
             assertEquals("welcome: 1 connected", chat.next(JdkSession.Message.class).string());
             JdkSession.await(chat.socket().sendText("hello from the README", true));
             assertEquals("hello from the README", chat.next(JdkSession.Message.class).string());
@@ -291,11 +292,16 @@ class FirstAppIT {
                 || file.startsWith("tether-servlet-") || file.startsWith("jakarta.servlet-api-"));
     }
 
-    /** jetty-ee10-servlet and what it brings (Jetty's server, its logging API and binding); no WebSocket stack. */
+    /**
+     * jetty-ee10-servlet and what it brings (jetty-ee, -server, -http, -io, -util, -security,
+     * -session, slf4j-api), and Jetty's slf4j binding for its log; nothing else of Jetty's.
+     */
     private static boolean isJetty(String file) {
-        return (file.startsWith("jetty-") && !file.contains("websocket") && !file.startsWith("jetty-client"))
-                || file.startsWith("slf4j-api-");
+        return JETTY_EE10_SERVLET.matcher(file).lookingAt() || file.startsWith("slf4j-api-");
     }
+
+    private static final Pattern JETTY_EE10_SERVLET =
+            Pattern.compile("jetty-(ee10-servlet|ee|server|http|io|util|security|session|slf4j-impl)-\\d");
 
     /** tomcat-embed-core and what it brings; no WebSocket stack. */
     private static boolean isTomcat(String file) {
@@ -335,7 +341,7 @@ class FirstAppIT {
         private volatile Stream<String> lines;
 
         Feed(HttpClient http, URI uri) throws IOException, InterruptedException {
-            HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "*/*").build();
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Accept", "*/*").timeout(TIMEOUT).build(); // for the head
             HttpResponse<Stream<String>> response = http.send(request, HttpResponse.BodyHandlers.ofLines());
             assertEquals(200, response.statusCode(), "GET /events");
             assertEquals("text/event-stream", response.headers().firstValue("Content-Type").orElse("").split(";")[0].trim());

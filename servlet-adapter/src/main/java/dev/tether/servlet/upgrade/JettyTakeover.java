@@ -49,7 +49,12 @@ final class JettyTakeover {
      */
     static void takeOver(HttpServletRequest request, HttpServletResponse response, int readBufferSize,
             int readsPerYield, Consumer<Transport> started, Consumer<Throwable> startFailed) throws ServletException {
-        Environment environment = ENVIRONMENTS.computeIfAbsent(containerRequest(request).getClass(), Environment::of);
+        Environment environment;
+        try {
+            environment = ENVIRONMENTS.computeIfAbsent(containerRequest(request).getClass(), Environment::of);
+        } catch (RuntimeException | LinkageError e) {
+            throw new ServletException("cannot find Jetty's servlet environment of " + request.getClass().getName(), e);
+        }
         Request core = environment.coreRequest(request);
         if (!"HTTP/1.1".equals(request.getProtocol())) {
             throw new ServletException("connection upgrade needs HTTP/1.1; this request is " + request.getProtocol());

@@ -58,8 +58,8 @@ public final class NodeClient {
 
         @Override
         public String toString() {
-            Map<Object, Long> counts = events.stream()
-                    .collect(Collectors.groupingBy(e -> e.get("event"), LinkedHashMap::new, Collectors.counting()));
+            Map<String, Long> counts = events.stream()
+                    .collect(Collectors.groupingBy(e -> String.valueOf(e.get("event")), LinkedHashMap::new, Collectors.counting()));
             return "$ " + command + "\nexit " + exit + "; events " + counts
                     + "\n--- stdout ---\n" + shortened(stdout) + "--- stderr ---\n" + shortened(stderr);
         }

@@ -2,6 +2,7 @@ package dev.tether.it.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,17 +54,31 @@ public final class ServerLogOnFailure implements TestWatcher {
     /** The stacks of the server's threads with a Tether frame in them, from {@code jcmd Thread.print}. */
     static String tetherThreads(Distribution server) {
         String dump;
+        Path out = null;
         try {
-            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(server.javaPid()), "Thread.print")
-                    .redirectErrorStream(true).start();
-            byte[] out = jcmd.getInputStream().readAllBytes();
-            if (!jcmd.waitFor(JCMD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) jcmd.destroyForcibly();
-            dump = new String(out, StandardCharsets.UTF_8);
+            // To a file, not a pipe: the wait below is bounded even if jcmd never finishes.
+            out = Files.createTempFile("jcmd-", ".txt");
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(server.javaPid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!jcmd.waitFor(JCMD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                jcmd.destroyForcibly();
+                return "(no thread dump: jcmd did not finish within " + JCMD_TIMEOUT + ")\n";
+            }
+            dump = Files.readString(out, StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
             return "(no thread dump: " + e + ")\n";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "(no thread dump: interrupted)\n";
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // a temp file left behind: nothing to report a failing test for
+                }
+            }
         }
         StringBuilder shown = new StringBuilder();
         for (String thread : stacks(dump)) {
