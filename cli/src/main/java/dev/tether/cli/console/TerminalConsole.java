@@ -7,6 +7,7 @@ import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.utils.InfoCmp;
+import org.jline.utils.Signals;
 
 import java.io.IOError;
 import java.io.IOException;
@@ -20,6 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class TerminalConsole implements Console {
     private static final String PROMPT = "> ";
+    /** The status the JVM's own SIGINT handler ends the process with (128 + 2). */
+    private static final int SIGINT_STATUS = 130;
+    /** The open console a SIGINT goes to when it reaches our process-wide handler (see {@link #open}). */
+    private static volatile TerminalConsole current;
 
     private final Terminal terminal;
     private final LineReader reader;
@@ -63,11 +68,29 @@ public final class TerminalConsole implements Console {
         // 130 instead of the close. Without them, the kernel decides: a signal while no line is read
         // (ISIG on), the character while one is.
         System.setProperty(TerminalBuilder.PROP_SOFTWARE_SIGNALS, "false");
+        // JLine swaps its SIGINT handler as every readLine starts and ends, unregistering one before it
+        // registers the next; in between the handler JLine found is back in place. Were that the JVM's
+        // own, a Ctrl-C landing there ended the process at once (its terminal closed by the shutdown,
+        // no close handshake). It is this one instead, registered before JLine's: the same interrupt.
+        Signals.register("INT", TerminalConsole::interruptedBySignal);
         try {
             Terminal terminal = TerminalBuilder.builder().system(true).name("tether").build();
-            return new TerminalConsole(terminal, Styles.forOutput(true, noColor), raw);
+            TerminalConsole console = new TerminalConsole(terminal, Styles.forOutput(true, noColor), raw);
+            current = console;
+            return console;
         } catch (IOException e) {
+            Signals.registerDefault("INT");
             throw new UncheckedIOException("could not open the terminal", e);
+        }
+    }
+
+    /** A SIGINT that reached our process-wide handler rather than JLine's: as the JVM would, when no console is open. */
+    private static void interruptedBySignal() {
+        TerminalConsole console = current;
+        if (console != null && !console.closed) {
+            console.interrupted();
+        } else {
+            System.exit(SIGINT_STATUS);
         }
     }
 
@@ -123,7 +146,11 @@ public final class TerminalConsole implements Console {
 
     private synchronized void print(String line) {
         if (!closed) { // a listener's last words may race the end of the session
-            reader.printAbove(line);
+            try {
+                reader.printAbove(line);
+            } catch (IllegalStateException terminalClosed) {
+                // JLine closed the terminal itself (the JVM is shutting down): nowhere left to print
+            }
         }
     }
 
@@ -145,6 +172,9 @@ public final class TerminalConsole implements Console {
             terminal.close();
         } catch (IOException e) {
             // the terminal is gone already; nothing to give back
+        } finally {
+            current = null;
+            Signals.registerDefault("INT"); // Ctrl-C as the JVM has it, once the session's terminal is given back
         }
     }
 }
