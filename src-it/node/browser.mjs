@@ -66,10 +66,40 @@ async function expectLine(wanted) {
 
 const offsite = [];
 const pageErrors = [];
+// Per page, the chat sockets' opens and closes and the member events they carried (the newest 30):
+// shown with the restart's result, so a member list that changed unexpectedly can be traced.
+const socketLog = {};
+let sockets = 0;
+
+function logChatSockets(page, name) {
+  page.on('websocket', (ws) => {
+    if (!ws.url().includes('/chat/')) return;
+    const log = (socketLog[name] ??= []);
+    const add = (entry) => {
+      log.push(entry);
+      if (log.length > 30) log.shift();
+    };
+    const id = ++sockets;
+    add(`${id} open`);
+    ws.on('framereceived', (frame) => {
+      let message;
+      try {
+        message = JSON.parse(frame.payload);
+      } catch (e) {
+        return;
+      }
+      if (['welcome', 'members', 'join', 'leave'].includes(message.type)) {
+        add(`${id} ${message.type} ${message.members ? message.members.join(',') : message.name}`);
+      }
+    });
+    ws.on('close', () => add(`${id} close`));
+  });
+}
 
 async function openPage(context, name, at) {
   const page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(`${name}: ${error.message}`));
+  logChatSockets(page, name);
   page.on('console', (message) => {
     if (message.type() === 'error') emit({ event: 'console', page: name, text: message.text() });
   });
@@ -219,7 +249,7 @@ async function restart(ada, grace) {
   await waitMembers(ada, ['ada', 'grace']);
   await waitMembers(grace, ['ada', 'grace']);
   emit({ event: 'reopened', ws: await state(ada, 'ws-state'), sse: await state(ada, 'sse-state'),
-    members: await members(ada) });
+    members: await members(ada), sockets: socketLog });
   await waitText(ada, '#messages .divider', 'The server restarted; earlier messages were not kept there.');
   const after = 'Back after the restart';
   await say(grace, after);
