@@ -25,6 +25,8 @@ public final class TerminalConsole implements Console {
     private static final int SIGINT_STATUS = 130;
     /** The open console a SIGINT goes to when it reaches our process-wide handler (see {@link #open}). */
     private static volatile TerminalConsole current;
+    /** The JVM's SIGINT handler ours replaced, put back when the console closes (shutdown hooks and all). */
+    private static Object jvmInterruptHandler;
 
     private final Terminal terminal;
     private final LineReader reader;
@@ -37,18 +39,19 @@ public final class TerminalConsole implements Console {
         this.terminal = terminal;
         this.styles = styles;
         this.raw = raw;
+        // Ctrl-C while no line is being read (e.g. while connecting) arrives as a signal. Set first:
+        // until then the terminal has the operating system's default for it.
+        terminal.handle(Terminal.Signal.INT, signal -> {
+            if (!closed) {
+                interrupted();
+            }
+        });
         this.reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("tether")
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // "!" is ordinary text in a message
                 .option(LineReader.Option.INSERT_TAB, true)              // so is a tab: no completion here
                 .build();
-        // Ctrl-C while no line is being read (e.g. while connecting) arrives as a signal.
-        terminal.handle(Terminal.Signal.INT, signal -> {
-            if (!closed) {
-                interrupted();
-            }
-        });
     }
 
     /**
@@ -72,15 +75,19 @@ public final class TerminalConsole implements Console {
         // registers the next; in between the handler JLine found is back in place. Were that the JVM's
         // own, a Ctrl-C landing there ended the process at once (its terminal closed by the shutdown,
         // no close handshake). It is this one instead, registered before JLine's: the same interrupt.
-        Signals.register("INT", TerminalConsole::interruptedBySignal);
+        Object jvmHandler = Signals.register("INT", TerminalConsole::interruptedBySignal);
         try {
             Terminal terminal = TerminalBuilder.builder().system(true).name("tether").build();
             TerminalConsole console = new TerminalConsole(terminal, Styles.forOutput(true, noColor), raw);
+            jvmInterruptHandler = jvmHandler;
             current = console;
             return console;
         } catch (IOException e) {
-            Signals.registerDefault("INT");
+            Signals.unregister("INT", jvmHandler);
             throw new UncheckedIOException("could not open the terminal", e);
+        } catch (RuntimeException e) {
+            Signals.unregister("INT", jvmHandler);
+            throw e;
         }
     }
 
@@ -173,8 +180,10 @@ public final class TerminalConsole implements Console {
         } catch (IOException e) {
             // the terminal is gone already; nothing to give back
         } finally {
-            current = null;
-            Signals.registerDefault("INT"); // Ctrl-C as the JVM has it, once the session's terminal is given back
+            if (current == this) { // Ctrl-C as the JVM has it (its shutdown hooks run), once the terminal is given back
+                current = null;
+                Signals.unregister("INT", jvmInterruptHandler);
+            }
         }
     }
 }
