@@ -188,7 +188,12 @@ public final class ServerHandshake {
         HttpHeaders headers = new HttpHeaders().set("Upgrade", "WebSocket").set("Connection", "Upgrade");
         String origin = request.header("Origin");
         if (origin != null) {
-            headers.set(prefix + "Origin", origin);
+            try {
+                headers.set(prefix + "Origin", origin);
+            } catch (IllegalArgumentException notAFieldValue) {
+                // as the Location below: the container may hand over what a header cannot carry back
+                return reject(400, "the Origin cannot be echoed in the " + prefix + "Origin header");
+            }
         }
         try {
             headers.set(prefix + "Location", location(request, host));

@@ -262,6 +262,43 @@ class ServerHandshakeTest {
     }
 
     @Test
+    @DisplayName("hixie: an Origin that cannot stand in the echoed Origin header is answered 400, not thrown at")
+    void hixieOriginThatCannotBeEchoed() {
+        for (String origin : List.of("https://ex\0ample.com", "https://a.com\r\nX-Injected: 1", "https://caf\u0100.com")) {
+            HandshakeRequest request = new HandshakeRequest() { // as a container may hand it over: not checked
+                @Override
+                public String method() {
+                    return "GET";
+                }
+
+                @Override
+                public String target() {
+                    return "/chat";
+                }
+
+                @Override
+                public List<String> headers(String name) {
+                    return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                        case "host" -> List.of("example.com");
+                        case "connection" -> List.of("Upgrade");
+                        case "upgrade" -> List.of("WebSocket");
+                        case "origin" -> List.of(origin);
+                        default -> List.of();
+                    };
+                }
+
+                @Override
+                public boolean secure() {
+                    return false;
+                }
+            };
+            ServerHandshake h = ServerHandshake.answer(request, DEFAULTS);
+            assertEquals(400, h.status(), origin);
+            assertTrue(h.failure().contains("Origin"), h.failure());
+        }
+    }
+
+    @Test
     @DisplayName("the driver made for each protocol takes deliverFragments and fragmentSize from the options")
     void fragmentOptionsReachTheDriver() {
         DriverOptions options = DriverOptions.builder(Role.SERVER).deliverFragments(true).fragmentSize(2).build();
