@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -74,7 +73,7 @@ class FirstAppIT {
     void readReadme() throws IOException {
         readme = ItPaths.property("tether.it.readme");
         work = ItPaths.property("tether.it.work").resolve("first-app");
-        deleteTree(work);
+        Distribution.deleteTree(work);
         Files.createDirectories(work);
         sources = ReadmeSnippets.section(readme, FIRST_APP).javaClasses();
         for (String name : List.of("com.example.ChatServlet", "com.example.NewsServlet", "com.example.JettyMain", "com.example.TomcatMain")) {
@@ -217,25 +216,9 @@ class FirstAppIT {
         return war;
     }
 
-    /** Polls GET /chat until the servlet answers 426 (it speaks WebSocket only); fails when the process ends first. */
-    private void awaitReady(Process server, int port, Path log) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/chat")).timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == 426) return;
-                last = "GET /chat answered " + status;
-            } catch (IOException e) {
-                last = "GET /chat: " + e;
-            }
-            // The pause between polls doubles as the check that the server still runs.
-            if (Processes.awaitExit(server, Duration.ofMillis(200))) {
-                fail("the app exited with " + server.exitValue() + " (" + last + "):\n" + Files.readString(log, StandardCharsets.ISO_8859_1));
-            }
-        }
-        fail("the app did not answer within " + TIMEOUT + " (" + last + ")");
+    private static void awaitReady(Process server, int port, Path log) throws IOException, InterruptedException {
+        String failure = Processes.awaitWebSocketServlet(server, URI.create("http://127.0.0.1:" + port + "/chat"), TIMEOUT);
+        if (failure != null) fail("the app is not serving: " + failure + "\n" + Files.readString(log, StandardCharsets.ISO_8859_1));
     }
 
     // ---------------------------------------------------------------- compiling
@@ -249,7 +232,7 @@ class FirstAppIT {
     /** Compiles {@code units} (class name to source) against {@code classPath} into work/name; fails with javac's messages. */
     private Path compile(String name, Map<String, String> units, List<Path> classPath) throws IOException {
         Path out = work.resolve(name + "-classes");
-        deleteTree(out);
+        Distribution.deleteTree(out);
         Files.createDirectories(out);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
@@ -321,13 +304,6 @@ class FirstAppIT {
 
     private static String join(List<Path> paths) {
         return paths.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 
     // ---------------------------------------------------------------- the feed, read as curl reads it

@@ -10,9 +10,6 @@ import java.util.Objects;
  * same way whether the connection is open, not yet open, or cannot carry the send at all.
  */
 public final class SendChecks {
-    /** RFC 6455 §5.5: control frames carry at most 125 bytes. */
-    public static final int MAX_CONTROL_PAYLOAD = WebSocket.MAX_CONTROL_PAYLOAD;
-
     private SendChecks() {
     }
 
@@ -22,7 +19,7 @@ public final class SendChecks {
      */
     public static void controlPayload(ByteBuffer payload) {
         Objects.requireNonNull(payload, "payload");
-        if (payload.remaining() > MAX_CONTROL_PAYLOAD) {
+        if (payload.remaining() > WebSocket.MAX_CONTROL_PAYLOAD) {
             throw new IllegalArgumentException("control frame payload of " + payload.remaining() + " bytes: at most 125");
         }
     }

@@ -5,9 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +23,6 @@ import java.util.stream.Stream;
  * whole process tree (and a shutdown hook does if the test JVM dies first).
  */
 public abstract class Distribution implements AutoCloseable {
-    /** What a WebSocketServlet answers a plain GET with: the application is deployed and serving. */
-    private static final int READY_STATUS = 426;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
     private static final int START_ATTEMPTS = 3;
@@ -199,26 +194,9 @@ public abstract class Distribution implements AutoCloseable {
         return this;
     }
 
-    /** Polls GET on the ready path until it answers 426, the process dies or the deadline passes; null when ready. */
+    /** Polls the ready path until it answers 426, the process dies or the deadline passes; null when ready. */
     private String awaitReady() throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest request = HttpRequest.newBuilder(http(readyPath)).timeout(Duration.ofSeconds(5)).GET().build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        String last = "no answer";
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                if (status == READY_STATUS) return null;
-                last = "GET " + readyPath + " answered " + status;
-            } catch (IOException e) {
-                last = "GET " + readyPath + ": " + e;
-            }
-            // The pause between polls doubles as the check that the server is still running.
-            if (Processes.awaitExit(process, Duration.ofMillis(200))) {
-                return "the process exited with " + process.exitValue() + " (" + last + ")";
-            }
-        }
-        return "not ready within " + START_TIMEOUT + " (" + last + ")";
+        return Processes.awaitWebSocketServlet(process, http(readyPath), START_TIMEOUT);
     }
 
     /** Stops the server's process tree: gracefully if it can within the grace time, else killed. */
@@ -279,7 +257,8 @@ public abstract class Distribution implements AutoCloseable {
         }
     }
 
-    protected static void deleteTree(Path root) throws IOException {
+    /** Deletes {@code root} and everything under it, if it exists. */
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) return;
         try (Stream<Path> paths = Files.walk(root)) {
             List<Path> all = paths.sorted(Comparator.reverseOrder()).toList();

@@ -1,5 +1,10 @@
 package dev.tether.it.support;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -69,5 +74,30 @@ public final class Processes {
         } catch (IllegalStateException shuttingDown) {
             // the hook runs anyway
         }
+    }
+
+    /**
+     * Polls GET {@code uri} until it answers 426 (a WebSocket servlet's answer to a plain GET: the
+     * application is up), {@code server} exits or {@code timeout} passes; null when ready, else why not.
+     */
+    public static String awaitWebSocketServlet(Process server, URI uri, Duration timeout) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                if (status == 426) return null;
+                last = "GET " + uri.getPath() + " answered " + status;
+            } catch (IOException e) {
+                last = "GET " + uri.getPath() + ": " + e;
+            }
+            // The pause between polls doubles as the check that the server is still running.
+            if (awaitExit(server, Duration.ofMillis(200))) {
+                return "the process exited with " + server.exitValue() + " (" + last + ")";
+            }
+        }
+        return "not ready within " + timeout + " (" + last + ")";
     }
 }
