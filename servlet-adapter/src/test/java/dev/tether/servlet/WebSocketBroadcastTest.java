@@ -200,7 +200,7 @@ class WebSocketBroadcastTest {
                 assertEquals(0x2, frame.opcode());
                 assertArrayEquals(sent.get(i), frame.payload(), "broadcast " + i + " arrived as it was sent");
             }
-            BufferPool pool = options.connection().lentBuffers(container.isJetty()); // Jetty writes direct buffers, Tomcat arrays
+            BufferPool pool = options.connection().lentBuffers(container.writesDirectBuffers());
             // The last frame's completion comes once the container is ready again after it: no event to wait on.
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (pool.lentCount() != 0 && System.nanoTime() < deadline) {

@@ -29,7 +29,7 @@ class WebSocketContextClassLoaderTest {
             return new WebSocketListener() {
                 @Override
                 public void onOpen(WebSocket socket) {
-                    atOpen.complete(Thread.currentThread().getName() + " " + Thread.currentThread().getContextClassLoader());
+                    atOpen.complete(Thread.currentThread().getName() + "\n" + Thread.currentThread().getContextClassLoader());
                 }
             };
         });
@@ -37,7 +37,7 @@ class WebSocketContextClassLoaderTest {
              JdkClient client = JdkClient.connect(running.wsUri("/tccl"))) {
             String open = atOpen.get(10, TimeUnit.SECONDS);
             ClassLoader request = atRequest.get(10, TimeUnit.SECONDS);
-            assertEquals(request.toString(), open.substring(open.indexOf(' ') + 1), "onOpen on " + open + "; request had " + request);
+            assertEquals(request.toString(), open.substring(open.indexOf('\n') + 1), "onOpen on " + open + "; request had " + request);
             client.socket.sendClose(1000, "").get(10, TimeUnit.SECONDS);
         }
     }

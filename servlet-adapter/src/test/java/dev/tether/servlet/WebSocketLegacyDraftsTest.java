@@ -10,6 +10,7 @@ import dev.tether.servlet.testing.RunningServer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -59,13 +60,13 @@ class WebSocketLegacyDraftsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Container.class)
+    @EnumSource(value = Container.class, names = "UNDERTOW", mode = EnumSource.Mode.EXCLUDE) // see below
     void hixie76EchoesAndClosesWithItsClosingHandshake(Container container) throws Exception {
         RecordingListener server = new RecordingListener().echoing();
         try (RunningServer running = container.start(r -> r.addServlet("/echo", TestServlet.of(server)));
              RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/echo"))) {
             RawWebSocketClient.ResponseHead head = client.sendRequestHead(hixie76Head(running.port(), "/echo"));
-            assertEquals(101, head.status());
+            assertEquals(101, head.status(), head::toString);
             assertEquals("ws://127.0.0.1:" + running.port() + "/echo", head.header("Sec-WebSocket-Location"));
             client.sendRaw(KEY3);
             assertArrayEquals(Hixie76Key.challengeResponse(KEY1, KEY2, KEY3), client.readExactly(16, TIMEOUT));
@@ -79,7 +80,7 @@ class WebSocketLegacyDraftsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Container.class)
+    @EnumSource(value = Container.class, names = "UNDERTOW", mode = EnumSource.Mode.EXCLUDE) // see below
     void hixie76RepliesToTheLastMessageBeforeAnsweringTheClose(Container container) throws Exception {
         RecordingListener server = new RecordingListener().echoing();
         try (RunningServer running = container.start(r -> r.addServlet("/echo", TestServlet.of(server)));
@@ -98,7 +99,7 @@ class WebSocketLegacyDraftsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Container.class)
+    @EnumSource(value = Container.class, names = "UNDERTOW", mode = EnumSource.Mode.EXCLUDE) // see below
     void hixie76SendsMadeBeforeTheKeyArrivesWaitForTheAnswer(Container container) throws Exception {
         // A servlet that sends right after the upgrade, before the 8 key bytes have arrived.
         HttpServlet eager = upgradingServlet(WebSocketOptions.defaults(), new WebSocketListener() {
@@ -112,6 +113,25 @@ class WebSocketLegacyDraftsTest {
         }
     }
 
+    /**
+     * Undertow's request parser collapses each run of spaces in a header value into one, so a
+     * hixie-76 key (whose number is divided by its count of spaces) cannot be read there: the
+     * handshake is refused with a clear 400 instead of being answered wrongly. Hixie-75 works.
+     */
+    @Test
+    void hixie76IsRefusedOnUndertowWhichCollapsesTheKeysSpaces() throws Exception {
+        RecordingListener server = new RecordingListener().echoing();
+        try (RunningServer running = Container.UNDERTOW.start(r -> r.addServlet("/echo", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/echo"))) {
+            RawWebSocketClient.ResponseHead head = client.sendRequestHead(hixie76Head(running.port(), "/echo"));
+            assertEquals(400, head.status(), head::toString);
+            String reason = new String(client.readExactly(Integer.parseInt(head.header("Content-Length")), TIMEOUT),
+                    StandardCharsets.UTF_8);
+            assertEquals("hixie-76 key's number 4146546015 is not a multiple of its 4 spaces: \"4 @1 46546xW%0l 1 5\"\n",
+                    reason, "the key as Undertow hands it over: " + KEY1 + " with one space fewer");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Container.class)
     void hixie75Echoes(Container container) throws Exception {
@@ -120,7 +140,7 @@ class WebSocketLegacyDraftsTest {
              RawWebSocketClient client = RawWebSocketClient.open(running.wsUri("/echo"))) {
             RawWebSocketClient.ResponseHead head = client.sendRequestHead("GET /echo HTTP/1.1\r\nUpgrade: WebSocket\r\n"
                     + "Connection: Upgrade\r\nHost: 127.0.0.1:" + running.port() + "\r\nOrigin: http://127.0.0.1\r\n\r\n");
-            assertEquals(101, head.status());
+            assertEquals(101, head.status(), head::toString);
             assertEquals("ws://127.0.0.1:" + running.port() + "/echo", head.header("WebSocket-Location"));
             client.sendRaw(frame("old times"));
             assertArrayEquals(frame("old times"), client.readExactly(frame("old times").length, TIMEOUT));
@@ -129,7 +149,7 @@ class WebSocketLegacyDraftsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Container.class)
+    @EnumSource(value = Container.class, names = "UNDERTOW", mode = EnumSource.Mode.EXCLUDE) // see below
     void aSendQueuedBehindACloseBeforeOpenFailsAsClosed(Container container) throws Exception {
         CompletableFuture<CompletableFuture<Void>> late = new CompletableFuture<>();
         HttpServlet servlet = upgradingServlet(WebSocketOptions.defaults(), new WebSocketListener() {
@@ -149,7 +169,7 @@ class WebSocketLegacyDraftsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Container.class)
+    @EnumSource(value = Container.class, names = "UNDERTOW", mode = EnumSource.Mode.EXCLUDE) // see below
     void aConnectionThatNeverOpensReportsNothingToItsListener(Container container) throws Exception {
         // A hixie-76 client that never sends its 8 key bytes: the handshake times out before open.
         RecordingListener listener = new RecordingListener();

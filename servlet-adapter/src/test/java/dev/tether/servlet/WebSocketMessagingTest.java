@@ -7,7 +7,6 @@ import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketRegistry;
 import dev.tether.message.BufferPool;
 import dev.tether.servlet.testing.Container;
-import dev.tether.servlet.upgrade.ContainerUpgrade;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RunningServer;
 import org.junit.jupiter.api.DisplayName;
@@ -58,8 +57,7 @@ class WebSocketMessagingTest {
     @DisplayName("a listener that accepts lent buffers echoes large messages from pooled buffers, direct where the container writes them as they are")
     void echoesLargeMessagesFromLentBuffers(Container container) throws Exception {
         WebSocketOptions options = WebSocketOptions.builder().build(); // a pool of its own
-        // Jetty's endpoint and Tomcat's socket (our routes there) write ByteBuffers; the servlet streams take arrays.
-        boolean direct = container.isJetty() || !Boolean.getBoolean(ContainerUpgrade.PORTABLE_ON_TOMCAT);
+        boolean direct = container.writesDirectBuffers();
         List<Boolean> directness = new java.util.concurrent.CopyOnWriteArrayList<>();
         RecordingListener server = new RecordingListener() {
             @Override

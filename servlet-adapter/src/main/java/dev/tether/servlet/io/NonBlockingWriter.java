@@ -2,6 +2,8 @@ package dev.tether.servlet.io;
 
 import dev.tether.runtime.Output;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 
 import java.io.IOException;
@@ -33,6 +35,7 @@ public final class NonBlockingWriter implements Output, WriteListener {
     private static final ThreadLocal<byte[]> BATCH = ThreadLocal.withInitial(NonBlockingWriter::spareBatch);
     /** Batch arrays containers are done with, for threads that left theirs to a connection; bounded. */
     private static final ArrayBlockingQueue<byte[]> SPARE_BATCHES = new ArrayBlockingQueue<>(64);
+    private static final String UNDERTOW_PACKAGE = "io.undertow.";
     /**
      * Whether a stream class writes a direct buffer as it is: it implements Servlet 6.1's
      * {@code write(ByteBuffer)} itself (the API's default copies into a new array, as we would).
@@ -68,6 +71,23 @@ public final class NonBlockingWriter implements Output, WriteListener {
     /** @param failures told when the container reports a failure or a write throws; the connection is then broken */
     public NonBlockingWriter(Consumer<Throwable> failures) {
         this.failures = failures;
+    }
+
+    /**
+     * Readies a response for a writer, before its output stream is taken. On Undertow, a non-blocking
+     * {@code flush()} leaves what the socket did not take in the stream's buffer, still reporting
+     * ready and with nothing armed to write it later: the bytes would wait for the next write. With a
+     * one-byte buffer every write goes to the socket, and what the socket does not take makes the
+     * stream not ready until its write listener has written it. Other containers are left as they are.
+     *
+     * @param response the response, not yet committed
+     */
+    public static void prepare(ServletResponse response) {
+        ServletResponse container = response;
+        while (container instanceof ServletResponseWrapper wrapper) container = wrapper.getResponse();
+        if (container.getClass().getName().startsWith(UNDERTOW_PACKAGE)) {
+            response.setBufferSize(1);
+        }
     }
 
     /**

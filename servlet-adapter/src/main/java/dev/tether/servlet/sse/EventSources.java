@@ -123,6 +123,7 @@ public final class EventSources {
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no"); // nginx: pass each event on, do not buffer
         options.headers().forEach(response::setHeader);
+        NonBlockingWriter.prepare(response);
 
         AsyncContext async = request.isAsyncStarted() ? request.getAsyncContext() : request.startAsync(request, response);
         async.setTimeout(0); // never the container's timeout: it would end quiet streams

@@ -32,7 +32,10 @@ import java.util.function.Consumer;
  * instead ({@link JettyTakeover}),
  * and the transport is Jetty's endpoint itself ({@link JettyEndPointTransport}). On Tomcat the
  * connection is upgraded to a handler of ours on Tomcat's socket ({@code TomcatUpgradeHandler}: over
- * the servlet streams, a connection that stops reading keeps a core busy). Everywhere else it
+ * the servlet streams, a connection that stops reading keeps a core busy). On Undertow the exchange
+ * is upgraded through Undertow's own API and the transport is its XNIO connection
+ * ({@code UndertowRoute}: Undertow's upgraded output stream writes whole arrays where it was given a
+ * part, and spins when the socket fails under a pending write). Everywhere else it
  * calls {@code request.upgrade(UpgradeHandler.class)} and the transport is a {@link ServletTransport}
  * over the upgraded servlet streams. <b>Remove the Jetty path once Jetty's portable path works
  * again.</b>
@@ -55,6 +58,9 @@ public final class ContainerUpgrade {
     private static final String TOMCAT_PACKAGE = "org.apache.catalina.";
     private static final String TOMCAT_INTERNAL_HANDLER = "org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler";
     private static final String TOMCAT_HANDLER = "dev.tether.servlet.upgrade.TomcatUpgradeHandler";
+    private static final String UNDERTOW_PACKAGE = "io.undertow.";
+    private static final String UNDERTOW_EXCHANGE = "io.undertow.server.HttpServerExchange";
+    private static final String UNDERTOW_ROUTE = "dev.tether.servlet.upgrade.UndertowRoute";
     /** A system property: {@code true} upgrades on Tomcat the portable way (for tests of that path, or a Tomcat the handler does not link against). */
     public static final String PORTABLE_ON_TOMCAT = "dev.tether.servlet.portableUpgradeOnTomcat";
     private static final Route PORTABLE = new Portable();
@@ -166,6 +172,9 @@ public final class ContainerUpgrade {
         if (requestClass.getName().startsWith(TOMCAT_PACKAGE)) {
             return tomcatRoute(requestClass);
         }
+        if (requestClass.getName().startsWith(UNDERTOW_PACKAGE)) {
+            return undertowRoute(requestClass);
+        }
         ClassLoader containerLoader = requestClass.getClassLoader();
         Class<?> jettyRequest = JETTY_REQUESTS.stream().map(name -> loadOrNull(name, containerLoader))
                 .filter(c -> c != null && c.isAssignableFrom(requestClass)).findFirst().orElse(null);
@@ -204,6 +213,26 @@ public final class ContainerUpgrade {
         } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
             LOG.log(Level.WARNING, "On Tomcat, but cannot link Tether's Tomcat upgrade handler; using "
                     + "HttpServletRequest.upgrade, on which a connection that stops reading keeps a core busy", e);
+            return PORTABLE;
+        }
+    }
+
+    /**
+     * Undertow's own route ({@code UndertowRoute}, compiled apart against Undertow's classes), if it
+     * links against the Undertow that made the request; else the portable one, which Undertow breaks.
+     */
+    private static Route undertowRoute(Class<?> requestClass) {
+        try {
+            Class<?> exchange = Class.forName(UNDERTOW_EXCHANGE, false, requestClass.getClassLoader());
+            Class<?> route = Class.forName(UNDERTOW_ROUTE, true, ContainerUpgrade.class.getClassLoader());
+            if (Class.forName(UNDERTOW_EXCHANGE, false, route.getClassLoader()) != exchange) {
+                throw new LinkageError(route + " was linked against another Undertow than " + exchange);
+            }
+            return (Route) route.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            LOG.log(Level.WARNING, "On Undertow, but cannot link Tether's Undertow route; using "
+                    + "HttpServletRequest.upgrade, whose non-blocking output Undertow 2.3 corrupts (it writes whole "
+                    + "arrays where it was given a part)", e);
             return PORTABLE;
         }
     }

@@ -71,7 +71,12 @@ class ContainerJsr356Test {
              JdkClient chat = JdkClient.connect(running.wsUri("/chat/kitchen"), "chat.v1");
              JdkClient counter = JdkClient.connect(running.wsUri("/counter"))) {
             String implementation = Recorder.await("jsr:");
-            assertTrue(implementation.contains(container == Container.TOMCAT ? "org.apache.tomcat" : "org.eclipse.jetty"),
+            String expected = switch (container) {
+                case TOMCAT -> "org.apache.tomcat";
+                case UNDERTOW -> "io.undertow";
+                case JETTY, JETTY_EE11 -> "org.eclipse.jetty";
+            };
+            assertTrue(implementation.contains(expected),
                     implementation);
             jsr.sendText("hi").get(10, TimeUnit.SECONDS);
             assertEquals("jsr: hi", jsr.next(), "the container's JSR-356 is active");

@@ -1,5 +1,6 @@
 package dev.tether.servlet.testing;
 
+import dev.tether.servlet.upgrade.ContainerUpgrade;
 import java.util.function.Consumer;
 
 /**
@@ -28,11 +29,27 @@ public enum Container {
         public RunningServer start(Consumer<? super ServletRegistrar> setup) throws Exception {
             return TomcatServer.start(Deployment.of(setup));
         }
+    },
+    /** Undertow 2.3 (Servlet 6.0), embedded: the portable route, as any other container gets it. */
+    UNDERTOW {
+        @Override
+        public RunningServer start(Consumer<? super ServletRegistrar> setup) throws Exception {
+            return UndertowServer.start(Deployment.of(setup));
+        }
     };
 
     /** Whether this is Jetty (either environment): Tether takes its connections over through Jetty's core. */
     public boolean isJetty() {
         return this == JETTY || this == JETTY_EE11;
+    }
+
+    /**
+     * Whether Tether's transport on this container writes direct buffers as they are: its own routes
+     * on Jetty, Tomcat and Undertow do; the portable route (servlet streams, under test on Tomcat when
+     * {@link ContainerUpgrade#PORTABLE_ON_TOMCAT} is set) takes arrays.
+     */
+    public boolean writesDirectBuffers() {
+        return this != TOMCAT || !Boolean.getBoolean(ContainerUpgrade.PORTABLE_ON_TOMCAT);
     }
 
     /** Deploys what {@code setup} registers at the root context and starts the container. */

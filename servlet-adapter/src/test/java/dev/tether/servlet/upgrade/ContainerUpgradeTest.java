@@ -123,6 +123,7 @@ class ContainerUpgradeTest {
             List<String> log = events.log;
             assertEquals(List.of("servlet returns", "filter returns"), log.subList(0, 2), log::toString);
             String transport = container.isJetty() ? JettyEndPointTransport.class.getName()
+                    : container == Container.UNDERTOW ? "dev.tether.servlet.upgrade.UndertowTransport"
                     : Boolean.getBoolean(ContainerUpgrade.PORTABLE_ON_TOMCAT) ? ServletTransport.class.getName()
                     : "dev.tether.servlet.upgrade.TomcatUpgradeHandler";
             assertEquals("start " + transport, log.get(2), log::toString);

@@ -1,0 +1,309 @@
+package dev.tether.servlet.upgrade;
+
+import dev.tether.api.ConnectionClosedException;
+import dev.tether.runtime.Transport;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * A connection upgraded on Undertow ({@link UndertowRoute}), over its XNIO channels.
+ *
+ * <p>Reading runs on Undertow's worker threads, never on its I/O thread (which serves many
+ * connections): the read listener suspends reads and hands the reading to a worker, which reads
+ * while the connection wants input and bytes are there, then resumes reads (no bytes) or leaves them
+ * suspended (the connection wants none: {@link #demand()} sends a worker back). So one reader at a
+ * time, and a connection that holds back input costs nothing while it does.
+ *
+ * <p>Writes are gathering and non-blocking, one at a time: what the socket does not take at once is
+ * written from the write listener. A close waits for the write in progress.
+ */
+final class UndertowTransport implements Transport {
+    private static final ThreadLocal<ByteBuffer> BUFFERS = new ThreadLocal<>();
+    private static final int FIRST_BUFFER = 4 * 1024;
+
+    private final StreamConnection connection;
+    private final ConduitStreamSourceChannel source;
+    private final ConduitStreamSinkChannel sink;
+    private final Executor worker;
+    /** The application's class loader, the context loader whenever this calls into the connection. */
+    private final ClassLoader applicationLoader;
+    private final int readBufferSize;
+    private final int readsPerYield;
+    private volatile Inbound inbound;
+    /** Reading stopped because the connection wanted no input: {@link #demand()} starts it again. */
+    private final AtomicBoolean suspended = new AtomicBoolean(true);
+    /** The end of input or a failure was reported: nothing more is read. */
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    // Guarded by this.
+    private ByteBuffer[] writing;
+    private WriteCallback writeCallback;
+    private boolean closeWhenWritten;
+    private boolean writesResumed;
+
+    /** On the connection's I/O thread, right after the upgrade. */
+    UndertowTransport(StreamConnection connection, ContainerUpgrade.TransportSettings settings, ClassLoader applicationLoader) {
+        this.connection = connection;
+        this.source = connection.getSourceChannel();
+        this.sink = connection.getSinkChannel();
+        this.worker = connection.getWorker();
+        this.applicationLoader = applicationLoader;
+        this.readBufferSize = settings.readBufferSize();
+        this.readsPerYield = settings.readsPerYield();
+        source.suspendReads(); // reading starts with start(), on a worker
+        sink.suspendWrites();
+        source.getReadSetter().set(channel -> {
+            channel.suspendReads();
+            worker.execute(this::readInApplication);
+        });
+        sink.getWriteSetter().set(channel -> continueWriting());
+        connection.getCloseSetter().set(channel -> inApplication(this::closed));
+    }
+
+    @Override
+    public void start(Inbound in) {
+        this.inbound = in;
+        demand(); // reads what came with the upgrade request (Undertow keeps it for us) and what follows
+    }
+
+    @Override
+    public void demand() {
+        if (inbound != null && suspended.compareAndSet(true, false)) {
+            worker.execute(this::readInApplication);
+        }
+    }
+
+    private void readInApplication() {
+        Inbound in = inbound;
+        if (in != null && !ended.get() && !closed.get()) {
+            inApplication(() -> readLoop(in));
+        }
+    }
+
+    /** Reads while the connection wants input and bytes are there; one worker at a time. */
+    private void readLoop(Inbound in) {
+        try {
+            int reads = 0;
+            ByteBuffer buffer = buffer();
+            while (true) {
+                if (!in.wantsInput()) {
+                    suspended.set(true);
+                    // Asked again once the flag is up: a demand that came before it saw nothing to resume.
+                    if (in.wantsInput() && suspended.compareAndSet(true, false)) {
+                        continue;
+                    }
+                    return; // reads stay suspended until demand()
+                }
+                buffer.clear().limit(Math.min(buffer.capacity(), readBufferSize));
+                int n = source.read(buffer);
+                if (n < 0) {
+                    if (ended.compareAndSet(false, true)) {
+                        in.onEndOfInput();
+                    }
+                    return;
+                }
+                if (n == 0) {
+                    source.resumeReads(); // the last thing this worker does: the read listener sends the next one
+                    return;
+                }
+                boolean filled = !buffer.hasRemaining();
+                in.onInput(buffer.flip());
+                if (filled && buffer.capacity() < readBufferSize) {
+                    buffer = grown(buffer.capacity());
+                }
+                if (readsPerYield > 0 && ++reads % readsPerYield == 0) {
+                    Thread.yield(); // as the other routes do: other connections get the CPU
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer[] buffers, WriteCallback callback) {
+        synchronized (this) {
+            writing = buffers;
+            writeCallback = callback;
+        }
+        continueWriting();
+    }
+
+    /** Writes what the socket takes now; from the caller, then from the write listener until done. */
+    private void continueWriting() {
+        WriteCallback done;
+        boolean closeNow;
+        IOException failure = null;
+        synchronized (this) {
+            if (writing == null) {
+                suspendWrites();
+                return;
+            }
+            try {
+                if (!writeAll() || !sink.flush()) {
+                    writesResumed = true;
+                    sink.resumeWrites(); // the write listener comes back when the socket takes more
+                    return;
+                }
+            } catch (IOException e) {
+                failure = e;
+            }
+            suspendWrites();
+            done = writeCallback;
+            closeNow = closeWhenWritten || failure != null;
+            writing = null;
+            writeCallback = null;
+            closeWhenWritten = false;
+        }
+        if (failure != null) {
+            fail(failure);
+        } else if (closeNow) {
+            closeNow();
+        }
+        if (done != null) {
+            WriteCallback callback = done;
+            IOException error = failure;
+            inApplication(() -> {
+                if (error == null) {
+                    callback.written();
+                } else {
+                    callback.failed(error);
+                }
+            });
+        }
+    }
+
+    /** Under the lock. */
+    private void suspendWrites() {
+        if (writesResumed) {
+            writesResumed = false;
+            sink.suspendWrites();
+        }
+    }
+
+    /** Under the lock: true if every buffer of the write in progress is written. */
+    private boolean writeAll() throws IOException {
+        ByteBuffer[] buffers = writing;
+        int first = 0;
+        while (first < buffers.length) {
+            if (!buffers[first].hasRemaining()) {
+                first++;
+                continue;
+            }
+            if (sink.write(buffers, first, buffers.length - first) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reading or writing failed: the connection learns why, then the socket closes. */
+    private void fail(Throwable error) {
+        Inbound in = inbound;
+        if (ended.compareAndSet(false, true) && in != null) {
+            inApplication(() -> in.onFailure(error));
+        }
+        closeNow();
+    }
+
+    @Override
+    public boolean writesDirectBuffers() {
+        return true;
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (writing != null) {
+                closeWhenWritten = true;
+                return;
+            }
+        }
+        closeNow();
+    }
+
+    @Override
+    public void abort() {
+        closeNow();
+        synchronized (this) {
+            // Waits for a write in progress on another thread to leave the buffers: the caller may reuse them.
+            writing = null;
+            writeCallback = null;
+        }
+    }
+
+    private void closeNow() {
+        if (closed.compareAndSet(false, true)) {
+            IoUtils.safeClose(connection); // the close listener (closed()) follows
+        }
+    }
+
+    /** The connection closed, by either side or by the container: what was in progress failed. */
+    private void closed() {
+        closed.set(true);
+        WriteCallback pending;
+        synchronized (this) {
+            pending = writeCallback;
+            writing = null;
+            writeCallback = null;
+        }
+        Inbound in = inbound;
+        if (in != null && ended.compareAndSet(false, true)) {
+            in.onFailure(new ConnectionClosedException("the connection closed"));
+        }
+        if (pending != null) {
+            pending.failed(new ConnectionClosedException("the connection closed while writing"));
+        }
+    }
+
+    /** Runs {@code call} with the application's class loader as this thread's context loader. */
+    void inApplication(Runnable call) {
+        inApplication(() -> {
+            call.run();
+            return null;
+        });
+    }
+
+    private <T> T inApplication(Supplier<T> call) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        if (previous == applicationLoader) {
+            return call.get();
+        }
+        thread.setContextClassLoader(applicationLoader);
+        try {
+            return call.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** The calling thread's read buffer, 4 KiB at first, grown when reads fill it (as the other routes). */
+    private ByteBuffer buffer() {
+        ByteBuffer buffer = BUFFERS.get();
+        if (buffer == null) {
+            buffer = ByteBuffer.allocate(Math.min(FIRST_BUFFER, readBufferSize));
+            BUFFERS.set(buffer);
+        }
+        return buffer;
+    }
+
+    private ByteBuffer grown(int filled) {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(2L * filled, readBufferSize));
+        BUFFERS.set(buffer);
+        return buffer;
+    }
+
+    @Override
+    public String toString() {
+        return "UndertowTransport[" + connection.getPeerAddress() + "]";
+    }
+}
