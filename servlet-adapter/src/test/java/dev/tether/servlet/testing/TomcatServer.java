@@ -32,8 +32,33 @@ final class TomcatServer implements RunningServer {
         UNDEPLOY_LOG.setLevel(Level.SEVERE);
     }
 
+    /**
+     * One directory per JVM for the servers' base directories, deleted when the JVM exits: each
+     * server deletes its own when it stops, but some stopped Tomcat now and then creates its (empty)
+     * base directory again afterwards, which would outlive the tests.
+     */
+    private static final BaseDirectories BASE_DIRS = new BaseDirectories();
+
+    private static final class BaseDirectories {
+        private Path dir;
+
+        synchronized Path get() throws IOException {
+            if (dir == null) {
+                Path created = Files.createTempDirectory("tether-tomcat");
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(created), "tether-tomcat-cleanup"));
+                dir = created;
+            }
+            return dir;
+        }
+    }
+
     private final Tomcat tomcat;
     private final Path baseDir;
+    /**
+     * Read once started: asking Tomcat for its connector after {@link #close()} makes it create its
+     * base directory again, which would outlive the test.
+     */
+    private volatile int port = -1;
 
     private TomcatServer(Tomcat tomcat, Path baseDir) {
         this.tomcat = tomcat;
@@ -41,7 +66,7 @@ final class TomcatServer implements RunningServer {
     }
 
     static TomcatServer start(Deployment deployment) throws Exception {
-        Path baseDir = Files.createTempDirectory("tether-tomcat");
+        Path baseDir = Files.createTempDirectory(BASE_DIRS.get(), "server");
         Tomcat tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString()); // Tomcat's work directory; nothing is deployed from disk
         Connector connector = new Connector();
@@ -61,6 +86,7 @@ final class TomcatServer implements RunningServer {
             server.close();
             throw e;
         }
+        server.port = connector.getLocalPort();
         return server;
     }
 
@@ -106,7 +132,7 @@ final class TomcatServer implements RunningServer {
 
     @Override
     public int port() {
-        return tomcat.getConnector().getLocalPort();
+        return port;
     }
 
     @Override
