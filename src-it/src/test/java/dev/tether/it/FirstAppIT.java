@@ -139,6 +139,162 @@ class FirstAppIT {
         }
     }
 
+    /**
+     * A new Maven project made of README alone: Install's BOM import and dependency, the servlet API
+     * as the first app says ({@code provided}), {@code jetty-ee10-servlet} for the Jetty main, and
+     * the three classes. Maven resolves it offline from a local repository that is this machine's
+     * (read through links) with this build's artifacts beside it, as {@code mvn install} would put
+     * them, compiles it, and the main runs on the class path Maven made.
+     */
+    @Test
+    @DisplayName("followed literally in a new Maven project: the coordinates resolve, the app compiles and serves")
+    void asANewMavenProject() throws Exception {
+        Path project = work.resolve("maven-project");
+        Distribution.deleteTree(project);
+        Path packageDir = Files.createDirectories(project.resolve("src/main/java/com/example"));
+        int port = Distribution.freePort();
+        for (String name : List.of("com.example.ChatServlet", "com.example.NewsServlet", "com.example.JettyMain")) {
+            String source = sources.get(name).replace("setPort(8080)", "setPort(" + port + ")");
+            Files.writeString(packageDir.resolve(name.substring(name.lastIndexOf('.') + 1) + ".java"), source);
+        }
+        Files.writeString(project.resolve("pom.xml"), newProjectPom());
+        Path repository = localRepositoryWithThisBuild(project.resolve("repository"));
+        Path classPath = project.resolve("classpath.txt");
+        Path mavenLog = project.resolve("maven.log");
+        Process maven = new ProcessBuilder(ItPaths.property("tether.it.maven.home").resolve("bin/mvn").toString(),
+                "-B", "-q", "-o", "-Dmaven.repo.local=" + repository, "compile",
+                "org.apache.maven.plugins:maven-dependency-plugin:" + System.getProperty("tether.it.dependency.plugin.version")
+                        + ":build-classpath", "-Dmdep.outputFile=" + classPath)
+                .directory(project.toFile()).redirectErrorStream(true).redirectOutput(mavenLog.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+        if (!Processes.awaitExit(maven, Duration.ofMinutes(3)) || maven.exitValue() != 0) {
+            Processes.killTree(maven);
+            fail("mvn compile of README's first app failed:\n" + Files.readString(mavenLog, StandardCharsets.ISO_8859_1)
+                    + "\npom.xml:\n" + Files.readString(project.resolve("pom.xml")));
+        }
+        String mavenClassPath = Files.readString(classPath).trim();
+        assertTrue(mavenClassPath.contains("tether-servlet-" + System.getProperty("tether.it.version") + ".jar"), mavenClassPath);
+
+        Path log = work.resolve("maven-project.log");
+        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + Files.createDirectories(project.resolve("tmp")),
+                "-cp", project.resolve("target/classes") + File.pathSeparator + mavenClassPath, "com.example.JettyMain")
+                .redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .start();
+        Thread hook = Processes.killOnExit(server, "the new project's JettyMain");
+        boolean passed = false;
+        try {
+            awaitReady(server, port, log);
+            chatAndFeedOn(port);
+            passed = true;
+        } finally {
+            Processes.stopTree(server, Duration.ofSeconds(10));
+            Processes.removeHook(hook);
+            if (!passed) System.out.println("[src-it] the new project's JettyMain output (" + log + "):\n"
+                    + Files.readString(log, StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /**
+     * README's Install snippet as a project's pom, at this build's version, with what the first app
+     * adds: the servlet API ({@code provided}) and Jetty for the embedded main. Plugin versions are
+     * pinned, as a project from an archetype has them (Maven's defaults may not be on this machine).
+     */
+    private String newProjectPom() throws IOException {
+        String install = ReadmeSnippets.section(readme, "## Install").blocks("xml").get(0).text();
+        String release = System.getProperty("tether.it.version").replace("-SNAPSHOT", "");
+        String atThisBuild = install.replace("<version>" + release + "</version>",
+                "<version>" + System.getProperty("tether.it.version") + "</version>");
+        assertNotEquals(install, atThisBuild, "Install's BOM import is not at version " + release);
+        int end = atThisBuild.lastIndexOf("</dependencies>");
+        assertTrue(end > 0, "Install's snippet has no <dependencies>");
+        String added = """
+                  <dependency>
+                    <groupId>jakarta.servlet</groupId>
+                    <artifactId>jakarta.servlet-api</artifactId>
+                    <version>6.1.0</version>
+                    <scope>provided</scope>
+                  </dependency>
+                  <dependency>
+                    <groupId>org.eclipse.jetty.ee10</groupId>
+                    <artifactId>jetty-ee10-servlet</artifactId>
+                    <version>%s</version>
+                  </dependency>
+                """.formatted(System.getProperty("tether.it.jetty.version"));
+        String dependencies = atThisBuild.substring(0, end) + added + atThisBuild.substring(end);
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <project xmlns="http://maven.apache.org/POM/4.0.0">
+                  <modelVersion>4.0.0</modelVersion>
+                  <groupId>com.example</groupId>
+                  <artifactId>first-app</artifactId>
+                  <version>1.0</version>
+                  <properties>
+                    <maven.compiler.release>17</maven.compiler.release>
+                    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+                  </properties>
+                %s
+                  <build>
+                    <plugins>
+                      <plugin>
+                        <artifactId>maven-resources-plugin</artifactId>
+                        <version>%s</version>
+                      </plugin>
+                      <plugin>
+                        <artifactId>maven-compiler-plugin</artifactId>
+                        <version>%s</version>
+                      </plugin>
+                    </plugins>
+                  </build>
+                </project>
+                """.formatted(dependencies, System.getProperty("tether.it.resources.plugin.version"),
+                System.getProperty("tether.it.compiler.plugin.version"));
+    }
+
+    /**
+     * A local repository for the new project: every group of this machine's, linked (so nothing is
+     * downloaded), and this build's parent, BOM and library jars under dev/tether, where
+     * {@code mvn install} would put them. Nothing is written into the machine's own repository.
+     */
+    private Path localRepositoryWithThisBuild(Path farm) throws IOException {
+        Path machine = ItPaths.property("tether.it.local.repository");
+        Files.createDirectories(farm.resolve("dev"));
+        try (Stream<Path> groups = Files.list(machine)) {
+            for (Path group : groups.toList()) {
+                if (!group.getFileName().toString().equals("dev")) Files.createSymbolicLink(farm.resolve(group.getFileName()), group);
+            }
+        }
+        if (Files.isDirectory(machine.resolve("dev"))) {
+            try (Stream<Path> groups = Files.list(machine.resolve("dev"))) {
+                for (Path group : groups.toList()) {
+                    if (!group.getFileName().toString().equals("tether")) {
+                        Files.createSymbolicLink(farm.resolve("dev").resolve(group.getFileName()), group);
+                    }
+                }
+            }
+        }
+        Path root = readme.getParent();
+        String version = System.getProperty("tether.it.version");
+        install(farm, "tether-parent", version, root.resolve("pom.xml"), null);
+        install(farm, "tether-bom", version, root.resolve("bom/pom.xml"), null);
+        install(farm, "tether-core", version, root.resolve("core/pom.xml"), root.resolve("core/target"));
+        install(farm, "tether-runtime", version, root.resolve("runtime/pom.xml"), root.resolve("runtime/target"));
+        install(farm, "tether-servlet", version, root.resolve("servlet-adapter/pom.xml"), root.resolve("servlet-adapter/target"));
+        return farm;
+    }
+
+    /** Puts a pom (and the jar built in {@code target}, if given) where a local repository keeps it. */
+    private static void install(Path repository, String artifactId, String version, Path pom, Path target) throws IOException {
+        Path dir = Files.createDirectories(repository.resolve("dev/tether").resolve(artifactId).resolve(version));
+        Files.copy(pom, dir.resolve(artifactId + "-" + version + ".pom"));
+        if (target != null) {
+            Path jar = target.resolve(artifactId + "-" + version + ".jar");
+            if (!Files.isRegularFile(jar)) throw new IllegalStateException("not built (run through mvn verify): " + jar);
+            Files.copy(jar, dir.resolve(jar.getFileName()));
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"tomcat", "jetty"})
     @DisplayName("packaged as a WAR and deployed to the stock distribution: by its annotations on Tomcat, by README's web.xml on Jetty")
