@@ -9,9 +9,12 @@ import dev.tether.api.WebSocket;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RunningServer;
+import dev.tether.servlet.upgrade.ContainerUpgrade;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** Slow consumers, backpressure and inbound pause/resume. */
 class WebSocketFlowControlTest {
@@ -119,6 +123,66 @@ class WebSocketFlowControlTest {
             assertEquals("text:a", server.await("text:"));
             assertEquals("text:b", server.await("text:"));
         }
+    }
+
+    /**
+     * A connection holding back its input, with the peer's bytes waiting unread in its socket, costs
+     * the server nothing while it does: no container thread goes round reading nothing (as Tomcat's
+     * servlet streams made it, a core per connection: the reason for Tether's Tomcat route). Measured
+     * as the CPU time of this JVM's threads over a window, against a bound far below a spinning core.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void inputHeldBackWithBytesWaitingCostsNoCpu(Container container) throws Exception {
+        assumeFalse(container == Container.TOMCAT && Boolean.getBoolean(ContainerUpgrade.PORTABLE_ON_TOMCAT),
+                "the portable route on Tomcat spins (README: Containers); Tether does not take it there");
+        RecordingListener server = new RecordingListener() {
+            @Override
+            public void onOpen(WebSocket socket) {
+                socket.pause();
+                super.onOpen(socket);
+            }
+        };
+        int frames = 16;
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            WebSocket socket = server.socket();
+            byte[] payload = new byte[16 * 1024];
+            for (int i = 0; i < frames; i++) {
+                client.sendFrame(0x82, payload, true); // 256 KiB: within the sockets' buffers, waiting for the server
+            }
+            Duration window = Duration.ofSeconds(1);
+            long used = cpuTimeOfOtherThreads(window);
+            assertTrue(used < window.toNanos() / 5, () -> container + ": the server's threads used "
+                    + used / 1_000_000 + " ms of CPU in " + window.toMillis() + " ms while input was held back");
+            assertEquals(0, socket.bytesReceived(), "nothing read while paused");
+            socket.resume();
+            for (int i = 0; i < frames; i++) {
+                assertEquals("binary:" + payload.length, server.await("binary:"));
+            }
+        }
+    }
+
+    /** CPU time that every thread but this one used over {@code window} (a thread that ends within it is left out). */
+    private static long cpuTimeOfOtherThreads(Duration window) throws InterruptedException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        long[] ids = threads.getAllThreadIds();
+        long[] before = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) before[i] = threads.getThreadCpuTime(ids[i]);
+        Thread.sleep(window.toMillis()); // a measuring window, not a wait for an event
+        long used = 0;
+        for (int i = 0; i < ids.length; i++) {
+            long after = threads.getThreadCpuTime(ids[i]);
+            if (ids[i] != self && before[i] >= 0 && after >= 0) used += after - before[i];
+        }
+        // Threads started within the window count from zero.
+        for (long id : threads.getAllThreadIds()) {
+            if (id != self && java.util.Arrays.stream(ids).noneMatch(known -> known == id)) {
+                used += Math.max(0, threads.getThreadCpuTime(id));
+            }
+        }
+        return used;
     }
 
     @ParameterizedTest
