@@ -28,6 +28,8 @@ import java.util.Random;
  *   <li>{@code open <port> <connections> <window> <serverPid>} → {@code OPENED millis=… genCpu=… serverCpu=…}
  *       (the connections stay open, idle)</li>
  *   <li>{@code closeall} → {@code CLOSED}</li>
+ *   <li>{@code churn <count>} → {@code CHURNED closed=…}: the {@code count} oldest open connections leave,
+ *       every other one with a Close frame and a FIN, the rest with a reset (the soak then opens as many)</li>
  * </ul>
  */
 public final class LoadGenerator {
@@ -90,6 +92,7 @@ public final class LoadGenerator {
                 generator.closeAll();
                 System.out.println("CLOSED");
             }
+            case "churn" -> System.out.println("CHURNED closed=" + generator.churn(Integer.parseInt(a[1])));
             case "sseopen" -> System.out.println("SSEOPENED millis=" + generator.sseOpen(Integer.parseInt(a[1]), Integer.parseInt(a[2])));
             case "ssecount" -> System.out.println(generator.sseCount(Double.parseDouble(a[1]), Long.parseLong(a[2])));
             default -> System.out.println("ERROR unknown command " + a[0]);
@@ -482,6 +485,34 @@ public final class LoadGenerator {
             }
         }
         idle.clear();
+    }
+
+    /** A client's Close frame, code 1001 (going away), masked with a zero key. */
+    private static final byte[] CLOSE_GOING_AWAY = {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xE9};
+
+    /**
+     * The oldest {@code count} open connections leave as clients do: half say goodbye (a Close frame,
+     * then their FIN, not waiting for the answer), half vanish (a reset).
+     */
+    private int churn(int count) {
+        int closing = Math.min(count, idle.size());
+        List<SocketChannel> leaving = new ArrayList<>(idle.subList(0, closing));
+        idle.subList(0, closing).clear();
+        for (int i = 0; i < leaving.size(); i++) {
+            SocketChannel c = leaving.get(i);
+            try {
+                if (i % 2 == 0) {
+                    c.write(ByteBuffer.wrap(CLOSE_GOING_AWAY)); // 8 bytes into an idle socket: written at once
+                    c.shutdownOutput();
+                } else {
+                    c.setOption(StandardSocketOptions.SO_LINGER, 0);
+                }
+                c.close();
+            } catch (IOException ignored) {
+                // leaving anyway
+            }
+        }
+        return closing;
     }
 
     // ---- CPU
