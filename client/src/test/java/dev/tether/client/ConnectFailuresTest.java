@@ -4,6 +4,11 @@ import dev.tether.api.WebSocket;
 import dev.tether.api.WebSocketListener;
 import dev.tether.client.WebSocketConnectException.Step;
 import dev.tether.driver.handshake.AcceptKey;
+import dev.tether.extension.Extension;
+import dev.tether.extension.ExtensionContext;
+import dev.tether.extension.ExtensionParams;
+import dev.tether.extension.ExtensionSession;
+import dev.tether.message.Message;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -175,6 +180,19 @@ class ConnectFailuresTest {
     }
 
     @Test
+    void anExtensionThatThrowsOnTheServersAnswerFailsTheHandshake() throws Exception {
+        // A hostile server's parameters reach a bug in an application's extension: still a failed handshake.
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) -> out.write(switching(head,
+                "Sec-WebSocket-Extensions: x-fragile; size\r\n")))) {
+            ClientOptions fragile = ClientOptions.builder().proxy(ProxyOptions.none()).extension(new FragileExtension()).build();
+            WebSocketHandshakeException e = assertInstanceOf(WebSocketHandshakeException.class, failure(server.uri("/"), fragile));
+            assertEquals(101, e.status());
+            assertTrue(e.getMessage().contains("Sec-WebSocket-Extensions: an extension failed on the server's answer:"
+                    + " java.lang.NullPointerException"), e.getMessage());
+        }
+    }
+
+    @Test
     void aServerThatClosesBeforeAnsweringFailsTheHandshake() throws Exception {
         try (ScriptedServer closing = ScriptedServer.start((head, socket, out) -> socket.close())) {
             WebSocketConnectException e = failure(closing.uri("/"), DIRECT);
@@ -321,6 +339,49 @@ class ConnectFailuresTest {
                 }
             }).get(10, TimeUnit.SECONDS);
             assertEquals("hello", outcome);
+        }
+    }
+
+    /** Offers {@code x-fragile}, and reads its answer's {@code size} without checking it has one. */
+    private static final class FragileExtension implements Extension {
+        @Override
+        public String name() {
+            return "x-fragile";
+        }
+
+        @Override
+        public int rsvBits() {
+            return 0;
+        }
+
+        @Override
+        public ExtensionSession createServerSession(List<ExtensionParams> offers, ExtensionContext context) {
+            return null;
+        }
+
+        @Override
+        public ExtensionSession createClientSession(ExtensionContext context) {
+            return new ExtensionSession() {
+                @Override
+                public ExtensionParams generateOffer() {
+                    return ExtensionParams.of("x-fragile");
+                }
+
+                @Override
+                public boolean activate(ExtensionParams response) {
+                    return response.value("size").length() < 4; // a flag has no value
+                }
+
+                @Override
+                public Message processIncoming(Message message) {
+                    return message;
+                }
+
+                @Override
+                public Message processOutgoing(Message message) {
+                    return message;
+                }
+            };
         }
     }
 

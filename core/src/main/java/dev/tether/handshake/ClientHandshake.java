@@ -238,8 +238,10 @@ public final class ClientHandshake {
      * {@link #newDriver} may be called. A handshake checks one response: call this once.
      *
      * @param response the server's response head
-     * @throws HandshakeException    naming the first check that failed; the handshake is then over,
-     *                               and {@link #abandon()} releases its extensions
+     * @throws HandshakeException    naming the first check that failed (an extension that threw on
+     *                               the server's answer is one, its exception the cause); the
+     *                               handshake is then over, and {@link #abandon()} releases its
+     *                               extensions
      * @throws IllegalStateException if a response was already checked, or the handshake abandoned
      */
     public void validate(HttpResponseHead response) throws HandshakeException {
@@ -280,6 +282,13 @@ public final class ClientHandshake {
             extensions.activate(agreed.isEmpty() ? null : String.join(", ", agreed));
         } catch (IllegalArgumentException e) {
             throw new HandshakeException(e.getMessage());
+        } catch (RuntimeException e) {
+            // An extension's code threw on what the server sent: a server can reach that bug at
+            // will, so it is a failed handshake too, not an exception loose in the caller's read.
+            HandshakeException failed = new HandshakeException(
+                    "Sec-WebSocket-Extensions: an extension failed on the server's answer: " + e);
+            failed.initCause(e);
+            throw failed;
         }
         protocol = chosen;
         state = State.VALIDATED;

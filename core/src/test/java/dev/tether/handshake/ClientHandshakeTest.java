@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -288,6 +289,23 @@ class ClientHandshakeTest {
         assertNull(h.protocol());
         h.abandon();
         assertEquals(1, counting.closes, "closed once, though the failed activation closed them already");
+    }
+
+    @Test
+    @DisplayName("an extension that throws on the server's answer fails the handshake with HandshakeException, its error as the cause")
+    void extensionThrowingOnTheAnswerFailsTheHandshake() {
+        FragileExtension fragile = new FragileExtension();
+        ClientHandshake h = handshake("ws://example.com/", DriverOptions.builder(Role.CLIENT).extension(fragile).build());
+        HandshakeException e = assertThrows(HandshakeException.class,
+                () -> h.validate(response(h, "Sec-WebSocket-Extensions", "x-fragile; size")));
+        assertTrue(e.getMessage().startsWith("Sec-WebSocket-Extensions: an extension failed on the server's answer:"
+                + " java.lang.NullPointerException"), e.getMessage());
+        assertInstanceOf(NullPointerException.class, e.getCause());
+        assertEquals(1, fragile.closes, "the offered session is closed");
+        Transcript t = new Transcript();
+        assertThrows(IllegalStateException.class, () -> h.newDriver(() -> 0, t, t), "the handshake failed");
+        h.abandon();
+        assertEquals(1, fragile.closes, "closed once");
     }
 
     @Test
