@@ -71,6 +71,8 @@ public final class EventStream implements EventSource {
     // Guarded by lock.
     private ReadyState state = ReadyState.CONNECTING;
     private boolean started;
+    /** onOpen was fired, so onClose is owed; a close() before start() leaves CONNECTING without it. */
+    private boolean opened;
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> closeDeadline;
     private boolean overflowed;
@@ -109,7 +111,8 @@ public final class EventStream implements EventSource {
      * Starts writing to {@code output}, the response body after its head: sends {@code retry} if
      * set, then opens the stream (the keepalive starts, the listener's {@code onOpen} runs, on this
      * thread unless another is delivering this stream's events). Called once; on a stream that
-     * has already ended it writes nothing.
+     * has already ended it writes nothing. After a {@link #close()} that came first, the stream
+     * opens and closes at once: {@code retry} is written, then the stream ends as a close does.
      *
      * @param output the response body, its head already sent
      * @throws IllegalStateException if the stream was started before
@@ -121,7 +124,7 @@ public final class EventStream implements EventSource {
                 throw new IllegalStateException("the event stream was already started");
             }
             started = true;
-            if (state != ReadyState.CONNECTING) {
+            if (state == ReadyState.CLOSED) {
                 return;
             }
             if (options.retry().isPresent()) {
@@ -130,14 +133,24 @@ public final class EventStream implements EventSource {
             }
         }
         queue.start(output); // a write that fails at once ends the stream before it opens
+        boolean closeNow = false;
         synchronized (lock) {
-            if (state == ReadyState.CONNECTING) {
-                state = ReadyState.OPEN;
-                if (!options.pingInterval().isZero()) {
-                    heartbeat = timers.every(options.pingInterval(), this::heartbeat);
-                }
+            if (state != ReadyState.CLOSED) {
+                opened = true;
                 events.add(() -> notify("onOpen", () -> listener.onOpen(this)));
+                if (state == ReadyState.CONNECTING) {
+                    state = ReadyState.OPEN;
+                    if (!options.pingInterval().isZero()) {
+                        heartbeat = timers.every(options.pingInterval(), this::heartbeat);
+                    }
+                } else { // close() came first: now there is an output to end
+                    closeNow = true;
+                    closingStarted();
+                }
             }
+        }
+        if (closeNow) {
+            queue.flush(); // ends the stream once the retry is written: see QueueOwner.flushed
         }
         events.drain();
     }
@@ -257,13 +270,22 @@ public final class EventStream implements EventSource {
     @Override
     public void close() {
         synchronized (lock) {
+            if (state == ReadyState.CONNECTING) {
+                state = ReadyState.CLOSING; // kept for start(), which has the output to end
+                return;
+            }
             if (state != ReadyState.OPEN) return;
             state = ReadyState.CLOSING;
-            heartbeat = Timers.cancel(heartbeat);
-            closeDeadline = timers.once(options.stallTimeout(),
-                    () -> gone("queued events were not taken within " + options.stallTimeout() + " of close()", null));
+            closingStarted();
         }
         queue.flush(); // ends the stream when the queue is empty: see QueueOwner.flushed
+    }
+
+    /** Under the lock, once closing with an output: no more pings, and a deadline for what is queued. */
+    private void closingStarted() {
+        heartbeat = Timers.cancel(heartbeat);
+        closeDeadline = timers.once(options.stallTimeout(),
+                () -> gone("queued events were not taken within " + options.stallTimeout() + " of close()", null));
     }
 
     /** What the outbound queue tells this stream; not part of the stream's API. */
@@ -279,7 +301,7 @@ public final class EventStream implements EventSource {
             boolean allOut = queue.allWritten();
             boolean closing;
             synchronized (lock) {
-                closing = state == ReadyState.CLOSING;
+                closing = state == ReadyState.CLOSING && opened; // closed before start(): start() ends it
             }
             if (closing && allOut) finish(); // else the output's callback brings us back
         }
@@ -311,7 +333,6 @@ public final class EventStream implements EventSource {
     private void finish() {
         synchronized (lock) {
             if (state == ReadyState.CLOSED) return;
-            boolean opened = state != ReadyState.CONNECTING;
             state = ReadyState.CLOSED;
             heartbeat = Timers.cancel(heartbeat);
             closeDeadline = Timers.cancel(closeDeadline);

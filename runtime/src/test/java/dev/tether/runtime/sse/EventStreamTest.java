@@ -138,6 +138,43 @@ class EventStreamTest {
     }
 
     @Test
+    void aCloseBeforeStartIsKeptAndStartThenClosesOnceRetryIsWritten() {
+        EventStream stream = stream(options().retry(Duration.ofMillis(1500)).pingInterval(Duration.ofSeconds(15)).build());
+        stream.close();
+        assertEquals(ReadyState.CLOSING, stream.readyState());
+        CompletableFuture<Void> refused = stream.send("after close").toCompletableFuture();
+        executor.runAll();
+        assertInstanceOf(ConnectionClosedException.class, failureOf(refused));
+        assertEquals(0, responsesCompleted.get(), "no output to end yet");
+
+        stream.start(output);
+        assertEquals(ReadyState.CLOSING, stream.readyState(), "retry is still being written");
+        output.completeAll();
+        executor.runAll();
+        assertEquals(ReadyState.CLOSED, stream.readyState());
+        assertEquals("retry: 1500\n\n", output.text());
+        assertEquals(List.of("open", "close"), events);
+        assertEquals(1, responsesCompleted.get());
+        assertTrue(stream.closed().toCompletableFuture().isDone());
+        assertEquals(0, scheduler.pending(), "no heartbeat, no close deadline left");
+        stream.close();
+        assertEquals(List.of("open", "close"), events);
+    }
+
+    @Test
+    void aCloseBeforeStartWithNothingToWriteClosesWithinStart() {
+        EventStream stream = stream(options().build());
+        output.writesAtOnce(true);
+        stream.close();
+        stream.start(output);
+        executor.runAll();
+        assertEquals(ReadyState.CLOSED, stream.readyState());
+        assertEquals(List.of("open", "close"), events);
+        assertEquals(1, responsesCompleted.get());
+        assertEquals(0, output.writes());
+    }
+
+    @Test
     void closeGivesUpOnQueuedEventsNotTakenWithinTheStallTimeout() {
         EventStream stream = started(options().stallTimeout(Duration.ofSeconds(5)).build());
         CompletableFuture<Void> stuck = stream.send("never taken").toCompletableFuture();
