@@ -4,7 +4,9 @@ import org.jline.utils.Signals;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,13 +20,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * other end of the pipe sees it when it happens.
  */
 public final class PipeConsole implements Console {
-    private final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    private final BufferedReader in;
     private final PrintStream out;
     private final PrintStream err;
     private final Styles styles;
     private final boolean raw;
     private final List<Runnable> interruptHandlers = new CopyOnWriteArrayList<>();
     private final AtomicBoolean outputGone = new AtomicBoolean();
+    /** Guarded by this, as printing is: once close() has returned, no line can still go out. */
+    private boolean closed;
 
     /**
      * A console over this process's standard input, output and error.
@@ -33,10 +37,16 @@ public final class PipeConsole implements Console {
      * @param raw    whether text from the network is printed as it came, control characters and all
      */
     public PipeConsole(Styles styles, boolean raw) {
+        this(System.in, System.out, System.err, styles, raw);
+    }
+
+    /** A console over the streams given (tests hold them instead of the process's own). */
+    PipeConsole(InputStream in, OutputStream out, OutputStream err, Styles styles, boolean raw) {
+        this.in = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
         this.styles = styles;
         this.raw = raw;
-        this.out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        this.err = new PrintStream(System.err, true, StandardCharsets.UTF_8);
+        this.out = new PrintStream(out, true, StandardCharsets.UTF_8);
+        this.err = new PrintStream(err, true, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -67,6 +77,7 @@ public final class PipeConsole implements Console {
     public void message(String line) {
         boolean gone;
         synchronized (this) {
+            if (closed) return; // a listener's last words may race the end of the session
             out.println(line);
             gone = out.checkError(); // PrintStream keeps a broken pipe to itself
         }
@@ -78,6 +89,7 @@ public final class PipeConsole implements Console {
     @Override
     public void status(String line) {
         synchronized (this) {
+            if (closed) return;
             err.println(line);
         }
     }
@@ -91,7 +103,10 @@ public final class PipeConsole implements Console {
 
     @Override
     public void close() {
-        out.flush();
-        err.flush();
+        synchronized (this) { // waits for a line being printed, then stops the ones after it
+            closed = true;
+            out.flush();
+            err.flush();
+        }
     }
 }
