@@ -11,8 +11,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -22,7 +24,8 @@ import java.util.Map;
  */
 public final class ClientFlags {
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
-            description = "Adds a request header; repeatable. Example: -H 'X-Api-Key: s3cret'")
+            description = "Adds a request header; repeatable. A name given again adds its value: the values go in one "
+                    + "field, in order, joined with ', ' ('; ' for Cookie). Example: -H 'X-Api-Key: s3cret'")
     List<String> headers = new ArrayList<>();
 
     @Option(names = {"-o", "--origin"}, paramLabel = "ORIGIN",
@@ -100,18 +103,27 @@ public final class ClientFlags {
 
     /**
      * The request headers, in order: -H's, then Authorization from --auth or the URL's user info.
+     * A name given again (in any case) adds its value to the field it started: the options hold one
+     * value per name, and one field with the values joined by commas is what HTTP makes of a
+     * repeated field (RFC 9110 §5.3); a Cookie's pairs are joined with "; " (RFC 6265 §5.4).
      *
      * @param target the URL as typed, whose {@code user:password@} gives Basic credentials when {@code --auth} is not set
-     * @return the headers by name; a name given twice keeps its last value
+     * @return the headers by name, spelled as first given, each with every value given for it, in order;
+     *         an Authorization from --auth or the URL replaces one given with -H
      */
     public Map<String, String> headers(URI target) {
         Map<String, String> all = new LinkedHashMap<>();
+        Map<String, String> spelling = new HashMap<>(); // lower case → the name as first given
         for (String header : headers) {
             int colon = header.indexOf(':');
-            all.put(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+            String typed = header.substring(0, colon).trim();
+            String name = spelling.computeIfAbsent(typed.toLowerCase(Locale.ROOT), lower -> typed);
+            String joint = name.equalsIgnoreCase("Cookie") ? "; " : ", ";
+            all.merge(name, header.substring(colon + 1).trim(), (earlier, later) -> earlier + joint + later);
         }
         String credentials = auth != null ? auth : decodedUserInfo(target);
         if (credentials != null) {
+            all.remove(spelling.getOrDefault("authorization", "Authorization"));
             all.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         return all;

@@ -72,13 +72,14 @@ class ConnectPipedIT {
     }
 
     @Test
-    @DisplayName("-s, -H, -o and --auth go into the upgrade request; the negotiated subprotocol is printed")
+    @DisplayName("-s, -H (each value of a name given twice), -o and --auth go into the upgrade request; the negotiated subprotocol is printed")
     void handshakeOptionsReachTheServer() throws Exception {
         try (Cli cli = Cli.piped("connect", ws.uri("/echo").toString(), "-s", "superchat", "-s", "chat",
-                "-H", "X-Token: abc 123", "-o", "https://example.test", "--auth", "ada:lövelace", "-x", "!headers", "-x", CLOSE, "-w", "-1")) {
+                "-H", "X-Token: abc 123", "-H", "x-token: second", "-o", "https://example.test", "--auth", "ada:lövelace",
+                "-x", "!headers", "-x", CLOSE, "-w", "-1")) {
             cli.assertExit(0);
             String headers = cli.out();
-            assertTrue(headers.contains("\"x-token\":\"abc 123\""), headers);
+            assertTrue(headers.contains("\"x-token\":\"abc 123, second\""), headers); // every value, in order
             assertTrue(headers.contains("\"origin\":\"https://example.test\""), headers);
             String basic = Base64.getEncoder().encodeToString("ada:lövelace".getBytes(StandardCharsets.UTF_8));
             assertTrue(headers.contains("\"authorization\":\"Basic " + basic + "\""), headers);
