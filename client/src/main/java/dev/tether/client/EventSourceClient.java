@@ -86,7 +86,9 @@ import java.util.concurrent.ScheduledExecutorService;
 public final class EventSourceClient implements AutoCloseable {
     private final StreamContext context;
     private final Set<StreamConnection> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
+    /** Held by close() throughout, and by connect() to join {@code open}: see close(). */
+    private final Object lock = new Object();
+    private boolean closed; // guarded by lock
 
     private EventSourceClient(Builder b) {
         HttpClient http = HttpClients.create(b.tls, b.proxy, b.connectTimeout, b.executor);
@@ -138,12 +140,10 @@ public final class EventSourceClient implements AutoCloseable {
     public EventSourceConnection connect(EventSourceRequest request, EventSourceConnection.Listener listener) {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(listener, "listener");
-        if (closed) throw new IllegalStateException("the EventSourceClient is closed");
         StreamConnection connection = new StreamConnection(context, request, listener, open::remove);
-        open.add(connection);
-        if (closed) { // closed meanwhile: close() may have missed it
-            open.remove(connection);
-            throw new IllegalStateException("the EventSourceClient is closed");
+        synchronized (lock) {
+            if (closed) throw new IllegalStateException("the EventSourceClient is closed");
+            open.add(connection); // a close() from now on closes it, even before it starts
         }
         try {
             connection.start();
@@ -166,14 +166,20 @@ public final class EventSourceClient implements AutoCloseable {
     /**
      * Closes every connection (each listener hears {@code onClose} with no cause, and each open
      * stream's TCP connection is closed), then the HttpClient where the JDK can (21 and later; see
-     * the class description for JDK 17).
+     * the class description for JDK 17). Once it returns, no connection of this client reconnects.
+     * Closing again does nothing; a close() while another is under way on another thread waits
+     * for that one to finish.
      */
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        for (StreamConnection connection : new ArrayList<>(open)) connection.close();
-        shutDownHttpClient(context.http());
+        // All under the lock: a second close() must not return while the first is still closing
+        // connections (one could yet reconnect), nor run the closing again.
+        synchronized (lock) {
+            if (closed) return;
+            closed = true;
+            for (StreamConnection connection : new ArrayList<>(open)) connection.close();
+            shutDownHttpClient(context.http());
+        }
     }
 
     /** {@code HttpClient.shutdownNow()} exists from JDK 21 on; this library runs on 17. */
