@@ -6,6 +6,7 @@ import dev.tether.api.CloseStatus;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.api.ReadyState;
 import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketListener;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RunningServer;
@@ -25,6 +26,7 @@ import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -261,6 +263,52 @@ class WebSocketCloseTest {
             socket.terminate(); // the application's thread: onClose must not run inside this call
             assertTrue(closedOn.get(10, TimeUnit.SECONDS) != Thread.currentThread(), "onClose ran inside terminate()");
             client.awaitEof(TIMEOUT);
+        }
+    }
+
+    /**
+     * A listener that blocks in onClose (a slow database call recording the departure) holds up its
+     * own thread only: a connection reset under a pending write is reported off the container's I/O
+     * thread, so another connection's echo goes on. The blocked onClose waits for that echo, so a
+     * report on a shared I/O thread would starve the echo until the wait gave up.
+     */
+    @ParameterizedTest
+    @EnumSource(Container.class)
+    void aListenerBlockingInOnCloseHoldsUpNoOtherConnection(Container container) throws Exception {
+        CountDownLatch closing = new CountDownLatch(1);
+        CountDownLatch otherEchoed = new CountDownLatch(1);
+        CompletableFuture<Boolean> releasedByTheEcho = new CompletableFuture<>();
+        WebSocketListener blocking = new WebSocketListener() {
+            @Override
+            public void onOpen(WebSocket socket) {
+                socket.pause(); // not reading: the reset is found by the pending write
+                socket.send(ByteBuffer.allocate(8 << 20)); // more than the sockets hold: a write stays pending
+            }
+
+            @Override
+            public void onClose(WebSocket socket, CloseStatus status) {
+                closing.countDown();
+                try {
+                    releasedByTheEcho.complete(otherEchoed.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    releasedByTheEcho.complete(false);
+                }
+            }
+        };
+        RecordingListener echo = new RecordingListener().echoing();
+        try (RunningServer running = container.start(r -> r.addServlet("/big", TestServlet.of(blocking))
+                .addServlet("/echo", TestServlet.of(echo)));
+             RawWebSocketClient other = RawWebSocketClient.connect(running.wsUri("/echo"))) {
+            RawWebSocketClient leaving = RawWebSocketClient.connect(running.wsUri("/big"));
+            leaving.readExactly(1, TIMEOUT); // the 8 MiB are on their way: the rest waits for this reader
+            leaving.resetOnClose();
+            leaving.close();
+            assertTrue(closing.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the reset was reported");
+            other.sendFrame(0x81, "still there?".getBytes(StandardCharsets.UTF_8), true);
+            assertEquals("still there?", other.readFrame(TIMEOUT).text(), container + ": the other connection's echo");
+            otherEchoed.countDown();
+            assertTrue(releasedByTheEcho.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "onClose was released by the echo");
         }
     }
 

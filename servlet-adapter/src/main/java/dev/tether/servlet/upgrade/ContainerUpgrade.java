@@ -61,6 +61,7 @@ public final class ContainerUpgrade {
     private static final String UNDERTOW_PACKAGE = "io.undertow.";
     private static final String UNDERTOW_EXCHANGE = "io.undertow.server.HttpServerExchange";
     private static final String UNDERTOW_ROUTE = "dev.tether.servlet.upgrade.UndertowRoute";
+    private static final String UNDERTOW_TRANSPORT = "dev.tether.servlet.upgrade.UndertowTransport";
     /** A system property: {@code true} upgrades on Tomcat the portable way (for tests of that path, or a Tomcat the handler does not link against). */
     public static final String PORTABLE_ON_TOMCAT = "dev.tether.servlet.portableUpgradeOnTomcat";
     private static final Route PORTABLE = new Portable();
@@ -139,7 +140,7 @@ public final class ContainerUpgrade {
 
     /**
      * Whether the transport {@link #upgrade} makes of this request writes direct buffers without
-     * copying them: Jetty's endpoint and Tomcat's socket do; the portable path's streams take arrays
+     * copying them: Jetty's endpoint, Tomcat's socket and Undertow's channel do; the portable path's streams take arrays
      * (a direct buffer is copied into one).
      */
     public static boolean writesDirectBuffers(HttpServletRequest request) {
@@ -228,6 +229,9 @@ public final class ContainerUpgrade {
             if (Class.forName(UNDERTOW_EXCHANGE, false, route.getClassLoader()) != exchange) {
                 throw new LinkageError(route + " was linked against another Undertow than " + exchange);
             }
+            // Linked now, not at the first upgrade: XNIO (the transport's) must be visible too.
+            Class.forName(UNDERTOW_TRANSPORT, true, route.getClassLoader());
+            Class.forName("org.xnio.StreamConnection", true, route.getClassLoader());
             return (Route) route.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             LOG.log(Level.WARNING, "On Undertow, but cannot link Tether's Undertow route; using "

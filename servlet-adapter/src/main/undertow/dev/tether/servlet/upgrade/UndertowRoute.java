@@ -7,7 +7,11 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.XnioIoThread;
 
 /**
  * Undertow's own route ({@link ContainerUpgrade}): the exchange is upgraded the way Undertow's own
@@ -32,26 +36,47 @@ public final class UndertowRoute implements ContainerUpgrade.Route {
             ContainerUpgrade.TransportSettings settings, ContainerUpgrade.Upgraded upgraded) throws ServletException {
         HttpServerExchange exchange = ServletRequestContext.requireCurrent().getExchange();
         ClassLoader applicationLoader = Thread.currentThread().getContextClassLoader();
-        AtomicBoolean decided = new AtomicBoolean();
+        AtomicBoolean decided = new AtomicBoolean(); // start or startFailed, exactly once
+        Runnable notUpgraded = () -> {
+            if (decided.compareAndSet(false, true)) {
+                UndertowTransport.inApplication(applicationLoader, () -> upgraded.startFailed(
+                        new ConnectionClosedException("the container closed the connection before it started")));
+            }
+        };
+        // Closed before the upgrade (the peer left, the server stops): the upgrade never comes. Registered
+        // first, so that a close at any point is heard; after the upgrade, `decided` makes it a no-op.
+        exchange.getConnection().addCloseListener(closed -> notUpgraded.run());
         try {
-            // Once the 101 has gone out, on the connection's I/O thread; the servlet's headers go with it.
+            // Once the 101 has gone out, on whichever thread ended the exchange; the servlet's headers go with it.
             exchange.upgradeChannel((connection, upgradedExchange) -> {
-                if (!decided.compareAndSet(false, true)) {
-                    return;
+                XnioIoThread io = connection.getIoThread();
+                Runnable begin = () -> begin(connection, settings, applicationLoader, upgraded, decided);
+                if (Thread.currentThread() == io) {
+                    begin.run();
+                } else {
+                    io.execute(begin); // the transport sets up the channels' listeners and state on their I/O thread
                 }
-                UndertowTransport transport = new UndertowTransport(connection, settings, applicationLoader);
-                connection.getWorker().execute(() -> transport.inApplication(() -> upgraded.start(transport)));
             });
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new ServletException("Undertow cannot upgrade this connection", e);
         }
-        // Closed before the upgrade (the peer left, the server stops): the upgrade never comes. After the
-        // upgrade the connection's close listener is the transport's, and this one is not called.
-        exchange.getConnection().addCloseListener(closed -> {
-            if (decided.compareAndSet(false, true)) {
-                upgraded.startFailed(new ConnectionClosedException("the container closed the connection before it started"));
-            }
-        });
+    }
+
+    /** On the connection's I/O thread: the transport takes the connection, and a worker starts it. */
+    private static void begin(StreamConnection connection, ContainerUpgrade.TransportSettings settings,
+            ClassLoader applicationLoader, ContainerUpgrade.Upgraded upgraded, AtomicBoolean decided) {
+        if (!decided.compareAndSet(false, true)) {
+            IoUtils.safeClose(connection); // reported as not upgraded already
+            return;
+        }
+        UndertowTransport transport = new UndertowTransport(connection, settings, applicationLoader);
+        try {
+            connection.getWorker().execute(() -> transport.inApplication(() -> upgraded.start(transport)));
+        } catch (RejectedExecutionException stopping) {
+            IoUtils.safeClose(connection);
+            UndertowTransport.inApplication(applicationLoader, () -> upgraded.startFailed(
+                    new ConnectionClosedException("the container is stopping")));
+        }
     }
 
     @Override

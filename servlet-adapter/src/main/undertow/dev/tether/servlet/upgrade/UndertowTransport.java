@@ -4,26 +4,29 @@ import dev.tether.api.ConnectionClosedException;
 import dev.tether.runtime.Transport;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
+import org.xnio.XnioIoThread;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 import org.xnio.conduits.ConduitStreamSourceChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
  * A connection upgraded on Undertow ({@link UndertowRoute}), over its XNIO channels.
  *
- * <p>Reading runs on Undertow's worker threads, never on its I/O thread (which serves many
- * connections): the read listener suspends reads and hands the reading to a worker, which reads
- * while the connection wants input and bytes are there, then resumes reads (no bytes) or leaves them
- * suspended (the connection wants none: {@link #demand()} sends a worker back). So one reader at a
- * time, and a connection that holds back input costs nothing while it does.
+ * <p>No application code runs on Undertow's I/O thread, which serves many connections: reads, the
+ * rest of a write the socket did not take at once, and the report of a close all run on Undertow's
+ * worker threads (or the application's own, for a write it starts). The read listener suspends
+ * reads and hands the reading to a worker, which reads while the connection wants input and bytes
+ * are there, then resumes reads (no bytes) or leaves them suspended (the connection wants none:
+ * {@link #demand()} sends a worker back); so one reader at a time, and a connection that holds back
+ * input costs nothing while it does. Reads and writes are resumed and suspended on the I/O thread
+ * only: a TLS connection's conduit keeps that state unsynchronized.
  *
- * <p>Writes are gathering and non-blocking, one at a time: what the socket does not take at once is
- * written from the write listener. A close waits for the write in progress.
+ * <p>Writes are gathering and non-blocking, one at a time. A close waits for the write in progress.
  */
 final class UndertowTransport implements Transport {
     private static final ThreadLocal<ByteBuffer> BUFFERS = new ThreadLocal<>();
@@ -47,9 +50,8 @@ final class UndertowTransport implements Transport {
     private ByteBuffer[] writing;
     private WriteCallback writeCallback;
     private boolean closeWhenWritten;
-    private boolean writesResumed;
 
-    /** On the connection's I/O thread, right after the upgrade. */
+    /** On the connection's I/O thread, right after the upgrade (see {@link UndertowRoute}). */
     UndertowTransport(StreamConnection connection, ContainerUpgrade.TransportSettings settings, ClassLoader applicationLoader) {
         this.connection = connection;
         this.source = connection.getSourceChannel();
@@ -62,22 +64,30 @@ final class UndertowTransport implements Transport {
         sink.suspendWrites();
         source.getReadSetter().set(channel -> {
             channel.suspendReads();
-            worker.execute(this::readInApplication);
+            onWorker(this::readInApplication);
         });
-        sink.getWriteSetter().set(channel -> continueWriting());
-        connection.getCloseSetter().set(channel -> inApplication(this::closed));
+        sink.getWriteSetter().set(channel -> {
+            channel.suspendWrites();
+            onWorker(this::continueWriting);
+        });
+        // May be called inside a write or read that failed (TLS, a write timeout) and holds locks: the report goes to a worker.
+        connection.getCloseSetter().set(channel -> closed());
     }
 
     @Override
     public void start(Inbound in) {
         this.inbound = in;
+        if (closed.get()) { // closed between the upgrade and now: closed() found no inbound to tell
+            reportClosed();
+            return;
+        }
         demand(); // reads what came with the upgrade request (Undertow keeps it for us) and what follows
     }
 
     @Override
     public void demand() {
         if (inbound != null && suspended.compareAndSet(true, false)) {
-            worker.execute(this::readInApplication);
+            onWorker(this::readInApplication);
         }
     }
 
@@ -105,13 +115,15 @@ final class UndertowTransport implements Transport {
                 buffer.clear().limit(Math.min(buffer.capacity(), readBufferSize));
                 int n = source.read(buffer);
                 if (n < 0) {
-                    if (ended.compareAndSet(false, true)) {
+                    if (closed.get()) { // XNIO reads a closed socket as its end: this is a close, not the peer's FIN
+                        reportClosed();
+                    } else if (ended.compareAndSet(false, true)) {
                         in.onEndOfInput();
                     }
                     return;
                 }
                 if (n == 0) {
-                    source.resumeReads(); // the last thing this worker does: the read listener sends the next one
+                    inIoThread(source::resumeReads); // the last thing this worker does: the read listener sends the next one
                     return;
                 }
                 boolean filled = !buffer.hasRemaining();
@@ -137,26 +149,26 @@ final class UndertowTransport implements Transport {
         continueWriting();
     }
 
-    /** Writes what the socket takes now; from the caller, then from the write listener until done. */
+    /**
+     * Writes what the socket takes now: from the application's thread that wrote, then from a worker
+     * each time the write listener finds the socket ready again, until all is written.
+     */
     private void continueWriting() {
         WriteCallback done;
         boolean closeNow;
         IOException failure = null;
         synchronized (this) {
             if (writing == null) {
-                suspendWrites();
                 return;
             }
             try {
                 if (!writeAll() || !sink.flush()) {
-                    writesResumed = true;
-                    sink.resumeWrites(); // the write listener comes back when the socket takes more
+                    inIoThread(sink::resumeWrites); // the write listener sends a worker back when the socket takes more
                     return;
                 }
             } catch (IOException e) {
                 failure = e;
             }
-            suspendWrites();
             done = writeCallback;
             closeNow = closeWhenWritten || failure != null;
             writing = null;
@@ -178,14 +190,6 @@ final class UndertowTransport implements Transport {
                     callback.failed(error);
                 }
             });
-        }
-    }
-
-    /** Under the lock. */
-    private void suspendWrites() {
-        if (writesResumed) {
-            writesResumed = false;
-            sink.suspendWrites();
         }
     }
 
@@ -246,9 +250,18 @@ final class UndertowTransport implements Transport {
         }
     }
 
-    /** The connection closed, by either side or by the container: what was in progress failed. */
+    /**
+     * XNIO's close listener: the connection closed, by either side or by the container. It may be
+     * called on the I/O thread, or inside a write that holds this transport's lock (TLS closes its
+     * conduit when a write fails): what was in progress is failed from a worker.
+     */
     private void closed() {
         closed.set(true);
+        onWorker(this::reportClosed);
+    }
+
+    /** Fails the write in progress and tells the connection, once; on a worker or the thread that found the close. */
+    private void reportClosed() {
         WriteCallback pending;
         synchronized (this) {
             pending = writeCallback;
@@ -257,30 +270,52 @@ final class UndertowTransport implements Transport {
         }
         Inbound in = inbound;
         if (in != null && ended.compareAndSet(false, true)) {
-            in.onFailure(new ConnectionClosedException("the connection closed"));
+            inApplication(() -> in.onFailure(new ConnectionClosedException("the connection closed")));
         }
         if (pending != null) {
-            pending.failed(new ConnectionClosedException("the connection closed while writing"));
+            inApplication(() -> pending.failed(new ConnectionClosedException("the connection closed while writing")));
+        }
+    }
+
+    /** Runs {@code task} on one of Undertow's worker threads; on this one when the worker is shutting down. */
+    private void onWorker(Runnable task) {
+        try {
+            worker.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            task.run();
+        }
+    }
+
+    /** Runs {@code task} on the connection's I/O thread: where XNIO's channel state is changed. */
+    private void inIoThread(Runnable task) {
+        XnioIoThread io = connection.getIoThread();
+        if (Thread.currentThread() == io) {
+            task.run();
+            return;
+        }
+        try {
+            io.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            // the I/O thread is ending, and its connections are closing: nothing to resume
         }
     }
 
     /** Runs {@code call} with the application's class loader as this thread's context loader. */
     void inApplication(Runnable call) {
-        inApplication(() -> {
-            call.run();
-            return null;
-        });
+        inApplication(applicationLoader, call);
     }
 
-    private <T> T inApplication(Supplier<T> call) {
+    /** Runs {@code call} with {@code loader} as this thread's context loader. */
+    static void inApplication(ClassLoader loader, Runnable call) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        if (previous == applicationLoader) {
-            return call.get();
+        if (previous == loader) {
+            call.run();
+            return;
         }
-        thread.setContextClassLoader(applicationLoader);
+        thread.setContextClassLoader(loader);
         try {
-            return call.get();
+            call.run();
         } finally {
             thread.setContextClassLoader(previous);
         }

@@ -30,7 +30,7 @@ public enum Container {
             return TomcatServer.start(Deployment.of(setup));
         }
     },
-    /** Undertow 2.3 (Servlet 6.0), embedded: the portable route, as any other container gets it. */
+    /** Undertow 2.3 (Servlet 6.0), embedded: Tether upgrades through Undertow's own API there. */
     UNDERTOW {
         @Override
         public RunningServer start(Consumer<? super ServletRegistrar> setup) throws Exception {

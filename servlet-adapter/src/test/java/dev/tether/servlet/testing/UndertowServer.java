@@ -31,8 +31,7 @@ import org.xnio.XnioWorker;
 
 /**
  * Embedded Undertow 2.3 (WildFly's servlet container, Servlet 6.0): one deployment at the root
- * context behind one HTTP/1.1 listener. Tether takes the portable route here: Servlet upgrade and
- * the servlet streams, with nothing of Undertow's own.
+ * context behind one HTTP/1.1 listener. Tether takes Undertow's own route here ({@code UndertowRoute}).
  */
 final class UndertowServer implements RunningServer {
     /** Held strongly: JUL keeps loggers weakly, and a collected logger would forget its level. */
