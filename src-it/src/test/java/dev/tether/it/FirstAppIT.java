@@ -118,11 +118,19 @@ class FirstAppIT {
         assertNotEquals(source, onPort, main + " no longer sets port 8080: update this test");
         Path mainClasses = compile(container, Map.of(main, onPort), concat(List.of(servlets), tetherAndServletApi(), containerJars));
 
-        Path log = work.resolve(container + ".log");
         List<Path> runPath = concat(List.of(mainClasses, servlets), tetherAndServletApi(), containerJars);
-        Path tmp = Files.createDirectories(work.resolve(container + "-tmp")); // TomcatMain's temporary base stays under target
+        runAndChat(main, join(runPath), container, port);
+    }
+
+    /**
+     * Runs {@code main} in a JVM of its own on {@code classPath} (its temporary files, e.g.
+     * TomcatMain's base, under work/name-tmp), waits until it serves, and chats and reads the feed.
+     */
+    private void runAndChat(String main, String classPath, String name, int port) throws Exception {
+        Path log = work.resolve(name + ".log");
+        Path tmp = Files.createDirectories(work.resolve(name + "-tmp"));
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-cp", join(runPath), main)
+                "-Djava.io.tmpdir=" + tmp, "-cp", classPath, main)
                 .redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .start();
@@ -175,25 +183,8 @@ class FirstAppIT {
         String mavenClassPath = Files.readString(classPath).trim();
         assertTrue(mavenClassPath.contains("tether-servlet-" + System.getProperty("tether.it.version") + ".jar"), mavenClassPath);
 
-        Path log = work.resolve("maven-project.log");
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + Files.createDirectories(project.resolve("tmp")),
-                "-cp", project.resolve("target/classes") + File.pathSeparator + mavenClassPath, "com.example.JettyMain")
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .start();
-        Thread hook = Processes.killOnExit(server, "the new project's JettyMain");
-        boolean passed = false;
-        try {
-            awaitReady(server, port, log);
-            chatAndFeedOn(port);
-            passed = true;
-        } finally {
-            Processes.stopTree(server, Duration.ofSeconds(10));
-            Processes.removeHook(hook);
-            if (!passed) System.out.println("[src-it] the new project's JettyMain output (" + log + "):\n"
-                    + Files.readString(log, StandardCharsets.ISO_8859_1));
-        }
+        runAndChat("com.example.JettyMain", project.resolve("target/classes") + File.pathSeparator + mavenClassPath,
+                "maven-project", port);
     }
 
     /**

@@ -34,8 +34,6 @@ import java.util.function.Supplier;
  * in progress.
  */
 public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, Transport, ContainerUpgrade.Attachable {
-    private static final ThreadLocal<ByteBuffer> BUFFERS = new ThreadLocal<>();
-    private static final int FIRST_BUFFER = 4 * 1024;
     /** Tomcat takes a timeout for every write; ours are the connection's own deadlines. */
     private static final long NO_TIMEOUT = Long.MAX_VALUE;
 
@@ -105,24 +103,11 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
 
     /** Runs {@code call} with the application's class loader as this thread's context loader. */
     private void inApplication(Runnable call) {
-        inApplication(() -> {
-            call.run();
-            return null;
-        });
+        ContextLoader.run(applicationLoader, call);
     }
 
     private <T> T inApplication(Supplier<T> call) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        if (previous == applicationLoader) {
-            return call.get();
-        }
-        thread.setContextClassLoader(applicationLoader);
-        try {
-            return call.get();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
+        return ContextLoader.get(applicationLoader, call);
     }
 
     @Override
@@ -163,7 +148,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     private SocketState readLoop(Inbound in) {
         try {
             int reads = 0;
-            ByteBuffer buffer = buffer();
+            ByteBuffer buffer = ReadBuffers.forThisThread(readBufferSize);
             while (true) {
                 if (!in.wantsInput()) {
                     suspended.set(true);
@@ -185,7 +170,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
                 boolean filled = !buffer.hasRemaining();
                 in.onInput(buffer.flip());
                 if (filled && buffer.capacity() < readBufferSize) {
-                    buffer = grown(buffer.capacity());
+                    buffer = ReadBuffers.grown(buffer.capacity(), readBufferSize);
                 }
                 if (readsPerYield > 0 && ++reads % readsPerYield == 0) {
                     Thread.yield(); // as the servlet path does: the selector and other connections get the CPU
@@ -333,22 +318,6 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     @Override
     public void pause() {
         // the connector is pausing (shutting down): STOP follows, and ends the connection
-    }
-
-    /** The calling thread's read buffer, 4 KiB at first, grown when reads fill it (as the servlet path). */
-    private ByteBuffer buffer() {
-        ByteBuffer buffer = BUFFERS.get();
-        if (buffer == null) {
-            buffer = ByteBuffer.allocate(Math.min(FIRST_BUFFER, readBufferSize));
-            BUFFERS.set(buffer);
-        }
-        return buffer;
-    }
-
-    private ByteBuffer grown(int filled) {
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(2L * filled, readBufferSize));
-        BUFFERS.set(buffer);
-        return buffer;
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class UndertowRoute implements ContainerUpgrade.Route {
         AtomicBoolean decided = new AtomicBoolean(); // start or startFailed, exactly once
         Runnable notUpgraded = () -> {
             if (decided.compareAndSet(false, true)) {
-                UndertowTransport.inApplication(applicationLoader, () -> upgraded.startFailed(
+                ContextLoader.run(applicationLoader, () -> upgraded.startFailed(
                         new ConnectionClosedException("the container closed the connection before it started")));
             }
         };
@@ -74,7 +74,7 @@ public final class UndertowRoute implements ContainerUpgrade.Route {
             connection.getWorker().execute(() -> transport.inApplication(() -> upgraded.start(transport)));
         } catch (RejectedExecutionException stopping) {
             IoUtils.safeClose(connection);
-            UndertowTransport.inApplication(applicationLoader, () -> upgraded.startFailed(
+            ContextLoader.run(applicationLoader, () -> upgraded.startFailed(
                     new ConnectionClosedException("the container is stopping")));
         }
     }

@@ -29,8 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Writes are gathering and non-blocking, one at a time. A close waits for the write in progress.
  */
 final class UndertowTransport implements Transport {
-    private static final ThreadLocal<ByteBuffer> BUFFERS = new ThreadLocal<>();
-    private static final int FIRST_BUFFER = 4 * 1024;
 
     private final StreamConnection connection;
     private final ConduitStreamSourceChannel source;
@@ -102,7 +100,7 @@ final class UndertowTransport implements Transport {
     private void readLoop(Inbound in) {
         try {
             int reads = 0;
-            ByteBuffer buffer = buffer();
+            ByteBuffer buffer = ReadBuffers.forThisThread(readBufferSize);
             while (true) {
                 if (!in.wantsInput()) {
                     suspended.set(true);
@@ -129,7 +127,7 @@ final class UndertowTransport implements Transport {
                 boolean filled = !buffer.hasRemaining();
                 in.onInput(buffer.flip());
                 if (filled && buffer.capacity() < readBufferSize) {
-                    buffer = grown(buffer.capacity());
+                    buffer = ReadBuffers.grown(buffer.capacity(), readBufferSize);
                 }
                 if (readsPerYield > 0 && ++reads % readsPerYield == 0) {
                     Thread.yield(); // as the other routes do: other connections get the CPU
@@ -302,39 +300,7 @@ final class UndertowTransport implements Transport {
 
     /** Runs {@code call} with the application's class loader as this thread's context loader. */
     void inApplication(Runnable call) {
-        inApplication(applicationLoader, call);
-    }
-
-    /** Runs {@code call} with {@code loader} as this thread's context loader. */
-    static void inApplication(ClassLoader loader, Runnable call) {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        if (previous == loader) {
-            call.run();
-            return;
-        }
-        thread.setContextClassLoader(loader);
-        try {
-            call.run();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-    }
-
-    /** The calling thread's read buffer, 4 KiB at first, grown when reads fill it (as the other routes). */
-    private ByteBuffer buffer() {
-        ByteBuffer buffer = BUFFERS.get();
-        if (buffer == null) {
-            buffer = ByteBuffer.allocate(Math.min(FIRST_BUFFER, readBufferSize));
-            BUFFERS.set(buffer);
-        }
-        return buffer;
-    }
-
-    private ByteBuffer grown(int filled) {
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(2L * filled, readBufferSize));
-        BUFFERS.set(buffer);
-        return buffer;
+        ContextLoader.run(applicationLoader, call);
     }
 
     @Override
