@@ -282,7 +282,7 @@ class WebSocketCloseTest {
             @Override
             public void onOpen(WebSocket socket) {
                 socket.pause(); // not reading: the reset is found by the pending write
-                socket.send(ByteBuffer.allocate(8 << 20)); // more than the sockets hold: a write stays pending
+                socket.send(ByteBuffer.allocate(32 << 20)); // more than loopback's sockets hold: a write stays pending
             }
 
             @Override
@@ -300,8 +300,8 @@ class WebSocketCloseTest {
         try (RunningServer running = container.start(r -> r.addServlet("/big", TestServlet.of(blocking))
                 .addServlet("/echo", TestServlet.of(echo)));
              RawWebSocketClient other = RawWebSocketClient.connect(running.wsUri("/echo"))) {
-            RawWebSocketClient leaving = RawWebSocketClient.connect(running.wsUri("/big"));
-            leaving.readExactly(1, TIMEOUT); // the 8 MiB are on their way: the rest waits for this reader
+            RawWebSocketClient leaving = RawWebSocketClient.connect(running.wsUri("/big")); // closed with a reset below
+            leaving.readExactly(1, TIMEOUT); // the 32 MiB are on their way: the rest waits for this reader
             leaving.resetOnClose();
             leaving.close();
             assertTrue(closing.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the reset was reported");

@@ -17,7 +17,9 @@ import java.util.stream.Stream;
  * new ones arrive; an echo batch (100 connections × 16 in flight, 64-byte text, both ways) measures
  * the round trip; {@code --subscribers} SSE subscribers join, take a few seconds of events and
  * leave. After each minute's traffic the server is sampled: live heap after a full collection, RSS,
- * threads, open file descriptors, and the echo's p99. Prints a table per server, the trend of each
+ * threads, open file descriptors, and the echo's p99. The sample includes the minute's SSE streams
+ * the subscribers have just closed (the server learns of it at its next write, the next minute's):
+ * an offset, the same each minute. Prints a table per server, the trend of each
  * figure over the second half (per minute, least squares), and writes the samples as CSV and a PNG
  * plot ({@link SoakPlot}) under {@code --out}.
  *
@@ -115,6 +117,8 @@ public final class SoakBenchmark {
                 long wait = nextMinute - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000); // the idle rest of the minute: the connections stay open
+                } else {
+                    out.printf(Locale.ROOT, "(minute %d's traffic took %.0f s longer than a minute)%n", minute, -wait / 1e9);
                 }
             }
             generator.send("closeall", "CLOSED", 120);
@@ -126,6 +130,10 @@ public final class SoakBenchmark {
     /** Least-squares slope per minute of each figure over the second half of the run: flat is near zero. */
     private void printTrends(List<Sample> samples) {
         List<Sample> half = samples.subList(samples.size() / 2, samples.size());
+        if (half.size() < 2) {
+            out.println("trend: n/a (fewer than 2 samples in the second half)");
+            return;
+        }
         out.printf(Locale.ROOT, "trend over minutes %d-%d, per minute: heap %+.2f MiB, RSS %+.2f MiB, threads %+.2f, fds %+.2f,"
                         + " p99 %+.3f ms%n", half.get(0).minute(), half.get(half.size() - 1).minute(),
                 slope(half, Sample::heapMiB), slope(half, Sample::rssMiB), slope(half, s -> s.threads()),

@@ -169,12 +169,16 @@ class FirstAppIT {
         Path repository = localRepositoryWithThisBuild(project.resolve("repository"));
         Path classPath = project.resolve("classpath.txt");
         Path mavenLog = project.resolve("maven.log");
-        Process maven = new ProcessBuilder(ItPaths.property("tether.it.maven.home").resolve("bin/mvn").toString(),
+        Path mvn = ItPaths.property("tether.it.maven.home").resolve("bin/mvn");
+        assertTrue(Files.isExecutable(mvn), () -> "no Maven launcher at " + mvn + " (the build's maven.home)");
+        ProcessBuilder build = new ProcessBuilder(mvn.toString(),
                 "-B", "-q", "-o", "-Dmaven.repo.local=" + repository, "compile",
                 "org.apache.maven.plugins:maven-dependency-plugin:" + System.getProperty("tether.it.dependency.plugin.version")
                         + ":build-classpath", "-Dmdep.outputFile=" + classPath)
                 .directory(project.toFile()).redirectErrorStream(true).redirectOutput(mavenLog.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        build.environment().put("JAVA_HOME", System.getProperty("java.home")); // the build's Java, not the PATH's
+        Process maven = build.start();
         if (!Processes.awaitExit(maven, Duration.ofMinutes(3)) || maven.exitValue() != 0) {
             Processes.killTree(maven);
             fail("mvn compile of README's first app failed:\n" + Files.readString(mavenLog, StandardCharsets.ISO_8859_1)

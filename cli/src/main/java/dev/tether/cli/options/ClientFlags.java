@@ -12,10 +12,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The options every client mode shares ({@code connect} and {@code events}): request headers,
@@ -25,8 +27,12 @@ import java.util.Map;
 public final class ClientFlags {
     @Option(names = {"-H", "--header"}, paramLabel = "'NAME: VALUE'",
             description = "Adds a request header; repeatable. A name given again adds its value: the values go in one "
-                    + "field, in order, joined with ', ' ('; ' for Cookie). Example: -H 'X-Api-Key: s3cret'")
+                    + "field, in order, joined with ', ' ('; ' for Cookie); a field of one value (Host, Origin, Authorization, "
+                    + "User-Agent …) given twice is refused. Example: -H 'X-Api-Key: s3cret'")
     List<String> headers = new ArrayList<>();
+    /** Fields HTTP gives one value (a list joined by commas would be a wrong one): a repeat is refused. */
+    private static final Set<String> SINGLE_VALUED = Set.of("host", "origin", "authorization", "proxy-authorization",
+            "user-agent", "content-length", "sec-websocket-key", "sec-websocket-version");
 
     @Option(names = {"-o", "--origin"}, paramLabel = "ORIGIN",
             description = "The Origin header to send. Example: -o https://example.com")
@@ -70,10 +76,16 @@ public final class ClientFlags {
 
     /** Checks what picocli cannot: throws {@link IllegalArgumentException} naming the option. */
     public void check() {
+        Set<String> seen = new HashSet<>();
         for (String header : headers) {
             int colon = header.indexOf(':');
             if (colon <= 0) {
                 throw new IllegalArgumentException("--header takes 'Name: value', not '" + header + "'");
+            }
+            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            if (!seen.add(name) && SINGLE_VALUED.contains(name)) {
+                throw new IllegalArgumentException("--header " + header.substring(0, colon).trim()
+                        + " is given twice, but it takes one value");
             }
         }
         if (auth != null && auth.indexOf(':') < 0) {

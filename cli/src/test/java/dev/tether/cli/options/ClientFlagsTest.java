@@ -43,4 +43,12 @@ class ClientFlagsTest {
         assertEquals(List.of(Map.entry("X-Token", "a"), Map.entry("Authorization", basic)),
                 headers("-H", "authorization: Bearer t0ken", "-H", "X-Token: a", "--auth", "ada:pw"));
     }
+
+    @Test
+    void aFieldOfOneValueGivenTwiceIsRefused() {
+        ClientFlags flags = new ClientFlags();
+        new CommandLine(flags).parseArgs("-H", "Authorization: Bearer a", "-H", "authorization: Bearer b");
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, flags::check);
+        org.junit.jupiter.api.Assertions.assertEquals("--header authorization is given twice, but it takes one value", refused.getMessage());
+    }
 }

@@ -112,7 +112,8 @@ public final class EventStream implements EventSource {
      * set, then opens the stream (the keepalive starts, the listener's {@code onOpen} runs, on this
      * thread unless another is delivering this stream's events). Called once; on a stream that
      * has already ended it writes nothing. After a {@link #close()} that came first, the stream
-     * opens and closes at once: {@code retry} is written, then the stream ends as a close does.
+     * opens and closes at once: {@code retry} is written, then the stream ends as a close does;
+     * its {@code onOpen} then sees it CLOSING, and what it sends there is refused.
      *
      * @param output the response body, its head already sent
      * @throws IllegalStateException if the stream was started before

@@ -36,6 +36,7 @@ public final class NonBlockingWriter implements Output, WriteListener {
     /** Batch arrays containers are done with, for threads that left theirs to a connection; bounded. */
     private static final ArrayBlockingQueue<byte[]> SPARE_BATCHES = new ArrayBlockingQueue<>(64);
     private static final String UNDERTOW_PACKAGE = "io.undertow.";
+    private static final System.Logger LOG = System.getLogger(NonBlockingWriter.class.getName());
     /**
      * Whether a stream class writes a direct buffer as it is: it implements Servlet 6.1's
      * {@code write(ByteBuffer)} itself (the API's default copies into a new array, as we would).
@@ -85,8 +86,13 @@ public final class NonBlockingWriter implements Output, WriteListener {
     public static void prepare(ServletResponse response) {
         ServletResponse container = response;
         while (container instanceof ServletResponseWrapper wrapper) container = wrapper.getResponse();
-        if (container.getClass().getName().startsWith(UNDERTOW_PACKAGE)) {
-            response.setBufferSize(1);
+        if (container.getClass().getName().startsWith(UNDERTOW_PACKAGE) && !response.isCommitted()) {
+            try {
+                response.setBufferSize(1);
+            } catch (IllegalStateException written) { // a filter wrote first: the stream keeps its buffer
+                LOG.log(System.Logger.Level.WARNING, "cannot unbuffer this Undertow response (content was written before"
+                        + " the stream started): an event may reach a slow client only with the next one", written);
+            }
         }
     }
 

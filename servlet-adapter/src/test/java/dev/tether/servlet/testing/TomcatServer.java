@@ -45,7 +45,13 @@ final class TomcatServer implements RunningServer {
         synchronized Path get() throws IOException {
             if (dir == null) {
                 Path created = Files.createTempDirectory("tether-tomcat");
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(created), "tether-tomcat-cleanup"));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    try {
+                        deleteRecursively(created);
+                    } catch (UncheckedIOException leftBehind) {
+                        // a Tomcat still writing as the JVM exits: what it wrote stays in /tmp
+                    }
+                }, "tether-tomcat-cleanup"));
                 dir = created;
             }
             return dir;
