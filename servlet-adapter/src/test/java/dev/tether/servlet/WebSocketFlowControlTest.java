@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -151,8 +152,11 @@ class WebSocketFlowControlTest {
             for (int i = 0; i < frames; i++) {
                 client.sendFrame(0x82, payload, true); // 256 KiB: within the sockets' buffers, waiting for the server
             }
+            assertEquals("open", server.events.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             Duration window = Duration.ofSeconds(1);
-            long used = cpuTimeOfOtherThreads(window);
+            // The window is a wait for an event that must not come: the server reading any of those frames.
+            long used = cpuTimeOfOtherThreadsWhile(() -> assertNull(server.events.poll(window.toMillis(), TimeUnit.MILLISECONDS),
+                    "nothing delivered while paused"));
             assertTrue(used < window.toNanos() / 5, () -> container + ": the server's threads used "
                     + used / 1_000_000 + " ms of CPU in " + window.toMillis() + " ms while input was held back");
             assertEquals(0, socket.bytesReceived(), "nothing read while paused");
@@ -163,14 +167,19 @@ class WebSocketFlowControlTest {
         }
     }
 
-    /** CPU time that every thread but this one used over {@code window} (a thread that ends within it is left out). */
-    private static long cpuTimeOfOtherThreads(Duration window) throws InterruptedException {
+    /** What {@code window} waits on, throwing what an assertion throws. */
+    private interface Window {
+        void await() throws InterruptedException;
+    }
+
+    /** CPU time that every thread but this one used while {@code window} waited (a thread that ends within it is left out). */
+    private static long cpuTimeOfOtherThreadsWhile(Window window) throws InterruptedException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
         long[] ids = threads.getAllThreadIds();
         long[] before = new long[ids.length];
         for (int i = 0; i < ids.length; i++) before[i] = threads.getThreadCpuTime(ids[i]);
-        Thread.sleep(window.toMillis()); // a measuring window, not a wait for an event
+        window.await();
         long used = 0;
         for (int i = 0; i < ids.length; i++) {
             long after = threads.getThreadCpuTime(ids[i]);

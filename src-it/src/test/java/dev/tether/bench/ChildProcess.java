@@ -78,6 +78,11 @@ class ChildProcess implements AutoCloseable {
         return command;
     }
 
+    /** Waits up to {@code timeout} for the process to end: true if it did (a server that died), false if it still runs. */
+    boolean endsWithin(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     long pid() {
         return process.pid();
     }

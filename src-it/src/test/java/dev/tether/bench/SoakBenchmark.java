@@ -116,7 +116,10 @@ public final class SoakBenchmark {
                 long nextMinute = start + minute * 60_000_000_000L;
                 long wait = nextMinute - System.nanoTime();
                 if (wait > 0) {
-                    Thread.sleep(wait / 1_000_000); // the idle rest of the minute: the connections stay open
+                    // The idle rest of the minute (the connections stay open), watching the server: one that dies ends the run.
+                    if (server.endsWithin(java.time.Duration.ofNanos(wait))) {
+                        throw new IllegalStateException(kind + " ended in minute " + minute + ": " + server.firstError());
+                    }
                 } else {
                     out.printf(Locale.ROOT, "(minute %d's traffic took %.0f s longer than a minute)%n", minute, -wait / 1e9);
                 }
