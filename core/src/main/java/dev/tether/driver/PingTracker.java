@@ -20,7 +20,8 @@ public final class PingTracker {
     private record Pending(ByteBuffer payload, CompletableFuture<Void> future) {
     }
 
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>(1); // usually empty: grows on demand
+    /** Made by the first ping: most connections never have one waiting. */
+    private ArrayDeque<Pending> pending;
     private final int limit;
 
     /** @param limit the most pings that may wait for a pong at once */
@@ -39,10 +40,13 @@ public final class PingTracker {
      * @throws IllegalStateException when {@code limit} pings are already waiting
      */
     public CompletableFuture<Void> expect(ByteBuffer payload) {
-        if (pending.size() >= limit) {
+        if (size() >= limit) {
             throw new IllegalStateException(limit + " pings are already waiting for their pongs");
         }
         CompletableFuture<Void> future = new CompletableFuture<>();
+        if (pending == null) {
+            pending = new ArrayDeque<>(1);
+        }
         pending.add(new Pending(copy(payload), future));
         return future;
     }
@@ -54,6 +58,9 @@ public final class PingTracker {
      * @return the matched ping's future, not yet completed, or null when no pending ping matches
      */
     public CompletableFuture<Void> acknowledge(ByteBuffer pongPayload) {
+        if (pending == null) {
+            return null;
+        }
         for (Iterator<Pending> it = pending.iterator(); it.hasNext(); ) {
             Pending p = it.next();
             if (p.payload.equals(pongPayload)) {
@@ -70,9 +77,11 @@ public final class PingTracker {
      * @return the futures of all pings still waiting, oldest first; empty when none was
      */
     public List<CompletableFuture<Void>> drain() {
-        List<CompletableFuture<Void>> all = new ArrayList<>(pending.size());
-        pending.forEach(p -> all.add(p.future));
-        pending.clear();
+        List<CompletableFuture<Void>> all = new ArrayList<>(size());
+        if (pending != null) {
+            pending.forEach(p -> all.add(p.future));
+            pending.clear();
+        }
         return all;
     }
 
@@ -82,7 +91,7 @@ public final class PingTracker {
      * @return how many pings are pending, at most the limit
      */
     public int size() {
-        return pending.size();
+        return pending == null ? 0 : pending.size();
     }
 
     private static ByteBuffer copy(ByteBuffer payload) {

@@ -23,6 +23,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * The server's answer to an opening handshake, computed as data: the status, the response headers
@@ -39,6 +40,8 @@ import java.util.function.Function;
  */
 public final class ServerHandshake {
     private static final Set<String> HYBI_VERSIONS = Set.of("13", "8", "7");
+    /** A server sends unmasked frames; one shared supplier, rather than one captured per connection. */
+    private static final IntSupplier MASK_KEYS = () -> ThreadLocalRandom.current().nextInt();
 
     private final int status;
     private final HttpHeaders headers;
@@ -150,7 +153,7 @@ public final class ServerHandshake {
         int versionNumber = Integer.parseInt(version);
         return new ServerHandshake(101, headers, null, HybiDriver.versionName(versionNumber), protocol, extensions.names(),
                 extensions, (events, out, lender) -> new HybiDriver(options, versionNumber, extensions, protocol,
-                        ThreadLocalRandom.current()::nextInt, events, out, lender));
+                        MASK_KEYS, events, out, lender));
     }
 
     private static ServerHandshake hixie76(HandshakeRequest request, DriverOptions options) {

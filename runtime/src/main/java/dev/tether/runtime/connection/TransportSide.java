@@ -53,8 +53,8 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
 
     @Override
     public void onInput(ByteBuffer bytes) {
-        c.received(bytes.remaining());
         synchronized (c.lock) {
+            c.received(bytes.remaining());
             c.driver().parse(bytes);
             releaseHeldCloseInTurn();
         }

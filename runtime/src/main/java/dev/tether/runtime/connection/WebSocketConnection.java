@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
@@ -60,8 +59,10 @@ public final class WebSocketConnection implements WebSocket {
     final PendingSends pending = new PendingSends();
     private final TransportSide transportSide = new TransportSide(this);
     private final MessageSender sender;
-    private final AtomicLong bytesReceived = new AtomicLong();
-    private final AtomicLong pingCounter = new AtomicLong();
+    /** Written under lock (by the reading thread), read without it. */
+    private volatile long bytesReceived;
+    // Guarded by lock.
+    private long pingCounter;
 
     // Guarded by lock.
     Transport transport;
@@ -243,7 +244,13 @@ public final class WebSocketConnection implements WebSocket {
 
     @Override
     public CompletionStage<Void> ping() {
-        return ping(ByteBuffer.allocate(8).putLong(0, pingCounter.incrementAndGet()));
+        return ping(ByteBuffer.allocate(8).putLong(0, nextPingNumber()));
+    }
+
+    private long nextPingNumber() {
+        synchronized (lock) {
+            return ++pingCounter;
+        }
     }
 
     @Override
@@ -430,12 +437,12 @@ public final class WebSocketConnection implements WebSocket {
 
     @Override
     public long bytesReceived() {
-        return bytesReceived.get();
+        return bytesReceived;
     }
 
-    /** Counts bytes read from the transport. */
+    /** Counts bytes read from the transport; under lock. */
     void received(int bytes) {
-        bytesReceived.addAndGet(bytes);
+        bytesReceived += bytes;
     }
 
     /** Bytes written to the transport so far. */

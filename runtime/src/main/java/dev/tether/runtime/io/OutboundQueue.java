@@ -6,10 +6,10 @@ import dev.tether.runtime.Output;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bytes waiting to be written to one connection, handed to its {@link Output} (a transport) one write at a
@@ -51,11 +51,12 @@ public final class OutboundQueue {
     private final Owner owner;
     private final Executor pool;
     private final Callback callback = new Callback();
-    // Small to start with: most connections are idle most of the time, and these grow on demand.
-    private final ArrayDeque<Entry> control = new ArrayDeque<>(1);
-    private final ArrayDeque<Entry> data = new ArrayDeque<>(3);
-    private final AtomicLong buffered = new AtomicLong();
-    private final AtomicLong written = new AtomicLong();
+    // Guarded by this. Made on first use: most connections are idle most of the time.
+    private ArrayDeque<Entry> control;
+    private ArrayDeque<Entry> data;
+    // Written under this, read without it.
+    private volatile long buffered;
+    private volatile long written;
     // Guarded by this.
     private Output transport;
     private Throwable failure;
@@ -96,8 +97,8 @@ public final class OutboundQueue {
         synchronized (this) {
             failed = failure;
             if (failed == null) {
-                (kind == WireOutput.Kind.CONTROL ? control : data).add(entry);
-                buffered.addAndGet(size);
+                queueFor(kind).add(entry);
+                buffered += size;
             }
         }
         if (failed != null && done != null) {
@@ -111,7 +112,7 @@ public final class OutboundQueue {
      * @return the bytes not yet reported written, a write in progress included
      */
     public long bufferedAmount() {
-        return buffered.get();
+        return buffered;
     }
 
     /**
@@ -121,7 +122,7 @@ public final class OutboundQueue {
      * @return true if nothing is queued and no write is in progress
      */
     public synchronized boolean allWritten() {
-        return buffered.get() == 0 && inFlight == null;
+        return buffered == 0 && inFlight == null;
     }
 
     /**
@@ -130,7 +131,7 @@ public final class OutboundQueue {
      * @return the bytes whose writes the output has reported done
      */
     public long bytesWritten() {
-        return written.get();
+        return written;
     }
 
     /**
@@ -174,7 +175,7 @@ public final class OutboundQueue {
                 break;
             }
         }
-        owner.flushed(buffered.get());
+        owner.flushed(buffered);
     }
 
     /** Under the lock: the buffers of the next write, with {@link #inFlight} set; null when nothing is queued. */
@@ -206,14 +207,28 @@ public final class OutboundQueue {
         return gathered.toArray(new ByteBuffer[0]);
     }
 
+    /** Under the lock: the queue {@code kind} goes in, made when first needed. */
+    private ArrayDeque<Entry> queueFor(WireOutput.Kind kind) {
+        if (kind == WireOutput.Kind.CONTROL) {
+            if (control == null) {
+                control = new ArrayDeque<>(1);
+            }
+            return control;
+        }
+        if (data == null) {
+            data = new ArrayDeque<>(3);
+        }
+        return data;
+    }
+
     private Entry poll() {
-        Entry e = control.poll();
-        return e != null ? e : data.poll();
+        Entry e = control == null ? null : control.poll();
+        return e != null || data == null ? e : data.poll();
     }
 
     private Entry peek() {
-        Entry e = control.peek();
-        return e != null ? e : data.peek();
+        Entry e = control == null ? null : control.peek();
+        return e != null || data == null ? e : data.peek();
     }
 
     /** The transport's answer to the write in progress. */
@@ -228,8 +243,8 @@ public final class OutboundQueue {
                     return; // aborted meanwhile: already failed
                 }
                 inFlight = null;
-                buffered.addAndGet(-inFlightSize);
-                written.addAndGet(inFlightSize);
+                buffered -= inFlightSize;
+                written += inFlightSize;
                 inline = writer == Thread.currentThread();
                 completedInline = inline;
             }
@@ -260,15 +275,13 @@ public final class OutboundQueue {
                 return;
             }
             failure = cause;
-            for (Entry e : control) {
-                failed.add(e.done);
+            for (ArrayDeque<Entry> queue : Arrays.asList(control, data)) {
+                if (queue != null) {
+                    queue.forEach(e -> failed.add(e.done));
+                    queue.clear();
+                }
             }
-            for (Entry e : data) {
-                failed.add(e.done);
-            }
-            control.clear();
-            data.clear();
-            buffered.set(0);
+            buffered = 0;
             if (inFlight != null) {
                 failed.addAll(inFlight);
                 inFlight = null;
