@@ -9,7 +9,8 @@ import dev.tether.message.Message;
 final class RsvReservations {
     private static final int[] BITS = {Message.RSV1, Message.RSV2, Message.RSV3};
 
-    private final String[] holders = new String[BITS.length];
+    /** Made by the first reservation: most connections have no extension. */
+    private String[] holders;
 
     /**
      * Describes why {@code extension} cannot be reserved, e.g. {@code RSV1 is already used by
@@ -18,7 +19,7 @@ final class RsvReservations {
     String conflict(Extension extension) {
         int bits = extension.rsvBits();
         for (int i = 0; i < BITS.length; i++) {
-            if ((bits & BITS[i]) != 0 && holders[i] != null) {
+            if ((bits & BITS[i]) != 0 && holders != null && holders[i] != null) {
                 return "RSV" + (i + 1) + " is already used by \"" + holders[i] + "\"";
             }
         }
@@ -28,6 +29,9 @@ final class RsvReservations {
     /** Records {@code extension} as the holder of its bits; check {@link #conflict} first. */
     void reserve(Extension extension) {
         int bits = extension.rsvBits();
+        if (holders == null) {
+            holders = new String[BITS.length];
+        }
         for (int i = 0; i < BITS.length; i++) {
             if ((bits & BITS[i]) != 0) {
                 holders[i] = extension.name();
@@ -38,7 +42,7 @@ final class RsvReservations {
     /** The bits reserved so far, as a mask of {@link Message#RSV1} … */
     int bits() {
         int mask = 0;
-        for (int i = 0; i < BITS.length; i++) {
+        for (int i = 0; holders != null && i < BITS.length; i++) {
             if (holders[i] != null) {
                 mask |= BITS[i];
             }

@@ -1,10 +1,11 @@
 package dev.tether.runtime.io;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -22,8 +23,19 @@ import java.util.function.Consumer;
  * claimed by a drain that is gone.
  */
 public final class SerialEvents {
+    private static final VarHandle WIP;
+
+    static {
+        try {
+            WIP = MethodHandles.lookup().findVarHandle(SerialEvents.class, "wip", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger wip = new AtomicInteger();
+    /** Drains asked for and not yet run; a field with a VarHandle, not an AtomicInteger: every connection has one. */
+    private volatile int wip;
     /** An event runs on in another thread ({@link #suspend()}): those behind it wait for {@link #resume()}. */
     private volatile boolean suspended;
     /** The thread running the events now, null when none is. */
@@ -84,7 +96,7 @@ public final class SerialEvents {
      * @throws RuntimeException or {@link Error}: what an event threw, once every event has run
      */
     public void drain() {
-        if (wip.getAndIncrement() != 0) {
+        if ((int) WIP.getAndAdd(this, 1) != 0) {
             return;
         }
         drainClaimed();
@@ -98,7 +110,7 @@ public final class SerialEvents {
      * @param executor where the events run when nobody is draining
      */
     public void drainOn(Executor executor) {
-        if (suspended || queue.isEmpty() || wip.getAndIncrement() != 0) {
+        if (suspended || queue.isEmpty() || (int) WIP.getAndAdd(this, 1) != 0) {
             return;
         }
         Handoff.execute(executor, this::drainClaimed); // the claim is ours: refused, it runs here
@@ -129,7 +141,7 @@ public final class SerialEvents {
                 }
             }
             drainer = null; // before letting go: the next thread to take the claim sets its own
-            missed = wip.addAndGet(-missed);
+            missed = (int) WIP.getAndAdd(this, -missed) - missed;
         } while (missed != 0);
         if (failure != null) rethrow(failure);
     }
