@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  * writes any, or failed if the connection closes first. Control frames never carry a send's
  * completion.
  */
-final class MessageSender {
+final class MessageSender implements WireOutput {
     /** Pings sent with {@code ping} that may wait for their pongs at once. */
     static final int PINGS_AWAITING_PONGS = 64;
 
@@ -193,7 +193,8 @@ final class MessageSender {
      * The driver's {@link WireOutput}, called under the lock. During a send, each data frame is held
      * back until the next one, or the end of the call, tells whether it is the send's last.
      */
-    void write(WireOutput.Kind kind, ByteBuffer... buffers) {
+    @Override
+    public void write(WireOutput.Kind kind, ByteBuffer... buffers) {
         if (kind == WireOutput.Kind.DATA) {
             if (!sending) {
                 queueData(buffers, null); // a handshake body: it carries what is owed, if anything

@@ -102,7 +102,7 @@ public final class WebSocketConnection implements WebSocket {
         this.attributes = attributes;
         this.outbound = new OutboundQueue(transportSide, options.executor());
         this.sender = new MessageSender(this);
-        this.driver = drivers.create(new ConnectionEvents(this), sender::write);
+        this.driver = drivers.create(new ConnectionEvents(this), sender);
         this.timers = new ConnectionTimers(this, options);
         try {
             timers.startHandshake(); // last: the timer may fire at once, on another thread, and finds the connection whole
