@@ -3,6 +3,7 @@ package dev.tether.servlet.upgrade;
 import dev.tether.api.HandshakeInfo;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 
 import java.net.HttpCookie;
 import java.net.InetAddress;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
@@ -56,31 +58,34 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
      * @param responseHeaders name, value, name, value … as sent, in order
      */
     public ServletHandshakeInfo(HttpServletRequest request, List<String> responseHeaders) {
-        StringBuilder text = new StringBuilder(256);
-        List<String> parts = new ArrayList<>();
-        parts.add(orEmpty(request.getRequestURI()));
-        parts.add(orEmpty(request.getRemoteAddr()));
-        for (String name : list(request.getHeaderNames())) {
+        Pieces text = new Pieces();
+        text.add(orEmpty(request.getRequestURI()));
+        text.add(orEmpty(request.getRemoteAddr()));
+        boolean sentCookies = false;
+        Enumeration<String> names = request.getHeaderNames();
+        while (names != null && names.hasMoreElements()) {
+            String name = names.nextElement();
             if (name == null) {
                 continue; // as for a null value below: not a header any peer sent
             }
-            for (String value : list(request.getHeaders(name))) {
+            Enumeration<String> values = request.getHeaders(name);
+            while (values != null && values.hasMoreElements()) {
+                String value = values.nextElement();
                 if (value != null) { // a wrapper's doing: there is no such header value on the wire
-                    parts.add(name);
-                    parts.add(value);
+                    text.add(name);
+                    text.add(value);
+                    sentCookies |= name.equalsIgnoreCase("Cookie");
                 }
             }
         }
-        this.firstResponseHeader = parts.size();
-        parts.addAll(responseHeaders);
-        this.ends = new int[parts.size()];
-        for (int i = 0; i < ends.length; i++) {
-            text.append(parts.get(i));
-            ends[i] = text.length();
-        }
-        this.pieces = text.toString();
+        this.firstResponseHeader = text.count;
+        responseHeaders.forEach(text::add);
+        this.ends = Arrays.copyOf(text.ends, text.count);
+        this.pieces = text.chars.toString();
         this.query = request.getQueryString();
-        Cookie[] servletCookies = request.getCookies();
+        // A container's own request is asked only when a Cookie header came (Jetty parses and caches
+        // even an absent one); a wrapper always, as it may give cookies of its own.
+        Cookie[] servletCookies = sentCookies || request instanceof HttpServletRequestWrapper ? request.getCookies() : null;
         if (servletCookies == null || servletCookies.length == 0) {
             this.cookies = List.of();
         } else {
@@ -93,13 +98,23 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         this.remotePort = request.getRemotePort();
     }
 
-    private static String orEmpty(String text) {
-        return text == null ? "" : text;
+    /** The pieces while they are collected: one text, and where each ends. */
+    private static final class Pieces {
+        final StringBuilder chars = new StringBuilder(256);
+        int[] ends = new int[24];
+        int count;
+
+        void add(String piece) {
+            chars.append(piece);
+            if (count == ends.length) {
+                ends = Arrays.copyOf(ends, count * 2);
+            }
+            ends[count++] = chars.length();
+        }
     }
 
-    /** The servlet API allows a container to answer null instead of listing headers. */
-    private static List<String> list(Enumeration<String> values) {
-        return values == null ? List.of() : Collections.list(values);
+    private static String orEmpty(String text) {
+        return text == null ? "" : text;
     }
 
     private int start(int piece) {

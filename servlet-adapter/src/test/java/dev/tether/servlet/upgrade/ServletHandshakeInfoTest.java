@@ -7,12 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.reset;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import java.net.HttpCookie;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,7 +118,9 @@ class ServletHandshakeInfoTest {
 
     @Test
     void nothingIsReadFromTheRequestOnceBuilt() {
-        HttpServletRequest request = request("/ws", "a=1", headers(), new Cookie("theme", "dark"));
+        Map<String, List<String>> headers = headers();
+        headers.put("Cookie", List.of("theme=dark"));
+        HttpServletRequest request = request("/ws", "a=1", headers, new Cookie("theme", "dark"));
         ServletHandshakeInfo info = new ServletHandshakeInfo(request);
         // Containers recycle the request object after the upgrade: whatever it says now must not matter.
         reset(request);
@@ -122,7 +128,7 @@ class ServletHandshakeInfoTest {
 
         assertEquals("/ws?a=1", info.uri().toString());
         assertEquals("example.org", info.header("Host"));
-        assertEquals(3, info.headers().size());
+        assertEquals(4, info.headers().size());
         assertEquals("dark", info.cookies().get(0).getValue());
         assertEquals(50123, info.remoteAddress().getPort());
         verifyNoInteractions(request);
@@ -156,7 +162,8 @@ class ServletHandshakeInfoTest {
 
     @Test
     void cookiesAndTheRemoteAddress() {
-        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, Map.of(), new Cookie("theme", "dark")));
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, Map.of("Cookie", List.of("theme=dark")),
+                new Cookie("theme", "dark")));
 
         assertEquals(1, info.cookies().size());
         assertEquals("theme", info.cookies().get(0).getName());
@@ -164,5 +171,28 @@ class ServletHandshakeInfoTest {
         assertTrue(info.remoteAddress().getAddress().isLoopbackAddress());
         assertEquals(50123, info.remoteAddress().getPort());
         assertEquals(List.of(), new ServletHandshakeInfo(request("/ws", null, Map.of())).cookies());
+    }
+
+    @Test
+    void aContainersRequestWithNoCookieHeaderIsNotAskedForCookies() {
+        HttpServletRequest request = request("/ws", null, headers());
+
+        assertEquals(List.of(), new ServletHandshakeInfo(request).cookies());
+        verify(request, never()).getCookies();
+    }
+
+    @Test
+    void aWrapperIsAskedForCookiesEvenWithNoCookieHeader() {
+        HttpServletRequest wrapped = new HttpServletRequestWrapper(request("/ws", null, headers())) {
+            @Override
+            public Cookie[] getCookies() {
+                return new Cookie[] {new Cookie("session", "from-the-filter")};
+            }
+        };
+
+        List<HttpCookie> cookies = new ServletHandshakeInfo(wrapped).cookies();
+
+        assertEquals(1, cookies.size());
+        assertEquals("from-the-filter", cookies.get(0).getValue());
     }
 }
