@@ -17,6 +17,8 @@ public final class AcceptKey {
     private static final int KEY_BYTES = 16;
     /** Base64 of 16 bytes: 22 data characters and "==". */
     private static final int KEY_CHARS = 24;
+    /** One digest per thread: looking one up per handshake costs more than the hash (digest() resets it). */
+    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(AcceptKey::newSha1);
 
     private AcceptKey() {
     }
@@ -31,7 +33,7 @@ public final class AcceptKey {
     public static String accept(String secWebSocketKey) {
         Objects.requireNonNull(secWebSocketKey, "secWebSocketKey");
         byte[] input = (secWebSocketKey + WEBSOCKET_GUID).getBytes(StandardCharsets.ISO_8859_1);
-        return Base64.getEncoder().encodeToString(sha1().digest(input));
+        return Base64.getEncoder().encodeToString(SHA1.get().digest(input));
     }
 
     /**
@@ -68,7 +70,7 @@ public final class AcceptKey {
         return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/';
     }
 
-    private static MessageDigest sha1() {
+    private static MessageDigest newSha1() {
         try {
             return MessageDigest.getInstance("SHA-1");
         } catch (NoSuchAlgorithmException e) {
