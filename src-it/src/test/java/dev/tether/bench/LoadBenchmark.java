@@ -112,7 +112,12 @@ public final class LoadBenchmark {
     // ---- S1 and S2
 
     private record Batch(double messagesPerSecond, double megabytesPerSecond, long p50us, long p99us,
-                         double slowestToMedian, double genCpu, double serverCpu) {
+                         double slowestToMedian, double genCpu, double serverCpu, PerMessage server) {
+    }
+
+    /** What one echoed message cost the server: CPU (µs, user and kernel), system calls and context switches. */
+    private record PerMessage(double userMicros, double systemMicros, double reads, double writes, double waits,
+                              double preemptions) {
     }
 
     private void echoScenario(Generator generator, List<ServerProcess> running, String title, int connections, int inflight,
@@ -138,6 +143,17 @@ public final class LoadBenchmark {
                     median(r, b -> b.p50us() / 1000.0), median(r, b -> b.p99us() / 1000.0),
                     median(r, Batch::slowestToMedian), median(r, Batch::serverCpu), median(r, Batch::genCpu),
                     ratio(results, e.getKey(), "jetty-own"), ratio(results, e.getKey(), "tomcat-own"));
+        }
+        out.println("per message echoed, on the server (medians over batches): CPU in user and kernel mode, read and"
+                + " write system calls, context switches (waits: a thread blocked; preemptions: one was descheduled)");
+        out.printf(Locale.ROOT, "%-14s %10s %10s %10s %10s %10s %12s%n", "server", "user us", "kernel us", "reads",
+                "writes", "waits", "preemptions");
+        for (Map.Entry<String, List<Batch>> e : results.entrySet()) {
+            List<Batch> r = e.getValue();
+            out.printf(Locale.ROOT, "%-14s %10.2f %10.2f %10.3f %10.3f %10.3f %12.3f%n", e.getKey(),
+                    median(r, b -> b.server().userMicros()), median(r, b -> b.server().systemMicros()),
+                    median(r, b -> b.server().reads()), median(r, b -> b.server().writes()),
+                    median(r, b -> b.server().waits()), median(r, b -> b.server().preemptions()));
         }
     }
 
@@ -319,9 +335,13 @@ public final class LoadBenchmark {
             Map<String, String> f = fields(reply);
             double secs = Double.parseDouble(f.get("seconds"));
             double messages = Long.parseLong(f.get("messages")) / secs;
+            double count = Math.max(1, Long.parseLong(f.get("messages")));
             return new Batch(messages, messages * payload / 1e6, Long.parseLong(f.get("p50us")), Long.parseLong(f.get("p99us")),
                     Double.parseDouble(f.get("slowest")) / Math.max(1e-9, Double.parseDouble(f.get("median"))),
-                    Double.parseDouble(f.get("genCpu")), Double.parseDouble(f.get("serverCpu")));
+                    Double.parseDouble(f.get("genCpu")), Double.parseDouble(f.get("serverCpu")),
+                    new PerMessage(Long.parseLong(f.get("serverUserNs")) / count / 1000, Long.parseLong(f.get("serverSystemNs")) / count / 1000,
+                            Long.parseLong(f.get("serverReads")) / count, Long.parseLong(f.get("serverWrites")) / count,
+                            Long.parseLong(f.get("serverWaits")) / count, Long.parseLong(f.get("serverPreemptions")) / count));
         }
 
         Opened open(ServerProcess s, int connections) throws Exception {

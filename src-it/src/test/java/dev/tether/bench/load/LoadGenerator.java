@@ -24,7 +24,9 @@ import java.util.Random;
  * generator stays far from saturating its core. Commands on stdin, one result line on stdout each:
  * <ul>
  *   <li>{@code echo <port> <connections> <inflight> <payloadBytes> <text|binary> <warmupSeconds> <seconds> <serverPid>}
- *       → {@code RESULT messages=… seconds=… p50us=… p99us=… slowest=… median=… genCpu=… serverCpu=…}</li>
+ *       → {@code RESULT messages=… seconds=… p50us=… p99us=… slowest=… median=… genCpu=… serverCpu=…} and the server's
+ *       {@link ProcessCounters} over the window ({@code serverUserNs=… serverSystemNs=… serverReads=… serverWrites=…
+ *       serverWaits=… serverPreemptions=…})</li>
  *   <li>{@code open <port> <connections> <window> <serverPid>} → {@code OPENED millis=… genCpu=… serverCpu=…}
  *       (the connections stay open, idle)</li>
  *   <li>{@code closeall} → {@code CLOSED}</li>
@@ -180,6 +182,7 @@ public final class LoadGenerator {
         boolean measuring = false;
         long genCpuAtStart = 0;
         long serverCpuAtStart = 0;
+        ProcessCounters serverAtStart = ProcessCounters.of(serverPid);
         while (true) {
             long now = System.nanoTime();
             if (!measuring && now >= measureStart) {
@@ -190,6 +193,7 @@ public final class LoadGenerator {
                 }
                 genCpuAtStart = ownCpuNanos();
                 serverCpuAtStart = cpuNanosOf(serverPid);
+                serverAtStart = ProcessCounters.of(serverPid);
             }
             if (now >= end) {
                 break;
@@ -222,6 +226,7 @@ public final class LoadGenerator {
         long wall = System.nanoTime() - measureStart;
         double genCpu = (ownCpuNanos() - genCpuAtStart) / (double) wall;
         double serverCpu = (cpuNanosOf(serverPid) - serverCpuAtStart) / (double) wall;
+        ProcessCounters server = ProcessCounters.of(serverPid).since(serverAtStart);
         long[] perConnection = new long[all.size()];
         long total = 0;
         for (int i = 0; i < all.size(); i++) {
@@ -235,9 +240,12 @@ public final class LoadGenerator {
         Arrays.sort(perConnection);
         double secondsMeasured = wall / 1e9;
         return String.format(Locale.ROOT,
-                "RESULT messages=%d seconds=%.3f p50us=%d p99us=%d slowest=%.1f median=%.1f genCpu=%.3f serverCpu=%.3f",
+                "RESULT messages=%d seconds=%.3f p50us=%d p99us=%d slowest=%.1f median=%.1f genCpu=%.3f serverCpu=%.3f"
+                        + " serverUserNs=%d serverSystemNs=%d serverReads=%d serverWrites=%d serverWaits=%d serverPreemptions=%d",
                 total, secondsMeasured, latencies.percentile(0.50), latencies.percentile(0.99),
-                perConnection[0] / secondsMeasured, perConnection[perConnection.length / 2] / secondsMeasured, genCpu, serverCpu);
+                perConnection[0] / secondsMeasured, perConnection[perConnection.length / 2] / secondsMeasured, genCpu, serverCpu,
+                server.userNanos(), server.systemNanos(), server.readCalls(), server.writeCalls(), server.waits(),
+                server.preemptions());
     }
 
     /** Writes the frames due, from the burst buffer; remembers where a partial write stopped. */
