@@ -19,6 +19,7 @@ import dev.tether.message.BufferPool;
 import dev.tether.runtime.ConnectionOptions;
 import dev.tether.runtime.Transport;
 import dev.tether.runtime.connection.WebSocketConnection;
+import dev.tether.runtime.io.Timers;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -412,10 +413,7 @@ public final class ConnectAttempt implements Transport.Inbound {
     }
 
     private void cancelDeadline() {
-        ScheduledFuture<?> timer = deadline;
-        if (timer != null) {
-            timer.cancel(false);
-        }
+        Timers.cancel(connection.scheduler(), deadline);
     }
 
     private void execute(Runnable task) {

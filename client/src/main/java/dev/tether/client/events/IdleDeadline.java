@@ -1,5 +1,7 @@
 package dev.tether.client.events;
 
+import dev.tether.runtime.io.Timers;
+
 import java.lang.System.Logger.Level;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,7 +62,7 @@ final class IdleDeadline {
     /** No more checks. */
     synchronized void stop() {
         stopped = true;
-        if (timer != null) timer.cancel(false);
+        Timers.cancel(scheduler, timer);
         timer = null;
     }
 

@@ -5,6 +5,7 @@ import dev.tether.client.EventSourceException;
 import dev.tether.client.EventSourceRequest;
 import dev.tether.runtime.io.Handoff;
 import dev.tether.runtime.io.SerialEvents;
+import dev.tether.runtime.io.Timers;
 import dev.tether.sse.ReceivedEvent;
 
 import java.lang.System.Logger.Level;
@@ -98,7 +99,7 @@ public final class StreamConnection implements EventSourceConnection {
             state = State.CLOSED;
             stopping = attempt;
             attempt = null;
-            if (reconnection != null) reconnection.cancel(false);
+            Timers.cancel(context.scheduler(), reconnection);
         }
         if (stopping != null) stopping.abandon();
         serially(() -> finish(null));

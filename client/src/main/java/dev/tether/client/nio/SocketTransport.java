@@ -2,6 +2,7 @@ package dev.tether.client.nio;
 
 import dev.tether.client.tls.TlsStack;
 import dev.tether.runtime.Transport;
+import dev.tether.runtime.io.Timers;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
@@ -432,10 +433,7 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     }
 
     private void closeChannel() {
-        ScheduledFuture<?> timer = lingerTimer;
-        if (timer != null) {
-            timer.cancel(false); // a closed transport is not kept for the linger's length
-        }
+        Timers.cancel(scheduler, lingerTimer); // a closed transport is not kept for the linger's length
         try {
             channel.close(); // cancels the key too
         } catch (IOException e) {

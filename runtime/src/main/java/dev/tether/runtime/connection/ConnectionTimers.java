@@ -67,7 +67,7 @@ final class ConnectionTimers {
     }
 
     synchronized void opened(boolean canPing) {
-        handshake = Timers.cancel(handshake);
+        handshake = timers.cancel(handshake);
         if (over) {
             return;
         }
@@ -126,20 +126,20 @@ final class ConnectionTimers {
 
     /** The protocol is closed: only the output may still need writing. */
     synchronized void closed() {
-        handshake = Timers.cancel(handshake);
-        keepalive = Timers.cancel(keepalive);
-        pongDeadline = Timers.cancel(pongDeadline);
-        idle = Timers.cancel(idle);
+        handshake = timers.cancel(handshake);
+        keepalive = timers.cancel(keepalive);
+        pongDeadline = timers.cancel(pongDeadline);
+        idle = timers.cancel(idle);
         closeStarted();
     }
 
     /** The connection is gone: nothing more to time. */
     synchronized void cancelAll() {
         over = true;
-        handshake = Timers.cancel(handshake);
-        keepalive = Timers.cancel(keepalive);
-        pongDeadline = Timers.cancel(pongDeadline);
-        idle = Timers.cancel(idle);
-        close = Timers.cancel(close);
+        handshake = timers.cancel(handshake);
+        keepalive = timers.cancel(keepalive);
+        pongDeadline = timers.cancel(pongDeadline);
+        idle = timers.cancel(idle);
+        close = timers.cancel(close);
     }
 }

@@ -2,8 +2,10 @@ package dev.tether.runtime.io;
 
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,14 +52,31 @@ public final class Timers {
     }
 
     /**
-     * Cancels {@code timer} if there is one; returns null for assigning back.
+     * Cancels {@code timer} if there is one, and takes it out of this scheduler's queue (see
+     * {@link #cancel(ScheduledExecutorService, ScheduledFuture)}); returns null for assigning back.
      *
      * @param timer the timer to cancel, or null; a run in progress is not interrupted
      * @return null
      */
-    public static ScheduledFuture<?> cancel(ScheduledFuture<?> timer) {
-        if (timer != null) {
-            timer.cancel(false);
+    public ScheduledFuture<?> cancel(ScheduledFuture<?> timer) {
+        return cancel(scheduler, timer);
+    }
+
+    /**
+     * Cancels {@code timer} if there is one; returns null for assigning back. A
+     * {@link ScheduledThreadPoolExecutor} without the remove-on-cancel policy (the JDK's default, so
+     * an application's own scheduler may well have it) would keep a cancelled timer, and the
+     * connection it refers to, queued until its delay passed: it is taken out of the queue here.
+     *
+     * @param scheduler the scheduler {@code timer} came from
+     * @param timer the timer to cancel, or null; a run in progress is not interrupted
+     * @return null
+     */
+    public static ScheduledFuture<?> cancel(ScheduledExecutorService scheduler, ScheduledFuture<?> timer) {
+        if (timer != null && timer.cancel(false)
+                && scheduler instanceof ScheduledThreadPoolExecutor pool && !pool.getRemoveOnCancelPolicy()
+                && timer instanceof RunnableScheduledFuture<?> task) {
+            pool.remove(task); // found by its heap index, without a scan, when the pool made the task itself
         }
         return null;
     }

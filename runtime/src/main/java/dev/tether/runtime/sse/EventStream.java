@@ -284,7 +284,7 @@ public final class EventStream implements EventSource {
 
     /** Under the lock, once closing with an output: no more pings, and a deadline for what is queued. */
     private void closingStarted() {
-        heartbeat = Timers.cancel(heartbeat);
+        heartbeat = timers.cancel(heartbeat);
         closeDeadline = timers.once(options.stallTimeout(),
                 () -> gone("queued events were not taken within " + options.stallTimeout() + " of close()", null));
     }
@@ -335,8 +335,8 @@ public final class EventStream implements EventSource {
         synchronized (lock) {
             if (state == ReadyState.CLOSED) return;
             state = ReadyState.CLOSED;
-            heartbeat = Timers.cancel(heartbeat);
-            closeDeadline = Timers.cancel(closeDeadline);
+            heartbeat = timers.cancel(heartbeat);
+            closeDeadline = timers.cancel(closeDeadline);
             if (opened) {
                 events.add(() -> notify("onClose", () -> listener.onClose(this)));
             }

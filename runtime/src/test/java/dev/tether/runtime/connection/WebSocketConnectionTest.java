@@ -265,6 +265,38 @@ class WebSocketConnectionTest {
     }
 
     @Test
+    @DisplayName("a scheduler without remove-on-cancel keeps no timer of a connection that is over, nor one per message")
+    void cancelledTimersLeaveASchedulerWithoutRemoveOnCancel() {
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+        scheduler.setRemoveOnCancelPolicy(false); // the JDK's default, as an application's own scheduler has it
+        try {
+            ConnectionOptions options = ConnectionOptions.builder().scheduler(scheduler).executor(Runnable::run)
+                    .handshakeTimeout(Duration.ofHours(1)).pingInterval(Duration.ofHours(1)).pongTimeout(Duration.ofHours(1))
+                    .idleTimeout(Duration.ofHours(4)).closeTimeout(Duration.ofHours(1)).build();
+            WebSocketConnection busy = connection(options);
+            FakeTransport busyTransport = new FakeTransport();
+            busyTransport.writesAtOnce = true;
+            busy.start(busyTransport);
+            int withOneOpen = scheduler.getQueue().size();
+            for (int i = 0; i < 1000; i++) {
+                busy.send("x");
+                busyTransport.inbound.onInput(clientText("y"));
+            }
+            assertEquals(withOneOpen, scheduler.getQueue().size(), "messages in and out schedule nothing");
+            for (int i = 0; i < 1000; i++) {
+                WebSocketConnection socket = connection(options);
+                FakeTransport transport = new FakeTransport();
+                transport.writesAtOnce = true;
+                socket.start(transport);
+                socket.terminate();
+            }
+            assertEquals(withOneOpen, scheduler.getQueue().size(), "the connections that are over left no timer behind");
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
+    @Test
     @DisplayName("by default, the threads are the runtime's own daemons, never the common pool")
     void defaultThreadsAreNotTheCommonPool() throws Exception {
         ConnectionOptions defaults = ConnectionOptions.defaults();
