@@ -71,7 +71,8 @@ public interface EventSourceConnection {
     String lastEventId();
 
     /**
-     * The reconnection delay now: the server's latest {@code retry:}, or the request's
+     * The reconnection delay now: the server's latest {@code retry:} (at most
+     * {@link EventSourceRequest#maxServerRetry()}), or the request's
      * {@link EventSourceRequest#retry()}. A reconnection waits at least
      * {@link EventSourceRequest#minRetryDelay()}, and longer while reconnections fail in a row.
      *
@@ -159,7 +160,7 @@ public interface EventSourceConnection {
          * The server set the reconnection delay ({@code retry:}).
          *
          * @param connection the connection whose stream carried the field
-         * @param delay      the new reconnection delay
+         * @param delay      the new reconnection delay, at most {@link EventSourceRequest#maxServerRetry()}
          */
         default void onRetry(EventSourceConnection connection, Duration delay) {
         }

@@ -39,6 +39,9 @@ import java.util.Objects;
  *         than the retry delay); the first reconnection after a working stream waits the plain retry
  *         delay. A stream works once it has delivered an event or stayed open 30 s: one that the
  *         server ends at once, without an event, is a failure like a refused connection</td></tr>
+ *     <tr><td>{@link Builder#maxServerRetry(Duration) maxServerRetry}</td><td>5 min</td><td>the longest
+ *         reconnection delay a server's {@code retry:} may set; a longer one is taken as this (browsers
+ *         take any, so a server, or whoever can write into its stream, could park the client for days)</td></tr>
  *     <tr><td>{@link Builder#maxReconnects(int) maxReconnects}</td><td>unlimited</td><td>reconnections in
  *         a row without a working stream in between; when one more would be needed, the connection
  *         closes with the last failure. 0 never reconnects</td></tr>
@@ -68,6 +71,8 @@ public final class EventSourceRequest {
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
     /** The default {@link #maxRedirects()}: 5. */
     public static final int DEFAULT_MAX_REDIRECTS = 5;
+    /** The default {@link #maxServerRetry()}: 5 minutes. */
+    public static final Duration DEFAULT_MAX_SERVER_RETRY = Duration.ofMinutes(5);
     /** The default {@link #maxRetryDelay()}: 30 seconds. */
     public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
@@ -77,6 +82,7 @@ public final class EventSourceRequest {
     private final Duration retry;
     private final Duration minRetryDelay;
     private final Duration maxRetryDelay;
+    private final Duration maxServerRetry;
     private final int maxReconnects;
     private final int maxEventBytes;
     private final Duration idleTimeout;
@@ -89,6 +95,7 @@ public final class EventSourceRequest {
         this.retry = b.retry;
         this.minRetryDelay = b.minRetryDelay;
         this.maxRetryDelay = b.maxRetryDelay;
+        this.maxServerRetry = b.maxServerRetry;
         this.maxReconnects = b.maxReconnects;
         this.maxEventBytes = b.maxEventBytes;
         this.idleTimeout = b.idleTimeout;
@@ -172,6 +179,15 @@ public final class EventSourceRequest {
     }
 
     /**
+     * The longest reconnection delay a server's {@code retry:} may set; a longer one is taken as this.
+     *
+     * @return the bound of the server's retry delay
+     */
+    public Duration maxServerRetry() {
+        return maxServerRetry;
+    }
+
+    /**
      * Reconnections in a row without a working stream (one that delivered an event or stayed open
      * 30 s) before giving up; {@link Integer#MAX_VALUE} for unlimited.
      *
@@ -220,6 +236,7 @@ public final class EventSourceRequest {
         b.retry = retry;
         b.minRetryDelay = minRetryDelay;
         b.maxRetryDelay = maxRetryDelay;
+        b.maxServerRetry = maxServerRetry;
         b.maxReconnects = maxReconnects;
         b.maxEventBytes = maxEventBytes;
         b.idleTimeout = idleTimeout;
@@ -233,6 +250,7 @@ public final class EventSourceRequest {
         return "EventSourceRequest[" + uri + (headers.isEmpty() ? "" : ", headers " + headers.keySet())
                 + (lastEventId.isEmpty() ? "" : ", lastEventId " + lastEventId) + ", retry " + retry
                 + ", minRetryDelay " + minRetryDelay + ", maxRetryDelay " + maxRetryDelay
+                + ", maxServerRetry " + maxServerRetry
                 + (maxReconnects == Integer.MAX_VALUE ? "" : ", maxReconnects " + maxReconnects)
                 + ", maxEventBytes " + maxEventBytes + ", idleTimeout " + idleTimeout
                 + ", maxRedirects " + maxRedirects + "]";
@@ -249,6 +267,7 @@ public final class EventSourceRequest {
         private Duration retry = DEFAULT_RETRY;
         private Duration minRetryDelay = DEFAULT_MIN_RETRY_DELAY;
         private Duration maxRetryDelay = DEFAULT_MAX_RETRY_DELAY;
+        private Duration maxServerRetry = DEFAULT_MAX_SERVER_RETRY;
         private int maxReconnects = Integer.MAX_VALUE;
         private int maxEventBytes = EventStreamParser.DEFAULT_MAX_EVENT_BYTES;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
@@ -370,6 +389,21 @@ public final class EventSourceRequest {
          */
         public Builder maxRetryDelay(Duration delay) {
             this.maxRetryDelay = nonNegative(delay, "maxRetryDelay");
+            return this;
+        }
+
+        /**
+         * The longest reconnection delay a server's {@code retry:} field may set; a longer one is
+         * taken as this. Default 5 minutes. Browsers take any value, so a server (or whatever can
+         * write into its stream) could otherwise make the client wait for days before reconnecting.
+         * The request's own {@link #retry(Duration) retry} is not bounded by it.
+         *
+         * @param delay the bound of the server's retry delay, zero to 365 days
+         * @return this builder
+         * @throws IllegalArgumentException if {@code delay} is negative or longer than 365 days
+         */
+        public Builder maxServerRetry(Duration delay) {
+            this.maxServerRetry = nonNegative(delay, "maxServerRetry");
             return this;
         }
 

@@ -91,6 +91,36 @@ class EventSourceHostileServerTest {
     }
 
     @Test
+    void aServersHugeRetryIsTakenAsAFewMinutesAtMost() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) ->
+                answer(socket, out, STREAM_HEAD + "retry: 31536000000\ndata: a\n\n", false))) {
+            EventLog log = new EventLog();
+            EventSourceConnection events = client.connect(server.httpUri("/events"), log);
+            assertEquals("open 200 /events", log.next());
+            assertEquals("retry " + Duration.ofMinutes(5).toMillis(), log.next(), "a year's retry: is clamped");
+            assertEquals(Duration.ofMinutes(5), events.retryDelay());
+            events.close();
+        }
+    }
+
+    @Test
+    void maxServerRetryBoundsTheReconnectionAServerAsksFor() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start((head, socket, out) ->
+                answer(socket, out, STREAM_HEAD + "retry: 86400000\ndata: a\n\n", true))) {
+            EventLog log = new EventLog();
+            EventSourceConnection events = client.connect(EventSourceRequest.builder(server.httpUri("/events"))
+                    .maxServerRetry(Duration.ofMillis(50)).minRetryDelay(Duration.ofMillis(1)).build(), log);
+            assertEquals("open 200 /events", log.next());
+            assertEquals("retry 50", log.next());
+            assertEquals(EventLog.event("", "message", "a"), log.next());
+            assertEquals("reconnecting ENDED", log.next());
+            assertEquals(Duration.ofMillis(50), log.reconnectDelays.get(0), "a day's retry: waits maxServerRetry");
+            assertEquals("open 200 /events", log.next(), "and reconnects then");
+            events.close();
+        }
+    }
+
+    @Test
     void streamsThatEndWithoutAnEventCountTowardsMaxReconnects() throws Exception {
         try (ScriptedServer server = ScriptedServer.start((head, socket, out) ->
                 answer(socket, out, STREAM_HEAD + "retry: 0\n: a comment is not an event\n\n", true))) {

@@ -197,7 +197,9 @@ public final class StreamConnection implements EventSourceConnection {
         if (state != State.CLOSED) call("onComment", () -> listener.onComment(this, text));
     }
 
-    void retry(long millis) {
+    /** A server's {@code retry:}, bounded by {@code maxServerRetry}: a server could otherwise park the client for days. */
+    void retry(long serverMillis) {
+        long millis = Math.min(serverMillis, request.maxServerRetry().toMillis());
         retryMillis = millis;
         if (state != State.CLOSED) call("onRetry", () -> listener.onRetry(this, Duration.ofMillis(millis)));
     }
