@@ -71,7 +71,7 @@ public interface Transport extends Output {
      * Drops the connection now, even with a write in progress (which fails). The connection calls it
      * before it fails the sends of that write, whose buffers may then be reused, so a transport should
      * have stopped reading them by the time it returns (the servlet transport waits for its writer to
-     * leave the stream; Jetty's endpoint may still be inside a flush on another thread for a moment).
+     * leave the stream; Jetty's endpoint transport for a flush on another thread to return).
      * A second call does nothing.
      */
     void abort();

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,6 +47,8 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
  */
 final class JettyEndPointTransport extends AbstractConnection implements Connection.UpgradeTo, Transport {
     private static final System.Logger LOG = System.getLogger(JettyEndPointTransport.class.getName());
+    /** The longest {@link #abort()} waits for Jetty to leave the buffers of a write in progress. */
+    private static final long ABORT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final ByteBufferPool buffers;
     private final int readBufferSize;
@@ -203,6 +206,36 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
             closed = true;
         }
         getEndPoint().close(); // a write in progress fails (Jetty calls back)
+        awaitWriteOver();
+    }
+
+    /**
+     * A flush another thread is inside when the endpoint closes still reads the write's buffers, and
+     * Jetty fails the write only once it returns; the runtime may reuse those buffers (give lent
+     * ones back to their pool) as soon as abort returns, so abort waits for that callback. The
+     * socket does not block, so the wait is short; it is bounded all the same.
+     */
+    private void awaitWriteOver() {
+        long deadline = System.nanoTime() + ABORT_WAIT_NANOS;
+        boolean interrupted = false;
+        synchronized (lock) {
+            while (writeInProgress != null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.log(Level.WARNING, "Jetty did not end a write within " + TimeUnit.NANOSECONDS.toSeconds(ABORT_WAIT_NANOS)
+                            + " s of the connection's abort; its buffers may be reused while it still reads them");
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    interrupted = true; // waited out all the same: the buffers are at stake
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void closeEndPoint() {
@@ -219,6 +252,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         synchronized (lock) {
             done = writeInProgress;
             writeInProgress = null;
+            lock.notifyAll(); // an abort may wait for it
             closeNow = closeWhenWritten && !closed;
             if (closeNow) {
                 closed = true;
@@ -239,6 +273,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         synchronized (lock) {
             done = writeInProgress;
             writeInProgress = null;
+            lock.notifyAll(); // an abort may wait for it
             closeNow = closeWhenWritten && !closed; // the runtime has let go of the connection: no abort will come
             if (closeNow) {
                 closed = true;

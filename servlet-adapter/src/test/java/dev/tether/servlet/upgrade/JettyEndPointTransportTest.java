@@ -4,19 +4,26 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tether.runtime.Transport;
 import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RunningServer;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.AbstractConnection;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.ByteArrayEndPoint;
 import org.eclipse.jetty.io.EndPoint;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +76,73 @@ class JettyEndPointTransportTest {
             String call = inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             assertTrue(call != null && call.startsWith("failure"), "told: " + call);
         }
+    }
+
+    /** An endpoint whose first flush parks (as a flush on another thread would be, writing to the socket) until released. */
+    private static final class ParkedFlushEndPoint extends ByteArrayEndPoint {
+        final CountDownLatch flushing = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final CountDownLatch closing = new CountDownLatch(1);
+        volatile boolean flushReturned;
+        private boolean parked;
+
+        @Override
+        public boolean flush(ByteBuffer... buffers) throws IOException {
+            if (!parked) {
+                parked = true;
+                flushing.countDown();
+                try {
+                    release.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                try {
+                    return super.flush(buffers);
+                } finally {
+                    flushReturned = true;
+                }
+            }
+            return super.flush(buffers);
+        }
+
+        @Override
+        public void onClose(Throwable cause) {
+            closing.countDown();
+            super.onClose(cause);
+        }
+    }
+
+    @Test
+    void abortReturnsOnlyOnceJettyHasLeftTheBuffersOfAWriteInProgress() throws Exception {
+        ParkedFlushEndPoint endPoint = new ParkedFlushEndPoint();
+        JettyEndPointTransport transport = new JettyEndPointTransport(endPoint, Runnable::run, new ArrayByteBufferPool(),
+                4096, 0, t -> { }, e -> { });
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        Thread writer = new Thread(() -> transport.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[100])},
+                ManualInbound.completing(written)), "writer");
+        writer.start();
+        assertTrue(endPoint.flushing.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "the write is inside Jetty's flush");
+        CountDownLatch aborted = new CountDownLatch(1);
+        boolean[] flushOverWhenAbortReturned = new boolean[1];
+        Thread aborter = new Thread(() -> {
+            transport.abort();
+            flushOverWhenAbortReturned[0] = endPoint.flushReturned;
+            aborted.countDown();
+        }, "aborter");
+        aborter.start();
+        try {
+            assertTrue(endPoint.closing.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "abort closed the endpoint");
+            // The event that must not come: abort returning while the flush still reads the buffers.
+            assertFalse(aborted.await(200, TimeUnit.MILLISECONDS), "abort returned while Jetty was still flushing the write's buffers");
+        } finally {
+            endPoint.release.countDown();
+        }
+        assertTrue(aborted.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "abort returned once the flush was over");
+        assertTrue(flushOverWhenAbortReturned[0], "the flush had returned");
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+        assertNotNull(failed.getCause());
+        writer.join(TIMEOUT.toMillis());
+        aborter.join(TIMEOUT.toMillis());
     }
 
     /** (Tomcat never says: it neither upgrades nor destroys the handler; the connection's handshake deadline ends it.) */
