@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,8 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
  */
 final class JettyEndPointTransport extends AbstractConnection implements Connection.UpgradeTo, Transport {
     private static final System.Logger LOG = System.getLogger(JettyEndPointTransport.class.getName());
+    /** How long a closed connection reads the peer's input away, at most, waiting for its end (see {@link #closeEndPoint}). */
+    private static final Duration LINGER = Duration.ofSeconds(5);
     /** The longest {@link #abort()} waits for Jetty to leave the buffers of a write in progress. */
     private static final long ABORT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -83,6 +86,10 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     private boolean closeWhenWritten;
     /** Closed (or closing) by close() or abort(): nothing more is reported to the inbound. */
     private volatile boolean closed;
+    /** Our output is shut: input is read away until the peer's end or the linger, then the endpoint closes. */
+    private volatile boolean draining;
+    private volatile long drainingSince;
+    private volatile Duration linger = LINGER;
 
     JettyEndPointTransport(EndPoint endPoint, Executor executor, ByteBufferPool buffers, int readBufferSize,
             int readsPerYield, Consumer<Transport> started, Consumer<Throwable> startFailed) {
@@ -130,7 +137,9 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     @Override
     public boolean onIdleExpired(TimeoutException timeout) {
-        return false; // never idle-closed by Jetty (its timeout is also switched off in onOpen)
+        // never idle-closed by Jetty (its timeout is switched off in onOpen), but while lingering: the
+        // fill interest fails, and read() closes
+        return draining;
     }
 
     @Override
@@ -238,10 +247,24 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         }
     }
 
+    /**
+     * Shuts the output (FIN after the last byte, and TLS's close_notify), then reads the peer's input
+     * away until its end before closing: a socket closed with input unread is reset, and the reset
+     * may reach the peer before our last bytes (a Close frame), which it then never reads. A peer
+     * that neither ends nor stops sending is closed after the linger.
+     */
     private void closeEndPoint() {
         EndPoint endPoint = getEndPoint();
-        endPoint.shutdownOutput(); // FIN after the last byte (and TLS's close_notify)
-        endPoint.close();
+        endPoint.shutdownOutput();
+        drainingSince = System.nanoTime();
+        endPoint.setIdleTimeout(Math.max(1, linger.toMillis())); // a silent peer: Jetty's idle check ends the wait
+        draining = true;
+        execute(this::read);
+    }
+
+    /** How long a closed connection waits for the peer's end, at most; for tests. */
+    void linger(Duration duration) {
+        linger = duration;
     }
 
     // ---- writing
@@ -347,6 +370,9 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
             return false;
         }
         Throwable broken = failure;
+        if (broken == null && draining) {
+            return drainOnce(); // the inbound is done: the runtime closed the connection
+        }
         if (broken == null && closed && !inputEnded) {
             // Closed by Jetty too (Connection.close, as a stopping server closes every connection):
             // the inbound must learn that it ended, or its connection is never finished.
@@ -391,6 +417,39 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
             releaseReadBuffer(); // nothing to read: an idle connection holds no buffer
             fillInterested = true;
             getEndPoint().fillInterested(readable); // may call back at once (TLS): a run is then added
+            return false;
+        }
+        return true;
+    }
+
+    /** After close(): reads once and drops the bytes; closes at the peer's end, or when the linger is over. Returns whether to go on. */
+    private boolean drainOnce() {
+        EndPoint endPoint = getEndPoint();
+        if (!endPoint.isOpen() || fillInterested) {
+            return false;
+        }
+        if (inputEnded || System.nanoTime() - drainingSince >= linger.toNanos()) {
+            endPoint.close();
+            return false;
+        }
+        if (readBuffer == null) {
+            readBuffer = buffers.acquire(readBufferSize, false);
+        }
+        ByteBuffer buffer = readBuffer.getByteBuffer();
+        buffer.clear().limit(0);
+        int n;
+        try {
+            n = endPoint.fill(buffer);
+        } catch (IOException e) {
+            endPoint.close(e);
+            return false;
+        }
+        if (n < 0) {
+            inputEnded = true;
+        } else if (n == 0) {
+            releaseReadBuffer();
+            fillInterested = true;
+            endPoint.fillInterested(readable); // failed by the idle timeout if the peer stays silent
             return false;
         }
         return true;

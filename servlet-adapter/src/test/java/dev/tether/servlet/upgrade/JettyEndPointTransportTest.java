@@ -24,6 +24,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteArrayEndPoint;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +76,56 @@ class JettyEndPointTransportTest {
             client.sendRaw("boom".getBytes(US_ASCII));
             String call = inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             assertTrue(call != null && call.startsWith("failure"), "told: " + call);
+        }
+    }
+
+    /** The endpoint closes when the peer has read our last bytes, not while it may still be sending. */
+    private static CountDownLatch closedLatch(Transport transport) {
+        CountDownLatch closed = new CountDownLatch(1);
+        ((AbstractConnection) transport).addEventListener(new Connection.Listener() {
+            @Override
+            public void onClosed(Connection connection) {
+                closed.countDown();
+            }
+        });
+        return closed;
+    }
+
+    @Test
+    void closeWithUnreadInputReadsItAwayUntilThePeersEndSoNoResetOvertakesTheLastBytes() throws Exception {
+        inbound.wants = false; // the peer's bytes stay unread, as after a protocol error
+        try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
+                RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            Transport transport = inbound.awaitStarted(TIMEOUT);
+            CountDownLatch closed = closedLatch(transport);
+            assertTrue(inbound.refused.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            client.sendRaw(new byte[64 * 1024]);
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            transport.write(new ByteBuffer[] {ByteBuffer.wrap("bye".getBytes(US_ASCII))}, ManualInbound.completing(written));
+            written.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            transport.close();
+            assertEquals("bye", new String(client.readExactly(3, TIMEOUT), US_ASCII));
+            assertEquals(0, client.awaitEof(TIMEOUT).length, "our FIN came");
+            // The event that must not come: a close with unread input is a reset, which may overtake our last bytes.
+            assertFalse(closed.await(200, TimeUnit.MILLISECONDS), "closed with the peer's bytes unread");
+            client.sendRaw(new byte[1024]); // still read away
+            client.shutdownOutput();
+            assertTrue(closed.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "closed at the peer's end");
+        }
+    }
+
+    @Test
+    void aPeerThatNeverEndsIsClosedAfterTheLinger() throws Exception {
+        inbound.wants = false;
+        try (RunningServer server = Container.JETTY.start(r -> r.addServlet("/echo", new EchoUpgradeServlet(events, () -> inbound, null)));
+                RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            JettyEndPointTransport transport = (JettyEndPointTransport) inbound.awaitStarted(TIMEOUT);
+            transport.linger(Duration.ofMillis(100));
+            CountDownLatch closed = closedLatch(transport);
+            client.sendRaw(new byte[1024]);
+            transport.close();
+            assertEquals(0, client.awaitEof(TIMEOUT).length);
+            assertTrue(closed.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), "closed after the linger, the peer still open");
         }
     }
 
