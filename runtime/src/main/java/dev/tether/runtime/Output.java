@@ -15,6 +15,16 @@ public interface Output {
         void written();
 
         /**
+         * Some more of the write's bytes have left for the socket, not all of them yet: an output that
+         * can tell says so, and a long write to a peer reading slowly still shows it reading. Never
+         * more in all than the write holds; nothing by default.
+         *
+         * @param bytes how many more bytes have left
+         */
+        default void progressed(long bytes) {
+        }
+
+        /**
          * The write failed; the buffers are the caller's again.
          *
          * @param error why the write failed

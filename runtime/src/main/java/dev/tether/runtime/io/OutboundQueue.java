@@ -63,6 +63,8 @@ public final class OutboundQueue {
     /** The completions and size of the write the transport has; null when none is in progress. */
     private List<CompletableFuture<Void>> inFlight;
     private long inFlightSize;
+    /** Of those, the bytes the transport already said have left ({@link Output.WriteCallback#progressed}). */
+    private long inFlightProgress;
     /** The thread inside {@code transport.write}: a callback on it continues that thread's loop. */
     private Thread writer;
     private boolean completedInline;
@@ -128,7 +130,7 @@ public final class OutboundQueue {
     /**
      * Bytes written so far: grows while the peer reads.
      *
-     * @return the bytes whose writes the output has reported done
+     * @return the bytes the output has reported written: whole writes, and parts of the one in progress it reported
      */
     public long bytesWritten() {
         return written;
@@ -186,6 +188,7 @@ public final class OutboundQueue {
         }
         inFlight = new ArrayList<>(2);
         inFlightSize = first.size;
+        inFlightProgress = 0;
         if (first.done != null) {
             inFlight.add(first.done);
         }
@@ -244,7 +247,7 @@ public final class OutboundQueue {
                 }
                 inFlight = null;
                 buffered -= inFlightSize;
-                written += inFlightSize;
+                written += inFlightSize - inFlightProgress;
                 inline = writer == Thread.currentThread();
                 completedInline = inline;
             }
@@ -253,6 +256,17 @@ public final class OutboundQueue {
             }
             if (!inline) {
                 flush();
+            }
+        }
+
+        @Override
+        public void progressed(long bytes) {
+            synchronized (OutboundQueue.this) {
+                if (inFlight != null && bytes > 0) {
+                    long counted = Math.min(bytes, inFlightSize - inFlightProgress);
+                    inFlightProgress += counted;
+                    written += counted; // the peer is reading: bytesWritten grows within a long write
+                }
             }
         }
 

@@ -316,6 +316,12 @@ public final class EventStream implements EventSource {
     private void heartbeat() {
         if (queue.bufferedAmount() == 0) {
             ping(); // a write to a client that is gone fails, and that ends the stream
+            return;
+        }
+        long taken = queue.bytesWritten();
+        if (taken != bytesTaken) { // part of a long write left: the client reads, however slowly
+            bytesTaken = taken;
+            lastProgressNanos = nanoTime.getAsLong();
         } else if (nanoTime.getAsLong() - lastProgressNanos > options.stallTimeout().toNanos()) {
             gone("the client took no bytes for " + options.stallTimeout(), null);
         }

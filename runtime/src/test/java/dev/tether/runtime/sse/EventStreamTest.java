@@ -258,6 +258,27 @@ class EventStreamTest {
     }
 
     @Test
+    void aClientTakingALongWriteBitByBitIsNotDroppedThoughTheWriteOutlastsTheStallTimeout() {
+        EventStream stream = started(options().pingInterval(Duration.ofSeconds(10)).stallTimeout(Duration.ofSeconds(25))
+                .bufferLimit(1000).build());
+        stream.send("x".repeat(100_000)); // more than the buffer limit: one write, taken slowly
+        for (int second = 10; second <= 60; second += 10) {
+            output.progress(1000); // the socket took some of it
+            scheduler.advance(Duration.ofSeconds(10));
+            executor.runAll();
+            assertEquals(ReadyState.OPEN, stream.readyState(), "at " + second + " s");
+        }
+        output.completeWrite();
+        stream.send("y".repeat(100_000));
+        output.progress(1000); // then it takes nothing more
+        for (int second = 70; second <= 100; second += 10) {
+            scheduler.advance(Duration.ofSeconds(10));
+            executor.runAll();
+        }
+        assertEquals(ReadyState.CLOSED, stream.readyState(), "one that stops taking is still dropped");
+    }
+
+    @Test
     void theServerReportingTheOutputEndedClosesTheStreamOnce() {
         EventStream stream = started(options().pingInterval(Duration.ofSeconds(15)).build());
         stream.outputEnded("the container reported an error", new IOException("reset"));

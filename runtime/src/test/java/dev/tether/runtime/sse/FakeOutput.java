@@ -63,6 +63,15 @@ final class FakeOutput implements Output {
         return true;
     }
 
+    /** The socket took {@code bytes} more of the write in progress, not all of it yet. */
+    void progress(long bytes) {
+        WriteCallback callback;
+        synchronized (this) {
+            callback = pending;
+        }
+        callback.progressed(bytes);
+    }
+
     /** Completes writes until none is left in progress. */
     void completeAll() {
         while (completeWrite()) {

@@ -19,12 +19,19 @@ import java.util.function.Consumer;
  *
  * <p>A write of several small buffers is copied into one array first: each write to the stream can be
  * a system call. Any other buffer goes as it is, one per readiness check (a write may leave the
- * stream not ready, and writing again then is illegal); a direct one without a copy where the stream
- * implements Servlet 6.1's {@code write(ByteBuffer)} itself.
+ * stream not ready, and writing again then is illegal), one over 64 KiB a flushed slice at a time,
+ * each slice that left reported as {@link WriteCallback#progressed progress}; a direct one without a
+ * copy where the stream implements Servlet 6.1's {@code write(ByteBuffer)} itself.
  */
 public final class NonBlockingWriter implements Output, WriteListener {
     /** Writes up to this many bytes in several buffers are copied into one. */
     static final int BATCH_BYTES = 16 * 1024;
+    /**
+     * A larger buffer goes this much at a time, each slice flushed: the container's readiness after
+     * each tells that it left, so a long write to a slow but reading peer shows progress (an event
+     * stream's stall timeout counts it) instead of none until the whole buffer is out.
+     */
+    static final int SLICE_BYTES = 64 * 1024;
     /**
      * Where small buffers are gathered: per thread, not per connection, so idle connections hold
      * none. A container may keep the array it was handed until it reports ready again (Jetty does,
@@ -63,6 +70,10 @@ public final class NonBlockingWriter implements Output, WriteListener {
     private int next;
     private WriteCallback callback;
     private boolean unflushed;
+    /** Slices of the current buffer written, not yet seen leave (flushed, and the stream ready again). */
+    private long sliceBytes;
+    /** How much of {@code buffers[next]} the slices before took. */
+    private int writtenOfBuffer;
     /** isReady() said false: until onWritePossible, there is nothing to do. */
     private boolean awaitingWritePossible;
     /** A batch array the container still holds, given back to the spares when it reports ready. */
@@ -116,6 +127,8 @@ public final class NonBlockingWriter implements Output, WriteListener {
         synchronized (writing) {
             buffers = toWrite;
             next = 0;
+            sliceBytes = 0;
+            writtenOfBuffer = 0;
             callback = done;
         }
         run();
@@ -136,6 +149,8 @@ public final class NonBlockingWriter implements Output, WriteListener {
 
     private void run() {
         WriteCallback done = null;
+        WriteCallback progressing = null;
+        long progress = 0;
         Throwable error = null;
         // This thread's batch array went to the container with the last write.
         boolean batchHandedOver = false;
@@ -162,10 +177,18 @@ public final class NonBlockingWriter implements Output, WriteListener {
                         SPARE_BATCHES.offer(batchHeldByContainer); // dropped when there are spares enough
                         batchHeldByContainer = null;
                     }
+                    if (sliceBytes > 0 && !unflushed) { // written, flushed, and the stream ready again: they left
+                        progress += sliceBytes;
+                        progressing = callback;
+                        sliceBytes = 0;
+                    }
                     if (buffers == null) {
                         break;
                     }
-                    if (next < buffers.length) {
+                    if (next < buffers.length && sliceBytes > 0) {
+                        unflushed = false;
+                        out.flush();
+                    } else if (next < buffers.length) {
                         // Decided before writing: a write that throws may still hold the array.
                         batchHandedOver = next == 0 && fitsOneBatch(buffers);
                         writeNext(batchHandedOver);
@@ -191,7 +214,12 @@ public final class NonBlockingWriter implements Output, WriteListener {
         }
         if (error != null) {
             failures.accept(error);
-        } else if (done != null) {
+            return;
+        }
+        if (progressing != null) {
+            progressing.progressed(progress);
+        }
+        if (done != null) {
             done.written();
         }
     }
@@ -222,15 +250,24 @@ public final class NonBlockingWriter implements Output, WriteListener {
             out.write(batch, 0, at);
             return;
         }
-        ByteBuffer buffer = buffers[next++];
+        ByteBuffer buffer = buffers[next];
+        int at = buffer.position() + writtenOfBuffer; // the caller's buffer is left as it is
+        int n = Math.min(buffer.limit() - at, SLICE_BYTES);
         if (buffer.hasArray()) {
-            out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
+            out.write(buffer.array(), buffer.arrayOffset() + at, n);
         } else if (outWritesBuffers) {
-            out.write(buffer.duplicate());
+            out.write(buffer.duplicate().position(at).limit(at + n));
         } else {
-            byte[] copy = new byte[buffer.remaining()];
-            buffer.duplicate().get(copy);
+            byte[] copy = new byte[n];
+            buffer.get(at, copy);
             out.write(copy);
+        }
+        if (at + n < buffer.limit()) {
+            writtenOfBuffer += n;
+            sliceBytes += n; // the rest follows once this slice has left
+        } else {
+            writtenOfBuffer = 0;
+            next++;
         }
     }
 
