@@ -366,21 +366,22 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     /** One step: tells the inbound of a failure, or reads once. Returns whether to go on. */
     private boolean readOnce(Inbound in) {
+        if (!failureTold) {
+            Throwable broken = failure;
+            if (broken == null && closed && !inputEnded) {
+                // Closed by Jetty too (Connection.close, as a stopping server closes every connection):
+                // the inbound must learn that it ended, or its connection is never finished.
+                broken = new ClosedChannelException();
+            }
+            if (broken != null) {
+                failureTold = true;
+                in.onFailure(broken);
+            }
+        }
+        if (draining && failure == null) {
+            return drainOnce(); // after close(), whoever called it: the peer's input is read away until its end
+        }
         if (failureTold) {
-            return false;
-        }
-        Throwable broken = failure;
-        if (broken == null && draining) {
-            return drainOnce(); // the inbound is done: the runtime closed the connection
-        }
-        if (broken == null && closed && !inputEnded) {
-            // Closed by Jetty too (Connection.close, as a stopping server closes every connection):
-            // the inbound must learn that it ended, or its connection is never finished.
-            broken = new ClosedChannelException();
-        }
-        if (broken != null) {
-            failureTold = true;
-            in.onFailure(broken);
             return false;
         }
         if (inputEnded || fillInterested || !in.wantsInput()) {
