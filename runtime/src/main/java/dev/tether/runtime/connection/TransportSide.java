@@ -18,6 +18,8 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
     private static final System.Logger LOG = System.getLogger(TransportSide.class.getName());
 
     private final WebSocketConnection c;
+    /** The thread inside {@link #onInput} now, if any. */
+    private volatile Thread reading;
     /** Reading stopped because too much output was queued: a flush under the mark resumes it. */
     private volatile boolean backedUp;
 
@@ -53,12 +55,23 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
 
     @Override
     public void onInput(ByteBuffer bytes) {
-        synchronized (c.lock) {
-            c.received(bytes.remaining());
-            c.driver().parse(bytes);
-            releaseHeldCloseInTurn();
+        // What the read's messages make the listener send here goes out in one write, after them.
+        boolean batch = c.outbound.beginBatch();
+        Thread outer = reading;
+        reading = Thread.currentThread();
+        try {
+            synchronized (c.lock) {
+                c.received(bytes.remaining());
+                c.driver().parse(bytes);
+                releaseHeldCloseInTurn();
+            }
+            c.afterUnlock();
+        } finally {
+            if (batch) {
+                c.outbound.endBatch();
+            }
+            reading = outer;
         }
-        c.afterUnlock();
     }
 
     @Override
@@ -115,7 +128,11 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
         }
         c.deliverEvents();
         if (toResume != null) {
-            c.demandInputHere(); // on the transport's thread as its write completed; not inside a listener's send
+            if (reading == Thread.currentThread()) {
+                c.demandInput(); // the batch of a read ending: not inside the transport's own input call
+            } else {
+                c.demandInputHere(); // on the transport's thread as its write completed; not inside a listener's send
+            }
         }
     }
 

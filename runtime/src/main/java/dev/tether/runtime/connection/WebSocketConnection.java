@@ -298,13 +298,15 @@ public final class WebSocketConnection implements WebSocket {
                 timers.closeStarted();
             }
         }
-        afterUnlock();
+        outbound.flushBatchNow(); // the Close frame goes now, even from a listener inside a read's batch
+        deliverEvents();
     }
 
     @Override
     public void terminate() {
         int[] calls = ApplicationCalls.enter();
         try {
+            outbound.flushBatchNow(); // what this thread sent before is written, as it would be outside a batch
             abort(new ConnectionClosedException("the connection was terminated"));
         } finally {
             ApplicationCalls.leave(calls);

@@ -65,6 +65,8 @@ public final class OutboundQueue {
     private long inFlightSize;
     /** Of those, the bytes the transport already said have left ({@link Output.WriteCallback#progressed}). */
     private long inFlightProgress;
+    /** The thread whose flushes wait for the end of its batch ({@link #beginBatch}); null when none. */
+    private volatile Thread batching;
     /** The thread inside {@code transport.write}: a callback on it continues that thread's loop. */
     private Thread writer;
     private boolean completedInline;
@@ -148,8 +150,43 @@ public final class OutboundQueue {
         flush();
     }
 
+    /**
+     * Holds this thread's flushes until {@link #endBatch}: what it queues meanwhile (the answers to
+     * a read's messages, sent from their listeners) goes out together, in as few writes as
+     * {@link #BATCH_BYTES} allows, instead of one system call per message. Other threads' flushes
+     * go on as usual, and write what this one queued too.
+     *
+     * @return whether the batch began here; false when this thread is already in one, whose
+     *         {@link #endBatch} flushes
+     */
+    public boolean beginBatch() {
+        if (batching == Thread.currentThread()) {
+            return false;
+        }
+        batching = Thread.currentThread();
+        return true;
+    }
+
+    /** Ends this thread's batch and flushes what it queued. */
+    public void endBatch() {
+        if (batching == Thread.currentThread()) {
+            batching = null;
+        }
+        flush();
+    }
+
     /** Writes what is queued, as far as the transport takes it, then tells the owner how much is left. */
     public void flush() {
+        if (batching != Thread.currentThread()) {
+            flushBatchNow();
+        } // else endBatch writes it
+    }
+
+    /**
+     * As {@link #flush}, inside a batch too: for a caller about to wait for what it queued (a send's
+     * stage, a close), which the batch's end would otherwise only write once the wait is over.
+     */
+    public void flushBatchNow() {
         while (true) {
             Output to;
             ByteBuffer[] buffers;

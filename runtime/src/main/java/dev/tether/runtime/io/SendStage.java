@@ -3,7 +3,10 @@ package dev.tether.runtime.io;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -34,10 +37,25 @@ public final class SendStage<T> extends CompletableFuture<T> {
     private final Thread maker = Thread.currentThread();
     /** Where dependents past the inline depth run: the connection's executor. */
     private final Executor pool;
+    /** The queue that writes this send; null when nothing is held back in a batch. */
+    private final OutboundQueue queue;
 
     /** @param pool where dependents past the inline depth run; never the caller's thread */
     public SendStage(Executor pool) {
+        this(pool, null);
+    }
+
+    /**
+     * A send's stage whose waits ({@link #get}, {@link #join}) first write what its queue holds back
+     * in a batch ({@link OutboundQueue#beginBatch}): a listener that sends and waits for its send
+     * would otherwise wait for the batch's end, which comes only when it returns.
+     *
+     * @param pool where dependents past the inline depth run; never the caller's thread
+     * @param queue the queue the send goes out through
+     */
+    public SendStage(Executor pool, OutboundQueue queue) {
         this.pool = pool;
+        this.queue = queue;
     }
 
     /**
@@ -115,7 +133,31 @@ public final class SendStage<T> extends CompletableFuture<T> {
 
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new SendStage<>(pool); // stages derived from this one keep the rule
+        return new SendStage<>(pool, queue); // stages derived from this one keep the rule, and the flush before waiting
+    }
+
+    @Override
+    public T get() throws InterruptedException, ExecutionException {
+        writeBeforeWaiting();
+        return super.get();
+    }
+
+    @Override
+    public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        writeBeforeWaiting();
+        return super.get(timeout, unit);
+    }
+
+    @Override
+    public T join() {
+        writeBeforeWaiting();
+        return super.join();
+    }
+
+    private void writeBeforeWaiting() {
+        if (queue != null && !isDone()) {
+            queue.flushBatchNow();
+        }
     }
 
     @Override

@@ -55,14 +55,7 @@ class ReceiveModeTest {
 
     /** A masked client frame (zero mask) with a 7- or 16-bit length. */
     private static ByteBuffer frame(int opcode, boolean fin, byte[] payload) {
-        ByteBuffer frame = ByteBuffer.allocate(8 + payload.length);
-        frame.put((byte) ((fin ? 0x80 : 0) | opcode));
-        if (payload.length < 126) {
-            frame.put((byte) (0x80 | payload.length));
-        } else {
-            frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
-        }
-        return frame.putInt(0).put(payload).flip();
+        return ServerConnections.clientFrame(opcode, fin, payload);
     }
 
     private static ByteBuffer frame(int opcode, boolean fin, String hex) {

@@ -11,6 +11,7 @@ import dev.tether.handshake.ServerHandshake;
 import dev.tether.runtime.ConnectionOptions;
 
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.net.URI;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
@@ -20,6 +21,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Server connections whose handshake is answered in memory, not yet started: the runtime's specifications drive them by hand. */
 final class ServerConnections {
     private ServerConnections() {
+    }
+
+    /** A masked client frame (zero mask) with a 7- or 16-bit length. */
+    static ByteBuffer clientFrame(int opcode, boolean fin, byte[] payload) {
+        ByteBuffer frame = ByteBuffer.allocate(8 + payload.length);
+        frame.put((byte) ((fin ? 0x80 : 0) | opcode));
+        if (payload.length < 126) {
+            frame.put((byte) (0x80 | payload.length));
+        } else {
+            frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+        }
+        return frame.putInt(0).put(payload).flip();
     }
 
     /** An RFC 6455 opening request, offering {@code extensions} if any. */

@@ -1,0 +1,178 @@
+package dev.tether.runtime.connection;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tether.api.WebSocket;
+import dev.tether.api.WebSocketListener;
+import dev.tether.driver.DriverOptions;
+import dev.tether.protocol.Role;
+import dev.tether.runtime.ConnectionOptions;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a listener sends while its connection delivers one read's messages goes out together, after
+ * them, in one write; whatever the listener then waits for is written first, so it never waits for
+ * its own batch.
+ */
+class ReadBatchTest {
+    private static final int OP_TEXT = 0x1;
+
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final FakeTransport transport = new FakeTransport();
+
+    @AfterEach
+    void stopThreads() throws InterruptedException {
+        executor.shutdownNow();
+        assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    private static ByteBuffer texts(String... texts) {
+        ByteBuffer all = ByteBuffer.allocate(1024);
+        for (String text : texts) {
+            all.put(ServerConnections.clientFrame(OP_TEXT, true, text.getBytes(StandardCharsets.UTF_8)));
+        }
+        return all.flip();
+    }
+
+    /** A server's unmasked text frame of a short text. */
+    private static byte[] serverText(String text) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[2 + payload.length];
+        frame[0] = (byte) 0x81;
+        frame[1] = (byte) payload.length;
+        System.arraycopy(payload, 0, frame, 2, payload.length);
+        return frame;
+    }
+
+    private WebSocketConnection started(BiConsumer<WebSocket, String> onText) {
+        WebSocketListener listener = new WebSocketListener() {
+            @Override
+            public void onText(WebSocket socket, String text) {
+                onText.accept(socket, text);
+            }
+        };
+        WebSocketConnection socket = ServerConnections.answering(ServerConnections.request(), DriverOptions.defaults(Role.SERVER),
+                out -> out, ConnectionOptions.builder().executor(executor).build(), listener);
+        transport.writesAtOnce = true;
+        socket.start(transport);
+        transport.take(); // nothing was sent yet: no write to count
+        transport.wrote.drainPermits();
+        return socket;
+    }
+
+    @Test
+    @DisplayName("the echoes of three messages that came in one read go out in one write, in order")
+    void theAnswersToOneReadGoOutInOneWrite() {
+        WebSocketConnection socket = started((s, text) -> s.send(text.toUpperCase()));
+
+        transport.inbound.onInput(texts("a", "b", "c"));
+
+        assertEquals(1, transport.wrote.availablePermits(), "writes");
+        byte[] expected = ByteBuffer.allocate(9).put(serverText("A")).put(serverText("B")).put(serverText("C")).array();
+        assertArrayEquals(expected, transport.take());
+        socket.terminate();
+    }
+
+    @Test
+    @DisplayName("a listener that waits for its own send (join) finds it written, not held for the end of the read")
+    void aListenerWaitingForItsSendFindsItWritten() throws Exception {
+        CompletableFuture<Boolean> joined = new CompletableFuture<>();
+        WebSocketConnection socket = started((s, text) -> {
+            s.send(text).toCompletableFuture().join();
+            joined.complete(true);
+        });
+
+        executor.submit(() -> transport.inbound.onInput(texts("x")));
+
+        assertTrue(joined.get(10, TimeUnit.SECONDS));
+        assertArrayEquals(serverText("x"), transport.take());
+        socket.terminate();
+    }
+
+    @Test
+    @DisplayName("get() with a timeout on a stage derived from a send writes the batch too")
+    void aDerivedStageWaitedForWithATimeoutWritesTheBatch() throws Exception {
+        CompletableFuture<String> got = new CompletableFuture<>();
+        WebSocketConnection socket = started((s, text) -> {
+            try {
+                got.complete(s.send(text).thenApply(v -> "sent").toCompletableFuture().get(10, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                got.completeExceptionally(e);
+            }
+        });
+
+        executor.submit(() -> transport.inbound.onInput(texts("y")));
+
+        assertEquals("sent", got.get(10, TimeUnit.SECONDS));
+        socket.terminate();
+    }
+
+    @Test
+    @DisplayName("what a listener sent before terminating is written before the connection is dropped")
+    void sentBeforeTerminateIsWritten() {
+        WebSocketConnection socket = started((s, text) -> {
+            s.send("bye");
+            s.terminate();
+        });
+
+        transport.inbound.onInput(texts("go"));
+
+        assertArrayEquals(serverText("bye"), transport.take());
+        assertTrue(transport.calls.contains("abort"), transport.calls.toString());
+    }
+
+    @Test
+    @DisplayName("a listener's close is written before the listener returns")
+    void aCloseIsWrittenAtOnce() {
+        CompletableFuture<byte[]> seenInListener = new CompletableFuture<>();
+        WebSocketConnection socket = started((s, text) -> {
+            s.close(1000, "");
+            seenInListener.complete(transport.written.toByteArray());
+        });
+
+        transport.inbound.onInput(texts("go"));
+
+        assertEquals("88 02 03 e8", HexFormat.ofDelimiter(" ").formatHex(seenInListener.join()));
+        socket.terminate();
+    }
+
+    @Test
+    @DisplayName("another thread's send during a read's batch is written at once, with what the batch held")
+    void anotherThreadsSendIsNotHeld() throws Exception {
+        CountDownLatch listenerIn = new CountDownLatch(1);
+        CountDownLatch otherSent = new CountDownLatch(1);
+        WebSocketConnection socket = started((s, text) -> {
+            s.send("first");
+            listenerIn.countDown();
+            try {
+                assertTrue(otherSent.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<?> reading = CompletableFuture.runAsync(() -> transport.inbound.onInput(texts("go")), executor);
+        assertTrue(listenerIn.await(10, TimeUnit.SECONDS));
+
+        socket.send("second").toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+        byte[] expected = ByteBuffer.allocate(15).put(serverText("first")).put(serverText("second")).array();
+        assertArrayEquals(expected, transport.written.toByteArray());
+        otherSent.countDown();
+        reading.get(10, TimeUnit.SECONDS);
+        socket.terminate();
+    }
+}
