@@ -67,6 +67,8 @@ public final class OutboundQueue {
     private long inFlightProgress;
     /** The thread whose flushes wait for the end of its batch ({@link #beginBatch}); null when none. */
     private volatile Thread batching;
+    /** See {@link #heldSince()}; set by the batching thread, cleared by it or by {@link BatchWatch}. */
+    private volatile long heldSince;
     /** The thread inside {@code transport.write}: a callback on it continues that thread's loop. */
     private Thread writer;
     private boolean completedInline;
@@ -154,7 +156,8 @@ public final class OutboundQueue {
      * Holds this thread's flushes until {@link #endBatch}: what it queues meanwhile (the answers to
      * a read's messages, sent from their listeners) goes out together, in as few writes as
      * {@link #BATCH_BYTES} allows, instead of one system call per message. Other threads' flushes
-     * go on as usual, and write what this one queued too.
+     * go on as usual, and write what this one queued too. Should the thread stay away (a listener
+     * blocking in its call), {@link BatchWatch} writes what it holds after {@link BatchWatch#HOLD_MILLIS}.
      *
      * @return whether the batch began here; false when this thread is already in one, whose
      *         {@link #endBatch} flushes
@@ -171,6 +174,10 @@ public final class OutboundQueue {
     public void endBatch() {
         if (batching == Thread.currentThread()) {
             batching = null;
+            if (heldSince != 0) {
+                heldSince = 0;
+                BatchWatch.released(this);
+            }
         }
         flush();
     }
@@ -179,7 +186,21 @@ public final class OutboundQueue {
     public void flush() {
         if (batching != Thread.currentThread()) {
             flushBatchNow();
-        } // else endBatch writes it
+        } else if (heldSince == 0) { // endBatch writes it; the watch, if that takes long
+            long now = System.nanoTime();
+            heldSince = now == 0 ? 1 : now;
+            BatchWatch.holding(this);
+        }
+    }
+
+    /** When this queue's batch first held a flush back (System.nanoTime, never 0 then); 0 when it holds none. */
+    long heldSince() {
+        return heldSince;
+    }
+
+    /** {@link BatchWatch} writes what is held: a flush the batch holds back after this registers again. */
+    void heldWritten() {
+        heldSince = 0;
     }
 
     /**

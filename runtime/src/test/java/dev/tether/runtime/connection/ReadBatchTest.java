@@ -175,4 +175,44 @@ class ReadBatchTest {
         reading.get(10, TimeUnit.SECONDS);
         socket.terminate();
     }
+
+    @Test
+    @DisplayName("a listener that blocks on something else than its send's stage (allOf of its sends) is not held for ever: the watch writes the batch")
+    void aListenerBlockingOnAllOfItsSendsIsWrittenByTheWatch() throws Exception {
+        CompletableFuture<Boolean> returned = new CompletableFuture<>();
+        WebSocketConnection socket = started((s, text) -> {
+            CompletableFuture.allOf(s.send("a").toCompletableFuture(), s.send("b").toCompletableFuture()).join();
+            returned.complete(true);
+        });
+
+        executor.submit(() -> transport.inbound.onInput(texts("go")));
+
+        assertTrue(returned.get(10, TimeUnit.SECONDS));
+        byte[] expected = ByteBuffer.allocate(6).put(serverText("a")).put(serverText("b")).array();
+        assertArrayEquals(expected, transport.take());
+        socket.terminate();
+    }
+
+    @Test
+    @DisplayName("a listener waiting for its peer to have read its message (a reply on another channel) gets it written by the watch")
+    void aListenerWaitingForThePeerToReadItsMessage() throws Exception {
+        CountDownLatch peerRead = new CountDownLatch(1);
+        CompletableFuture<Boolean> returned = new CompletableFuture<>();
+        WebSocketConnection socket = started((s, text) -> {
+            s.send("question");
+            try {
+                returned.complete(peerRead.await(10, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        executor.submit(() -> transport.inbound.onInput(texts("go")));
+
+        assertTrue(transport.wrote.tryAcquire(10, TimeUnit.SECONDS), "the question was never written");
+        peerRead.countDown();
+
+        assertTrue(returned.get(10, TimeUnit.SECONDS));
+        assertArrayEquals(serverText("question"), transport.take());
+        socket.terminate();
+    }
 }
