@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  *
  * <p>A write of several small buffers is copied into one array first: each write to the stream can be
  * a system call. Any other buffer goes as it is, one per readiness check (a write may leave the
- * stream not ready, and writing again then is illegal), one over 64 KiB a flushed slice at a time,
+ * stream not ready, and writing again then is illegal), one over 64 KiB a slice at a time,
  * each slice that left reported as {@link WriteCallback#progressed progress}; a direct one without a
  * copy where the stream implements Servlet 6.1's {@code write(ByteBuffer)} itself.
  */
@@ -27,9 +27,11 @@ public final class NonBlockingWriter implements Output, WriteListener {
     /** Writes up to this many bytes in several buffers are copied into one. */
     static final int BATCH_BYTES = 16 * 1024;
     /**
-     * A larger buffer goes this much at a time, each slice flushed: the container's readiness after
-     * each tells that it left, so a long write to a slow but reading peer shows progress (an event
-     * stream's stall timeout counts it) instead of none until the whole buffer is out.
+     * A larger buffer goes this much at a time: the container's readiness after each slice tells that
+     * it took it (larger than a response's buffer, it goes to the socket), so a long write to a slow
+     * but reading peer shows progress (an event stream's stall timeout counts it) instead of none
+     * until the whole buffer is out. Not flushed in between: Undertow's non-blocking flush in the
+     * middle of a write stalls it.
      */
     static final int SLICE_BYTES = 64 * 1024;
     /**
@@ -70,7 +72,7 @@ public final class NonBlockingWriter implements Output, WriteListener {
     private int next;
     private WriteCallback callback;
     private boolean unflushed;
-    /** Slices of the current buffer written, not yet seen leave (flushed, and the stream ready again). */
+    /** Slices of the current buffer written, not yet seen taken (the stream ready again). */
     private long sliceBytes;
     /** How much of {@code buffers[next]} the slices before took. */
     private int writtenOfBuffer;
@@ -177,7 +179,7 @@ public final class NonBlockingWriter implements Output, WriteListener {
                         SPARE_BATCHES.offer(batchHeldByContainer); // dropped when there are spares enough
                         batchHeldByContainer = null;
                     }
-                    if (sliceBytes > 0 && !unflushed) { // written, flushed, and the stream ready again: they left
+                    if (sliceBytes > 0) { // written, and the stream ready again: the container took them
                         progress += sliceBytes;
                         progressing = callback;
                         sliceBytes = 0;
@@ -185,10 +187,7 @@ public final class NonBlockingWriter implements Output, WriteListener {
                     if (buffers == null) {
                         break;
                     }
-                    if (next < buffers.length && sliceBytes > 0) {
-                        unflushed = false;
-                        out.flush();
-                    } else if (next < buffers.length) {
+                    if (next < buffers.length) {
                         // Decided before writing: a write that throws may still hold the array.
                         batchHandedOver = next == 0 && fitsOneBatch(buffers);
                         writeNext(batchHandedOver);
