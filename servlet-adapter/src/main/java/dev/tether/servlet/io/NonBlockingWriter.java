@@ -19,21 +19,12 @@ import java.util.function.Consumer;
  *
  * <p>A write of several small buffers is copied into one array first: each write to the stream can be
  * a system call. Any other buffer goes as it is, one per readiness check (a write may leave the
- * stream not ready, and writing again then is illegal), one over 64 KiB a slice at a time,
- * each slice that left reported as {@link WriteCallback#progressed progress}; a direct one without a
- * copy where the stream implements Servlet 6.1's {@code write(ByteBuffer)} itself.
+ * stream not ready, and writing again then is illegal); a direct one without a copy where the stream
+ * implements Servlet 6.1's {@code write(ByteBuffer)} itself.
  */
 public final class NonBlockingWriter implements Output, WriteListener {
     /** Writes up to this many bytes in several buffers are copied into one. */
     static final int BATCH_BYTES = 16 * 1024;
-    /**
-     * A larger buffer goes this much at a time: the container's readiness after each slice tells that
-     * it took it (larger than a response's buffer, it goes to the socket), so a long write to a slow
-     * but reading peer shows progress (an event stream's stall timeout counts it) instead of none
-     * until the whole buffer is out. Not flushed in between: Undertow's non-blocking flush in the
-     * middle of a write stalls it.
-     */
-    static final int SLICE_BYTES = 64 * 1024;
     /**
      * Where small buffers are gathered: per thread, not per connection, so idle connections hold
      * none. A container may keep the array it was handed until it reports ready again (Jetty does,
@@ -72,10 +63,6 @@ public final class NonBlockingWriter implements Output, WriteListener {
     private int next;
     private WriteCallback callback;
     private boolean unflushed;
-    /** Slices of the current buffer written, not yet seen taken (the stream ready again). */
-    private long sliceBytes;
-    /** How much of {@code buffers[next]} the slices before took. */
-    private int writtenOfBuffer;
     /** isReady() said false: until onWritePossible, there is nothing to do. */
     private boolean awaitingWritePossible;
     /** A batch array the container still holds, given back to the spares when it reports ready. */
@@ -129,8 +116,6 @@ public final class NonBlockingWriter implements Output, WriteListener {
         synchronized (writing) {
             buffers = toWrite;
             next = 0;
-            sliceBytes = 0;
-            writtenOfBuffer = 0;
             callback = done;
         }
         run();
@@ -151,8 +136,6 @@ public final class NonBlockingWriter implements Output, WriteListener {
 
     private void run() {
         WriteCallback done = null;
-        WriteCallback progressing = null;
-        long progress = 0;
         Throwable error = null;
         // This thread's batch array went to the container with the last write.
         boolean batchHandedOver = false;
@@ -178,11 +161,6 @@ public final class NonBlockingWriter implements Output, WriteListener {
                     if (batchHeldByContainer != null) {
                         SPARE_BATCHES.offer(batchHeldByContainer); // dropped when there are spares enough
                         batchHeldByContainer = null;
-                    }
-                    if (sliceBytes > 0) { // written, and the stream ready again: the container took them
-                        progress += sliceBytes;
-                        progressing = callback;
-                        sliceBytes = 0;
                     }
                     if (buffers == null) {
                         break;
@@ -213,12 +191,7 @@ public final class NonBlockingWriter implements Output, WriteListener {
         }
         if (error != null) {
             failures.accept(error);
-            return;
-        }
-        if (progressing != null) {
-            progressing.progressed(progress);
-        }
-        if (done != null) {
+        } else if (done != null) {
             done.written();
         }
     }
@@ -249,24 +222,15 @@ public final class NonBlockingWriter implements Output, WriteListener {
             out.write(batch, 0, at);
             return;
         }
-        ByteBuffer buffer = buffers[next];
-        int at = buffer.position() + writtenOfBuffer; // the caller's buffer is left as it is
-        int n = Math.min(buffer.limit() - at, SLICE_BYTES);
+        ByteBuffer buffer = buffers[next++];
         if (buffer.hasArray()) {
-            out.write(buffer.array(), buffer.arrayOffset() + at, n);
+            out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), buffer.remaining());
         } else if (outWritesBuffers) {
-            out.write(buffer.duplicate().position(at).limit(at + n));
+            out.write(buffer.duplicate());
         } else {
-            byte[] copy = new byte[n];
-            buffer.get(at, copy);
+            byte[] copy = new byte[buffer.remaining()];
+            buffer.duplicate().get(copy);
             out.write(copy);
-        }
-        if (at + n < buffer.limit()) {
-            writtenOfBuffer += n;
-            sliceBytes += n; // the rest follows once this slice has left
-        } else {
-            writtenOfBuffer = 0;
-            next++;
         }
     }
 

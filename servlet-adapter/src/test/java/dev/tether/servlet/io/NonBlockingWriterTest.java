@@ -187,43 +187,6 @@ class NonBlockingWriterTest {
     // ---- readiness
 
     @Test
-    @DisplayName("a buffer larger than a slice goes a slice at a time: every slice the container took is progress before the write completes")
-    void aLargeBufferGoesInSlicesEachReportedAsProgress() {
-        FakeStream out = started();
-        out.notReadyAfterEachWrite = true;
-        List<Long> progress = new ArrayList<>();
-        boolean[] written = new boolean[1];
-        Output.WriteCallback callback = new Output.WriteCallback() {
-            @Override
-            public void progressed(long bytes) {
-                progress.add(bytes);
-                events.add("progressed " + bytes);
-            }
-
-            @Override
-            public void written() {
-                written[0] = true;
-                events.add("written");
-            }
-
-            @Override
-            public void failed(Throwable error) {
-                throw new AssertionError(error);
-            }
-        };
-        int slice = NonBlockingWriter.SLICE_BYTES;
-        writer.write(new ByteBuffer[]{filled(3 * slice + 100, 7)}, callback);
-        for (int i = 0; i < 10 && !written[0]; i++) {
-            out.becomeReady();
-        }
-        assertTrue(written[0]);
-        assertEquals(3 * slice + 100, out.written.size());
-        assertEquals(List.of((long) slice, (long) slice, (long) slice), progress, "the last slice is reported by written()");
-        events.removeIf(e -> e.startsWith("progressed")); // told after the writer's lock, so after the next slice went
-        assertEquals(List.of("write " + slice, "write " + slice, "write " + slice, "write 100", "flush", "written"), events);
-    }
-
-    @Test
     @DisplayName("nothing is written before the stream is handed over; the container's onWritePossible then writes it")
     void writesAfterStart() {
         Callback done = new Callback();
