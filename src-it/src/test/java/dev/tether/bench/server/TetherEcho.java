@@ -79,6 +79,10 @@ public class TetherEcho extends WebSocketServlet {
         if (sendFrameSize != null) {
             builder.sendFrameSize(sendFrameSize);
         }
+        Integer readsPerYield = Integer.getInteger("bench.readsPerYield"); // BENCH_SERVER_FLAGS=-Dbench.readsPerYield=0 …
+        if (readsPerYield != null) {
+            builder.readsPerYield(readsPerYield);
+        }
         if (deflate != null) {
             builder.extension(deflate);
         }
