@@ -52,7 +52,7 @@ final class MessageSender implements WireOutput {
 
     /** Sends a message or a part, {@code size} bytes, now or once it may go. */
     CompletionStage<Void> send(long size, Part part, Predicate<Driver> send) {
-        CompletableFuture<Void> done = new SendStage<>(c.options.executor(), c.outbound);
+        CompletableFuture<Void> done = new SendStage<>(c.options.executor());
         boolean accepted = false;
         synchronized (c.lock) {
             ReadyState state = c.driver().readyState();
@@ -250,7 +250,7 @@ final class MessageSender implements WireOutput {
     CompletionStage<Void> pong(ByteBuffer payload) {
         checkControlPayload(payload);
         ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.duplicate()).flip();
-        CompletableFuture<Void> done = new SendStage<>(c.options.executor(), c.outbound);
+        CompletableFuture<Void> done = new SendStage<>(c.options.executor());
         synchronized (c.lock) {
             ReadyState state = c.driver().readyState();
             if (state != ReadyState.OPEN || c.transportClosed) {

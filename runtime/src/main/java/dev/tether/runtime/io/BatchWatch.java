@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * listener that blocks in its call (waiting, say, for {@code CompletableFuture.allOf} of its sends,
  * or for a reply that needs its message to arrive first) would otherwise hold it until it returns,
  * which may be never. Queues holding a batch are kept here; while any is, a check on the shared
- * timer runs every {@link #HOLD_MILLIS} and writes what has been held longer than that, from the
- * shared pool. Nothing runs while no batch holds anything.
+ * timer ({@link RuntimeThreads#scheduler()}: one watch for every connection, whatever scheduler
+ * their options name) runs every {@link #HOLD_MILLIS} and has what has been held longer than that
+ * written on the connection's executor. Nothing runs while no batch holds anything.
  */
 final class BatchWatch {
     /** The longest a batch holds a send back while its thread is away. */
@@ -53,9 +54,12 @@ final class BatchWatch {
         for (OutboundQueue queue : HOLDING) {
             long since = queue.heldSince();
             if (since != 0 && now - since >= HOLD_NANOS) {
-                queue.heldWritten(); // before the write: a send held after it registers the queue again
+                // Out of the set first, then cleared: a send held after the clear registers the queue
+                // again (the other order could drop that registration), and one held before it is
+                // written by the flush below.
                 HOLDING.remove(queue);
-                Handoff.execute(RuntimeThreads.executor(), queue::flushBatchNow);
+                queue.heldWritten();
+                Handoff.execute(queue.pool(), queue::flushBatchNow); // the connection's executor: its events and completions run there anyway
             }
         }
         if (!HOLDING.isEmpty()) {

@@ -47,6 +47,13 @@ public final class OutboundQueue {
     static final int SMALL_FRAME = 2 * 1024;
     /** The most bytes of small frames in one write. */
     static final int BATCH_BYTES = 16 * 1024;
+    /** A read's batch holds back at most this much: past it, the queue is written as usual. */
+    static final int BATCH_HOLD_BYTES = 4 * BATCH_BYTES;
+    /**
+     * Per thread, the queue whose batch it is in (an Object, not our type, so no container thread
+     * keeps this library's classes once its application is gone).
+     */
+    private static final ThreadLocal<Object[]> BATCH_HERE = ThreadLocal.withInitial(() -> new Object[1]);
 
     private final Owner owner;
     private final Executor pool;
@@ -156,8 +163,9 @@ public final class OutboundQueue {
      * Holds this thread's flushes until {@link #endBatch}: what it queues meanwhile (the answers to
      * a read's messages, sent from their listeners) goes out together, in as few writes as
      * {@link #BATCH_BYTES} allows, instead of one system call per message. Other threads' flushes
-     * go on as usual, and write what this one queued too. Should the thread stay away (a listener
-     * blocking in its call), {@link BatchWatch} writes what it holds after {@link BatchWatch#HOLD_MILLIS}.
+     * go on as usual, and write what this one queued too. A batch holds at most
+     * {@link #BATCH_HOLD_BYTES}; should its thread stay away (a listener blocking in its call),
+     * {@link BatchWatch} writes what it holds after {@link BatchWatch#HOLD_MILLIS}.
      *
      * @return whether the batch began here; false when this thread is already in one, whose
      *         {@link #endBatch} flushes
@@ -167,6 +175,10 @@ public final class OutboundQueue {
             return false;
         }
         batching = Thread.currentThread();
+        Object[] here = BATCH_HERE.get();
+        if (here[0] == null) {
+            here[0] = this;
+        }
         return true;
     }
 
@@ -174,6 +186,10 @@ public final class OutboundQueue {
     public void endBatch() {
         if (batching == Thread.currentThread()) {
             batching = null;
+            Object[] here = BATCH_HERE.get();
+            if (here[0] == this) {
+                here[0] = null;
+            }
             if (heldSince != 0) {
                 heldSince = 0;
                 BatchWatch.released(this);
@@ -182,9 +198,20 @@ public final class OutboundQueue {
         flush();
     }
 
+    /**
+     * Writes what the batch this thread is in holds, if any: for a thread about to wait for a send,
+     * its own or another connection's that its own may be the reason for (a broadcast to its room).
+     */
+    public static void writeBatchHere() {
+        Object queue = BATCH_HERE.get()[0];
+        if (queue != null) {
+            ((OutboundQueue) queue).flushBatchNow();
+        }
+    }
+
     /** Writes what is queued, as far as the transport takes it, then tells the owner how much is left. */
     public void flush() {
-        if (batching != Thread.currentThread()) {
+        if (batching != Thread.currentThread() || buffered >= BATCH_HOLD_BYTES) {
             flushBatchNow();
         } else if (heldSince == 0) { // endBatch writes it; the watch, if that takes long
             long now = System.nanoTime();
@@ -201,6 +228,11 @@ public final class OutboundQueue {
     /** {@link BatchWatch} writes what is held: a flush the batch holds back after this registers again. */
     void heldWritten() {
         heldSince = 0;
+    }
+
+    /** Where this queue's completions run when they may not run here: its connection's executor. */
+    Executor pool() {
+        return pool;
     }
 
     /**

@@ -37,25 +37,15 @@ public final class SendStage<T> extends CompletableFuture<T> {
     private final Thread maker = Thread.currentThread();
     /** Where dependents past the inline depth run: the connection's executor. */
     private final Executor pool;
-    /** The queue that writes this send; null when nothing is held back in a batch. */
-    private final OutboundQueue queue;
-
-    /** @param pool where dependents past the inline depth run; never the caller's thread */
-    public SendStage(Executor pool) {
-        this(pool, null);
-    }
-
     /**
-     * A send's stage whose waits ({@link #get}, {@link #join}) first write what its queue holds back
-     * in a batch ({@link OutboundQueue#beginBatch}): a listener that sends and waits for its send
-     * would otherwise wait for the batch's end, which comes only when it returns.
+     * A stage whose waits ({@link #get}, {@link #join}) first write what the waiting thread's read
+     * batch holds back ({@link OutboundQueue#beginBatch}): a listener that sends and waits would
+     * otherwise wait for the batch's end, which comes only when it returns.
      *
      * @param pool where dependents past the inline depth run; never the caller's thread
-     * @param queue the queue the send goes out through
      */
-    public SendStage(Executor pool, OutboundQueue queue) {
+    public SendStage(Executor pool) {
         this.pool = pool;
-        this.queue = queue;
     }
 
     /**
@@ -133,7 +123,7 @@ public final class SendStage<T> extends CompletableFuture<T> {
 
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new SendStage<>(pool, queue); // stages derived from this one keep the rule, and the flush before waiting
+        return new SendStage<>(pool); // stages derived from this one keep the rule, and the write before waiting
     }
 
     @Override
@@ -154,9 +144,15 @@ public final class SendStage<T> extends CompletableFuture<T> {
         return super.join();
     }
 
+    /** As an application's call: what the write completes goes to the executor, not into the waiter's stack. */
     private void writeBeforeWaiting() {
-        if (queue != null && !isDone()) {
-            queue.flushBatchNow();
+        if (!isDone()) {
+            int[] calls = ApplicationCalls.enter();
+            try {
+                OutboundQueue.writeBatchHere();
+            } finally {
+                ApplicationCalls.leave(calls);
+            }
         }
     }
 

@@ -23,6 +23,8 @@ final class FakeTransport implements Transport {
     final Semaphore demanded = new Semaphore(0);
     /** A permit per write. */
     final Semaphore wrote = new Semaphore(0);
+    /** The thread each write came on. */
+    final List<Thread> writeThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private WriteCallback pending;
 
     @Override
@@ -46,6 +48,7 @@ final class FakeTransport implements Transport {
             b.get(bytes);
             written.writeBytes(bytes);
         }
+        writeThreads.add(Thread.currentThread());
         wrote.release();
         if (writesAtOnce) {
             callback.written();

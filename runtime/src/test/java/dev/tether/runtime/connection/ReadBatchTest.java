@@ -215,4 +215,53 @@ class ReadBatchTest {
         assertArrayEquals(serverText("question"), transport.take());
         socket.terminate();
     }
+
+    @Test
+    @DisplayName("a batch holds back 64 KiB at most: a listener sending more to a fast peer is written as it goes, nothing refused")
+    void aBatchHoldsBackABoundedAmount() {
+        java.util.List<Throwable> refused = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Integer> writesDuringTheCall = new CompletableFuture<>();
+        WebSocketConnection socket = started((s, text) -> {
+            for (int i = 0; i < 96; i++) { // 6 MiB: past the default outbound limit, had it been held
+                s.send(ByteBuffer.allocate(64 * 1024)).whenComplete((v, e) -> {
+                    if (e != null) {
+                        refused.add(e);
+                    }
+                });
+            }
+            writesDuringTheCall.complete(transport.wrote.availablePermits());
+        });
+
+        transport.inbound.onInput(texts("go"));
+
+        assertEquals(java.util.List.of(), refused);
+        assertTrue(writesDuringTheCall.join() >= 90, "writes while the listener was sending: " + writesDuringTheCall.join());
+        socket.terminate();
+    }
+
+    @Test
+    @DisplayName("a listener waiting for a broadcast to its room writes its own held copy itself, not after the watch")
+    void waitingForABroadcastWritesTheListenersOwnCopy() throws Exception {
+        FakeTransport otherTransport = new FakeTransport();
+        otherTransport.writesAtOnce = true;
+        WebSocketConnection other = ServerConnections.answering(ServerConnections.request(), DriverOptions.defaults(Role.SERVER),
+                out -> out, ConnectionOptions.builder().executor(executor).build(), new WebSocketListener() { });
+        other.start(otherTransport);
+        dev.tether.api.WebSocketRegistry room = new dev.tether.api.WebSocketRegistry();
+        room.add(other); // the first member: the broadcast's stage comes from its send
+        CompletableFuture<Thread> listenerThread = new CompletableFuture<>();
+        WebSocketConnection socket = started((s, text) -> {
+            room.broadcast(text).join();
+            listenerThread.complete(Thread.currentThread());
+        });
+        room.add(socket);
+
+        executor.submit(() -> transport.inbound.onInput(texts("hello")));
+
+        Thread listener = listenerThread.get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.List.of(listener), transport.writeThreads, "the listener's own copy was written by its thread");
+        assertArrayEquals(serverText("hello"), transport.take());
+        socket.terminate();
+        other.terminate();
+    }
 }

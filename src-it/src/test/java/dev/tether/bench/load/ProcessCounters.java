@@ -9,7 +9,10 @@ import java.nio.file.Path;
  * What a process (every thread of it) has used so far, from {@code /proc}: CPU in user and kernel
  * mode, read and write system calls (every {@code read}, {@code readv}, {@code write}, {@code writev},
  * socket ones included) and context switches, voluntary (the thread waited) and not (it was
- * preempted). Two readings apart give what a measured window cost, per message.
+ * preempted). Two readings apart give what a measured window cost, per message. Context switches
+ * are summed over the threads alive at each reading, so a thread that ends inside the window takes
+ * its count with it (the figure is then low); CPU is in clock ticks taken as 10 ms (USER_HZ 100, as
+ * on every common Linux build).
  *
  * @param userNanos        CPU in user mode (clock ticks of 10 ms)
  * @param systemNanos      CPU in kernel mode
