@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * listener that blocks in its call (waiting, say, for {@code CompletableFuture.allOf} of its sends,
  * or for a reply that needs its message to arrive first) would otherwise hold it until it returns,
  * which may be never. Queues holding a batch are kept here; while any is, a check on the shared
- * timer ({@link RuntimeThreads#scheduler()}: one watch for every connection, whatever scheduler
+ * timer ({@link RuntimeThreads#scheduler()}: one watch for every connection, whatever threads
  * their options name) runs every {@link #HOLD_MILLIS} and has what has been held longer than that
- * written on the connection's executor. Nothing runs while no batch holds anything.
+ * written on the library's own pool. Nothing runs while no batch holds anything, and those threads
+ * end when idle.
  */
 final class BatchWatch {
     /** The longest a batch holds a send back while its thread is away. */
@@ -59,7 +60,10 @@ final class BatchWatch {
                 // written by the flush below.
                 HOLDING.remove(queue);
                 queue.heldWritten();
-                Handoff.execute(queue.pool(), queue::flushBatchNow); // the connection's executor: its events and completions run there anyway
+                // The library's own pool, not the connection's executor: that one's only free thread
+                // may be the very listener waiting. The write's completions and events run there,
+                // as those of a write the container completes run on its thread.
+                Handoff.execute(RuntimeThreads.executor(), queue::flushBatchNow);
             }
         }
         if (!HOLDING.isEmpty()) {

@@ -50,10 +50,11 @@ public final class OutboundQueue {
     /** A read's batch holds back at most this much: past it, the queue is written as usual. */
     static final int BATCH_HOLD_BYTES = 4 * BATCH_BYTES;
     /**
-     * Per thread, the queue whose batch it is in (an Object, not our type, so no container thread
-     * keeps this library's classes once its application is gone).
+     * Per thread, the queues whose batches it is in, outermost first (one read delivered inside
+     * another's listener nests); a list of Objects, not of our type, so no container thread keeps
+     * this library's classes once its application is gone. Null on threads that never batched.
      */
-    private static final ThreadLocal<Object[]> BATCH_HERE = ThreadLocal.withInitial(() -> new Object[1]);
+    private static final ThreadLocal<List<Object>> BATCHES_HERE = new ThreadLocal<>();
 
     private final Owner owner;
     private final Executor pool;
@@ -175,21 +176,23 @@ public final class OutboundQueue {
             return false;
         }
         batching = Thread.currentThread();
-        Object[] here = BATCH_HERE.get();
-        if (here[0] == null) {
-            here[0] = this;
+        List<Object> here = BATCHES_HERE.get();
+        if (here == null) {
+            here = new ArrayList<>(2);
+            BATCHES_HERE.set(here);
         }
+        here.add(this);
         return true;
     }
 
-    /** Ends this thread's batch and flushes what it queued. */
+    /** Ends this thread's batch (begun by {@link #beginBatch} returning true) and flushes what it queued. */
     public void endBatch() {
+        List<Object> here = BATCHES_HERE.get();
+        if (here != null) {
+            here.remove(this); // whatever happened to batching: the thread must not keep naming this queue
+        }
         if (batching == Thread.currentThread()) {
             batching = null;
-            Object[] here = BATCH_HERE.get();
-            if (here[0] == this) {
-                here[0] = null;
-            }
             if (heldSince != 0) {
                 heldSince = 0;
                 BatchWatch.released(this);
@@ -199,13 +202,15 @@ public final class OutboundQueue {
     }
 
     /**
-     * Writes what the batch this thread is in holds, if any: for a thread about to wait for a send,
+     * Writes what the batches this thread is in hold, if any: for a thread about to wait for a send,
      * its own or another connection's that its own may be the reason for (a broadcast to its room).
      */
-    public static void writeBatchHere() {
-        Object queue = BATCH_HERE.get()[0];
-        if (queue != null) {
-            ((OutboundQueue) queue).flushBatchNow();
+    public static void writeBatchesHere() {
+        List<Object> here = BATCHES_HERE.get();
+        if (here != null) {
+            for (Object queue : here.toArray()) { // a flush may end nothing, but copy: it runs other code
+                ((OutboundQueue) queue).flushBatchNow();
+            }
         }
     }
 
@@ -228,11 +233,6 @@ public final class OutboundQueue {
     /** {@link BatchWatch} writes what is held: a flush the batch holds back after this registers again. */
     void heldWritten() {
         heldSince = 0;
-    }
-
-    /** Where this queue's completions run when they may not run here: its connection's executor. */
-    Executor pool() {
-        return pool;
     }
 
     /**

@@ -144,15 +144,15 @@ public final class SendStage<T> extends CompletableFuture<T> {
         return super.join();
     }
 
-    /** As an application's call: what the write completes goes to the executor, not into the waiter's stack. */
+    /**
+     * Writes the waiting thread's held batches. What the write completes runs as any write's
+     * completion does, here: this thread's own stages among them, as they would have completed
+     * inside its sends without a batch (handing them to the executor could leave them behind this
+     * very thread, should it be the executor's only one).
+     */
     private void writeBeforeWaiting() {
         if (!isDone()) {
-            int[] calls = ApplicationCalls.enter();
-            try {
-                OutboundQueue.writeBatchHere();
-            } finally {
-                ApplicationCalls.leave(calls);
-            }
+            OutboundQueue.writeBatchesHere();
         }
     }
 

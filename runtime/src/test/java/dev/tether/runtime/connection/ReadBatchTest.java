@@ -9,6 +9,7 @@ import dev.tether.api.WebSocketListener;
 import dev.tether.driver.DriverOptions;
 import dev.tether.protocol.Role;
 import dev.tether.runtime.ConnectionOptions;
+import dev.tether.runtime.RuntimeThreads;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -38,6 +39,25 @@ class ReadBatchTest {
     void stopThreads() throws InterruptedException {
         executor.shutdownNow();
         assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
+    /**
+     * Keeps the shared timer thread busy until closed, so the watch that writes long-held batches
+     * cannot run: a spec about who writes a batch then cannot be passed by the watch instead.
+     */
+    private static Runnable watchAway() throws InterruptedException {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RuntimeThreads.scheduler().execute(() -> {
+            busy.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(busy.await(10, TimeUnit.SECONDS), "the shared timer never ran the blocker");
+        return release::countDown; // run it to let the timer go
     }
 
     private static ByteBuffer texts(String... texts) {
@@ -96,9 +116,14 @@ class ReadBatchTest {
             joined.complete(true);
         });
 
-        executor.submit(() -> transport.inbound.onInput(texts("x")));
+        Runnable letTheWatchGo = watchAway();
+        try {
+            executor.submit(() -> transport.inbound.onInput(texts("x")));
 
-        assertTrue(joined.get(10, TimeUnit.SECONDS));
+            assertTrue(joined.get(10, TimeUnit.SECONDS));
+        } finally {
+            letTheWatchGo.run();
+        }
         assertArrayEquals(serverText("x"), transport.take());
         socket.terminate();
     }
@@ -115,9 +140,14 @@ class ReadBatchTest {
             }
         });
 
-        executor.submit(() -> transport.inbound.onInput(texts("y")));
+        Runnable letTheWatchGo = watchAway();
+        try {
+            executor.submit(() -> transport.inbound.onInput(texts("y")));
 
-        assertEquals("sent", got.get(10, TimeUnit.SECONDS));
+            assertEquals("sent", got.get(10, TimeUnit.SECONDS));
+        } finally {
+            letTheWatchGo.run();
+        }
         socket.terminate();
     }
 
@@ -256,12 +286,115 @@ class ReadBatchTest {
         });
         room.add(socket);
 
-        executor.submit(() -> transport.inbound.onInput(texts("hello")));
-
-        Thread listener = listenerThread.get(10, TimeUnit.SECONDS);
+        Thread listener;
+        Runnable letTheWatchGo = watchAway();
+        try {
+            executor.submit(() -> transport.inbound.onInput(texts("hello")));
+            listener = listenerThread.get(10, TimeUnit.SECONDS);
+        } finally {
+            letTheWatchGo.run();
+        }
         assertEquals(java.util.List.of(listener), transport.writeThreads, "the listener's own copy was written by its thread");
         assertArrayEquals(serverText("hello"), transport.take());
         socket.terminate();
         other.terminate();
+    }
+
+    /** A connection whose events and reads run on one thread only, the executor's (as after a demand handed to it). */
+    private WebSocketConnection startedOnOneThread(ExecutorService one, BiConsumer<WebSocket, String> onText) {
+        WebSocketListener listener = new WebSocketListener() {
+            @Override
+            public void onText(WebSocket socket, String text) {
+                onText.accept(socket, text);
+            }
+        };
+        WebSocketConnection socket = ServerConnections.answering(ServerConnections.request(), DriverOptions.defaults(Role.SERVER),
+                out -> out, ConnectionOptions.builder().executor(one).build(), listener);
+        transport.writesAtOnce = true;
+        socket.start(transport);
+        transport.take();
+        transport.wrote.drainPermits();
+        return socket;
+    }
+
+    @Test
+    @DisplayName("a listener on its executor's only thread waiting for a stage made from its send is not left waiting for that thread")
+    void aDerivedStageWaitedForOnTheExecutorsOnlyThread() throws Exception {
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            CompletableFuture<String> got = new CompletableFuture<>();
+            WebSocketConnection socket = startedOnOneThread(one, (s, text) -> {
+                try {
+                    got.complete(s.send(text).thenApply(v -> "sent").toCompletableFuture().get(10, TimeUnit.SECONDS));
+                } catch (Exception e) {
+                    got.completeExceptionally(e);
+                }
+            });
+
+            one.submit(() -> transport.inbound.onInput(texts("y")));
+
+            assertEquals("sent", got.get(10, TimeUnit.SECONDS));
+            socket.terminate();
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("the watch writes a batch whose listener waits for its peer on the executor's only thread")
+    void theWatchWritesWhileTheExecutorsOnlyThreadWaits() throws Exception {
+        ExecutorService one = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch peerRead = new CountDownLatch(1);
+            WebSocketConnection socket = startedOnOneThread(one, (s, text) -> {
+                s.send("question");
+                try {
+                    peerRead.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+
+            one.submit(() -> transport.inbound.onInput(texts("go")));
+
+            boolean written = transport.wrote.tryAcquire(10, TimeUnit.SECONDS);
+            peerRead.countDown();
+            assertTrue(written, "the question was never written while its listener waited");
+            socket.terminate();
+        } finally {
+            one.shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("a read delivered inside another connection's listener, on its thread, writes its own batch when its listener waits")
+    void aNestedBatchsWaitWritesItsOwnSend() throws Exception {
+        FakeTransport innerTransport = new FakeTransport();
+        innerTransport.writesAtOnce = true;
+        CompletableFuture<Thread> innerListener = new CompletableFuture<>();
+        WebSocketConnection inner = ServerConnections.answering(ServerConnections.request(), DriverOptions.defaults(Role.SERVER),
+                out -> out, ConnectionOptions.builder().executor(executor).build(), new WebSocketListener() {
+                    @Override
+                    public void onText(WebSocket socket, String text) {
+                        socket.send(text).toCompletableFuture().join();
+                        innerListener.complete(Thread.currentThread());
+                    }
+                });
+        inner.start(innerTransport);
+        innerTransport.take();
+        innerTransport.writeThreads.clear();
+        WebSocketConnection outer = started((s, text) -> innerTransport.inbound.onInput(texts("inner")));
+
+        Runnable letTheWatchGo = watchAway();
+        try {
+            transport.inbound.onInput(texts("outer"));
+        } finally {
+            letTheWatchGo.run();
+        }
+
+        Thread listener = innerListener.get(10, TimeUnit.SECONDS);
+        assertEquals(java.util.List.of(listener), innerTransport.writeThreads, "the inner listener's send was written by its own wait");
+        outer.terminate();
+        inner.terminate();
     }
 }
