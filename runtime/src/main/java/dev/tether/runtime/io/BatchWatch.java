@@ -40,7 +40,7 @@ final class BatchWatch {
     }
 
     private static void checkLater() {
-        if (CHECK_DUE.compareAndSet(false, true)) {
+        if (!CHECK_DUE.get() && CHECK_DUE.compareAndSet(false, true)) { // read first: every held batch asks
             try {
                 RuntimeThreads.scheduler().schedule(BatchWatch::check, HOLD_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException shuttingDown) {
