@@ -79,6 +79,11 @@ class ReadBatchTest {
     }
 
     private WebSocketConnection started(BiConsumer<WebSocket, String> onText) {
+        return startedOn(executor, onText);
+    }
+
+    /** A connection whose events run on {@code events}, its listener's texts going to {@code onText}. */
+    private WebSocketConnection startedOn(ExecutorService events, BiConsumer<WebSocket, String> onText) {
         WebSocketListener listener = new WebSocketListener() {
             @Override
             public void onText(WebSocket socket, String text) {
@@ -86,7 +91,7 @@ class ReadBatchTest {
             }
         };
         WebSocketConnection socket = ServerConnections.answering(ServerConnections.request(), DriverOptions.defaults(Role.SERVER),
-                out -> out, ConnectionOptions.builder().executor(executor).build(), listener);
+                out -> out, ConnectionOptions.builder().executor(events).build(), listener);
         transport.writesAtOnce = true;
         socket.start(transport);
         transport.take(); // nothing was sent yet: no write to count
@@ -300,30 +305,13 @@ class ReadBatchTest {
         other.terminate();
     }
 
-    /** A connection whose events and reads run on one thread only, the executor's (as after a demand handed to it). */
-    private WebSocketConnection startedOnOneThread(ExecutorService one, BiConsumer<WebSocket, String> onText) {
-        WebSocketListener listener = new WebSocketListener() {
-            @Override
-            public void onText(WebSocket socket, String text) {
-                onText.accept(socket, text);
-            }
-        };
-        WebSocketConnection socket = ServerConnections.answering(ServerConnections.request(), DriverOptions.defaults(Role.SERVER),
-                out -> out, ConnectionOptions.builder().executor(one).build(), listener);
-        transport.writesAtOnce = true;
-        socket.start(transport);
-        transport.take();
-        transport.wrote.drainPermits();
-        return socket;
-    }
-
     @Test
     @DisplayName("a listener on its executor's only thread waiting for a stage made from its send is not left waiting for that thread")
     void aDerivedStageWaitedForOnTheExecutorsOnlyThread() throws Exception {
         ExecutorService one = Executors.newSingleThreadExecutor();
         try {
             CompletableFuture<String> got = new CompletableFuture<>();
-            WebSocketConnection socket = startedOnOneThread(one, (s, text) -> {
+            WebSocketConnection socket = startedOn(one, (s, text) -> {
                 try {
                     got.complete(s.send(text).thenApply(v -> "sent").toCompletableFuture().get(10, TimeUnit.SECONDS));
                 } catch (Exception e) {
@@ -346,7 +334,7 @@ class ReadBatchTest {
         ExecutorService one = Executors.newSingleThreadExecutor();
         try {
             CountDownLatch peerRead = new CountDownLatch(1);
-            WebSocketConnection socket = startedOnOneThread(one, (s, text) -> {
+            WebSocketConnection socket = startedOn(one, (s, text) -> {
                 s.send("question");
                 try {
                     peerRead.await(10, TimeUnit.SECONDS);
