@@ -70,6 +70,22 @@ const pageErrors = [];
 // shown with the restart's result, so a member list that changed unexpectedly can be traced.
 const socketLog = {};
 let sockets = 0;
+// Per page, the id of the newest chat socket the server has welcomed, and who waits for one.
+const welcomedSocket = {};
+const welcomeWaiters = [];
+
+/** Resolves once a chat socket of `name` newer than `after` has been welcomed (its member list is then the server's). */
+function welcomedAfter(name, after) {
+  return new Promise((resolve, reject) => {
+    if ((welcomedSocket[name] ?? 0) > after) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(() => reject(new Error(`no chat socket of ${name} after #${after} was welcomed; sockets: `
+      + JSON.stringify(socketLog[name] ?? []))), STEP_MS);
+    welcomeWaiters.push({ name, after, resolve: () => { clearTimeout(timer); resolve(); } });
+  });
+}
 
 function logChatSockets(page, name) {
   page.on('websocket', (ws) => {
@@ -90,6 +106,13 @@ function logChatSockets(page, name) {
       }
       if (['welcome', 'members', 'join', 'leave'].includes(message.type)) {
         add(`${id} ${message.type} ${message.members ? message.members.join(',') : message.name}`);
+      }
+      if (message.type === 'welcome') {
+        welcomedSocket[name] = Math.max(welcomedSocket[name] ?? 0, id);
+        for (const w of welcomeWaiters.filter((w) => w.name === name && id > w.after)) {
+          welcomeWaiters.splice(welcomeWaiters.indexOf(w), 1);
+          w.resolve();
+        }
       }
     });
     ws.on('close', () => add(`${id} close`));
@@ -244,8 +267,11 @@ async function restart(ada, grace) {
   }
   emit({ event: 'down', ws: await state(ada, 'ws-state'), sse: await state(ada, 'sse-state') });
   await shot(ada, 'restart-down-ada');
+  const beforeRestart = sockets;
   await expectLine('started');
   await bothOpen(ada, grace, RECONNECT_MS);
+  // The pages still show the member list from before the restart until a new socket is welcomed.
+  await Promise.all([welcomedAfter('ada', beforeRestart), welcomedAfter('grace', beforeRestart)]);
   await waitMembers(ada, ['ada', 'grace']);
   await waitMembers(grace, ['ada', 'grace']);
   emit({ event: 'reopened', ws: await state(ada, 'ws-state'), sse: await state(ada, 'sse-state'),
