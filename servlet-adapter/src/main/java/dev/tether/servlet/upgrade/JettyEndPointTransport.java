@@ -393,20 +393,15 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
             in.onInput(first);
             return true;
         }
-        if (readBuffer == null) {
-            readBuffer = buffers.acquire(readBufferSize, false);
-        }
-        ByteBuffer buffer = readBuffer.getByteBuffer();
-        buffer.clear().limit(0); // empty, in flush mode: fill appends after the limit
         int n;
         try {
-            n = getEndPoint().fill(buffer);
+            n = fill();
         } catch (IOException e) {
             broke(e);
             return true;
         }
         if (n > 0) {
-            in.onInput(buffer); // consumed before it returns
+            in.onInput(readBuffer.getByteBuffer()); // consumed before it returns
             if (readsPerYield > 0 && ++readsSinceYield >= readsPerYield) {
                 readsSinceYield = 0;
                 Thread.yield(); // a busy connection lets the selector and the other connections run
@@ -415,12 +410,27 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
             inputEnded = true;
             in.onEndOfInput();
         } else {
-            releaseReadBuffer(); // nothing to read: an idle connection holds no buffer
-            fillInterested = true;
-            getEndPoint().fillInterested(readable); // may call back at once (TLS): a run is then added
-            return false;
+            return awaitReadable();
         }
         return true;
+    }
+
+    /** Reads once into the read buffer (taken from the pool if none is held): the bytes read, or -1 at the end. */
+    private int fill() throws IOException {
+        if (readBuffer == null) {
+            readBuffer = buffers.acquire(readBufferSize, false);
+        }
+        ByteBuffer buffer = readBuffer.getByteBuffer();
+        buffer.clear().limit(0); // empty, in flush mode: fill appends after the limit
+        return getEndPoint().fill(buffer);
+    }
+
+    /** Nothing to read: an idle connection holds no buffer, and Jetty calls back when bytes come. Returns false. */
+    private boolean awaitReadable() {
+        releaseReadBuffer();
+        fillInterested = true;
+        getEndPoint().fillInterested(readable); // may call back at once (TLS): a run is then added
+        return false;
     }
 
     /** After close(): reads once and drops the bytes; closes at the peer's end, or when the linger is over. Returns whether to go on. */
@@ -433,14 +443,9 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
             endPoint.close();
             return false;
         }
-        if (readBuffer == null) {
-            readBuffer = buffers.acquire(readBufferSize, false);
-        }
-        ByteBuffer buffer = readBuffer.getByteBuffer();
-        buffer.clear().limit(0);
         int n;
         try {
-            n = endPoint.fill(buffer);
+            n = fill();
         } catch (IOException e) {
             endPoint.close(e);
             return false;
@@ -448,10 +453,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         if (n < 0) {
             inputEnded = true;
         } else if (n == 0) {
-            releaseReadBuffer();
-            fillInterested = true;
-            endPoint.fillInterested(readable); // failed by the idle timeout if the peer stays silent
-            return false;
+            return awaitReadable(); // failed by the idle timeout if the peer stays silent
         }
         return true;
     }
