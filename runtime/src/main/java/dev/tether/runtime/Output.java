@@ -17,7 +17,8 @@ public interface Output {
         /**
          * Some more of the write's bytes have left for the socket, not all of them yet: an output that
          * can tell says so, and a long write to a peer reading slowly still shows it reading. Never
-         * more in all than the write holds; nothing by default.
+         * more in all than the write holds; nothing by default, and none of this library's outputs
+         * reports it yet (the servlet writer cannot tell how much of one write a container took).
          *
          * @param bytes how many more bytes have left
          */

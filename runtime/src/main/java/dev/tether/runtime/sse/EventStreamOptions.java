@@ -22,7 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *   <tr><td>{@code pingInterval}</td><td>15 s</td><td>a comment line ({@code :}) is written when this long passes; it keeps proxies from timing the stream out and finds clients that are gone. Zero turns it off</td></tr>
  *   <tr><td>{@code bufferLimit}</td><td>1 MiB</td><td>most bytes queued for one client; a send that would pass it triggers the overflow policy (one event always fits an empty queue)</td></tr>
  *   <tr><td>{@code overflowPolicy}</td><td>{@code CLOSE}</td><td>what a send past the limit does</td></tr>
- *   <tr><td>{@code stallTimeout}</td><td>60 s</td><td>a client that has not taken queued bytes for this long is dropped (checked at each ping; part of a write in progress counts where the output reports it); also the longest {@code close()} waits for queued events</td></tr>
+ *   <tr><td>{@code stallTimeout}</td><td>60 s</td><td>a client that has not taken queued bytes for this long is dropped (checked at each ping; part of a write in progress counts only where the output reports it, which the servlet writer does not: there one event is one step); also the longest {@code close()} waits for queued events</td></tr>
  *   <tr><td>{@code executor}, {@code scheduler}</td><td>{@link RuntimeThreads}</td><td>where pings, the stall
  *       deadline and completions off the caller's stack run, and what times them; never the common pool</td></tr>
  * </table>
