@@ -24,9 +24,9 @@ import java.util.Set;
  *   <tr><td>{@code extension}</td><td>none</td><td>extensions supported, in pipeline order</td></tr>
  *   <tr><td>{@code header}</td><td>none</td><td>extra headers in every 101 response</td></tr>
  *   <tr><td>{@code allowedOrigins}</td><td>any</td><td>when set, other {@code Origin}s get 403</td></tr>
- *   <tr><td>{@code readsPerYield}</td><td>2</td><td>after this many reads, a connection's thread yields the CPU, so that the
- *       container's selector and other connections' threads run: under load no connection starves; 0 never yields (bulk
- *       transfer is then faster, the slowest connection far slower)</td></tr>
+ *   <tr><td>{@code readTurnBytes}</td><td>64 KiB</td><td>the most bytes a connection reads in one turn on a container
+ *       thread; then it gives the thread back and queues behind the other connections for its next turn, so that a peer
+ *       that keeps sending cannot keep a thread while the others wait</td></tr>
  *   <tr><td>{@code handshakeHook}</td><td>none</td><td>sees every handshake before it is answered: may reject it,
  *       pick the subprotocol, add headers and attributes</td></tr>
  * </table>
@@ -37,7 +37,7 @@ public final class WebSocketOptions {
     private final ConnectionOptions connection;
     private final DriverOptions driverOptions;
     private final Set<String> allowedOrigins;
-    private final int readsPerYield;
+    private final int readTurnBytes;
     private final HandshakeHook handshakeHook;
 
     private WebSocketOptions(Builder b, ConnectionOptions connection) {
@@ -45,7 +45,7 @@ public final class WebSocketOptions {
         b.driver.sendFrameSize(connection.sendFrameSize());
         this.driverOptions = b.driver.maxFrameLength(connection.maxFrameLength()).maxMessageLength(connection.maxMessageLength()).messageMemory(connection.messageMemory()).build();
         this.allowedOrigins = Set.copyOf(b.allowedOrigins);
-        this.readsPerYield = b.readsPerYield;
+        this.readTurnBytes = b.readTurnBytes;
         this.handshakeHook = b.handshakeHook;
     }
 
@@ -95,12 +95,12 @@ public final class WebSocketOptions {
     }
 
     /**
-     * Reads after which a connection's thread yields the CPU; 0 for never.
+     * The most bytes a connection reads in one turn on a container thread.
      *
-     * @return the number of reads between yields, or 0
+     * @return the bytes read per turn, at least 1
      */
-    public int readsPerYield() {
-        return readsPerYield;
+    public int readTurnBytes() {
+        return readTurnBytes;
     }
 
     /**
@@ -116,7 +116,7 @@ public final class WebSocketOptions {
     public static final class Builder extends ConnectionOptions.Settings<Builder> {
         private final DriverOptions.Builder driver = DriverOptions.builder(Role.SERVER);
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
-        private int readsPerYield = 2;
+        private int readTurnBytes = 64 * 1024;
         private HandshakeHook handshakeHook;
 
         private Builder() {
@@ -177,20 +177,23 @@ public final class WebSocketOptions {
         }
 
         /**
-         * How many reads a connection makes before its thread yields the CPU ({@link Thread#yield}); 0
-         * turns yielding off. A busy connection otherwise keeps reading on its thread for as long as its
-         * peer keeps sending, while the container's selector, one thread among many, notices the other
-         * connections late: under load they starve.
+         * How many bytes a connection reads in one turn on a container thread. A connection reads
+         * while its peer's bytes are there; one whose peer keeps sending would otherwise keep its
+         * thread for as long as the peer sends, while the other connections' reads wait for a thread.
+         * After this many bytes (the read that passes it is finished) the connection hands its next
+         * turn to the container's executor, behind the work already queued there, and gives the
+         * thread back. A larger value costs fewer dispatches in bulk transfer; a smaller one shares
+         * the threads more finely.
          *
-         * @param reads the number of reads between yields, 0 or more; default 2
+         * @param bytes the bytes read per turn, at least 1; default 64 KiB
          * @return this builder
-         * @throws IllegalArgumentException if {@code reads} is negative
+         * @throws IllegalArgumentException if {@code bytes} is less than 1
          */
-        public Builder readsPerYield(int reads) {
-            if (reads < 0) {
-                throw new IllegalArgumentException("readsPerYield must not be negative: " + reads);
+        public Builder readTurnBytes(int bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("readTurnBytes must be at least 1: " + bytes);
             }
-            this.readsPerYield = reads;
+            this.readTurnBytes = bytes;
             return this;
         }
 

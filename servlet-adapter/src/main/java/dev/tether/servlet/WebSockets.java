@@ -119,7 +119,7 @@ public final class WebSockets {
             throw e;
         }
         ContainerUpgrade.upgrade(request, response,
-                new TransportSettings(options.connection().readBufferSize(), options.readsPerYield()),
+                new TransportSettings(options.connection().readBufferSize(), options.readTurnBytes()),
                 Upgraded.of(socket::start, socket::startFailed)); // startFailed too if this throws
         return socket;
     }

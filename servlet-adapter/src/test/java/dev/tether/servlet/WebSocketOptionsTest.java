@@ -10,18 +10,18 @@ import org.junit.jupiter.api.Test;
 class WebSocketOptionsTest {
 
     @Test
-    @DisplayName("reads happen 64 KiB at a time and a connection's thread yields every 2 reads by default")
+    @DisplayName("reads happen 64 KiB at a time, and a connection reads 64 KiB in one turn on a container thread, by default")
     void readDefaults() {
         WebSocketOptions options = WebSocketOptions.defaults();
         assertEquals(64 * 1024, options.connection().readBufferSize());
-        assertEquals(2, options.readsPerYield());
+        assertEquals(64 * 1024, options.readTurnBytes());
     }
 
     @Test
-    @DisplayName("yielding can be turned off; a negative count is refused")
-    void readsPerYieldBounds() {
-        assertEquals(0, WebSocketOptions.builder().readsPerYield(0).build().readsPerYield());
-        assertThrows(IllegalArgumentException.class, () -> WebSocketOptions.builder().readsPerYield(-1));
+    @DisplayName("a turn reads at least one byte: less is refused")
+    void readTurnBytesBounds() {
+        assertEquals(1, WebSocketOptions.builder().readTurnBytes(1).build().readTurnBytes());
+        assertThrows(IllegalArgumentException.class, () -> WebSocketOptions.builder().readTurnBytes(0));
     }
 
     @Test

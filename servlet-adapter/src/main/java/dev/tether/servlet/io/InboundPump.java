@@ -22,11 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to the connection's buffer size each time a read fills it: a container runs up to hundreds of
  * threads, and only those that meet bulk input should hold the full size.
  *
- * <p>Every few reads the pumping thread yields the CPU. A connection whose peer keeps sending never
- * finds its input empty, so it keeps its thread and reads straight from the socket; the container's
- * selector, the one thread that notices the other connections' data, then gets a slice of the CPU
- * only among all those busy threads, and the others wait (hundreds of milliseconds at the 99th
- * percentile with 100 busy connections on one core). Yielding lets it and them run.
+ * <p>After every {@code readTurnBytes} the pumping thread yields the CPU. A connection whose peer
+ * keeps sending never finds its input empty, so it keeps its thread and reads straight from the
+ * socket; the container's selector, the one thread that notices the other connections' data, then
+ * gets a slice of the CPU only among all those busy threads, and the others wait. The container
+ * routes end such a turn by queueing the next one on the container's executor; the servlet API has
+ * no way to ask the container for another {@code onDataAvailable} while input is ready, so here the
+ * thread yields instead.
  *
  * <p>The peer's FIN is an end of input however the container reports it: {@code read} returning -1,
  * {@code onAllDataRead}, a stream that is {@link ServletInputStream#isFinished() finished}, or an
@@ -40,10 +42,10 @@ public final class InboundPump implements ReadListener {
 
     private final Transport.Inbound sink;
     private final int bufferSize;
-    private final int readsPerYield;
+    private final int readTurnBytes;
     private final Runnable yielder;
-    /** Reads since the last yield; only touched by the thread pumping. */
-    private int readsSinceYield;
+    /** Bytes read since the last yield; only touched by the thread pumping. */
+    private int bytesThisTurn;
     private final AtomicInteger wip = new AtomicInteger();
     private volatile ServletInputStream in;
     /** The end or a failure was reported; the container may report one while another thread pumps. */
@@ -51,16 +53,19 @@ public final class InboundPump implements ReadListener {
     /** The container said the input ended; {@link #end()} follows once what it still holds is read. */
     private volatile boolean endReported;
 
-    /** @param readsPerYield reads (that returned data) after which the pumping thread yields; 0 for never */
-    public InboundPump(Transport.Inbound sink, int bufferSize, int readsPerYield) {
-        this(sink, bufferSize, readsPerYield, Thread::yield);
+    /** @param readTurnBytes bytes read after which the pumping thread yields the CPU, at least 1 */
+    public InboundPump(Transport.Inbound sink, int bufferSize, int readTurnBytes) {
+        this(sink, bufferSize, readTurnBytes, Thread::yield);
     }
 
     /** With the yield made visible, for tests. */
-    InboundPump(Transport.Inbound sink, int bufferSize, int readsPerYield, Runnable yielder) {
+    InboundPump(Transport.Inbound sink, int bufferSize, int readTurnBytes, Runnable yielder) {
+        if (readTurnBytes < 1) {
+            throw new IllegalArgumentException("readTurnBytes must be at least 1: " + readTurnBytes);
+        }
         this.sink = sink;
         this.bufferSize = bufferSize;
-        this.readsPerYield = readsPerYield;
+        this.readTurnBytes = readTurnBytes;
         this.yielder = yielder;
     }
 
@@ -136,8 +141,9 @@ public final class InboundPump implements ReadListener {
                     if (n == limit && limit < bufferSize) {
                         buffer = grown(limit); // consumed: the old array may go
                     }
-                    if (readsPerYield > 0 && ++readsSinceYield >= readsPerYield) {
-                        readsSinceYield = 0;
+                    bytesThisTurn += n;
+                    if (bytesThisTurn >= readTurnBytes) {
+                        bytesThisTurn = 0;
                         yielder.run();
                     }
                 }

@@ -106,12 +106,12 @@ public final class ContainerUpgrade {
      * How the transport reads.
      *
      * @param readBufferSize the most bytes read at once
-     * @param readsPerYield  reads (that returned data) after which the reading thread yields the CPU; 0 for never
+     * @param readTurnBytes  the most bytes read in one turn on a container thread, before the connection queues for its next
      */
-    public record TransportSettings(int readBufferSize, int readsPerYield) {
+    public record TransportSettings(int readBufferSize, int readTurnBytes) {
         public TransportSettings {
-            if (readBufferSize <= 0 || readsPerYield < 0) {
-                throw new IllegalArgumentException("readBufferSize " + readBufferSize + ", readsPerYield " + readsPerYield);
+            if (readBufferSize <= 0 || readTurnBytes <= 0) {
+                throw new IllegalArgumentException("readBufferSize " + readBufferSize + ", readTurnBytes " + readTurnBytes);
             }
         }
     }
@@ -342,7 +342,7 @@ public final class ContainerUpgrade {
             Consumer<Transport> start = upgraded::start;
             Consumer<Throwable> startFailed = upgraded::startFailed;
             try {
-                takeOver.invoke(null, request, response, settings.readBufferSize(), settings.readsPerYield(),
+                takeOver.invoke(null, request, response, settings.readBufferSize(), settings.readTurnBytes(),
                         start, startFailed);
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();

@@ -31,7 +31,9 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
  * taken for one run of reads and given back when the socket has nothing more (an idle connection
  * holds none); when the socket is empty, one fill interest, and reading goes on when Jetty says
  * the socket is readable. When the connection stops wanting input, reading stops until
- * {@link #demand()}. The leftover bytes from the upgrade come first.
+ * {@link #demand()}. The leftover bytes from the upgrade come first. A run reads at most
+ * {@code readTurnBytes}; then the next run is queued on Jetty's pool, behind the other
+ * connections' work, and the thread goes back to the pool.
  *
  * <p>Writing: the runtime's buffers go to {@link EndPoint#write} as they are (gathered, direct ones
  * without a copy); the write is reported written when Jetty's callback succeeds, not before, as
@@ -55,7 +57,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     private final ByteBufferPool buffers;
     private final int readBufferSize;
-    private final int readsPerYield;
+    private final int readTurnBytes;
     private final Consumer<Transport> started;
     private final Consumer<Throwable> startFailed;
     /** Whether the connection has been handed on (to {@link #started} or {@link #startFailed}). */
@@ -70,7 +72,10 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     private ByteBuffer leftover;
     /** Jetty's pooled buffer, held for one run of reads. */
     private RetainableByteBuffer readBuffer;
-    private int readsSinceYield;
+    /** Bytes read in this turn on a thread of Jetty's (see {@link #read}). */
+    private int bytesThisTurn;
+    /** This turn has read its share: the next one is queued on Jetty's pool once this thread lets go. */
+    private boolean turnOver;
     private boolean inputEnded;
     private boolean failureTold;
 
@@ -92,11 +97,11 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     private volatile Duration linger = LINGER;
 
     JettyEndPointTransport(EndPoint endPoint, Executor executor, ByteBufferPool buffers, int readBufferSize,
-            int readsPerYield, Consumer<Transport> started, Consumer<Throwable> startFailed) {
+            int readTurnBytes, Consumer<Transport> started, Consumer<Throwable> startFailed) {
         super(endPoint, executor);
         this.buffers = buffers;
         this.readBufferSize = readBufferSize;
-        this.readsPerYield = readsPerYield;
+        this.readTurnBytes = readTurnBytes;
         this.started = started;
         this.startFailed = startFailed;
     }
@@ -329,22 +334,32 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     /**
      * Reads while the inbound wants input and the socket has bytes, and tells it of the end of
      * input or a failure. Safe from any thread: a call while another thread reads makes that thread
-     * go round once more instead of reading concurrently.
+     * go round once more instead of reading concurrently. One call is one turn: once it has read
+     * {@code readTurnBytes}, the next turn goes to Jetty's pool and this one ends.
      */
     private void read() {
         if (inbound == null || readRuns.getAndIncrement() != 0) {
             return;
         }
+        bytesThisTurn = 0;
+        turnOver = false;
+        boolean over = false; // read before the claim is given back: then another thread may start a turn
         int missed = 1;
         do {
-            try {
-                readWhileWanted();
-            } catch (Throwable t) { // an Error out of the application: the connection cannot go on
-                LOG.log(Level.WARNING, "the upgraded connection's inbound failed", t);
-                broke(t); // closing makes Jetty report it, so the connection hears of it
+            if (!over) { // calls that come after the turn's share are the next turn's to serve
+                try {
+                    readWhileWanted();
+                } catch (Throwable t) { // an Error out of the application: the connection cannot go on
+                    LOG.log(Level.WARNING, "the upgraded connection's inbound failed", t);
+                    broke(t); // closing makes Jetty report it, so the connection hears of it
+                }
+                over = turnOver;
             }
             missed = readRuns.addAndGet(-missed);
         } while (missed != 0);
+        if (over) {
+            execute(this::read); // after the claim is given back, or the next turn would find it taken
+        }
     }
 
     private void readWhileWanted() {
@@ -402,9 +417,10 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         }
         if (n > 0) {
             in.onInput(readBuffer.getByteBuffer()); // consumed before it returns
-            if (readsPerYield > 0 && ++readsSinceYield >= readsPerYield) {
-                readsSinceYield = 0;
-                Thread.yield(); // a busy connection lets the selector and the other connections run
+            bytesThisTurn += n;
+            if (bytesThisTurn >= readTurnBytes) {
+                turnOver = true;
+                return false;
             }
         } else if (n < 0) {
             inputEnded = true;

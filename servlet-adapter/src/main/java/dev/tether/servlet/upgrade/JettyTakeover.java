@@ -48,7 +48,7 @@ final class JettyTakeover {
      * @throws ServletException if {@code request} is not a Jetty ee10 or ee11 request over HTTP/1.1
      */
     static void takeOver(HttpServletRequest request, HttpServletResponse response, int readBufferSize,
-            int readsPerYield, Consumer<Transport> started, Consumer<Throwable> startFailed) throws ServletException {
+            int readTurnBytes, Consumer<Transport> started, Consumer<Throwable> startFailed) throws ServletException {
         Environment environment;
         try {
             environment = ENVIRONMENTS.computeIfAbsent(containerRequest(request).getClass(), Environment::of);
@@ -65,7 +65,7 @@ final class JettyTakeover {
         EndPoint endPoint = core.getConnectionMetaData().getConnection().getEndPoint();
         Components components = core.getComponents();
         JettyEndPointTransport transport = new JettyEndPointTransport(endPoint, components.getExecutor(),
-                components.getByteBufferPool(), readBufferSize, readsPerYield, started, startFailed);
+                components.getByteBufferPool(), readBufferSize, readTurnBytes, started, startFailed);
         response.setStatus(HttpServletResponse.SC_SWITCHING_PROTOCOLS);
         core.setAttribute(HttpStream.UPGRADE_CONNECTION_ATTRIBUTE, transport);
         Response coreResponse = environment.coreResponse(core);

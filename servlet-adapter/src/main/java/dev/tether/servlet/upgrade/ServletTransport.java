@@ -18,7 +18,7 @@ public final class ServletTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(ServletTransport.class.getName());
     private final WebConnection connection;
     private final int readBufferSize;
-    private final int readsPerYield;
+    private final int readTurnBytes;
     private volatile Inbound inbound;
     /** The container's destroy() came; set before {@link #inbound} is read, as start() sets it before reading this. */
     private volatile boolean destroyed;
@@ -26,11 +26,11 @@ public final class ServletTransport implements Transport {
     private volatile NonBlockingWriter writer;
     private final ClosingAfterWrite write = new ClosingAfterWrite();
 
-    /** @param readsPerYield reads after which the reading thread yields the CPU; 0 for never */
-    public ServletTransport(WebConnection connection, int readBufferSize, int readsPerYield) {
+    /** @param readTurnBytes bytes read after which the reading thread yields the CPU (see {@link InboundPump}) */
+    public ServletTransport(WebConnection connection, int readBufferSize, int readTurnBytes) {
         this.connection = connection;
         this.readBufferSize = readBufferSize;
-        this.readsPerYield = readsPerYield;
+        this.readTurnBytes = readTurnBytes;
     }
 
     @Override
@@ -44,7 +44,7 @@ public final class ServletTransport implements Transport {
             write.abandoned(); // the write in progress never completes: a close waiting for it happens now
             in.onFailure(error);
         });
-        InboundPump p = new InboundPump(in, readBufferSize, readsPerYield);
+        InboundPump p = new InboundPump(in, readBufferSize, readTurnBytes);
         this.writer = w;
         this.pump = p;
         try {

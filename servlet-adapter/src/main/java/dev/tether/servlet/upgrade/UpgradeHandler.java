@@ -45,7 +45,7 @@ public final class UpgradeHandler implements HttpUpgradeHandler, ContainerUpgrad
             if (transport != null || upgraded == null || connection == null) {
                 return;
             }
-            transport = new ServletTransport(connection, settings.readBufferSize(), settings.readsPerYield());
+            transport = new ServletTransport(connection, settings.readBufferSize(), settings.readTurnBytes());
             u = upgraded;
             t = transport;
             settings = null; // kept by every idle connection otherwise

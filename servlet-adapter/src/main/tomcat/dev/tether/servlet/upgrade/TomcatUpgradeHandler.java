@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * connection keeps a core busy; and a read resumed from an application thread races the container
  * thread Tomcat has dispatched meanwhile. Here reading runs only in Tomcat's dispatches, which
  * Tomcat serializes; a connection that wants no input returns {@link SocketState#SUSPENDED} (Tomcat
- * then leaves the socket alone), and {@link #demand()} asks Tomcat for a new read dispatch.
+ * then leaves the socket alone), and {@link #demand()} asks Tomcat for a new read dispatch. A
+ * dispatch reads at most {@code readTurnBytes}, then asks Tomcat for the next one and returns, so
+ * that a peer that keeps sending does not keep a thread of Tomcat's while the others wait.
  *
  * <p>Writes are Tomcat's asynchronous gathering writes, one at a time; a close waits for the write
  * in progress.
@@ -54,7 +56,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private int readBufferSize;
-    private int readsPerYield;
+    private int readTurnBytes;
     // Guarded by this.
     private WriteCallback writing;
     private boolean closeWhenWritten;
@@ -93,7 +95,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
             }
             started = true;
             readBufferSize = settings.readBufferSize();
-            readsPerYield = settings.readsPerYield();
+            readTurnBytes = settings.readTurnBytes();
             u = upgraded;
             settings = null;
             upgraded = null;
@@ -147,7 +149,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     /** The reading itself, with the application's class loader. */
     private SocketState readLoop(Inbound in) {
         try {
-            int reads = 0;
+            int bytesThisTurn = 0;
             ByteBuffer buffer = ReadBuffers.forThisThread(readBufferSize);
             while (true) {
                 if (!in.wantsInput()) {
@@ -172,8 +174,11 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
                 if (filled && buffer.capacity() < readBufferSize) {
                     buffer = ReadBuffers.grown(buffer.capacity(), readBufferSize);
                 }
-                if (readsPerYield > 0 && ++reads % readsPerYield == 0) {
-                    Thread.yield(); // as the servlet path does: the selector and other connections get the CPU
+                bytesThisTurn += n;
+                if (bytesThisTurn >= readTurnBytes) {
+                    // Tomcat runs the next dispatch once this one has returned: the reading stays one thread's at a time.
+                    socket.processSocket(SocketEvent.OPEN_READ, true);
+                    return SocketState.SUSPENDED; // the socket is not watched meanwhile: the dispatch comes anyway
                 }
             }
         } catch (EOFException e) {

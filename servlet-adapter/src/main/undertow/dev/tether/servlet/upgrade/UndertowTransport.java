@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reads and hands the reading to a worker, which reads while the connection wants input and bytes
  * are there, then resumes reads (no bytes) or leaves them suspended (the connection wants none:
  * {@link #demand()} sends a worker back); so one reader at a time, and a connection that holds back
- * input costs nothing while it does. Reads and writes are resumed and suspended on the I/O thread
+ * input costs nothing while it does. A worker reads at most {@code readTurnBytes}, then queues the
+ * next turn behind the other work and goes: a peer that keeps sending does not keep a worker. Reads and writes are resumed and suspended on the I/O thread
  * only: a TLS connection's conduit keeps that state unsynchronized.
  *
  * <p>Writes are gathering and non-blocking, one at a time. A close waits for the write in progress.
@@ -37,7 +38,7 @@ final class UndertowTransport implements Transport {
     /** The application's class loader, the context loader whenever this calls into the connection. */
     private final ClassLoader applicationLoader;
     private final int readBufferSize;
-    private final int readsPerYield;
+    private final int readTurnBytes;
     private volatile Inbound inbound;
     /** Reading stopped because the connection wanted no input: {@link #demand()} starts it again. */
     private final AtomicBoolean suspended = new AtomicBoolean(true);
@@ -57,7 +58,7 @@ final class UndertowTransport implements Transport {
         this.worker = connection.getWorker();
         this.applicationLoader = applicationLoader;
         this.readBufferSize = settings.readBufferSize();
-        this.readsPerYield = settings.readsPerYield();
+        this.readTurnBytes = settings.readTurnBytes();
         source.suspendReads(); // reading starts with start(), on a worker
         sink.suspendWrites();
         source.getReadSetter().set(channel -> {
@@ -99,7 +100,7 @@ final class UndertowTransport implements Transport {
     /** Reads while the connection wants input and bytes are there; one worker at a time. */
     private void readLoop(Inbound in) {
         try {
-            int reads = 0;
+            int bytesThisTurn = 0;
             ByteBuffer buffer = ReadBuffers.forThisThread(readBufferSize);
             while (true) {
                 if (!in.wantsInput()) {
@@ -129,8 +130,10 @@ final class UndertowTransport implements Transport {
                 if (filled && buffer.capacity() < readBufferSize) {
                     buffer = ReadBuffers.grown(buffer.capacity(), readBufferSize);
                 }
-                if (readsPerYield > 0 && ++reads % readsPerYield == 0) {
-                    Thread.yield(); // as the other routes do: other connections get the CPU
+                bytesThisTurn += n;
+                if (bytesThisTurn >= readTurnBytes) {
+                    onWorker(this::readInApplication); // reads stay suspended and ours: the next worker reads on
+                    return;
                 }
             }
         } catch (IOException | RuntimeException e) {

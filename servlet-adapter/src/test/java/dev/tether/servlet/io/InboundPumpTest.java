@@ -85,7 +85,7 @@ class InboundPumpTest {
             seen.add("failed:" + error.getMessage());
         }
     };
-    private final InboundPump pump = new InboundPump(recording, 1024, 0);
+    private final InboundPump pump = new InboundPump(recording, 1024, Integer.MAX_VALUE);
 
     @Test
     @DisplayName("reads every available chunk, then EOF once")
@@ -145,26 +145,26 @@ class InboundPumpTest {
             @Override
             public void onFailure(Throwable error) {
             }
-        }, 64, 0);
+        }, 64, Integer.MAX_VALUE);
         self[0].start(in);
         in.listener.onDataAvailable();
         assertEquals(List.of(1, 1), depth);
     }
 
     @Test
-    @DisplayName("the pumping thread yields after every readsPerYield reads that returned data")
-    void yieldsEveryFewReads() throws IOException {
-        InboundPump yielding = new InboundPump(recording, 1024, 2, () -> seen.add("yield"));
+    @DisplayName("the pumping thread yields once each turn has read readTurnBytes, finishing the read that passes it")
+    void yieldsAfterEachTurnsBytes() throws IOException {
+        InboundPump yielding = new InboundPump(recording, 1024, 4, () -> seen.add("yield"));
         FakeInput in = new FakeInput();
         in.chunks.add(new byte[1]);
         in.chunks.add(new byte[0]); // read nothing: not counted
         in.chunks.add(new byte[2]);
-        in.chunks.add(new byte[3]);
-        in.chunks.add(new byte[4]);
-        in.chunks.add(new byte[5]);
+        in.chunks.add(new byte[1]); // 4 bytes: the turn is over
+        in.chunks.add(new byte[5]); // more than a turn at once: read whole, then a yield
+        in.chunks.add(new byte[1]);
         yielding.start(in);
         in.listener.onDataAvailable();
-        assertEquals(List.of("bytes:1", "bytes:2", "yield", "bytes:3", "bytes:4", "yield", "bytes:5"), seen);
+        assertEquals(List.of("bytes:1", "bytes:2", "bytes:1", "yield", "bytes:5", "yield", "bytes:1"), seen);
     }
 
     @Test
@@ -190,7 +190,7 @@ class InboundPumpTest {
             public void onFailure(Throwable error) {
                 seen.add("failed:" + error.getMessage());
             }
-        }, 1024, 0);
+        }, 1024, Integer.MAX_VALUE);
         FakeInput in = new FakeInput();
         in.chunks.add(new byte[1]);
         failing.start(in);
@@ -366,7 +366,7 @@ class InboundPumpTest {
     @Test
     @DisplayName("a thread's read buffer starts at 4 KiB and doubles each time a read fills it, up to the buffer size")
     void readBufferGrowsWithTheReads() throws InterruptedException {
-        InboundPump bulk = new InboundPump(recording, 20 * 1024, 0);
+        InboundPump bulk = new InboundPump(recording, 20 * 1024, Integer.MAX_VALUE);
         StreamInput in = new StreamInput(100 * 1024);
         int held = bufferHeldAfter(() -> {
             bulk.start(in);
@@ -380,7 +380,7 @@ class InboundPumpTest {
     @Test
     @DisplayName("a thread that only meets small reads keeps the small buffer")
     void smallReadsKeepASmallBuffer() throws InterruptedException {
-        InboundPump small = new InboundPump(recording, 64 * 1024, 0);
+        InboundPump small = new InboundPump(recording, 64 * 1024, Integer.MAX_VALUE);
         FakeInput in = new FakeInput();
         for (int i = 0; i < 50; i++) {
             in.chunks.add(new byte[100]);
@@ -408,8 +408,8 @@ class InboundPumpTest {
     @Test
     @DisplayName("a thread's buffer grown for one connection reads no more than another connection's buffer size")
     void aBiggerThreadBufferIsReadOnlyUpToThisConnectionsSize() throws InterruptedException {
-        InboundPump bulk = new InboundPump(recording, 16 * 1024, 0);
-        InboundPump small = new InboundPump(recording, 1000, 0);
+        InboundPump bulk = new InboundPump(recording, 16 * 1024, Integer.MAX_VALUE);
+        InboundPump small = new InboundPump(recording, 1000, Integer.MAX_VALUE);
         StreamInput bulkIn = new StreamInput(28 * 1024);
         StreamInput smallIn = new StreamInput(2500);
         int held = bufferHeldAfter(() -> {
@@ -426,7 +426,7 @@ class InboundPumpTest {
     @Test
     @DisplayName("a buffer smaller than 4 KiB is used as configured")
     void aSmallConfiguredBufferIsNotExceeded() throws InterruptedException {
-        InboundPump tiny = new InboundPump(recording, 1000, 0);
+        InboundPump tiny = new InboundPump(recording, 1000, Integer.MAX_VALUE);
         StreamInput in = new StreamInput(2500);
         int held = bufferHeldAfter(() -> {
             tiny.start(in);

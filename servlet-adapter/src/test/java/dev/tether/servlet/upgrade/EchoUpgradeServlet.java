@@ -19,10 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class EchoUpgradeServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    static final ContainerUpgrade.TransportSettings SETTINGS = new ContainerUpgrade.TransportSettings(64 * 1024, 2);
+    static final ContainerUpgrade.TransportSettings SETTINGS = new ContainerUpgrade.TransportSettings(64 * 1024, 64 * 1024);
     private final transient UpgradeEvents events;
     private final transient Supplier<ContainerUpgrade.Upgraded> upgraded;
     private final transient ContainerUpgrade.Route route;
+    private final transient ContainerUpgrade.TransportSettings settings;
 
     /**
      * Opens a connection to this servlet at {@code /echo} on {@code server}, with {@code sentWithHead}
@@ -44,9 +45,15 @@ final class EchoUpgradeServlet extends HttpServlet {
 
     /** @param route the way to upgrade, or null for {@link ContainerUpgrade#upgrade}'s own choice */
     EchoUpgradeServlet(UpgradeEvents events, Supplier<ContainerUpgrade.Upgraded> upgraded, ContainerUpgrade.Route route) {
+        this(events, upgraded, route, SETTINGS);
+    }
+
+    EchoUpgradeServlet(UpgradeEvents events, Supplier<ContainerUpgrade.Upgraded> upgraded, ContainerUpgrade.Route route,
+            ContainerUpgrade.TransportSettings settings) {
         this.events = events;
         this.upgraded = upgraded;
         this.route = route;
+        this.settings = settings;
     }
 
     @Override
@@ -57,9 +64,9 @@ final class EchoUpgradeServlet extends HttpServlet {
         resp.setHeader("Sec-WebSocket-Accept", AcceptKey.accept(req.getHeader("Sec-WebSocket-Key")));
         try {
             if (route == null) {
-                ContainerUpgrade.upgrade(req, resp, SETTINGS, upgraded.get());
+                ContainerUpgrade.upgrade(req, resp, settings, upgraded.get());
             } else {
-                route.upgrade(req, resp, SETTINGS, upgraded.get());
+                route.upgrade(req, resp, settings, upgraded.get());
             }
         } catch (ServletException refused) {
             resp.sendError(505, refused.getMessage()); // expected for HTTP/1.0: answered, not logged

@@ -15,6 +15,10 @@ import dev.tether.servlet.testing.RunningServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -164,10 +168,58 @@ class JettyEndPointTransportTest {
     }
 
     @Test
+    void aPeerThatKeepsSendingGetsReadTurnBytesPerTurnThenItsNextTurnQueuesOnJettysPool() {
+        ByteArrayEndPoint endPoint = new ByteArrayEndPoint();
+        Queue<Runnable> pool = new ArrayDeque<>(); // Jetty's executor, run by hand: a queued task is a turn waiting
+        JettyEndPointTransport transport = new JettyEndPointTransport(endPoint, pool::add, new ArrayByteBufferPool(),
+                4096, 8, t -> { }, e -> { });
+        List<Integer> reads = new ArrayList<>();
+        int[] sent = {1};
+        endPoint.addInput(ByteBuffer.wrap(new byte[3]));
+        Transport.Inbound peerKeepsSending = new Transport.Inbound() {
+            @Override
+            public boolean wantsInput() {
+                return true;
+            }
+
+            @Override
+            public void onInput(ByteBuffer bytes) {
+                reads.add(bytes.remaining());
+                bytes.position(bytes.limit());
+                if (sent[0]++ < 7) {
+                    endPoint.addInput(ByteBuffer.wrap(new byte[3])); // more is there by the next read
+                }
+            }
+
+            @Override
+            public void onEndOfInput() {
+                reads.add(-1);
+            }
+
+            @Override
+            public void onFailure(Throwable error) {
+                reads.add(-2);
+            }
+        };
+        transport.start(peerKeepsSending);
+
+        pool.remove().run(); // the first turn: reads until 8 bytes or more, then queues the next and returns
+        assertEquals(List.of(3, 3, 3), reads);
+        assertEquals(1, pool.size(), "the next turn waits in the pool, behind what was there");
+        pool.remove().run();
+        assertEquals(List.of(3, 3, 3, 3, 3, 3), reads);
+        assertEquals(1, pool.size());
+        pool.remove().run(); // 3 bytes, then nothing to read: Jetty is asked to call when bytes come
+        assertEquals(List.of(3, 3, 3, 3, 3, 3, 3), reads);
+        assertTrue(pool.isEmpty(), "an emptied socket ends the turn without queueing another");
+        assertTrue(endPoint.isFillInterested());
+    }
+
+    @Test
     void abortReturnsOnlyOnceJettyHasLeftTheBuffersOfAWriteInProgress() throws Exception {
         ParkedFlushEndPoint endPoint = new ParkedFlushEndPoint();
         JettyEndPointTransport transport = new JettyEndPointTransport(endPoint, Runnable::run, new ArrayByteBufferPool(),
-                4096, 0, t -> { }, e -> { });
+                4096, 64 * 1024, t -> { }, e -> { });
         CompletableFuture<Void> written = new CompletableFuture<>();
         Thread writer = new Thread(() -> transport.write(new ByteBuffer[] {ByteBuffer.wrap(new byte[100])},
                 ManualInbound.completing(written)), "writer");

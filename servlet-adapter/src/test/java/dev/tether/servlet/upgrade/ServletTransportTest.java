@@ -22,7 +22,7 @@ class ServletTransportTest {
         WebConnection connection = mock(WebConnection.class);
         when(connection.getInputStream()).thenReturn(mock(ServletInputStream.class));
         when(connection.getOutputStream()).thenReturn(mock(ServletOutputStream.class));
-        ServletTransport transport = new ServletTransport(connection, 4096, 2);
+        ServletTransport transport = new ServletTransport(connection, 4096, 64 * 1024);
         ManualInbound inbound = new ManualInbound();
 
         transport.destroyed(); // the container's destroy() between the handler publishing the transport and start()

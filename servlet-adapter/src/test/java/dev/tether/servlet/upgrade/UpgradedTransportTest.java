@@ -77,6 +77,28 @@ class UpgradedTransportTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void withATurnOfOneByteEveryReadIsATurnOfItsOwnAndAllArrivesInOrderOneCallAtATime(Container container) throws Exception {
+        byte[] payload = new byte[4 * 1024 * 1024];
+        new Random(5).nextBytes(payload);
+        ContainerUpgrade.TransportSettings oneByteTurns = new ContainerUpgrade.TransportSettings(64 * 1024, 1);
+        try (RunningServer server = container.start(r -> r.addServlet("/echo",
+                new EchoUpgradeServlet(events, () -> inbound, null, oneByteTurns)));
+                RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            inbound.awaitStarted(TIMEOUT);
+            client.sendRaw(payload);
+            client.shutdownOutput();
+            String call;
+            while ("input".equals(call = inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))) {
+                // every read, each in a turn of its own
+            }
+            assertEquals("end of input", call);
+            assertArrayEquals(payload, inbound.received());
+            assertEquals(0, inbound.overlappingCalls.get(), "two turns read at once");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void aPeerThatGoesAwayIsAnEndOfInputNotAFailure(Container container) throws Exception {
         try (RunningServer server = start(container)) {
             RawWebSocketClient client = EchoUpgradeServlet.connect(server);

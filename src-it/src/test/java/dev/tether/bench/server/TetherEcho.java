@@ -79,9 +79,9 @@ public class TetherEcho extends WebSocketServlet {
         if (sendFrameSize != null) {
             builder.sendFrameSize(sendFrameSize);
         }
-        Integer readsPerYield = Integer.getInteger("bench.readsPerYield"); // BENCH_SERVER_FLAGS=-Dbench.readsPerYield=0 …
-        if (readsPerYield != null) {
-            builder.readsPerYield(readsPerYield);
+        Integer readTurnBytes = Integer.getInteger("bench.readTurnBytes"); // BENCH_SERVER_FLAGS=-Dbench.readTurnBytes=16384 …
+        if (readTurnBytes != null) {
+            builder.readTurnBytes(readTurnBytes);
         }
         if (deflate != null) {
             builder.extension(deflate);
