@@ -26,7 +26,9 @@ import java.util.Random;
  *   <li>{@code echo <port> <connections> <inflight> <payloadBytes> <text|binary> <warmupSeconds> <seconds> <serverPid>}
  *       → {@code RESULT messages=… seconds=… p50us=… p99us=… slowest=… median=… genCpu=… serverCpu=…} and the server's
  *       {@link ProcessCounters} over the window ({@code serverUserNs=… serverSystemNs=… serverReads=… serverWrites=…
- *       serverWaits=… serverPreemptions=…})</li>
+ *       serverWaits=… serverPreemptions=…}), the user CPU of the server JVM's own threads over it ({@code serverJvmUserNs=…}:
+ *       GC, JIT compilers, VM and JFR threads, see {@link JvmThreads}) and the window in wall-clock time
+ *       ({@code fromEpochUs=… toEpochUs=…}, to match a profile's samples against)</li>
  *   <li>{@code open <port> <connections> <window> <serverPid>} → {@code OPENED millis=… genCpu=… serverCpu=…}
  *       (the connections stay open, idle)</li>
  *   <li>{@code closeall} → {@code CLOSED}</li>
@@ -183,6 +185,8 @@ public final class LoadGenerator {
         long genCpuAtStart = 0;
         long serverCpuAtStart = 0;
         ProcessCounters serverAtStart = ProcessCounters.of(serverPid);
+        long serverJvmAtStart = JvmThreads.userNanos(serverPid);
+        long fromEpochUs = 0;
         while (true) {
             long now = System.nanoTime();
             if (!measuring && now >= measureStart) {
@@ -194,6 +198,8 @@ public final class LoadGenerator {
                 genCpuAtStart = ownCpuNanos();
                 serverCpuAtStart = cpuNanosOf(serverPid);
                 serverAtStart = ProcessCounters.of(serverPid);
+                serverJvmAtStart = JvmThreads.userNanos(serverPid);
+                fromEpochUs = epochMicros();
             }
             if (now >= end) {
                 break;
@@ -227,6 +233,8 @@ public final class LoadGenerator {
         double genCpu = (ownCpuNanos() - genCpuAtStart) / (double) wall;
         double serverCpu = (cpuNanosOf(serverPid) - serverCpuAtStart) / (double) wall;
         ProcessCounters server = ProcessCounters.of(serverPid).since(serverAtStart);
+        long serverJvm = JvmThreads.userNanos(serverPid) - serverJvmAtStart;
+        long toEpochUs = epochMicros();
         long[] perConnection = new long[all.size()];
         long total = 0;
         for (int i = 0; i < all.size(); i++) {
@@ -241,11 +249,18 @@ public final class LoadGenerator {
         double secondsMeasured = wall / 1e9;
         return String.format(Locale.ROOT,
                 "RESULT messages=%d seconds=%.3f p50us=%d p99us=%d slowest=%.1f median=%.1f genCpu=%.3f serverCpu=%.3f"
-                        + " serverUserNs=%d serverSystemNs=%d serverReads=%d serverWrites=%d serverWaits=%d serverPreemptions=%d",
+                        + " serverUserNs=%d serverSystemNs=%d serverReads=%d serverWrites=%d serverWaits=%d serverPreemptions=%d"
+                        + " serverJvmUserNs=%d fromEpochUs=%d toEpochUs=%d",
                 total, secondsMeasured, latencies.percentile(0.50), latencies.percentile(0.99),
                 perConnection[0] / secondsMeasured, perConnection[perConnection.length / 2] / secondsMeasured, genCpu, serverCpu,
                 server.userNanos(), server.systemNanos(), server.readCalls(), server.writeCalls(), server.waits(),
-                server.preemptions());
+                server.preemptions(), serverJvm, fromEpochUs, toEpochUs);
+    }
+
+    /** Wall-clock time in microseconds since the epoch (the clock JFR's event times are given in). */
+    private static long epochMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 
     /** Writes the frames due, from the burst buffer; remembers where a partial write stopped. */
