@@ -22,7 +22,11 @@ import java.util.function.ToDoubleFunction;
  *
  * Options: {@code --servers a,b,…} {@code --sse-servers a,b,…} {@code --idle-servers a,b,…} (S3's; by default
  * the servers plus {@code tomcat-floor} after {@code tomcat-own}) {@code --scenarios s1,s2,s3,s4} {@code --batches N}
- * {@code --batch-seconds S} {@code --quick} (2 batches of 2 s, short warm-up: for trying it out).
+ * {@code --batch-seconds S} {@code --quick} (2 batches of 2 s, short warm-up: for trying it out)
+ * {@code --profile} (S1 and S2: JFR on the Tether servers over the measured batches, and per server a table of
+ * where the CPU per message goes, by stage: see {@link ProfileSummary}; the recordings stay in
+ * {@code --profile-dir D}, by default {@code src-it/target/profile}). Profiling costs the profiled servers
+ * CPU: the throughput figures of a profiled run are not for publishing.
  */
 public final class LoadBenchmark {
     private static final List<String> ALL_SERVERS = List.of("tether-jetty", "jetty-own", "tether-tomcat", "tomcat-own", "node-ws");
@@ -47,9 +51,13 @@ public final class LoadBenchmark {
     private double warmupS2 = 10;
     private int idleConnections = 10_000;
     private int openWarmups = 2;
+    /** With --profile: records the Tether servers during S1's and S2's measured batches. */
+    private Profiler profiler;
+    private java.nio.file.Path profileDirectory = java.nio.file.Path.of("src-it", "target", "profile");
 
     public static void main(String[] args) throws Exception {
         LoadBenchmark bench = new LoadBenchmark();
+        boolean profile = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--servers" -> bench.servers = List.of(args[++i].split(","));
@@ -60,6 +68,8 @@ public final class LoadBenchmark {
                 case "--batch-seconds" -> bench.batchSeconds = Double.parseDouble(args[++i]);
                 case "--idle-connections" -> bench.idleConnections = Integer.parseInt(args[++i]);
                 case "--subscribers" -> bench.subscribers = Integer.parseInt(args[++i]);
+                case "--profile" -> profile = true;
+                case "--profile-dir" -> bench.profileDirectory = java.nio.file.Path.of(args[++i]);
                 case "--quick" -> {
                     bench.batches = 2;
                     bench.batchSeconds = 2;
@@ -71,6 +81,9 @@ public final class LoadBenchmark {
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+        }
+        if (profile) {
+            bench.profiler = new Profiler(bench.profileDirectory);
         }
         bench.run();
     }
@@ -87,11 +100,11 @@ public final class LoadBenchmark {
                         running.add(server(kind, false));
                     }
                     if (scenarios.contains("s1")) {
-                        echoScenario(generator, running, "S1: 64-byte text echo, 100 connections x 16 in flight",
+                        echoScenario(generator, running, "s1", "S1: 64-byte text echo, 100 connections x 16 in flight",
                                 100, 16, 64, true, warmupS1);
                     }
                     if (scenarios.contains("s2")) {
-                        echoScenario(generator, running, "S2: 1 MiB binary echo, 4 connections x 2 in flight",
+                        echoScenario(generator, running, "s2", "S2: 1 MiB binary echo, 4 connections x 2 in flight",
                                 4, 2, 1 << 20, false, warmupS2);
                     }
                 } finally {
@@ -112,7 +125,8 @@ public final class LoadBenchmark {
     // ---- S1 and S2
 
     private record Batch(double messagesPerSecond, double megabytesPerSecond, long p50us, long p99us,
-                         double slowestToMedian, double genCpu, double serverCpu, PerMessage server) {
+                         double slowestToMedian, double genCpu, double serverCpu, PerMessage server,
+                         ProfileSummary.Window window, ProfileSummary.Cost cost) {
     }
 
     /** What one echoed message cost the server: CPU (µs, user and kernel), system calls and context switches. */
@@ -120,12 +134,17 @@ public final class LoadBenchmark {
                               double preemptions) {
     }
 
-    private void echoScenario(Generator generator, List<ServerProcess> running, String title, int connections, int inflight,
-                              int payload, boolean text, double warmup) throws Exception {
+    private void echoScenario(Generator generator, List<ServerProcess> running, String id, String title, int connections,
+                              int inflight, int payload, boolean text, double warmup) throws Exception {
         out.println();
         out.println(title + " (warm-up " + warmup + " s each; " + batches + " batches of " + batchSeconds + " s, medians)");
         for (ServerProcess s : running) {
             generator.echo(s, connections, inflight, payload, text, warmup, 1);
+        }
+        List<ServerProcess> profiled = profiler == null ? List.of()
+                : running.stream().filter(s -> s.name.startsWith("tether-")).toList();
+        for (ServerProcess s : profiled) {
+            profiler.start(s);
         }
         Map<String, List<Batch>> results = new LinkedHashMap<>();
         for (int b = 0; b < batches; b++) {
@@ -154,6 +173,28 @@ public final class LoadBenchmark {
                     median(r, b -> b.server().userMicros()), median(r, b -> b.server().systemMicros()),
                     median(r, b -> b.server().reads()), median(r, b -> b.server().writes()),
                     median(r, b -> b.server().waits()), median(r, b -> b.server().preemptions()));
+        }
+        if (!profiled.isEmpty()) {
+            profile(id, title, profiled, results);
+        }
+    }
+
+    /**
+     * Stops the profiled servers' recordings and prints, per server, where its CPU per message went
+     * over all measured batches together: the samples inside the batches' windows by stage, each
+     * stage's share of the user CPU in Java code per message, then the JVM's own threads and the kernel.
+     */
+    private void profile(String id, String title, List<ServerProcess> profiled, Map<String, List<Batch>> results)
+            throws Exception {
+        out.println("profile (JFR execution samples every 1 ms over the measured batches; us/msg: the stage's share of"
+                + " the samples times the user CPU per message in Java code, summed over the batches; the JVM's own"
+                + " threads and the kernel from /proc):");
+        for (ServerProcess s : profiled) {
+            java.nio.file.Path recording = profiler.stop(s, id);
+            List<Batch> batches = results.get(s.name);
+            ProfileSummary.Cost cost = batches.stream().map(Batch::cost).reduce(ProfileSummary.Cost::plus).orElseThrow();
+            ProfileSummary.read(recording, batches.stream().map(Batch::window).toList())
+                    .print(out, title.substring(0, title.indexOf(':')) + " " + s.name + " (" + recording + ")", cost);
         }
     }
 
@@ -341,7 +382,10 @@ public final class LoadBenchmark {
                     Double.parseDouble(f.get("genCpu")), Double.parseDouble(f.get("serverCpu")),
                     new PerMessage(Long.parseLong(f.get("serverUserNs")) / count / 1000, Long.parseLong(f.get("serverSystemNs")) / count / 1000,
                             Long.parseLong(f.get("serverReads")) / count, Long.parseLong(f.get("serverWrites")) / count,
-                            Long.parseLong(f.get("serverWaits")) / count, Long.parseLong(f.get("serverPreemptions")) / count));
+                            Long.parseLong(f.get("serverWaits")) / count, Long.parseLong(f.get("serverPreemptions")) / count),
+                    new ProfileSummary.Window(Long.parseLong(f.get("fromEpochUs")), Long.parseLong(f.get("toEpochUs"))),
+                    new ProfileSummary.Cost(Long.parseLong(f.get("messages")), Long.parseLong(f.get("serverUserNs")),
+                            Long.parseLong(f.get("serverJvmUserNs")), Long.parseLong(f.get("serverSystemNs"))));
         }
 
         Opened open(ServerProcess s, int connections) throws Exception {
