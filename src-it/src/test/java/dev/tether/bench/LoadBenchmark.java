@@ -91,7 +91,8 @@ public final class LoadBenchmark {
     private void run() throws Exception {
         out.printf(Locale.ROOT, "Machine: %d cores, %s %s, JDK %s; server flags %s; pinned: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), String.join(" ", ServerProcess.JVM_FLAGS), ChildProcess.PINNING ? "servers core 0, generator core 1" : "no (taskset missing)");
+                System.getProperty("java.version"), String.join(" ", ServerProcess.JVM_FLAGS)
+                        + (profiler == null ? "" : " " + String.join(" ", Profiler.JVM_FLAGS) + " (--profile)"), ChildProcess.PINNING ? "servers core 0, generator core 1" : "no (taskset missing)");
         try (Generator generator = new Generator()) {
             if (scenarios.contains("s1") || scenarios.contains("s2")) {
                 List<ServerProcess> running = new ArrayList<>();
@@ -188,7 +189,9 @@ public final class LoadBenchmark {
             throws Exception {
         out.println("profile (JFR execution samples every 1 ms over the measured batches; us/msg: the stage's share of"
                 + " the samples times the user CPU per message in Java code, summed over the batches; the JVM's own"
-                + " threads and the kernel from /proc):");
+                + " threads and the kernel from /proc). JFR cannot see inside the JVM's copy stubs (arraycopy, bulk"
+                + " ByteBuffer copies): their time goes to a nearby method inlined into the caller's compiled code, so"
+                + " with large payloads (S2) one stage may carry another's copying (a trial put binary copies in UTF-8):");
         for (ServerProcess s : profiled) {
             java.nio.file.Path recording = profiler.stop(s, id);
             List<Batch> batches = results.get(s.name);
@@ -357,12 +360,17 @@ public final class LoadBenchmark {
     // ---- processes
 
     /**
-     * A server with the same flags as every other; the idle scenario adds the switch that keeps the
+     * A server with the same flags as every other (with --profile, every server also gets
+     * {@link Profiler#JVM_FLAGS}); the idle scenario adds the switch that keeps the
      * JSR-356 echo on default message buffers. (The jetty-async kind serves only /sse: a plain blocking
      * async servlet.)
      */
-    private static ServerProcess server(String kind, boolean idle) throws Exception {
-        return new ServerProcess(kind, kind, idle ? List.of("-Dbench.idle=true") : List.of(), List.of());
+    private ServerProcess server(String kind, boolean idle) throws Exception {
+        List<String> flags = new ArrayList<>(ServerProcess.JVM_FLAGS);
+        if (profiler != null) {
+            flags.addAll(Profiler.JVM_FLAGS);
+        }
+        return new ServerProcess(kind, kind, flags, idle ? List.of("-Dbench.idle=true") : List.of(), List.of());
     }
 
     private static final class Generator extends ChildProcess {

@@ -32,6 +32,12 @@ import java.util.Set;
  * them that has one; the JDK's UTF-8 coding ({@code String.getBytes}, {@code StringCoding},
  * {@code sun.nio.cs.UTF_8}) is UTF-8 when Tether called it. A stack with no such frame at all is
  * {@link Stage#OTHER}.
+ *
+ * <p>Limits: a sample is Java code only (the kernel and the JVM's own threads come from {@code /proc});
+ * JDK 17's sampler drops samples when the thread it stops is not running (the coverage line says how
+ * many it kept); time inside the JVM's copy stubs lands on a nearby method inlined into the same
+ * compiled code (with 1 MiB binary messages, binary copies showed up as UTF-8 validation in one
+ * trial and as parsing in the next), even with {@link Profiler#JVM_FLAGS}.
  */
 final class ProfileSummary {
     /** The stages of a message's way through a Tether server. */

@@ -18,6 +18,14 @@ import java.util.concurrent.TimeUnit;
  * ramp-up and the connections' opening).
  */
 final class Profiler {
+    /**
+     * Flags for a server JVM that will be profiled, from its start: debug information at every
+     * instruction of compiled code, not only at safepoints. Without it (JFR turns it on only when it
+     * starts with the JVM, not when started later by jcmd) a sample taken between two safepoints is
+     * put at the nearest one, often in another method inlined into the same compiled code: a trial run
+     * put half of S2's samples in UTF-8 validation that binary messages never run. It changes no code.
+     */
+    static final List<String> JVM_FLAGS = List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints");
     /** The recording's name in the server JVM. */
     private static final String NAME = "tether-bench-profile";
     /**
