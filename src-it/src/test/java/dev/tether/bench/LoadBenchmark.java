@@ -21,8 +21,9 @@ import java.util.function.ToDoubleFunction;
  * <pre>mvn -B -pl src-it -am -Pload test-compile exec:exec [-Dbench.args="--quick"]</pre>
  *
  * Options: {@code --servers a,b,…} {@code --sse-servers a,b,…} {@code --idle-servers a,b,…} (S3's; by default
- * the servers plus {@code tomcat-floor} after {@code tomcat-own}) {@code --scenarios s1,s2,s3,s4} {@code --batches N}
- * {@code --batch-seconds S} {@code --quick} (2 batches of 2 s, short warm-up: for trying it out)
+ * the servers plus {@code tomcat-floor} after {@code tomcat-own}) {@code --scenarios s1,s2,s3,s4,s5} {@code --batches N}
+ * {@code --batch-seconds S} {@code --quick} (2 batches of 2 s, short warm-up: for trying it out); S5's
+ * {@code --churn-servers a,b,…} {@code --steady N} {@code --churners N} {@code --tick-ms T};
  * {@code --profile} (S1 and S2: JFR on the Tether servers over the measured batches, and per server a table of
  * where the CPU per message goes, by stage: see {@link ProfileSummary}; the recordings stay in
  * {@code --profile-dir D}, by default {@code src-it/target/profile}). Profiling costs the profiled servers
@@ -40,11 +41,16 @@ public final class LoadBenchmark {
 
     private final PrintStream out = System.out;
     private List<String> servers = ALL_SERVERS;
-    private List<String> scenarios = List.of("s1", "s2", "s3", "s4");
+    private List<String> scenarios = List.of("s1", "s2", "s3", "s4", "s5");
     /** S3's servers; null for {@link #servers} with Tomcat's upgrade floor beside Tomcat's own. */
     private List<String> idleServers;
     private List<String> sseServers = List.of("tether-jetty", "jetty-own", "jetty-async", "tether-tomcat");
     private int subscribers = 1000;
+    /** S5's servers: Tether's broadcaster on each container. */
+    private List<String> churnServers = List.of("tether-jetty", "tether-tomcat");
+    private int steady = 500;
+    private int churners = 500;
+    private int tickMillis = 100;
     private int batches = 5;
     private double batchSeconds = 5;
     private double warmupS1 = 20;
@@ -70,6 +76,10 @@ public final class LoadBenchmark {
                 case "--subscribers" -> bench.subscribers = Integer.parseInt(args[++i]);
                 case "--profile" -> profile = true;
                 case "--profile-dir" -> bench.profileDirectory = java.nio.file.Path.of(args[++i]);
+                case "--churn-servers" -> bench.churnServers = List.of(args[++i].split(","));
+                case "--steady" -> bench.steady = Integer.parseInt(args[++i]);
+                case "--churners" -> bench.churners = Integer.parseInt(args[++i]);
+                case "--tick-ms" -> bench.tickMillis = Integer.parseInt(args[++i]);
                 case "--quick" -> {
                     bench.batches = 2;
                     bench.batchSeconds = 2;
@@ -119,6 +129,9 @@ public final class LoadBenchmark {
             }
             if (scenarios.contains("s4")) {
                 sseScenario(generator);
+            }
+            if (scenarios.contains("s5")) {
+                churnScenario(generator);
             }
         }
     }
@@ -347,6 +360,85 @@ public final class LoadBenchmark {
             out.printf(Locale.ROOT, "%-14s %14.0f %16.2f %10.2f %10.2f %16s%n", kind, medianOf(row.rates()),
                     row.fairness(), row.serverCpu(), row.genCpu(), ratio);
         });
+    }
+
+    // ---- S5
+
+    /** How long S5's steady subscribers go on reading after the last tick: later than this counts as missed. */
+    private static final double CHURN_GRACE_SECONDS = 2;
+    /** S5's churners connecting at once: below every server's accept backlog (see {@link #OPEN_WINDOW}). */
+    private static final int CHURN_WINDOW = 32;
+
+    /**
+     * SSE under churn (issue 25): each server (fresh) takes {@link #steady} subscribers that stay, then
+     * publishes a tick every {@link #tickMillis} ms for a batch, each carrying its publish time, while
+     * {@link #churners} more subscribers are reset (an RST, as a client that vanishes) and subscribe again
+     * every second. Lateness is receipt − publish over every tick each steady subscriber got (server and
+     * generator read the same clock); a tick not received within {@value #CHURN_GRACE_SECONDS} s of the
+     * batch's end is missed. Medians over batches for p50 and p99, the worst batch for max.
+     */
+    private void churnScenario(Generator generator) throws Exception {
+        out.println();
+        out.println("S5: SSE under churn, " + steady + " steady subscribers, " + churners + " more reset (RST) and"
+                + " subscribing again every second, a tick every " + tickMillis + " ms (" + batches + " batches of "
+                + batchSeconds + " s after a warm-up batch; p50, p99 medians, max the worst)");
+        out.printf(Locale.ROOT, "%-14s %10s %10s %10s %12s %12s %14s %14s %10s%n", "server", "p50 ms", "p99 ms", "max ms",
+                "ticks missed", "resets/s", "churn fails", "slowest pub ms", "server CPU");
+        List<String> spreads = new ArrayList<>();
+        for (String kind : churnServers) {
+            try (ServerProcess s = server(kind, false)) {
+                int n = Math.max(1, batches);
+                double[] p50 = new double[n];
+                double[] p99 = new double[n];
+                double[] resetsPerSecond = new double[n];
+                double[] serverCpu = new double[n];
+                double[] firstP50 = new double[n];
+                double[] spanP50 = new double[n];
+                double firstMax = 0;
+                double spanMax = 0;
+                double max = 0;
+                double slowestPublish = 0;
+                long missed = 0;
+                long expected = 0;
+                long failures = 0;
+                for (int b = -1; b < batches; b++) { // batch -1 warms up
+                    generator.send("sseopen " + s.port + " " + steady, "SSEOPENED", 300);
+                    s.tell(String.format(Locale.ROOT, "tick %.1f %d %d", batchSeconds, tickMillis, steady));
+                    String reply = generator.send(String.format(Locale.ROOT, "ssechurn %d %d %d %.1f %.1f %d", s.port, churners,
+                            CHURN_WINDOW, batchSeconds, CHURN_GRACE_SECONDS, s.pid()), "RESULT",
+                            batchSeconds + CHURN_GRACE_SECONDS + 120);
+                    Map<String, String> ticked = fields(s.await("TICKED", batchSeconds + 120));
+                    if (b < 0) {
+                        continue;
+                    }
+                    Map<String, String> f = fields(reply);
+                    p50[b] = Long.parseLong(f.get("p50us")) / 1000.0;
+                    p99[b] = Long.parseLong(f.get("p99us")) / 1000.0;
+                    max = Math.max(max, Long.parseLong(f.get("maxus")) / 1000.0);
+                    long due = Long.parseLong(ticked.get("ticks")) * steady;
+                    expected += due;
+                    missed += due - Long.parseLong(f.get("ticks"));
+                    failures += Long.parseLong(f.get("failures"));
+                    resetsPerSecond[b] = Long.parseLong(f.get("resets")) / batchSeconds;
+                    serverCpu[b] = Double.parseDouble(f.get("serverCpu"));
+                    slowestPublish = Math.max(slowestPublish, Long.parseLong(ticked.get("slowestPublishUs")) / 1000.0);
+                    firstP50[b] = Long.parseLong(f.get("firstP50us")) / 1000.0;
+                    firstMax = Math.max(firstMax, Long.parseLong(f.get("firstMaxus")) / 1000.0);
+                    spanP50[b] = Long.parseLong(f.get("spanP50us")) / 1000.0;
+                    spanMax = Math.max(spanMax, Long.parseLong(f.get("spanMaxus")) / 1000.0);
+                }
+                out.printf(Locale.ROOT, "%-14s %10.2f %10.2f %10.2f %12s %12.0f %14d %14.2f %10.2f%n", kind, medianOf(p50),
+                        medianOf(p99), max, missed + "/" + expected, medianOf(resetsPerSecond), failures, slowestPublish,
+                        medianOf(serverCpu));
+                spreads.add(String.format(Locale.ROOT, "%-14s %16.2f %16.2f %16.2f %16.2f", kind, medianOf(firstP50),
+                        firstMax, medianOf(spanP50), spanMax));
+            }
+        }
+        out.println("where a tick's lateness comes from: how late it reached its first steady subscriber (the server"
+                + " began writing it late), and how much later its last one (writing it to everyone took that long)");
+        out.printf(Locale.ROOT, "%-14s %16s %16s %16s %16s%n", "server", "first p50 ms", "first max ms", "span p50 ms",
+                "span max ms");
+        spreads.forEach(out::println);
     }
 
     private static double medianOf(double[] values) {

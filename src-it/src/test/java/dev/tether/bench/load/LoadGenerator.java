@@ -32,6 +32,13 @@ import java.util.Random;
  *   <li>{@code open <port> <connections> <window> <serverPid>} → {@code OPENED millis=… genCpu=… serverCpu=…}
  *       (the connections stay open, idle)</li>
  *   <li>{@code closeall} → {@code CLOSED}</li>
+ *   <li>{@code sseopen <port> <count>} → {@code SSEOPENED millis=…}: subscribes to /sse that many times</li>
+ *   <li>{@code ssecount <seconds> <serverPid>} → {@code RESULT events=… seconds=… slowest=… median=… genCpu=… serverCpu=…}:
+ *       counts the events every subscription receives, then closes them</li>
+ *   <li>{@code ssechurn <port> <churners> <window> <seconds> <graceSeconds> <serverPid>} → {@code RESULT ticks=…
+ *       p50us=… p99us=… maxus=… …}: the subscriptions stay and measure how late the server's ticks reach them
+ *       while {@code churners} more are reset and subscribe again every second (see {@link SseChurn}), then
+ *       they are closed</li>
  *   <li>{@code churn <count>} → {@code CHURNED closed=…}: the {@code count} oldest open connections leave,
  *       every other one with a Close frame and a FIN, the rest with a reset (the soak then opens as many)</li>
  * </ul>
@@ -99,6 +106,8 @@ public final class LoadGenerator {
             case "churn" -> System.out.println("CHURNED closed=" + generator.churn(Integer.parseInt(a[1])));
             case "sseopen" -> System.out.println("SSEOPENED millis=" + generator.sseOpen(Integer.parseInt(a[1]), Integer.parseInt(a[2])));
             case "ssecount" -> System.out.println(generator.sseCount(Double.parseDouble(a[1]), Long.parseLong(a[2])));
+            case "ssechurn" -> System.out.println(generator.sseChurn(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
+                    Integer.parseInt(a[3]), Double.parseDouble(a[4]), Double.parseDouble(a[5]), Long.parseLong(a[6])));
             default -> System.out.println("ERROR unknown command " + a[0]);
         }
     }
@@ -410,6 +419,17 @@ public final class LoadGenerator {
         return String.format(Locale.ROOT, "RESULT events=%d seconds=%.3f slowest=%.1f median=%.1f genCpu=%.3f serverCpu=%.3f",
                 total, secs, per[0] / secs, per[per.length / 2] / secs,
                 (ownCpuNanos() - genCpu) / (double) wall, (cpuNanosOf(serverPid) - serverCpu) / (double) wall);
+    }
+
+    /** S5: the subscriptions measure the ticks' lateness while others churn; see {@link SseChurn}. */
+    private String sseChurn(int port, int churners, int window, double seconds, double graceSeconds, long serverPid)
+            throws IOException {
+        List<SocketChannel> steady = new ArrayList<>();
+        for (Subscriber s : subscribers) {
+            steady.add(s.channel);
+        }
+        subscribers.clear();
+        return SseChurn.run(steady, port, churners, window, seconds, graceSeconds, serverPid);
     }
 
     // ---- idle connections

@@ -25,7 +25,9 @@ import java.util.logging.Logger;
  * free port of 127.0.0.1, prints {@code READY <port>}, then answers commands on stdin until stdin
  * closes: {@code heap} (live heap after GC, in bytes), and for Tether's echo {@code idle} ({@code IDLE
  * open=…} once no echo connection is open, or after 60 s with the number still open) and
- * {@code contexts} ({@code CONTEXTS <n>}: {@link PerMessageDeflate#compressionContextsInUse()}).
+ * {@code contexts} ({@code CONTEXTS <n>}: {@link PerMessageDeflate#compressionContextsInUse()}); for SSE,
+ * {@code publish <seconds>} (S4: {@code PUBLISHED events=… subscribers=…}) and {@code tick <seconds>
+ * <intervalMillis> <subscribers>} (S5: {@code TICKED ticks=… subscribers=… slowestPublishUs=…}, see {@link #tick}).
  * Kinds: {@code tether-jetty}, {@code tether-tomcat}, {@code jetty-own}, {@code tomcat-own}, and for S3
  * {@code tomcat-floor} (an upgraded connection that no library keeps anything for: see {@link UpgradeFloor}).
  * {@code broker-jetty} is the broker benchmark's node ({@link BrokerNode}): {@code --broker local} or
@@ -104,10 +106,47 @@ public final class BenchServer {
                 int subscribers = sse.subscribers();
                 long published = sse.publish(Double.parseDouble(line.substring(8)));
                 System.out.println("PUBLISHED events=" + published + " subscribers=" + subscribers);
+            } else if (line.startsWith("tick ")) { // tick <seconds> <intervalMillis> <subscribers>
+                String[] words = line.split(" ");
+                System.out.println(tick(Double.parseDouble(words[1]), Long.parseLong(words[2]), Integer.parseInt(words[3])));
             }
             System.out.flush();
         }
         server.close();
+    }
+
+    /**
+     * S5's ticks: every {@code intervalMillis} for {@code seconds}, one event to every subscriber whose
+     * data is its publish time (microseconds since the epoch, the clock the generator reads on the same
+     * machine) and its number from 0. Paced on a fixed schedule, not after the previous tick, so a
+     * publish that blocks shows as lateness and not as fewer ticks; {@code slowestPublishUs} is the
+     * longest a publish call took. Starts once {@code subscribers} have subscribed (a client has the
+     * response head a moment before its stream joins), or after 10 s with fewer.
+     */
+    private static String tick(double seconds, long intervalMillis, int subscribers) throws Exception {
+        for (long give = System.nanoTime() + 10_000_000_000L; sse.subscribers() < subscribers && System.nanoTime() - give < 0; ) {
+            Thread.sleep(1);
+        }
+        long interval = intervalMillis * 1_000_000L;
+        long start = System.nanoTime();
+        long ticks = (long) (seconds * 1e9) / interval;
+        long slowest = 0;
+        for (long i = 0; i < ticks; i++) {
+            long due = start + i * interval;
+            for (long wait; (wait = due - System.nanoTime()) > 0; ) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            long before = System.nanoTime();
+            sse.publishOne(epochMicros() + " " + i);
+            slowest = Math.max(slowest, System.nanoTime() - before);
+        }
+        return "TICKED ticks=" + ticks + " subscribers=" + sse.subscribers() + " slowestPublishUs=" + slowest / 1000;
+    }
+
+    /** Now, in microseconds since the epoch. */
+    private static long epochMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 
     /** Tether's permessage-deflate, when {@code --deflate} turned it on. */

@@ -4,6 +4,7 @@ import dev.tether.api.EventSource;
 import dev.tether.runtime.sse.EventBroadcaster;
 import dev.tether.servlet.sse.EventSourceOptions;
 import dev.tether.servlet.sse.EventSources;
+import dev.tether.sse.SseEvent;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -47,6 +48,11 @@ final class TetherSse extends HttpServlet implements SsePublisher {
         }
         inFlight.forEach(CompletableFuture::join);
         return published;
+    }
+
+    @Override
+    public void publishOne(String data) {
+        broadcaster.broadcast(SseEvent.data(data));
     }
 
     @Override
