@@ -23,7 +23,7 @@ import java.util.function.ToDoubleFunction;
  * Options: {@code --servers a,b,…} {@code --sse-servers a,b,…} {@code --idle-servers a,b,…} (S3's; by default
  * the servers plus {@code tomcat-floor} after {@code tomcat-own}) {@code --scenarios s1,s2,s3,s4,s5} {@code --batches N}
  * {@code --batch-seconds S} {@code --quick} (2 batches of 2 s, short warm-up: for trying it out); S5's
- * {@code --churn-servers a,b,…} {@code --steady N} {@code --churners N} {@code --tick-ms T};
+ * {@code --churn-servers a,b,…} {@code --steady N} {@code --churners N} {@code --tick-ms T} {@code --churn-window N} (churners connecting at once);
  * {@code --profile} (S1 and S2: JFR on the Tether servers over the measured batches, and per server a table of
  * where the CPU per message goes, by stage: see {@link ProfileSummary}; the recordings stay in
  * {@code --profile-dir D}, by default {@code src-it/target/profile}). Profiling costs the profiled servers
@@ -51,6 +51,8 @@ public final class LoadBenchmark {
     private int steady = 500;
     private int churners = 500;
     private int tickMillis = 100;
+    /** S5's churners connecting at once: by default below every server's accept backlog (see {@link #OPEN_WINDOW}). */
+    private int churnWindow = OPEN_WINDOW;
     private int batches = 5;
     private double batchSeconds = 5;
     private double warmupS1 = 20;
@@ -80,6 +82,7 @@ public final class LoadBenchmark {
                 case "--steady" -> bench.steady = Integer.parseInt(args[++i]);
                 case "--churners" -> bench.churners = Integer.parseInt(args[++i]);
                 case "--tick-ms" -> bench.tickMillis = Integer.parseInt(args[++i]);
+                case "--churn-window" -> bench.churnWindow = Integer.parseInt(args[++i]);
                 case "--quick" -> {
                     bench.batches = 2;
                     bench.batchSeconds = 2;
@@ -366,11 +369,10 @@ public final class LoadBenchmark {
 
     /** How long S5's steady subscribers go on reading after the last tick: later than this counts as missed. */
     private static final double CHURN_GRACE_SECONDS = 2;
-    /** S5's churners connecting at once: below every server's accept backlog (see {@link #OPEN_WINDOW}). */
-    private static final int CHURN_WINDOW = 32;
 
     /**
-     * SSE under churn (issue 25): each server (fresh) takes {@link #steady} subscribers that stay, then
+     * SSE under churn (issue 25): each server (fresh) takes {@link #steady} subscribers that stay (in
+     * HTTP/1.1, as browsers ask: the stream is chunked), then
      * publishes a tick every {@link #tickMillis} ms for a batch, each carrying its publish time, while
      * {@link #churners} more subscribers are reset (an RST, as a client that vanishes) and subscribe again
      * every second. Lateness is receipt − publish over every tick each steady subscriber got (server and
@@ -402,10 +404,10 @@ public final class LoadBenchmark {
                 long expected = 0;
                 long failures = 0;
                 for (int b = -1; b < batches; b++) { // batch -1 warms up
-                    generator.send("sseopen " + s.port + " " + steady, "SSEOPENED", 300);
+                    generator.send("sseopen " + s.port + " " + steady + " 1.1", "SSEOPENED", 300);
                     s.tell(String.format(Locale.ROOT, "tick %.1f %d %d", batchSeconds, tickMillis, steady));
                     String reply = generator.send(String.format(Locale.ROOT, "ssechurn %d %d %d %.1f %.1f %d", s.port, churners,
-                            CHURN_WINDOW, batchSeconds, CHURN_GRACE_SECONDS, s.pid()), "RESULT",
+                            churnWindow, batchSeconds, CHURN_GRACE_SECONDS, s.pid()), "RESULT",
                             batchSeconds + CHURN_GRACE_SECONDS + 120);
                     Map<String, String> ticked = fields(s.await("TICKED", batchSeconds + 120));
                     if (b < 0) {

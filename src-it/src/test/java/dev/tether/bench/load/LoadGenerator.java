@@ -32,7 +32,8 @@ import java.util.Random;
  *   <li>{@code open <port> <connections> <window> <serverPid>} → {@code OPENED millis=… genCpu=… serverCpu=…}
  *       (the connections stay open, idle)</li>
  *   <li>{@code closeall} → {@code CLOSED}</li>
- *   <li>{@code sseopen <port> <count>} → {@code SSEOPENED millis=…}: subscribes to /sse that many times</li>
+ *   <li>{@code sseopen <port> <count> [1.0|1.1]} → {@code SSEOPENED millis=…}: subscribes to /sse that many times,
+ *       in HTTP/1.0 (the stream is not chunked; the default) or HTTP/1.1 (chunked, as browsers ask)</li>
  *   <li>{@code ssecount <seconds> <serverPid>} → {@code RESULT events=… seconds=… slowest=… median=… genCpu=… serverCpu=…}:
  *       counts the events every subscription receives, then closes them</li>
  *   <li>{@code ssechurn <port> <churners> <window> <seconds> <graceSeconds> <serverPid>} → {@code RESULT ticks=…
@@ -104,7 +105,8 @@ public final class LoadGenerator {
                 System.out.println("CLOSED");
             }
             case "churn" -> System.out.println("CHURNED closed=" + generator.churn(Integer.parseInt(a[1])));
-            case "sseopen" -> System.out.println("SSEOPENED millis=" + generator.sseOpen(Integer.parseInt(a[1]), Integer.parseInt(a[2])));
+            case "sseopen" -> System.out.println("SSEOPENED millis=" + generator.sseOpen(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
+                    a.length > 3 ? a[3] : "1.0"));
             case "ssecount" -> System.out.println(generator.sseCount(Double.parseDouble(a[1]), Long.parseLong(a[2])));
             case "ssechurn" -> System.out.println(generator.sseChurn(Integer.parseInt(a[1]), Integer.parseInt(a[2]),
                     Integer.parseInt(a[3]), Double.parseDouble(a[4]), Double.parseDouble(a[5]), Long.parseLong(a[6])));
@@ -354,12 +356,19 @@ public final class LoadGenerator {
 
     // ---- SSE fan-out
 
-    /** Subscribes {@code connections} times to /sse; HTTP/1.0, so the stream is not chunked. */
-    private long sseOpen(int port, int connections) throws IOException {
+    /**
+     * Subscribes {@code connections} times to /sse in HTTP/{@code version}: 1.0, so the stream is not
+     * chunked (S4 counts events by their blank lines), or 1.1, as browsers ask (S5 reads its ticks' data
+     * lines and passes over the chunks' framing).
+     */
+    private long sseOpen(int port, int connections, String version) throws IOException {
+        if (!version.equals("1.0") && !version.equals("1.1")) {
+            throw new IllegalArgumentException("HTTP/1.0 or HTTP/1.1, not " + version);
+        }
         long start = System.nanoTime();
         for (int i = 0; i < connections; i++) {
             SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-            channel.write(ByteBuffer.wrap(("GET /sse HTTP/1.0\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+            channel.write(ByteBuffer.wrap(("GET /sse HTTP/" + version + "\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1)));
             ByteBuffer head = ByteBuffer.allocate(4096);
             while (!Handshake.endsHead(head)) {

@@ -22,9 +22,9 @@ import java.util.Set;
  * many churning subscribers are reset (SO_LINGER 0, then close: the server sees an RST, not a FIN) and
  * subscribe again every second. One selector thread does it all without blocking; churners are opened
  * {@code window} at a time (connect until the response head), below every server's accept backlog, so
- * no connection attempt is dropped and retried a second later. Churners ask in HTTP/1.1, as browsers
- * do (a chunked stream, which the server ends with a last chunk); the steady ones are S4's
- * ({@code sseopen}, HTTP/1.0, so their stream is not chunked).
+ * no connection attempt is dropped and retried a second later. Every subscriber asks in HTTP/1.1, as
+ * browsers do: the stream is chunked, and the steady subscribers read the ticks' data lines and pass
+ * over the chunks' framing (a chunk holds whole events: the server writes each event at once).
  */
 final class SseChurn {
     private static final byte[] REQUEST = "GET /sse HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
@@ -52,7 +52,11 @@ final class SseChurn {
         this.selector = Selector.open();
     }
 
-    /** A steady subscriber past its response head: parses events line by line (LF or CRLF). */
+    /**
+     * A steady subscriber past its response head: parses events line by line (LF or CRLF). A chunk's
+     * size line is a line without a field it knows, and the CRLF after a chunk's data a blank line with
+     * no data before it: both are passed over.
+     */
     private static final class Reader {
         final SocketChannel channel;
         final StringBuilder line = new StringBuilder(64);
