@@ -372,10 +372,10 @@ public final class LoadBenchmark {
 
     /**
      * SSE under churn (issue 25): each server (fresh) takes {@link #steady} subscribers that stay (in
-     * HTTP/1.1, as browsers ask: the stream is chunked), then
-     * publishes a tick every {@link #tickMillis} ms for a batch, each carrying its publish time, while
-     * {@link #churners} more subscribers are reset (an RST, as a client that vanishes) and subscribe again
-     * every second. Lateness is receipt − publish over every tick each steady subscriber got (server and
+     * HTTP/1.1, as browsers ask: the stream is chunked), then publishes a tick every {@link #tickMillis}
+     * ms for a batch, each carrying its publish time, while {@link #churners} more subscribers are reset
+     * (an RST, as a client that vanishes) and subscribe again every second, {@link #churnWindow} connecting
+     * at a time. Lateness is receipt − publish over every tick each steady subscriber got (server and
      * generator read the same clock); a tick not received within {@value #CHURN_GRACE_SECONDS} s of the
      * batch's end is missed. Medians over batches for p50 and p99, the worst batch for max.
      */
