@@ -2,12 +2,15 @@ package dev.tether.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -28,6 +31,11 @@ import java.util.function.ToDoubleFunction;
  * where the CPU per message goes, by stage: see {@link ProfileSummary}; the recordings stay in
  * {@code --profile-dir D}, by default {@code src-it/target/profile}). Profiling costs the profiled servers
  * CPU: the throughput figures of a profiled run are not for publishing.
+ * {@code --idle-connections N} {@code --histograms DIR} (S3 writes each server's class
+ * histogram of live objects, {@code jcmd GC.class_histogram}, before and after its cold open, to
+ * {@code DIR/<server>-before.txt} and {@code -after.txt}: what an idle connection holds, class by class; JVM servers only)
+ * {@code --heap-dumps} (with {@code --histograms}: also a heap dump after the cold open, {@code DIR/<server>.hprof},
+ * to find who holds what).
  */
 public final class LoadBenchmark {
     private static final List<String> ALL_SERVERS = List.of("tether-jetty", "jetty-own", "tether-tomcat", "tomcat-own", "node-ws");
@@ -62,6 +70,10 @@ public final class LoadBenchmark {
     /** With --profile: records the Tether servers during S1's and S2's measured batches. */
     private Profiler profiler;
     private java.nio.file.Path profileDirectory = java.nio.file.Path.of("src-it", "target", "profile");
+    /** Where S3 writes class histograms of its servers; null for none. */
+    private Path histograms;
+    /** With {@link #histograms}: S3 also dumps each server's heap after its cold open. */
+    private boolean heapDumps;
 
     public static void main(String[] args) throws Exception {
         LoadBenchmark bench = new LoadBenchmark();
@@ -83,6 +95,8 @@ public final class LoadBenchmark {
                 case "--churners" -> bench.churners = Integer.parseInt(args[++i]);
                 case "--tick-ms" -> bench.tickMillis = Integer.parseInt(args[++i]);
                 case "--churn-window" -> bench.churnWindow = Integer.parseInt(args[++i]);
+                case "--histograms" -> bench.histograms = Path.of(args[++i]);
+                case "--heap-dumps" -> bench.heapDumps = true;
                 case "--quick" -> {
                     bench.batches = 2;
                     bench.batchSeconds = 2;
@@ -261,9 +275,12 @@ public final class LoadBenchmark {
             try (ServerProcess s = server(kind, true)) {
                 long heapBefore = s.liveHeap();
                 long rssBefore = s.rssBytes();
+                histogram(s, kind + "-before.txt");
                 Opened cold = generator.open(s, idleConnections);
                 long heapAfter = s.liveHeap();
                 long rssAfter = s.rssBytes();
+                histogram(s, kind + "-after.txt");
+                heapDump(s, kind + ".hprof");
                 generator.closeAll();
                 for (int i = 0; i < openWarmups; i++) {
                     generator.open(s, idleConnections);
@@ -295,6 +312,37 @@ public final class LoadBenchmark {
             out.printf(Locale.ROOT, "Tether's own share on Tomcat (tether-tomcat - tomcat-floor): RSS %.1f KiB, heap %.1f KiB"
                     + " per connection%n", tether.rss() - floor.rss(), tether.heap() - floor.heap());
         }
+    }
+
+    /** With {@code --histograms}, the server's live objects by class ({@code jcmd GC.class_histogram}) in {@code file}. */
+    private void histogram(ServerProcess s, String file) throws IOException, InterruptedException {
+        if (histograms == null || s.name.equals(ServerProcess.NODE)) {
+            return; // node's is not a JVM
+        }
+        Files.createDirectories(histograms);
+        Path output = histograms.resolve(file);
+        jcmd(s, output, "GC.class_histogram");
+    }
+
+    /** Runs {@code jcmd <server> command…} with its output in {@code output}. */
+    private static void jcmd(ServerProcess s, Path output, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(s.pid())));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("jcmd " + command[0] + " failed for " + s.name + ": see " + output);
+        }
+    }
+
+    /** With {@code --histograms} and {@code --heap-dumps}, the server's live objects ({@code jcmd GC.heap_dump}) in {@code file}. */
+    private void heapDump(ServerProcess s, String file) throws IOException, InterruptedException {
+        if (histograms == null || !heapDumps || s.name.equals(ServerProcess.NODE)) {
+            return;
+        }
+        Path dump = histograms.toAbsolutePath().resolve(file);
+        Files.deleteIfExists(dump);
+        jcmd(s, histograms.resolve(file + ".log"), "GC.heap_dump", dump.toString());
     }
 
     private List<String> idleServers() {
