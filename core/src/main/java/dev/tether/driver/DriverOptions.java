@@ -1,6 +1,7 @@
 package dev.tether.driver;
 
 import dev.tether.extension.Extension;
+import dev.tether.extension.ExtensionContext;
 import dev.tether.message.MemoryBudget;
 import dev.tether.protocol.Role;
 
@@ -70,6 +71,7 @@ public final class DriverOptions {
     private final int fragmentSize;
     private final MemoryBudget messageMemory;
     private final int sendFrameSize;
+    private final ExtensionContext extensionContext;
 
     private DriverOptions(Builder builder) {
         this.role = builder.role;
@@ -82,6 +84,7 @@ public final class DriverOptions {
         this.fragmentSize = builder.fragmentSize;
         this.messageMemory = builder.messageMemory;
         this.sendFrameSize = builder.sendFrameSize;
+        this.extensionContext = new ExtensionContext(role, maxMessageLength, messageMemory);
     }
 
     /**
@@ -111,6 +114,17 @@ public final class DriverOptions {
      */
     public Role role() {
         return role;
+    }
+
+    /**
+     * What the extension sessions of connections made with these options are given: this role,
+     * {@link #maxMessageLength()} and {@link #messageMemory()}. One for these options, shared by
+     * their connections (it is immutable), not one per connection.
+     *
+     * @return the extension context of these options
+     */
+    public ExtensionContext extensionContext() {
+        return extensionContext;
     }
 
     /**

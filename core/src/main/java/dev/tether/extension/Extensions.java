@@ -34,11 +34,15 @@ public final class Extensions {
 
     private final List<Extension> supported;
     private final ExtensionContext context;
-    private final RsvReservations reservations = new RsvReservations();
-    /** The sessions in pipeline order. */
-    private final ActiveSessions active = new ActiveSessions();
-    /** Every session created and not yet closed, active or merely offered. */
-    private final List<Binding> open = new ArrayList<>();
+    /** Nothing agreed, shared: most connections negotiate no extension, and hold nothing for them. */
+    private static final ActiveSessions NONE_ACTIVE = new ActiveSessions();
+
+    /** Made with the first reservation. */
+    private RsvReservations reservations;
+    /** The sessions in pipeline order; {@link #NONE_ACTIVE} until the first is agreed. */
+    private ActiveSessions active = NONE_ACTIVE;
+    /** Every session created and not yet closed, active or merely offered; an ArrayList from the first one. */
+    private List<Binding> open = List.of();
     private State state = State.NEW;
 
     /**
@@ -92,7 +96,7 @@ public final class Extensions {
         try {
             for (Extension extension : supported) {
                 List<ExtensionParams> offersOfIt = offers.get(extension.name());
-                if (offersOfIt == null || reservations.conflict(extension) != null) {
+                if (offersOfIt == null || conflict(extension) != null) {
                     continue;
                 }
                 ExtensionSession session = extension.createServerSession(offersOfIt, context);
@@ -100,10 +104,9 @@ public final class Extensions {
                     continue; // declined
                 }
                 Binding binding = new Binding(extension, session);
-                open.add(binding);
+                addOpen(binding);
                 responses.add(serializeOwn(extension, session.generateResponse(), "response"));
-                reservations.reserve(extension);
-                active.add(binding);
+                activate(extension, binding);
             }
         } catch (RuntimeException e) {
             failAndRethrow(e);
@@ -135,7 +138,7 @@ public final class Extensions {
                     continue;
                 }
                 Binding binding = new Binding(extension, session);
-                open.add(binding);
+                addOpen(binding);
                 ExtensionParams offer = session.generateOffer();
                 if (offer == null) {
                     closeEach(List.of(binding));
@@ -192,7 +195,7 @@ public final class Extensions {
         if (active.contains(binding)) {
             throw refused(name, "twice");
         }
-        String conflict = reservations.conflict(binding.extension());
+        String conflict = conflict(binding.extension());
         if (conflict != null) {
             throw refused(name, "but " + conflict);
         }
@@ -200,8 +203,30 @@ public final class Extensions {
             throw refused(name, "with parameters the extension rejects: "
                     + Excerpt.quote(ExtensionHeader.serialize(List.of(response))));
         }
-        reservations.reserve(binding.extension());
+        activate(binding.extension(), binding);
+    }
+
+    private String conflict(Extension extension) {
+        return reservations == null ? null : reservations.conflict(extension);
+    }
+
+    /** {@code binding}'s session is agreed: it takes its RSV bits and joins the pipeline. */
+    private void activate(Extension extension, Binding binding) {
+        if (reservations == null) {
+            reservations = new RsvReservations();
+        }
+        reservations.reserve(extension);
+        if (active == NONE_ACTIVE) {
+            active = new ActiveSessions();
+        }
         active.add(binding);
+    }
+
+    private void addOpen(Binding binding) {
+        if (open.isEmpty()) {
+            open = new ArrayList<>(2);
+        }
+        open.add(binding);
     }
 
     private static IllegalArgumentException refused(String name, String reason) {
@@ -216,7 +241,7 @@ public final class Extensions {
      * @return the union of the active extensions' RSV bits; 0 when none is active
      */
     public int allowedRsv() {
-        return reservations.bits();
+        return reservations == null ? 0 : reservations.bits();
     }
 
     /**
@@ -358,7 +383,7 @@ public final class Extensions {
     /** A negotiation step failed: nothing negotiated survives it. */
     private void failAndRethrow(RuntimeException e) {
         state = State.CLOSED;
-        active.clear();
+        active = NONE_ACTIVE;
         RuntimeException closeFailure = closeEach(new ArrayList<>(open));
         if (closeFailure != null) {
             e.addSuppressed(closeFailure);

@@ -12,7 +12,6 @@ import dev.tether.driver.handshake.HeaderTokens;
 import dev.tether.driver.handshake.HttpHeaders;
 import dev.tether.driver.handshake.HttpResponseHead;
 import dev.tether.driver.hybi.HybiDriver;
-import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
 import dev.tether.message.BufferPool;
 import dev.tether.protocol.Role;
@@ -139,7 +138,7 @@ public final class ClientHandshake {
                     + "; give one of the two in the options' headers, not both");
         }
         this.key = AcceptKey.newKey(random);
-        this.extensions = new Extensions(options.extensions(), new ExtensionContext(Role.CLIENT, options.maxMessageLength(), options.messageMemory()));
+        this.extensions = new Extensions(options.extensions(), options.extensionContext());
         this.extensionOffer = extensions.generateOffer();
         this.requestHeaders = buildRequestHeaders();
     }

@@ -12,7 +12,6 @@ import dev.tether.driver.handshake.HttpHeaders;
 import dev.tether.driver.hixie.Hixie75Driver;
 import dev.tether.driver.hixie.Hixie76Driver;
 import dev.tether.driver.hybi.HybiDriver;
-import dev.tether.extension.ExtensionContext;
 import dev.tether.extension.Extensions;
 import dev.tether.message.BufferPool;
 import dev.tether.protocol.Role;
@@ -130,7 +129,7 @@ public final class ServerHandshake {
         }
         String protocol = offeredProtocols.stream().filter(options.protocols()::contains).findFirst().orElse(null);
 
-        Extensions extensions = new Extensions(options.extensions(), new ExtensionContext(Role.SERVER, options.maxMessageLength(), options.messageMemory()));
+        Extensions extensions = new Extensions(options.extensions(), options.extensionContext());
         String extensionResponse;
         try {
             List<String> offers = request.headers("Sec-WebSocket-Extensions");
