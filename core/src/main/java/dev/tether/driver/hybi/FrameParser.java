@@ -37,14 +37,15 @@ final class FrameParser {
     private static final int MAX_CONTROL_PAYLOAD = 125;
 
     private final boolean expectMasked;
-    private final long maxLength;
+    private final int maxLength;
     private final FrameSink sink;
     private int allowedRsv;
 
     // Header bytes of a header split across reads.
-    private final byte[] header = new byte[MAX_HEADER];
-    private int headerFilled;
-    private int headerSize = 2;
+    private byte[] header; // made by the first header split between two inputs
+    // Bytes, as a header is 14 at most: every connection has a parser, idle ones too.
+    private byte headerFilled;
+    private byte headerSize = 2;
 
     // The frame being read.
     private boolean inPayload;
@@ -104,11 +105,14 @@ final class FrameParser {
                 return true;
             }
         }
+        if (header == null) {
+            header = new byte[MAX_HEADER];
+        }
         while (headerFilled < headerSize && in.hasRemaining()) {
             header[headerFilled++] = in.get();
             if (headerFilled == 2) {
                 checkFirstTwoBytes(header[0] & 0xFF, header[1] & 0xFF);
-                headerSize = headerSize(header[1] & 0xFF);
+                headerSize = (byte) headerSize(header[1] & 0xFF);
             }
         }
         if (headerFilled < headerSize) {

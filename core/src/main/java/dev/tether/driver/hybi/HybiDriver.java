@@ -7,7 +7,6 @@ import dev.tether.driver.Driver;
 import dev.tether.driver.DriverEvents;
 import dev.tether.driver.DriverOptions;
 import dev.tether.driver.WireOutput;
-import dev.tether.driver.internal.HeldClose;
 import dev.tether.driver.internal.SendChecks;
 import dev.tether.extension.Extensions;
 import dev.tether.message.BufferPool;
@@ -20,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -51,7 +51,13 @@ public final class HybiDriver implements Driver {
 
     /** {@code CLOSING} means our close frame is sent; a received one is answered at once, or when released. */
     private ReadyState state = ReadyState.CONNECTING;
-    private final HeldClose heldClose;
+    /**
+     * Whether an ending the input asks for is held for {@link #releaseHeldClose()} (events delivered
+     * later) rather than run at once; and the ending held, if any. As {@code HeldClose}, kept here:
+     * one object fewer per connection.
+     */
+    private final boolean holdsClose;
+    private Runnable heldClose;
 
     /**
      * @param role       which end this driver plays (decides masking)
@@ -104,34 +110,46 @@ public final class HybiDriver implements Driver {
         this.protocol = protocol;
         this.extensions = Objects.requireNonNull(extensions, "extensions");
         this.events = Objects.requireNonNull(events, "events");
-        this.heldClose = new HeldClose(events.deliversLater());
+        this.holdsClose = events.deliversLater();
+        Frames frames = new Frames();
         this.writer = new FrameWriter(role, maskKeys, Objects.requireNonNull(out, "out"));
         this.inbound = new InboundMessages(maxMessageLength, deliverFragments || events.wantsFragments(MessageType.TEXT),
                 deliverFragments || events.wantsFragments(MessageType.BINARY), fragmentSize, messageMemory, extensions, lender,
-                events, () -> state == ReadyState.OPEN);
+                events, frames);
         this.outbound = new OutboundMessages(extensions, writer, sendFrameSize);
-        this.parser = new FrameParser(role, maxFrameLength, new FrameParser.FrameSink() {
-            @Override
-            public void dataFrameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {
-                inbound.frameStart(opcode, fin, rsv, length);
-            }
-
-            @Override
-            public void dataPayload(ByteBuffer chunk) throws ProtocolException {
-                inbound.payload(chunk);
-            }
-
-            @Override
-            public void dataFrameEnd(boolean fin) throws ProtocolException {
-                inbound.frameEnd(fin);
-            }
-
-            @Override
-            public void controlFrame(int opcode, ByteBuffer payload) throws ProtocolException {
-                onControlFrame(opcode, payload);
-            }
-        });
+        this.parser = new FrameParser(role, maxFrameLength, frames);
         parser.allowedRsv(extensions.allowedRsv());
+    }
+
+    /**
+     * The parser's frames, to the inbound messages or {@link #onControlFrame}; and whether a message
+     * read now reaches the events (the connection is open). One object for both.
+     */
+    private final class Frames implements FrameParser.FrameSink, BooleanSupplier {
+        @Override
+        public void dataFrameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {
+            inbound.frameStart(opcode, fin, rsv, length);
+        }
+
+        @Override
+        public void dataPayload(ByteBuffer chunk) throws ProtocolException {
+            inbound.payload(chunk);
+        }
+
+        @Override
+        public void dataFrameEnd(boolean fin) throws ProtocolException {
+            inbound.frameEnd(fin);
+        }
+
+        @Override
+        public void controlFrame(int opcode, ByteBuffer payload) throws ProtocolException {
+            onControlFrame(opcode, payload);
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return state == ReadyState.OPEN;
+        }
     }
 
     @Override
@@ -178,7 +196,7 @@ public final class HybiDriver implements Driver {
         if (state == ReadyState.CONNECTING) {
             throw new IllegalStateException("parse before start: the connection is not open yet");
         }
-        if (state == ReadyState.CLOSED || heldClose.isHeld()) {
+        if (state == ReadyState.CLOSED || heldClose != null) {
             bytes.position(bytes.limit()); // after the close, input is read and dropped
             return;
         }
@@ -188,31 +206,38 @@ public final class HybiDriver implements Driver {
             bytes.position(bytes.limit());
             end(() -> fail(e));
         }
-        if (heldClose.isHeld() || state == ReadyState.CLOSED) {
+        if (heldClose != null || state == ReadyState.CLOSED) {
             bytes.position(bytes.limit()); // what followed the close is read and dropped
         }
     }
 
     /** Ends the connection as the peer's input asks: now, or when the owner releases it. */
     private void end(Runnable ending) {
-        if (heldClose.end(ending)) {
+        if (holdsClose) {
+            heldClose = ending;
             parser.stop();
+        } else {
+            ending.run();
         }
     }
 
     @Override
     public boolean hasHeldClose() {
-        return heldClose.isHeld();
+        return heldClose != null;
     }
 
     @Override
     public void releaseHeldClose() {
-        heldClose.release();
+        Runnable held = heldClose;
+        if (held != null) { // run once
+            heldClose = null;
+            held.run();
+        }
     }
 
     @Override
     public void endOfInput() {
-        heldClose.drop();
+        heldClose = null; // the connection ended otherwise
         if (state != ReadyState.CLOSED) {
             finish(new CloseStatus(CloseCodes.ABNORMAL, "", false));
         }
@@ -331,7 +356,7 @@ public final class HybiDriver implements Driver {
 
     private void finish(CloseStatus status) {
         state = ReadyState.CLOSED;
-        heldClose.drop();
+        heldClose = null; // the connection ended otherwise
         parser.stop(); // what follows in the same read is dropped, as later reads are: nothing is assembled
         try {
             inbound.discard();

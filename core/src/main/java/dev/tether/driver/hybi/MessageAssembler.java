@@ -47,11 +47,14 @@ final class MessageAssembler {
     /** Text buffers up to this size are kept for the next message; larger ones are let go. */
     private static final int RETAINED_CAPACITY = 16 * 1024;
 
-    private final long maxLength;
+    private final int maxLength;
     private final MessageSink sink;
     private final BufferPool lender;
-    private final MessageMemory memory;
-    private final Utf8Validator utf8 = new Utf8Validator();
+    private final MemoryBudget budget;
+    /** What this connection's buffers hold of {@link #budget}; made by the first buffer grown. */
+    private MessageMemory memory;
+    /** Made by the first text message checked: a connection that never receives one holds none. */
+    private Utf8Validator utf8;
 
     private MessageType type;
     private int rsv;
@@ -77,7 +80,7 @@ final class MessageAssembler {
         this.maxLength = maxLength;
         this.sink = sink;
         this.lender = lender;
-        this.memory = new MessageMemory(budget);
+        this.budget = budget;
     }
 
     void frameStart(int opcode, boolean fin, int frameRsv, long length) throws ProtocolException {
@@ -88,7 +91,13 @@ final class MessageAssembler {
             singleFrame = fin;
             size = 0;
             buffer = type == MessageType.TEXT ? retainedTextBuffer : null;
-            utf8.reset();
+            if (checkUtf8) {
+                if (utf8 == null) {
+                    utf8 = new Utf8Validator();
+                } else {
+                    utf8.reset();
+                }
+            }
         }
         if (size + length > maxLength) {
             throw new ProtocolException(CloseCodes.MESSAGE_TOO_BIG,
@@ -143,7 +152,7 @@ final class MessageAssembler {
             deliver(loan);
             return;
         }
-        memory.release(); // the buffer is the receiver's now, or retained: it holds at most a small text
+        releaseMemory(); // the buffer is the receiver's now, or retained: it holds at most a small text
         byte[] bytes = buffer == null ? new byte[0] : buffer;
         if (type == MessageType.TEXT) {
             retainedTextBuffer = bytes.length <= RETAINED_CAPACITY ? buffer : null;
@@ -170,7 +179,7 @@ final class MessageAssembler {
         if (borrowed != null && buffer != null) {
             borrowed.put(0, buffer, 0, size);
             buffer = null;
-            memory.release(); // the pool bounds what it lends by itself
+            releaseMemory(); // the pool bounds what it lends by itself
         }
     }
 
@@ -182,7 +191,13 @@ final class MessageAssembler {
             borrowed = null;
         }
         buffer = null;
-        memory.release();
+        releaseMemory();
+    }
+
+    private void releaseMemory() {
+        if (memory != null) {
+            memory.release();
+        }
     }
 
     /**
@@ -195,6 +210,9 @@ final class MessageAssembler {
     private void ensureCapacity(int needed, long bound) throws ProtocolException {
         if (buffer != null && buffer.length >= needed) {
             return;
+        }
+        if (memory == null) {
+            memory = new MessageMemory(budget);
         }
         int capacity = memory.grow(needed, capacityFor(needed, bound));
         buffer = buffer == null || size == 0 ? new byte[capacity] : Arrays.copyOf(buffer, capacity);

@@ -30,7 +30,7 @@ final class OutboundMessages {
     private final FrameWriter writer;
     /** The largest frame payload written; 0 writes every payload as one frame. */
     private final int frameSize;
-    /** Where fragments go: through the extensions to {@link #writeFragment}, or straight there. */
+    /** Where fragments go through the extensions to {@link #writeFragment}; null when they go straight there. */
     private final Consumer<Fragment> fragmentPipeline;
     /** The type of the message being sent in fragments, or null between messages. */
     private MessageType fragmented;
@@ -43,7 +43,7 @@ final class OutboundMessages {
         this.writer = writer;
         this.frameSize = frameSize;
         this.fragmentPipeline = !extensions.isEmpty() && extensions.processesFragments()
-                ? extensions.outgoingFragments(this::writeFragment) : this::writeFragment;
+                ? extensions.outgoingFragments(this::writeFragment) : null;
     }
 
     /**
@@ -74,7 +74,12 @@ final class OutboundMessages {
         }
         boolean first = fragmented == null;
         fragmented = fin ? null : type;
-        fragmentPipeline.accept(new Fragment(type, 0, data, first, fin));
+        Fragment fragment = new Fragment(type, 0, data, first, fin);
+        if (fragmentPipeline == null) {
+            writeFragment(fragment);
+        } else {
+            fragmentPipeline.accept(fragment);
+        }
     }
 
     /** The first fragment of a message on the wire carries its opcode and RSV bits; the rest continue it. */
