@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -337,7 +336,7 @@ public final class ConnectAttempt implements Transport.Inbound {
             BufferPool lender = listener.acceptsLentBuffers() ? connection.lentBuffers(socket.writesDirectBuffers()) : null;
             MaskKeys masks = new MaskKeys();
             socketConnection = new WebSocketConnection((events, out) -> handshake.newDriver(masks, events, out, lender),
-                    connection, listener, handshake.info(head, socket.remoteAddress()), new ConcurrentHashMap<>(), lender);
+                    connection, listener, handshake.info(head, socket.remoteAddress()), null, lender);
         } catch (RuntimeException | Error e) { // the listener's acceptsLentBuffers, an extension …
             finishFailed(new WebSocketConnectException(Step.HANDSHAKE, "could not open the connection to " + uri + ": " + e, e));
             return;

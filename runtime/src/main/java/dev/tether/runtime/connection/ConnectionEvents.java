@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 
 /**
  * The driver's events for one connection, called under its lock: each becomes a listener call queued
@@ -31,7 +32,7 @@ import java.util.concurrent.RejectedExecutionException;
  * fragments of a type the listener takes whole assembled here (the driver has already validated them
  * and held them to the size limit), rather than lost.
  */
-final class ConnectionEvents implements DriverEvents {
+final class ConnectionEvents implements DriverEvents, Consumer<Throwable> {
     private final WebSocketConnection c;
     private final ReceiveMode textMode;
     private final ReceiveMode binaryMode;
@@ -44,6 +45,16 @@ final class ConnectionEvents implements DriverEvents {
         this.c = connection;
         this.textMode = Objects.requireNonNull(c.listener.receiveMode(MessageType.TEXT), "receiveMode(TEXT)");
         this.binaryMode = Objects.requireNonNull(c.listener.receiveMode(MessageType.BINARY), "receiveMode(BINARY)");
+    }
+
+    /**
+     * An event threw past its delivery: the connection ends (see {@code WebSocketConnection.eventFailed}).
+     * The connection's serial events are told here, not through a method reference of their own:
+     * one object fewer per connection.
+     */
+    @Override
+    public void accept(Throwable error) {
+        c.eventFailed(error);
     }
 
     @Override
@@ -194,7 +205,7 @@ final class ConnectionEvents implements DriverEvents {
 
     @Override
     public void onPong(ByteBuffer payload) {
-        CompletableFuture<Void> answered = c.pings.acknowledge(payload);
+        CompletableFuture<Void> answered = c.pings == null ? null : c.pings.acknowledge(payload);
         if (behindAStream()) {
             if (answered != null) {
                 try {
@@ -225,7 +236,7 @@ final class ConnectionEvents implements DriverEvents {
             streaming = null;
             c.streamFed = null;
         }
-        List<CompletableFuture<Void>> unanswered = c.pings.drain();
+        List<CompletableFuture<Void>> unanswered = c.pings == null ? List.of() : c.pings.drain();
         List<CompletableFuture<Void>> neverSent = c.pending.neverSent();
         c.closeWhenFlushed = true;
         c.timers.closed();
@@ -237,7 +248,7 @@ final class ConnectionEvents implements DriverEvents {
             if (wasOpen) {
                 c.deliver(() -> c.listener.onClose(c, status));
             }
-            c.closed.complete(status);
+            c.closedWith(status);
         });
     }
 

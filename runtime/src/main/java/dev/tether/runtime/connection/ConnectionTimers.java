@@ -28,8 +28,6 @@ final class ConnectionTimers {
     private static final int KEEPALIVE_PING_BYTES = 6;
 
     private final WebSocketConnection socket;
-    private final ConnectionOptions options;
-    private final Timers timers;
     private volatile long lastActivity = System.nanoTime();
 
     private ScheduledFuture<?> handshake;
@@ -39,10 +37,22 @@ final class ConnectionTimers {
     private ScheduledFuture<?> idle;
     private boolean over;
 
-    ConnectionTimers(WebSocketConnection socket, ConnectionOptions options) {
+    ConnectionTimers(WebSocketConnection socket) {
         this.socket = socket;
-        this.options = options;
-        this.timers = new Timers(options.scheduler(), options.executor());
+    }
+
+    // The scheduler and executor come from the options each time: no Timers object kept per connection.
+
+    private ScheduledFuture<?> once(Duration delay, Runnable task) {
+        return Timers.once(socket.options.scheduler(), socket.options.executor(), delay, task);
+    }
+
+    private ScheduledFuture<?> every(Duration period, Runnable task) {
+        return Timers.every(socket.options.scheduler(), socket.options.executor(), period, task);
+    }
+
+    private ScheduledFuture<?> cancel(ScheduledFuture<?> timer) {
+        return Timers.cancel(socket.options.scheduler(), timer);
     }
 
     /** Starts the handshake deadline; called once the socket is fully built, as it may fire at once. */
@@ -50,8 +60,8 @@ final class ConnectionTimers {
         if (over) {
             return;
         }
-        Duration limit = options.handshakeTimeout();
-        handshake = timers.once(limit, () -> {
+        Duration limit = socket.options.handshakeTimeout();
+        handshake = once(limit, () -> {
             ReadyState state = socket.readyState();
             if (state == ReadyState.CONNECTING || state == ReadyState.CLOSING) {
                 socket.abort(new ConnectionClosedException("the handshake did not complete within " + limit));
@@ -61,22 +71,22 @@ final class ConnectionTimers {
 
     /** A text or binary message arrived or was sent: twice per echoed message, so nothing when idle is off. */
     void activity() {
-        if (!options.idleTimeout().isZero()) {
+        if (!socket.options.idleTimeout().isZero()) {
             lastActivity = System.nanoTime();
         }
     }
 
     synchronized void opened(boolean canPing) {
-        handshake = timers.cancel(handshake);
+        handshake = cancel(handshake);
         if (over) {
             return;
         }
-        if (canPing && !options.pingInterval().isZero()) {
-            keepalive = timers.every(options.pingInterval(), this::keepalive);
+        if (canPing && !socket.options.pingInterval().isZero()) {
+            keepalive = every(socket.options.pingInterval(), this::keepalive);
         }
-        Duration idleTimeout = options.idleTimeout();
+        Duration idleTimeout = socket.options.idleTimeout();
         if (!idleTimeout.isZero()) {
-            idle = timers.every(idleTimeout.dividedBy(4).plusMillis(1), () -> {
+            idle = every(idleTimeout.dividedBy(4).plusMillis(1), () -> {
                 if (System.nanoTime() - lastActivity >= idleTimeout.toNanos() && socket.readyState() == ReadyState.OPEN) {
                     socket.close(CloseCodes.GOING_AWAY, "idle timeout");
                 }
@@ -95,12 +105,12 @@ final class ConnectionTimers {
         long receivedBefore = socket.bytesReceived();
         long sentBefore = socket.bytesSent();
         boolean backlog = socket.bufferedAmount() > 0;
-        Duration limit = options.pongTimeout();
+        Duration limit = socket.options.pongTimeout();
         synchronized (this) {
             if (pongDeadline != null || over) {
                 return;
             }
-            pongDeadline = timers.once(limit, () -> {
+            pongDeadline = once(limit, () -> {
                 synchronized (this) {
                     pongDeadline = null;
                 }
@@ -118,28 +128,28 @@ final class ConnectionTimers {
     /** A close is under way: it must finish, output included, within the close timeout. */
     synchronized void closeStarted() {
         if (close == null && !over) {
-            Duration limit = options.closeTimeout();
-            close = timers.once(limit, () -> socket.abort(
+            Duration limit = socket.options.closeTimeout();
+            close = once(limit, () -> socket.abort(
                     new ConnectionClosedException("the close handshake did not complete within " + limit)));
         }
     }
 
     /** The protocol is closed: only the output may still need writing. */
     synchronized void closed() {
-        handshake = timers.cancel(handshake);
-        keepalive = timers.cancel(keepalive);
-        pongDeadline = timers.cancel(pongDeadline);
-        idle = timers.cancel(idle);
+        handshake = cancel(handshake);
+        keepalive = cancel(keepalive);
+        pongDeadline = cancel(pongDeadline);
+        idle = cancel(idle);
         closeStarted();
     }
 
     /** The connection is gone: nothing more to time. */
     synchronized void cancelAll() {
         over = true;
-        handshake = timers.cancel(handshake);
-        keepalive = timers.cancel(keepalive);
-        pongDeadline = timers.cancel(pongDeadline);
-        idle = timers.cancel(idle);
-        close = timers.cancel(close);
+        handshake = cancel(handshake);
+        keepalive = cancel(keepalive);
+        pongDeadline = cancel(pongDeadline);
+        idle = cancel(idle);
+        close = cancel(close);
     }
 }

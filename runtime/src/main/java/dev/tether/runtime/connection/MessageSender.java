@@ -227,13 +227,13 @@ final class MessageSender implements WireOutput {
             if (state != ReadyState.OPEN || c.transportClosed) {
                 return SendStage.failed(c.options.executor(), new ConnectionClosedException("the connection is " + state.name().toLowerCase()));
             }
-            if (c.pings.size() >= PINGS_AWAITING_PONGS) { // refused before anything is sent
+            if (c.pings().size() >= PINGS_AWAITING_PONGS) { // refused before anything is sent
                 return SendStage.failed(c.options.executor(), new IllegalStateException(PINGS_AWAITING_PONGS + " pings are already waiting for their pongs"));
             }
             if (!c.driver().ping(copy.duplicate())) {
                 return SendStage.failed(c.options.executor(), new UnsupportedOperationException(c.version() + " has no ping"));
             }
-            pong = c.pings.expect(copy);
+            pong = c.pings().expect(copy);
         }
         c.afterUnlock();
         return pong;

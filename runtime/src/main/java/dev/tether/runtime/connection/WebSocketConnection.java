@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -43,20 +44,32 @@ import java.util.function.Predicate;
 public final class WebSocketConnection implements WebSocket {
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
 
-    final Object lock = new Object();
     final WebSocketListener listener;
     final BufferPool lender;
     final ConnectionOptions options;
     private final HandshakeInfo handshake;
-    private final Map<String, Object> attributes;
+    /** Made on first use when none was given; written once, under lock. */
+    private volatile Map<String, Object> attributes;
     private final Driver driver;
-    /** An event that throws past {@link #deliver} (an Error in the listener's error path) ends the connection there. */
-    final SerialEvents events = new SerialEvents(this::eventFailed);
+    /**
+     * An event that throws past {@link #deliver} (an Error in the listener's error path) ends the
+     * connection there: its driver events are told ({@link ConnectionEvents#accept}).
+     */
+    final SerialEvents events;
     final OutboundQueue outbound;
     final ConnectionTimers timers;
-    final PingTracker pings = new PingTracker(MessageSender.PINGS_AWAITING_PONGS);
-    final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
+    /** The pings awaiting their pongs; guarded by lock, made with the first ping (see {@link #pings()}). */
+    PingTracker pings;
+    /** What {@link #closed()} returns, made when first asked for; guarded by lock. */
+    private CompletableFuture<CloseStatus> closed;
+    /** How the connection closed, once it has; guarded by lock. */
+    private CloseStatus closeStatus;
     final PendingSends pending = new PendingSends();
+    /**
+     * The connection's lock: its pending sends, an object of this package that is never handed out,
+     * so that nothing else synchronizes on it (one object fewer per connection than a lock of its own).
+     */
+    final Object lock = pending;
     private final TransportSide transportSide = new TransportSide(this);
     private final MessageSender sender;
     /** Written under lock (by the reading thread), read without it. */
@@ -89,7 +102,8 @@ public final class WebSocketConnection implements WebSocket {
      * @param listener told the connection's events
      * @param handshake the opening handshake, as {@link #handshake()} returns it
      * @param attributes the map {@link #attributes()} returns, kept as given: it must be thread-safe
-     *               and modifiable (it may hold what the handshake hook attached)
+     *               and modifiable (it may hold what the handshake hook attached); null for a
+     *               {@link ConcurrentHashMap} made when first asked for (most connections never ask)
      * @param lender where large binary messages take their buffers, lent to the listener (which must
      *               {@link WebSocketListener#acceptsLentBuffers() accept them}); null for none
      */
@@ -100,10 +114,12 @@ public final class WebSocketConnection implements WebSocket {
         this.listener = listener;
         this.handshake = handshake;
         this.attributes = attributes;
+        ConnectionEvents driverEvents = new ConnectionEvents(this);
+        this.events = new SerialEvents(driverEvents);
         this.outbound = new OutboundQueue(transportSide, options.executor());
         this.sender = new MessageSender(this);
-        this.driver = drivers.create(new ConnectionEvents(this), sender);
-        this.timers = new ConnectionTimers(this, options);
+        this.driver = drivers.create(driverEvents, sender);
+        this.timers = new ConnectionTimers(this);
         try {
             timers.startHandshake(); // last: the timer may fire at once, on another thread, and finds the connection whole
         } catch (RuntimeException | Error e) {
@@ -159,6 +175,14 @@ public final class WebSocketConnection implements WebSocket {
 
     Driver driver() {
         return driver;
+    }
+
+    /** Under the lock: the ping tracker, made now if no ping was sent before. */
+    PingTracker pings() {
+        if (pings == null) {
+            pings = new PingTracker(MessageSender.PINGS_AWAITING_PONGS);
+        }
+        return pings;
     }
 
     // ---- sending
@@ -478,12 +502,42 @@ public final class WebSocketConnection implements WebSocket {
 
     @Override
     public Map<String, Object> attributes() {
-        return attributes;
+        Map<String, Object> map = attributes;
+        if (map == null) {
+            synchronized (lock) {
+                map = attributes;
+                if (map == null) {
+                    map = new ConcurrentHashMap<>();
+                    attributes = map;
+                }
+            }
+        }
+        return map;
     }
 
     @Override
     public CompletionStage<CloseStatus> closed() {
-        return closed.minimalCompletionStage();
+        synchronized (lock) {
+            if (closed == null) {
+                closed = new CompletableFuture<>();
+                if (closeStatus != null) {
+                    closed.complete(closeStatus); // nothing depends on it yet: nothing runs under the lock
+                }
+            }
+            return closed.minimalCompletionStage();
+        }
+    }
+
+    /** The connection has closed with {@code status}: {@link #closed()} completes; outside the lock. */
+    void closedWith(CloseStatus status) {
+        CompletableFuture<CloseStatus> future;
+        synchronized (lock) {
+            closeStatus = status;
+            future = closed;
+        }
+        if (future != null) {
+            future.complete(status);
+        }
     }
 
     @Override
@@ -506,7 +560,7 @@ public final class WebSocketConnection implements WebSocket {
      * the next event runs: the events behind it still come (onClose among them), but whatever they
      * send fails, so no message goes on to the peer as if a part of it had been delivered.
      */
-    private void eventFailed(Throwable error) {
+    void eventFailed(Throwable error) {
         abort(new ConnectionClosedException("the connection's events failed: " + error));
     }
 

@@ -4,7 +4,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
@@ -24,16 +23,39 @@ import java.util.function.Consumer;
  */
 public final class SerialEvents {
     private static final VarHandle WIP;
+    private static final VarHandle ADDED;
 
     static {
         try {
-            WIP = MethodHandles.lookup().findVarHandle(SerialEvents.class, "wip", int.class);
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            WIP = lookup.findVarHandle(SerialEvents.class, "wip", int.class);
+            ADDED = lookup.findVarHandle(SerialEvents.class, "added", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    /** One queued event. */
+    private static final class Node {
+        final Runnable event;
+        Node next;
+
+        Node(Runnable event) {
+            this.event = event;
+        }
+    }
+
+    /*
+     * The queue is two lists of nodes, empty when both are null, so that an idle connection holds
+     * nothing for it (a ConcurrentLinkedQueue keeps a node even when empty). Adding pushes a node
+     * onto `added`, newest first, by CAS from any thread; the drainer, who alone takes events, takes
+     * that whole list at once when `next` has run out, and turns it round into `next`, oldest first.
+     * One node per event, as a ConcurrentLinkedQueue makes.
+     */
+    /** Events added since the drainer last took them, newest first. */
+    private volatile Node added;
+    /** Events taken by the drainer and not yet run, oldest first; only the claim's holder changes it. */
+    private volatile Node next;
     /** Drains asked for and not yet run; a field with a VarHandle, not an AtomicInteger: every connection has one. */
     private volatile int wip;
     /** An event runs on in another thread ({@link #suspend()}): those behind it wait for {@link #resume()}. */
@@ -64,7 +86,38 @@ public final class SerialEvents {
      * @param event the event to run, which should not throw
      */
     public void add(Runnable event) {
-        queue.add(event);
+        Node node = new Node(event);
+        Node top;
+        do {
+            top = added;
+            node.next = top;
+        } while (!ADDED.compareAndSet(this, top, node));
+    }
+
+    /** The next event, oldest first, or null when none is queued; by the claim's holder only. */
+    private Runnable poll() {
+        Node first = next;
+        if (first == null) {
+            Node newest = (Node) ADDED.getAndSet(this, (Node) null);
+            if (newest == null) {
+                return null;
+            }
+            Node reversed = null;
+            while (newest != null) { // newest first → oldest first
+                Node rest = newest.next;
+                newest.next = reversed;
+                reversed = newest;
+                newest = rest;
+            }
+            first = reversed;
+        }
+        next = first.next;
+        first.next = null;
+        return first.event;
+    }
+
+    private boolean isEmpty() {
+        return next == null && added == null;
     }
 
     /**
@@ -110,7 +163,7 @@ public final class SerialEvents {
      * @param executor where the events run when nobody is draining
      */
     public void drainOn(Executor executor) {
-        if (suspended || queue.isEmpty() || (int) WIP.getAndAdd(this, 1) != 0) {
+        if (suspended || isEmpty() || (int) WIP.getAndAdd(this, 1) != 0) {
             return;
         }
         Handoff.execute(executor, this::drainClaimed); // the claim is ours: refused, it runs here
@@ -128,7 +181,7 @@ public final class SerialEvents {
         do {
             drainer = Thread.currentThread();
             Runnable event;
-            while (!suspended && (event = queue.poll()) != null) {
+            while (!suspended && (event = poll()) != null) {
                 try {
                     event.run();
                 } catch (Throwable t) {

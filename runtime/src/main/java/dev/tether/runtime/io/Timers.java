@@ -36,6 +36,21 @@ public final class Timers {
      * @return the scheduled timer, to cancel with {@link #cancel}
      */
     public ScheduledFuture<?> once(Duration delay, Runnable task) {
+        return once(scheduler, executor, delay, task);
+    }
+
+    /**
+     * As {@link #once(Duration, Runnable)}, without a {@code Timers} to keep: for an owner that has
+     * the scheduler and the executor at hand already (one object fewer per connection).
+     *
+     * @param scheduler what times the delay; it only hands the task over
+     * @param executor where the task runs
+     * @param delay how long to wait
+     * @param task the work to run on the executor when the delay has passed
+     * @return the scheduled timer, to cancel with {@link #cancel(ScheduledExecutorService, ScheduledFuture)}
+     */
+    public static ScheduledFuture<?> once(ScheduledExecutorService scheduler, Executor executor, Duration delay,
+                                          Runnable task) {
         return scheduler.schedule(() -> Handoff.execute(executor, task), delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -47,6 +62,20 @@ public final class Timers {
      * @return the scheduled timer, to cancel with {@link #cancel}
      */
     public ScheduledFuture<?> every(Duration period, Runnable task) {
+        return every(scheduler, executor, period, task);
+    }
+
+    /**
+     * As {@link #every(Duration, Runnable)}, without a {@code Timers} to keep.
+     *
+     * @param scheduler what times the periods; it only hands the task over
+     * @param executor where the task runs
+     * @param period the time between two runs, positive
+     * @param task the work to run on the executor each time
+     * @return the scheduled timer, to cancel with {@link #cancel(ScheduledExecutorService, ScheduledFuture)}
+     */
+    public static ScheduledFuture<?> every(ScheduledExecutorService scheduler, Executor executor, Duration period,
+                                           Runnable task) {
         long nanos = period.toNanos();
         return scheduler.scheduleAtFixedRate(() -> Handoff.execute(executor, task), nanos, nanos, TimeUnit.NANOSECONDS);
     }
