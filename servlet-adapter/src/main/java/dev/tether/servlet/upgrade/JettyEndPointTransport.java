@@ -3,6 +3,8 @@ package dev.tether.servlet.upgrade;
 import dev.tether.runtime.Transport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -10,8 +12,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -58,14 +58,33 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     private final ByteBufferPool buffers;
     private final int readBufferSize;
     private final int readTurnBytes;
-    private final Consumer<Transport> started;
-    private final Consumer<Throwable> startFailed;
-    /** Whether the connection has been handed on (to {@link #started} or {@link #startFailed}). */
-    private final AtomicBoolean handedOn = new AtomicBoolean();
-    private final Callback readable = Callback.from(InvocationType.BLOCKING, this::onReadable, this::onFillFailed);
-    private final Callback written = Callback.from(InvocationType.BLOCKING, this::onWritten, this::onWriteFailed);
+    private static final VarHandle HANDED_ON;
+    private static final VarHandle READ_RUNS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            HANDED_ON = lookup.findVarHandle(JettyEndPointTransport.class, "handedOn", boolean.class);
+            READ_RUNS = lookup.findVarHandle(JettyEndPointTransport.class, "readRuns", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Where the connection is handed on, once; both are dropped then, so that an idle connection
+     * does not keep what only its start needed.
+     */
+    private Consumer<Transport> started;
+    private Consumer<Throwable> startFailed;
+    /** Whether the connection has been handed on (to {@link #started} or {@link #startFailed}); set once, by CAS. */
+    @SuppressWarnings("unused") // through HANDED_ON
+    private volatile boolean handedOn;
+    private final Callback readable = new Readable();
+    private final Callback written = new Written();
     /** Runs of {@link #read} asked for: one thread reads (and calls the inbound) while others add runs. */
-    private final AtomicInteger readRuns = new AtomicInteger();
+    @SuppressWarnings("unused") // through READ_RUNS
+    private volatile int readRuns;
 
     // Touched only by the thread in read(), or before the connection starts.
     /** The bytes read past the request head, copied; null once delivered. */
@@ -120,12 +139,14 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         // The runtime keeps its own timers (idle, keepalive, close); Jetty's would close a quiet WebSocket.
         getEndPoint().setIdleTimeout(0);
         execute(() -> {
-            if (!handedOn.compareAndSet(false, true)) {
+            if (!HANDED_ON.compareAndSet(this, false, true)) {
                 abort();
                 return;
             }
+            Consumer<Transport> start = started;
+            dropHandOn();
             try {
-                started.accept(this);
+                start.accept(this);
             } catch (RuntimeException | Error e) {
                 LOG.log(Level.WARNING, "starting the upgraded connection failed; closing it", e);
                 abort();
@@ -135,9 +156,17 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     /** The upgrade did not happen (the response failed): the connection is never started. */
     void notUpgraded(Throwable cause) {
-        if (handedOn.compareAndSet(false, true)) {
-            execute(() -> startFailed.accept(cause));
+        if (HANDED_ON.compareAndSet(this, false, true)) {
+            Consumer<Throwable> failed = startFailed;
+            dropHandOn();
+            execute(() -> failed.accept(cause));
         }
+    }
+
+    /** By the one that handed the connection on: the hand-on's callbacks (and what they hold) are not needed again. */
+    private void dropHandOn() {
+        started = null;
+        startFailed = null;
     }
 
     @Override
@@ -338,7 +367,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
      * {@code readTurnBytes}, the next turn goes to Jetty's pool and this one ends.
      */
     private void read() {
-        if (inbound == null || readRuns.getAndIncrement() != 0) {
+        if (inbound == null || (int) READ_RUNS.getAndAdd(this, 1) != 0) {
             return;
         }
         bytesThisTurn = 0;
@@ -355,7 +384,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
                 }
                 over = turnOver;
             }
-            missed = readRuns.addAndGet(-missed);
+            missed = (int) READ_RUNS.getAndAdd(this, -missed) - missed;
         } while (missed != 0);
         if (over) {
             execute(this::read); // after the claim is given back, or the next turn would find it taken
@@ -496,6 +525,42 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
             executor.execute(task);
         } catch (RejectedExecutionException stopping) {
             task.run();
+        }
+    }
+
+    /** Jetty's call when the socket is readable, or filling failed: one object, where {@code Callback.from} makes three. */
+    private final class Readable implements Callback {
+        @Override
+        public void succeeded() {
+            onReadable();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            onFillFailed(cause);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.BLOCKING;
+        }
+    }
+
+    /** Jetty's call when a write is done, or failed: one object, as {@link Readable}. */
+    private final class Written implements Callback {
+        @Override
+        public void succeeded() {
+            onWritten();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            onWriteFailed(cause);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.BLOCKING;
         }
     }
 }

@@ -11,10 +11,11 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,21 @@ import java.util.function.Supplier;
 public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, Transport, ContainerUpgrade.Attachable {
     /** Tomcat takes a timeout for every write; ours are the connection's own deadlines. */
     private static final long NO_TIMEOUT = Long.MAX_VALUE;
+    /** The flags below are set by CAS through these: three fields, not three AtomicBooleans beside the handler. */
+    private static final VarHandle SUSPENDED;
+    private static final VarHandle ENDED;
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SUSPENDED = lookup.findVarHandle(TomcatUpgradeHandler.class, "suspended", boolean.class);
+            ENDED = lookup.findVarHandle(TomcatUpgradeHandler.class, "ended", boolean.class);
+            CLOSED = lookup.findVarHandle(TomcatUpgradeHandler.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * The application's class loader, set as the context loader whenever this calls into the
@@ -51,10 +67,10 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     private boolean started;
     private volatile Inbound inbound;
     /** Reading stopped (the connection wanted no input): {@link #demand()} asks Tomcat to dispatch a read. */
-    private final AtomicBoolean suspended = new AtomicBoolean();
+    private volatile boolean suspended;
     /** The end of input or a failure was reported: nothing more is read. */
-    private final AtomicBoolean ended = new AtomicBoolean();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean ended;
+    private volatile boolean closed;
     private int readBufferSize;
     private int readTurnBytes;
     // Guarded by this.
@@ -133,13 +149,13 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     private SocketState readWhileWanted() {
         Inbound in = inbound;
         if (in == null) {
-            suspended.set(true); // not started yet: start() asks for the read again
-            if (inbound == null || !suspended.compareAndSet(true, false)) {
+            suspended = true; // not started yet: start() asks for the read again
+            if (inbound == null || !SUSPENDED.compareAndSet(this, true, false)) {
                 return SocketState.SUSPENDED;
             }
             in = inbound; // start() came meanwhile, and its demand found nothing suspended yet
         }
-        if (ended.get() || closed.get()) {
+        if (ended || closed) {
             return SocketState.SUSPENDED;
         }
         Inbound reader = in;
@@ -153,9 +169,9 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
             ByteBuffer buffer = ReadBuffers.forThisThread(readBufferSize);
             while (true) {
                 if (!in.wantsInput()) {
-                    suspended.set(true);
+                    suspended = true;
                     // Asked again once the flag is up: a demand that came before it saw nothing to resume.
-                    if (in.wantsInput() && suspended.compareAndSet(true, false)) {
+                    if (in.wantsInput() && SUSPENDED.compareAndSet(this, true, false)) {
                         continue;
                     }
                     return SocketState.SUSPENDED;
@@ -190,7 +206,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     }
 
     private void end(Inbound in) {
-        if (ended.compareAndSet(false, true)) {
+        if (ENDED.compareAndSet(this, false, true)) {
             in.onEndOfInput();
         }
     }
@@ -202,7 +218,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
 
     private SocketState failed(Throwable error) {
         Inbound in = inbound;
-        if (ended.compareAndSet(false, true) && in != null) {
+        if (ENDED.compareAndSet(this, false, true) && in != null) {
             in.onFailure(error);
         }
         return SocketState.CLOSED;
@@ -211,7 +227,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     @Override
     public void demand() {
         SocketWrapperBase<?> s = socket;
-        if (s != null && suspended.compareAndSet(true, false)) {
+        if (s != null && SUSPENDED.compareAndSet(this, true, false)) {
             s.processSocket(SocketEvent.OPEN_READ, true); // on a container thread, after any dispatch in progress
         }
     }
@@ -287,7 +303,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     }
 
     private void closeNow() {
-        if (closed.compareAndSet(false, true)) {
+        if (CLOSED.compareAndSet(this, false, true)) {
             SocketWrapperBase<?> s = socket;
             if (s != null) {
                 s.close(); // Tomcat releases the connection and destroys this handler
@@ -305,7 +321,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
         }
         if (u != null) {
             inApplication(() -> u.startFailed(new ConnectionClosedException("the container closed the connection before it started")));
-        } else if (in != null && ended.compareAndSet(false, true)) {
+        } else if (in != null && ENDED.compareAndSet(this, false, true)) {
             inApplication(() -> in.onFailure(new ConnectionClosedException("the container closed the connection")));
         }
     }
