@@ -14,7 +14,8 @@ public final class HandshakeContext {
     private final HttpServletRequest request;
     private final List<String> offeredProtocols;
     private final HttpHeaders responseHeaders = new HttpHeaders();
-    private final Map<String, Object> attributes = new ConcurrentHashMap<>();
+    /** Made when first asked for: a connection whose hook attached nothing makes its own on first use, if ever. */
+    private Map<String, Object> attributes;
     private String selectedProtocol;
     private int rejectStatus;
     private String rejectBody;
@@ -94,7 +95,15 @@ public final class HandshakeContext {
      *
      * @return the connection's attribute map, mutable and safe to use from several threads
      */
-    public Map<String, Object> attributes() {
+    public synchronized Map<String, Object> attributes() {
+        if (attributes == null) {
+            attributes = new ConcurrentHashMap<>();
+        }
+        return attributes;
+    }
+
+    /** The attribute map if {@link #attributes()} was ever called, else null. */
+    synchronized Map<String, Object> attributesIfMade() {
         return attributes;
     }
 

@@ -140,7 +140,7 @@ public final class WebSockets {
         boolean writesDirectBuffers = ContainerUpgrade.writesDirectBuffers(request);
         BufferPool lender = listener.acceptsLentBuffers() ? options.connection().lentBuffers(writesDirectBuffers) : null;
         return new WebSocketConnection((events, out) -> answer.newDriver(events, out, lender),
-                options.connection(), listener, new ServletHandshakeInfo(request, sent), context.attributes(), lender);
+                options.connection(), listener, new ServletHandshakeInfo(request, sent), context.attributesIfMade(), lender);
     }
 
     static List<String> values(HttpServletRequest request, String name) {

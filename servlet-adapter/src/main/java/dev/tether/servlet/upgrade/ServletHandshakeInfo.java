@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,21 +26,60 @@ import java.util.Map;
  *
  * <p>It is kept for the connection's life, by every idle connection too, so it is kept compact:
  * the path, the remote address and every header name and value, the request's and then the 101's,
- * are one string with the ends of its pieces beside it (one string instead of a dozen), and the
- * URI and the address are parsed when first asked for. Nothing is read from the request after the
+ * are one string with the ends of its pieces beside it (one string instead of a dozen; of the
+ * fixed start of an RFC 6455 response, only the accept value), and the URI and the address are
+ * parsed when first asked for. Nothing is read from the request after the
  * constructor.
  */
 public final class ServletHandshakeInfo implements HandshakeInfo {
     private static final int PATH = 0;
     private static final int REMOTE_IP = 1;
     private static final int FIRST_HEADER = 2;
+    /**
+     * Header names and values most handshakes carry, exactly as clients and containers spell them:
+     * each is kept as one character, {@link #FIRST_CODE} and on (C1 controls, which no header
+     * carries), instead of its letters. 32 at most.
+     */
+    private static final List<String> COMMON = List.of(
+            "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions",
+            "Sec-WebSocket-Protocol", "Origin", "User-Agent", "Pragma", "Cache-Control", "Accept-Encoding",
+            "Accept-Language", "Cookie", "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
+            "sec-websocket-extensions", "origin", "user-agent", "websocket", "13", "no-cache",
+            "permessage-deflate; client_max_window_bits", "permessage-deflate", "gzip, deflate, br",
+            "gzip, deflate", "keep-alive, Upgrade", "Sec-WebSocket-Accept", "WebSocket");
+    private static final char FIRST_CODE = '\u0080';
+    private static final Map<String, Character> CODES = codes();
+
+    private static Map<String, Character> codes() {
+        Map<String, Character> codes = new HashMap<>();
+        for (int i = 0; i < COMMON.size(); i++) {
+            codes.put(COMMON.get(i), (char) (FIRST_CODE + i));
+        }
+        return Map.copyOf(codes);
+    }
+
+    /** How every RFC 6455 response begins, before the {@code Sec-WebSocket-Accept} value. */
+    private static final List<String> STANDARD_RESPONSE_START =
+            List.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept");
 
     /** Path, remote IP, then name, value, name, value … in the order sent (request, then response), end to end. */
     private final String pieces;
-    /** Where each piece of {@link #pieces} ends; a header with several values has a pair each. */
-    private final int[] ends;
+    /**
+     * Where each piece of {@link #pieces} ends; a header with several values has a pair each. A
+     * {@code char[]}, half the size of ints, when the text is shorter than 64 Ki chars (as every
+     * handshake a container takes by default is); an {@code int[]} otherwise.
+     */
+    private final Object ends;
     /** The piece where the response's headers start. */
     private final int firstResponseHeader;
+    /**
+     * Whether the response began as every RFC 6455 one does, {@code Upgrade: websocket},
+     * {@code Connection: Upgrade} and {@code Sec-WebSocket-Accept}: then only the accept value is
+     * kept, as the first response piece, and the names and the fixed values are put back when asked.
+     */
+    private final boolean standardResponseStart;
+    /** Whether {@link #pieces} holds {@link #COMMON} names and values as their codes (see {@link Pieces}). */
+    private final boolean coded;
     private final String query;
     private final List<HttpCookie> cookies;
     private final int remotePort;
@@ -79,9 +119,23 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
             }
         }
         this.firstResponseHeader = text.count;
-        responseHeaders.forEach(text::add);
-        this.ends = Arrays.copyOf(text.ends, text.count);
+        this.standardResponseStart = responseHeaders.size() >= STANDARD_RESPONSE_START.size() + 1
+                && responseHeaders.subList(0, STANDARD_RESPONSE_START.size()).equals(STANDARD_RESPONSE_START);
+        int from = standardResponseStart ? STANDARD_RESPONSE_START.size() : 0; // then the accept value comes first
+        for (int i = from; i < responseHeaders.size(); i++) {
+            text.add(responseHeaders.get(i));
+        }
         this.pieces = text.chars.toString();
+        this.coded = text.coding;
+        if (pieces.length() <= Character.MAX_VALUE) {
+            char[] shortEnds = new char[text.count];
+            for (int i = 0; i < text.count; i++) {
+                shortEnds[i] = (char) text.ends[i];
+            }
+            this.ends = shortEnds;
+        } else {
+            this.ends = Arrays.copyOf(text.ends, text.count);
+        }
         this.query = request.getQueryString();
         // A container's own request is asked only when a Cookie header came (Jetty parses and caches
         // even an absent one); a wrapper always, as it may give cookies of its own.
@@ -98,43 +152,109 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         this.remotePort = request.getRemotePort();
     }
 
-    /** The pieces while they are collected: one text, and where each ends. */
+    /**
+     * The pieces while they are collected: one text, and where each ends. A piece that is one of
+     * the {@link #COMMON} names and values goes in as its one-character code, unless a piece of the
+     * handshake is itself one such character: then every piece is kept as it came.
+     */
     private static final class Pieces {
-        final StringBuilder chars = new StringBuilder(256);
+        StringBuilder chars = new StringBuilder(256);
         int[] ends = new int[24];
         int count;
+        boolean coding = true;
 
         void add(String piece) {
-            chars.append(piece);
+            if (coding && piece.length() == 1 && isCode(piece.charAt(0))) {
+                uncode(); // a code would be taken for this piece: none is used in this handshake
+            }
+            Character code = coding ? CODES.get(piece) : null;
+            if (code != null) {
+                chars.append(code.charValue());
+            } else {
+                chars.append(piece);
+            }
+            end();
+        }
+
+        private void end() {
             if (count == ends.length) {
                 ends = Arrays.copyOf(ends, count * 2);
             }
             ends[count++] = chars.length();
         }
+
+        /** Puts back every piece coded so far, and codes no more. */
+        private void uncode() {
+            coding = false;
+            StringBuilder coded = chars;
+            int[] codedEnds = ends;
+            int pieceCount = count;
+            chars = new StringBuilder(coded.length() + 64);
+            ends = new int[codedEnds.length];
+            count = 0;
+            for (int i = 0, start = 0; i < pieceCount; start = codedEnds[i++]) {
+                chars.append(decode(coded, start, codedEnds[i]));
+                end();
+            }
+        }
+    }
+
+    private static boolean isCode(char c) {
+        return c >= FIRST_CODE && c < FIRST_CODE + COMMON.size();
+    }
+
+    /** The piece of {@code text} from {@code start} to {@code end}, its code put back if it is one. */
+    private static String decode(CharSequence text, int start, int end) {
+        if (end - start == 1 && isCode(text.charAt(start))) {
+            return COMMON.get(text.charAt(start) - FIRST_CODE);
+        }
+        return text.subSequence(start, end).toString();
     }
 
     private static String orEmpty(String text) {
         return text == null ? "" : text;
     }
 
+    private int end(int piece) {
+        return ends instanceof char[] shortEnds ? shortEnds[piece] : ((int[]) ends)[piece];
+    }
+
+    private int pieceCount() {
+        return ends instanceof char[] shortEnds ? shortEnds.length : ((int[]) ends).length;
+    }
+
     private int start(int piece) {
-        return piece == 0 ? 0 : ends[piece - 1];
+        return piece == 0 ? 0 : end(piece - 1);
     }
 
     private String piece(int piece) {
-        return pieces.substring(start(piece), ends[piece]);
+        int start = start(piece);
+        int end = end(piece);
+        return coded ? decode(pieces, start, end) : pieces.substring(start, end);
     }
 
     /** Whether header piece {@code piece} is called {@code name}, whatever the case of either. */
     private boolean named(int piece, String name) {
         int start = start(piece);
-        return ends[piece] - start == name.length() && pieces.regionMatches(true, start, name, 0, name.length());
+        int end = end(piece);
+        if (coded && end - start == 1 && isCode(pieces.charAt(start))) {
+            return COMMON.get(pieces.charAt(start) - FIRST_CODE).equalsIgnoreCase(name);
+        }
+        return end - start == name.length() && pieces.regionMatches(true, start, name, 0, name.length());
     }
 
     /** Built on each call, as {@link #headers()}. */
     @Override
     public Map<String, List<String>> responseHeaders() {
-        return map(firstResponseHeader, ends.length);
+        if (!standardResponseStart) {
+            return map(firstResponseHeader, pieceCount());
+        }
+        List<String> all = new ArrayList<>(STANDARD_RESPONSE_START);
+        all.add(piece(firstResponseHeader)); // the accept value
+        for (int i = firstResponseHeader + 1; i < pieceCount(); i++) {
+            all.add(piece(i));
+        }
+        return map(all);
     }
 
     @Override
@@ -193,6 +313,19 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         for (int i = from; i < to; i += 2) {
             all.computeIfAbsent(piece(i), n -> new ArrayList<>(1)).add(piece(i + 1));
         }
+        return unmodifiable(all);
+    }
+
+    /** The headers of {@code namesAndValues} (name, value, name, value …), names as sent, in order. */
+    private static Map<String, List<String>> map(List<String> namesAndValues) {
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.size(); i += 2) {
+            all.computeIfAbsent(namesAndValues.get(i), n -> new ArrayList<>(1)).add(namesAndValues.get(i + 1));
+        }
+        return unmodifiable(all);
+    }
+
+    private static Map<String, List<String>> unmodifiable(Map<String, List<String>> all) {
         all.replaceAll((name, values) -> List.copyOf(values));
         return Collections.unmodifiableMap(all);
     }

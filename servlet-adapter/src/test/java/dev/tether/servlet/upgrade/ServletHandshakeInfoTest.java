@@ -91,6 +91,68 @@ class ServletHandshakeInfoTest {
     }
 
     @Test
+    void anRfc6455ResponseIsReportedAsSentThoughOnlyItsAcceptValueIsKept() {
+        List<String> sent = List.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept",
+                "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "Sec-WebSocket-Protocol", "chat", "Set-Cookie", "a=1", "Upgrade", "again");
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers()), sent);
+
+        Map<String, List<String>> answered = info.responseHeaders();
+        assertEquals(List.of("Upgrade", "Connection", "Sec-WebSocket-Accept", "Sec-WebSocket-Protocol", "Set-Cookie"),
+                List.copyOf(answered.keySet()));
+        assertEquals(List.of("websocket", "again"), answered.get("Upgrade"));
+        assertEquals(List.of("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), info.responseHeaders("sec-websocket-accept"));
+        assertEquals("chat", info.responseHeader("Sec-WebSocket-Protocol"));
+        assertEquals(List.of("Host", "Accept", "X-Trace"), List.copyOf(info.headers().keySet()), "the request's apart");
+
+        List<String> otherCase = List.of("Upgrade", "WebSocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", "x");
+        assertEquals(Map.of("Upgrade", List.of("WebSocket"), "Connection", List.of("Upgrade"), "Sec-WebSocket-Accept", List.of("x")),
+                new ServletHandshakeInfo(request("/ws", null, headers()), otherCase).responseHeaders(), "kept exactly as sent");
+        assertEquals(Map.of("Upgrade", List.of("websocket"), "Connection", List.of("Upgrade"), "Sec-WebSocket-Accept", List.of("")),
+                new ServletHandshakeInfo(request("/ws", null, headers()), List.of("Upgrade", "websocket", "Connection", "Upgrade",
+                        "Sec-WebSocket-Accept", "")).responseHeaders());
+    }
+
+    @Test
+    void commonNamesAndValuesComeBackExactlyAsSentWhateverElseTheHandshakeHolds() {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("Host", List.of("127.0.0.1:8080"));
+        headers.put("upgrade", List.of("websocket"));
+        headers.put("Connection", List.of("Upgrade"));
+        headers.put("Sec-WebSocket-Version", List.of("13", "\u0080")); // one character a code would be taken for
+        headers.put("X-Host", List.of("Host", "Hos", "Host "));
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers),
+                List.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept", "x", "X-Code", "\u0081"));
+
+        assertEquals(headers, info.headers());
+        assertEquals(List.of("13", "\u0080"), info.headers("sec-websocket-version"));
+        assertEquals(List.of("Host", "Hos", "Host "), info.headers("X-HOST"));
+        assertEquals("websocket", info.header("Upgrade"));
+        assertEquals(List.of("\u0081"), info.responseHeaders("X-Code"));
+
+        headers.put("Sec-WebSocket-Version", List.of("13")); // and without such a character
+        ServletHandshakeInfo plain = new ServletHandshakeInfo(request("/ws", null, headers));
+        assertEquals(headers, plain.headers());
+        assertEquals(List.of("Upgrade"), plain.headers("connection"));
+        assertEquals(List.of(), plain.headers("Hos"), "a code is no prefix");
+        assertEquals("127.0.0.1:8080", plain.header("host"));
+    }
+
+    @Test
+    void aHandshakeOfMoreThan64KiCharactersKeepsEveryPieceWhole() {
+        String large = "v".repeat(70_000); // past what a char can tell: the ends are kept as ints
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("X-Large", List.of(large));
+        headers.put("X-After", List.of("a", "b"));
+        ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers), List.of("Upgrade", "websocket"));
+
+        assertEquals(List.of(large), info.headers("x-large"));
+        assertEquals(List.of("a", "b"), info.headers("X-After"));
+        assertEquals(List.of("X-Large", "X-After"), List.copyOf(info.headers().keySet()));
+        assertEquals(Map.of("Upgrade", List.of("websocket")), info.responseHeaders());
+        assertEquals("/ws", info.uri().getPath());
+    }
+
+    @Test
     void aNullNameOrPathFromAWrapperIsNoHeaderAndAnEmptyPath() {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put(null, List.of("x"));
