@@ -65,9 +65,10 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     /** Path, remote IP, then name, value, name, value … in the order sent (request, then response), end to end. */
     private final String pieces;
     /**
-     * Where each piece of {@link #pieces} ends; a header with several values has a pair each. A
-     * {@code char[]}, half the size of ints, when the text is shorter than 64 Ki chars (as every
-     * handshake a container takes by default is); an {@code int[]} otherwise.
+     * Where each piece of {@link #pieces} ends; a header with several values has a pair each. In
+     * the narrowest array that holds them: a {@code byte[]} for a text of at most 255 chars (a
+     * client that sends only what the protocol needs), a {@code char[]} under 64 Ki chars (as every
+     * handshake a container takes by default is), an {@code int[]} otherwise.
      */
     private final Object ends;
     /** The piece where the response's headers start. */
@@ -127,7 +128,13 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         }
         this.pieces = text.chars.toString();
         this.coded = text.coding;
-        if (pieces.length() <= Character.MAX_VALUE) {
+        if (pieces.length() <= 0xFF) {
+            byte[] byteEnds = new byte[text.count];
+            for (int i = 0; i < text.count; i++) {
+                byteEnds[i] = (byte) text.ends[i];
+            }
+            this.ends = byteEnds;
+        } else if (pieces.length() <= Character.MAX_VALUE) {
             char[] shortEnds = new char[text.count];
             for (int i = 0; i < text.count; i++) {
                 shortEnds[i] = (char) text.ends[i];
@@ -216,10 +223,16 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     }
 
     private int end(int piece) {
+        if (ends instanceof byte[] byteEnds) {
+            return byteEnds[piece] & 0xFF;
+        }
         return ends instanceof char[] shortEnds ? shortEnds[piece] : ((int[]) ends)[piece];
     }
 
     private int pieceCount() {
+        if (ends instanceof byte[] byteEnds) {
+            return byteEnds.length;
+        }
         return ends instanceof char[] shortEnds ? shortEnds.length : ((int[]) ends).length;
     }
 

@@ -138,6 +138,20 @@ class ServletHandshakeInfoTest {
     }
 
     @Test
+    void aHandshakeOfAnySizeKeepsEveryPieceWhole() { // the ends of its pieces are kept in bytes, chars or ints
+        for (int size : new int[] {10, 200, 255, 256, 300, 65_000, 65_535, 65_536, 70_000}) {
+            String value = "v".repeat(size);
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            headers.put("X-Sized", List.of(value));
+            headers.put("X-After", List.of("a", "b"));
+            ServletHandshakeInfo info = new ServletHandshakeInfo(request("/ws", null, headers), List.of("X-Last", "z"));
+
+            assertEquals(headers, info.headers(), "a value of " + size);
+            assertEquals(Map.of("X-Last", List.of("z")), info.responseHeaders(), "a value of " + size);
+        }
+    }
+
+    @Test
     void aHandshakeOfMoreThan64KiCharactersKeepsEveryPieceWhole() {
         String large = "v".repeat(70_000); // past what a char can tell: the ends are kept as ints
         Map<String, List<String>> headers = new LinkedHashMap<>();
