@@ -14,6 +14,7 @@ import dev.tether.servlet.testing.Container;
 import dev.tether.servlet.testing.RawWebSocketClient;
 import dev.tether.servlet.testing.RawWebSocketClient.Frame;
 import dev.tether.servlet.testing.RunningServer;
+import dev.tether.servlet.upgrade.ContainerUpgrade;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The partial forms of {@code @OnMessage} receive each part as it arrives, and {@code Reader} and
@@ -56,6 +58,17 @@ class PartialAndStreamedMessagesTest {
         EndpointServlet servlet = new EndpointServlet(Parts.class, ByteParts.class, BufferParts.class, Streams.class,
                 Whole.class, SlowReader.class, StreamEnds.class);
         return container.start(r -> r.addServlet("/*", servlet));
+    }
+
+    /**
+     * For the tests whose stream method holds the peer back: on Tomcat, over the servlet streams,
+     * the reading it resumes from its own thread races the dispatch Tomcat started meanwhile
+     * (README: Containers). The build's portable execution leaves this class out; a {@code -Dtest}
+     * that names it overrides that execution's includes and would bring it there.
+     */
+    private static void assumeNotThePortableRouteOnTomcat(Container container) {
+        assumeFalse(container == Container.TOMCAT && Boolean.getBoolean(ContainerUpgrade.PORTABLE_ON_TOMCAT),
+                "the portable route on Tomcat cannot resume reading from another thread (README: Containers)");
     }
 
     @ParameterizedTest
@@ -113,6 +126,7 @@ class PartialAndStreamedMessagesTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void anInputStreamReadsAMessageLargerThanAWholeMessageMayBe(Container container) throws Exception {
+        assumeNotThePortableRouteOnTomcat(container);
         byte[] message = random(8 << 20, 2);
         assertTrue(message.length > LargeMessages.MESSAGE_MEMORY * 4);
         try (RunningServer running = start(container);
@@ -138,6 +152,7 @@ class PartialAndStreamedMessagesTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void aReaderReadsCharactersThatFragmentsCutInTwo(Container container) throws Exception {
+        assumeNotThePortableRouteOnTomcat(container);
         String text = "aé€𝄞".repeat(40_000); // 1, 2, 3 and 4 bytes: 400,000 bytes, more than the stream buffer
         byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
         int fragment = 4093;
@@ -166,6 +181,7 @@ class PartialAndStreamedMessagesTest {
     @ParameterizedTest
     @EnumSource(Container.class)
     void theServerStopsReadingWhileTheStreamMethodDoesNot(Container container) throws Exception {
+        assumeNotThePortableRouteOnTomcat(container);
         int fragment = 8 << 10;
         long bound = LargeMessages.STREAM_BUFFER + LargeMessages.READ_BUFFER + fragment;
         byte[] message = random(16 << 20, 3);
