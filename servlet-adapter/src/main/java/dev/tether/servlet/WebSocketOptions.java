@@ -26,7 +26,8 @@ import java.util.Set;
  *   <tr><td>{@code allowedOrigins}</td><td>any</td><td>when set, other {@code Origin}s get 403</td></tr>
  *   <tr><td>{@code readTurnBytes}</td><td>64 KiB</td><td>the most bytes a connection reads in one turn on a container
  *       thread; then it gives the thread back and queues behind the other connections for its next turn, so that a peer
- *       that keeps sending cannot keep a thread while the others wait</td></tr>
+ *       that keeps sending cannot keep a thread while the others wait (the portable route over servlet streams, which
+ *       cannot ask the container for another turn, yields the CPU instead)</td></tr>
  *   <tr><td>{@code handshakeHook}</td><td>none</td><td>sees every handshake before it is answered: may reject it,
  *       pick the subprotocol, add headers and attributes</td></tr>
  * </table>
@@ -182,8 +183,9 @@ public final class WebSocketOptions {
          * thread for as long as the peer sends, while the other connections' reads wait for a thread.
          * After this many bytes (the read that passes it is finished) the connection hands its next
          * turn to the container's executor, behind the work already queued there, and gives the
-         * thread back. A larger value costs fewer dispatches in bulk transfer; a smaller one shares
-         * the threads more finely.
+         * thread back; the portable route over servlet streams, which cannot ask the container for
+         * another turn, yields the CPU there instead. A larger value costs fewer dispatches in bulk
+         * transfer; a smaller one shares the threads more finely.
          *
          * @param bytes the bytes read per turn, at least 1; default 64 KiB
          * @return this builder

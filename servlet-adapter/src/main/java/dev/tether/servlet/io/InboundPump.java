@@ -118,6 +118,7 @@ public final class InboundPump implements ReadListener {
     private Error readWhileReady() {
         ServletInputStream stream = in;
         byte[] buffer = null;
+        bytesThisTurn = 0; // a run of the pump is a turn: the container called, or the connection asked again
         try {
             while (!ended.get() && sink.wantsInput()) {
                 if (!stream.isReady()) {

@@ -367,8 +367,16 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
      * {@code readTurnBytes}, the next turn goes to Jetty's pool and this one ends.
      */
     private void read() {
+        // A pool that refuses the next turn (stopping) has it run here, in this loop, not by a call deeper in the stack.
+        while (readTurn() && !handedToPool(this::read)) {
+            // the next turn, on this thread
+        }
+    }
+
+    /** One turn, if no other thread is reading; returns whether it ended with its share read and a next turn due. */
+    private boolean readTurn() {
         if (inbound == null || (int) READ_RUNS.getAndAdd(this, 1) != 0) {
-            return;
+            return false;
         }
         bytesThisTurn = 0;
         turnOver = false;
@@ -386,9 +394,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
             }
             missed = (int) READ_RUNS.getAndAdd(this, -missed) - missed;
         } while (missed != 0);
-        if (over) {
-            execute(this::read); // after the claim is given back, or the next turn would find it taken
-        }
+        return over; // the next turn is started once the claim is given back, or it would find it taken
     }
 
     private void readWhileWanted() {
@@ -446,11 +452,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         }
         if (n > 0) {
             in.onInput(readBuffer.getByteBuffer()); // consumed before it returns
-            bytesThisTurn += n;
-            if (bytesThisTurn >= readTurnBytes) {
-                turnOver = true;
-                return false;
-            }
+            return countedInTurn(n);
         } else if (n < 0) {
             inputEnded = true;
             in.onEndOfInput();
@@ -499,6 +501,18 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
             inputEnded = true;
         } else if (n == 0) {
             return awaitReadable(); // failed by the idle timeout if the peer stays silent
+        } else {
+            return countedInTurn(n); // a peer that keeps sending after our Close keeps no thread either
+        }
+        return true;
+    }
+
+    /** Counts {@code n} bytes read in this turn; returns false when the turn has read its share (the next is due). */
+    private boolean countedInTurn(int n) {
+        bytesThisTurn += n;
+        if (bytesThisTurn >= readTurnBytes) {
+            turnOver = true;
+            return false;
         }
         return true;
     }
@@ -520,11 +534,18 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     /** Runs {@code task} on Jetty's pool; if the pool no longer takes tasks (stopping), here. */
     private void execute(Runnable task) {
-        Executor executor = getExecutor();
-        try {
-            executor.execute(task);
-        } catch (RejectedExecutionException stopping) {
+        if (!handedToPool(task)) {
             task.run();
+        }
+    }
+
+    /** Gives {@code task} to Jetty's pool; false if the pool no longer takes tasks (stopping). */
+    private boolean handedToPool(Runnable task) {
+        try {
+            getExecutor().execute(task);
+            return true;
+        } catch (RejectedExecutionException stopping) {
+            return false;
         }
     }
 

@@ -15,6 +15,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.CompletionHandler;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -192,9 +193,10 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
                 }
                 bytesThisTurn += n;
                 if (bytesThisTurn >= readTurnBytes) {
-                    // Tomcat runs the next dispatch once this one has returned: the reading stays one thread's at a time.
-                    socket.processSocket(SocketEvent.OPEN_READ, true);
-                    return SocketState.SUSPENDED; // the socket is not watched meanwhile: the dispatch comes anyway
+                    if (nextTurnQueued()) {
+                        return SocketState.SUSPENDED; // the socket is not watched meanwhile: the dispatch comes anyway
+                    }
+                    bytesThisTurn = 0; // refused: the next turn is this one's, or nobody would ever read again
                 }
             }
         } catch (EOFException e) {
@@ -202,6 +204,22 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
             return SocketState.SUSPENDED;
         } catch (IOException | RuntimeException e) {
             return failed(e);
+        }
+    }
+
+    /**
+     * Queues a read dispatch on Tomcat's executor; false if it refuses (a bounded queue full, or stopping).
+     * The dispatch runs once this one has returned (Tomcat holds the socket's lock across a dispatch),
+     * so the reading stays one thread's at a time. Not {@code processSocket(…, true)}: Tomcat drops its
+     * refusal, which would leave the socket unwatched and nobody reading.
+     */
+    private boolean nextTurnQueued() {
+        SocketWrapperBase<?> s = socket;
+        try {
+            s.execute(() -> s.processSocket(SocketEvent.OPEN_READ, false));
+            return true;
+        } catch (RejectedExecutionException refused) {
+            return false;
         }
     }
 

@@ -132,8 +132,12 @@ final class UndertowTransport implements Transport {
                 }
                 bytesThisTurn += n;
                 if (bytesThisTurn >= readTurnBytes) {
-                    onWorker(this::readInApplication); // reads stay suspended and ours: the next worker reads on
-                    return;
+                    try {
+                        worker.execute(this::readInApplication); // reads stay suspended and ours: the next worker reads on
+                        return;
+                    } catch (RejectedExecutionException stopping) {
+                        bytesThisTurn = 0; // the next turn is this one's: here, not a call deeper
+                    }
                 }
             }
         } catch (IOException | RuntimeException e) {

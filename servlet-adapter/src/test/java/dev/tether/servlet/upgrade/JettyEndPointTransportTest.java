@@ -19,6 +19,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -213,6 +215,98 @@ class JettyEndPointTransportTest {
         assertEquals(List.of(3, 3, 3, 3, 3, 3, 3), reads);
         assertTrue(pool.isEmpty(), "an emptied socket ends the turn without queueing another");
         assertTrue(endPoint.isFillInterested());
+    }
+
+    @Test
+    void readingAPeerAwayAfterCloseTakesTurnsToo() {
+        CountingFills endPoint = new CountingFills();
+        Queue<Runnable> pool = new ArrayDeque<>();
+        JettyEndPointTransport transport = new JettyEndPointTransport(endPoint, pool::add, new ArrayByteBufferPool(),
+                4096, 8192, t -> { }, e -> { });
+        transport.start(new CountingInbound(false));
+        pool.remove().run(); // wants nothing: reads nothing
+        endPoint.addInput(ByteBuffer.wrap(new byte[64 * 1024])); // the peer keeps sending after our Close
+        transport.close();
+
+        pool.remove().run();
+        assertEquals(2, endPoint.fillsWithBytes, "8 KiB read away in 4 KiB fills, then the turn is over");
+        assertEquals(1, pool.size(), "the next turn waits in the pool");
+    }
+
+    @Test
+    void aPoolThatRefusesTheNextTurnHasItReadOnTheSameThreadWithoutGoingDeeper() throws Exception {
+        ByteArrayEndPoint endPoint = new ByteArrayEndPoint();
+        Queue<Runnable> pool = new ArrayDeque<>();
+        boolean[] started = {false};
+        Executor refusingAfterFirst = task -> { // takes the first task, then refuses every one, as a pool that is stopping
+            if (!pool.isEmpty() || started[0]) {
+                throw new RejectedExecutionException("stopping");
+            }
+            started[0] = true;
+            pool.add(task);
+        };
+        JettyEndPointTransport transport = new JettyEndPointTransport(endPoint, refusingAfterFirst, new ArrayByteBufferPool(),
+                4096, 1, t -> { }, e -> { });
+        int total = 16 * 1024 * 1024; // 4,096 turns of one 4 KiB read each
+        endPoint.addInput(ByteBuffer.wrap(new byte[total]));
+        CountingInbound inbound = new CountingInbound(true);
+        transport.start(inbound);
+        Throwable[] thrown = new Throwable[1];
+        // A small stack: one call deeper per turn would overflow it long before the last turn.
+        Thread reader = new Thread(null, () -> {
+            try {
+                pool.remove().run();
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        }, "small-stack", 256 * 1024);
+        reader.start();
+        reader.join(TIMEOUT.toMillis());
+        assertEquals(null, thrown[0], "the turns went deeper in the stack");
+        assertEquals(total, inbound.bytes);
+    }
+
+    /** Counts the fills that returned bytes. */
+    private static final class CountingFills extends ByteArrayEndPoint {
+        int fillsWithBytes;
+
+        @Override
+        public int fill(ByteBuffer buffer) throws IOException {
+            int n = super.fill(buffer);
+            if (n > 0) {
+                fillsWithBytes++;
+            }
+            return n;
+        }
+    }
+
+    /** Wants input or not, and counts and drops what it gets. */
+    private static final class CountingInbound implements Transport.Inbound {
+        private final boolean wants;
+        long bytes;
+
+        CountingInbound(boolean wants) {
+            this.wants = wants;
+        }
+
+        @Override
+        public boolean wantsInput() {
+            return wants;
+        }
+
+        @Override
+        public void onInput(ByteBuffer input) {
+            bytes += input.remaining();
+            input.position(input.limit());
+        }
+
+        @Override
+        public void onEndOfInput() {
+        }
+
+        @Override
+        public void onFailure(Throwable error) {
+        }
     }
 
     @Test
