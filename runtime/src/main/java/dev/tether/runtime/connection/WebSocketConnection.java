@@ -22,6 +22,8 @@ import dev.tether.runtime.io.OutboundQueue;
 import dev.tether.runtime.io.SendStage;
 import dev.tether.runtime.io.SerialEvents;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -42,6 +44,16 @@ import java.util.function.Predicate;
  * starts on its transport with {@link #start}; if the transport never comes, {@link #startFailed}.
  */
 public final class WebSocketConnection implements WebSocket {
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(WebSocketConnection.class, "closed", CompletableFuture.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
 
     final WebSocketListener listener;
@@ -60,10 +72,13 @@ public final class WebSocketConnection implements WebSocket {
     final ConnectionTimers timers;
     /** The pings awaiting their pongs; guarded by lock, made with the first ping (see {@link #pings()}). */
     PingTracker pings;
-    /** What {@link #closed()} returns, made when first asked for; guarded by lock. */
-    private CompletableFuture<CloseStatus> closed;
-    /** How the connection closed, once it has; guarded by lock. */
-    private CloseStatus closeStatus;
+    /**
+     * What {@link #closed()} returns, made when first asked for. Without the lock: application code
+     * may ask while holding a lock of its own that code running under the connection's lock waits for.
+     */
+    private volatile CompletableFuture<CloseStatus> closed;
+    /** How the connection closed, once it has. */
+    private volatile CloseStatus closeStatus;
     final PendingSends pending = new PendingSends();
     /**
      * The connection's lock: its pending sends, an object of this package that is never handed out,
@@ -516,25 +531,26 @@ public final class WebSocketConnection implements WebSocket {
     }
 
     @Override
+    @SuppressWarnings("unchecked") // the field's own type
     public CompletionStage<CloseStatus> closed() {
-        synchronized (lock) {
-            if (closed == null) {
-                closed = new CompletableFuture<>();
-                if (closeStatus != null) {
-                    closed.complete(closeStatus); // nothing depends on it yet: nothing runs under the lock
-                }
-            }
-            return closed.minimalCompletionStage();
+        CompletableFuture<CloseStatus> future = closed;
+        if (future == null) {
+            CompletableFuture<CloseStatus> made = new CompletableFuture<>();
+            CompletableFuture<CloseStatus> other = (CompletableFuture<CloseStatus>) CLOSED.compareAndExchange(this, null, made);
+            future = other != null ? other : made;
         }
+        // Each side writes its field, then reads the other's: whichever comes second completes it.
+        CloseStatus status = closeStatus;
+        if (status != null) {
+            future.complete(status);
+        }
+        return future.minimalCompletionStage();
     }
 
     /** The connection has closed with {@code status}: {@link #closed()} completes; outside the lock. */
     void closedWith(CloseStatus status) {
-        CompletableFuture<CloseStatus> future;
-        synchronized (lock) {
-            closeStatus = status;
-            future = closed;
-        }
+        closeStatus = status;
+        CompletableFuture<CloseStatus> future = closed;
         if (future != null) {
             future.complete(status);
         }

@@ -1,5 +1,6 @@
 package dev.tether.runtime.connection;
 
+import dev.tether.api.CloseCodes;
 import dev.tether.api.CloseStatus;
 import dev.tether.api.ReadyState;
 import dev.tether.api.WebSocket;
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -238,6 +241,22 @@ class WebSocketConnectionTest {
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
+    }
+
+    @Test
+    @DisplayName("closed() takes no lock of the connection's: code that holds it (an extension, a listener under it) cannot hold up a caller")
+    void closedTakesNoLock() throws Exception {
+        WebSocketConnection socket = connection(ConnectionOptions.defaults());
+        CompletableFuture<CompletionStage<CloseStatus>> asked = new CompletableFuture<>();
+        synchronized (socket.lock) {
+            Thread caller = new Thread(() -> asked.complete(socket.closed()), "caller");
+            caller.start();
+            assertNotNull(asked.get(10, TimeUnit.SECONDS), "closed() waited for the connection's lock");
+        }
+        socket.terminate();
+        assertEquals(CloseCodes.ABNORMAL, asked.get().toCompletableFuture().get(10, TimeUnit.SECONDS).code());
+        assertEquals(CloseCodes.ABNORMAL, socket.closed().toCompletableFuture().get(10, TimeUnit.SECONDS).code(),
+                "asked again after the close");
     }
 
     @Test
