@@ -1,5 +1,6 @@
 package dev.tether.servlet;
 
+import dev.tether.api.WebSocket;
 import dev.tether.driver.handshake.HeaderTokens;
 import dev.tether.driver.handshake.HttpHeaders;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +17,7 @@ public final class HandshakeContext {
     private final HttpHeaders responseHeaders = new HttpHeaders();
     /** Made when first asked for: a connection whose hook attached nothing makes its own on first use, if ever. */
     private Map<String, Object> attributes;
+    private WebSocket connection;
     private String selectedProtocol;
     private int rejectStatus;
     private String rejectBody;
@@ -97,7 +99,8 @@ public final class HandshakeContext {
      */
     public synchronized Map<String, Object> attributes() {
         if (attributes == null) {
-            attributes = new ConcurrentHashMap<>();
+            // Asked first once the connection exists (a hook that kept this context): its own map.
+            attributes = connection != null ? connection.attributes() : new ConcurrentHashMap<>();
         }
         return attributes;
     }
@@ -105,6 +108,11 @@ public final class HandshakeContext {
     /** The attribute map if {@link #attributes()} was ever called, else null. */
     synchronized Map<String, Object> attributesIfMade() {
         return attributes;
+    }
+
+    /** The connection this handshake opened, which took {@link #attributesIfMade()}: later calls share its map. */
+    synchronized void opened(WebSocket opened) {
+        this.connection = opened;
     }
 
     String selectedProtocol() {

@@ -139,8 +139,10 @@ public final class WebSockets {
         context.responseHeaders().forEach(answerWith);
         boolean writesDirectBuffers = ContainerUpgrade.writesDirectBuffers(request);
         BufferPool lender = listener.acceptsLentBuffers() ? options.connection().lentBuffers(writesDirectBuffers) : null;
-        return new WebSocketConnection((events, out) -> answer.newDriver(events, out, lender),
+        WebSocketConnection connection = new WebSocketConnection((events, out) -> answer.newDriver(events, out, lender),
                 options.connection(), listener, new ServletHandshakeInfo(request, sent), context.attributesIfMade(), lender);
+        context.opened(connection);
+        return connection;
     }
 
     static List<String> values(HttpServletRequest request, String name) {

@@ -93,6 +93,22 @@ class WebSocketHandshakeTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    @DisplayName("a hook that keeps its context and first touches the attributes after the connection opened shares the connection's map")
+    void attributesFirstAskedForAfterTheConnectionOpenedAreTheConnections(Container container) throws Exception {
+        java.util.concurrent.atomic.AtomicReference<HandshakeContext> kept = new java.util.concurrent.atomic.AtomicReference<>();
+        WebSocketOptions options = WebSocketOptions.builder().handshakeHook(kept::set).build();
+        RecordingListener server = new RecordingListener();
+        try (RunningServer running = container.start(r -> r.addServlet("/ws", TestServlet.of(options, server)));
+             RawWebSocketClient client = RawWebSocketClient.connect(running.wsUri("/ws"))) {
+            assertTrue(client.accepted());
+            WebSocket socket = server.socket();
+            kept.get().attributes().put("user", "ada");
+            assertEquals(Map.of("user", "ada"), socket.attributes());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     @DisplayName("headers the hook adds are multi-valued: two Set-Cookie both reach the 101")
     void theHookAddsEveryValueOfAHeader(Container container) throws Exception {
         WebSocketOptions options = WebSocketOptions.builder().handshakeHook(handshake -> {
