@@ -11,6 +11,9 @@ import java.util.concurrent.CompletableFuture;
  * last part so that frames of two messages never mix. Also the completions owed to parts an extension
  * held back: handed to the driver but not yet in any frame. Guarded by the connection's lock, except
  * {@link #bytes()}.
+ *
+ * <p>This object is the connection's lock itself ({@code WebSocketConnection.lock}): it never leaves
+ * this package, and nothing but the connection synchronizes on it.
  */
 final class PendingSends {
 

@@ -51,6 +51,9 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     private static final Map<String, Character> CODES = codes();
 
     private static Map<String, Character> codes() {
+        if (COMMON.size() > 32) { // past U+009F the codes would leave the C1 controls for characters headers carry
+            throw new ExceptionInInitializerError("more common pieces than C1 controls: " + COMMON.size());
+        }
         Map<String, Character> codes = new HashMap<>();
         for (int i = 0; i < COMMON.size(); i++) {
             codes.put(COMMON.get(i), (char) (FIRST_CODE + i));
