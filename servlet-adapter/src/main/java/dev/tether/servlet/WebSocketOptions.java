@@ -24,7 +24,7 @@ import java.util.Set;
  *   <tr><td>{@code extension}</td><td>none</td><td>extensions supported, in pipeline order</td></tr>
  *   <tr><td>{@code header}</td><td>none</td><td>extra headers in every 101 response</td></tr>
  *   <tr><td>{@code allowedOrigins}</td><td>any</td><td>when set, other {@code Origin}s get 403</td></tr>
- *   <tr><td>{@code readTurnBytes}</td><td>64 KiB</td><td>the most bytes a connection reads in one turn on a container
+ *   <tr><td>{@code readTurnBytes}</td><td>256 KiB</td><td>the most bytes a connection reads in one turn on a container
  *       thread; then it gives the thread back and queues behind the other connections for its next turn, so that a peer
  *       that keeps sending cannot keep a thread while the others wait (the portable route over servlet streams, which
  *       cannot ask the container for another turn, yields the CPU instead)</td></tr>
@@ -117,7 +117,7 @@ public final class WebSocketOptions {
     public static final class Builder extends ConnectionOptions.Settings<Builder> {
         private final DriverOptions.Builder driver = DriverOptions.builder(Role.SERVER);
         private final Set<String> allowedOrigins = new LinkedHashSet<>();
-        private int readTurnBytes = 64 * 1024;
+        private int readTurnBytes = 256 * 1024;
         private HandshakeHook handshakeHook;
 
         private Builder() {
@@ -187,7 +187,7 @@ public final class WebSocketOptions {
          * another turn, yields the CPU there instead. A larger value costs fewer dispatches in bulk
          * transfer; a smaller one shares the threads more finely.
          *
-         * @param bytes the bytes read per turn, at least 1; default 64 KiB
+         * @param bytes the bytes read per turn, at least 1; default 256 KiB
          * @return this builder
          * @throws IllegalArgumentException if {@code bytes} is less than 1
          */

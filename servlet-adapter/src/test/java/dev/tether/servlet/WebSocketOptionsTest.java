@@ -10,11 +10,11 @@ import org.junit.jupiter.api.Test;
 class WebSocketOptionsTest {
 
     @Test
-    @DisplayName("reads happen 64 KiB at a time, and a connection reads 64 KiB in one turn on a container thread, by default")
+    @DisplayName("reads happen 64 KiB at a time, and a connection reads 256 KiB in one turn on a container thread, by default")
     void readDefaults() {
         WebSocketOptions options = WebSocketOptions.defaults();
         assertEquals(64 * 1024, options.connection().readBufferSize());
-        assertEquals(64 * 1024, options.readTurnBytes());
+        assertEquals(256 * 1024, options.readTurnBytes());
     }
 
     @Test
