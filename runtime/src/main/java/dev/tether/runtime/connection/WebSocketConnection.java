@@ -45,10 +45,12 @@ import java.util.function.Predicate;
  */
 public final class WebSocketConnection implements WebSocket {
     private static final VarHandle CLOSED;
+    private static final VarHandle ATTRIBUTES;
 
     static {
         try {
             CLOSED = MethodHandles.lookup().findVarHandle(WebSocketConnection.class, "closed", CompletableFuture.class);
+            ATTRIBUTES = MethodHandles.lookup().findVarHandle(WebSocketConnection.class, "attributes", Map.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -516,16 +518,13 @@ public final class WebSocketConnection implements WebSocket {
     }
 
     @Override
+    @SuppressWarnings("unchecked") // the field's own type
     public Map<String, Object> attributes() {
         Map<String, Object> map = attributes;
-        if (map == null) {
-            synchronized (lock) {
-                map = attributes;
-                if (map == null) {
-                    map = new ConcurrentHashMap<>();
-                    attributes = map;
-                }
-            }
+        if (map == null) { // without the lock, as closed(): the caller may hold a lock that code under it waits for
+            Map<String, Object> made = new ConcurrentHashMap<>();
+            Map<String, Object> other = (Map<String, Object>) ATTRIBUTES.compareAndExchange(this, null, made);
+            map = other != null ? other : made;
         }
         return map;
     }
@@ -537,12 +536,16 @@ public final class WebSocketConnection implements WebSocket {
         if (future == null) {
             CompletableFuture<CloseStatus> made = new CompletableFuture<>();
             CompletableFuture<CloseStatus> other = (CompletableFuture<CloseStatus>) CLOSED.compareAndExchange(this, null, made);
-            future = other != null ? other : made;
-        }
-        // Each side writes its field, then reads the other's: whichever comes second completes it.
-        CloseStatus status = closeStatus;
-        if (status != null) {
-            future.complete(status);
+            if (other == null) {
+                // The maker and closedWith each write their field, then read the other's: whichever comes
+                // second completes it. Only the maker: a later caller would run others' callbacks on its thread.
+                CloseStatus status = closeStatus;
+                if (status != null) {
+                    made.complete(status);
+                }
+                return made.minimalCompletionStage();
+            }
+            future = other;
         }
         return future.minimalCompletionStage();
     }

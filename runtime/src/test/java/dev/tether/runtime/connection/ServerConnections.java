@@ -13,6 +13,7 @@ import dev.tether.runtime.ConnectionOptions;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
@@ -49,12 +50,18 @@ final class ServerConnections {
     /** The connection answering {@code request} with {@code driverOptions}, its driver's output through {@code wire}. */
     static WebSocketConnection answering(HttpHeaders request, DriverOptions driverOptions, UnaryOperator<WireOutput> wire,
                                          ConnectionOptions options, WebSocketListener listener) {
+        return answering(request, driverOptions, wire, options, listener, new ConcurrentHashMap<>());
+    }
+
+    /** @param attributes the connection's attribute map; null for one made when first asked for */
+    static WebSocketConnection answering(HttpHeaders request, DriverOptions driverOptions, UnaryOperator<WireOutput> wire,
+                                         ConnectionOptions options, WebSocketListener listener, Map<String, Object> attributes) {
         ServerHandshake answer = ServerHandshake.answer(HandshakeRequest.of("GET", "/chat", request, false), driverOptions);
         assertTrue(answer.accepted(), answer.failure());
         // Any side's handshake view will do: the connection only carries it.
         return new WebSocketConnection((events, out) -> answer.newDriver(events, wire.apply(out)), options, listener,
                 ClientHandshakeInfo.of(URI.create("ws://server.example.com/chat"), request,
                         new HttpResponseHead(101, "Switching Protocols", answer.headers()), new InetSocketAddress("127.0.0.1", 1)),
-                new ConcurrentHashMap<>(), null);
+                attributes, null);
     }
 }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -241,6 +243,20 @@ class WebSocketConnectionTest {
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
+    }
+
+    @Test
+    @DisplayName("attributes() takes no lock of the connection's either, the first time included")
+    void attributesTakeNoLock() throws Exception {
+        WebSocketConnection socket = ServerConnections.answering(ServerConnections.request(), DriverOptions.defaults(Role.SERVER),
+                out -> out, ConnectionOptions.defaults(), recorder, null); // no map given: made when first asked for
+        CompletableFuture<Map<String, Object>> asked = new CompletableFuture<>();
+        synchronized (socket.lock) {
+            new Thread(() -> asked.complete(socket.attributes()), "caller").start();
+            assertNotNull(asked.get(10, TimeUnit.SECONDS), "attributes() waited for the connection's lock");
+        }
+        assertSame(asked.get(), socket.attributes(), "one map, made once");
+        socket.terminate();
     }
 
     @Test
