@@ -5,10 +5,12 @@ import dev.tether.driver.handshake.HeaderTokens;
 import dev.tether.driver.handshake.HttpHeaders;
 import jakarta.servlet.http.HttpServletRequest;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /** One handshake as a {@link HandshakeHook} sees it, and what the hook decided. */
 public final class HandshakeContext {
@@ -17,7 +19,8 @@ public final class HandshakeContext {
     private final HttpHeaders responseHeaders = new HttpHeaders();
     /** Made when first asked for: a connection whose hook attached nothing makes its own on first use, if ever. */
     private Map<String, Object> attributes;
-    private WebSocket connection;
+    /** The connection this handshake opened; weak, so that a hook keeping its context keeps no closed connection. */
+    private WeakReference<WebSocket> connection;
     private String selectedProtocol;
     private int rejectStatus;
     private String rejectBody;
@@ -100,19 +103,21 @@ public final class HandshakeContext {
     public synchronized Map<String, Object> attributes() {
         if (attributes == null) {
             // Asked first once the connection exists (a hook that kept this context): its own map.
-            attributes = connection != null ? connection.attributes() : new ConcurrentHashMap<>();
+            WebSocket opened = connection != null ? connection.get() : null;
+            attributes = opened != null ? opened.attributes() : new ConcurrentHashMap<>();
         }
         return attributes;
     }
 
-    /** The attribute map if {@link #attributes()} was ever called, else null. */
-    synchronized Map<String, Object> attributesIfMade() {
-        return attributes;
-    }
-
-    /** The connection this handshake opened, which took {@link #attributesIfMade()}: later calls share its map. */
-    synchronized void opened(WebSocket opened) {
-        this.connection = opened;
+    /**
+     * Opens the connection with the attribute map if {@link #attributes()} was ever called (else null:
+     * the connection makes its own when asked); later calls share the connection's map. One step
+     * under this context's lock, so that a call from another thread meanwhile cannot make a map of its own.
+     */
+    synchronized <W extends WebSocket> W open(Function<Map<String, Object>, W> connection) {
+        W opened = connection.apply(attributes);
+        this.connection = new WeakReference<>(opened);
+        return opened;
     }
 
     String selectedProtocol() {

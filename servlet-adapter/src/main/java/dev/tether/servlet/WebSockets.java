@@ -139,10 +139,9 @@ public final class WebSockets {
         context.responseHeaders().forEach(answerWith);
         boolean writesDirectBuffers = ContainerUpgrade.writesDirectBuffers(request);
         BufferPool lender = listener.acceptsLentBuffers() ? options.connection().lentBuffers(writesDirectBuffers) : null;
-        WebSocketConnection connection = new WebSocketConnection((events, out) -> answer.newDriver(events, out, lender),
-                options.connection(), listener, new ServletHandshakeInfo(request, sent), context.attributesIfMade(), lender);
-        context.opened(connection);
-        return connection;
+        ServletHandshakeInfo handshake = new ServletHandshakeInfo(request, sent);
+        return context.open(attributes -> new WebSocketConnection((events, out) -> answer.newDriver(events, out, lender),
+                options.connection(), listener, handshake, attributes, lender));
     }
 
     static List<String> values(HttpServletRequest request, String name) {

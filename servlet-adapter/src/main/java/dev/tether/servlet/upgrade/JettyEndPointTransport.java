@@ -363,8 +363,9 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     /**
      * Reads while the inbound wants input and the socket has bytes, and tells it of the end of
      * input or a failure. Safe from any thread: a call while another thread reads makes that thread
-     * go round once more instead of reading concurrently. One call is one turn: once it has read
-     * {@code readTurnBytes}, the next turn goes to Jetty's pool and this one ends.
+     * go round once more instead of reading concurrently. A turn reads at most {@code readTurnBytes};
+     * then the next turn goes to Jetty's pool and this call ends, unless the pool refuses it: then
+     * this call reads the next turn itself.
      */
     private void read() {
         // A pool that refuses the next turn (stopping) has it run here, in this loop, not by a call deeper in the stack.
@@ -539,7 +540,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         }
     }
 
-    /** Gives {@code task} to Jetty's pool; false if the pool no longer takes tasks (stopping). */
+    /** Gives {@code task} to Jetty's pool; false if the pool refuses it (stopping, or a bounded queue full). */
     private boolean handedToPool(Runnable task) {
         try {
             getExecutor().execute(task);

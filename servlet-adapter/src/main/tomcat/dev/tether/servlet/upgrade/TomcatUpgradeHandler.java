@@ -209,8 +209,8 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
 
     /**
      * Queues a read dispatch on Tomcat's executor; false if it refuses (a bounded queue full, or stopping).
-     * The dispatch runs once this one has returned (Tomcat holds the socket's lock across a dispatch),
-     * so the reading stays one thread's at a time. Not {@code processSocket(…, true)}: Tomcat drops its
+     * The dispatch runs once this one has returned (Tomcat holds the socket's lock across a dispatch,
+     * and its executors never run a task on the caller's thread), so the reading stays one thread's at a time. Not {@code processSocket(…, true)}: Tomcat drops its
      * refusal, which would leave the socket unwatched and nobody reading.
      */
     private boolean nextTurnQueued() {
@@ -246,7 +246,12 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     public void demand() {
         SocketWrapperBase<?> s = socket;
         if (s != null && SUSPENDED.compareAndSet(this, true, false)) {
-            s.processSocket(SocketEvent.OPEN_READ, true); // on a container thread, after any dispatch in progress
+            try {
+                s.execute(() -> s.processSocket(SocketEvent.OPEN_READ, false)); // a container thread, after any dispatch in progress
+            } catch (RejectedExecutionException refused) {
+                // Not processSocket(…, true), which drops a refusal: the socket would stay unwatched and unread for good.
+                s.registerReadInterest(); // the poller dispatches when bytes come, or closes the socket
+            }
         }
     }
 
