@@ -12,7 +12,6 @@ import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.function.BooleanSupplier;
 
 /**
  * The end of the fragment path, after any extensions: checks each fragment as it comes (the message
@@ -28,7 +27,7 @@ final class FragmentDelivery implements FragmentSink {
     private final boolean wholeBinary;
     private final MessageMemory memory;
     private final DriverEvents events;
-    private final BooleanSupplier delivering;
+    private final OpenCheck delivering;
     private final Utf8Validator utf8 = new Utf8Validator();
 
     private boolean inMessage;
@@ -50,7 +49,7 @@ final class FragmentDelivery implements FragmentSink {
      * @param delivering whether what is read now is reported (the connection is open)
      */
     FragmentDelivery(MessageLimits limits, boolean wholeText, boolean wholeBinary, MemoryBudget budget,
-                     DriverEvents events, BooleanSupplier delivering) {
+                     DriverEvents events, OpenCheck delivering) {
         this.limits = limits;
         this.wholeText = wholeText;
         this.wholeBinary = wholeBinary;
@@ -93,7 +92,7 @@ final class FragmentDelivery implements FragmentSink {
         inMessage = !last;
         if (whole) {
             collect(payload, last);
-        } else if (delivering.getAsBoolean()) {
+        } else if (delivering.isOpen()) {
             events.onFragment(type, type == MessageType.TEXT ? wholeCharacters(payload) : payload, last);
         }
     }
@@ -152,7 +151,7 @@ final class FragmentDelivery implements FragmentSink {
     }
 
     private void report(ByteBuffer message) {
-        if (!delivering.getAsBoolean()) {
+        if (!delivering.isOpen()) {
             return;
         }
         if (type == MessageType.TEXT) {

@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
@@ -125,7 +124,7 @@ public final class HybiDriver implements Driver {
      * The parser's frames, to the inbound messages or {@link #onControlFrame}; and whether a message
      * read now reaches the events (the connection is open). One object for both.
      */
-    private final class Frames implements FrameParser.FrameSink, BooleanSupplier {
+    private final class Frames implements FrameParser.FrameSink, OpenCheck {
         @Override
         public void dataFrameStart(int opcode, boolean fin, int rsv, long length) throws ProtocolException {
             inbound.frameStart(opcode, fin, rsv, length);
@@ -147,7 +146,7 @@ public final class HybiDriver implements Driver {
         }
 
         @Override
-        public boolean getAsBoolean() {
+        public boolean isOpen() {
             return state == ReadyState.OPEN;
         }
     }

@@ -14,7 +14,6 @@ import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BooleanSupplier;
 
 /**
  * The receiving half of the data path: data frames in from the parser, events out. Messages are
@@ -34,7 +33,7 @@ import java.util.function.BooleanSupplier;
 final class InboundMessages implements MessageAssembler.MessageSink {
     private final Extensions extensions;
     private final DriverEvents events;
-    private final BooleanSupplier delivering;
+    private final OpenCheck delivering;
     private final boolean textInFragments;
     private final boolean binaryInFragments;
     private final BufferPool lender;
@@ -56,7 +55,7 @@ final class InboundMessages implements MessageAssembler.MessageSink {
      */
     InboundMessages(long maxMessageLength, boolean textInFragments, boolean binaryInFragments, int fragmentSize,
                     MemoryBudget messageMemory, Extensions extensions, BufferPool lender, DriverEvents events,
-                    BooleanSupplier delivering) {
+                    OpenCheck delivering) {
         this.extensions = extensions;
         this.events = events;
         this.delivering = delivering;
@@ -118,7 +117,7 @@ final class InboundMessages implements MessageAssembler.MessageSink {
         if (!extensions.isEmpty()) {
             message = extensions.processIncoming(message);
         }
-        if (!delivering.getAsBoolean()) {
+        if (!delivering.isOpen()) {
             if (lender != null) {
                 lender.release(message.payload());
             }

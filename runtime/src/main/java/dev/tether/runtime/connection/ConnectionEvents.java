@@ -7,6 +7,7 @@ import dev.tether.api.WebSocketListener;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.driver.DriverEvents;
 import dev.tether.message.MessageType;
+import dev.tether.runtime.io.SerialEvents;
 import dev.tether.protocol.ProtocolException;
 import dev.tether.message.BufferPool;
 import dev.tether.message.MemoryBudget;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
 
 /**
  * The driver's events for one connection, called under its lock: each becomes a listener call queued
@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * fragments of a type the listener takes whole assembled here (the driver has already validated them
  * and held them to the size limit), rather than lost.
  */
-final class ConnectionEvents implements DriverEvents, Consumer<Throwable> {
+final class ConnectionEvents implements DriverEvents, SerialEvents.FailureListener {
     private final WebSocketConnection c;
     private final ReceiveMode textMode;
     private final ReceiveMode binaryMode;
@@ -53,7 +53,7 @@ final class ConnectionEvents implements DriverEvents, Consumer<Throwable> {
      * one object fewer per connection.
      */
     @Override
-    public void accept(Throwable error) {
+    public void eventFailed(Throwable error) {
         c.eventFailed(error);
     }
 

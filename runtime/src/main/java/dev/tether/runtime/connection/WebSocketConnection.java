@@ -67,7 +67,7 @@ public final class WebSocketConnection implements WebSocket {
     private final Driver driver;
     /**
      * An event that throws past {@link #deliver} (an Error in the listener's error path) ends the
-     * connection there: its driver events are told ({@link ConnectionEvents#accept}).
+     * connection there: its driver events are told ({@link ConnectionEvents#eventFailed}).
      */
     final SerialEvents events;
     final OutboundQueue outbound;

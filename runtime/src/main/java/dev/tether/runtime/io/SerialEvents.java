@@ -5,7 +5,6 @@ import java.lang.invoke.VarHandle;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 
 /**
  * Runs a connection's events one at a time and in order, on whichever thread calls {@link #drain()}
@@ -63,7 +62,18 @@ public final class SerialEvents {
     /** The thread running the events now, null when none is. */
     private volatile Thread drainer;
 
-    private final Consumer<Throwable> onFailure;
+    private final FailureListener onFailure;
+
+    /** Told when an event throws (see {@link #SerialEvents(FailureListener)}). */
+    @FunctionalInterface
+    public interface FailureListener {
+        /**
+         * An event threw; the events behind it still run.
+         *
+         * @param failure what it threw
+         */
+        void eventFailed(Throwable failure);
+    }
 
     /** Events whose failures are only rethrown by the drain, not reported as they happen. */
     public SerialEvents() {
@@ -76,7 +86,7 @@ public final class SerialEvents {
      *                  together (the parts of a message) ends what they belong to there, so that
      *                  the later ones do not go on as if nothing was missing
      */
-    public SerialEvents(Consumer<Throwable> onFailure) {
+    public SerialEvents(FailureListener onFailure) {
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
     }
 
@@ -187,7 +197,7 @@ public final class SerialEvents {
                 } catch (Throwable t) {
                     if (failure == null) failure = t; // later ones are dropped: they were the events' own to report
                     try {
-                        onFailure.accept(t);
+                        onFailure.eventFailed(t);
                     } catch (Throwable again) {
                         // kept as it was: the claim must still be given back below
                     }
