@@ -6,6 +6,7 @@ import dev.tether.api.ReceiveMode;
 import dev.tether.api.WebSocketListener;
 import dev.tether.api.ConnectionClosedException;
 import dev.tether.driver.DriverEvents;
+import dev.tether.driver.PingTracker;
 import dev.tether.message.MessageType;
 import dev.tether.runtime.io.SerialEvents;
 import dev.tether.protocol.ProtocolException;
@@ -205,7 +206,8 @@ final class ConnectionEvents implements DriverEvents, SerialEvents.FailureListen
 
     @Override
     public void onPong(ByteBuffer payload) {
-        CompletableFuture<Void> answered = c.pings == null ? null : c.pings.acknowledge(payload);
+        PingTracker pings = c.pingsIfAny();
+        CompletableFuture<Void> answered = pings == null ? null : pings.acknowledge(payload);
         if (behindAStream()) {
             if (answered != null) {
                 try {
@@ -236,7 +238,8 @@ final class ConnectionEvents implements DriverEvents, SerialEvents.FailureListen
             streaming = null;
             c.streamFed = null;
         }
-        List<CompletableFuture<Void>> unanswered = c.pings == null ? List.of() : c.pings.drain();
+        PingTracker pings = c.pingsIfAny();
+        List<CompletableFuture<Void>> unanswered = pings == null ? List.of() : pings.drain();
         List<CompletableFuture<Void>> neverSent = c.pending.neverSent();
         c.closeWhenFlushed = true;
         c.timers.closed();

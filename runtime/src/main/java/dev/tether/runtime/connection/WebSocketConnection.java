@@ -73,7 +73,7 @@ public final class WebSocketConnection implements WebSocket {
     final OutboundQueue outbound;
     final ConnectionTimers timers;
     /** The pings awaiting their pongs; guarded by lock, made with the first ping (see {@link #pings()}). */
-    PingTracker pings;
+    private PingTracker pings;
     /**
      * What {@link #closed()} returns, made when first asked for. Without the lock: application code
      * may ask while holding a lock of its own that code running under the connection's lock waits for.
@@ -199,6 +199,11 @@ public final class WebSocketConnection implements WebSocket {
         if (pings == null) {
             pings = new PingTracker(MessageSender.PINGS_AWAITING_PONGS);
         }
+        return pings;
+    }
+
+    /** Under the lock: the ping tracker, or null if no ping was ever sent (a pong then answers nothing). */
+    PingTracker pingsIfAny() {
         return pings;
     }
 
