@@ -12,10 +12,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,45 +33,18 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     private static final int PATH = 0;
     private static final int REMOTE_IP = 1;
     private static final int FIRST_HEADER = 2;
-    /**
-     * Header names and values most handshakes carry, exactly as clients and containers spell them:
-     * each is kept as one character, {@link #FIRST_CODE} and on (C1 controls, which no header
-     * carries), instead of its letters. 32 at most.
-     */
-    private static final List<String> COMMON = List.of(
-            "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version", "Sec-WebSocket-Extensions",
-            "Sec-WebSocket-Protocol", "Origin", "User-Agent", "Pragma", "Cache-Control", "Accept-Encoding",
-            "Accept-Language", "Cookie", "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version",
-            "sec-websocket-extensions", "origin", "user-agent", "websocket", "13", "no-cache",
-            "permessage-deflate; client_max_window_bits", "permessage-deflate", "gzip, deflate, br",
-            "gzip, deflate", "keep-alive, Upgrade", "Sec-WebSocket-Accept", "WebSocket");
-    private static final char FIRST_CODE = '\u0080';
-    private static final Map<String, Character> CODES = codes();
-
-    private static Map<String, Character> codes() {
-        if (COMMON.size() > 32) { // past U+009F the codes would leave the C1 controls for characters headers carry
-            throw new ExceptionInInitializerError("more common pieces than C1 controls: " + COMMON.size());
-        }
-        Map<String, Character> codes = new HashMap<>();
-        for (int i = 0; i < COMMON.size(); i++) {
-            codes.put(COMMON.get(i), (char) (FIRST_CODE + i));
-        }
-        return Map.copyOf(codes);
-    }
-
     /** How every RFC 6455 response begins, before the {@code Sec-WebSocket-Accept} value. */
     private static final List<String> STANDARD_RESPONSE_START =
             List.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept");
 
-    /** Path, remote IP, then name, value, name, value … in the order sent (request, then response), end to end. */
+    // The three parts of a PackedPieces, kept as fields here: an object of its own would be one
+    // more per idle connection.
+    /** Path, remote IP, then name, value, name, value … in the order sent (request, then response). */
     private final String pieces;
-    /**
-     * Where each piece of {@link #pieces} ends; a header with several values has a pair each. In
-     * the narrowest array that holds them: a {@code byte[]} for a text of at most 255 chars (a
-     * client that sends only what the protocol needs), a {@code char[]} under 64 Ki chars (as every
-     * handshake a container takes by default is), an {@code int[]} otherwise.
-     */
+    /** Where each piece ends; a header with several values has a pair each. */
     private final Object ends;
+    /** Whether {@link #pieces} holds the common names and values as their {@link HeaderCodes}. */
+    private final boolean coded;
     /** The piece where the response's headers start. */
     private final int firstResponseHeader;
     /**
@@ -82,8 +53,6 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
      * kept, as the first response piece, and the names and the fixed values are put back when asked.
      */
     private final boolean standardResponseStart;
-    /** Whether {@link #pieces} holds {@link #COMMON} names and values as their codes (see {@link Pieces}). */
-    private final boolean coded;
     private final String query;
     private final List<HttpCookie> cookies;
     private final int remotePort;
@@ -102,9 +71,9 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
      * @param responseHeaders name, value, name, value … as sent, in order
      */
     public ServletHandshakeInfo(HttpServletRequest request, List<String> responseHeaders) {
-        Pieces text = new Pieces();
-        text.add(orEmpty(request.getRequestURI()));
-        text.add(orEmpty(request.getRemoteAddr()));
+        PackedPieces.Builder packed = new PackedPieces.Builder();
+        packed.add(orEmpty(request.getRequestURI()));
+        packed.add(orEmpty(request.getRemoteAddr()));
         boolean sentCookies = false;
         Enumeration<String> names = request.getHeaderNames();
         while (names != null && names.hasMoreElements()) {
@@ -116,36 +85,22 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
             while (values != null && values.hasMoreElements()) {
                 String value = values.nextElement();
                 if (value != null) { // a wrapper's doing: there is no such header value on the wire
-                    text.add(name);
-                    text.add(value);
+                    packed.add(name);
+                    packed.add(value);
                     sentCookies |= name.equalsIgnoreCase("Cookie");
                 }
             }
         }
-        this.firstResponseHeader = text.count;
+        this.firstResponseHeader = packed.count();
         this.standardResponseStart = responseHeaders.size() >= STANDARD_RESPONSE_START.size() + 1
                 && responseHeaders.subList(0, STANDARD_RESPONSE_START.size()).equals(STANDARD_RESPONSE_START);
         int from = standardResponseStart ? STANDARD_RESPONSE_START.size() : 0; // then the accept value comes first
         for (int i = from; i < responseHeaders.size(); i++) {
-            text.add(responseHeaders.get(i));
+            packed.add(responseHeaders.get(i));
         }
-        this.pieces = text.chars.toString();
-        this.coded = text.coding;
-        if (pieces.length() <= 0xFF) {
-            byte[] byteEnds = new byte[text.count];
-            for (int i = 0; i < text.count; i++) {
-                byteEnds[i] = (byte) text.ends[i];
-            }
-            this.ends = byteEnds;
-        } else if (pieces.length() <= Character.MAX_VALUE) {
-            char[] shortEnds = new char[text.count];
-            for (int i = 0; i < text.count; i++) {
-                shortEnds[i] = (char) text.ends[i];
-            }
-            this.ends = shortEnds;
-        } else {
-            this.ends = Arrays.copyOf(text.ends, text.count);
-        }
+        this.pieces = packed.text();
+        this.ends = packed.ends();
+        this.coded = packed.coded();
         this.query = request.getQueryString();
         // A container's own request is asked only when a Cookie header came (Jetty parses and caches
         // even an absent one); a wrapper always, as it may give cookies of its own.
@@ -162,101 +117,21 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         this.remotePort = request.getRemotePort();
     }
 
-    /**
-     * The pieces while they are collected: one text, and where each ends. A piece that is one of
-     * the {@link #COMMON} names and values goes in as its one-character code, unless a piece of the
-     * handshake is itself one such character: then every piece is kept as it came.
-     */
-    private static final class Pieces {
-        StringBuilder chars = new StringBuilder(256);
-        int[] ends = new int[24];
-        int count;
-        boolean coding = true;
-
-        void add(String piece) {
-            if (coding && piece.length() == 1 && isCode(piece.charAt(0))) {
-                uncode(); // a code would be taken for this piece: none is used in this handshake
-            }
-            Character code = coding ? CODES.get(piece) : null;
-            if (code != null) {
-                chars.append(code.charValue());
-            } else {
-                chars.append(piece);
-            }
-            end();
-        }
-
-        private void end() {
-            if (count == ends.length) {
-                ends = Arrays.copyOf(ends, count * 2);
-            }
-            ends[count++] = chars.length();
-        }
-
-        /** Puts back every piece coded so far, and codes no more. */
-        private void uncode() {
-            coding = false;
-            StringBuilder coded = chars;
-            int[] codedEnds = ends;
-            int pieceCount = count;
-            chars = new StringBuilder(coded.length() + 64);
-            ends = new int[codedEnds.length];
-            count = 0;
-            for (int i = 0, start = 0; i < pieceCount; start = codedEnds[i++]) {
-                chars.append(decode(coded, start, codedEnds[i]));
-                end();
-            }
-        }
-    }
-
-    private static boolean isCode(char c) {
-        return c >= FIRST_CODE && c < FIRST_CODE + COMMON.size();
-    }
-
-    /** The piece of {@code text} from {@code start} to {@code end}, its code put back if it is one. */
-    private static String decode(CharSequence text, int start, int end) {
-        if (end - start == 1 && isCode(text.charAt(start))) {
-            return COMMON.get(text.charAt(start) - FIRST_CODE);
-        }
-        return text.subSequence(start, end).toString();
-    }
-
     private static String orEmpty(String text) {
         return text == null ? "" : text;
     }
 
-    private int end(int piece) {
-        if (ends instanceof byte[] byteEnds) {
-            return byteEnds[piece] & 0xFF;
-        }
-        return ends instanceof char[] shortEnds ? shortEnds[piece] : ((int[]) ends)[piece];
-    }
-
     private int pieceCount() {
-        if (ends instanceof byte[] byteEnds) {
-            return byteEnds.length;
-        }
-        return ends instanceof char[] shortEnds ? shortEnds.length : ((int[]) ends).length;
-    }
-
-    private int start(int piece) {
-        return piece == 0 ? 0 : end(piece - 1);
+        return PackedPieces.count(ends);
     }
 
     private String piece(int piece) {
-        int start = start(piece);
-        int end = end(piece);
-        return coded ? decode(pieces, start, end) : pieces.substring(start, end);
+        return PackedPieces.piece(pieces, ends, coded, piece);
     }
 
     /** Whether header piece {@code piece} is called {@code name}, whatever the case of either. */
     private boolean named(int piece, String name) {
-        int start = start(piece);
-        int end = end(piece);
-        if (coded && end - start == 1 && isCode(pieces.charAt(start))) {
-            return COMMON.get(pieces.charAt(start) - FIRST_CODE).equalsIgnoreCase(name);
-        }
-        return end - start == name.length() && pieces.regionMatches(true, start, name, 0, name.length());
+        return PackedPieces.matches(pieces, ends, coded, piece, name);
     }
 
     /** Built on each call, as {@link #headers()}. */
