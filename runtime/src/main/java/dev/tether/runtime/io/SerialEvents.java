@@ -64,7 +64,7 @@ public final class SerialEvents {
 
     private final FailureListener onFailure;
 
-    /** Told when an event throws (see {@link #SerialEvents(FailureListener)}). */
+    /** Told when an event throws (see {@link SerialEvents#SerialEvents(FailureListener)}). */
     @FunctionalInterface
     public interface FailureListener {
         /**
