@@ -17,6 +17,14 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -124,28 +132,48 @@ public final class BenchServer {
      * response head a moment before its stream joins), or after 10 s with fewer.
      */
     private static String tick(double seconds, long intervalMillis, int subscribers) throws Exception {
-        for (long give = System.nanoTime() + 10_000_000_000L; sse.subscribers() < subscribers && System.nanoTime() - give < 0; ) {
-            Thread.sleep(1);
-        }
-        long interval = intervalMillis * 1_000_000L;
-        long start = System.nanoTime();
-        long ticks = (long) (seconds * 1e9) / interval;
-        long slowest = 0;
-        for (long i = 0; i < ticks; i++) {
-            long due = start + i * interval;
-            for (long wait; (wait = due - System.nanoTime()) > 0; ) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        sse.awaitSubscribers(subscribers, Duration.ofSeconds(10));
+        long ticks = (long) (seconds * 1000) / intervalMillis;
+        CountDownLatch published = new CountDownLatch((int) ticks);
+        AtomicLong next = new AtomicLong();
+        AtomicLong slowest = new AtomicLong();
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            // At a fixed rate: a publish that blocks delays the ticks behind it, which shows as their lateness.
+            pacer.scheduleAtFixedRate(() -> {
+                long i = next.getAndIncrement();
+                if (i >= ticks || failed.get() != null) {
+                    return;
+                }
+                long before = System.nanoTime();
+                try {
+                    sse.publishOne(epochMicros() + " " + i);
+                } catch (Exception e) {
+                    failed.set(e);
+                    for (long left = published.getCount(); left > 0; left--) {
+                        published.countDown(); // the waiting command answers at once
+                    }
+                    return;
+                }
+                slowest.accumulateAndGet(System.nanoTime() - before, Math::max);
+                published.countDown();
+            }, 0, intervalMillis, TimeUnit.MILLISECONDS);
+            if (!published.await((long) (seconds * 1000) + 30_000, TimeUnit.MILLISECONDS)) {
+                return "ERROR " + (ticks - published.getCount()) + " of " + ticks + " ticks published in time";
             }
-            long before = System.nanoTime();
-            sse.publishOne(epochMicros() + " " + i);
-            slowest = Math.max(slowest, System.nanoTime() - before);
+        } finally {
+            pacer.shutdownNow();
         }
-        return "TICKED ticks=" + ticks + " subscribers=" + sse.subscribers() + " slowestPublishUs=" + slowest / 1000;
+        if (failed.get() != null) {
+            return "ERROR a tick failed: " + String.valueOf(failed.get()).replace('\n', ' ');
+        }
+        return "TICKED ticks=" + ticks + " subscribers=" + sse.subscribers() + " slowestPublishUs=" + slowest.get() / 1000;
     }
 
     /** Now, in microseconds since the epoch. */
     private static long epochMicros() {
-        java.time.Instant now = java.time.Instant.now();
+        Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
     }
 

@@ -1,5 +1,7 @@
 package dev.tether.bench.server;
 
+import java.time.Duration;
+
 /**
  * The SSE side of a benchmark server: subscribers arrive over HTTP, then {@link #publish} sends
  * 100-byte events to all of them as fast as the implementation allows, for a while, and returns how
@@ -21,4 +23,13 @@ interface SsePublisher {
     }
 
     int subscribers();
+
+    /**
+     * Waits until at least {@code count} are subscribed, or {@code timeout} has passed.
+     *
+     * @return whether that many are subscribed
+     */
+    default boolean awaitSubscribers(int count, Duration timeout) throws InterruptedException {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot wait for subscribers");
+    }
 }

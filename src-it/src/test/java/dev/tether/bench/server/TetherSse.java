@@ -12,6 +12,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** Tether's SSE fan-out: one broadcaster, each event encoded once, non-blocking writes. */
 final class TetherSse extends HttpServlet implements SsePublisher {
@@ -24,6 +25,8 @@ final class TetherSse extends HttpServlet implements SsePublisher {
     private static final int WINDOW = 256;
 
     private final transient EventBroadcaster broadcaster = new EventBroadcaster();
+    /** Notified at each subscription, for {@link #awaitSubscribers}. */
+    private final transient Object subscribed = new Object();
     private final transient EventSourceOptions options = EventSourceOptions.builder()
             .pingInterval(Duration.ZERO).bufferLimit(4 << 20).build();
 
@@ -31,6 +34,23 @@ final class TetherSse extends HttpServlet implements SsePublisher {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) {
         EventSource source = EventSources.start(request, response, options);
         broadcaster.subscribe(source);
+        synchronized (subscribed) {
+            subscribed.notifyAll(); // a tick waiting for its subscribers counts again
+        }
+    }
+
+    @Override
+    public boolean awaitSubscribers(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (subscribed) {
+            for (long left; broadcaster.size() < count; ) {
+                if ((left = deadline - System.nanoTime()) <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(subscribed, left);
+            }
+            return true;
+        }
     }
 
     /** Broadcasts as fast as the subscribers take it: at most {@value #WINDOW} broadcasts unfinished. */
