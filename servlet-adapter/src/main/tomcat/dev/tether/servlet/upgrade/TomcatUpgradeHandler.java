@@ -193,7 +193,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
                 }
                 bytesThisTurn += n;
                 if (bytesThisTurn >= readTurnBytes) {
-                    if (nextTurnQueued()) {
+                    if (readDispatchQueued(socket)) {
                         return SocketState.SUSPENDED; // the socket is not watched meanwhile: the dispatch comes anyway
                     }
                     bytesThisTurn = 0; // refused: the next turn is this one's, or nobody would ever read again
@@ -208,13 +208,13 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     }
 
     /**
-     * Queues a read dispatch on Tomcat's executor; false if it refuses (a bounded queue full, or stopping).
-     * The dispatch runs once this one has returned (Tomcat holds the socket's lock across a dispatch,
-     * and its executors never run a task on the caller's thread), so the reading stays one thread's at a time. Not {@code processSocket(…, true)}: Tomcat drops its
-     * refusal, which would leave the socket unwatched and nobody reading.
+     * Queues a read dispatch on Tomcat's executor; false if it refuses (a bounded queue full, or
+     * stopping). A dispatch in progress finishes first (Tomcat holds the socket's lock across a
+     * dispatch, and its executors never run a task on the caller's thread), so the reading stays one
+     * thread's at a time. Not {@code processSocket(…, true)}: Tomcat drops its refusal, which would
+     * leave the socket unwatched and nobody reading.
      */
-    private boolean nextTurnQueued() {
-        SocketWrapperBase<?> s = socket;
+    private static boolean readDispatchQueued(SocketWrapperBase<?> s) {
         try {
             s.execute(() -> s.processSocket(SocketEvent.OPEN_READ, false));
             return true;
@@ -246,10 +246,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     public void demand() {
         SocketWrapperBase<?> s = socket;
         if (s != null && SUSPENDED.compareAndSet(this, true, false)) {
-            try {
-                s.execute(() -> s.processSocket(SocketEvent.OPEN_READ, false)); // a container thread, after any dispatch in progress
-            } catch (RejectedExecutionException refused) {
-                // Not processSocket(…, true), which drops a refusal: the socket would stay unwatched and unread for good.
+            if (!readDispatchQueued(s)) {
                 s.registerReadInterest(); // the poller dispatches when bytes come, or closes the socket
             }
         }
