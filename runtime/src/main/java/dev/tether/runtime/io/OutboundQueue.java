@@ -218,7 +218,7 @@ public final class OutboundQueue {
     public void flush() {
         if (batching != Thread.currentThread() || buffered >= BATCH_HOLD_BYTES) {
             flushBatchNow();
-        } else if (heldSince == 0) { // endBatch writes it; the watch, if that takes long
+        } else if (heldSince == 0 && buffered != 0) { // endBatch writes it; the watch, if that takes long
             long now = System.nanoTime();
             heldSince = now == 0 ? 1 : now;
             BatchWatch.holding(this);

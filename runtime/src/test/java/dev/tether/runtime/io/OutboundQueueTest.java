@@ -120,6 +120,20 @@ class OutboundQueueTest {
         }
     }
 
+    // ---- batches
+
+    @Test
+    @DisplayName("a batch with nothing queued holds nothing: a read that sends nothing never calls on the watch")
+    void anEmptyBatchHoldsNothing() {
+        assertTrue(queue.beginBatch());
+        try {
+            queue.flush(); // as after every read's events
+            assertEquals(0, queue.heldSince(), "held a batch with nothing in it");
+        } finally {
+            queue.endBatch();
+        }
+    }
+
     // ---- frames
 
     private static ByteBuffer[] bytes(int... values) {
