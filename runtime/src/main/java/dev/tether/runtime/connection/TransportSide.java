@@ -128,12 +128,13 @@ final class TransportSide implements Transport.Inbound, OutboundQueue.Owner {
         }
         c.deliverEvents();
         if (toResume != null) {
-            if (reading == Thread.currentThread()) {
-                c.demandInput(); // the batch of a read ending: not inside the transport's own input call
-            } else {
-                c.demandInputHere(); // on the transport's thread as its write completed; not inside a listener's send
-            }
+            c.demandInputHere(); // on the transport's thread as its write completed, when that is safe
         }
+    }
+
+    /** Whether this thread is inside the transport's {@link #onInput} call (the batch of a read ending). */
+    boolean readingHere() {
+        return reading == Thread.currentThread();
     }
 
     /**

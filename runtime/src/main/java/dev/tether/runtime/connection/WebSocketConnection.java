@@ -437,11 +437,12 @@ public final class WebSocketConnection implements WebSocket {
     /**
      * As {@link #demandInput()}, but on this thread when that is safe: a stream's reader (making
      * room, or returning) or a transport's thread, which deliver no events meanwhile; unless it is
-     * inside a call to a connection or delivering this connection's events after all.
+     * inside a call to a connection, delivering this connection's events after all, or inside the
+     * transport's own input call.
      */
     void demandInputHere() {
-        if (ApplicationCalls.inside() || events.drainingHere()) {
-            demandInput();
+        if (ApplicationCalls.inside() || events.drainingHere() || transportSide.readingHere()) {
+            demandInput(); // not inside a listener's call, the events' drain or the transport's own input call
             return;
         }
         Transport t = transportIfOpen();
