@@ -458,7 +458,8 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
             inputEnded = true;
             in.onEndOfInput();
         } else {
-            return awaitReadable();
+            awaitReadable();
+            return false;
         }
         return true;
     }
@@ -473,12 +474,11 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         return getEndPoint().fill(buffer);
     }
 
-    /** Nothing to read: an idle connection holds no buffer, and Jetty calls back when bytes come. Returns false. */
-    private boolean awaitReadable() {
+    /** Nothing to read: an idle connection holds no buffer, and Jetty calls back when bytes come. */
+    private void awaitReadable() {
         releaseReadBuffer();
         fillInterested = true;
         getEndPoint().fillInterested(readable); // may call back at once (TLS): a run is then added
-        return false;
     }
 
     /** After close(): reads once and drops the bytes; closes at the peer's end, or when the linger is over. Returns whether to go on. */
@@ -501,7 +501,8 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         if (n < 0) {
             inputEnded = true;
         } else if (n == 0) {
-            return awaitReadable(); // failed by the idle timeout if the peer stays silent
+            awaitReadable(); // failed by the idle timeout if the peer stays silent
+            return false;
         } else {
             return countedInTurn(n); // a peer that keeps sending after our Close keeps no thread either
         }
