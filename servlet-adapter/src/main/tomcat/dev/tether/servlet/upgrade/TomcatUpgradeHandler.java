@@ -5,6 +5,7 @@ import dev.tether.runtime.Transport;
 import jakarta.servlet.http.WebConnection;
 import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
+import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SSLSupport;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
@@ -178,7 +179,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
                     return SocketState.SUSPENDED;
                 }
                 buffer.clear().limit(Math.min(buffer.capacity(), readBufferSize));
-                int n = socket.read(false, buffer);
+                int n = read(socket, buffer);
                 if (n < 0) {
                     end(in);
                     return SocketState.SUSPENDED; // nothing more to read: Tomcat need not watch the socket
@@ -205,6 +206,23 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
         } catch (IOException | RuntimeException e) {
             return failed(e);
         }
+    }
+
+    /**
+     * Reads what the socket has, up to the buffer's room. Tomcat's own read stops at the size of its
+     * socket buffer ({@code socket.appReadBufSize}, 8 KiB by default) even when the caller's buffer is
+     * larger, so a large message took eight times the reads; when Tomcat's buffer holds nothing, the
+     * bytes are read from its channel (which decrypts, under TLS) as Tomcat itself would, without
+     * that cap. Tomcat takes the same path for a buffer at least as large as its own.
+     */
+    private static int read(SocketWrapperBase<?> s, ByteBuffer buffer) throws IOException {
+        if (s instanceof NioEndpoint.NioSocketWrapper nio && nio.getSocketBufferHandler().isReadBufferEmpty()
+                && buffer.remaining() >= nio.getSocketBufferHandler().getReadBuffer().capacity()) {
+            int n = nio.getSocket().read(buffer);
+            nio.updateLastRead();
+            return n;
+        }
+        return s.read(false, buffer);
     }
 
     /**

@@ -24,6 +24,8 @@ final class ManualInbound implements ContainerUpgrade.Upgraded, Transport.Inboun
     /** Counted down when the transport asked for input and was told no. */
     final CountDownLatch refused = new CountDownLatch(1);
     final AtomicInteger overlappingCalls = new AtomicInteger();
+    /** The most bytes one onInput brought. */
+    final AtomicInteger largestInput = new AtomicInteger();
     volatile boolean wants = true;
     /** Thrown by the next onInput, as an application's listener might (out of memory …). */
     volatile Error throwOnInput;
@@ -63,6 +65,7 @@ final class ManualInbound implements ContainerUpgrade.Upgraded, Transport.Inboun
             throw error;
         }
         enter();
+        largestInput.accumulateAndGet(bytes.remaining(), Math::max);
         synchronized (received) {
             while (bytes.hasRemaining()) {
                 received.write(bytes.get());

@@ -99,6 +99,30 @@ class UpgradedTransportTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void aReadTakesWhatTheSocketHoldsUpToTheReadBufferSizeNotOnlyWhatFitsTheContainersOwnBuffer(Container container) throws Exception {
+        byte[] payload = new byte[4 * 1024 * 1024];
+        new Random(11).nextBytes(payload);
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            inbound.awaitStarted(TIMEOUT);
+            client.sendRaw(payload); // the inbound takes its bytes one at a time: the socket fills behind it
+            client.shutdownOutput();
+            String call;
+            while ("input".equals(call = inbound.calls.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))) {
+                // every read
+            }
+            assertEquals("end of input", call);
+            assertArrayEquals(payload, inbound.received());
+            // Tomcat's own read stops at its socket buffer (socket.appReadBufSize, 8 KiB by default); so
+            // do its servlet streams, which the portable route reads.
+            if (!(container == Container.TOMCAT && Boolean.getBoolean(ContainerUpgrade.PORTABLE_ON_TOMCAT))) {
+                assertTrue(inbound.largestInput.get() > 8 * 1024, "largest read " + inbound.largestInput.get());
+            }
+            assertTrue(inbound.largestInput.get() <= 64 * 1024, "largest read " + inbound.largestInput.get());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void aPeerThatGoesAwayIsAnEndOfInputNotAFailure(Container container) throws Exception {
         try (RunningServer server = start(container)) {
             RawWebSocketClient client = EchoUpgradeServlet.connect(server);
