@@ -10,7 +10,9 @@ import dev.tether.message.Utf8Validator;
 import dev.tether.protocol.ProtocolException;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Assembles data frames into messages: enforces the message size limit before memory is taken,
@@ -26,9 +28,12 @@ import java.util.Arrays;
  *
  * <p>Given a {@link BufferPool}, a binary message that comes in one frame of a size the pool holds
  * is assembled in a buffer taken from it, handed to the sink as a loan: whoever ends up with it gives
- * it back. The buffer is taken once half the frame has arrived (what came before it is copied over
- * once), so a peer that announces frames and stalls holds no more of the pool than twice what it
- * sent. Other messages, and all of them once the pool is at its bound, get buffers of their own.
+ * it back. The buffer is taken once half the frame has arrived, so a peer that announces frames and
+ * stalls holds no more of the pool than twice what it sent. Until then what arrives is kept in pieces
+ * of {@value BufferPool#SMALLEST} bytes from the same pool, copied over once: an array grown to half
+ * the frame would cost the JVM allocating, zeroing and collecting it (past half a G1 region, as a
+ * humongous object) for every message, and copies at each growth. Other messages, and all of them
+ * once the pool is at its bound, get buffers of their own.
  */
 final class MessageAssembler {
 
@@ -69,6 +74,8 @@ final class MessageAssembler {
     private ByteBuffer borrowed;
     /** The frame being read may still be moved to a pooled buffer. */
     private boolean lendable;
+    /** What has arrived of a lendable frame before it moves to {@link #borrowed}: full pooled pieces, then the last one; null before the first. */
+    private List<ByteBuffer> pieces;
     private int size;
     private byte[] retainedTextBuffer;
 
@@ -112,8 +119,12 @@ final class MessageAssembler {
 
     void payload(ByteBuffer chunk) throws ProtocolException {
         int n = chunk.remaining();
-        if (lendable && 2L * (size + n) >= frameLength) {
-            borrow();
+        if (lendable) {
+            if (2L * (size + n) >= frameLength) {
+                borrow();
+            } else if (heldInPieces(chunk)) {
+                return;
+            }
         }
         if (borrowed != null) {
             borrowed.put(size, chunk, chunk.position(), n);
@@ -172,20 +183,81 @@ final class MessageAssembler {
         sink.message(new Message(type, rsv, payload), checkUtf8);
     }
 
-    /** Moves the frame to a pooled buffer, with what has arrived; without one it stays where it is. */
-    private void borrow() {
+    /** Moves the frame to a pooled buffer, with what has arrived; without one, to a buffer of its own. */
+    private void borrow() throws ProtocolException {
         lendable = false; // asked once
         borrowed = lender.take((int) frameLength); // null when the pool is at its bound
-        if (borrowed != null && buffer != null) {
-            borrowed.put(0, buffer, 0, size);
-            buffer = null;
-            releaseMemory(); // the pool bounds what it lends by itself
+        if (borrowed == null) {
+            piecesToOwnBuffer();
+            return;
+        }
+        for (int i = 0, at = 0; at < size; i++, at += BufferPool.SMALLEST) {
+            borrowed.put(at, pieces.get(i), 0, Math.min(BufferPool.SMALLEST, size - at));
+        }
+        releasePieces();
+    }
+
+    /**
+     * Keeps a chunk of a lendable frame's first half in pooled pieces; false, with the chunk left as
+     * it is, when the pool has no more (what arrived before moves to a buffer of its own, and the
+     * frame is not lent).
+     */
+    private boolean heldInPieces(ByteBuffer chunk) throws ProtocolException {
+        int n = chunk.remaining();
+        if (pieces == null) {
+            pieces = new ArrayList<>(8);
+        }
+        while ((long) pieces.size() * BufferPool.SMALLEST < size + n) {
+            ByteBuffer piece = lender.take(BufferPool.SMALLEST);
+            if (piece == null) {
+                lendable = false;
+                piecesToOwnBuffer();
+                return false;
+            }
+            pieces.add(piece);
+        }
+        for (int from = chunk.position(), left = n; left > 0; ) {
+            int at = size % BufferPool.SMALLEST;
+            int k = Math.min(BufferPool.SMALLEST - at, left);
+            pieces.get(size / BufferPool.SMALLEST).put(at, chunk, from, k);
+            size += k;
+            from += k;
+            left -= k;
+        }
+        frameRead += n;
+        return true;
+    }
+
+    /** Copies what the pieces hold to a buffer of this assembler's own, counted against the budget, and gives them back. */
+    private void piecesToOwnBuffer() throws ProtocolException {
+        if (pieces == null) {
+            return;
+        }
+        try {
+            if (size > 0) {
+                ensureCapacity(size, frameLength);
+                for (int i = 0, at = 0; at < size; i++, at += BufferPool.SMALLEST) {
+                    pieces.get(i).get(0, buffer, at, Math.min(BufferPool.SMALLEST, size - at));
+                }
+            }
+        } finally {
+            releasePieces();
+        }
+    }
+
+    private void releasePieces() {
+        if (pieces != null) {
+            for (ByteBuffer piece : pieces) {
+                lender.release(piece);
+            }
+            pieces = null;
         }
     }
 
     /** Gives back the buffer of a message that will not be finished (the connection ended). */
     void discard() {
         lendable = false;
+        releasePieces();
         if (borrowed != null) {
             lender.release(borrowed);
             borrowed = null;

@@ -226,16 +226,62 @@ class MessageAssemblerTest {
         assembler.frameStart(Opcode.BINARY, true, 0, 4 * MIB);
         for (int at = 0; at < 2 * MIB - 64 * KIB; at += 64 * KIB) {
             assembler.payload(ByteBuffer.wrap(payload, at, 64 * KIB));
-            assertEquals(0, pool.bytes(), "not before half has arrived");
+            assertEquals(at + 64 * KIB, pool.bytes(), "before half has arrived, only pieces as large as what arrived");
         }
         for (int at = 2 * MIB - 64 * KIB; at < 4 * MIB; at += 64 * KIB) {
             assembler.payload(ByteBuffer.wrap(payload, at, 64 * KIB));
-            assertEquals(1, pool.lentCount());
+            assertEquals(1, pool.lentCount(), "the pieces are given back once the frame has moved");
         }
         assembler.frameEnd(true);
 
         assertEquals(ByteBuffer.wrap(payload), delivered.get(0).payload(), "what arrived before the move included");
-        assertEquals(4 * MIB, pool.bytes());
+        assertEquals(4 * MIB + 2 * MIB - 64 * KIB, pool.bytes(), "the message's buffer, and the pieces free for the next");
+    }
+
+    @Test
+    @DisplayName("before half a lendable frame has arrived, it is held in 64 KiB pieces from the pool, whatever the chunks' sizes; no array of its own")
+    void firstHalfInPooledPieces() throws Exception {
+        BufferPool pool = new BufferPool(true, MIB, 64 * MIB);
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool, MemoryBudget.of(64 * MIB));
+        byte[] payload = new byte[MIB];
+        new Random(21).nextBytes(payload);
+        int[] chunks = {1, 65_535, 2, 100_000, 31_000}; // across pieces' edges; 196,538 bytes in all, under half
+
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        int at = 0;
+        for (int chunk : chunks) {
+            assembler.payload(ByteBuffer.wrap(payload, at, chunk));
+            at += chunk;
+            assertEquals((at + 64 * KIB - 1) / (64 * KIB), pool.lentCount(), "pieces after " + at + " bytes");
+            assertEquals(0, assembler.capacity(), "no array of its own");
+        }
+        assembler.payload(ByteBuffer.wrap(payload, at, MIB - at));
+        assembler.frameEnd(true);
+
+        assertEquals(ByteBuffer.wrap(payload), delivered.get(0).payload());
+        assertEquals(1, pool.lentCount(), "only the message's buffer is still lent");
+    }
+
+    @Test
+    @DisplayName("when the pool runs out before half has arrived, what the pieces held moves to a buffer of its own, and they go back")
+    void poolRunningOutMidwayMovesThePiecesToAnArray() throws Exception {
+        BufferPool pool = new BufferPool(true, MIB, 192 * KIB); // room for three pieces
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool, MemoryBudget.of(64 * MIB));
+        byte[] payload = new byte[MIB];
+        new Random(33).nextBytes(payload);
+
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        for (int at = 0; at < MIB; at += 64 * KIB) {
+            assembler.payload(ByteBuffer.wrap(payload, at, 64 * KIB));
+        }
+        assembler.frameEnd(true);
+
+        assertFalse(delivered.get(0).payload().isDirect(), "a buffer of its own");
+        assertEquals(ByteBuffer.wrap(payload), delivered.get(0).payload());
+        assertEquals(0, pool.lentCount());
+        assertEquals(192 * KIB, pool.bytes(), "the three pieces, free again");
     }
 
     @Test
@@ -246,6 +292,18 @@ class MessageAssemblerTest {
         assembler.frameStart(Opcode.BINARY, true, 0, MIB);
         assembler.payload(ByteBuffer.wrap(new byte[512 * KIB]));
         assertEquals(1, pool.lentCount());
+        assembler.discard();
+        assertEquals(0, pool.lentCount());
+    }
+
+    @Test
+    @DisplayName("a message that will never be finished gives back the pieces of its first half when discarded")
+    void discardGivesBackThePieces() throws Exception {
+        BufferPool pool = new BufferPool(false, MIB, 64 * MIB);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> { }, pool, MemoryBudget.of(64 * MIB));
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        assembler.payload(ByteBuffer.wrap(new byte[200 * KIB]));
+        assertEquals(4, pool.lentCount());
         assembler.discard();
         assertEquals(0, pool.lentCount());
     }
