@@ -87,6 +87,11 @@ class ChildProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The name it was started with: it names its log, and a profile's recording. */
+    String name() {
+        return name;
+    }
+
     /** Sends a command line without waiting for a reply. */
     void tell(String command) throws IOException {
         commands.write(command + "\n");
