@@ -227,7 +227,8 @@ public final class LoadBenchmark {
             List<Batch> batches = results.get(s.name);
             ProfileSummary.Cost cost = batches.stream().map(Batch::cost).reduce(ProfileSummary.Cost::plus).orElseThrow();
             ProfileSummary.read(recording, batches.stream().map(Batch::window).toList())
-                    .print(out, title.substring(0, title.indexOf(':')) + " " + s.name + " (" + recording + ")", cost);
+                    .print(out, title.substring(0, title.indexOf(':')) + " " + s.name + " (" + recording + ")", cost,
+                            ProfileSummary.Side.SERVER, ProfileSummary.Unit.MESSAGE);
         }
     }
 

@@ -20,18 +20,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where a Tether server's CPU goes per message: the JFR execution samples of a recording
- * ({@link Profiler}) taken inside the load generator's measured windows, each put in one
- * {@link Stage} by its stack, and the shares turned into microseconds per message with the server's
- * CPU counters over the same windows.
+ * Where a Tether server's or client's CPU goes per message: the JFR execution samples of a recording
+ * ({@link Profiler}) taken inside the measured windows, each put in one {@link Stage} by its stack,
+ * and the shares turned into microseconds per message (or per MiB) with the profiled process's CPU
+ * counters over the same windows.
  *
  * <p>A sample's stage is that of the top-most frame (the innermost call) that has one: Tether's own
- * classes by the rules in {@link #stageOf}, the containers' packages, the JDK's channel code and the
- * benchmark's echo. JDK frames that are only helpers ({@code System.arraycopy}, {@code java.util},
- * {@code java.nio} buffers, locks) have none, so a sample in them goes to the nearest frame under
- * them that has one; the JDK's UTF-8 coding ({@code String.getBytes}, {@code StringCoding},
+ * classes by the rules in {@link #stageOf} (the server's transports in {@code dev.tether.servlet},
+ * the client's in {@code dev.tether.client}, the runtime and the core they share), the containers'
+ * packages, the JDK's channel code and the benchmark's own code. JDK frames that are only helpers
+ * ({@code System.arraycopy}, {@code java.util}, {@code java.nio} buffers, locks, thread pools,
+ * {@code SecureRandom}, the JDK's TLS and crypto) have none, so a sample in them goes to the nearest
+ * frame under them that has one; the JDK's UTF-8 coding ({@code String.getBytes}, {@code StringCoding},
  * {@code sun.nio.cs.UTF_8}) is UTF-8 when Tether called it. A stack with no such frame at all is
- * {@link Stage#OTHER}.
+ * {@link Stage#OTHER}. The rules are the same for both {@link Side sides} (a class runs on one side
+ * only, or means the same on both); the side chooses the table's rows and their names.
  *
  * <p>Limits: a sample is Java code only (the kernel and the JVM's own threads come from {@code /proc});
  * JDK 17's sampler drops samples when the thread it stops is not running (the coverage line says how
@@ -40,37 +43,76 @@ import java.util.Set;
  * trial and as parsing in the next), even with {@link Profiler#JVM_FLAGS}.
  */
 final class ProfileSummary {
-    /** The stages of a message's way through a Tether server. */
+    /** Which end of a connection the profiled process is: it decides the table's rows and their names. */
+    enum Side {
+        /** A Tether server in a container (or on Jetty's or Tomcat's own socket). */
+        SERVER,
+        /** Tether's client: the {@code client} module's NIO transport, no container. */
+        CLIENT
+    }
+
+    /**
+     * The stages of a message's way through a Tether server or client. Each has a name per side, or
+     * none on a side it does not exist on (the client has no container, the server's TLS is the
+     * container's): its row is left out there unless samples landed in it.
+     */
     enum Stage {
         /** The frame parser: headers, lengths, the driver's frame dispatch, close frames. */
-        PARSE("parse"),
-        /** Masking and unmasking payloads. */
-        UNMASK("unmask"),
+        PARSE("parse", "parse"),
+        /**
+         * Masking and unmasking payloads: the server unmasks what it reads; the client masks what it
+         * sends (and takes the masking keys, {@code MaskKeys}, from a {@code SecureRandom}).
+         */
+        UNMASK("unmask", "mask"),
         /** UTF-8 validation of text, decoding it to a String, and encoding sent text. */
-        UTF8("UTF-8"),
+        UTF8("UTF-8", "UTF-8"),
         /** Message assembly and delivery to the listener: the runtime's serial events, its connection events. */
-        MESSAGE("message"),
-        /** Tether's side of reading: the transport's read loop, the runtime's handling of input and demand. */
-        READ("read"),
+        MESSAGE("message", "message"),
+        /**
+         * Tether's side of reading: the transport's read loop, the runtime's handling of input and demand;
+         * on the client also its selector loop and the dispatch of what the selector found ready.
+         */
+        READ("read", "read"),
         /** The runtime's send path up to and through the outbound queue and its batching. */
-        QUEUE("queue"),
+        QUEUE("queue", "queue"),
         /** Frame writing and the transport's write path in Tether (the writer, write completions). */
-        WRITE("write"),
+        WRITE("write", "write"),
+        /**
+         * The client's TLS sessions ({@code dev.tether.client.tls}: handshakes, wrapping, unwrapping),
+         * with the JDK's TLS and crypto code under them. Not a server stage: there TLS is the container's.
+         */
+        TLS(null, "TLS"),
         /** The extension pipeline and permessage-deflate. */
-        EXTENSIONS("extensions"),
-        /** The benchmark's echo handler itself. */
-        APPLICATION("application"),
-        /** Jetty, Tomcat and the servlet API. */
-        CONTAINER("container"),
+        EXTENSIONS("extensions", "extensions"),
+        /** The benchmark's own code: the server's echo handler; the client's driver and its echo bookkeeping. */
+        APPLICATION("application", "application"),
+        /** Jetty, Tomcat and the servlet API. Not a client stage. */
+        CONTAINER("container", null),
         /** The JDK's channels and selectors ({@code sun.nio.ch}, {@code java.nio.channels}). */
-        JDK_IO("JDK I/O"),
-        /** Anything else: other Tether code (handshakes, timers), JDK-only stacks (thread pools, idle spinning). */
-        OTHER("other");
+        JDK_IO("JDK I/O", "JDK I/O"),
+        /**
+         * Anything else: other Tether code (handshakes, connecting, closing, timers), JDK-only stacks
+         * (thread pools handing work over, idle spinning).
+         */
+        OTHER("other", "other");
 
-        final String label;
+        private final String serverLabel;
+        private final String clientLabel;
 
-        Stage(String label) {
-            this.label = label;
+        Stage(String serverLabel, String clientLabel) {
+            this.serverLabel = serverLabel;
+            this.clientLabel = clientLabel;
+        }
+
+        /** Whether it is a stage of {@code side}. */
+        boolean on(Side side) {
+            return (side == Side.SERVER ? serverLabel : clientLabel) != null;
+        }
+
+        /** Its name on {@code side}; on a side it is not a stage of, its name on the other. */
+        String label(Side side) {
+            String label = side == Side.SERVER ? serverLabel : clientLabel;
+            return label != null ? label : side == Side.SERVER ? clientLabel : serverLabel;
         }
     }
 
@@ -83,14 +125,26 @@ final class ProfileSummary {
     }
 
     /**
-     * What the server's counters say about the same windows, summed over them: messages echoed, user
-     * CPU, the part of it in the JVM's own threads (GC, JIT, VM, JFR) and kernel CPU.
+     * What the profiled process's counters say about the same windows, summed over them: messages
+     * echoed (or the table's other unit of work, e.g. MiB echoed: see {@link Unit}), user CPU, the part
+     * of it in the JVM's own threads (GC, JIT, VM, JFR) and kernel CPU.
      */
     record Cost(long messages, long userNanos, long jvmUserNanos, long systemNanos) {
         Cost plus(Cost other) {
             return new Cost(messages + other.messages, userNanos + other.userNanos, jvmUserNanos + other.jvmUserNanos,
                     systemNanos + other.systemNanos);
         }
+    }
+
+    /**
+     * What the table's figures are per: {@code column} heads the column ({@code us/<column>}),
+     * {@code counted} names {@link Cost#messages()} in the title line.
+     */
+    record Unit(String column, String counted) {
+        /** Per message echoed. */
+        static final Unit MESSAGE = new Unit("msg", "messages");
+        /** Per MiB echoed (one way), for large messages. */
+        static final Unit MIB = new Unit("MiB", "MiB");
     }
 
     /** The stages that end the search for one (the others are Tether's). */
@@ -100,7 +154,10 @@ final class ProfileSummary {
     private static final Map<String, Stage> CLASSES = new HashMap<>();
     /** Tether methods ({@code class#method}) whose stage is not their class's. */
     private static final Map<String, Stage> METHODS = new HashMap<>();
-    /** Tether classes that are helpers of every stage: their frames take the stage of their caller. */
+    /**
+     * Tether classes (or single methods, {@code class#method}) that are helpers of every stage: their
+     * frames take the stage of their caller.
+     */
     private static final Set<String> HELPERS = Set.of(
             "dev.tether.runtime.connection.ConnectionTimers", // activity() marks both reading and sending
             "dev.tether.message.BufferPool",
@@ -110,7 +167,16 @@ final class ProfileSummary {
             "dev.tether.servlet.upgrade.TomcatUpgradeHandler#inApplication",
             "dev.tether.servlet.upgrade.UndertowTransport#inApplication",
             "dev.tether.servlet.upgrade.UndertowTransport#onWorker",
-            "dev.tether.servlet.upgrade.UndertowTransport#inIoThread");
+            "dev.tether.servlet.upgrade.UndertowTransport#inIoThread",
+            // the client's: handing a task to the executor (SocketTransport and its SocketWrites.Owner),
+            // and the selector's interest changes and wake-ups, which reading and writing both ask for
+            "dev.tether.client.nio.SocketTransport#execute",
+            "dev.tether.client.nio.SelectorLoop#interest",
+            "dev.tether.client.nio.SelectorLoop#wakeup",
+            "dev.tether.client.nio.SelectorLoop#execute",
+            // whether there is TLS at all, asked by the read loop and the writes on every turn: theirs, not TLS
+            "dev.tether.client.tls.TlsStack#isEmpty",
+            "dev.tether.client.tls.TlsStack#handshaking");
 
     static {
         String hybi = "dev.tether.driver.hybi.";
@@ -140,7 +206,7 @@ final class ProfileSummary {
         methods(Stage.UTF8, hybi + "FragmentDelivery", "wholeCharacters");
         methods(Stage.UTF8, "dev.tether.runtime.connection.ConnectionEvents", "text");
         methods(Stage.QUEUE, "dev.tether.runtime.connection.WebSocketConnection", "send", "sendText", "sendBinary",
-                "sendPart", "sendData");
+                "sendPart", "sendData", "bufferedAmount");
         methods(Stage.READ, "dev.tether.runtime.connection.WebSocketConnection", "demandInput", "demandInputHere",
                 "pause", "resume");
         methods(Stage.WRITE, "dev.tether.runtime.connection.TransportSide", "flushed", "writeFailed");
@@ -162,6 +228,21 @@ final class ProfileSummary {
                     "timeoutAsync", "init", "attach", "startWhenReady", "setSocketWrapper", "setSslSupport", "toString",
                     "<init>");
         }
+        // Tether's client (the client module): an NIO transport on the JDK's channels, no container. Its
+        // selector loop and the transport's reading (on the executor) are read; its writes (on the caller's
+        // thread, or on the executor once the socket is writable) are write; connecting and closing are other.
+        String nio = "dev.tether.client.nio.";
+        classes(Stage.READ, nio + "SelectorLoop", nio + "SocketTransport");
+        methods(Stage.OTHER, nio + "SelectorLoop", "<init>", "register", "shutDown", "close");
+        methods(Stage.WRITE, nio + "SocketTransport", "write", "writesDirectBuffers");
+        methods(Stage.TLS, nio + "SocketTransport", "startTls", "sendHandshake");
+        methods(Stage.OTHER, nio + "SocketTransport", "<init>", "remoteAddress", "pushBack", "close", "concat",
+                "startLinger", "abort", "onLoopClosed", "afterFin", "outputShut", "drainOnSelector", "drain", "broke",
+                "closeChannel");
+        classes(Stage.WRITE, nio + "SocketWrites");
+        methods(Stage.OTHER, nio + "SocketWrites", "<init>", "close", "abort", "writeAlertsNow");
+        // the masking keys of every frame the client sends (the rest of dev.tether.client.connect is the connect step)
+        methods(Stage.UNMASK, "dev.tether.client.connect.MaskKeys", "getAsInt");
     }
 
     private static void classes(Stage stage, String... names) {
@@ -211,7 +292,8 @@ final class ProfileSummary {
                 stage = CLASSES.get(outer);
             }
             if (stage == null) {
-                stage = outer.startsWith("dev.tether.extension.") ? Stage.EXTENSIONS : Stage.OTHER;
+                stage = outer.startsWith("dev.tether.extension.") ? Stage.EXTENSIONS
+                        : outer.startsWith("dev.tether.client.tls.") ? Stage.TLS : Stage.OTHER;
             }
             return stage;
         }
@@ -265,16 +347,18 @@ final class ProfileSummary {
 
     /**
      * Looks into a recording, for checking the rules: {@code ProfileSummary <file.jfr> [stage] [count]} prints
-     * every sample's stage (the whole recording, no windows) and, for {@code stage} (a label, e.g.
-     * {@code other}), its {@code count} most frequent stacks (default 10).
+     * every sample's stage (the whole recording, no windows; stages by their server names) and, for
+     * {@code stage} (a label on either side, e.g. {@code other} or {@code mask}), its {@code count} most
+     * frequent stacks (default 10).
      */
     public static void main(String[] args) throws IOException {
         ProfileSummary summary = read(Path.of(args[0]), List.of(new Window(Long.MIN_VALUE, Long.MAX_VALUE)), true);
         for (Stage stage : Stage.values()) {
-            System.out.printf(Locale.ROOT, "%-12s %8d%n", stage.label, summary.samples(stage));
+            System.out.printf(Locale.ROOT, "%-12s %8d%n", stage.label(Side.SERVER), summary.samples(stage));
         }
         if (args.length > 1) {
-            Stage stage = java.util.Arrays.stream(Stage.values()).filter(s -> s.label.equalsIgnoreCase(args[1]))
+            Stage stage = java.util.Arrays.stream(Stage.values()).filter(s -> s.label(Side.SERVER).equalsIgnoreCase(args[1])
+                            || s.label(Side.CLIENT).equalsIgnoreCase(args[1]))
                     .findFirst().orElseThrow(() -> new IllegalArgumentException("no stage " + args[1]));
             int count = args.length > 2 ? Integer.parseInt(args[2]) : 10;
             summary.stacks.getOrDefault(stage, Map.of()).entrySet().stream()
@@ -339,11 +423,12 @@ final class ProfileSummary {
     }
 
     /**
-     * Prints the table: per stage its samples, share and microseconds per message (the share of the
-     * user CPU per message that ran Java code, i.e. without the JVM's own threads), then the JVM's
-     * threads and the kernel per message from the counters.
+     * Prints the table: per stage of {@code side} (and any other stage that has samples) its samples,
+     * share and microseconds per {@code unit} (the share of the user CPU per unit that ran Java code,
+     * i.e. without the JVM's own threads), then the JVM's threads and the kernel per unit from the
+     * counters.
      */
-    void print(PrintStream out, String title, Cost cost) {
+    void print(PrintStream out, String title, Cost cost, Side side, Unit unit) {
         double messages = Math.max(1, cost.messages());
         double javaUs = (cost.userNanos() - cost.jvmUserNanos()) / 1000.0 / messages;
         double jvmUs = cost.jvmUserNanos() / 1000.0 / messages;
@@ -351,18 +436,21 @@ final class ProfileSummary {
         double javaMillis = (cost.userNanos() - cost.jvmUserNanos()) / 1e6;
         double coverage = javaMillis <= 0 ? 0 : total / javaMillis;
         out.printf(Locale.ROOT, "%s: %d samples in the measured windows, for %.0f ms of user CPU in Java code: %.0f%% of"
-                + " one sample per ms (%d messages; %d samples outside the windows or of JFR's threads left out)%n",
-                title, total, javaMillis, coverage * 100, cost.messages(), outside);
+                + " one sample per ms (%d %s; %d samples outside the windows or of JFR's threads left out)%n",
+                title, total, javaMillis, coverage * 100, cost.messages(), unit.counted(), outside);
         if (coverage < 0.25) {
             out.println("  few samples: JFR's sampler (JDK 17) drops a sample when the thread it stops does not run within"
                     + " 2 ms, as on a loaded machine or with several runnable threads on the pinned core; read the shares"
                     + " with care");
         }
-        out.printf(Locale.ROOT, "  %-26s %9s %8s %9s%n", "stage", "samples", "share", "us/msg");
+        out.printf(Locale.ROOT, "  %-26s %9s %8s %9s%n", "stage", "samples", "share", "us/" + unit.column());
         for (Stage stage : Stage.values()) {
             long n = samples(stage);
+            if (!stage.on(side) && n == 0) {
+                continue;
+            }
             double share = total == 0 ? 0 : n / (double) total;
-            out.printf(Locale.ROOT, "  %-26s %9d %7.1f%% %9.3f%n", stage.label, n, share * 100, share * javaUs);
+            out.printf(Locale.ROOT, "  %-26s %9d %7.1f%% %9.3f%n", stage.label(side), n, share * 100, share * javaUs);
         }
         out.printf(Locale.ROOT, "  %-26s %9d %7.1f%% %9.3f%n", "= Java code (user CPU)", total, total == 0 ? 0.0 : 100.0, javaUs);
         out.printf(Locale.ROOT, "  %-26s %9s %8s %9.3f%n", "JVM threads (GC, JIT, VM)", "", "", jvmUs);

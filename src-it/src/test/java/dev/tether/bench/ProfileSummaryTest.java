@@ -1,16 +1,24 @@
 package dev.tether.bench;
 
+import dev.tether.bench.ProfileSummary.Side;
 import dev.tether.bench.ProfileSummary.Stage;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The profile's stages, specified by stacks (innermost frame first) as JFR records them on Jetty and Tomcat. */
+/**
+ * The profile's stages, specified by stacks (innermost frame first) as JFR records them on Jetty and
+ * Tomcat, and in Tether's client.
+ */
 class ProfileSummaryTest {
     private static final String HYBI = "dev.tether.driver.hybi.";
     private static final String CONN = "dev.tether.runtime.connection.";
+    private static final String NIO = "dev.tether.client.nio.";
+    private static final String POOL = "java.util.concurrent.ThreadPoolExecutor";
     /** Tether's read path on Jetty (as recorded in S2 on tether-jetty), under whatever the sample is in. */
     private static final List<String> JETTY_READ = List.of(
             CONN + "TransportSide.onInput",
@@ -58,6 +66,56 @@ class ProfileSummaryTest {
             "dev.tether.runtime.io.SerialEvents.drain",
             CONN + "WebSocketConnection.deliverEvents",
             CONN + "WebSocketConnection.afterUnlock"), TOMCAT_READ);
+
+    /** Tether's client reading, on the runtime's executor (as recorded in C1 on tether). */
+    private static final List<String> CLIENT_READ = List.of(
+            CONN + "TransportSide.onInput",
+            NIO + "SocketTransport.readSocket",
+            NIO + "SocketTransport.readWhileWanted",
+            NIO + "SocketTransport.readRounds",
+            NIO + "SocketTransport$$Lambda$45+0x00007f325c01c460.1039479305.run",
+            POOL + ".runWorker",
+            POOL + "$Worker.run",
+            "java.lang.Thread.run");
+    /** The client benchmark's send, called from its listener while the runtime delivers a binary message (C1, tether). */
+    private static final List<String> CLIENT_ECHO_SEND = concat(List.of(
+            CONN + "WebSocketConnection.send",
+            CONN + "WebSocketConnection.send",
+            "dev.tether.bench.client.TetherDriver$Socket.send",
+            "dev.tether.bench.client.ClientProcess$Echo.onMessage",
+            "dev.tether.bench.client.TetherDriver$Socket.onBinary",
+            CONN + "ConnectionEvents.lambda$onBinary$4",
+            CONN + "ConnectionEvents$$Lambda$74+0x00007f325c024400.1304460401.run",
+            CONN + "WebSocketConnection.deliver",
+            CONN + "ConnectionEvents.lambda$onBinary$5",
+            CONN + "ConnectionEvents$$Lambda$71+0x00007f325c025c70.741829719.run",
+            "dev.tether.runtime.io.SerialEvents.drainClaimed",
+            "dev.tether.runtime.io.SerialEvents.drain",
+            CONN + "WebSocketConnection.deliverEvents",
+            CONN + "WebSocketConnection.afterUnlock"), CLIENT_READ);
+    /** The client's selector thread, in the JDK's select (C1, tether). */
+    private static final List<String> CLIENT_SELECT = List.of(
+            "sun.nio.ch.SelectorImpl.select",
+            NIO + "SelectorLoop.run",
+            NIO + "SelectorLoop$$Lambda$13+0x00007f325c006ab0.2047329716.run",
+            "java.lang.Thread.run");
+    /** The client's selector handing a ready socket to its transport (C1, tether). */
+    private static final List<String> CLIENT_READY = concat(List.of(
+            NIO + "SocketTransport.onReady",
+            NIO + "SelectorLoop.ready",
+            NIO + "SelectorLoop$$Lambda$15+0x00007f325c006cd8.638081914.accept",
+            "sun.nio.ch.SelectorImpl.processReadyEvents",
+            "sun.nio.ch.EPollSelectorImpl.processEvents",
+            "sun.nio.ch.EPollSelectorImpl.doSelect",
+            "sun.nio.ch.SelectorImpl.lockAndDoSelect"), CLIENT_SELECT);
+    /** The batch a client's read ends with, written on the reading thread (C1, tether). */
+    private static final List<String> CLIENT_FLUSH = concat(List.of(
+            NIO + "SocketWrites.flushLocked",
+            NIO + "SocketWrites.write",
+            NIO + "SocketTransport.write",
+            "dev.tether.runtime.io.OutboundQueue.flushBatchNow",
+            "dev.tether.runtime.io.OutboundQueue.flush",
+            "dev.tether.runtime.io.OutboundQueue.endBatch"), CLIENT_READ);
 
     private static List<String> concat(List<String> top, List<String> under) {
         List<String> frames = new java.util.ArrayList<>(top);
@@ -200,5 +258,160 @@ class ProfileSummaryTest {
         assertEquals(Stage.EXTENSIONS, stage(List.of("java.util.zip.Inflater.inflate",
                 "dev.tether.extension.deflate.Decompressor.inflate", "dev.tether.extension.deflate.DeflateSession.incoming",
                 HYBI + "InboundMessages.payload"), JETTY_READ));
+    }
+
+    // ---- Tether's client
+
+    @Test
+    void theClientsStagesAreNamedForTheClient() {
+        assertEquals("mask", Stage.UNMASK.label(Side.CLIENT));
+        assertEquals("unmask", Stage.UNMASK.label(Side.SERVER));
+        assertFalse(Stage.CONTAINER.on(Side.CLIENT));
+        assertTrue(Stage.TLS.on(Side.CLIENT));
+        assertFalse(Stage.TLS.on(Side.SERVER));
+        assertEquals("container", Stage.CONTAINER.label(Side.CLIENT)); // if a sample lands there all the same
+        for (Stage stage : Stage.values()) {
+            assertTrue(stage.on(Side.SERVER) || stage.on(Side.CLIENT), stage.name());
+        }
+    }
+
+    @Test
+    void theClientsReadLoopIsRead() {
+        assertEquals(Stage.READ, stage(List.of(), CLIENT_READ.subList(1, CLIENT_READ.size())));
+        assertEquals(Stage.READ, stage(List.of("java.lang.ThreadLocal.get", NIO + "SocketTransport.readBuffer"),
+                CLIENT_READ.subList(1, CLIENT_READ.size())));
+        // whether TLS is handshaking, asked on every turn with no TLS at all: the read loop's cost
+        assertEquals(Stage.READ, stage(List.of("dev.tether.client.tls.TlsStack.handshaking"),
+                CLIENT_READ.subList(2, CLIENT_READ.size())));
+        // asking the selector for OP_READ: the selector's interest is a helper, the JDK's key is JDK I/O
+        List<String> interest = concat(List.of(NIO + "SelectorLoop.interest"), CLIENT_READ.subList(1, CLIENT_READ.size()));
+        assertEquals(Stage.READ, stage(List.of(), interest));
+        assertEquals(Stage.JDK_IO, stage(List.of("sun.nio.ch.EPollSelectorImpl.setEventOps",
+                "sun.nio.ch.SelectionKeyImpl.interestOpsOr"), interest));
+        assertEquals(Stage.JDK_IO, stage(List.of("sun.nio.ch.SocketDispatcher.read", "sun.nio.ch.IOUtil.readIntoNativeBuffer",
+                "sun.nio.ch.IOUtil.read", "sun.nio.ch.SocketChannelImpl.read"), CLIENT_READ.subList(1, CLIENT_READ.size())));
+        // the runtime under it is the same as on a server
+        assertEquals(Stage.PARSE, stage(List.of(HYBI + "FrameParser.readPayload", HYBI + "FrameParser.parse",
+                HYBI + "HybiDriver.parse"), CLIENT_READ));
+        assertEquals(Stage.MESSAGE, stage(List.of(HYBI + "MessageAssembler.deliver", HYBI + "MessageAssembler.frameEnd",
+                HYBI + "InboundMessages.frameEnd", HYBI + "HybiDriver$Frames.dataFrameEnd", HYBI + "FrameParser.endFrame",
+                HYBI + "FrameParser.readPayload", HYBI + "FrameParser.parse", HYBI + "HybiDriver.parse"), CLIENT_READ));
+        assertEquals(Stage.READ, stage(List.of(), CLIENT_READ));
+    }
+
+    @Test
+    void theClientsSelectorIsReadAndTheJdksSelectorIsJdkIo() {
+        assertEquals(Stage.READ, stage(List.of(), CLIENT_READY));
+        assertEquals(Stage.READ, stage(List.of(NIO + "SelectorLoop.runTasks"), CLIENT_SELECT.subList(1, CLIENT_SELECT.size())));
+        assertEquals(Stage.JDK_IO, stage(List.of("java.lang.invoke.VarHandleGuards.guard_LI_I",
+                "sun.nio.ch.SelectionKeyImpl.interestOpsAnd"), CLIENT_READY));
+        assertEquals(Stage.JDK_IO, stage(List.of("java.lang.Integer.equals", "java.util.HashMap.putVal",
+                "java.util.HashMap.putIfAbsent", "sun.nio.ch.EPollSelectorImpl.processUpdateQueue",
+                "sun.nio.ch.EPollSelectorImpl.doSelect", "sun.nio.ch.SelectorImpl.lockAndDoSelect"), CLIENT_SELECT));
+        // a readable socket handed to the executor: the hand-over is the read's
+        assertEquals(Stage.READ, stage(List.of("java.util.concurrent.SynchronousQueue.offer", POOL + ".execute",
+                NIO + "SocketTransport.execute", NIO + "SocketTransport.read"), CLIENT_READY));
+        // a writable one: the flush it has the executor run is the write's
+        assertEquals(Stage.WRITE, stage(List.of(NIO + "SocketWrites.flushLocked", NIO + "SocketWrites.flushWhenWritable",
+                NIO + "SocketTransport$$Lambda$88+0x00007f325c031a08.1147805916.run", POOL + ".runWorker",
+                POOL + "$Worker.run"), List.of("java.lang.Thread.run")));
+        // the executor's own frames, waiting for or spinning on a task, are no stage's
+        assertEquals(Stage.OTHER, stage(List.of("java.util.concurrent.SynchronousQueue$TransferStack.transfer",
+                "java.util.concurrent.SynchronousQueue.poll", POOL + ".getTask", POOL + ".runWorker", POOL + "$Worker.run"),
+                List.of("java.lang.Thread.run")));
+    }
+
+    @Test
+    void theClientsWritesAreWriteTheirCompletionsQueueAndTheSocketJdkIo() {
+        assertEquals(Stage.WRITE, stage(List.of(), CLIENT_FLUSH));
+        assertEquals(Stage.WRITE, stage(List.of(NIO + "SocketWrites$PendingWrite.done"), CLIENT_FLUSH));
+        assertEquals(Stage.JDK_IO, stage(List.of("java.nio.ByteBuffer.putBuffer", "java.nio.ByteBuffer.put",
+                "sun.nio.ch.IOUtil.write", "sun.nio.ch.IOUtil.write", "sun.nio.ch.SocketChannelImpl.write",
+                "java.nio.channels.SocketChannel.write"), CLIENT_FLUSH));
+        assertEquals(Stage.QUEUE, stage(List.of("java.util.concurrent.CompletableFuture$UniWhenComplete.tryFire",
+                "java.util.concurrent.CompletableFuture.postComplete", "java.util.concurrent.CompletableFuture.complete",
+                "dev.tether.runtime.io.SendStage.complete", "dev.tether.runtime.io.SendStage.settle",
+                "dev.tether.runtime.io.OutboundQueue$Callback.written", NIO + "SocketWrites.complete"),
+                CLIENT_FLUSH.subList(1, CLIENT_FLUSH.size())));
+        assertEquals(Stage.QUEUE, stage(List.of("dev.tether.runtime.io.OutboundQueue.peek",
+                "dev.tether.runtime.io.OutboundQueue.nextWrite"), CLIENT_FLUSH.subList(3, CLIENT_FLUSH.size())));
+        // whether the socket takes direct buffers (no TLS): the write's question
+        assertEquals(Stage.WRITE, stage(List.of("dev.tether.client.tls.TlsStack.isEmpty", NIO + "SocketTransport.lambda$write$0",
+                NIO + "SocketWrites.write"), CLIENT_FLUSH.subList(2, CLIENT_FLUSH.size())));
+    }
+
+    @Test
+    void theClientsSendIsQueueAndItsBackpressureCheckToo() {
+        assertEquals(Stage.QUEUE, stage(List.of(), CLIENT_ECHO_SEND));
+        assertEquals(Stage.QUEUE, stage(List.of(CONN + "WebSocketConnection.bufferedAmount", CONN + "MessageSender.overflows",
+                CONN + "MessageSender.send", CONN + "WebSocketConnection.sendData", CONN + "WebSocketConnection.sendBinary"),
+                CLIENT_ECHO_SEND));
+        assertEquals(Stage.APPLICATION, stage(List.of(), CLIENT_ECHO_SEND.subList(3, CLIENT_ECHO_SEND.size())));
+        assertEquals(Stage.MESSAGE, stage(List.of("java.lang.invoke.VarHandleGuards.guard_LI_I"),
+                CLIENT_ECHO_SEND.subList(10, CLIENT_ECHO_SEND.size())));
+    }
+
+    @Test
+    void theClientMasksWhatItSendsWithKeysFromSecureRandom() {
+        List<String> frame = concat(List.of(HYBI + "FrameWriter.write", HYBI + "OutboundMessages.writeFrames",
+                HYBI + "OutboundMessages.message", HYBI + "HybiDriver.message", HYBI + "HybiDriver.binary",
+                CONN + "WebSocketConnection.lambda$sendBinary$2",
+                CONN + "WebSocketConnection$$Lambda$67+0x00007f325c027130.274064559.test",
+                CONN + "MessageSender.writeMessage", CONN + "MessageSender.dispatch", CONN + "MessageSender.send",
+                CONN + "WebSocketConnection.sendData", CONN + "WebSocketConnection.sendBinary"), CLIENT_ECHO_SEND);
+        assertEquals(Stage.WRITE, stage(List.of(), frame));
+        // as recorded in C2: the copy the masking makes of a 1 MiB payload
+        assertEquals(Stage.UNMASK, stage(List.of("jdk.internal.misc.Unsafe.putLongUnaligned",
+                "java.lang.invoke.VarHandleByteArrayAsLongs$ArrayHandle.set", "java.lang.invoke.VarHandleGuards.guard_LIJ_V",
+                HYBI + "Masking.xor", HYBI + "Masking.mask"), frame));
+        // as recorded in C1: a batch of masking keys
+        assertEquals(Stage.UNMASK, stage(List.of("sun.security.provider.DigestBase.engineDigest",
+                "java.security.MessageDigest.digest", "sun.security.provider.SecureRandom.engineNextBytes",
+                "sun.security.provider.NativePRNG$RandomIO.implNextBytes", "sun.security.provider.NativePRNG.engineNextBytes",
+                "java.security.SecureRandom.nextBytes", "dev.tether.client.connect.MaskKeys.getAsInt"), frame));
+        // the handshake's key from the same SecureRandom is the connect step's
+        assertEquals(Stage.OTHER, stage(List.of("java.security.SecureRandom.nextBytes",
+                "dev.tether.handshake.ClientHandshake.<init>", "dev.tether.client.connect.ConnectAttempt.<init>",
+                "dev.tether.client.WebSocketClient.attempt"), List.of("java.lang.Thread.run")));
+    }
+
+    @Test
+    void theClientsTlsSessionsAreTlsWithTheJdksCodeUnderThem() {
+        // not recorded: the client benchmark runs ws:// (these are the client's wss:// paths, and the JDK's frames under them)
+        assertEquals(Stage.TLS, stage(List.of("com.sun.crypto.provider.GHASH.processBlocks",
+                "com.sun.crypto.provider.GaloisCounterMode$GCMEngine.doLastBlock",
+                "javax.crypto.Cipher.doFinal", "sun.security.ssl.SSLCipher$T13GcmReadCipherGenerator$GcmReadCipher.decrypt",
+                "sun.security.ssl.SSLEngineInputRecord.decodeInputRecord", "sun.security.ssl.SSLEngineImpl.unwrap",
+                "javax.net.ssl.SSLEngine.unwrap", "dev.tether.client.tls.TlsLayer.unwrap",
+                "dev.tether.client.tls.TlsStack.decode", NIO + "SocketTransport.deliverDecoded"),
+                CLIENT_READ.subList(2, CLIENT_READ.size())));
+        assertEquals(Stage.TLS, stage(List.of("sun.security.ssl.SSLEngineImpl.wrap", "javax.net.ssl.SSLEngine.wrap",
+                "dev.tether.client.tls.TlsLayer.wrap", "dev.tether.client.tls.TlsStack.encode",
+                NIO + "SocketTransport.lambda$write$0", NIO + "SocketTransport$$Lambda$90+0x00007f325c0320b8.1234.make",
+                NIO + "SocketWrites.write"), CLIENT_FLUSH.subList(2, CLIENT_FLUSH.size())));
+        assertEquals(Stage.TLS, stage(List.of("dev.tether.client.tls.TlsStack.handshakeBytes",
+                NIO + "SocketTransport.lambda$sendHandshake$1", NIO + "SocketWrites.send", NIO + "SocketTransport.sendHandshake"),
+                CLIENT_READ.subList(2, CLIENT_READ.size())));
+        // the read loop delivering what TLS decoded is still the read's
+        assertEquals(Stage.READ, stage(List.of(NIO + "SocketTransport.deliverDecoded"), CLIENT_READ.subList(2, CLIENT_READ.size())));
+    }
+
+    @Test
+    void theClientsConnectingAndClosingAreOther() {
+        // as recorded in C1: registering a new socket with the selector, and the upgrade after the TCP connect
+        assertEquals(Stage.OTHER, stage(List.of("java.util.concurrent.ConcurrentLinkedQueue.add", NIO + "SelectorLoop.execute",
+                NIO + "SelectorLoop.register", "dev.tether.client.connect.TcpConnect.connectNext",
+                "dev.tether.client.connect.TcpConnect.resolve"), List.of(POOL + ".runWorker", "java.lang.Thread.run")));
+        assertEquals(Stage.OTHER, stage(List.of("jdk.internal.misc.Unsafe.copyMemory", "dev.tether.client.connect.ConnectAttempt.upgrade",
+                "dev.tether.client.connect.ConnectAttempt.connected", "dev.tether.client.connect.TcpConnect.handOn"),
+                List.of(POOL + ".runWorker", "java.lang.Thread.run")));
+        assertEquals(Stage.OTHER, stage(List.of(NIO + "SocketTransport.closeChannel", NIO + "SocketTransport.afterFin",
+                NIO + "SocketTransport$1.outputShut", NIO + "SocketWrites.flushLocked"), CLIENT_FLUSH.subList(2, CLIENT_FLUSH.size())));
+        assertEquals(Stage.OTHER, stage(List.of(NIO + "SocketWrites.close", NIO + "SocketTransport.close",
+                "dev.tether.runtime.connection.TransportSide.close"), List.of("java.lang.Thread.run")));
+        // after our FIN, the selector dropping what still comes: closing, though the JDK's read in it is JDK I/O
+        assertEquals(Stage.OTHER, stage(List.of("java.nio.Buffer.clear", NIO + "SocketTransport.drain"), CLIENT_READY));
+        assertEquals(Stage.JDK_IO, stage(List.of("sun.nio.ch.SocketChannelImpl.read", NIO + "SocketTransport.drain"),
+                CLIENT_READY));
     }
 }
