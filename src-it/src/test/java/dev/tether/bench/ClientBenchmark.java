@@ -49,13 +49,20 @@ import java.util.function.ToDoubleFunction;
  * {@code --scenarios c1,c2,c3} {@code --batches N} (5) {@code --batch-seconds S} (5)
  * {@code --connections N} (C3's, 10,000) {@code --thread-budget N} (12,000: C3 stops a client whose
  * process has more threads, before it takes the machine's process ids; they are 32,768 here)
- * {@code --quick} (2 batches of 2 s, short warm-ups, 2,000 connections: for trying it out).
+ * {@code --quick} (2 batches of 2 s, short warm-ups, 2,000 connections: for trying it out)
+ * {@code --profile} (C1 and C2: JFR on Tether's client process over its measured batches, and per
+ * scenario a table of where its CPU goes by stage, per message in C1 and per MiB in C2: see
+ * {@link ProfileSummary}; every Java client then gets {@link Profiler#JVM_FLAGS}, and the recordings
+ * stay in {@code --profile-dir D}, by default {@code src-it/target/profile-client}). Profiling costs
+ * the profiled client CPU: the figures of a profiled run are not for publishing.
  * A client that fails, or cannot hold the connections, is reported with the reason, and the run goes on.
  */
 public final class ClientBenchmark {
     private static final List<String> ALL_CLIENTS;
     private static final List<String> JAVA_CLIENTS = ClientDriver.KINDS;
     private static final String NODE = "node-ws";
+    /** The client a profile records. */
+    private static final String TETHER = "tether";
     private static final List<String> JVM_FLAGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
     /** Extra client JVM flags, for profiling and experiments only (e.g. {@code -XX:StartFlightRecording=…}); never in published runs. */
     private static final String EXTRA_CLIENT_FLAGS = System.getenv().getOrDefault("BENCH_CLIENT_FLAGS", "");
@@ -81,10 +88,14 @@ public final class ClientBenchmark {
     private int threadBudget = 12_000;
     private double openTimeoutSeconds = 300;
     private double closeTimeoutSeconds = 120;
+    /** With --profile: records Tether's client during C1's and C2's measured batches. */
+    private Profiler profiler;
+    private Path profileDirectory = Path.of("src-it", "target", "profile-client");
 
     public static void main(String[] args) throws Exception {
         ClientBenchmark bench = new ClientBenchmark();
         Integer connections = null;
+        boolean profile = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> bench.clients = List.of(args[++i].split(","));
@@ -93,6 +104,8 @@ public final class ClientBenchmark {
                 case "--batch-seconds" -> bench.batchSeconds = Double.parseDouble(args[++i]);
                 case "--connections" -> connections = Integer.parseInt(args[++i]);
                 case "--thread-budget" -> bench.threadBudget = Integer.parseInt(args[++i]);
+                case "--profile" -> profile = true;
+                case "--profile-dir" -> bench.profileDirectory = Path.of(args[++i]);
                 case "--quick" -> {
                     bench.batches = 2;
                     bench.batchSeconds = 2;
@@ -111,13 +124,17 @@ public final class ClientBenchmark {
                 throw new IllegalArgumentException("unknown client " + client + "; known: " + ALL_CLIENTS);
             }
         }
+        if (profile) {
+            bench.profiler = new Profiler(bench.profileDirectory);
+        }
         bench.run();
     }
 
     private void run() throws Exception {
         out.printf(Locale.ROOT, "Machine: %d cores, %s %s, JDK %s, node %s; client JVM flags %s; pinned: %s%n",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"),
-                System.getProperty("java.version"), nodeVersion(), String.join(" ", JVM_FLAGS),
+                System.getProperty("java.version"), nodeVersion(), String.join(" ", JVM_FLAGS)
+                        + (profiler == null ? "" : " " + String.join(" ", Profiler.JVM_FLAGS) + " (--profile)"),
                 ChildProcess.PINNING ? "server (node ws echo) core 0, each client core 1" : "no (taskset missing)");
         out.println("Ratios: vs the best other Java client by the same figure, and vs node's ws client; throughput above 1"
                 + " is better, time, CPU and memory below 1.");
@@ -129,10 +146,12 @@ public final class ClientBenchmark {
                         running.put(kind, new Client(kind));
                     }
                     if (scenarios.contains("c1")) {
-                        echoScenario(server, running, "C1: 64-byte binary echo, 100 connections x 16 in flight", 100, 16, 64, warmupC1);
+                        echoScenario(server, running, "c1", "C1: 64-byte binary echo, 100 connections x 16 in flight", 100, 16,
+                                64, warmupC1);
                     }
                     if (scenarios.contains("c2")) {
-                        echoScenario(server, running, "C2: 1 MiB binary echo, 4 connections x 1 in flight", 4, 1, 1 << 20, warmupC2);
+                        echoScenario(server, running, "c2", "C2: 1 MiB binary echo, 4 connections x 1 in flight", 4, 1,
+                                1 << 20, warmupC2);
                     }
                 } finally {
                     for (Client c : running.values()) {
@@ -148,16 +167,20 @@ public final class ClientBenchmark {
 
     // ---- C1 and C2
 
+    /**
+     * One client's batch; {@code window} and {@code cost} (for a profile) are null for node's client,
+     * which does not report them.
+     */
     private record Batch(double messagesPerSecond, double megabytesPerSecond, long p50us, long p99us, double slowestToMedian,
-                         double cpu, double serverCpu) {
+                         double cpu, double serverCpu, ProfileSummary.Window window, ProfileSummary.Cost cost) {
         /** Client CPU microseconds per message. */
         double cpuPerMessage() {
             return cpu * 1e6 / messagesPerSecond;
         }
     }
 
-    private void echoScenario(Server server, Map<String, Client> running, String title, int conns, int inflight, int payload,
-                              double warmup) {
+    private void echoScenario(Server server, Map<String, Client> running, String id, String title, int conns, int inflight,
+                              int payload, double warmup) {
         out.println();
         out.println(title + " (warm-up " + warmup + " s each; " + batches + " batches of " + batchSeconds + " s, medians)");
         Map<String, String> failed = new LinkedHashMap<>();
@@ -166,6 +189,15 @@ public final class ClientBenchmark {
                 c.echo(server, conns, inflight, payload, warmup, 1);
             } catch (Exception e) {
                 failed.put(c.kind, "warm-up: " + e.getMessage());
+            }
+        }
+        Client profiled = profiler == null || failed.containsKey(TETHER) ? null : running.get(TETHER);
+        if (profiled != null) {
+            try {
+                profiler.start(profiled);
+            } catch (Exception e) {
+                out.println("profile: could not start recording " + TETHER + " (" + e.getMessage() + "); going on without");
+                profiled = null;
             }
         }
         Map<String, List<Batch>> results = new LinkedHashMap<>();
@@ -216,6 +248,41 @@ public final class ClientBenchmark {
         if (serverBound > 0.9) {
             out.printf(Locale.ROOT, "(the server's core was %.0f%% busy at most: near there the server bounds the throughput;"
                     + " compare CPU per message)%n", serverBound * 100);
+        }
+        if (profiled != null) {
+            profile(profiled, id, title, results.get(TETHER), payload);
+        }
+    }
+
+    /**
+     * Stops the recording of Tether's client and prints where its CPU went over all its measured batches
+     * together: the samples inside the batches' windows by stage, each stage's share of the user CPU in
+     * Java code per message (per MiB for messages of 1 MiB or more), then the JVM's own threads and the
+     * kernel. A failure is reported, and the run goes on.
+     */
+    private void profile(Client client, String id, String title, List<Batch> batches, int payload) {
+        boolean big = payload >= 1 << 20;
+        out.println("profile of " + TETHER + " (JFR execution samples every 1 ms over its measured batches; us/"
+                + (big ? "MiB" : "msg") + ": the stage's share of the samples times the client's user CPU in Java code per "
+                + (big ? "MiB echoed" : "message echoed") + ", summed over the batches; the JVM's own threads and the kernel"
+                + " from /proc). JFR cannot see inside the JVM's copy stubs (arraycopy, bulk ByteBuffer copies): their time"
+                + " goes to a nearby method inlined into the caller's compiled code:");
+        try {
+            Path recording = profiler.stop(client, id);
+            if (batches == null || batches.isEmpty() || batches.get(0).cost() == null) {
+                out.println("  no measured batch of " + TETHER + " to match the recording against (" + recording + ")");
+                return;
+            }
+            ProfileSummary.Cost cost = batches.stream().map(Batch::cost).reduce(ProfileSummary.Cost::plus).orElseThrow();
+            if (big) {
+                cost = new ProfileSummary.Cost(Math.round(cost.messages() * (payload / (double) (1 << 20))), cost.userNanos(),
+                        cost.jvmUserNanos(), cost.systemNanos());
+            }
+            ProfileSummary.read(recording, batches.stream().map(Batch::window).toList())
+                    .print(out, title.substring(0, title.indexOf(':')) + " " + TETHER + " (" + recording + ")", cost,
+                            ProfileSummary.Side.CLIENT, big ? ProfileSummary.Unit.MIB : ProfileSummary.Unit.MESSAGE);
+        } catch (Exception e) {
+            out.println("  FAILED (" + e.getMessage() + ")");
         }
     }
 
@@ -366,9 +433,12 @@ public final class ClientBenchmark {
 
     // ---- processes
 
-    /** The same flags for every client JVM. */
-    private static List<String> clientFlags() {
+    /** The same flags for every client JVM (with --profile, {@link Profiler#JVM_FLAGS} too). */
+    private List<String> clientFlags() {
         List<String> flags = new ArrayList<>(JVM_FLAGS);
+        if (profiler != null) {
+            flags.addAll(Profiler.JVM_FLAGS);
+        }
         if (!EXTRA_CLIENT_FLAGS.isBlank()) {
             flags.addAll(List.of(EXTRA_CLIENT_FLAGS.trim().split("\\s+")));
         }
@@ -447,9 +517,14 @@ public final class ClientBenchmark {
             }
             double secs = Double.parseDouble(f.get("seconds"));
             double messages = Long.parseLong(f.get("messages")) / secs;
+            boolean counted = f.containsKey("userNs"); // a Java client's; node's leaves them out
             return new Batch(messages, messages * payload / 1e6, Long.parseLong(f.get("p50us")), Long.parseLong(f.get("p99us")),
                     Double.parseDouble(f.get("slowest")) / Math.max(1e-9, Double.parseDouble(f.get("median"))),
-                    Double.parseDouble(f.get("cpu")), Double.parseDouble(f.get("serverCpu")));
+                    Double.parseDouble(f.get("cpu")), Double.parseDouble(f.get("serverCpu")),
+                    counted ? new ProfileSummary.Window(Long.parseLong(f.get("fromEpochUs")), Long.parseLong(f.get("toEpochUs")))
+                            : null,
+                    counted ? new ProfileSummary.Cost(Long.parseLong(f.get("messages")), Long.parseLong(f.get("userNs")),
+                            Long.parseLong(f.get("jvmUserNs")), Long.parseLong(f.get("systemNs"))) : null);
         }
 
         Map<String, String> open(Server s, int conns) throws Exception {

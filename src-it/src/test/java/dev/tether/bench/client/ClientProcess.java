@@ -1,6 +1,8 @@
 package dev.tether.bench.client;
 
+import dev.tether.bench.load.JvmThreads;
 import dev.tether.bench.load.LatencyHistogram;
+import dev.tether.bench.load.ProcessCounters;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,9 +33,13 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code echo <port> <connections> <inflight> <payloadBytes> <warmupSeconds> <seconds> <serverPid>}:
  *       opens the connections, keeps {@code inflight} binary messages outstanding on each (every echo
  *       sends the next), measures after the warm-up, then closes them →
- *       {@code RESULT messages=… seconds=… p50us=… p99us=… slowest=… median=… cpu=… serverCpu=… errors=… [error=…]}
+ *       {@code RESULT messages=… seconds=… p50us=… p99us=… slowest=… median=… cpu=… serverCpu=… errors=…
+ *       userNs=… systemNs=… jvmUserNs=… fromEpochUs=… toEpochUs=… [error=…]}
  *       (the slowest and the median connection's messages per second; CPU as a fraction of one core
- *       over the measured time)</li>
+ *       over the measured time; then, for a profile, this process's user and kernel CPU over it from
+ *       {@link ProcessCounters}, the user CPU of its JVM's own threads, see {@link JvmThreads}, and the
+ *       measured time in wall-clock time, to match a profile's samples against; node's client leaves
+ *       these out)</li>
  *   <li>{@code open <port> <connections> <window> <timeoutSeconds> <threadBudget>}: opens connections,
  *       {@code window} handshakes at a time, and keeps them idle →
  *       {@code OPENED opened=… millis=… cpuMillis=… threads=… [error=…]}; it stops early, saying why,
@@ -202,6 +209,10 @@ public final class ClientProcess {
         for (Echo e : echoes) {
             e.measureFromNow();
         }
+        long pid = ProcessHandle.current().pid();
+        ProcessCounters counters0 = ProcessCounters.of(pid);
+        long jvm0 = JvmThreads.userNanos(pid);
+        long fromEpochUs = epochMicros();
         long cpu0 = ownCpuNanos();
         long serverCpu0 = cpuNanosOf(serverPid);
         long measureStart = System.nanoTime();
@@ -216,6 +227,9 @@ public final class ClientProcess {
         long wall = System.nanoTime() - measureStart;
         double cpu = (ownCpuNanos() - cpu0) / (double) wall;
         double serverCpu = (cpuNanosOf(serverPid) - serverCpu0) / (double) wall;
+        long toEpochUs = epochMicros();
+        ProcessCounters counters = ProcessCounters.of(pid).since(counters0);
+        long jvm = JvmThreads.userNanos(pid) - jvm0;
         LatencyHistogram all = new LatencyHistogram();
         int errors = 0;
         Throwable firstError = null;
@@ -230,8 +244,10 @@ public final class ClientProcess {
         String problem = firstError != null ? oneLine(firstError) : closeProblem;
         double secs = wall / 1e9;
         return String.format(Locale.ROOT, "RESULT messages=%d seconds=%.3f p50us=%d p99us=%d slowest=%.1f median=%.1f cpu=%.3f"
-                        + " serverCpu=%.3f errors=%d%s", messages, secs, all.percentile(0.50), all.percentile(0.99),
+                        + " serverCpu=%.3f errors=%d userNs=%d systemNs=%d jvmUserNs=%d fromEpochUs=%d toEpochUs=%d%s",
+                messages, secs, all.percentile(0.50), all.percentile(0.99),
                 perConnection[0] / secs, perConnection[perConnection.length / 2] / secs, cpu, serverCpu, errors,
+                counters.userNanos(), counters.systemNanos(), jvm, fromEpochUs, toEpochUs,
                 problem == null ? "" : " error=" + problem);
     }
 
@@ -409,6 +425,11 @@ public final class ClientProcess {
         } catch (IOException e) {
             return "unknown";
         }
+    }
+
+    private static long epochMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
     }
 
     private static long ownCpuNanos() {
