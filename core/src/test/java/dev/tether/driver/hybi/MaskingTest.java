@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -227,6 +228,53 @@ class MaskingTest {
             assertArrayEquals(payload, remainingBytes(src.flip()), "src untouched");
             dst.flip().position(1);
             assertArrayEquals(referenceMask(payload, MASK, 0), remainingBytes(dst));
+        }
+    }
+
+    /** Lengths around the points where buffers without arrays are masked through one, in 4 KiB pieces. */
+    private static final int[] LONG_LENGTHS = {255, 256, 257, 4095, 4096, 4097, 3 * 4096 + 5};
+
+    static Stream<Arguments> everyKindLongLengthAndOffset() {
+        Stream.Builder<Arguments> rows = Stream.builder();
+        for (Kind kind : Kind.values()) {
+            for (int length : LONG_LENGTHS) {
+                for (int offset = 0; offset < 4; offset++) {
+                    rows.add(Arguments.of(kind, length, offset));
+                }
+            }
+        }
+        return rows.build();
+    }
+
+    @ParameterizedTest(name = "{0}, {1} bytes, mask offset {2}")
+    @MethodSource("everyKindLongLengthAndOffset")
+    void unmaskAgreesWithTheDefinitionAtLengthsMaskedThroughAnArray(Kind kind, int length, int offset) {
+        byte[] payload = randomBytes(length + 6, 41L * length + offset);
+        ByteBuffer buf = kind.wrap(payload);
+        buf.position(3).limit(3 + length); // inside a larger buffer: the bytes around stay as they are
+
+        Masking.unmask(buf, MASK, offset);
+
+        byte[] expected = payload.clone();
+        System.arraycopy(referenceMask(Arrays.copyOfRange(payload, 3, 3 + length), MASK, offset), 0, expected, 3, length);
+        assertArrayEquals(expected, remainingBytes(buf.position(0).limit(payload.length)));
+    }
+
+    @ParameterizedTest(name = "from {0} to {1}")
+    @MethodSource("everySourceAndDestinationKind")
+    void maskAgreesWithTheDefinitionAtLengthsMaskedThroughAnArray(Kind srcKind, Kind dstKind) {
+        for (int length : LONG_LENGTHS) {
+            byte[] payload = randomBytes(length, 43L + length);
+            for (ByteBuffer src : List.of(srcKind.wrap(payload), srcKind.wrap(payload).asReadOnlyBuffer())) {
+                ByteBuffer dst = dstKind.wrap(new byte[length + 2]);
+                dst.position(1);
+
+                Masking.mask(src, dst, MASK);
+
+                assertEquals(length, src.position(), "src position advances");
+                assertArrayEquals(payload, remainingBytes(src.flip()), "src untouched");
+                assertArrayEquals(referenceMask(payload, MASK, 0), remainingBytes(dst.flip().position(1)), length + " bytes");
+            }
         }
     }
 
