@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -287,10 +288,11 @@ public final class OutboundQueue {
             return first.buffers;
         }
         // Small frames behind a small one: one write for all of them.
-        List<ByteBuffer> gathered = new ArrayList<>(List.of(first.buffers));
+        List<ByteBuffer> gathered = new ArrayList<>(8);
+        Collections.addAll(gathered, first.buffers);
         while (next != null && next.size <= SMALL_FRAME && inFlightSize + next.size <= BATCH_BYTES) {
             poll();
-            gathered.addAll(List.of(next.buffers));
+            Collections.addAll(gathered, next.buffers);
             inFlightSize += next.size;
             if (next.done != null) {
                 inFlight.add(next.done);
