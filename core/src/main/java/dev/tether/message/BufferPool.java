@@ -82,6 +82,10 @@ public final class BufferPool {
      * @return the buffer, lent until {@link #release}; or null, and the caller allocates its own
      */
     public ByteBuffer take(int size) {
+        return take(size, List.of());
+    }
+
+    private ByteBuffer take(int size, List<ByteBuffer> inPlaceOf) {
         if (size < SMALLEST || size > largest) {
             return null;
         }
@@ -91,7 +95,8 @@ public final class BufferPool {
         synchronized (this) {
             buffer = free.get(sizeClass).poll();
             if (buffer == null) {
-                if (bytes + capacity > maxBytes && !dropFreeBuffers(bytes + capacity - maxBytes)) {
+                if (bytes + capacity > maxBytes && !dropFreeBuffers(bytes + capacity - maxBytes)
+                        && !forget(inPlaceOf, capacity)) {
                     return null;
                 }
                 bytes += capacity; // counted now, made below: allocating (and zeroing) takes no lock
@@ -111,6 +116,42 @@ public final class BufferPool {
             lent.add(buffer);
         }
         return buffer.clear().order(ByteOrder.BIG_ENDIAN).limit(size);
+    }
+
+    /** Under the lock: stops counting the lent buffers among {@code held} when that makes room for {@code capacity} more bytes; whether it did. */
+    private boolean forget(List<ByteBuffer> held, int capacity) {
+        long heldBytes = 0;
+        for (ByteBuffer b : held) {
+            if (lent.contains(b)) {
+                heldBytes += b.capacity();
+            }
+        }
+        long over = bytes - heldBytes + capacity - maxBytes;
+        if (heldBytes == 0 || (over > 0 && !dropFreeBuffers(over))) {
+            return false;
+        }
+        for (ByteBuffer b : held) {
+            if (lent.remove(b)) {
+                bytes -= b.capacity();
+            }
+        }
+        return true;
+    }
+
+    /**
+     * As {@link #take}, for a caller about to copy buffers this pool lent it into the new one: when
+     * the pool is at its bound only because of them, they stop counting, so that moving into one
+     * large buffer never needs room for both. Those are dropped, not freed for reuse (the caller
+     * reads them after this returns, then lets them go); when the new buffer fits beside them they
+     * stay lent, and the caller gives them back as usual.
+     *
+     * @param size      the bytes needed, as for {@link #take}
+     * @param inPlaceOf buffers this pool lent the caller, whose room the new buffer may take
+     * @return the buffer, lent until {@link #release}; or null, and the caller allocates its own (and
+     *         gives the held buffers back as usual: a buffer the pool no longer counts is ignored)
+     */
+    public ByteBuffer takeInPlaceOf(int size, List<ByteBuffer> inPlaceOf) {
+        return take(size, inPlaceOf);
     }
 
     /**

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,6 +116,34 @@ class BufferPoolTest {
         assertSame(lent, pool.take(MIB));
         assertNotSame(lent, pool.take(MIB), "it was not queued twice");
         assertEquals(2 * MIB, pool.bytes());
+    }
+
+    @Test
+    @DisplayName("takeInPlaceOf: beside the held buffers when there is room, in their place when only that fits, and not at all otherwise")
+    void takesInPlaceOfHeldBuffers() {
+        BufferPool pool = new BufferPool(true, MIB, MIB + 128 * KIB);
+        List<ByteBuffer> held = List.of(pool.take(64 * KIB), pool.take(64 * KIB));
+        ByteBuffer beside = pool.takeInPlaceOf(MIB, held);
+        assertNotNull(beside);
+        assertEquals(3, pool.lentCount(), "the held ones still lent");
+        pool.release(beside);
+
+        ByteBuffer other = pool.take(64 * KIB); // now the frame fits only where the held ones are
+        assertNull(pool.take(MIB));
+        pool.release(other);
+        ByteBuffer third = pool.take(64 * KIB);
+        assertNotNull(third);
+        List<ByteBuffer> three = List.of(held.get(0), held.get(1), third);
+        ByteBuffer inPlace = pool.takeInPlaceOf(MIB, three);
+        assertNotNull(inPlace);
+        assertEquals(1, pool.lentCount(), "the held ones stopped counting");
+        assertEquals(MIB, pool.bytes());
+        three.forEach(pool::release); // ignored: no longer the pool's
+        assertEquals(1, pool.lentCount());
+
+        ByteBuffer small = pool.take(64 * KIB);
+        assertNull(pool.takeInPlaceOf(MIB, List.of(small)), "one piece's room is not enough");
+        assertEquals(2, pool.lentCount(), "nothing changed");
     }
 
     @Test

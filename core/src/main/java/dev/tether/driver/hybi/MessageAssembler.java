@@ -29,11 +29,13 @@ import java.util.List;
  * <p>Given a {@link BufferPool}, a binary message that comes in one frame of a size the pool holds
  * is assembled in a buffer taken from it, handed to the sink as a loan: whoever ends up with it gives
  * it back. The buffer is taken once half the frame has arrived, so a peer that announces frames and
- * stalls holds no more of the pool than twice what it sent. Until then what arrives is kept in pieces
- * of {@value BufferPool#SMALLEST} bytes from the same pool, copied over once: an array grown to half
- * the frame would cost the JVM allocating, zeroing and collecting it (past half a G1 region, as a
- * humongous object) for every message, and copies at each growth. Other messages, and all of them
- * once the pool is at its bound, get buffers of their own.
+ * stalls holds no more of the pool than twice what it sent. Before that, from half a piece on, what
+ * arrives is kept in pieces of {@value BufferPool#SMALLEST} bytes from the same pool (which the
+ * buffer then takes the place of), copied over once: an array grown to half the frame would cost
+ * the JVM allocating, zeroing and collecting it (past half a G1 region, as a humongous object) for
+ * every message, and copies at each growth. Pieces and lent buffers are bounded by the pool, not
+ * counted against the budget. Other messages, and all of them once the pool is at its bound, get
+ * buffers of their own.
  */
 final class MessageAssembler {
 
@@ -186,25 +188,35 @@ final class MessageAssembler {
     /** Moves the frame to a pooled buffer, with what has arrived; without one, to a buffer of its own. */
     private void borrow() throws ProtocolException {
         lendable = false; // asked once
-        borrowed = lender.take((int) frameLength); // null when the pool is at its bound
+        borrowed = lender.takeInPlaceOf((int) frameLength, pieces == null ? List.of() : pieces); // null when the pool is at its bound
         if (borrowed == null) {
             piecesToOwnBuffer();
             return;
         }
-        for (int i = 0, at = 0; at < size; i++, at += BufferPool.SMALLEST) {
-            borrowed.put(at, pieces.get(i), 0, Math.min(BufferPool.SMALLEST, size - at));
+        if (buffer != null) { // less than half a piece had come
+            borrowed.put(0, buffer, 0, size);
+            buffer = null;
+            releaseMemory();
+        } else {
+            for (int i = 0, at = 0; at < size; i++, at += BufferPool.SMALLEST) {
+                borrowed.put(at, pieces.get(i), 0, Math.min(BufferPool.SMALLEST, size - at));
+            }
         }
         releasePieces();
     }
 
     /**
      * Keeps a chunk of a lendable frame's first half in pooled pieces; false, with the chunk left as
-     * it is, when the pool has no more (what arrived before moves to a buffer of its own, and the
-     * frame is not lent).
+     * it is, for the caller to keep in an array: before half a piece has arrived (so that the pool
+     * never holds more than twice what a peer sent), and when the pool has no more (what arrived
+     * before moves to an array, and the frame is not lent).
      */
     private boolean heldInPieces(ByteBuffer chunk) throws ProtocolException {
         int n = chunk.remaining();
         if (pieces == null) {
+            if (size + n < BufferPool.SMALLEST / 2) {
+                return false;
+            }
             pieces = new ArrayList<>(8);
         }
         while ((long) pieces.size() * BufferPool.SMALLEST < size + n) {
@@ -215,6 +227,11 @@ final class MessageAssembler {
                 return false;
             }
             pieces.add(piece);
+        }
+        if (buffer != null) { // what came before half a piece
+            pieces.get(0).put(0, buffer, 0, size);
+            buffer = null;
+            releaseMemory();
         }
         for (int from = chunk.position(), left = n; left > 0; ) {
             int at = size % BufferPool.SMALLEST;
@@ -228,13 +245,13 @@ final class MessageAssembler {
         return true;
     }
 
-    /** Copies what the pieces hold to a buffer of this assembler's own, counted against the budget, and gives them back. */
+    /** Copies what the pieces hold (if what has come is there, not still in the array) to a buffer of this assembler's own, counted against the budget, and gives them back. */
     private void piecesToOwnBuffer() throws ProtocolException {
         if (pieces == null) {
             return;
         }
         try {
-            if (size > 0) {
+            if (buffer == null && size > 0) {
                 ensureCapacity(size, frameLength);
                 for (int i = 0, at = 0; at < size; i++, at += BufferPool.SMALLEST) {
                     pieces.get(i).get(0, buffer, at, Math.min(BufferPool.SMALLEST, size - at));

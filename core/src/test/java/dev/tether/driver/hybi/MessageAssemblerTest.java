@@ -239,17 +239,19 @@ class MessageAssemblerTest {
     }
 
     @Test
-    @DisplayName("before half a lendable frame has arrived, it is held in 64 KiB pieces from the pool, whatever the chunks' sizes; no array of its own")
+    @DisplayName("before half a lendable frame has arrived, it is held in 64 KiB pieces from the pool from half a piece on, whatever the chunks' sizes; no array of its own")
     void firstHalfInPooledPieces() throws Exception {
         BufferPool pool = new BufferPool(true, MIB, 64 * MIB);
         List<Message> delivered = new ArrayList<>();
         MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool, MemoryBudget.of(64 * MIB));
         byte[] payload = new byte[MIB];
         new Random(21).nextBytes(payload);
-        int[] chunks = {1, 65_535, 2, 100_000, 31_000}; // across pieces' edges; 196,538 bytes in all, under half
 
         assembler.frameStart(Opcode.BINARY, true, 0, MIB);
-        int at = 0;
+        assembler.payload(ByteBuffer.wrap(payload, 0, 1));
+        assertEquals(0, pool.lentCount(), "one byte takes nothing from the pool");
+        int at = 1;
+        int[] chunks = {65_535, 2, 100_000, 31_000}; // across pieces' edges; 196,538 bytes in all, under half
         for (int chunk : chunks) {
             assembler.payload(ByteBuffer.wrap(payload, at, chunk));
             at += chunk;
@@ -261,6 +263,103 @@ class MessageAssemblerTest {
 
         assertEquals(ByteBuffer.wrap(payload), delivered.get(0).payload());
         assertEquals(1, pool.lentCount(), "only the message's buffer is still lent");
+    }
+
+    @ParameterizedTest(name = "{0} bytes")
+    @CsvSource({"1", "1000", "32767"})
+    @DisplayName("a peer that sends less than half a piece of a large frame and stalls holds nothing of the pool, only an array counted against the budget")
+    void underHalfAPieceTakesNothingFromThePool(int sent) throws Exception {
+        BufferPool pool = new BufferPool(true, MIB, 64 * MIB);
+        MemoryBudget budget = MemoryBudget.of(64 * MIB);
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> { }, pool, budget);
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        assembler.payload(ByteBuffer.wrap(new byte[sent]));
+
+        assertEquals(0, pool.bytes());
+        assertTrue(budget.reserved() >= sent && budget.reserved() <= 2L * sent + 4 * KIB, "reserved " + budget.reserved());
+        assembler.discard();
+        assertEquals(0, budget.reserved());
+    }
+
+    @Test
+    @DisplayName("the lent buffer takes the place of the frame's pieces: a pool with room for the frame alone lends it")
+    void theLentBufferTakesThePiecesPlace() throws Exception {
+        BufferPool pool = new BufferPool(true, MIB, MIB);
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool, MemoryBudget.of(64 * MIB));
+        byte[] payload = new byte[MIB];
+        new Random(25).nextBytes(payload);
+
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        for (int at = 0; at < MIB; at += 64 * KIB) {
+            assembler.payload(ByteBuffer.wrap(payload, at, 64 * KIB));
+        }
+        assembler.frameEnd(true);
+
+        assertTrue(delivered.get(0).payload().isDirect(), "lent");
+        assertEquals(ByteBuffer.wrap(payload), delivered.get(0).payload());
+        assertEquals(1, pool.lentCount());
+        assertEquals(MIB, pool.bytes(), "the pieces no longer count");
+    }
+
+    @Test
+    @DisplayName("what came before half a piece moves with the frame: to the pieces, or straight to the lent buffer when one chunk brings the frame to half")
+    void bytesKeptInTheArrayMoveWithTheFrame() throws Exception {
+        BufferPool pool = new BufferPool(true, MIB, 64 * MIB);
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool, MemoryBudget.of(64 * MIB));
+        byte[] payload = new byte[MIB];
+        new Random(27).nextBytes(payload);
+        int[][] splits = {{10_000, 30_000, MIB - 40_000}, {10_000, 600_000, MIB - 610_000}};
+        for (int[] chunks : splits) {
+            delivered.clear();
+            assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+            int at = 0;
+            for (int chunk : chunks) {
+                assembler.payload(ByteBuffer.wrap(payload, at, chunk));
+                at += chunk;
+            }
+            assembler.frameEnd(true);
+
+            assertTrue(delivered.get(0).payload().isDirect(), "lent");
+            assertEquals(ByteBuffer.wrap(payload), delivered.get(0).payload());
+            pool.release(delivered.get(0).payload());
+            assertEquals(0, pool.lentCount());
+        }
+    }
+
+    @Test
+    @DisplayName("a pool with nothing to give when the pieces would start leaves the frame in its array")
+    void noPieceForWhatTheArrayHolds() throws Exception {
+        BufferPool pool = new BufferPool(true, MIB, 0);
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool, MemoryBudget.of(64 * MIB));
+        byte[] payload = new byte[MIB];
+        new Random(29).nextBytes(payload);
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        assembler.payload(ByteBuffer.wrap(payload, 0, 10_000));
+        assembler.payload(ByteBuffer.wrap(payload, 10_000, 30_000));
+        assembler.payload(ByteBuffer.wrap(payload, 40_000, MIB - 40_000));
+        assembler.frameEnd(true);
+
+        assertFalse(delivered.get(0).payload().isDirect());
+        assertEquals(ByteBuffer.wrap(payload), delivered.get(0).payload());
+    }
+
+    @Test
+    @DisplayName("when the pool runs out and the budget cannot take what the pieces held, the message fails and the pieces go back")
+    void piecesGoBackWhenTheirArrayIsRefused() throws Exception {
+        BufferPool pool = new BufferPool(true, MIB, 192 * KIB); // three pieces
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> { }, pool, MemoryBudget.of(100 * KIB));
+        assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+        for (int at = 0; at < 192 * KIB; at += 64 * KIB) {
+            assembler.payload(ByteBuffer.wrap(new byte[64 * KIB]));
+        }
+        assertEquals(3, pool.lentCount());
+
+        ProtocolException refused = assertThrows(ProtocolException.class, () -> assembler.payload(ByteBuffer.wrap(new byte[64 * KIB])));
+        assertTrue(refused.closeCode() == CloseCodes.MESSAGE_TOO_BIG || refused.closeCode() == CloseCodes.TRY_AGAIN_LATER, "code " + refused.closeCode());
+        assertEquals(0, pool.lentCount());
     }
 
     @Test

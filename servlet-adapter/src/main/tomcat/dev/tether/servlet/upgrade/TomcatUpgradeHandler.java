@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -211,13 +212,18 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     /**
      * Reads what the socket has, up to the buffer's room. Tomcat's own read stops at the size of its
      * socket buffer ({@code socket.appReadBufSize}, 8 KiB by default) even when the caller's buffer is
-     * larger, so a large message took eight times the reads; when Tomcat's buffer holds nothing, the
-     * bytes are read from its channel (which decrypts, under TLS) as Tomcat itself would, without
-     * that cap. Tomcat takes the same path for a buffer at least as large as its own.
+     * larger, so a large message took eight times the reads; on the NIO connector, when Tomcat's
+     * buffer holds nothing, the bytes are read from its channel as Tomcat itself would, without that
+     * cap. Tomcat takes the same path for a buffer at least as large as its own, which under TLS is
+     * what keeps a record's decryption from overflowing the buffer (TLS still reads a record at a
+     * time). The NIO2 connector keeps Tomcat's read.
      */
     private static int read(SocketWrapperBase<?> s, ByteBuffer buffer) throws IOException {
         if (s instanceof NioEndpoint.NioSocketWrapper nio && nio.getSocketBufferHandler().isReadBufferEmpty()
                 && buffer.remaining() >= nio.getSocketBufferHandler().getReadBuffer().capacity()) {
+            if (nio.isClosed()) {
+                throw new ClosedChannelException(); // as Tomcat's read: a failure, not the peer's end
+            }
             int n = nio.getSocket().read(buffer);
             nio.updateLastRead();
             return n;
