@@ -7,15 +7,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The load benchmark: Tether on embedded Jetty 12.1 and Tomcat 11 beside Jetty's and Tomcat's own
- * WebSocket stacks and node's {@code ws}, each server in its own JVM (or node) with identical flags,
+ * WebSocket stacks and node's {@code ws}, and beside floors that show what is out of any library's reach:
+ * {@code jvm-floor} (S1, S2, S3), the smallest WebSocket echo a JVM can run, on plain NIO without a
+ * container or a library ({@link dev.tether.bench.server.JvmFloorEcho}), and S3's {@code tomcat-floor},
+ * Tomcat's handshake and upgraded connection with nothing of a WebSocket library kept
+ * ({@link dev.tether.bench.server.UpgradeFloor}). Each server in its own JVM (or node) with identical flags,
  * pinned to core 0; one load generator JVM pinned to core 1. JVMs are warmed up first, then batches
  * run in turn on every server, and each figure is the median over batches (ratios: median of the
  * per-batch ratios; S3, whose servers run one at a time, the ratio of the medians). Run on demand,
@@ -23,8 +29,11 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>mvn -B -pl src-it -am -Pload test-compile exec:exec [-Dbench.args="--quick"]</pre>
  *
- * Options: {@code --servers a,b,…} {@code --sse-servers a,b,…} {@code --idle-servers a,b,…} (S3's; by default
- * the servers plus {@code tomcat-floor} after {@code tomcat-own}) {@code --scenarios s1,s2,s3,s4,s5} {@code --batches N}
+ * Options: {@code --servers a,b,…} (S1's and S2's; by default Tether on both containers, both containers' own
+ * stacks and {@code node-ws}, and in S2 also {@code jvm-floor}: it is the yardstick of S2's target, and costs
+ * S2 one more server's turn; given, the same servers run both) {@code --sse-servers a,b,…} {@code --idle-servers a,b,…} (S3's; by default
+ * the servers plus {@code tomcat-floor} after {@code tomcat-own})
+ * {@code --scenarios s1,s2,s3,s4,s5} {@code --batches N}
  * {@code --batch-seconds S} {@code --quick} (2 batches of 2 s, short warm-up: for trying it out); S5's
  * {@code --churn-servers a,b,…} {@code --steady N} {@code --churners N} {@code --tick-ms T} {@code --churn-window N} (churners connecting at once);
  * {@code --profile} (S1 and S2: JFR on the Tether servers over the measured batches, and per server a table of
@@ -39,6 +48,8 @@ import java.util.function.ToDoubleFunction;
  */
 public final class LoadBenchmark {
     private static final List<String> ALL_SERVERS = List.of("tether-jetty", "jetty-own", "tether-tomcat", "tomcat-own", "node-ws");
+    /** No container, no library: the smallest WebSocket echo on plain NIO (see {@link dev.tether.bench.server.JvmFloorEcho}). */
+    private static final String JVM_FLOOR = "jvm-floor";
     /**
      * Handshakes the generator keeps in progress while opening S3's connections: enough to keep the
      * server's core busy, and below every server's accept backlog (Jetty's default is the JDK's 50,
@@ -49,6 +60,8 @@ public final class LoadBenchmark {
 
     private final PrintStream out = System.out;
     private List<String> servers = ALL_SERVERS;
+    /** Whether --servers gave {@link #servers}: then S1 and S2 run exactly those. */
+    private boolean serversGiven;
     private List<String> scenarios = List.of("s1", "s2", "s3", "s4", "s5");
     /** S3's servers; null for {@link #servers} with Tomcat's upgrade floor beside Tomcat's own. */
     private List<String> idleServers;
@@ -80,7 +93,10 @@ public final class LoadBenchmark {
         boolean profile = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--servers" -> bench.servers = List.of(args[++i].split(","));
+                case "--servers" -> {
+                    bench.servers = List.of(args[++i].split(","));
+                    bench.serversGiven = true;
+                }
                 case "--sse-servers" -> bench.sseServers = List.of(args[++i].split(","));
                 case "--idle-servers" -> bench.idleServers = List.of(args[++i].split(","));
                 case "--scenarios" -> bench.scenarios = List.of(args[++i].split(","));
@@ -124,16 +140,22 @@ public final class LoadBenchmark {
             if (scenarios.contains("s1") || scenarios.contains("s2")) {
                 List<ServerProcess> running = new ArrayList<>();
                 try {
-                    for (String kind : servers) {
+                    Set<String> kinds = new LinkedHashSet<>();
+                    for (String id : List.of("s1", "s2")) {
+                        if (scenarios.contains(id)) {
+                            kinds.addAll(echoServers(id));
+                        }
+                    }
+                    for (String kind : kinds) {
                         running.add(server(kind, false));
                     }
                     if (scenarios.contains("s1")) {
-                        echoScenario(generator, running, "s1", "S1: 64-byte text echo, 100 connections x 16 in flight",
-                                100, 16, 64, true, warmupS1);
+                        echoScenario(generator, echoServers(running, "s1"), "s1",
+                                "S1: 64-byte text echo, 100 connections x 16 in flight", 100, 16, 64, true, warmupS1);
                     }
                     if (scenarios.contains("s2")) {
-                        echoScenario(generator, running, "s2", "S2: 1 MiB binary echo, 4 connections x 2 in flight",
-                                4, 2, 1 << 20, false, warmupS2);
+                        echoScenario(generator, echoServers(running, "s2"), "s2",
+                                "S2: 1 MiB binary echo, 4 connections x 2 in flight", 4, 2, 1 << 20, false, warmupS2);
                     }
                 } finally {
                     for (ServerProcess s : running) {
@@ -154,6 +176,22 @@ public final class LoadBenchmark {
     }
 
     // ---- S1 and S2
+
+    /** The servers of S1 or S2: those of --servers, or by default {@link #ALL_SERVERS} and in S2 {@link #JVM_FLOOR} too. */
+    private List<String> echoServers(String scenario) {
+        if (serversGiven || !scenario.equals("s2")) {
+            return servers;
+        }
+        List<String> kinds = new ArrayList<>(servers);
+        kinds.add(JVM_FLOOR);
+        return kinds;
+    }
+
+    /** Of the servers running, those of {@code scenario}. */
+    private List<ServerProcess> echoServers(List<ServerProcess> running, String scenario) {
+        List<String> kinds = echoServers(scenario);
+        return running.stream().filter(s -> kinds.contains(s.name)).toList();
+    }
 
     private record Batch(double messagesPerSecond, double megabytesPerSecond, long p50us, long p99us,
                          double slowestToMedian, double genCpu, double serverCpu, PerMessage server,
@@ -184,15 +222,19 @@ public final class LoadBenchmark {
                         .add(generator.echo(s, connections, inflight, payload, text, 1, batchSeconds));
             }
         }
-        out.printf(Locale.ROOT, "%-14s %12s %10s %8s %8s %14s %10s %10s %14s %14s%n", "server", "msgs/s", "MB/s",
-                "p50 ms", "p99 ms", "slowest/median", "server CPU", "gen CPU", "vs jetty-own", "vs tomcat-own");
+        // The floor's column only when it ran: without it, the table is as it always was.
+        boolean floor = results.containsKey(JVM_FLOOR);
+        out.printf(Locale.ROOT, "%-14s %12s %10s %8s %8s %14s %10s %10s %14s %14s%s%n", "server", "msgs/s", "MB/s",
+                "p50 ms", "p99 ms", "slowest/median", "server CPU", "gen CPU", "vs jetty-own", "vs tomcat-own",
+                floor ? String.format(Locale.ROOT, " %14s", "vs " + JVM_FLOOR) : "");
         for (Map.Entry<String, List<Batch>> e : results.entrySet()) {
             List<Batch> r = e.getValue();
-            out.printf(Locale.ROOT, "%-14s %12.0f %10.1f %8.2f %8.2f %14.2f %10.2f %10.2f %14s %14s%n", e.getKey(),
+            out.printf(Locale.ROOT, "%-14s %12.0f %10.1f %8.2f %8.2f %14.2f %10.2f %10.2f %14s %14s%s%n", e.getKey(),
                     median(r, Batch::messagesPerSecond), median(r, Batch::megabytesPerSecond),
                     median(r, b -> b.p50us() / 1000.0), median(r, b -> b.p99us() / 1000.0),
                     median(r, Batch::slowestToMedian), median(r, Batch::serverCpu), median(r, Batch::genCpu),
-                    ratio(results, e.getKey(), "jetty-own"), ratio(results, e.getKey(), "tomcat-own"));
+                    ratio(results, e.getKey(), "jetty-own"), ratio(results, e.getKey(), "tomcat-own"),
+                    floor ? String.format(Locale.ROOT, " %14s", ratio(results, e.getKey(), JVM_FLOOR)) : "");
         }
         out.println("per message echoed, on the server (medians over batches): CPU in user and kernel mode, read and"
                 + " write system calls, context switches (waits: a thread blocked; preemptions: one was descheduled)");

@@ -36,8 +36,10 @@ import java.util.logging.Logger;
  * {@code contexts} ({@code CONTEXTS <n>}: {@link PerMessageDeflate#compressionContextsInUse()}); for SSE,
  * {@code publish <seconds>} (S4: {@code PUBLISHED events=… subscribers=…}) and {@code tick <seconds>
  * <intervalMillis> <subscribers>} (S5: {@code TICKED ticks=… subscribers=… slowestPublishUs=…}, see {@link #tick}).
- * Kinds: {@code tether-jetty}, {@code tether-tomcat}, {@code jetty-own}, {@code tomcat-own}, and for S3
- * {@code tomcat-floor} (an upgraded connection that no library keeps anything for: see {@link UpgradeFloor}).
+ * Kinds: {@code tether-jetty}, {@code tether-tomcat}, {@code jetty-own}, {@code tomcat-own}; for S3
+ * {@code tomcat-floor} (an upgraded connection that no library keeps anything for: see {@link UpgradeFloor});
+ * and {@code jvm-floor}, no container and no library, the smallest WebSocket echo a JVM can run on plain
+ * NIO (S1, S2 and S3: see {@link JvmFloorEcho}; of the commands, {@code heap} and {@code gcpeak} only).
  * {@code broker-jetty} is the broker benchmark's node ({@link BrokerNode}): {@code --broker local} or
  * {@code --broker redis=<uri>} (required), {@code --key-prefix <p>} for Redis's keys and channels (default
  * {@code tether:}), and the command {@code await-members ws|sse <count>} ({@code MEMBERS ws=… sse=…}, this node's members of each topic,
@@ -93,6 +95,7 @@ public final class BenchServer {
         AutoCloseable server = brokerNode != null ? brokerNode::close : switch (kind) {
             case "tether-jetty", "jetty-own", "jetty-async" -> jetty(kind);
             case "tether-tomcat", "tomcat-own", "tomcat-floor" -> tomcat(kind);
+            case "jvm-floor" -> jvmFloor();
             default -> throw new IllegalArgumentException("unknown server kind: " + kind);
         };
         BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -243,6 +246,13 @@ public final class BenchServer {
         server.start();
         System.out.println("READY " + connector.getLocalPort());
         return server::stop;
+    }
+
+    /** {@code jvm-floor}: {@link JvmFloorEcho}, no container. */
+    private static AutoCloseable jvmFloor() throws Exception {
+        JvmFloorEcho echo = JvmFloorEcho.start();
+        System.out.println("READY " + echo.port());
+        return echo;
     }
 
     private static AutoCloseable tomcat(String kind) throws Exception {
