@@ -19,9 +19,9 @@ import java.util.function.ToDoubleFunction;
  * The load benchmark: Tether on embedded Jetty 12.1 and Tomcat 11 beside Jetty's and Tomcat's own
  * WebSocket stacks and node's {@code ws}, and beside floors that show what is out of any library's reach:
  * {@code jvm-floor} (S1, S2, S3), the smallest WebSocket echo a JVM can run, on plain NIO without a
- * container or a library ({@link dev.tether.bench.server.JvmFloorEcho}), and S3's {@code tomcat-floor},
- * Tomcat's handshake and upgraded connection with nothing of a WebSocket library kept
- * ({@link dev.tether.bench.server.UpgradeFloor}). Each server in its own JVM (or node) with identical flags,
+ * container or a library ({@link dev.tether.bench.server.JvmFloorEcho}), and S3's {@code jetty-floor} and
+ * {@code tomcat-floor}, each container's handshake and upgraded connection with nothing of a WebSocket
+ * library kept ({@link dev.tether.bench.server.UpgradeFloor}). Each server in its own JVM (or node) with identical flags,
  * pinned to core 0; one load generator JVM pinned to core 1. JVMs are warmed up first, then batches
  * run in turn on every server, and each figure is the median over batches (ratios: median of the
  * per-batch ratios; S3, whose servers run one at a time, the ratio of the medians). Run on demand,
@@ -32,7 +32,7 @@ import java.util.function.ToDoubleFunction;
  * Options: {@code --servers a,b,…} (S1's and S2's; by default Tether on both containers, both containers' own
  * stacks and {@code node-ws}, and in S2 also {@code jvm-floor}: it is the yardstick of S2's target, and costs
  * S2 one more server's turn; given, the same servers run both) {@code --sse-servers a,b,…} {@code --idle-servers a,b,…} (S3's; by default
- * the servers plus {@code tomcat-floor} after {@code tomcat-own})
+ * the servers plus {@code jetty-floor} after {@code jetty-own} and {@code tomcat-floor} after {@code tomcat-own})
  * {@code --scenarios s1,s2,s3,s4,s5} {@code --batches N}
  * {@code --batch-seconds S} {@code --quick} (2 batches of 2 s, short warm-up: for trying it out); S5's
  * {@code --churn-servers a,b,…} {@code --steady N} {@code --churners N} {@code --tick-ms T} {@code --churn-window N} (churners connecting at once);
@@ -63,7 +63,7 @@ public final class LoadBenchmark {
     /** Whether --servers gave {@link #servers}: then S1 and S2 run exactly those. */
     private boolean serversGiven;
     private List<String> scenarios = List.of("s1", "s2", "s3", "s4", "s5");
-    /** S3's servers; null for {@link #servers} with Tomcat's upgrade floor beside Tomcat's own. */
+    /** S3's servers; null for {@link #servers} with each container's upgrade floor beside its own stack. */
     private List<String> idleServers;
     private List<String> sseServers = List.of("tether-jetty", "jetty-own", "jetty-async", "tether-tomcat");
     private int subscribers = 1000;
@@ -300,9 +300,11 @@ public final class LoadBenchmark {
      * (on one core the JIT is still compiling the handshake path after 10,000 handshakes), and the
      * warm figure is the median of {@link #batches} further rounds. The servers run one after another
      * (each holds 10,000 connections), so the ratio is of the medians. Memory is also given as a
-     * ratio to the same container's own stack, and on Tomcat beside {@code tomcat-floor}: an upgraded
-     * connection that no library keeps anything for, the least any library on the servlet path can
-     * hold, so that what Tether itself adds per connection is the difference.
+     * ratio to the same container's own stack, and on each container beside its floor
+     * ({@code jetty-floor}, {@code tomcat-floor}): the container's handshake and an upgraded connection
+     * that no library keeps anything for, the least any library on that container can hold and the
+     * fastest it can open, so that what Tether itself adds per connection is the difference, and the
+     * floor's open time against node's is what the container alone costs.
      */
     private void idleScenario(Generator generator) throws Exception {
         out.println();
@@ -349,11 +351,28 @@ public final class LoadBenchmark {
                     row.warm().serverCpu(), row.warm().genCpu(), row.rss(), row.heap(), own == null || own == row ? ""
                             : String.format(Locale.ROOT, "%.3f/%.3fx", row.rss() / own.rss(), row.heap() / own.heap()));
         });
-        Row tether = rows.get("tether-tomcat");
-        Row floor = rows.get("tomcat-floor");
-        if (tether != null && floor != null) {
-            out.printf(Locale.ROOT, "Tether's own share on Tomcat (tether-tomcat - tomcat-floor): RSS %.1f KiB, heap %.1f KiB"
-                    + " per connection%n", tether.rss() - floor.rss(), tether.heap() - floor.heap());
+        Row node = rows.get(ServerProcess.NODE);
+        for (String container : List.of("Jetty", "Tomcat")) {
+            String tetherKind = "tether-" + container.toLowerCase(Locale.ROOT);
+            String floorKind = container.toLowerCase(Locale.ROOT) + "-floor";
+            Row tether = rows.get(tetherKind);
+            Row floor = rows.get(floorKind);
+            if (tether != null && floor != null) {
+                out.printf(Locale.ROOT, "Tether's own share on %s (%s - %s): RSS %.1f KiB, heap %.1f KiB per connection%n",
+                        container, tetherKind, floorKind, tether.rss() - floor.rss(), tether.heap() - floor.heap());
+            }
+            if (floor != null && (tether != null || node != null)) {
+                List<String> ratios = new ArrayList<>();
+                if (tether != null) {
+                    ratios.add(String.format(Locale.ROOT, "%s / %s %.2fx", tetherKind, floorKind,
+                            tether.warm().seconds() / floor.warm().seconds()));
+                }
+                if (node != null) {
+                    ratios.add(String.format(Locale.ROOT, "%s / %s %.2fx", floorKind, ServerProcess.NODE,
+                            floor.warm().seconds() / node.warm().seconds()));
+                }
+                out.println("Warm open time on " + container + ": " + String.join(", ", ratios));
+            }
         }
     }
 
@@ -393,9 +412,11 @@ public final class LoadBenchmark {
             return idleServers;
         }
         List<String> kinds = new ArrayList<>(servers);
-        int own = kinds.indexOf("tomcat-own");
-        if (own >= 0) {
-            kinds.add(own + 1, "tomcat-floor");
+        for (String container : List.of("jetty", "tomcat")) {
+            int own = kinds.indexOf(container + "-own");
+            if (own >= 0 && !kinds.contains(container + "-floor")) {
+                kinds.add(own + 1, container + "-floor");
+            }
         }
         return kinds;
     }

@@ -37,9 +37,10 @@ import java.util.logging.Logger;
  * {@code publish <seconds>} (S4: {@code PUBLISHED events=… subscribers=…}) and {@code tick <seconds>
  * <intervalMillis> <subscribers>} (S5: {@code TICKED ticks=… subscribers=… slowestPublishUs=…}, see {@link #tick}).
  * Kinds: {@code tether-jetty}, {@code tether-tomcat}, {@code jetty-own}, {@code tomcat-own}; for S3
- * {@code tomcat-floor} (an upgraded connection that no library keeps anything for: see {@link UpgradeFloor});
- * and {@code jvm-floor}, no container and no library, the smallest WebSocket echo a JVM can run on plain
- * NIO (S1, S2 and S3: see {@link JvmFloorEcho}; of the commands, {@code heap} and {@code gcpeak} only).
+ * {@code tomcat-floor} and {@code jetty-floor} (an upgraded connection that no library keeps anything for,
+ * the container's handshake and takeover alone: see {@link UpgradeFloor}); and {@code jvm-floor}, no
+ * container and no library, the smallest WebSocket echo a JVM can run on plain NIO (S1, S2 and S3: see
+ * {@link JvmFloorEcho}; of the commands, {@code heap} and {@code gcpeak} only).
  * {@code broker-jetty} is the broker benchmark's node ({@link BrokerNode}): {@code --broker local} or
  * {@code --broker redis=<uri>} (required), {@code --key-prefix <p>} for Redis's keys and channels (default
  * {@code tether:}), and the command {@code await-members ws|sse <count>} ({@code MEMBERS ws=… sse=…}, this node's members of each topic,
@@ -93,7 +94,7 @@ public final class BenchServer {
         }
         BrokerNode brokerNode = node;
         AutoCloseable server = brokerNode != null ? brokerNode::close : switch (kind) {
-            case "tether-jetty", "jetty-own", "jetty-async" -> jetty(kind);
+            case "tether-jetty", "jetty-own", "jetty-async", "jetty-floor" -> jetty(kind);
             case "tether-tomcat", "tomcat-own", "tomcat-floor" -> tomcat(kind);
             case "jvm-floor" -> jvmFloor();
             default -> throw new IllegalArgumentException("unknown server kind: " + kind);
@@ -225,6 +226,8 @@ public final class BenchServer {
         context.addServlet(sseHolder, "/sse");
         if (tether) {
             context.addServlet(new ServletHolder(stream ? new TetherPipeEcho() : new TetherEcho(deflate)), "/echo");
+        } else if (kind.equals("jetty-floor")) {
+            context.addServlet(new ServletHolder(new UpgradeFloor(UpgradeFloor.Route.CONTAINER)), "/echo");
         } else {
             JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
                 if (stream) {
@@ -281,7 +284,7 @@ public final class BenchServer {
         if (kind.equals("tether-tomcat")) {
             Tomcat.addServlet(context, "echo", stream ? new TetherPipeEcho() : new TetherEcho(deflate)).addMapping("/echo");
         } else if (kind.equals("tomcat-floor")) {
-            Tomcat.addServlet(context, "echo", new UpgradeFloor()).addMapping("/echo");
+            Tomcat.addServlet(context, "echo", new UpgradeFloor(UpgradeFloor.Route.PORTABLE)).addMapping("/echo");
         } else {
             // Tomcat runs filters (WsFilter does the upgrade) only for a mapped request: map a default servlet.
             Tomcat.addServlet(context, "default", new org.apache.catalina.servlets.DefaultServlet()).addMapping("/");
