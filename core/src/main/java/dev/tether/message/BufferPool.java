@@ -82,10 +82,22 @@ public final class BufferPool {
      * @return the buffer, lent until {@link #release}; or null, and the caller allocates its own
      */
     public ByteBuffer take(int size) {
-        return take(size, List.of());
+        return take(size, List.of(), true);
     }
 
-    private ByteBuffer take(int size, List<ByteBuffer> inPlaceOf) {
+    /**
+     * As {@link #take}, but only from what the pool has to spare: a free buffer of the size, or room
+     * under the bound; never by dropping free buffers of other sizes, which the next large message
+     * would then have to make again.
+     *
+     * @param size the bytes needed, as for {@link #take}
+     * @return the buffer, lent until {@link #release}; or null
+     */
+    public ByteBuffer takeSpare(int size) {
+        return take(size, List.of(), false);
+    }
+
+    private ByteBuffer take(int size, List<ByteBuffer> inPlaceOf, boolean dropping) {
         if (size < SMALLEST || size > largest) {
             return null;
         }
@@ -95,7 +107,7 @@ public final class BufferPool {
         synchronized (this) {
             buffer = free.get(sizeClass).poll();
             if (buffer == null) {
-                if (bytes + capacity > maxBytes && !dropFreeBuffers(bytes + capacity - maxBytes)
+                if (bytes + capacity > maxBytes && !(dropping && dropFreeBuffers(bytes + capacity - maxBytes))
                         && !forget(inPlaceOf, capacity)) {
                     return null;
                 }
@@ -151,7 +163,7 @@ public final class BufferPool {
      *         gives the held buffers back as usual: a buffer the pool no longer counts is ignored)
      */
     public ByteBuffer takeInPlaceOf(int size, List<ByteBuffer> inPlaceOf) {
-        return take(size, inPlaceOf);
+        return take(size, inPlaceOf, true);
     }
 
     /**

@@ -29,7 +29,8 @@ import java.util.List;
  * <p>Given a {@link BufferPool}, a binary message that comes in one frame of a size the pool holds
  * is assembled in a buffer taken from it, handed to the sink as a loan: whoever ends up with it gives
  * it back. The buffer is taken once half the frame has arrived, so a peer that announces frames and
- * stalls holds no more of the pool than twice what it sent. Before that, from half a piece on, what
+ * stalls holds no more of the pool than twice what it sent, rounded up to the pool's sizes (powers of
+ * two: up to four times, for a frame just past one). Before that, from half a piece on, what
  * arrives is kept in pieces of {@value BufferPool#SMALLEST} bytes from the same pool (which the
  * buffer then takes the place of), copied over once: an array grown to half the frame would cost
  * the JVM allocating, zeroing and collecting it (past half a G1 region, as a humongous object) for
@@ -78,6 +79,8 @@ final class MessageAssembler {
     private boolean lendable;
     /** What has arrived of a lendable frame before it moves to {@link #borrowed}: full pooled pieces, then the last one; null before the first. */
     private List<ByteBuffer> pieces;
+    /** The pool had no piece to spare for this frame: its first half stays in the array. */
+    private boolean noPieces;
     private int size;
     private byte[] retainedTextBuffer;
 
@@ -117,6 +120,7 @@ final class MessageAssembler {
         frameFin = fin;
         lendable = lender != null && opcode == Opcode.BINARY && fin && rsv == 0
                 && length >= BufferPool.SMALLEST && length <= lender.largest();
+        noPieces = false;
     }
 
     void payload(ByteBuffer chunk) throws ProtocolException {
@@ -208,11 +212,15 @@ final class MessageAssembler {
     /**
      * Keeps a chunk of a lendable frame's first half in pooled pieces; false, with the chunk left as
      * it is, for the caller to keep in an array: before half a piece has arrived (so that the pool
-     * never holds more than twice what a peer sent), and when the pool has no more (what arrived
-     * before moves to an array, and the frame is not lent).
+     * never holds more than twice what a peer sent), and when the pool has no piece to spare (what
+     * arrived before moves to the array, where the rest of the first half goes too; at half the
+     * frame may still take a free buffer of its size).
      */
     private boolean heldInPieces(ByteBuffer chunk) throws ProtocolException {
         int n = chunk.remaining();
+        if (noPieces) {
+            return false;
+        }
         if (pieces == null) {
             if (size + n < BufferPool.SMALLEST / 2) {
                 return false;
@@ -220,9 +228,9 @@ final class MessageAssembler {
             pieces = new ArrayList<>(8);
         }
         while ((long) pieces.size() * BufferPool.SMALLEST < size + n) {
-            ByteBuffer piece = lender.take(BufferPool.SMALLEST);
+            ByteBuffer piece = lender.takeSpare(BufferPool.SMALLEST); // never at the cost of a free buffer the frame could take
             if (piece == null) {
-                lendable = false;
+                noPieces = true;
                 piecesToOwnBuffer();
                 return false;
             }

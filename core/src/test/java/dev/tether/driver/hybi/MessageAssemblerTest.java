@@ -3,6 +3,7 @@ package dev.tether.driver.hybi;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -326,6 +327,28 @@ class MessageAssemblerTest {
             pool.release(delivered.get(0).payload());
             assertEquals(0, pool.lentCount());
         }
+    }
+
+    @Test
+    @DisplayName("a pool at its bound lends the next frame the buffer the last one gave back: pieces never make the pool drop it")
+    void piecesNeverCostTheFrameItsFreeBuffer() throws Exception {
+        BufferPool pool = new BufferPool(true, MIB, MIB);
+        List<Message> delivered = new ArrayList<>();
+        MessageAssembler assembler = new MessageAssembler(64 * MIB, (message, utf8Checked) -> delivered.add(message), pool, MemoryBudget.of(64 * MIB));
+        byte[] payload = new byte[MIB];
+        new Random(31).nextBytes(payload);
+        for (int frame = 0; frame < 2; frame++) {
+            assembler.frameStart(Opcode.BINARY, true, 0, MIB);
+            for (int at = 0; at < MIB; at += 64 * KIB) {
+                assembler.payload(ByteBuffer.wrap(payload, at, 64 * KIB));
+            }
+            assembler.frameEnd(true);
+            assertEquals(ByteBuffer.wrap(payload), delivered.get(frame).payload());
+            pool.release(delivered.get(frame).payload());
+        }
+
+        assertSame(delivered.get(0).payload(), delivered.get(1).payload(), "the same buffer, not a new one");
+        assertEquals(MIB, pool.bytes());
     }
 
     @Test
