@@ -198,13 +198,9 @@ final class MessageAssembler {
             return;
         }
         if (buffer != null) { // less than half a piece had come
-            borrowed.put(0, buffer, 0, size);
-            buffer = null;
-            releaseMemory();
+            moveArrayTo(borrowed);
         } else {
-            for (int i = 0, at = 0; at < size; i++, at += BufferPool.SMALLEST) {
-                borrowed.put(at, pieces.get(i), 0, Math.min(BufferPool.SMALLEST, size - at));
-            }
+            copyPiecesTo(borrowed);
         }
         releasePieces();
     }
@@ -237,9 +233,7 @@ final class MessageAssembler {
             pieces.add(piece);
         }
         if (buffer != null) { // what came before half a piece
-            pieces.get(0).put(0, buffer, 0, size);
-            buffer = null;
-            releaseMemory();
+            moveArrayTo(pieces.get(0));
         }
         for (int from = chunk.position(), left = n; left > 0; ) {
             int at = size % BufferPool.SMALLEST;
@@ -261,13 +255,25 @@ final class MessageAssembler {
         try {
             if (buffer == null && size > 0) {
                 ensureCapacity(size, frameLength);
-                for (int i = 0, at = 0; at < size; i++, at += BufferPool.SMALLEST) {
-                    pieces.get(i).get(0, buffer, at, Math.min(BufferPool.SMALLEST, size - at));
-                }
+                copyPiecesTo(ByteBuffer.wrap(buffer));
             }
         } finally {
             releasePieces();
         }
+    }
+
+    /** Copies the {@link #size} bytes the pieces hold to the start of {@code to}. */
+    private void copyPiecesTo(ByteBuffer to) {
+        for (int i = 0, at = 0; at < size; i++, at += BufferPool.SMALLEST) {
+            to.put(at, pieces.get(i), 0, Math.min(BufferPool.SMALLEST, size - at));
+        }
+    }
+
+    /** Moves the {@link #size} bytes the array holds to the start of {@code to}, and lets the array go. */
+    private void moveArrayTo(ByteBuffer to) {
+        to.put(0, buffer, 0, size);
+        buffer = null;
+        releaseMemory();
     }
 
     private void releasePieces() {
