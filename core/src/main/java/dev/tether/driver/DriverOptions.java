@@ -84,7 +84,8 @@ public final class DriverOptions {
         this.fragmentSize = builder.fragmentSize;
         this.messageMemory = builder.messageMemory;
         this.sendFrameSize = builder.sendFrameSize;
-        this.extensionContext = new ExtensionContext(role, maxMessageLength, messageMemory);
+        this.extensionContext = builder.extensionContext != null ? builder.extensionContext
+                : new ExtensionContext(role, maxMessageLength, messageMemory);
     }
 
     /**
@@ -239,6 +240,7 @@ public final class DriverOptions {
         b.sendFrameSize(sendFrameSize);
         b.extensions.addAll(extensions);
         b.headers.putAll(headers);
+        b.extensionContext = extensionContext; // role and limits unchanged: the connections keep sharing it
         return b.build();
     }
 
@@ -254,6 +256,8 @@ public final class DriverOptions {
         private int fragmentSize = DEFAULT_FRAGMENT_SIZE;
         private MemoryBudget messageMemory = MemoryBudget.shared();
         private int sendFrameSize = DEFAULT_SEND_FRAME_SIZE;
+        /** Set only by {@link DriverOptions#withProtocols}: the options it copies from keep their context. */
+        private ExtensionContext extensionContext;
 
         private Builder(Role role) {
             this.role = Objects.requireNonNull(role, "role");

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,5 +71,11 @@ class DriverOptionsTest {
         assertEquals(10, options.fragmentSize());
         assertEquals(20, options.sendFrameSize());
         assertEquals("http://example.com", options.headers().get("Origin"));
+    }
+
+    @Test
+    void withProtocolsKeepsTheExtensionContextItsConnectionsShare() {
+        DriverOptions options = DriverOptions.builder(Role.SERVER).protocols("a").build();
+        assertSame(options.extensionContext(), options.withProtocols("b").extensionContext());
     }
 }
