@@ -14,7 +14,18 @@ import java.util.function.Consumer;
  * {@link Extensions} negotiates what goes in here and checks it is not closed before each use.
  */
 final class ActiveSessions {
-    private final List<Binding> bindings = new ArrayList<>();
+    /** None: shared by every connection without extensions, so it cannot be added to. */
+    static final ActiveSessions NONE = new ActiveSessions(List.of());
+
+    private final List<Binding> bindings;
+
+    ActiveSessions() {
+        this(new ArrayList<>(2));
+    }
+
+    private ActiveSessions(List<Binding> bindings) {
+        this.bindings = bindings;
+    }
 
     void add(Binding binding) {
         bindings.add(binding);
@@ -26,10 +37,6 @@ final class ActiveSessions {
 
     List<Binding> all() {
         return bindings;
-    }
-
-    void clear() {
-        bindings.clear();
     }
 
     boolean isEmpty() {

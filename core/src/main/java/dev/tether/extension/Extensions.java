@@ -34,13 +34,11 @@ public final class Extensions {
 
     private final List<Extension> supported;
     private final ExtensionContext context;
-    /** Nothing agreed, shared: most connections negotiate no extension, and hold nothing for them. */
-    private static final ActiveSessions NONE_ACTIVE = new ActiveSessions();
 
     /** Made with the first reservation. */
     private RsvReservations reservations;
-    /** The sessions in pipeline order; {@link #NONE_ACTIVE} until the first is agreed. */
-    private ActiveSessions active = NONE_ACTIVE;
+    /** The sessions in pipeline order; the shared {@link ActiveSessions#NONE} until the first is agreed (most connections agree none). */
+    private ActiveSessions active = ActiveSessions.NONE;
     /** Every session created and not yet closed, active or merely offered; an ArrayList from the first one. */
     private List<Binding> open = List.of();
     private State state = State.NEW;
@@ -216,7 +214,7 @@ public final class Extensions {
             reservations = new RsvReservations();
         }
         reservations.reserve(extension);
-        if (active == NONE_ACTIVE) {
+        if (active == ActiveSessions.NONE) {
             active = new ActiveSessions();
         }
         active.add(binding);
@@ -383,7 +381,7 @@ public final class Extensions {
     /** A negotiation step failed: nothing negotiated survives it. */
     private void failAndRethrow(RuntimeException e) {
         state = State.CLOSED;
-        active = NONE_ACTIVE;
+        active = ActiveSessions.NONE;
         RuntimeException closeFailure = closeEach(new ArrayList<>(open));
         if (closeFailure != null) {
             e.addSuppressed(closeFailure);

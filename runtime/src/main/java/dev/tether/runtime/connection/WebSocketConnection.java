@@ -62,7 +62,7 @@ public final class WebSocketConnection implements WebSocket {
     final BufferPool lender;
     final ConnectionOptions options;
     private final HandshakeInfo handshake;
-    /** Made on first use when none was given; written once, under lock. */
+    /** Made on first use when none was given: written once, by compare-and-set, without the lock. */
     private volatile Map<String, Object> attributes;
     private final Driver driver;
     /**
