@@ -24,8 +24,9 @@ import java.util.Map;
  *
  * <p>It is kept for the connection's life, by every idle connection too, so it is kept compact:
  * the path, the remote address and every header name and value, the request's and then the 101's,
- * are one string with the ends of its pieces beside it (one string instead of a dozen; of the
- * fixed start of an RFC 6455 response, only the accept value), and the URI and the address are
+ * are one string with the ends of its pieces beside it (one string instead of a dozen; common
+ * names and values, the 101's fixed ones among them, one {@link HeaderCodes} character each), and
+ * the URI and the address are
  * parsed when first asked for. Nothing is read from the request after the
  * constructor.
  */
@@ -33,9 +34,6 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     private static final int PATH = 0;
     private static final int REMOTE_IP = 1;
     private static final int FIRST_HEADER = 2;
-    /** How every RFC 6455 response begins, before the {@code Sec-WebSocket-Accept} value. */
-    private static final List<String> STANDARD_RESPONSE_START =
-            List.of("Upgrade", "websocket", "Connection", "Upgrade", "Sec-WebSocket-Accept");
 
     // The three parts of a PackedPieces, kept as fields here: an object of its own would be one
     // more per idle connection.
@@ -47,12 +45,6 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     private final boolean coded;
     /** The piece where the response's headers start. */
     private final int firstResponseHeader;
-    /**
-     * Whether the response began as every RFC 6455 one does, {@code Upgrade: websocket},
-     * {@code Connection: Upgrade} and {@code Sec-WebSocket-Accept}: then only the accept value is
-     * kept, as the first response piece, and the names and the fixed values are put back when asked.
-     */
-    private final boolean standardResponseStart;
     private final String query;
     private final List<HttpCookie> cookies;
     private final int remotePort;
@@ -92,11 +84,8 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
             }
         }
         this.firstResponseHeader = packed.count();
-        this.standardResponseStart = responseHeaders.size() >= STANDARD_RESPONSE_START.size() + 1
-                && responseHeaders.subList(0, STANDARD_RESPONSE_START.size()).equals(STANDARD_RESPONSE_START);
-        int from = standardResponseStart ? STANDARD_RESPONSE_START.size() : 0; // then the accept value comes first
-        for (int i = from; i < responseHeaders.size(); i++) {
-            packed.add(responseHeaders.get(i));
+        for (String piece : responseHeaders) { // the 101's fixed names and values are one code each
+            packed.add(piece);
         }
         this.pieces = packed.text();
         this.ends = packed.ends();
@@ -137,15 +126,7 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
     /** Built on each call, as {@link #headers()}. */
     @Override
     public Map<String, List<String>> responseHeaders() {
-        if (!standardResponseStart) {
-            return map(firstResponseHeader, pieceCount());
-        }
-        List<String> all = new ArrayList<>(STANDARD_RESPONSE_START);
-        all.add(piece(firstResponseHeader)); // the accept value
-        for (int i = firstResponseHeader + 1; i < pieceCount(); i++) {
-            all.add(piece(i));
-        }
-        return map(all);
+        return map(firstResponseHeader, pieceCount());
     }
 
     @Override
@@ -203,15 +184,6 @@ public final class ServletHandshakeInfo implements HandshakeInfo {
         Map<String, List<String>> all = new LinkedHashMap<>();
         for (int i = from; i < to; i += 2) {
             all.computeIfAbsent(piece(i), n -> new ArrayList<>(1)).add(piece(i + 1));
-        }
-        return unmodifiable(all);
-    }
-
-    /** The headers of {@code namesAndValues} (name, value, name, value …), names as sent, in order. */
-    private static Map<String, List<String>> map(List<String> namesAndValues) {
-        Map<String, List<String>> all = new LinkedHashMap<>();
-        for (int i = 0; i < namesAndValues.size(); i += 2) {
-            all.computeIfAbsent(namesAndValues.get(i), n -> new ArrayList<>(1)).add(namesAndValues.get(i + 1));
         }
         return unmodifiable(all);
     }
