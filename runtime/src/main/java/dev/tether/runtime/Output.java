@@ -26,6 +26,18 @@ public interface Output {
         }
 
         /**
+         * A {@link Output#writeFrames} write ended early, at the end of a frame, after its first
+         * {@code bytes} bytes: those have left for the socket, and the buffers of the frames after
+         * them are untouched and the caller's again, to be written by a later write. Only an output
+         * whose {@link Output#endsWritesBetweenFrames()} is true calls it.
+         *
+         * @param bytes how many of the write's bytes have left: the length of its first frames, at least one
+         */
+        default void writtenUpTo(long bytes) {
+            throw new UnsupportedOperationException("only a write of frames ends early");
+        }
+
+        /**
          * The write failed; the buffers are the caller's again.
          *
          * @param error why the write failed
@@ -43,4 +55,31 @@ public interface Output {
      * @param callback told once, when every byte has left or the write has failed
      */
     void write(ByteBuffer[] buffers, WriteCallback callback);
+
+    /**
+     * Whether {@link #writeFrames} may end a write between two of its frames: then a caller can hand
+     * it every frame it holds, and bytes it must write soon (a pong) wait at most for the end of the
+     * frame the socket filled up in, not for all of them.
+     *
+     * @return true if {@link #writeFrames} ends early when the socket is full; false by default
+     */
+    default boolean endsWritesBetweenFrames() {
+        return false;
+    }
+
+    /**
+     * Writes several frames, as {@link #write} does, except that an output that
+     * {@link #endsWritesBetweenFrames() ends writes between frames} writes only as many of them as the
+     * socket takes without waiting, then the rest of the frame it stopped in (waiting for the socket
+     * as {@link #write} does), and ends there, with {@link WriteCallback#writtenUpTo}, unless every
+     * byte went; the first frame is always written whole. By default, a {@link #write} of them all.
+     *
+     * @param buffers the frames' bytes, in order
+     * @param frameEnds for each frame, in order, the index in {@code buffers} after its last buffer;
+     *        the last is {@code buffers.length}
+     * @param callback told once: every byte has left, the write ended after some of its frames, or it failed
+     */
+    default void writeFrames(ByteBuffer[] buffers, int[] frameEnds, WriteCallback callback) {
+        write(buffers, callback);
+    }
 }

@@ -15,7 +15,10 @@ import java.util.concurrent.Executor;
 /**
  * The bytes waiting to be written to one connection, handed to its {@link Output} (a transport) one write at a
  * time. Pings and pongs go ahead of queued data frames; the close frame, queued last, stays last.
- * Small frames queued together go in one write (the transport gathers them). A frame's completion is
+ * Small frames queued together go in one write (the transport gathers them); so do large ones, up to
+ * {@link #GATHER_BYTES}, for a transport that {@link Output#endsWritesBetweenFrames() ends a write
+ * between frames} when the socket is full, so that a ping queued meanwhile still waits for one frame
+ * at most. A frame's completion is
  * fulfilled when the transport reports its write done, i.e. when its bytes have left for the socket,
  * and failed if the connection fails first (by {@link SendStage#settle}, so chains of sends stay flat).
  *
@@ -41,13 +44,17 @@ public final class OutboundQueue {
         void writeFailed(Throwable error);
     }
 
-    private record Entry(ByteBuffer[] buffers, long size, CompletableFuture<Void> done) {
+    private record Entry(ByteBuffer[] buffers, long size, CompletableFuture<Void> done, boolean control) {
     }
 
     /** Frames up to this size go in one write with the small ones queued behind them. */
     static final int SMALL_FRAME = 2 * 1024;
     /** The most bytes of small frames in one write. */
     static final int BATCH_BYTES = 16 * 1024;
+    /** The most bytes of frames of any size in one write, for a transport that ends writes between frames. */
+    static final int GATHER_BYTES = 1024 * 1024;
+    /** The most frames in one such write. */
+    static final int GATHER_FRAMES = 64;
     /** A read's batch holds back at most this much: past it, the queue is written as usual. */
     static final int BATCH_HOLD_BYTES = 4 * BATCH_BYTES;
     /**
@@ -74,6 +81,12 @@ public final class OutboundQueue {
     private long inFlightSize;
     /** Of those, the bytes the transport already said have left ({@link Output.WriteCallback#progressed}). */
     private long inFlightProgress;
+    /**
+     * When the write in progress is of several frames to a transport that may end it between them:
+     * its entries, in order, and where each one's buffers end; null otherwise.
+     */
+    private List<Entry> inFlightFrames;
+    private int[] inFlightFrameEnds;
     /** The thread whose flushes wait for the end of its batch ({@link #beginBatch}); null when none. */
     private volatile Thread batching;
     /** See {@link #heldSince()}; set by the batching thread, cleared by it or by {@link BatchWatch}. */
@@ -107,7 +120,7 @@ public final class OutboundQueue {
         for (ByteBuffer b : buffers) {
             size += b.remaining();
         }
-        Entry entry = new Entry(buffers, size, done);
+        Entry entry = new Entry(buffers, size, done, kind == WireOutput.Kind.CONTROL);
         Throwable failed;
         synchronized (this) {
             failed = failure;
@@ -244,6 +257,7 @@ public final class OutboundQueue {
         while (true) {
             Output to;
             ByteBuffer[] buffers;
+            int[] frameEnds;
             synchronized (this) {
                 if (transport == null || failure != null || inFlight != null) {
                     return; // the write in progress goes on when it completes
@@ -253,10 +267,15 @@ public final class OutboundQueue {
                     break;
                 }
                 to = transport;
+                frameEnds = inFlightFrameEnds;
                 writer = Thread.currentThread();
                 completedInline = false;
             }
-            to.write(buffers, callback);
+            if (frameEnds != null) {
+                to.writeFrames(buffers, frameEnds, callback);
+            } else {
+                to.write(buffers, callback);
+            }
             boolean goOn;
             synchronized (this) {
                 if (writer == Thread.currentThread()) { // not a write another thread's callback began meanwhile
@@ -280,8 +299,13 @@ public final class OutboundQueue {
         inFlight = new ArrayList<>(2);
         inFlightSize = first.size;
         inFlightProgress = 0;
+        inFlightFrames = null;
+        inFlightFrameEnds = null;
         if (first.done != null) {
             inFlight.add(first.done);
+        }
+        if (transport.endsWritesBetweenFrames()) {
+            return gatherFrames(first);
         }
         Entry next = first.size <= SMALL_FRAME ? peek() : null;
         if (next == null || next.size > SMALL_FRAME) {
@@ -300,6 +324,42 @@ public final class OutboundQueue {
             next = peek();
         }
         return gathered.toArray(new ByteBuffer[0]);
+    }
+
+    /**
+     * Under the lock: {@code first} and the frames queued behind it, up to {@link #GATHER_BYTES} and
+     * {@link #GATHER_FRAMES}, as one write that the transport may end between any two of them.
+     */
+    private ByteBuffer[] gatherFrames(Entry first) {
+        Entry next = peek();
+        if (next == null || inFlightSize + next.size > GATHER_BYTES) {
+            return first.buffers;
+        }
+        List<Entry> frames = new ArrayList<>(4);
+        frames.add(first);
+        int bufferCount = first.buffers.length;
+        while (next != null && inFlightSize + next.size <= GATHER_BYTES && frames.size() < GATHER_FRAMES) {
+            poll();
+            frames.add(next);
+            bufferCount += next.buffers.length;
+            inFlightSize += next.size;
+            if (next.done != null) {
+                inFlight.add(next.done);
+            }
+            next = peek();
+        }
+        ByteBuffer[] buffers = new ByteBuffer[bufferCount];
+        int[] ends = new int[frames.size()];
+        int at = 0;
+        for (int i = 0; i < ends.length; i++) {
+            ByteBuffer[] own = frames.get(i).buffers;
+            System.arraycopy(own, 0, buffers, at, own.length);
+            at += own.length;
+            ends[i] = at;
+        }
+        inFlightFrames = frames;
+        inFlightFrameEnds = ends;
+        return buffers;
     }
 
     /** Under the lock: the queue {@code kind} goes in, made when first needed. */
@@ -338,8 +398,52 @@ public final class OutboundQueue {
                     return; // aborted meanwhile: already failed
                 }
                 inFlight = null;
+                inFlightFrames = null;
+                inFlightFrameEnds = null;
                 buffered -= inFlightSize;
                 written += inFlightSize - inFlightProgress;
+                inline = writer == Thread.currentThread();
+                completedInline = inline;
+            }
+            if (!done.isEmpty()) {
+                SendStage.settle(pool, done, null);
+            }
+            if (!inline) {
+                flush();
+            }
+        }
+
+        @Override
+        public void writtenUpTo(long bytes) {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            boolean inline;
+            synchronized (OutboundQueue.this) {
+                List<Entry> frames = inFlightFrames;
+                if (inFlight == null || frames == null) {
+                    return; // aborted meanwhile: already failed
+                }
+                int doneFrames = 0;
+                long doneBytes = 0;
+                while (doneFrames < frames.size() && doneBytes + frames.get(doneFrames).size <= bytes) {
+                    Entry e = frames.get(doneFrames++);
+                    doneBytes += e.size;
+                    if (e.done != null) {
+                        done.add(e.done);
+                    }
+                }
+                if (doneBytes != bytes || doneFrames == 0) {
+                    throw new IllegalStateException("a write of frames ended after " + bytes
+                            + " bytes, not at the end of one of its frames");
+                }
+                for (int i = frames.size() - 1; i >= doneFrames; i--) { // the rest go back where they were, in order
+                    Entry e = frames.get(i);
+                    queueFor(e.control ? WireOutput.Kind.CONTROL : WireOutput.Kind.DATA).addFirst(e);
+                }
+                inFlight = null;
+                inFlightFrames = null;
+                inFlightFrameEnds = null;
+                buffered -= doneBytes;
+                written += doneBytes - Math.min(inFlightProgress, doneBytes);
                 inline = writer == Thread.currentThread();
                 completedInline = inline;
             }

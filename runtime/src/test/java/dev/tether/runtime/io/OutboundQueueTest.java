@@ -16,6 +16,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import static dev.tether.runtime.io.OutboundQueue.BATCH_BYTES;
+import static dev.tether.runtime.io.OutboundQueue.GATHER_BYTES;
+import static dev.tether.runtime.io.OutboundQueue.GATHER_FRAMES;
 import static dev.tether.runtime.io.OutboundQueue.SMALL_FRAME;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OutboundQueueTest {
 
-    /** One write the queue handed to the output. */
-    private record Write(ByteBuffer[] buffers, Thread thread) {
+    /** One write the queue handed to the output; {@code frameEnds} null unless a write of frames. */
+    private record Write(ByteBuffer[] buffers, Thread thread, int[] frameEnds) {
         /** The bytes of this write, its buffers in order (left as they are). */
         byte[] bytes() {
             return concat(buffers);
@@ -48,6 +50,8 @@ class OutboundQueueTest {
     private static final class FakeOutput implements Output {
         final List<Write> writes = new ArrayList<>();
         boolean completesAtOnce;
+        /** Whether it says it ends writes between frames (then the queue gathers large frames). */
+        boolean endsBetweenFrames;
         /** Whether to note the stack depth of each write. */
         boolean measuresStack;
         int shallowestStack = Integer.MAX_VALUE;
@@ -56,8 +60,23 @@ class OutboundQueueTest {
 
         @Override
         public void write(ByteBuffer[] buffers, WriteCallback callback) {
+            begin(buffers, callback, null);
+        }
+
+        @Override
+        public boolean endsWritesBetweenFrames() {
+            return endsBetweenFrames;
+        }
+
+        @Override
+        public void writeFrames(ByteBuffer[] buffers, int[] frameEnds, WriteCallback callback) {
+            assertTrue(endsBetweenFrames, "a write of frames to an output that writes them all");
+            begin(buffers, callback, frameEnds);
+        }
+
+        private void begin(ByteBuffer[] buffers, WriteCallback callback, int[] frameEnds) {
             assertNull(inProgress, "a write before the callback of the one in progress");
-            writes.add(new Write(buffers, Thread.currentThread()));
+            writes.add(new Write(buffers, Thread.currentThread(), frameEnds));
             if (measuresStack) {
                 int depth = stackDepth();
                 shallowestStack = Math.min(shallowestStack, depth);
@@ -79,6 +98,14 @@ class OutboundQueueTest {
             assertNotNull(callback, "no write in progress");
             inProgress = null;
             callback.written();
+        }
+
+        /** The write of frames in progress ended after its first {@code bytes} bytes. */
+        void endWriteAfter(long bytes) {
+            WriteCallback callback = inProgress;
+            assertNotNull(callback, "no write in progress");
+            inProgress = null;
+            callback.writtenUpTo(bytes);
         }
 
         /** The write in progress failed. */
@@ -500,6 +527,128 @@ class OutboundQueueTest {
         assertEquals(1, executorTasks.size());
         executorTasks.poll().run();
         assertTrue(othersSend.isDone());
+    }
+
+    // ---- frames of any size written together, to an output that may end a write between them
+
+    @Test
+    @DisplayName("to an output that ends writes between frames, queued frames of any size go in one write, which says where each ends")
+    void framesOfAnySizeGatheredWhereTheOutputEndsWritesBetweenThem() {
+        out.endsBetweenFrames = true;
+        queue.start(out);
+        ByteBuffer header = ByteBuffer.wrap(new byte[]{(byte) 0x82, 2});
+        queue.add(Kind.DATA, large(1), null);
+        queue.add(Kind.DATA, new ByteBuffer[]{header, ByteBuffer.wrap(new byte[]{7, 8})}, null);
+        queue.add(Kind.DATA, frame(64 * 1024, 3), null);
+        queue.flush();
+
+        assertEquals(1, out.writes.size());
+        assertArrayEquals(new int[]{1, 3, 4}, out.write(0).frameEnds());
+        assertEquals(3000 + 4 + 64 * 1024, out.write(0).bytes().length);
+        assertEquals(1, out.write(0).bytes()[0]);
+        assertEquals(0x82 - 256, out.write(0).bytes()[3000]);
+        out.completeWrite();
+        assertEquals(0, queue.bufferedAmount());
+        assertTrue(queue.allWritten());
+    }
+
+    @Test
+    @DisplayName("a lone frame goes as a plain write, even to an output that ends writes between frames")
+    void aLoneFrameIsAPlainWrite() {
+        out.endsBetweenFrames = true;
+        queue.start(out);
+        queue.add(Kind.DATA, large(1), null);
+        queue.flush();
+        assertNull(out.write(0).frameEnds());
+    }
+
+    @Test
+    @DisplayName("frames gathered up to 1 MiB and 64 frames a write")
+    void framesGatheredUpToTheirBounds() {
+        out.endsBetweenFrames = true;
+        out.completesAtOnce = true;
+        queue.start(out);
+        for (int i = 0; i < 5; i++) {
+            queue.add(Kind.DATA, frame(GATHER_BYTES / 4, i), null);
+        }
+        queue.flush();
+        assertEquals(List.of(4, 1), out.writes.stream().map(w -> w.buffers().length).toList(), "exactly 1 MiB, then the fifth");
+
+        out.writes.clear();
+        for (int i = 0; i < GATHER_FRAMES + 1; i++) {
+            queue.add(Kind.DATA, bytes(i), null);
+        }
+        queue.flush();
+        assertEquals(List.of(GATHER_FRAMES, 1), out.writes.stream().map(w -> w.buffers().length).toList());
+    }
+
+    @Test
+    @DisplayName("a write ended between frames completes those before the end; the rest wait again, behind a pong queued meanwhile")
+    void aWriteEndedBetweenFramesCompletesItsFirstFramesAndQueuesTheRestBehindControlFrames() {
+        out.endsBetweenFrames = true;
+        queue.start(out);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        CompletableFuture<Void> third = new CompletableFuture<>();
+        queue.add(Kind.DATA, large(1), first);
+        queue.add(Kind.DATA, large(2), second);
+        queue.add(Kind.DATA, large(3), third);
+        queue.flush();
+        queue.add(Kind.CONTROL, bytes(0x8A, 0), null); // a pong, while the three are being written
+        queue.flush();
+        assertEquals(1, out.writes.size(), "one write at a time");
+
+        out.endWriteAfter(3000); // the socket filled up in the second frame: it was written whole, then the write ended
+        assertTrue(first.isDone());
+        assertFalse(second.isDone(), "ended before it");
+        assertEquals(3000, queue.bytesWritten());
+        assertEquals(2 + 3000 + 3000, queue.bufferedAmount());
+
+        assertEquals(2, out.writes.size(), "the rest were written at once");
+        assertArrayEquals(new int[]{1, 2, 3}, out.write(1).frameEnds());
+        byte[] next = out.write(1).bytes();
+        assertEquals(0x8A - 256, next[0], "the pong first");
+        assertEquals(2, next[2]);
+        assertEquals(3, next[3002]);
+        out.completeWrite();
+        assertTrue(second.isDone() && third.isDone());
+        assertEquals(0, queue.bufferedAmount());
+        assertEquals(9002, queue.bytesWritten());
+    }
+
+    @Test
+    @DisplayName("an output that ends a write of frames inside one breaks its contract: refused")
+    void aWriteEndedInsideAFrameIsRefused() {
+        out.endsBetweenFrames = true;
+        queue.start(out);
+        queue.add(Kind.DATA, large(1), null);
+        queue.add(Kind.DATA, large(2), null);
+        queue.flush();
+        assertThrows(IllegalStateException.class, () -> out.endWriteAfter(2999));
+        queue.flush();
+        assertEquals(1, out.writes.size(), "nothing moved: the write still counts as in progress");
+        assertEquals(6000, queue.bufferedAmount());
+    }
+
+    @Test
+    @DisplayName("abort fails every frame of a write of frames; its end reported late changes nothing")
+    void abortFailsEveryFrameOfAWriteOfFrames() {
+        out.endsBetweenFrames = true;
+        queue.start(out);
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        CompletableFuture<Void> second = new CompletableFuture<>();
+        queue.add(Kind.DATA, large(1), first);
+        queue.add(Kind.DATA, large(2), second);
+        queue.flush();
+        IllegalStateException cause = new IllegalStateException("gone");
+        queue.abort(cause);
+        assertSame(cause, failureOf(first));
+        assertSame(cause, failureOf(second));
+
+        out.endWriteAfter(3000);
+        assertEquals(0, queue.bufferedAmount());
+        assertEquals(0, queue.bytesWritten());
+        assertEquals(1, out.writes.size(), "nothing written again");
     }
 
     // ---- failures

@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +38,10 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
  *
  * <p>Writing: the runtime's buffers go to {@link EndPoint#write} as they are (gathered, direct ones
  * without a copy); the write is reported written when Jetty's callback succeeds, not before, as
- * Jetty may hold the buffers until then.
+ * Jetty may hold the buffers until then. A write of several frames is first flushed as far as the
+ * socket takes it; if it stops inside one, the rest of that frame goes to {@link EndPoint#write},
+ * and the write ends there: the frames after wait in the runtime's queue, behind any ping or pong
+ * queued meanwhile.
  *
  * <p>Threads: every {@link Inbound} call is made by one thread at a time, never by a selector that
  * is still selecting: Jetty's callbacks declare themselves {@link InvocationType#BLOCKING} (so Jetty
@@ -107,6 +111,8 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     /** Guards the write and close state below: a monitor of its own, which no Jetty code can take. */
     private final Object lock = new Object();
     private WriteCallback writeInProgress;
+    /** Where the write of frames in progress ends, in bytes, when it ends early; -1 when it goes to its end. */
+    private long writeEndsAt = -1;
     private boolean closeWhenWritten;
     /** Closed (or closing) by close() or abort(): nothing more is reported to the inbound. */
     private volatile boolean closed;
@@ -210,20 +216,85 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     @Override
     public void write(ByteBuffer[] bytes, WriteCallback callback) {
+        if (!beginWrite(callback)) {
+            return;
+        }
+        try {
+            getEndPoint().write(written, bytes); // may complete (and call back) at once
+        } catch (RuntimeException e) {
+            onWriteFailed(e);
+        }
+    }
+
+    @Override
+    public boolean endsWritesBetweenFrames() {
+        return true;
+    }
+
+    @Override
+    public void writeFrames(ByteBuffer[] bytes, int[] frameEnds, WriteCallback callback) {
+        if (!beginWrite(callback)) {
+            return;
+        }
+        long[] frameEndBytes = new long[frameEnds.length];
+        long total = 0;
+        for (int frame = 0, i = 0; frame < frameEnds.length; frame++) {
+            for (; i < frameEnds[frame]; i++) {
+                total += bytes[i].remaining();
+            }
+            frameEndBytes[frame] = total;
+        }
+        try {
+            if (getEndPoint().flush(bytes)) { // as much as goes without waiting
+                onWritten();
+                return;
+            }
+            long sent = total - remainingIn(bytes);
+            int frame = 0; // the frame the socket filled up in
+            while (frameEndBytes[frame] <= sent) {
+                frame++;
+            }
+            if (frame > 0 && sent == frameEndBytes[frame - 1]) { // between two frames: the write ends here
+                synchronized (lock) {
+                    writeEndsAt = sent;
+                }
+                onWritten();
+                return;
+            }
+            int first = frame == 0 ? 0 : frameEnds[frame - 1];
+            int end = frameEnds[frame];
+            if (frame < frameEnds.length - 1) {
+                synchronized (lock) {
+                    writeEndsAt = frameEndBytes[frame];
+                }
+            }
+            getEndPoint().write(written, Arrays.copyOfRange(bytes, first, end)); // the rest of that frame, then the end
+        } catch (IOException | RuntimeException e) {
+            onWriteFailed(e);
+        }
+    }
+
+    private static long remainingIn(ByteBuffer[] bytes) {
+        long n = 0;
+        for (ByteBuffer b : bytes) {
+            n += b.remaining();
+        }
+        return n;
+    }
+
+    /** Takes the one write allowed at a time for {@code callback}; false (and the callback failed) when refused. */
+    private boolean beginWrite(WriteCallback callback) {
         synchronized (lock) {
             if (closed || closeWhenWritten || writeInProgress != null) {
                 Throwable refused = writeInProgress != null
                         ? new IllegalStateException("a write is already in progress")
                         : new ClosedChannelException();
                 execute(() -> callback.failed(refused));
-                return;
+                return false;
             }
             writeInProgress = callback;
-        }
-        try {
-            getEndPoint().write(written, bytes); // may complete (and call back) at once
-        } catch (RuntimeException e) {
-            onWriteFailed(e);
+            writeEndsAt = -1;
+            return true;
         }
     }
 
@@ -305,9 +376,11 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     private void onWritten() {
         WriteCallback done;
+        long endsAt;
         boolean closeNow;
         synchronized (lock) {
             done = writeInProgress;
+            endsAt = writeEndsAt;
             writeInProgress = null;
             lock.notifyAll(); // an abort may wait for it
             closeNow = closeWhenWritten && !closed;
@@ -318,7 +391,12 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         if (closeNow) {
             closeEndPoint();
         }
-        if (done != null) {
+        if (done == null) {
+            return;
+        }
+        if (endsAt >= 0) {
+            done.writtenUpTo(endsAt); // the frames after it are the runtime's to write again
+        } else {
             done.written(); // Jetty is done with the buffers: the runtime may reuse them
         }
     }
