@@ -21,6 +21,7 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable.InvocationType;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Jetty 12.1 only: a connection's {@link Transport} straight over the {@link EndPoint} of an upgraded
@@ -442,14 +443,20 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
      * Reads while the inbound wants input and the socket has bytes, and tells it of the end of
      * input or a failure. Safe from any thread: a call while another thread reads makes that thread
      * go round once more instead of reading concurrently. A turn reads at most {@code readTurnBytes};
-     * then the next turn goes to Jetty's pool and this call ends, unless the pool refuses it: then
-     * this call reads the next turn itself.
+     * then, if other work waits for a thread of Jetty's pool, the next turn queues behind it and this
+     * call ends. Otherwise this call reads the next turn itself: queued, it would only wake another
+     * thread to read it. So it does when the pool refuses it (stopping).
      */
     private void read() {
-        // A pool that refuses the next turn (stopping) has it run here, in this loop, not by a call deeper in the stack.
-        while (readTurn() && !handedToPool(this::read)) {
+        // The next turn read here runs in this loop, not by a call deeper in the stack.
+        while (readTurn() && !(othersWaitForThreads() && handedToPool(this::read))) {
             // the next turn, on this thread
         }
+    }
+
+    /** Whether tasks wait in Jetty's pool for a thread; true when the pool cannot tell (not Jetty's own). */
+    private boolean othersWaitForThreads() {
+        return !(getExecutor() instanceof QueuedThreadPool pool) || pool.getQueueSize() > 0;
     }
 
     /** One turn, if no other thread is reading; returns whether it ended with its share read and a next turn due. */

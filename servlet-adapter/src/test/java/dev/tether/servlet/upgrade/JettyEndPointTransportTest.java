@@ -32,6 +32,7 @@ import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteArrayEndPoint;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 
 /** What only Jetty's endpoint transport has to get right, seen from inside embedded Jetty. */
@@ -215,6 +216,47 @@ class JettyEndPointTransportTest {
         assertEquals(List.of(3, 3, 3, 3, 3, 3, 3), reads);
         assertTrue(pool.isEmpty(), "an emptied socket ends the turn without queueing another");
         assertTrue(endPoint.isFillInterested());
+    }
+
+    /** Jetty's own pool, its queue run by hand: the transport sees what waits in it. */
+    private static final class HandRunPool extends QueuedThreadPool {
+        final Queue<Runnable> queue = new ArrayDeque<>();
+
+        @Override
+        public void execute(Runnable task) {
+            queue.add(task);
+        }
+
+        @Override
+        public int getQueueSize() {
+            return queue.size();
+        }
+    }
+
+    @Test
+    void aTurnOverWithNothingWaitingInJettysPoolGoesOnOnTheSameThreadAndQueuesBehindWorkThatWaits() {
+        ByteArrayEndPoint endPoint = new ByteArrayEndPoint();
+        HandRunPool pool = new HandRunPool();
+        JettyEndPointTransport transport = new JettyEndPointTransport(endPoint, pool, new ArrayByteBufferPool(),
+                4096, 8192, t -> { }, e -> { });
+        CountingInbound inbound = new CountingInbound(true);
+        transport.start(inbound);
+        endPoint.addInput(ByteBuffer.wrap(new byte[64 * 1024]));
+
+        pool.queue.remove().run(); // nothing else waits: queueing the next turn would only wake another thread for it
+        assertEquals(64 * 1024, inbound.bytes, "8 turns of 8 KiB, all on this thread");
+        assertTrue(pool.queue.isEmpty());
+
+        List<String> ran = new ArrayList<>();
+        pool.execute(() -> ran.add("another connection's task"));
+        endPoint.addInput(ByteBuffer.wrap(new byte[64 * 1024])); // Jetty calls back: one turn here, then the other task is seen waiting
+        assertEquals(64 * 1024 + 8192, inbound.bytes, "one turn's share");
+        assertEquals(2, pool.queue.size(), "the next turn queued behind the task that waited");
+        pool.queue.remove().run();
+        assertEquals(List.of("another connection's task"), ran);
+        pool.queue.remove().run(); // nothing waits now: the rest on this thread
+        assertEquals(128 * 1024, inbound.bytes);
+        assertTrue(pool.queue.isEmpty());
     }
 
     // ---- writes of several frames
