@@ -173,6 +173,20 @@ public final class SocketTransport implements Transport, SelectorLoop.Selectable
     }
 
     @Override
+    public boolean endsWritesBetweenFrames() {
+        return tls.isEmpty(); // TLS records are made of the whole write at once
+    }
+
+    @Override
+    public void writeFrames(ByteBuffer[] buffers, int[] frameEnds, WriteCallback callback) {
+        if (!tls.isEmpty()) {
+            write(buffers, callback);
+            return;
+        }
+        writes.write(() -> buffers, frameEnds, callback);
+    }
+
+    @Override
     public void close() {
         if (writes.aborted()) {
             return;

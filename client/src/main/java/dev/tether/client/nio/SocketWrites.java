@@ -10,6 +10,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -43,7 +44,21 @@ final class SocketWrites {
         void execute(Runnable task);
     }
 
-    private record PendingWrite(ByteBuffer[] buffers, WriteCallback callback) {
+    /** One write's buffers and callback; a write of frames is cut after the frame the socket fills up in. */
+    private static final class PendingWrite {
+        private ByteBuffer[] buffers;
+        private final WriteCallback callback;
+        /** For a write of frames not written to yet: the index after each frame's last buffer; null otherwise. */
+        private int[] frameEnds;
+        /** Where the write was cut, in bytes; -1 when it goes to its end. */
+        private long endsAt = -1;
+
+        PendingWrite(ByteBuffer[] buffers, WriteCallback callback, int[] frameEnds) {
+            this.buffers = buffers;
+            this.callback = callback;
+            this.frameEnds = frameEnds;
+        }
+
         boolean done() {
             for (ByteBuffer b : buffers) {
                 if (b.hasRemaining()) {
@@ -51,6 +66,45 @@ final class SocketWrites {
                 }
             }
             return true;
+        }
+
+        /** Writes what the socket takes now; a write of frames left unfinished is cut after the frame it stopped in. */
+        void writeTo(SocketChannel channel) throws IOException {
+            if (frameEnds == null) {
+                channel.write(buffers);
+                return;
+            }
+            long[] endBytes = new long[frameEnds.length];
+            long total = 0;
+            for (int frame = 0, i = 0; frame < frameEnds.length; frame++) {
+                for (; i < frameEnds[frame]; i++) {
+                    total += buffers[i].remaining();
+                }
+                endBytes[frame] = total;
+            }
+            long left = total - channel.write(buffers);
+            if (left > 0) {
+                long sent = total - left;
+                int frame = 0; // the frame the socket filled up in
+                while (endBytes[frame] <= sent) {
+                    frame++;
+                }
+                boolean between = frame > 0 && sent == endBytes[frame - 1];
+                int last = between ? frame - 1 : frame; // the frames after it are the runtime's to write again
+                if (last < frameEnds.length - 1) {
+                    buffers = Arrays.copyOfRange(buffers, 0, frameEnds[last]);
+                    endsAt = endBytes[last];
+                }
+            }
+            frameEnds = null;
+        }
+
+        void complete() {
+            if (endsAt >= 0) {
+                callback.writtenUpTo(endsAt);
+            } else {
+                callback.written();
+            }
         }
     }
 
@@ -89,7 +143,15 @@ final class SocketWrites {
      * executor.
      */
     void write(Bytes bytes, WriteCallback callback) {
-        List<WriteCallback> done;
+        write(bytes, null, callback);
+    }
+
+    /**
+     * As {@link #write}, for frames ending at {@code frameEnds}: if the socket fills up inside one,
+     * the write ends after it, as {@link dev.tether.runtime.Output#writeFrames} says.
+     */
+    void write(Bytes bytes, int[] frameEnds, WriteCallback callback) {
+        List<PendingWrite> done;
         Throwable refused = null;
         synchronized (lock) {
             if (aborted || closing) {
@@ -97,7 +159,7 @@ final class SocketWrites {
                 done = List.of();
             } else {
                 try {
-                    enqueueLocked(bytes.make(), callback);
+                    enqueueLocked(bytes.make(), callback, frameEnds);
                 } catch (IOException e) {
                     refused = e;
                 }
@@ -113,9 +175,9 @@ final class SocketWrites {
 
     /** Queues bytes of the transport's own (a TLS flight, an alert, a key update) and writes what the socket takes. */
     void send(Bytes bytes) throws IOException {
-        List<WriteCallback> done;
+        List<PendingWrite> done;
         synchronized (lock) {
-            enqueueLocked(bytes.make(), null);
+            enqueueLocked(bytes.make(), null, null);
             done = flushLocked();
         }
         complete(done);
@@ -126,14 +188,14 @@ final class SocketWrites {
      * it, then the FIN. Does nothing after a close or an abort.
      */
     void close(Bytes last) {
-        List<WriteCallback> done;
+        List<PendingWrite> done;
         synchronized (lock) {
             if (aborted || closing) {
                 return;
             }
             closing = true;
             try {
-                enqueueLocked(last.make(), null);
+                enqueueLocked(last.make(), null, null);
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "could not end the TLS session", e); // the socket closes anyway
             }
@@ -165,7 +227,7 @@ final class SocketWrites {
 
     /** The selector said the socket takes bytes again: on the executor, never on the selector. */
     void flushWhenWritable() {
-        List<WriteCallback> done;
+        List<PendingWrite> done;
         synchronized (lock) {
             done = flushLocked();
         }
@@ -176,7 +238,7 @@ final class SocketWrites {
     void writeAlertsNow(Bytes alerts) {
         synchronized (lock) {
             try {
-                enqueueLocked(alerts.make(), null);
+                enqueueLocked(alerts.make(), null, null);
                 for (PendingWrite write : writes) {
                     channel.write(write.buffers); // best effort, never waits
                     if (!write.done()) {
@@ -189,20 +251,20 @@ final class SocketWrites {
         }
     }
 
-    private void enqueueLocked(ByteBuffer[] buffers, WriteCallback callback) {
+    private void enqueueLocked(ByteBuffer[] buffers, WriteCallback callback, int[] frameEnds) {
         if (buffers.length > 0 || callback != null) {
-            writes.add(new PendingWrite(buffers, callback));
+            writes.add(new PendingWrite(buffers, callback, frameEnds));
         }
     }
 
-    /** Writes what the socket takes; returns the callbacks of the writes that completed. */
-    private List<WriteCallback> flushLocked() {
-        List<WriteCallback> done = null;
+    /** Writes what the socket takes; returns the writes that completed, for their callbacks. */
+    private List<PendingWrite> flushLocked() {
+        List<PendingWrite> done = null;
         try {
             PendingWrite head;
             while (!aborted && (head = writes.peek()) != null) {
                 if (!head.done()) {
-                    channel.write(head.buffers);
+                    head.writeTo(channel);
                     if (!head.done()) {
                         loop.interest(key, SelectionKey.OP_WRITE);
                         break;
@@ -213,7 +275,7 @@ final class SocketWrites {
                     if (done == null) {
                         done = new ArrayList<>(2);
                     }
-                    done.add(head.callback);
+                    done.add(head);
                 }
             }
             if (writes.isEmpty() && closing && !outputShut && !aborted) {
@@ -235,10 +297,10 @@ final class SocketWrites {
         return done == null ? List.of() : done;
     }
 
-    private static void complete(List<WriteCallback> done) {
-        for (WriteCallback callback : done) {
+    private static void complete(List<PendingWrite> done) {
+        for (PendingWrite write : done) {
             try {
-                callback.written();
+                write.complete();
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "a write completion failed", e);
             }
