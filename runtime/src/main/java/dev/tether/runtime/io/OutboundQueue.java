@@ -53,8 +53,8 @@ public final class OutboundQueue {
     static final int BATCH_BYTES = 16 * 1024;
     /** The most bytes of frames of any size in one write, for a transport that ends writes between frames. */
     static final int GATHER_BYTES = 1024 * 1024;
-    /** The most frames in one such write. */
-    static final int GATHER_FRAMES = 64;
+    /** The most frames in one such write: as many as a burst of tiny frames fills {@link #BATCH_BYTES} with, about. */
+    static final int GATHER_FRAMES = 1024;
     /** A read's batch holds back at most this much: past it, the queue is written as usual. */
     static final int BATCH_HOLD_BYTES = 4 * BATCH_BYTES;
     /**
@@ -425,27 +425,34 @@ public final class OutboundQueue {
                 int doneFrames = 0;
                 long doneBytes = 0;
                 while (doneFrames < frames.size() && doneBytes + frames.get(doneFrames).size <= bytes) {
-                    Entry e = frames.get(doneFrames++);
-                    doneBytes += e.size;
-                    if (e.done != null) {
-                        done.add(e.done);
-                    }
+                    doneBytes += frames.get(doneFrames++).size;
                 }
                 if (doneBytes != bytes || doneFrames == 0) {
-                    throw new IllegalStateException("a write of frames ended after " + bytes
-                            + " bytes, not at the end of one of its frames");
+                    inline = false;
+                    done = null; // the transport broke its word: the connection cannot go on
+                } else {
+                    for (Entry e : frames.subList(0, doneFrames)) {
+                        if (e.done != null) {
+                            done.add(e.done);
+                        }
+                    }
+                    for (int i = frames.size() - 1; i >= doneFrames; i--) { // the rest go back where they were, in order
+                        Entry e = frames.get(i);
+                        queueFor(e.control ? WireOutput.Kind.CONTROL : WireOutput.Kind.DATA).addFirst(e);
+                    }
+                    inFlight = null;
+                    inFlightFrames = null;
+                    inFlightFrameEnds = null;
+                    buffered -= doneBytes;
+                    written += doneBytes - Math.min(inFlightProgress, doneBytes);
+                    inline = writer == Thread.currentThread();
+                    completedInline = inline;
                 }
-                for (int i = frames.size() - 1; i >= doneFrames; i--) { // the rest go back where they were, in order
-                    Entry e = frames.get(i);
-                    queueFor(e.control ? WireOutput.Kind.CONTROL : WireOutput.Kind.DATA).addFirst(e);
-                }
-                inFlight = null;
-                inFlightFrames = null;
-                inFlightFrameEnds = null;
-                buffered -= doneBytes;
-                written += doneBytes - Math.min(inFlightProgress, doneBytes);
-                inline = writer == Thread.currentThread();
-                completedInline = inline;
+            }
+            if (done == null) {
+                owner.writeFailed(new IllegalStateException("a write of frames ended after " + bytes
+                        + " bytes, not at the end of one of its frames"));
+                return;
             }
             if (!done.isEmpty()) {
                 SendStage.settle(pool, done, null);

@@ -22,6 +22,7 @@ import static dev.tether.runtime.io.OutboundQueue.SMALL_FRAME;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -583,6 +584,30 @@ class OutboundQueueTest {
     }
 
     @Test
+    @DisplayName("a burst of tiny frames takes no more writes to an output that ends writes between frames than to one that does not")
+    void tinyFramesTakeNoMoreWritesWhenGathered() {
+        out.completesAtOnce = true;
+        queue.start(out);
+        for (int i = 0; i < 1000; i++) {
+            queue.add(Kind.DATA, frame(10, 1), null);
+        }
+        queue.flush();
+        int plain = out.writes.size();
+
+        FakeOutput gathering = new FakeOutput();
+        gathering.completesAtOnce = true;
+        gathering.endsBetweenFrames = true;
+        OutboundQueue other = new OutboundQueue(new RecordingOwner(), executor);
+        other.start(gathering);
+        for (int i = 0; i < 1000; i++) {
+            other.add(Kind.DATA, frame(10, 1), null);
+        }
+        other.flush();
+        assertEquals(plain, gathering.writes.size(), "writes for 1000 frames of 10 bytes: " + plain + " plain, "
+                + gathering.writes.size() + " gathered");
+    }
+
+    @Test
     @DisplayName("a write ended between frames completes those before the end; the rest wait again, behind a pong queued meanwhile")
     void aWriteEndedBetweenFramesCompletesItsFirstFramesAndQueuesTheRestBehindControlFrames() {
         out.endsBetweenFrames = true;
@@ -617,14 +642,16 @@ class OutboundQueueTest {
     }
 
     @Test
-    @DisplayName("an output that ends a write of frames inside one breaks its contract: refused")
-    void aWriteEndedInsideAFrameIsRefused() {
+    @DisplayName("an output that ends a write of frames inside one breaks its contract: the connection is failed")
+    void aWriteEndedInsideAFrameFailsTheConnection() {
         out.endsBetweenFrames = true;
         queue.start(out);
         queue.add(Kind.DATA, large(1), null);
         queue.add(Kind.DATA, large(2), null);
         queue.flush();
-        assertThrows(IllegalStateException.class, () -> out.endWriteAfter(2999));
+        out.endWriteAfter(2999);
+        assertEquals(1, writeFailures.size());
+        assertInstanceOf(IllegalStateException.class, writeFailures.get(0));
         queue.flush();
         assertEquals(1, out.writes.size(), "nothing moved: the write still counts as in progress");
         assertEquals(6000, queue.bufferedAmount());

@@ -207,7 +207,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
 
     @Override
     public void demand() {
-        read();
+        read(false); // any thread: Jetty's queue says nothing of what waits for it
     }
 
     @Override
@@ -251,11 +251,19 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
                 return;
             }
             long sent = total - remainingIn(bytes);
+            if (sent == total) {
+                // TLS: the flush took every byte into Jetty's encrypted buffer, which the socket has not
+                // taken whole; Jetty's write sends the rest of it, then the write is done.
+                getEndPoint().write(written);
+                return;
+            }
             int frame = 0; // the frame the socket filled up in
             while (frameEndBytes[frame] <= sent) {
                 frame++;
             }
-            if (frame > 0 && sent == frameEndBytes[frame - 1]) { // between two frames: the write ends here
+            // Between two frames, the write ends here. Under TLS, the frames before may still wait in
+            // Jetty's encrypted buffer: the next write (which the runtime makes at once) sends them first.
+            if (frame > 0 && sent == frameEndBytes[frame - 1]) {
                 synchronized (lock) {
                     writeEndsAt = sent;
                 }
@@ -444,12 +452,18 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
      * input or a failure. Safe from any thread: a call while another thread reads makes that thread
      * go round once more instead of reading concurrently. A turn reads at most {@code readTurnBytes};
      * then, if other work waits for a thread of Jetty's pool, the next turn queues behind it and this
-     * call ends. Otherwise this call reads the next turn itself: queued, it would only wake another
-     * thread to read it. So it does when the pool refuses it (stopping).
+     * call ends. Otherwise this call, made by a task on Jetty's pool, reads the next turn itself:
+     * queued, it would only wake another thread to read it. So it does when the pool refuses it
+     * (stopping).
      */
     private void read() {
+        read(true);
+    }
+
+    /** As {@link #read()}; a thread not of Jetty's pool ({@code onJettysPool} false) always hands the next turn to it. */
+    private void read(boolean onJettysPool) {
         // The next turn read here runs in this loop, not by a call deeper in the stack.
-        while (readTurn() && !(othersWaitForThreads() && handedToPool(this::read))) {
+        while (readTurn() && !((!onJettysPool || othersWaitForThreads()) && handedToPool(this::read))) {
             // the next turn, on this thread
         }
     }

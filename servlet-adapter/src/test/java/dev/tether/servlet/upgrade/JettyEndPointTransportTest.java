@@ -259,6 +259,24 @@ class JettyEndPointTransportTest {
         assertTrue(pool.queue.isEmpty());
     }
 
+    @Test
+    void aDemandFromAThreadNotJettysReadsOneTurnThenHandsTheRestToJettysPool() {
+        ByteArrayEndPoint endPoint = new ByteArrayEndPoint();
+        HandRunPool pool = new HandRunPool();
+        JettyEndPointTransport transport = new JettyEndPointTransport(endPoint, pool, new ArrayByteBufferPool(),
+                4096, 8192, t -> { }, e -> { });
+        CountingInbound inbound = new CountingInbound(false);
+        transport.start(inbound);
+        pool.queue.remove().run(); // paused: reads nothing, no fill interest
+        endPoint.addInput(ByteBuffer.wrap(new byte[64 * 1024]));
+        inbound.wants = true;
+        transport.demand(); // resume(), on the application's (or the runtime's) thread: Jetty's queue says nothing of its work
+        assertEquals(8192, inbound.bytes, "one turn on the application's thread");
+        assertEquals(1, pool.queue.size(), "the rest on Jetty's pool");
+        pool.queue.remove().run();
+        assertEquals(64 * 1024, inbound.bytes);
+    }
+
     // ---- writes of several frames
 
     /** How a write ended: -1 for all of it, the bytes for a write of frames ended early, or the failure. */
@@ -418,7 +436,7 @@ class JettyEndPointTransportTest {
 
     /** Wants input or not, and counts and drops what it gets. */
     private static final class CountingInbound implements Transport.Inbound {
-        private final boolean wants;
+        volatile boolean wants;
         long bytes;
 
         CountingInbound(boolean wants) {
