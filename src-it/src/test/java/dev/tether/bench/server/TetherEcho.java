@@ -83,6 +83,10 @@ public class TetherEcho extends WebSocketServlet {
         if (readTurnBytes != null) {
             builder.readTurnBytes(readTurnBytes);
         }
+        Integer readBufferSize = Integer.getInteger("bench.readBufferSize"); // BENCH_SERVER_FLAGS=-Dbench.readBufferSize=262144 …
+        if (readBufferSize != null) {
+            builder.readBufferSize(readBufferSize);
+        }
         if (deflate != null) {
             builder.extension(deflate);
         }
