@@ -18,7 +18,9 @@ import java.util.concurrent.Executor;
  * Small frames queued together go in one write (the transport gathers them); so do large ones, up to
  * {@link #GATHER_BYTES}, for a transport that {@link Output#endsWritesBetweenFrames() ends a write
  * between frames} when the socket is full, so that a ping queued meanwhile still waits for one frame
- * at most. A frame's completion is
+ * at most. Once a write has ended so, frames go as for other transports until a write goes out
+ * whole at once: offered to a full socket, the frames' heap buffers would be copied for the system
+ * call again and again for the little it takes each time. A frame's completion is
  * fulfilled when the transport reports its write done, i.e. when its bytes have left for the socket,
  * and failed if the connection fails first (by {@link SendStage#settle}, so chains of sends stay flat).
  *
@@ -53,8 +55,8 @@ public final class OutboundQueue {
     static final int BATCH_BYTES = 16 * 1024;
     /** The most bytes of frames of any size in one write, for a transport that ends writes between frames. */
     static final int GATHER_BYTES = 1024 * 1024;
-    /** The most frames in one such write: as many as a burst of tiny frames fills {@link #BATCH_BYTES} with, about. */
-    static final int GATHER_FRAMES = 1024;
+    /** The most buffers in one such write: what one gathering system call takes on Linux (IOV_MAX). */
+    static final int GATHER_BUFFERS = 1024;
     /** A read's batch holds back at most this much: past it, the queue is written as usual. */
     static final int BATCH_HOLD_BYTES = 4 * BATCH_BYTES;
     /**
@@ -87,6 +89,8 @@ public final class OutboundQueue {
      */
     private List<Entry> inFlightFrames;
     private int[] inFlightFrameEnds;
+    /** The last write of frames ended early, and no write has gone out whole at once since. */
+    private boolean socketFull;
     /** The thread whose flushes wait for the end of its batch ({@link #beginBatch}); null when none. */
     private volatile Thread batching;
     /** See {@link #heldSince()}; set by the batching thread, cleared by it or by {@link BatchWatch}. */
@@ -304,7 +308,7 @@ public final class OutboundQueue {
         if (first.done != null) {
             inFlight.add(first.done);
         }
-        if (transport.endsWritesBetweenFrames()) {
+        if (!socketFull && transport.endsWritesBetweenFrames()) {
             return gatherFrames(first);
         }
         Entry next = first.size <= SMALL_FRAME ? peek() : null;
@@ -328,7 +332,7 @@ public final class OutboundQueue {
 
     /**
      * Under the lock: {@code first} and the frames queued behind it, up to {@link #GATHER_BYTES} and
-     * {@link #GATHER_FRAMES}, as one write that the transport may end between any two of them.
+     * {@link #GATHER_BUFFERS}, as one write that the transport may end between any two of them.
      */
     private ByteBuffer[] gatherFrames(Entry first) {
         Entry next = peek();
@@ -338,7 +342,7 @@ public final class OutboundQueue {
         List<Entry> frames = new ArrayList<>(4);
         frames.add(first);
         int bufferCount = first.buffers.length;
-        while (next != null && inFlightSize + next.size <= GATHER_BYTES && frames.size() < GATHER_FRAMES) {
+        while (next != null && inFlightSize + next.size <= GATHER_BYTES && bufferCount + next.buffers.length <= GATHER_BUFFERS) {
             poll();
             frames.add(next);
             bufferCount += next.buffers.length;
@@ -404,6 +408,9 @@ public final class OutboundQueue {
                 written += inFlightSize - inFlightProgress;
                 inline = writer == Thread.currentThread();
                 completedInline = inline;
+                if (inline) {
+                    socketFull = false; // it went at once: there is room again
+                }
             }
             if (!done.isEmpty()) {
                 SendStage.settle(pool, done, null);
@@ -418,10 +425,10 @@ public final class OutboundQueue {
             List<CompletableFuture<Void>> done = new ArrayList<>();
             boolean inline;
             synchronized (OutboundQueue.this) {
-                List<Entry> frames = inFlightFrames;
-                if (inFlight == null || frames == null) {
+                if (inFlight == null) {
                     return; // aborted meanwhile: already failed
                 }
+                List<Entry> frames = inFlightFrames == null ? List.of() : inFlightFrames; // none: a plain write may not end early
                 int doneFrames = 0;
                 long doneBytes = 0;
                 while (doneFrames < frames.size() && doneBytes + frames.get(doneFrames).size <= bytes) {
@@ -447,6 +454,7 @@ public final class OutboundQueue {
                     written += doneBytes - Math.min(inFlightProgress, doneBytes);
                     inline = writer == Thread.currentThread();
                     completedInline = inline;
+                    socketFull = true;
                 }
             }
             if (done == null) {

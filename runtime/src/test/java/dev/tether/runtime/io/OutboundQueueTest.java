@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.tether.runtime.io.OutboundQueue.BATCH_BYTES;
 import static dev.tether.runtime.io.OutboundQueue.GATHER_BYTES;
-import static dev.tether.runtime.io.OutboundQueue.GATHER_FRAMES;
+import static dev.tether.runtime.io.OutboundQueue.GATHER_BUFFERS;
 import static dev.tether.runtime.io.OutboundQueue.SMALL_FRAME;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -564,7 +564,7 @@ class OutboundQueueTest {
     }
 
     @Test
-    @DisplayName("frames gathered up to 1 MiB and 64 frames a write")
+    @DisplayName("frames gathered up to 1 MiB and 1,024 buffers a write")
     void framesGatheredUpToTheirBounds() {
         out.endsBetweenFrames = true;
         out.completesAtOnce = true;
@@ -576,11 +576,18 @@ class OutboundQueueTest {
         assertEquals(List.of(4, 1), out.writes.stream().map(w -> w.buffers().length).toList(), "exactly 1 MiB, then the fifth");
 
         out.writes.clear();
-        for (int i = 0; i < GATHER_FRAMES + 1; i++) {
+        for (int i = 0; i < GATHER_BUFFERS + 1; i++) {
             queue.add(Kind.DATA, bytes(i), null);
         }
         queue.flush();
-        assertEquals(List.of(GATHER_FRAMES, 1), out.writes.stream().map(w -> w.buffers().length).toList());
+        assertEquals(List.of(GATHER_BUFFERS, 1), out.writes.stream().map(w -> w.buffers().length).toList());
+
+        out.writes.clear();
+        for (int i = 0; i < GATHER_BUFFERS / 2 + 1; i++) { // frames of two buffers, a header and a payload
+            queue.add(Kind.DATA, new ByteBuffer[]{ByteBuffer.wrap(new byte[]{(byte) 0x82, 1}), ByteBuffer.wrap(new byte[]{(byte) i})}, null);
+        }
+        queue.flush();
+        assertEquals(List.of(GATHER_BUFFERS, 2), out.writes.stream().map(w -> w.buffers().length).toList(), "buffers, not frames, count");
     }
 
     @Test
@@ -623,22 +630,44 @@ class OutboundQueueTest {
         queue.flush();
         assertEquals(1, out.writes.size(), "one write at a time");
 
-        out.endWriteAfter(3000); // the socket filled up in the second frame: it was written whole, then the write ended
+        out.endWriteAfter(3000); // the socket filled up: the write ended after the first frame
         assertTrue(first.isDone());
         assertFalse(second.isDone(), "ended before it");
         assertEquals(3000, queue.bytesWritten());
         assertEquals(2 + 3000 + 3000, queue.bufferedAmount());
 
-        assertEquals(2, out.writes.size(), "the rest were written at once");
-        assertArrayEquals(new int[]{1, 2, 3}, out.write(1).frameEnds());
-        byte[] next = out.write(1).bytes();
-        assertEquals(0x8A - 256, next[0], "the pong first");
-        assertEquals(2, next[2]);
-        assertEquals(3, next[3002]);
+        assertEquals(2, out.writes.size(), "the next written at once");
+        assertArrayEquals(new byte[]{(byte) 0x8A, 0}, out.write(1).bytes(), "the pong first");
         out.completeWrite();
-        assertTrue(second.isDone() && third.isDone());
+        out.completeWrite();
+        assertTrue(second.isDone());
+        assertEquals(2, out.write(2).bytes()[0]);
+        out.completeWrite();
+        assertTrue(third.isDone());
+        assertEquals(3, out.write(3).bytes()[0]);
         assertEquals(0, queue.bufferedAmount());
         assertEquals(9002, queue.bytesWritten());
+    }
+
+    @Test
+    @DisplayName("after a write ended early (a full socket), frames go one write each until one goes out whole at once")
+    void afterAFullSocketFramesGoOneAtATimeUntilAWriteGoesAtOnce() {
+        out.endsBetweenFrames = true;
+        queue.start(out);
+        for (int i = 1; i <= 3; i++) {
+            queue.add(Kind.DATA, large(i), null);
+        }
+        queue.flush();
+        out.endWriteAfter(3000); // the socket filled up: offering it all again would copy it all again
+        out.completeWrite(); // the second frame, alone, goes when the peer has read: later, not at once
+        for (int i = 4; i <= 6; i++) {
+            queue.add(Kind.DATA, large(i), null);
+        }
+        out.completesAtOnce = true;
+        out.completeWrite(); // the third frame; the fourth then goes at once: there is room again
+        assertEquals(List.of(3, 1, 1, 1, 2), out.writes.stream().map(w -> w.buffers().length).toList());
+        assertEquals(List.of(1, 2, 3, 4, 5), out.writes.stream().map(w -> (int) w.bytes()[0]).toList());
+        assertEquals(0, queue.bufferedAmount());
     }
 
     @Test
@@ -655,6 +684,19 @@ class OutboundQueueTest {
         queue.flush();
         assertEquals(1, out.writes.size(), "nothing moved: the write still counts as in progress");
         assertEquals(6000, queue.bufferedAmount());
+    }
+
+    @Test
+    @DisplayName("an output that ends a write of one frame (not a write of frames) early breaks its contract: the connection is failed, not left waiting")
+    void aPlainWriteEndedEarlyFailsTheConnection() {
+        out.endsBetweenFrames = true;
+        queue.start(out);
+        queue.add(Kind.DATA, large(1), null);
+        queue.flush();
+        assertNull(out.writes.get(0).frameEnds(), "one frame: a plain write");
+        out.endWriteAfter(3000);
+        assertEquals(1, writeFailures.size(), "the queue would wait for this write for ever");
+        assertInstanceOf(IllegalStateException.class, writeFailures.get(0));
     }
 
     @Test
