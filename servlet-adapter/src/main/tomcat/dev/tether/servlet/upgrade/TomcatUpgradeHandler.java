@@ -5,6 +5,7 @@ import dev.tether.runtime.Transport;
 import jakarta.servlet.http.WebConnection;
 import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint.Handler.SocketState;
+import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SSLSupport;
 import org.apache.tomcat.util.net.SocketEvent;
@@ -17,6 +18,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.CompletionHandler;
+import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -37,7 +39,9 @@ import java.util.function.Supplier;
  * that a peer that keeps sending does not keep a thread of Tomcat's while the others wait.
  *
  * <p>Writes are Tomcat's asynchronous gathering writes, one at a time; a close waits for the write
- * in progress.
+ * in progress. On the NIO connector without TLS, a write of several frames first goes to the socket
+ * as far as it takes it at once; if it stops inside a frame, Tomcat's write sends the rest of that
+ * frame, and the write ends there, so a ping or pong queued meanwhile waits for one frame at most.
  */
 public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, Transport, ContainerUpgrade.Attachable {
     /** Tomcat takes a timeout for every write; ours are the connection's own deadlines. */
@@ -78,6 +82,8 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     private int readTurnBytes;
     // Guarded by this.
     private WriteCallback writing;
+    /** Where the write of frames in progress ends, in bytes, when it ends early; -1 when it goes to its end. */
+    private long writeEndsAt = -1;
     private boolean closeWhenWritten;
 
     /** Tomcat creates this class itself (public, no arguments). */
@@ -280,13 +286,77 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     public void write(ByteBuffer[] buffers, WriteCallback callback) {
         synchronized (this) {
             writing = callback;
+            writeEndsAt = -1;
         }
+        tomcatWrite(buffers);
+    }
+
+    private void tomcatWrite(ByteBuffer[] buffers) {
         try {
             socket.write(SocketWrapperBase.BlockingMode.SEMI_BLOCK, NO_TIMEOUT, TimeUnit.MILLISECONDS, null,
                     SocketWrapperBase.COMPLETE_WRITE_WITH_COMPLETION, writeCompletion, buffers);
         } catch (RuntimeException e) {
             writeEnded(e);
         }
+    }
+
+    /** Whether the socket is the NIO connector's without TLS: its channel then takes a gathering write as it is. */
+    @Override
+    public boolean endsWritesBetweenFrames() {
+        return socket instanceof NioEndpoint.NioSocketWrapper nio && nio.getSocket().getClass() == NioChannel.class;
+    }
+
+    @Override
+    public void writeFrames(ByteBuffer[] buffers, int[] frameEnds, WriteCallback callback) {
+        if (!endsWritesBetweenFrames() || socket.hasDataToWrite()) {
+            write(buffers, callback); // whole: Tomcat's own buffer goes first
+            return;
+        }
+        synchronized (this) {
+            writing = callback;
+            writeEndsAt = -1;
+        }
+        NioEndpoint.NioSocketWrapper nio = (NioEndpoint.NioSocketWrapper) socket;
+        long[] frameEndBytes = new long[frameEnds.length];
+        long total = 0;
+        for (int frame = 0, i = 0; frame < frameEnds.length; frame++) {
+            for (; i < frameEnds[frame]; i++) {
+                total += buffers[i].remaining();
+            }
+            frameEndBytes[frame] = total;
+        }
+        long sent;
+        try {
+            if (nio.isClosed()) {
+                throw new ClosedChannelException(); // as Tomcat's write
+            }
+            sent = nio.getSocket().write(buffers, 0, buffers.length); // as much as goes without waiting
+            nio.updateLastWrite();
+        } catch (IOException | RuntimeException e) {
+            writeEnded(e);
+            return;
+        }
+        if (sent == total) {
+            writeEnded(null);
+            return;
+        }
+        int frame = 0; // the frame the socket filled up in
+        while (frameEndBytes[frame] <= sent) {
+            frame++;
+        }
+        if (frame > 0 && sent == frameEndBytes[frame - 1]) { // between two frames: the write ends here
+            synchronized (this) {
+                writeEndsAt = sent;
+            }
+            writeEnded(null);
+            return;
+        }
+        if (frame < frameEnds.length - 1) {
+            synchronized (this) {
+                writeEndsAt = frameEndBytes[frame];
+            }
+        }
+        tomcatWrite(Arrays.copyOfRange(buffers, frame == 0 ? 0 : frameEnds[frame - 1], frameEnds[frame])); // the rest of that frame
     }
 
     /** One for every write: writes are one at a time. */
@@ -305,9 +375,11 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     /** The write in progress is over: its callback is told, and a close waiting for it happens. */
     private void writeEnded(Throwable error) {
         WriteCallback done;
+        long endsAt;
         boolean close;
         synchronized (this) {
             done = writing;
+            endsAt = writeEndsAt;
             close = closeWhenWritten;
             writing = null;
             closeWhenWritten = false;
@@ -318,7 +390,9 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
         if (done == null) {
             return;
         }
-        if (error == null) {
+        if (error == null && endsAt >= 0) {
+            done.writtenUpTo(endsAt); // the frames after it are the runtime's to write again
+        } else if (error == null) {
             done.written();
         } else {
             done.failed(error);

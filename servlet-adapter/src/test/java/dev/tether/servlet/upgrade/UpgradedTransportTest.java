@@ -51,6 +51,78 @@ class UpgradedTransportTest {
 
     @ParameterizedTest
     @EnumSource(Container.class)
+    void aWriteOfFramesToAPeerThatReadsLateEndsAfterTheFrameTheSocketFilledUpIn(Container container) throws Exception {
+        int frames = 32;
+        int frameSize = LARGE / frames;
+        byte[] payload = new byte[LARGE];
+        new Random(8).nextBytes(payload);
+        Thread[] peer = new Thread[1];
+        try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
+            Transport transport = inbound.awaitStarted(TIMEOUT);
+            ByteBuffer[] buffers = new ByteBuffer[frames];
+            int[] frameEnds = new int[frames];
+            for (int i = 0; i < frames; i++) {
+                buffers[i] = transport.writesDirectBuffers()
+                        ? ByteBuffer.allocateDirect(frameSize).put(payload, i * frameSize, frameSize).flip()
+                        : ByteBuffer.wrap(payload, i * frameSize, frameSize).slice();
+                frameEnds[i] = i + 1;
+            }
+            CompletableFuture<Long> ended = new CompletableFuture<>();
+            transport.writeFrames(buffers, frameEnds, new Transport.WriteCallback() {
+                @Override
+                public void written() {
+                    ended.complete((long) LARGE);
+                }
+
+                @Override
+                public void writtenUpTo(long bytes) {
+                    ended.complete(bytes);
+                }
+
+                @Override
+                public void failed(Throwable error) {
+                    ended.completeExceptionally(error);
+                }
+            });
+            java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+            Thread reader = new Thread(() -> { // the peer reads a frame at a time, as long as frames come
+                try {
+                    while (true) {
+                        byte[] frame = client.readExactly(frameSize, TIMEOUT);
+                        synchronized (received) {
+                            received.writeBytes(frame);
+                            received.notifyAll();
+                        }
+                    }
+                } catch (java.io.IOException | AssertionError closedAtTheEnd) {
+                    // the test is over
+                }
+            }, "peer");
+            reader.start();
+            long upTo = ended.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            synchronized (received) {
+                while (received.size() < upTo && System.nanoTime() < deadline) {
+                    received.wait(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()) + 1);
+                }
+                assertArrayEquals(java.util.Arrays.copyOf(payload, (int) upTo), java.util.Arrays.copyOf(received.toByteArray(), (int) upTo));
+            }
+            if (!transport.endsWritesBetweenFrames()) {
+                assertEquals(LARGE, upTo, "a transport that cannot end a write early writes it all");
+            } else {
+                assertTrue(upTo > 0 && upTo < LARGE, "ended early, with the socket full: " + upTo);
+                assertEquals(0, upTo % frameSize, "at the end of a frame: " + upTo);
+                for (int i = (int) (upTo / frameSize); i < frames; i++) {
+                    assertEquals(frameSize, buffers[i].remaining(), "the frames after it untouched");
+                }
+            }
+            peer[0] = reader;
+        }
+        peer[0].join(TIMEOUT.toMillis()); // its socket closed with the server
+    }
+
+    @ParameterizedTest
+    @EnumSource(Container.class)
     void readsOnlyWhileTheInboundWantsInput(Container container) throws Exception {
         inbound.wants = false;
         try (RunningServer server = start(container); RawWebSocketClient client = EchoUpgradeServlet.connect(server)) {
