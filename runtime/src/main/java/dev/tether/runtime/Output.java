@@ -82,4 +82,39 @@ public interface Output {
     default void writeFrames(ByteBuffer[] buffers, int[] frameEnds, WriteCallback callback) {
         write(buffers, callback);
     }
+
+    /**
+     * For an output's {@link #writeFrames}: where each frame ends, in bytes from the write's start.
+     *
+     * @param buffers the write's buffers, none of them written yet
+     * @param frameEnds as {@link #writeFrames} takes them
+     * @return for each frame, the bytes up to its end
+     */
+    static long[] frameEndBytes(ByteBuffer[] buffers, int[] frameEnds) {
+        long[] ends = new long[frameEnds.length];
+        long total = 0;
+        for (int frame = 0, i = 0; frame < frameEnds.length; frame++) {
+            for (; i < frameEnds[frame]; i++) {
+                total += buffers[i].remaining();
+            }
+            ends[frame] = total;
+        }
+        return ends;
+    }
+
+    /**
+     * For an output's {@link #writeFrames}: the frame the socket filled up in, after {@code sent} of
+     * the write's bytes went; a stop exactly between two frames counts as in the later one.
+     *
+     * @param frameEndBytes as {@link #frameEndBytes} gives them
+     * @param sent the bytes that went, fewer than all
+     * @return the index of the first frame not all sent
+     */
+    static int frameInProgress(long[] frameEndBytes, long sent) {
+        int frame = 0;
+        while (frameEndBytes[frame] <= sent) {
+            frame++;
+        }
+        return frame;
+    }
 }

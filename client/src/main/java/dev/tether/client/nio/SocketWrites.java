@@ -1,5 +1,6 @@
 package dev.tether.client.nio;
 
+import dev.tether.runtime.Output;
 import dev.tether.runtime.Output.WriteCallback;
 
 import java.io.IOException;
@@ -74,21 +75,12 @@ final class SocketWrites {
                 channel.write(buffers);
                 return;
             }
-            long[] endBytes = new long[frameEnds.length];
-            long total = 0;
-            for (int frame = 0, i = 0; frame < frameEnds.length; frame++) {
-                for (; i < frameEnds[frame]; i++) {
-                    total += buffers[i].remaining();
-                }
-                endBytes[frame] = total;
-            }
+            long[] endBytes = Output.frameEndBytes(buffers, frameEnds);
+            long total = endBytes[endBytes.length - 1];
             long left = total - channel.write(buffers);
             if (left > 0) {
                 long sent = total - left;
-                int frame = 0; // the frame the socket filled up in
-                while (endBytes[frame] <= sent) {
-                    frame++;
-                }
+                int frame = Output.frameInProgress(endBytes, sent);
                 boolean between = frame > 0 && sent == endBytes[frame - 1];
                 int last = between ? frame - 1 : frame; // the frames after it are the runtime's to write again
                 if (last < frameEnds.length - 1) {

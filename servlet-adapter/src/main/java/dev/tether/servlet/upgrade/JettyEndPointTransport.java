@@ -1,5 +1,6 @@
 package dev.tether.servlet.upgrade;
 
+import dev.tether.runtime.Output;
 import dev.tether.runtime.Transport;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -50,7 +51,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * its executor. The runtime delivers its events on the thread that calls it, so this is what keeps
  * application code off the selector.
  *
- * <p>It refers to nothing of ours but the runtime's {@link Transport}, and is loaded with
+ * <p>It refers to nothing of ours but the runtime's {@link Transport} (and its {@link Output}), and is loaded with
  * {@link JettyTakeover}, possibly by a {@link TakeoverClassLoader} of its own.
  */
 final class JettyEndPointTransport extends AbstractConnection implements Connection.UpgradeTo, Transport {
@@ -237,14 +238,8 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
         if (!beginWrite(callback)) {
             return;
         }
-        long[] frameEndBytes = new long[frameEnds.length];
-        long total = 0;
-        for (int frame = 0, i = 0; frame < frameEnds.length; frame++) {
-            for (; i < frameEnds[frame]; i++) {
-                total += bytes[i].remaining();
-            }
-            frameEndBytes[frame] = total;
-        }
+        long[] frameEndBytes = Output.frameEndBytes(bytes, frameEnds);
+        long total = frameEndBytes[frameEndBytes.length - 1];
         try {
             if (getEndPoint().flush(bytes)) { // as much as goes without waiting
                 onWritten();
@@ -257,10 +252,7 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
                 getEndPoint().write(written);
                 return;
             }
-            int frame = 0; // the frame the socket filled up in
-            while (frameEndBytes[frame] <= sent) {
-                frame++;
-            }
+            int frame = Output.frameInProgress(frameEndBytes, sent);
             // Between two frames, the write ends here. Under TLS, the frames before may still wait in
             // Jetty's encrypted buffer: the next write (which the runtime makes at once) sends them first.
             if (frame > 0 && sent == frameEndBytes[frame - 1]) {

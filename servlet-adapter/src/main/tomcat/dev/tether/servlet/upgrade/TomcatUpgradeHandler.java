@@ -1,6 +1,7 @@
 package dev.tether.servlet.upgrade;
 
 import dev.tether.api.ConnectionClosedException;
+import dev.tether.runtime.Output;
 import dev.tether.runtime.Transport;
 import jakarta.servlet.http.WebConnection;
 import org.apache.coyote.http11.upgrade.InternalHttpUpgradeHandler;
@@ -317,14 +318,8 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
             writeEndsAt = -1;
         }
         NioEndpoint.NioSocketWrapper nio = (NioEndpoint.NioSocketWrapper) socket;
-        long[] frameEndBytes = new long[frameEnds.length];
-        long total = 0;
-        for (int frame = 0, i = 0; frame < frameEnds.length; frame++) {
-            for (; i < frameEnds[frame]; i++) {
-                total += buffers[i].remaining();
-            }
-            frameEndBytes[frame] = total;
-        }
+        long[] frameEndBytes = Output.frameEndBytes(buffers, frameEnds);
+        long total = frameEndBytes[frameEndBytes.length - 1];
         long sent;
         try {
             if (nio.isClosed()) {
@@ -340,10 +335,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
             writeEnded(null);
             return;
         }
-        int frame = 0; // the frame the socket filled up in
-        while (frameEndBytes[frame] <= sent) {
-            frame++;
-        }
+        int frame = Output.frameInProgress(frameEndBytes, sent);
         if (frame > 0 && sent == frameEndBytes[frame - 1]) { // between two frames: the write ends here
             synchronized (this) {
                 writeEndsAt = sent;
