@@ -279,30 +279,6 @@ class JettyEndPointTransportTest {
 
     // ---- writes of several frames
 
-    /** How a write ended: -1 for all of it, the bytes for a write of frames ended early, or the failure. */
-    private static final class WriteEnd implements Transport.WriteCallback {
-        final CompletableFuture<Long> ended = new CompletableFuture<>();
-
-        @Override
-        public void written() {
-            ended.complete(-1L);
-        }
-
-        @Override
-        public void writtenUpTo(long bytes) {
-            ended.complete(bytes);
-        }
-
-        @Override
-        public void failed(Throwable error) {
-            ended.completeExceptionally(error);
-        }
-
-        long await() throws Exception {
-            return ended.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
     /** An endpoint whose socket takes {@code room} bytes until they are taken out. */
     private static ByteArrayEndPoint socketWithRoomFor(int room) {
         return new ByteArrayEndPoint((byte[]) null, room, false);
@@ -325,7 +301,7 @@ class JettyEndPointTransportTest {
         assertTrue(transport.endsWritesBetweenFrames());
         WriteEnd end = new WriteEnd();
         transport.writeFrames(new ByteBuffer[] {filled(2, 1), filled(30, 1), filled(40, 2)}, new int[] {2, 3}, end);
-        assertEquals(-1L, end.await(), "all of it");
+        assertEquals(-1L, end.await(TIMEOUT), "all of it");
         assertEquals(72, endPoint.takeOutput().remaining());
     }
 
@@ -339,7 +315,7 @@ class JettyEndPointTransportTest {
         assertFalse(end.ended.isDone(), "40 bytes of the second frame wait for room");
         ByteBuffer first = endPoint.takeOutput(); // the peer reads: the rest of the second frame goes
         assertEquals(100, first.remaining());
-        assertEquals(120L, end.await(), "ended after the second frame");
+        assertEquals(120L, end.await(TIMEOUT), "ended after the second frame");
         assertEquals(20, endPoint.takeOutput().remaining());
         assertEquals(0, third.position(), "the third frame untouched: the runtime writes it again");
     }
@@ -351,7 +327,7 @@ class JettyEndPointTransportTest {
         ByteBuffer third = filled(50, 3);
         WriteEnd end = new WriteEnd();
         transport.writeFrames(new ByteBuffer[] {filled(50, 1), filled(50, 2), third}, new int[] {1, 2, 3}, end);
-        assertEquals(100L, end.await(), "at once: nothing of the third frame went");
+        assertEquals(100L, end.await(TIMEOUT), "at once: nothing of the third frame went");
         assertEquals(50, third.remaining());
     }
 
@@ -361,13 +337,13 @@ class JettyEndPointTransportTest {
         JettyEndPointTransport transport = transportOver(endPoint);
         WriteEnd filling = new WriteEnd();
         transport.write(new ByteBuffer[] {filled(100, 0)}, filling);
-        assertEquals(-1L, filling.await());
+        assertEquals(-1L, filling.await(TIMEOUT));
         WriteEnd end = new WriteEnd();
         ByteBuffer second = filled(10, 2);
         transport.writeFrames(new ByteBuffer[] {filled(10, 1), second}, new int[] {1, 2}, end);
         assertFalse(end.ended.isDone(), "no room: the first frame waits for it, as a plain write would");
         endPoint.takeOutput();
-        assertEquals(10L, end.await());
+        assertEquals(10L, end.await(TIMEOUT));
         assertEquals(10, second.remaining());
     }
 

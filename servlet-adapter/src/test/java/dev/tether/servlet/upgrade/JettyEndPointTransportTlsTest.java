@@ -70,25 +70,6 @@ class JettyEndPointTransportTlsTest {
     private final ByteBuffer fromServer = ByteBuffer.allocate(1 << 18);
     private final ByteBuffer clientApp = ByteBuffer.allocate(1 << 18);
 
-    private static final class WriteEnd implements Transport.WriteCallback {
-        final CompletableFuture<Long> ended = new CompletableFuture<>();
-
-        @Override
-        public void written() {
-            ended.complete(-1L);
-        }
-
-        @Override
-        public void writtenUpTo(long bytes) {
-            ended.complete(bytes);
-        }
-
-        @Override
-        public void failed(Throwable error) {
-            ended.completeExceptionally(error);
-        }
-    }
-
     private EndPoint tlsEndPoint() throws Exception {
         Path ks = dir.resolve("ks.p12");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),

@@ -67,23 +67,8 @@ class UpgradedTransportTest {
                         : ByteBuffer.wrap(payload, i * frameSize, frameSize).slice();
                 frameEnds[i] = i + 1;
             }
-            CompletableFuture<Long> ended = new CompletableFuture<>();
-            transport.writeFrames(buffers, frameEnds, new Transport.WriteCallback() {
-                @Override
-                public void written() {
-                    ended.complete((long) LARGE);
-                }
-
-                @Override
-                public void writtenUpTo(long bytes) {
-                    ended.complete(bytes);
-                }
-
-                @Override
-                public void failed(Throwable error) {
-                    ended.completeExceptionally(error);
-                }
-            });
+            WriteEnd end = new WriteEnd();
+            transport.writeFrames(buffers, frameEnds, end);
             java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
             Thread reader = new Thread(() -> { // the peer reads a frame at a time, as long as frames come
                 try {
@@ -99,7 +84,8 @@ class UpgradedTransportTest {
                 }
             }, "peer");
             reader.start();
-            long upTo = ended.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            long ended = end.await(TIMEOUT);
+            long upTo = ended < 0 ? LARGE : ended;
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             synchronized (received) {
                 while (received.size() < upTo && System.nanoTime() < deadline) {
