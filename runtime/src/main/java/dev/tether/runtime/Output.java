@@ -1,6 +1,7 @@
 package dev.tether.runtime;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Where a connection's bytes go: one write at a time, each with a callback once the bytes have left
@@ -111,10 +112,7 @@ public interface Output {
      * @return the index of the first frame not all sent
      */
     static int frameInProgress(long[] frameEndBytes, long sent) {
-        int frame = 0;
-        while (frameEndBytes[frame] <= sent) {
-            frame++;
-        }
-        return frame;
+        int found = Arrays.binarySearch(frameEndBytes, sent); // an exact end: the frame after it
+        return found >= 0 ? found + 1 : -found - 1;
     }
 }

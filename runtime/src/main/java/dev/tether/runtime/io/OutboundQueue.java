@@ -401,29 +401,19 @@ public final class OutboundQueue {
                 if (done == null) {
                     return; // aborted meanwhile: already failed
                 }
-                inFlight = null;
-                inFlightFrames = null;
-                inFlightFrameEnds = null;
-                buffered -= inFlightSize;
-                written += inFlightSize - inFlightProgress;
-                inline = writer == Thread.currentThread();
-                completedInline = inline;
+                inline = endWrite(inFlightSize);
                 if (inline) {
                     socketFull = false; // it went at once: there is room again
                 }
             }
-            if (!done.isEmpty()) {
-                SendStage.settle(pool, done, null);
-            }
-            if (!inline) {
-                flush();
-            }
+            completed(done, inline);
         }
 
         @Override
         public void writtenUpTo(long bytes) {
             List<CompletableFuture<Void>> done = new ArrayList<>();
-            boolean inline;
+            boolean inline = false;
+            boolean atAFramesEnd;
             synchronized (OutboundQueue.this) {
                 if (inFlight == null) {
                     return; // aborted meanwhile: already failed
@@ -432,36 +422,44 @@ public final class OutboundQueue {
                 int doneFrames = 0;
                 long doneBytes = 0;
                 while (doneFrames < frames.size() && doneBytes + frames.get(doneFrames).size <= bytes) {
-                    doneBytes += frames.get(doneFrames++).size;
-                }
-                if (doneBytes != bytes || doneFrames == 0) {
-                    inline = false;
-                    done = null; // the transport broke its word: the connection cannot go on
-                } else {
-                    for (Entry e : frames.subList(0, doneFrames)) {
-                        if (e.done != null) {
-                            done.add(e.done);
-                        }
+                    Entry e = frames.get(doneFrames++);
+                    doneBytes += e.size;
+                    if (e.done != null) {
+                        done.add(e.done);
                     }
+                }
+                atAFramesEnd = doneBytes == bytes && doneFrames > 0;
+                if (atAFramesEnd) { // else nothing moves: the connection is failed below
                     for (int i = frames.size() - 1; i >= doneFrames; i--) { // the rest go back where they were, in order
                         Entry e = frames.get(i);
                         queueFor(e.control ? WireOutput.Kind.CONTROL : WireOutput.Kind.DATA).addFirst(e);
                     }
-                    inFlight = null;
-                    inFlightFrames = null;
-                    inFlightFrameEnds = null;
-                    buffered -= doneBytes;
-                    written += doneBytes - Math.min(inFlightProgress, doneBytes);
-                    inline = writer == Thread.currentThread();
-                    completedInline = inline;
+                    inline = endWrite(doneBytes);
                     socketFull = true;
                 }
             }
-            if (done == null) {
+            if (atAFramesEnd) {
+                completed(done, inline);
+            } else {
                 owner.writeFailed(new IllegalStateException("a write of frames ended after " + bytes
                         + " bytes, not at the end of one of its frames"));
-                return;
             }
+        }
+
+        /** Under the lock: the write in progress is over after {@code bytes} of it; returns whether on the writing thread. */
+        private boolean endWrite(long bytes) {
+            inFlight = null;
+            inFlightFrames = null;
+            inFlightFrameEnds = null;
+            buffered -= bytes;
+            written += bytes - Math.min(inFlightProgress, bytes);
+            boolean inline = writer == Thread.currentThread();
+            completedInline = inline;
+            return inline;
+        }
+
+        /** Outside the lock: completes what the write carried, and goes on writing unless the writing thread's loop does. */
+        private void completed(List<CompletableFuture<Void>> done, boolean inline) {
             if (!done.isEmpty()) {
                 SendStage.settle(pool, done, null);
             }

@@ -455,9 +455,14 @@ final class JettyEndPointTransport extends AbstractConnection implements Connect
     /** As {@link #read()}; a thread not of Jetty's pool ({@code onJettysPool} false) always hands the next turn to it. */
     private void read(boolean onJettysPool) {
         // The next turn read here runs in this loop, not by a call deeper in the stack.
-        while (readTurn() && !((!onJettysPool || othersWaitForThreads()) && handedToPool(this::read))) {
+        while (readTurn() && !nextTurnQueued(onJettysPool)) {
             // the next turn, on this thread
         }
+    }
+
+    /** Queues the next turn on Jetty's pool if it is due there (see {@link #read()}) and the pool takes it. */
+    private boolean nextTurnQueued(boolean onJettysPool) {
+        return (!onJettysPool || othersWaitForThreads()) && handedToPool(this::read);
     }
 
     /** Whether tasks wait in Jetty's pool for a thread; true when the pool cannot tell (not Jetty's own). */

@@ -85,6 +85,8 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     private WriteCallback writing;
     /** Where the write of frames in progress ends, in bytes, when it ends early; -1 when it goes to its end. */
     private long writeEndsAt = -1;
+    /** The socket is the NIO connector's without TLS (set with the socket): see {@link #endsWritesBetweenFrames()}. */
+    private volatile boolean plainNio;
     private boolean closeWhenWritten;
 
     /** Tomcat creates this class itself (public, no arguments). */
@@ -94,6 +96,7 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     @Override
     public void setSocketWrapper(SocketWrapperBase<?> wrapper) {
         this.socket = wrapper;
+        this.plainNio = wrapper instanceof NioEndpoint.NioSocketWrapper nio && nio.getSocket().getClass() == NioChannel.class;
     }
 
     @Override
@@ -304,12 +307,12 @@ public final class TomcatUpgradeHandler implements InternalHttpUpgradeHandler, T
     /** Whether the socket is the NIO connector's without TLS: its channel then takes a gathering write as it is. */
     @Override
     public boolean endsWritesBetweenFrames() {
-        return socket instanceof NioEndpoint.NioSocketWrapper nio && nio.getSocket().getClass() == NioChannel.class;
+        return plainNio;
     }
 
     @Override
     public void writeFrames(ByteBuffer[] buffers, int[] frameEnds, WriteCallback callback) {
-        if (!endsWritesBetweenFrames() || socket.hasDataToWrite()) {
+        if (!plainNio || socket.hasDataToWrite()) {
             write(buffers, callback); // whole: Tomcat's own buffer goes first
             return;
         }
